@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NF types, NF instances and chains.
+ *
+ * Types are registered by modules; instances live in a datapath and are
+ * referenced by chains; chains are referenced by ports and by the flows
+ * that keep NF state. The last reference to an instance destroys it from
+ * process context after a grace period.
+ */
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "core.h"
+
+static LIST_HEAD(nfv_types);
+static DEFINE_MUTEX(nfv_types_lock);
+static struct workqueue_struct *nfv_wq;
+
+static enum nfv_verdict nfv_pass_process(struct nfv_nf *nf,
+					 struct nfv_pkt *pkt, void *flow_priv)
+{
+	return NFV_PASS;
+}
+
+static enum nfv_verdict nfv_drop_process(struct nfv_nf *nf,
+					 struct nfv_pkt *pkt, void *flow_priv)
+{
+	pkt->drop_reason = NFV_DROP_CHAIN;
+	return NFV_DROP;
+}
+
+static struct nfv_nf_type nfv_pass_type = {
+	.name = "pass",
+	.owner = THIS_MODULE,
+	.process = nfv_pass_process,
+};
+
+static struct nfv_nf_type nfv_drop_type = {
+	.name = "drop",
+	.owner = THIS_MODULE,
+	.process = nfv_drop_process,
+};
+
+static struct nfv_nf_type nfv_fwd_type;	/* a copy we may link into a list */
+
+static struct nfv_nf_type *nfv_type_find(const char *name)
+{
+	struct nfv_nf_type *type;
+
+	list_for_each_entry(type, &nfv_types, list)
+		if (!strcmp(type->name, name))
+			return type;
+	return NULL;
+}
+
+int nfv_nf_type_register(struct nfv_nf_type *type)
+{
+	int err = 0;
+
+	mutex_lock(&nfv_types_lock);
+	if (nfv_type_find(type->name))
+		err = -EEXIST;
+	else
+		list_add_tail(&type->list, &nfv_types);
+	mutex_unlock(&nfv_types_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(nfv_nf_type_register);
+
+/* Instances pin their type's module, so none is left by now. */
+void nfv_nf_type_unregister(struct nfv_nf_type *type)
+{
+	mutex_lock(&nfv_types_lock);
+	list_del(&type->list);
+	mutex_unlock(&nfv_types_lock);
+}
+EXPORT_SYMBOL_GPL(nfv_nf_type_unregister);
+
+/* Instances pin the module of their type; the core's own types do not. */
+static bool nfv_type_get(const struct nfv_nf_type *type)
+{
+	return type->owner == THIS_MODULE || try_module_get(type->owner);
+}
+
+static void nfv_type_put(const struct nfv_nf_type *type)
+{
+	if (type->owner != THIS_MODULE)
+		module_put(type->owner);
+}
+
+static void nfv_nf_destroy_work(struct work_struct *work)
+{
+	struct nfv_nf *nf = container_of(to_rcu_work(work), struct nfv_nf,
+					 free_work);
+	const struct nfv_nf_type *type = nf->type;
+
+	if (type->destroy)
+		type->destroy(nf);
+	kfree(nf);
+	nfv_type_put(type);
+}
+
+/* Any context. */
+static void nfv_nf_put(struct nfv_nf *nf)
+{
+	if (refcount_dec_and_test(&nf->ref))
+		queue_rcu_work(nfv_wq, &nf->free_work);
+}
+
+struct nfv_nf *nfv_nf_find(struct nfv_dp *dp, const char *name)
+{
+	struct nfv_nf *nf;
+
+	list_for_each_entry(nf, &dp->nfs, node)
+		if (!strcmp(nf->name, name))
+			return nf;
+	return NULL;
+}
+
+static struct nfv_nf *nfv_nf_alloc(struct nfv_dp *dp, const char *name,
+				   struct nfv_nf_type *type)
+{
+	struct nfv_nf *nf;
+
+	nf = kzalloc(sizeof(*nf) + type->priv_size, GFP_KERNEL);
+	if (!nf)
+		return NULL;
+	INIT_RCU_WORK(&nf->free_work, nfv_nf_destroy_work);
+	nf->type = type;
+	nf->dp = dp;
+	refcount_set(&nf->ref, 1);
+	strscpy(nf->name, name, sizeof(nf->name));
+	return nf;
+}
+
+static int nfv_nf_parse_cfg(struct nfv_nf_type *type, struct nlattr *cfg,
+			    struct nlattr ***tbp,
+			    struct netlink_ext_ack *extack)
+{
+	struct nlattr **tb;
+	int err;
+
+	*tbp = NULL;
+	if (!type->maxattr) {
+		if (cfg) {
+			NL_SET_ERR_MSG_ATTR(extack, cfg,
+					    "this NF type takes no configuration");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	tb = kcalloc(type->maxattr + 1, sizeof(*tb), GFP_KERNEL);
+	if (!tb)
+		return -ENOMEM;
+	if (cfg) {
+		err = nla_parse_nested(tb, type->maxattr, cfg, type->policy,
+				       extack);
+		if (err) {
+			kfree(tb);
+			return err;
+		}
+	}
+	*tbp = tb;
+	return 0;
+}
+
+struct nfv_nf *nfv_nf_create(struct nfv_dp *dp, const char *name,
+			     const char *type_name, struct nlattr *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	struct nfv_nf_type *type;
+	struct nlattr **tb;
+	struct nfv_nf *nf;
+	int err;
+
+	ASSERT_RTNL();
+	if (nfv_nf_find(dp, name)) {
+		NL_SET_ERR_MSG(extack, "an NF instance of that name exists");
+		return ERR_PTR(-EEXIST);
+	}
+	if (dp->n_nfs >= NFV_MAX_NFS) {
+		NL_SET_ERR_MSG(extack, "too many NF instances in the datapath");
+		return ERR_PTR(-ENOSPC);
+	}
+	mutex_lock(&nfv_types_lock);
+	type = nfv_type_find(type_name);
+	if (type && !nfv_type_get(type))
+		type = NULL;
+	mutex_unlock(&nfv_types_lock);
+	if (!type) {
+		NL_SET_ERR_MSG(extack, "unknown NF type (is its module loaded?)");
+		return ERR_PTR(-ENOENT);
+	}
+
+	err = nfv_nf_parse_cfg(type, cfg, &tb, extack);
+	if (err)
+		goto err_module;
+	nf = nfv_nf_alloc(dp, name, type);
+	if (!nf) {
+		err = -ENOMEM;
+		goto err_tb;
+	}
+	if (type->create) {
+		err = type->create(nf, tb, extack);
+		if (err)
+			goto err_nf;
+	}
+	kfree(tb);
+	list_add_tail(&nf->node, &dp->nfs);
+	dp->n_nfs++;
+	return nf;
+
+err_nf:
+	kfree(nf);
+err_tb:
+	kfree(tb);
+err_module:
+	nfv_type_put(type);
+	return ERR_PTR(err);
+}
+
+static void nfv_nf_unlink(struct nfv_nf *nf)
+{
+	list_del(&nf->node);
+	nf->dp->n_nfs--;
+	nfv_nf_put(nf);
+}
+
+int nfv_nf_delete(struct nfv_nf *nf, struct netlink_ext_ack *extack)
+{
+	ASSERT_RTNL();
+	if (nf->type->owner == THIS_MODULE &&
+	    !strcmp(nf->name, nf->type->name)) {
+		NL_SET_ERR_MSG(extack, "built-in NF instances cannot be deleted");
+		return -EPERM;
+	}
+	if (refcount_read(&nf->ref) > 1) {
+		NL_SET_ERR_MSG(extack, "NF instance is in use by a chain or flows");
+		return -EBUSY;
+	}
+	nfv_nf_unlink(nf);
+	return 0;
+}
+
+/* The datapath is going: its ports and flows are gone already. */
+void nfv_nf_delete_all(struct nfv_dp *dp)
+{
+	struct nfv_nf *nf, *tmp;
+
+	list_for_each_entry_safe(nf, tmp, &dp->nfs, node)
+		nfv_nf_unlink(nf);
+}
+
+int nfv_nf_builtin_create(struct nfv_dp *dp)
+{
+	static struct nfv_nf_type *const builtin[] = {
+		&nfv_fwd_type, &nfv_pass_type, &nfv_drop_type,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(builtin); i++) {
+		struct nfv_nf *nf;
+
+		nf = nfv_nf_alloc(dp, builtin[i]->name, builtin[i]);
+		if (!nf)
+			return -ENOMEM;
+		list_add_tail(&nf->node, &dp->nfs);
+		dp->n_nfs++;
+	}
+	return 0;
+}
+
+static void nfv_chain_free_rcu(struct rcu_head *head)
+{
+	struct nfv_chain *chain = container_of(head, struct nfv_chain, rcu);
+	unsigned int i;
+
+	for (i = 0; i < chain->len; i++)
+		nfv_nf_put(chain->nf[i].nf);
+	kfree(chain);
+}
+
+/* Any context. */
+void nfv_chain_put(struct nfv_chain *chain)
+{
+	if (chain && refcount_dec_and_test(&chain->ref))
+		call_rcu(&chain->rcu, nfv_chain_free_rcu);
+}
+
+struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
+				   struct netlink_ext_ack *extack)
+{
+	struct nfv_nf *nfs[NFV_CHAIN_MAX];
+	struct nfv_chain *chain;
+	unsigned int n = 0, i;
+	struct nlattr *attr;
+	size_t off = 0;
+	int rem;
+
+	nla_for_each_nested(attr, list, rem) {
+		if (nla_type(attr) != NFV_A_NF_NAME) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "chain elements must be NF names");
+			return ERR_PTR(-EINVAL);
+		}
+		if (n == NFV_CHAIN_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "chain is too long");
+			return ERR_PTR(-E2BIG);
+		}
+		nfs[n] = nfv_nf_find(dp, nla_data(attr));
+		if (!nfs[n]) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "no NF instance of that name");
+			return ERR_PTR(-ENOENT);
+		}
+		n++;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(extack, list, "chain is empty");
+		return ERR_PTR(-EINVAL);
+	}
+
+	chain = kzalloc(struct_size(chain, nf, n), GFP_KERNEL);
+	if (!chain)
+		return ERR_PTR(-ENOMEM);
+	refcount_set(&chain->ref, 1);
+	chain->len = n;
+	for (i = 0; i < n; i++) {
+		refcount_inc(&nfs[i]->ref);
+		chain->nf[i].nf = nfs[i];
+		chain->nf[i].priv_off = off;
+		off += ALIGN(nfs[i]->type->flow_priv_size, 8);
+	}
+	chain->flow_priv_size = off;
+	return chain;
+}
+
+enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt)
+{
+	bool nf_area = pkt->flow && nfv_flow_chain(pkt->flow) == chain;
+	unsigned int i;
+
+	for (i = 0; i < chain->len; i++) {
+		struct nfv_nf *nf = chain->nf[i].nf;
+		void *priv = nf_area ?
+			     nfv_flow_priv(pkt->flow, chain->nf[i].priv_off) :
+			     NULL;
+		enum nfv_verdict v = nf->type->process(nf, pkt, priv);
+
+		if (v != NFV_CONTINUE)
+			return v;
+	}
+	pkt->drop_reason = NFV_DROP_NO_CHAIN;
+	return NFV_DROP;
+}
+
+int nfv_chain_init(void)
+{
+	nfv_wq = alloc_workqueue("nfv", 0, 0);
+	if (!nfv_wq)
+		return -ENOMEM;
+	nfv_fwd_type = nfv_forward_type;
+	nfv_nf_type_register(&nfv_fwd_type);
+	nfv_nf_type_register(&nfv_pass_type);
+	nfv_nf_type_register(&nfv_drop_type);
+	return 0;
+}
+
+/* After rcu_barrier(): every instance's destroy work is queued. */
+void nfv_chain_exit(void)
+{
+	nfv_nf_type_unregister(&nfv_drop_type);
+	nfv_nf_type_unregister(&nfv_pass_type);
+	nfv_nf_type_unregister(&nfv_fwd_type);
+	destroy_workqueue(nfv_wq);
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nfv core: datapaths, ports, chains. Configuration is serialised by RTNL;
+ * the packet path reads everything under RCU.
+ */
+#ifndef _NFV_CORE_H
+#define _NFV_CORE_H
+
+#include <linux/idr.h>
+#include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "nfv_nf.h"
+#include "flow.h"
+
+#define NFV_MAX_DPS		64	/* per netns */
+#define NFV_MAX_PORTS		1024	/* per datapath */
+#define NFV_MAX_NFS		256	/* NF instances per datapath */
+
+struct nfv_dp_stats {
+	u64 stat[__NFV_STAT_MAX];
+	u64 drop[__NFV_DROP_MAX];
+};
+
+struct nfv_port_stats {
+	u64 stat[__NFV_PSTAT_MAX];
+};
+
+struct nfv_chain {
+	struct rcu_head rcu;
+	refcount_t ref;			/* the port's, plus one per flow */
+	unsigned int len;
+	size_t flow_priv_size;		/* 0: flows carry no NF state */
+	struct {
+		struct nfv_nf *nf;
+		unsigned int priv_off;	/* in the flow's NF area */
+	} nf[];
+};
+
+struct nfv_port {
+	struct nfv_dp *dp;
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	struct list_head node;		/* in dp->ports, RTNL */
+	struct nfv_chain __rcu *chain;
+	struct nfv_port_stats __percpu *stats;
+	struct rcu_head rcu;
+	u16 port_no;
+	u16 zone;
+};
+
+struct nfv_dp {
+	struct list_head node;		/* in nfv_net->dps, RTNL */
+	struct net *net;
+	char name[NFV_NAME_MAX];
+	struct nfv_flow_table table;
+	struct list_head ports;		/* RTNL */
+	struct idr port_ids;		/* port_no -> port, RCU lookups */
+	unsigned int n_ports;
+	struct list_head nfs;		/* RTNL */
+	unsigned int n_nfs;
+	struct nfv_dp_stats __percpu *stats;
+	struct rcu_head rcu;
+};
+
+struct nfv_net {
+	struct list_head dps;		/* RTNL */
+	unsigned int n_dps;
+};
+
+extern unsigned int nfv_net_id;
+
+static inline struct nfv_net *nfv_pernet(struct net *net)
+{
+	return net_generic(net, nfv_net_id);
+}
+
+static inline void nfv_count(struct nfv_dp *dp, enum nfv_stat s, u64 n)
+{
+	this_cpu_add(dp->stats->stat[s], n);
+}
+
+static inline void nfv_port_count(struct nfv_port *port,
+				  enum nfv_port_stat s, u64 n)
+{
+	this_cpu_add(port->stats->stat[s], n);
+}
+
+/* datapath.c */
+struct nfv_dp *nfv_dp_find(struct net *net, const char *name);
+struct nfv_dp *nfv_dp_create(struct net *net, const char *name,
+			     u32 max_flows, struct netlink_ext_ack *extack);
+void nfv_dp_destroy(struct nfv_dp *dp);
+void nfv_dp_destroy_all(struct net *net);
+void nfv_dp_read_stats(struct nfv_dp *dp, struct nfv_dp_stats *sum);
+
+/* port.c */
+struct nfv_port *nfv_port_add(struct nfv_dp *dp, struct net_device *dev,
+			      u16 zone, struct netlink_ext_ack *extack);
+void nfv_port_del(struct nfv_port *port);
+struct nfv_port *nfv_port_find_dev(struct nfv_dp *dp,
+				   const struct net_device *dev);
+void nfv_port_read_stats(struct nfv_port *port, struct nfv_port_stats *sum);
+int nfv_port_set_chain(struct nfv_port *port, struct nfv_chain *chain);
+int nfv_port_init(void);
+void nfv_port_exit(void);
+
+/* chain.c */
+int nfv_nf_builtin_create(struct nfv_dp *dp);
+struct nfv_nf *nfv_nf_find(struct nfv_dp *dp, const char *name);
+struct nfv_nf *nfv_nf_create(struct nfv_dp *dp, const char *name,
+			     const char *type, struct nlattr *cfg,
+			     struct netlink_ext_ack *extack);
+int nfv_nf_delete(struct nfv_nf *nf, struct netlink_ext_ack *extack);
+void nfv_nf_delete_all(struct nfv_dp *dp);
+struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
+				   struct netlink_ext_ack *extack);
+void nfv_chain_put(struct nfv_chain *chain);
+enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt);
+int nfv_chain_init(void);
+void nfv_chain_exit(void);
+
+/* packet.c */
+rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb);
+
+/* parse.c */
+int nfv_parse(struct sk_buff *skb, struct nfv_pkt *pkt, u16 zone);
+
+/* forward.c */
+extern const struct nfv_nf_type nfv_forward_type;
+int nfv_forward_xmit(struct nfv_pkt *pkt, struct dst_entry *dst);
+
+/* netlink.c */
+int nfv_genl_init(void);
+void nfv_genl_exit(void);
+void nfv_notify_flow(struct nfv_dp *dp, struct nfv_flow *flow, u8 event);
+void nfv_notify_port_gone(struct nfv_port *port);
+
+#endif /* _NFV_CORE_H */

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Datapath instances: named, one list per network namespace, removed with
+ * it.
+ */
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "core.h"
+
+struct nfv_dp *nfv_dp_find(struct net *net, const char *name)
+{
+	struct nfv_dp *dp;
+
+	ASSERT_RTNL();
+	list_for_each_entry(dp, &nfv_pernet(net)->dps, node)
+		if (!strcmp(dp->name, name))
+			return dp;
+	return NULL;
+}
+
+struct nfv_dp *nfv_dp_create(struct net *net, const char *name,
+			     u32 max_flows, struct netlink_ext_ack *extack)
+{
+	struct nfv_net *nn = nfv_pernet(net);
+	struct nfv_dp *dp;
+	int err;
+
+	ASSERT_RTNL();
+	if (nfv_dp_find(net, name)) {
+		NL_SET_ERR_MSG(extack, "a datapath of that name exists");
+		return ERR_PTR(-EEXIST);
+	}
+	if (nn->n_dps >= NFV_MAX_DPS) {
+		NL_SET_ERR_MSG(extack, "too many datapaths in this namespace");
+		return ERR_PTR(-ENOSPC);
+	}
+
+	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
+	if (!dp)
+		return ERR_PTR(-ENOMEM);
+	dp->net = net;
+	strscpy(dp->name, name, sizeof(dp->name));
+	INIT_LIST_HEAD(&dp->ports);
+	INIT_LIST_HEAD(&dp->nfs);
+	idr_init(&dp->port_ids);
+	err = -ENOMEM;
+	dp->stats = alloc_percpu(struct nfv_dp_stats);
+	if (!dp->stats)
+		goto err_dp;
+	err = nfv_flow_table_init(&dp->table, max_flows);
+	if (err)
+		goto err_stats;
+	err = nfv_nf_builtin_create(dp);
+	if (err)
+		goto err_nfs;
+	list_add_tail(&dp->node, &nn->dps);
+	nn->n_dps++;
+	return dp;
+
+err_nfs:
+	nfv_nf_delete_all(dp);
+	nfv_flow_table_destroy(&dp->table);
+err_stats:
+	free_percpu(dp->stats);
+err_dp:
+	kfree(dp);
+	return ERR_PTR(err);
+}
+
+void nfv_dp_destroy(struct nfv_dp *dp)
+{
+	struct nfv_port *port, *tmp;
+
+	ASSERT_RTNL();
+	list_del(&dp->node);
+	nfv_pernet(dp->net)->n_dps--;
+	list_for_each_entry_safe(port, tmp, &dp->ports, node)
+		nfv_port_del(port);
+	nfv_flow_table_destroy(&dp->table);
+	nfv_nf_delete_all(dp);
+	idr_destroy(&dp->port_ids);
+	/* Flow and port RCU callbacks do not touch the datapath. */
+	free_percpu(dp->stats);
+	kfree(dp);
+}
+
+void nfv_dp_destroy_all(struct net *net)
+{
+	struct nfv_dp *dp, *tmp;
+
+	rtnl_lock();
+	list_for_each_entry_safe(dp, tmp, &nfv_pernet(net)->dps, node)
+		nfv_dp_destroy(dp);
+	rtnl_unlock();
+}
+
+void nfv_dp_read_stats(struct nfv_dp *dp, struct nfv_dp_stats *sum)
+{
+	int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct nfv_dp_stats *s = per_cpu_ptr(dp->stats, cpu);
+
+		for (i = 0; i < __NFV_STAT_MAX; i++)
+			sum->stat[i] += READ_ONCE(s->stat[i]);
+		for (i = 0; i < __NFV_DROP_MAX; i++)
+			sum->drop[i] += READ_ONCE(s->drop[i]);
+	}
+	for (i = 0; i < __NFV_DROP_MAX; i++)
+		sum->stat[NFV_STAT_DROP_PACKETS] += sum->drop[i];
+}

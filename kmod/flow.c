@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flow table: RCU hash of connection entries, bounded, with a GC that does
+ * bounded work per run.
+ */
+#include <linux/log2.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "core.h"
+
+#define NFV_FLOW_LOCKS		1024
+#define NFV_MIN_BUCKETS		1024
+#define NFV_MAX_BUCKETS		(1U << 22)
+#define NFV_GC_INTERVAL		(HZ / 10)
+#define NFV_GC_SWEEP_RUNS	20	/* a full sweep takes ~2 s */
+#define NFV_GC_MIN_BUCKETS	256
+#define NFV_GC_MAX_SCAN		65536	/* tuples examined per run */
+
+static const unsigned int nfv_default_tmo[__NFV_TMO_MAX] = {
+	[NFV_TMO_TCP]		= 1800,
+	[NFV_TMO_TCP_OPENING]	= 60,
+	[NFV_TMO_TCP_CLOSING]	= 30,
+	[NFV_TMO_UDP]		= 60,
+	[NFV_TMO_ICMP]		= 30,
+	[NFV_TMO_OTHER]		= 60,
+};
+
+/* Word 0 of a key without the direction bit. */
+static inline u64 nfv_key_w0_mask(void)
+{
+	union {
+		struct nfv_key k;
+		u64 w;
+	} m = { .k.flags = NFV_KEY_REPLY };
+
+	return ~m.w;
+}
+
+static bool nfv_key_eq(const struct nfv_key *a, const struct nfv_key *b)
+{
+	const u64 *x = (const u64 *)a, *y = (const u64 *)b;
+	unsigned int i, words;
+	u64 diff;
+
+	/* Word 0 holds the family: equal there means equal lengths. */
+	if ((x[0] ^ y[0]) & nfv_key_w0_mask())
+		return false;
+	words = nfv_key_len(a) / sizeof(u64);
+	diff = 0;
+	for (i = 1; i < words; i++)
+		diff |= x[i] ^ y[i];
+	return !diff;
+}
+
+static u32 nfv_key_hash(const struct nfv_flow_table *t,
+			const struct nfv_key *key)
+{
+	struct nfv_key tmp;
+
+	if (unlikely(key->flags & NFV_KEY_REPLY)) {
+		memcpy(&tmp, key, nfv_key_len(key));
+		tmp.flags &= ~NFV_KEY_REPLY;
+		key = &tmp;
+	}
+	return siphash(key, nfv_key_len(key), &t->seed) & t->mask;
+}
+
+void nfv_key_invert(struct nfv_key *dst, const struct nfv_key *src)
+{
+	bool icmp = src->proto == IPPROTO_ICMP || src->proto == IPPROTO_ICMPV6;
+
+	memcpy(dst, src, offsetof(struct nfv_key, addr));
+	if (!icmp) {
+		dst->sport = src->dport;
+		dst->dport = src->sport;
+	}
+	if (src->flags & NFV_KEY_V6) {
+		dst->addr.v6.src = src->addr.v6.dst;
+		dst->addr.v6.dst = src->addr.v6.src;
+	} else {
+		dst->addr.v4.src = src->addr.v4.dst;
+		dst->addr.v4.dst = src->addr.v4.src;
+	}
+}
+
+static struct nfv_flow *nfv_tuple_flow(struct nfv_tuple *tuple)
+{
+	size_t size = tuple->key.flags & NFV_KEY_V6 ?
+		      NFV_TUPLE_SIZE6 : NFV_TUPLE_SIZE4;
+	unsigned int dir = !!(tuple->key.flags & NFV_KEY_REPLY);
+
+	return (void *)tuple - dir * size - offsetof(struct nfv_flow, tuples);
+}
+
+struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
+				 const struct nfv_key *key, unsigned int *dir)
+{
+	struct nfv_tuple *tuple;
+	u32 h = nfv_key_hash(t, key);
+
+	for (tuple = rcu_dereference(t->buckets[h]); tuple;
+	     tuple = rcu_dereference(tuple->next)) {
+		if (nfv_key_eq(&tuple->key, key)) {
+			*dir = !!(tuple->key.flags & NFV_KEY_REPLY);
+			return nfv_tuple_flow(tuple);
+		}
+	}
+	return NULL;
+}
+
+static u8 *nfv_flow_nf_area(struct nfv_flow *flow)
+{
+	size_t off = nfv_flow_is_v6(flow) ?
+		     2 * NFV_TUPLE_SIZE6 + 2 * sizeof(u32) :
+		     2 * NFV_TUPLE_SIZE4;
+
+	return flow->tuples + ALIGN(off, 8);
+}
+
+struct nfv_chain *nfv_flow_chain(struct nfv_flow *flow)
+{
+	if (!(flow->flags & NFV_FLOW_NF))
+		return NULL;
+	return *(struct nfv_chain **)nfv_flow_nf_area(flow);
+}
+
+void *nfv_flow_priv(struct nfv_flow *flow, unsigned int priv_off)
+{
+	return nfv_flow_nf_area(flow) + sizeof(struct nfv_chain *) + priv_off;
+}
+
+static u8 nfv_default_class(u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return NFV_TMO_TCP_OPENING;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return NFV_TMO_UDP;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return NFV_TMO_ICMP;
+	default:
+		return NFV_TMO_OTHER;
+	}
+}
+
+struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
+				const struct nfv_key *key,
+				struct nfv_chain *chain, u16 in_port)
+{
+	bool v6 = key->flags & NFV_KEY_V6;
+	size_t tsize = v6 ? NFV_TUPLE_SIZE6 : NFV_TUPLE_SIZE4;
+	size_t size = sizeof(struct nfv_flow) + 2 * tsize;
+	bool nf_area = chain && chain->flow_priv_size;
+	struct nfv_flow *flow;
+	struct nfv_tuple *tuple;
+
+	BUILD_BUG_ON(offsetof(struct nfv_flow, dst) != 64);
+	BUILD_BUG_ON(sizeof(struct nfv_flow) + 2 * NFV_TUPLE_SIZE4 != 128);
+
+	if (v6)
+		size += 2 * sizeof(u32);
+	if (nf_area)
+		size = ALIGN(size, 8) + sizeof(chain) + chain->flow_priv_size;
+
+	if (atomic_inc_return(&t->count) > READ_ONCE(t->max_flows)) {
+		atomic_dec(&t->count);
+		return ERR_PTR(-ENOSPC);
+	}
+	flow = kzalloc(size, GFP_ATOMIC | __GFP_NOWARN);
+	if (!flow) {
+		atomic_dec(&t->count);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	tuple = (struct nfv_tuple *)flow->tuples;
+	memcpy(&tuple->key, key, nfv_key_len(key));
+	tuple->key.flags &= ~NFV_KEY_REPLY;
+	tuple = nfv_flow_tuple(flow, NFV_DIR_REPLY);
+	nfv_key_invert(&tuple->key, key);
+	tuple->key.flags |= NFV_KEY_REPLY;
+
+	flow->used = jiffies;
+	flow->tmo = nfv_default_class(key->proto);
+	flow->in_port = in_port;
+	if (nf_area) {
+		refcount_inc(&chain->ref);
+		*(struct nfv_chain **)nfv_flow_nf_area(flow) = chain;
+		flow->flags |= NFV_FLOW_NF;
+	}
+	return flow;
+}
+
+static void nfv_flow_free_rcu(struct rcu_head *head)
+{
+	struct nfv_flow *flow = container_of(head, struct nfv_flow, rcu);
+	unsigned int dir;
+
+	for (dir = 0; dir < NFV_DIR_COUNT; dir++)
+		if (flow->dst[dir])
+			dst_release(flow->dst[dir]);
+	if (flow->flags & NFV_FLOW_NF)
+		nfv_chain_put(nfv_flow_chain(flow));
+	kfree(flow);
+}
+
+/* Frees a flow that never made it into the table. */
+void nfv_flow_free(struct nfv_flow_table *t, struct nfv_flow *flow)
+{
+	atomic_dec(&t->count);
+	call_rcu(&flow->rcu, nfv_flow_free_rcu);
+}
+
+static void nfv_lock2(struct nfv_flow_table *t, u32 h1, u32 h2)
+{
+	unsigned int l1 = h1 & t->lock_mask, l2 = h2 & t->lock_mask;
+
+	if (l1 > l2)
+		swap(l1, l2);
+	spin_lock_bh(&t->locks[l1]);
+	if (l1 != l2)
+		spin_lock_nested(&t->locks[l2], SINGLE_DEPTH_NESTING);
+}
+
+static void nfv_unlock2(struct nfv_flow_table *t, u32 h1, u32 h2)
+{
+	unsigned int l1 = h1 & t->lock_mask, l2 = h2 & t->lock_mask;
+
+	if (l1 != l2)
+		spin_unlock(&t->locks[max(l1, l2)]);
+	spin_unlock_bh(&t->locks[min(l1, l2)]);
+}
+
+static bool nfv_bucket_has(struct nfv_flow_table *t, u32 h,
+			   const struct nfv_key *key)
+{
+	struct nfv_tuple *tuple;
+
+	for (tuple = rcu_dereference_protected(t->buckets[h], true); tuple;
+	     tuple = rcu_dereference_protected(tuple->next, true))
+		if (nfv_key_eq(&tuple->key, key))
+			return true;
+	return false;
+}
+
+static void nfv_bucket_link(struct nfv_flow_table *t, u32 h,
+			    struct nfv_tuple *tuple)
+{
+	RCU_INIT_POINTER(tuple->next,
+			 rcu_dereference_protected(t->buckets[h], true));
+	rcu_assign_pointer(t->buckets[h], tuple);
+}
+
+static void nfv_bucket_unlink(struct nfv_flow_table *t, u32 h,
+			      struct nfv_tuple *tuple)
+{
+	struct nfv_tuple __rcu **pp = &t->buckets[h];
+	struct nfv_tuple *cur;
+
+	while ((cur = rcu_dereference_protected(*pp, true))) {
+		if (cur == tuple) {
+			/* tuple->next stays valid for readers still on it. */
+			rcu_assign_pointer(*pp,
+				rcu_dereference_protected(tuple->next, true));
+			return;
+		}
+		pp = &cur->next;
+	}
+	WARN_ONCE(1, "nfv: flow tuple missing from its bucket\n");
+}
+
+/* Returns -EEXIST if another CPU inserted either key first. */
+int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow)
+{
+	struct nfv_tuple *orig = nfv_flow_tuple(flow, NFV_DIR_ORIG);
+	struct nfv_tuple *reply = nfv_flow_tuple(flow, NFV_DIR_REPLY);
+	u32 ho = nfv_key_hash(t, &orig->key);
+	u32 hr = nfv_key_hash(t, &reply->key);
+	int err = -EEXIST;
+
+	nfv_lock2(t, ho, hr);
+	if (!nfv_bucket_has(t, ho, &orig->key) &&
+	    !nfv_bucket_has(t, hr, &reply->key)) {
+		nfv_bucket_link(t, ho, orig);
+		nfv_bucket_link(t, hr, reply);
+		err = 0;
+	}
+	nfv_unlock2(t, ho, hr);
+	return err;
+}
+
+static void nfv_flow_nf_destroy(struct nfv_flow *flow)
+{
+	struct nfv_chain *chain = nfv_flow_chain(flow);
+	unsigned int i;
+
+	for (i = 0; i < chain->len; i++) {
+		struct nfv_nf *nf = chain->nf[i].nf;
+
+		if (nf->type->flow_destroy)
+			nf->type->flow_destroy(nf, flow,
+				nfv_flow_priv(flow, chain->nf[i].priv_off));
+	}
+}
+
+/*
+ * Unlinks a flow and frees it after a grace period. Returns false if
+ * someone else got there first.
+ */
+bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
+		     u8 event)
+{
+	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
+	struct nfv_tuple *orig = nfv_flow_tuple(flow, NFV_DIR_ORIG);
+	struct nfv_tuple *reply = nfv_flow_tuple(flow, NFV_DIR_REPLY);
+	u32 ho = nfv_key_hash(t, &orig->key);
+	u32 hr = nfv_key_hash(t, &reply->key);
+	bool mine = false;
+
+	nfv_lock2(t, ho, hr);
+	if (!(flow->flags & NFV_FLOW_DYING)) {
+		flow->flags |= NFV_FLOW_DYING;
+		nfv_bucket_unlink(t, ho, orig);
+		nfv_bucket_unlink(t, hr, reply);
+		mine = true;
+	}
+	nfv_unlock2(t, ho, hr);
+	if (!mine)
+		return false;
+
+	if (flow->flags & NFV_FLOW_NF)
+		nfv_flow_nf_destroy(flow);
+	nfv_notify_flow(dp, flow, event);
+	nfv_count(dp, event == NFV_EVENT_EXPIRED ? NFV_STAT_FLOWS_EXPIRED :
+		  NFV_STAT_FLOWS_DELETED, 1);
+	nfv_flow_free(t, flow);
+	return true;
+}
+
+/* Deletes every flow, or those that came in on one port. Process context. */
+unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
+{
+	unsigned int b, n = 0;
+
+	for (b = 0; b <= t->mask; b++) {
+		struct nfv_tuple *tuple;
+
+		rcu_read_lock();
+		for (tuple = rcu_dereference(t->buckets[b]); tuple;
+		     tuple = rcu_dereference(tuple->next)) {
+			struct nfv_flow *flow = nfv_tuple_flow(tuple);
+
+			if (tuple->key.flags & NFV_KEY_REPLY)
+				continue;
+			if (in_port >= 0 && flow->in_port != in_port)
+				continue;
+			n += nfv_flow_delete(t, flow, NFV_EVENT_DEL);
+		}
+		rcu_read_unlock();
+		if (!(b & 1023))
+			cond_resched();
+	}
+	return n;
+}
+
+int nfv_flow_walk(struct nfv_flow_table *t, unsigned long *bucket,
+		  unsigned long *idx, nfv_flow_walk_fn fn, void *arg)
+{
+	for (; *bucket <= t->mask; (*bucket)++, *idx = 0) {
+		struct nfv_tuple *tuple;
+		unsigned long i = 0;
+
+		for (tuple = rcu_dereference(t->buckets[*bucket]); tuple;
+		     tuple = rcu_dereference(tuple->next)) {
+			int err;
+
+			if (tuple->key.flags & NFV_KEY_REPLY)
+				continue;
+			if (i++ < *idx)
+				continue;
+			err = fn(nfv_tuple_flow(tuple), arg);
+			if (err)
+				return err;
+			*idx = i;
+		}
+	}
+	return 0;
+}
+
+void nfv_flow_set_result(struct nfv_flow *flow, unsigned int dir, u8 res,
+			 struct dst_entry *dst, u32 cookie)
+{
+	struct dst_entry *old;
+
+	/* Readers check res first, then dst, and take NULL as "slow path". */
+	if (res != NFV_RES_FORWARD)
+		WRITE_ONCE(flow->res[dir], res);
+	if (nfv_flow_is_v6(flow))
+		WRITE_ONCE(nfv_flow_cookies(flow)[dir], cookie);
+	old = xchg(&flow->dst[dir], dst);
+	if (res == NFV_RES_FORWARD)
+		WRITE_ONCE(flow->res[dir], res);
+	if (old)
+		dst_release(old);
+}
+
+void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo)
+{
+	if (tmo > NFV_TMO_UNSPEC && tmo <= NFV_TMO_MAX)
+		WRITE_ONCE(flow->tmo, tmo);
+}
+EXPORT_SYMBOL_GPL(nfv_flow_set_timeout);
+
+void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags)
+{
+	WRITE_ONCE(flow->tcp_trap, tcp_flags);
+}
+EXPORT_SYMBOL_GPL(nfv_flow_set_tcp_trap);
+
+static void nfv_flow_gc(struct work_struct *work)
+{
+	struct nfv_flow_table *t = container_of(to_delayed_work(work),
+						struct nfv_flow_table, gc_work);
+	unsigned int nb = t->mask + 1;
+	unsigned int todo = max(nb / NFV_GC_SWEEP_RUNS, NFV_GC_MIN_BUCKETS);
+	unsigned int scanned = 0, i;
+	u32 now = jiffies;
+
+	for (i = 0; i < min(todo, nb) && scanned < NFV_GC_MAX_SCAN; i++) {
+		unsigned int b = (t->gc_next + i) & t->mask;
+		struct nfv_tuple *tuple;
+
+		rcu_read_lock();
+		for (tuple = rcu_dereference(t->buckets[b]); tuple;
+		     tuple = rcu_dereference(tuple->next)) {
+			struct nfv_flow *flow = nfv_tuple_flow(tuple);
+
+			scanned++;
+			if (nfv_flow_expired(t, flow, now))
+				nfv_flow_delete(t, flow, NFV_EVENT_EXPIRED);
+		}
+		rcu_read_unlock();
+		if (!(i & 255))
+			cond_resched();
+	}
+	t->gc_next = (t->gc_next + i) & t->mask;
+	queue_delayed_work(system_power_efficient_wq, &t->gc_work,
+			   NFV_GC_INTERVAL);
+}
+
+void nfv_flow_table_set_max(struct nfv_flow_table *t, u32 max_flows)
+{
+	WRITE_ONCE(t->max_flows, max_flows);
+}
+
+int nfv_flow_table_init(struct nfv_flow_table *t, u32 max_flows)
+{
+	unsigned int nb, i;
+
+	nb = clamp_t(unsigned int, roundup_pow_of_two(max_flows),
+		     NFV_MIN_BUCKETS, NFV_MAX_BUCKETS);
+	t->buckets = kvcalloc(nb, sizeof(*t->buckets), GFP_KERNEL);
+	if (!t->buckets)
+		return -ENOMEM;
+	t->locks = kvmalloc_array(NFV_FLOW_LOCKS, sizeof(*t->locks),
+				  GFP_KERNEL);
+	if (!t->locks) {
+		kvfree(t->buckets);
+		return -ENOMEM;
+	}
+	for (i = 0; i < NFV_FLOW_LOCKS; i++)
+		spin_lock_init(&t->locks[i]);
+	t->mask = nb - 1;
+	t->lock_mask = NFV_FLOW_LOCKS - 1;
+	get_random_bytes(&t->seed, sizeof(t->seed));
+	atomic_set(&t->count, 0);
+	t->max_flows = max_flows;
+	for (i = 0; i < __NFV_TMO_MAX; i++)
+		t->tmo[i] = nfv_default_tmo[i] * HZ;
+	t->gc_next = 0;
+	INIT_DELAYED_WORK(&t->gc_work, nfv_flow_gc);
+	queue_delayed_work(system_power_efficient_wq, &t->gc_work,
+			   NFV_GC_INTERVAL);
+	return 0;
+}
+
+/* The datapath has no ports left: nothing adds flows any more. */
+void nfv_flow_table_destroy(struct nfv_flow_table *t)
+{
+	cancel_delayed_work_sync(&t->gc_work);
+	nfv_flow_flush(t, -1);
+	WARN_ON(atomic_read(&t->count));
+	kvfree(t->locks);
+	kvfree(t->buckets);
+}

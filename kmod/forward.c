@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The built-in "forward" NF and the output path. Forwarding uses the
+ * namespace's FIB and neighbour table but not the host's forwarding code,
+ * so it works with net.ipv4.ip_forward=0: the datapath is the router.
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/if_vlan.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ip6_fib.h>
+#include <net/ip6_route.h>
+#include <net/ndisc.h>
+#include <net/route.h>
+
+#include "core.h"
+
+static void nfv_icmp_sent(struct nfv_pkt *pkt)
+{
+	nfv_count(pkt->dp, NFV_STAT_ICMP_SENT, 1);
+}
+
+static void nfv_icmp4_unreach(struct nfv_pkt *pkt, int err)
+{
+	struct sk_buff *skb = pkt->skb;
+	const struct iphdr *iph = ip_hdr(skb);
+	int code;
+
+	switch (err) {
+	case -ENETUNREACH:
+		code = ICMP_NET_UNREACH;
+		break;
+	case -EHOSTUNREACH:
+		code = ICMP_HOST_UNREACH;
+		break;
+	case -EACCES:
+		code = ICMP_PKT_FILTERED;
+		break;
+	default:
+		return;		/* blackhole: silent */
+	}
+	/* icmp_send() wants an input route to tell where the error goes. */
+	skb_dst_drop(skb);
+	if (ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
+				 skb->dev))
+		return;
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	icmp_send(skb, ICMP_DEST_UNREACH, code, 0);
+	nfv_icmp_sent(pkt);
+}
+
+static bool nfv_bad_addr4(__be32 saddr, __be32 daddr)
+{
+	return ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr) ||
+	       ipv4_is_zeronet(saddr) || ipv4_is_loopback(saddr) ||
+	       ipv4_is_loopback(daddr) || ipv4_is_zeronet(daddr);
+}
+
+static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
+{
+	struct sk_buff *skb = pkt->skb;
+	const struct iphdr *iph = ip_hdr(skb);
+	struct flowi4 fl4 = {
+		.daddr = iph->daddr,
+		.saddr = iph->saddr,
+		.flowi4_tos = RT_TOS(iph->tos),
+		.flowi4_mark = skb->mark,
+		.flowi4_proto = iph->protocol,
+		.flowi4_scope = RT_SCOPE_UNIVERSE,
+		/* The source is the sender's, not one of ours. */
+		.flowi4_flags = FLOWI_FLAG_ANYSRC,
+	};
+	struct rtable *rt;
+
+	if (nfv_bad_addr4(iph->saddr, iph->daddr)) {
+		pkt->drop_reason = NFV_DROP_BAD_ADDR;
+		return NFV_DROP;
+	}
+	rt = ip_route_output_key(dev_net(skb->dev), &fl4);
+	if (IS_ERR(rt)) {
+		nfv_icmp4_unreach(pkt, PTR_ERR(rt));
+		pkt->drop_reason = NFV_DROP_NO_ROUTE;
+		pkt->nocache = true;
+		return NFV_DROP;
+	}
+	if (rt->rt_type != RTN_UNICAST) {
+		/* Local, broadcast, multicast: the host stack's. */
+		ip_rt_put(rt);
+		return NFV_PASS;
+	}
+	pkt->dst = &rt->dst;
+	return NFV_FORWARD;
+}
+
+static enum nfv_verdict nfv_route6(struct nfv_pkt *pkt)
+{
+	struct sk_buff *skb = pkt->skb;
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	struct flowi6 fl6 = {
+		.daddr = ip6->daddr,
+		.saddr = ip6->saddr,
+		.flowlabel = ip6_flowinfo(ip6),
+		.flowi6_mark = skb->mark,
+		.flowi6_proto = pkt->key.proto,
+	};
+	struct dst_entry *dst;
+	struct rt6_info *rt;
+
+	dst = ip6_route_output(dev_net(skb->dev), NULL, &fl6);
+	if (dst->error) {
+		dst_release(dst);
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0);
+		nfv_icmp_sent(pkt);
+		pkt->drop_reason = NFV_DROP_NO_ROUTE;
+		pkt->nocache = true;
+		return NFV_DROP;
+	}
+	rt = (struct rt6_info *)dst;
+	if ((rt->rt6i_flags & (RTF_LOCAL | RTF_ANYCAST)) ||
+	    (dst->dev->flags & IFF_LOOPBACK)) {
+		dst_release(dst);
+		return NFV_PASS;
+	}
+	pkt->dst = dst;
+	pkt->cookie = rt6_get_cookie(rt);
+	return NFV_FORWARD;
+}
+
+static enum nfv_verdict nfv_forward_process(struct nfv_nf *nf,
+					    struct nfv_pkt *pkt,
+					    void *flow_priv)
+{
+	if (pkt->key.flags & NFV_KEY_V6)
+		return nfv_route6(pkt);
+	return nfv_route4(pkt);
+}
+
+const struct nfv_nf_type nfv_forward_type = {
+	.name = "forward",
+	.owner = THIS_MODULE,
+	.process = nfv_forward_process,
+};
+
+static bool nfv_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->len <= mtu)
+		return false;
+	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
+		return false;
+	return true;
+}
+
+static void nfv_count_tx(struct nfv_pkt *pkt, struct net_device *dev,
+			 unsigned int len, int err)
+{
+	struct nfv_port *out;
+
+	if (err < 0 || err == NET_XMIT_DROP) {
+		this_cpu_inc(pkt->dp->stats->drop[NFV_DROP_TX_ERROR]);
+		return;
+	}
+	nfv_count(pkt->dp, NFV_STAT_TX_PACKETS, 1);
+	nfv_count(pkt->dp, NFV_STAT_TX_BYTES, len);
+	if (rcu_access_pointer(dev->rx_handler) != nfv_rx_handler)
+		return;
+	out = rcu_dereference(dev->rx_handler_data);
+	if (out && out->dp == pkt->dp) {
+		nfv_port_count(out, NFV_PSTAT_TX_PACKETS, 1);
+		nfv_port_count(out, NFV_PSTAT_TX_BYTES, len);
+	}
+}
+
+static int nfv_neigh_xmit4(struct net *net, struct sock *sk,
+			   struct sk_buff *skb)
+{
+	struct rtable *rt = skb_rtable(skb);
+	struct neighbour *neigh;
+	bool is_v6gw = false;
+
+	neigh = ip_neigh_for_gw(rt, skb, &is_v6gw);
+	if (IS_ERR(neigh)) {
+		kfree_skb(skb);
+		return PTR_ERR(neigh);
+	}
+	return neigh_output(neigh, skb, is_v6gw);
+}
+
+static int nfv_neigh_xmit6(struct sk_buff *skb)
+{
+	struct dst_entry *dst = skb_dst(skb);
+	const struct in6_addr *nh;
+	struct neighbour *neigh;
+
+	nh = rt6_nexthop((struct rt6_info *)dst, &ipv6_hdr(skb)->daddr);
+	neigh = ip_neigh_gw6(dst->dev, nh);
+	if (IS_ERR(neigh)) {
+		kfree_skb(skb);
+		return PTR_ERR(neigh);
+	}
+	return neigh_output(neigh, skb, false);
+}
+
+/* Drops a packet that cannot be forwarded as it is. */
+static void nfv_xmit_fail(struct nfv_pkt *pkt, enum nfv_drop reason)
+{
+	this_cpu_inc(pkt->dp->stats->drop[reason]);
+	nfv_port_count(pkt->in, NFV_PSTAT_DROP_PACKETS, 1);
+	kfree_skb(pkt->skb);
+}
+
+static int nfv_frag_out(struct net *net, struct sock *sk,
+			struct sk_buff *skb)
+{
+	return nfv_neigh_xmit4(net, sk, skb);
+}
+
+static void nfv_xmit4(struct nfv_pkt *pkt, struct dst_entry *dst)
+{
+	struct sk_buff *skb = pkt->skb;
+	struct iphdr *iph = ip_hdr(skb);
+	unsigned int mtu, len;
+	int err;
+
+	if (iph->ttl <= 1) {
+		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+		nfv_icmp_sent(pkt);
+		return nfv_xmit_fail(pkt, NFV_DROP_TTL);
+	}
+	IPCB(skb)->flags |= IPSKB_FORWARDED;
+	mtu = ip_dst_mtu_maybe_forward(dst, true);
+	if (nfv_exceeds_mtu(skb, mtu) && (iph->frag_off & htons(IP_DF))) {
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+		nfv_icmp_sent(pkt);
+		return nfv_xmit_fail(pkt, NFV_DROP_MTU);
+	}
+	if (skb_cow(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len))
+		return nfv_xmit_fail(pkt, NFV_DROP_NOMEM);
+	iph = ip_hdr(skb);
+	ip_decrease_ttl(iph);
+	skb->dev = dst->dev;
+	len = skb->len;
+
+	if (nfv_exceeds_mtu(skb, mtu)) {
+		err = ip_do_fragment(dev_net(dst->dev), NULL, skb,
+				     nfv_frag_out);
+		nfv_count(pkt->dp, NFV_STAT_FRAGS_SENT, 1);
+	} else {
+		err = nfv_neigh_xmit4(dev_net(dst->dev), NULL, skb);
+	}
+	nfv_count_tx(pkt, dst->dev, len, err);
+}
+
+static void nfv_xmit6(struct nfv_pkt *pkt, struct dst_entry *dst)
+{
+	struct sk_buff *skb = pkt->skb;
+	struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	unsigned int mtu, len;
+	int err;
+
+	if (ip6->hop_limit <= 1) {
+		icmpv6_send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, 0);
+		nfv_icmp_sent(pkt);
+		return nfv_xmit_fail(pkt, NFV_DROP_TTL);
+	}
+	mtu = max_t(unsigned int, ip6_dst_mtu_maybe_forward(dst, true),
+		    IPV6_MIN_MTU);
+	if (nfv_exceeds_mtu(skb, mtu)) {
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		nfv_icmp_sent(pkt);
+		return nfv_xmit_fail(pkt, NFV_DROP_MTU);
+	}
+	if (skb_cow(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len))
+		return nfv_xmit_fail(pkt, NFV_DROP_NOMEM);
+	ip6 = ipv6_hdr(skb);
+	ip6->hop_limit--;
+	skb->dev = dst->dev;
+	len = skb->len;
+	err = nfv_neigh_xmit6(skb);
+	nfv_count_tx(pkt, dst->dev, len, err);
+}
+
+/*
+ * Routes pkt->skb out along dst. The caller holds dst (a flow's or its own
+ * reference) for the duration of its RCU section; the skb takes no
+ * reference unless it is queued.
+ */
+int nfv_forward_xmit(struct nfv_pkt *pkt, struct dst_entry *dst)
+{
+	struct sk_buff *skb = pkt->skb;
+
+	/* Inner VLAN tags and the outer one end at this hop. */
+	if (pkt->l3)
+		__skb_pull(skb, pkt->l3);
+	pkt->l3 = 0;
+	skb_reset_network_header(skb);
+	skb->protocol = pkt->key.flags & NFV_KEY_V6 ? htons(ETH_P_IPV6) :
+						   htons(ETH_P_IP);
+	__vlan_hwaccel_clear_tag(skb);
+	memset(skb->cb, 0, sizeof(skb->cb));
+	skb_forward_csum(skb);
+	skb_clear_tstamp(skb);
+	skb_dst_drop(skb);
+	skb_dst_set_noref(skb, dst);
+
+	if (pkt->key.flags & NFV_KEY_V6)
+		nfv_xmit6(pkt, dst);
+	else
+		nfv_xmit4(pkt, dst);
+	return 0;
+}

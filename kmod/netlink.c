@@ -1,0 +1,879 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "nfv": configuration, dumps and events.
+ * Every doit runs under RTNL (pre_doit/post_doit); dumps take it per call.
+ */
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "core.h"
+
+#define NFV_TMO_LIMIT	(7 * 24 * 3600)
+
+static struct genl_family nfv_genl_family;
+static bool nfv_genl_up;
+
+enum nfv_mcgrp { NFV_MCGRP_EV };
+
+static const struct genl_multicast_group nfv_mcgrps[] = {
+	[NFV_MCGRP_EV] = { .name = NFV_MCGRP_EVENTS },
+};
+
+/* Policies: each op accepts exactly the attributes it documents. */
+static struct netlink_range_validation nfv_tmo_range = {
+	.min = 1,
+	.max = NFV_TMO_LIMIT,
+};
+
+static struct netlink_range_validation nfv_max_flows_range = {
+	.min = 1,
+	.max = NFV_MAX_FLOWS_LIMIT,
+};
+
+static const struct nla_policy nfv_tmo_policy[NFV_TMO_MAX + 1] = {
+	[NFV_TMO_TCP]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_OPENING]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_CLOSING]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_UDP]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_ICMP]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_OTHER]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+};
+
+#define NFV_POL_NAME	{ .type = NLA_NUL_STRING, .len = NFV_NAME_MAX - 1 }
+#define NFV_POL_IFNAME	{ .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
+
+static const struct nla_policy nfv_chain_policy[NFV_A_MAX + 1] = {
+	[NFV_A_NF_NAME]		= NFV_POL_NAME,
+};
+
+static const struct nla_policy nfv_dp_policy[NFV_A_MAX + 1] = {
+	[NFV_A_DP_NAME]		= NFV_POL_NAME,
+};
+
+static const struct nla_policy nfv_dp_cfg_policy[NFV_A_MAX + 1] = {
+	[NFV_A_DP_NAME]		= NFV_POL_NAME,
+	[NFV_A_DP_MAX_FLOWS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&nfv_max_flows_range),
+	[NFV_A_DP_TIMEOUTS]	= NLA_POLICY_NESTED(nfv_tmo_policy),
+};
+
+static const struct nla_policy nfv_port_policy[NFV_A_MAX + 1] = {
+	[NFV_A_DP_NAME]		= NFV_POL_NAME,
+	[NFV_A_IFINDEX]		= { .type = NLA_U32 },
+	[NFV_A_IFNAME]		= NFV_POL_IFNAME,
+	[NFV_A_PORT_ZONE]	= { .type = NLA_U16 },
+};
+
+static const struct nla_policy nfv_port_del_policy[NFV_A_MAX + 1] = {
+	[NFV_A_DP_NAME]		= NFV_POL_NAME,
+	[NFV_A_IFINDEX]		= { .type = NLA_U32 },
+	[NFV_A_IFNAME]		= NFV_POL_IFNAME,
+};
+
+static const struct nla_policy nfv_chain_set_policy[NFV_A_MAX + 1] = {
+	[NFV_A_DP_NAME]		= NFV_POL_NAME,
+	[NFV_A_IFINDEX]		= { .type = NLA_U32 },
+	[NFV_A_IFNAME]		= NFV_POL_IFNAME,
+	[NFV_A_CHAIN]		= NLA_POLICY_NESTED(nfv_chain_policy),
+};
+
+static const struct nla_policy nfv_nf_policy[NFV_A_MAX + 1] = {
+	[NFV_A_DP_NAME]		= NFV_POL_NAME,
+	[NFV_A_NF_NAME]		= NFV_POL_NAME,
+	[NFV_A_NF_TYPE]		= NFV_POL_NAME,
+	[NFV_A_NF_CONFIG]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy nfv_nf_del_policy[NFV_A_MAX + 1] = {
+	[NFV_A_DP_NAME]		= NFV_POL_NAME,
+	[NFV_A_NF_NAME]		= NFV_POL_NAME,
+};
+
+static int nfv_check_version(const struct nlmsghdr *nlh,
+			     struct netlink_ext_ack *extack)
+{
+	const struct genlmsghdr *hdr = nlmsg_data(nlh);
+
+	if (hdr->version != NFV_GENL_VERSION) {
+		NL_SET_ERR_MSG(extack,
+			       "nfv netlink ABI version mismatch (update nfvctl)");
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int nfv_pre_doit(const nfv_genl_hook_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	int err = nfv_check_version(info->nlhdr, info->extack);
+
+	if (!err)
+		rtnl_lock();
+	return err;
+}
+
+static void nfv_post_doit(const nfv_genl_hook_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	rtnl_unlock();
+}
+
+/* A missing attribute: its type in the extack, and words for people. */
+#define nfv_require(info, attr, msg) ({					\
+	int __err = 0;							\
+									\
+	if (GENL_REQ_ATTR_CHECK(info, attr)) {				\
+		NL_SET_ERR_MSG((info)->extack, msg);			\
+		__err = -EINVAL;					\
+	}								\
+	__err;								\
+})
+
+static struct nfv_dp *nfv_dp_lookup(struct net *net, struct nlattr *name,
+				    struct netlink_ext_ack *extack)
+{
+	struct nfv_dp *dp;
+
+	if (!name) {
+		NL_SET_ERR_MSG(extack, "missing datapath name (NFV_A_DP_NAME)");
+		return ERR_PTR(-EINVAL);
+	}
+	dp = nfv_dp_find(net, nla_data(name));
+	if (!dp) {
+		NL_SET_ERR_MSG_ATTR(extack, name, "no datapath of that name");
+		return ERR_PTR(-ENOENT);
+	}
+	return dp;
+}
+
+static struct nfv_dp *nfv_dp_from_info(struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, NFV_A_DP_NAME)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "missing datapath name (NFV_A_DP_NAME)");
+		return ERR_PTR(-EINVAL);
+	}
+	return nfv_dp_lookup(genl_info_net(info), info->attrs[NFV_A_DP_NAME],
+			     info->extack);
+}
+
+static struct net_device *nfv_dev_from_info(struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct nlattr *attr = info->attrs[NFV_A_IFNAME];
+	struct net_device *dev;
+
+	if (attr) {
+		dev = __dev_get_by_name(net, nla_data(attr));
+	} else if (info->attrs[NFV_A_IFINDEX]) {
+		attr = info->attrs[NFV_A_IFINDEX];
+		dev = __dev_get_by_index(net, nla_get_u32(attr));
+	} else {
+		NL_SET_ERR_MSG(info->extack,
+			       "missing device (NFV_A_IFNAME or NFV_A_IFINDEX)");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "no such device in this network namespace");
+		return ERR_PTR(-ENODEV);
+	}
+	return dev;
+}
+
+static struct nfv_port *nfv_port_from_info(struct nfv_dp *dp,
+					   struct genl_info *info)
+{
+	struct net_device *dev = nfv_dev_from_info(info);
+	struct nfv_port *port;
+
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	port = nfv_port_find_dev(dp, dev);
+	if (!port) {
+		NL_SET_ERR_MSG(info->extack,
+			       "device is not a port of this datapath");
+		return ERR_PTR(-ENOENT);
+	}
+	return port;
+}
+
+/* Replies and events */
+
+static int nfv_put_u64_nest(struct sk_buff *skb, int type, const u64 *v,
+			    unsigned int n)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i < n; i++)
+		if (nla_put_u64_64bit(skb, i, v[i], 0))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int nfv_dp_fill(struct sk_buff *skb, struct nfv_dp *dp)
+{
+	struct nfv_dp_stats *st;
+	struct nlattr *nest;
+	int i, err = -EMSGSIZE;
+
+	if (nla_put_string(skb, NFV_A_DP_NAME, dp->name) ||
+	    nla_put_u32(skb, NFV_A_DP_MAX_FLOWS, READ_ONCE(dp->table.max_flows)) ||
+	    nla_put_u32(skb, NFV_A_DP_FLOWS, atomic_read(&dp->table.count)))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, NFV_A_DP_TIMEOUTS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i <= NFV_TMO_MAX; i++)
+		if (nla_put_u32(skb, i, dp->table.tmo[i] / HZ))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	nfv_dp_read_stats(dp, st);
+	if (!nfv_put_u64_nest(skb, NFV_A_DP_STATS, st->stat, __NFV_STAT_MAX) &&
+	    !nfv_put_u64_nest(skb, NFV_A_DP_DROPS, st->drop, __NFV_DROP_MAX))
+		err = 0;
+	kfree(st);
+	return err;
+}
+
+static int nfv_chain_fill(struct sk_buff *skb, struct nfv_chain *chain)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (!chain)
+		return 0;
+	nest = nla_nest_start(skb, NFV_A_CHAIN);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < chain->len; i++)
+		if (nla_put_string(skb, NFV_A_NF_NAME, chain->nf[i].nf->name))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int nfv_port_fill(struct sk_buff *skb, struct nfv_port *port)
+{
+	struct nfv_port_stats st;
+
+	nfv_port_read_stats(port, &st);
+	if (nla_put_string(skb, NFV_A_DP_NAME, port->dp->name) ||
+	    nla_put_u32(skb, NFV_A_PORT_NO, port->port_no) ||
+	    nla_put_u32(skb, NFV_A_IFINDEX, port->dev->ifindex) ||
+	    nla_put_string(skb, NFV_A_IFNAME, port->dev->name) ||
+	    nla_put_u16(skb, NFV_A_PORT_ZONE, port->zone) ||
+	    nfv_chain_fill(skb, rtnl_dereference(port->chain)) ||
+	    nfv_put_u64_nest(skb, NFV_A_PORT_STATS, st.stat, __NFV_PSTAT_MAX))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int nfv_nf_fill(struct sk_buff *skb, struct nfv_nf *nf)
+{
+	struct nlattr *nest;
+
+	if (nla_put_string(skb, NFV_A_DP_NAME, nf->dp->name) ||
+	    nla_put_string(skb, NFV_A_NF_NAME, nf->name) ||
+	    nla_put_string(skb, NFV_A_NF_TYPE, nf->type->name))
+		return -EMSGSIZE;
+	if (!nf->type->fill_info)
+		return 0;
+	nest = nla_nest_start(skb, NFV_A_NF_INFO);
+	if (!nest || nf->type->fill_info(nf, skb))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int nfv_tuple_fill(struct sk_buff *skb, struct nfv_flow *flow,
+			  unsigned int dir)
+{
+	const struct nfv_key *key = nfv_flow_key(flow, dir);
+	struct dst_entry *dst = READ_ONCE(flow->dst[dir]);
+	u8 res = READ_ONCE(flow->res[dir]);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, dir ? NFV_FLOW_A_REPLY : NFV_FLOW_A_ORIG);
+	if (!nest)
+		return -EMSGSIZE;
+	if (key->flags & NFV_KEY_V6) {
+		if (nla_put_in6_addr(skb, NFV_TUPLE_A_SRC6, &key->addr.v6.src) ||
+		    nla_put_in6_addr(skb, NFV_TUPLE_A_DST6, &key->addr.v6.dst))
+			return -EMSGSIZE;
+	} else {
+		if (nla_put_in_addr(skb, NFV_TUPLE_A_SRC4, key->addr.v4.src) ||
+		    nla_put_in_addr(skb, NFV_TUPLE_A_DST4, key->addr.v4.dst))
+			return -EMSGSIZE;
+	}
+	if (nla_put_be16(skb, NFV_TUPLE_A_SPORT, key->sport) ||
+	    nla_put_be16(skb, NFV_TUPLE_A_DPORT, key->dport) ||
+	    nla_put_u64_64bit(skb, NFV_TUPLE_A_PACKETS,
+			      READ_ONCE(flow->stats[dir].packets),
+			      NFV_TUPLE_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFV_TUPLE_A_BYTES,
+			      READ_ONCE(flow->stats[dir].bytes),
+			      NFV_TUPLE_A_PAD) ||
+	    nla_put_u8(skb, NFV_TUPLE_A_RESULT, res))
+		return -EMSGSIZE;
+	if (res == NFV_RES_FORWARD && dst && dst->dev &&
+	    nla_put_u32(skb, NFV_TUPLE_A_OUT_IFINDEX, dst->dev->ifindex))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int nfv_flow_fill(struct sk_buff *skb, struct nfv_dp *dp,
+			 struct nfv_flow *flow)
+{
+	const struct nfv_key *key = nfv_flow_key(flow, NFV_DIR_ORIG);
+	u32 idle = (u32)jiffies - READ_ONCE(flow->used);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, NFV_A_FLOW);
+	if (!nest ||
+	    nla_put_u8(skb, NFV_FLOW_A_FAMILY,
+		       key->flags & NFV_KEY_V6 ? AF_INET6 : AF_INET) ||
+	    nla_put_u8(skb, NFV_FLOW_A_PROTO, key->proto) ||
+	    nla_put_u16(skb, NFV_FLOW_A_ZONE, key->zone) ||
+	    nla_put_u32(skb, NFV_FLOW_A_IN_PORT, flow->in_port) ||
+	    nla_put_u32(skb, NFV_FLOW_A_IDLE_MS, jiffies_to_msecs(idle)) ||
+	    nla_put_u32(skb, NFV_FLOW_A_TIMEOUT_MS,
+			jiffies_to_msecs(dp->table.tmo[READ_ONCE(flow->tmo)])) ||
+	    nfv_tuple_fill(skb, flow, NFV_DIR_ORIG) ||
+	    nfv_tuple_fill(skb, flow, NFV_DIR_REPLY))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void nfv_multicast(struct net *net, struct sk_buff *skb, gfp_t gfp)
+{
+	genlmsg_multicast_netns(&nfv_genl_family, net, skb, 0, NFV_MCGRP_EV,
+				gfp);
+}
+
+static bool nfv_has_listeners(struct net *net)
+{
+	return READ_ONCE(nfv_genl_up) &&
+	       genl_has_listeners(&nfv_genl_family, net, NFV_MCGRP_EV);
+}
+
+typedef int (*nfv_fill_fn)(struct sk_buff *skb, void *obj);
+
+/* Sends an object with its GET attributes as an event. RTNL held. */
+static void nfv_notify(struct net *net, u8 cmd, nfv_fill_fn fill, void *obj)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!nfv_has_listeners(net))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &nfv_genl_family, 0, cmd);
+	if (!hdr || fill(skb, obj)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	nfv_multicast(net, skb, GFP_KERNEL);
+}
+
+static int nfv_dp_fill_obj(struct sk_buff *skb, void *obj)
+{
+	return nfv_dp_fill(skb, obj);
+}
+
+static int nfv_port_fill_obj(struct sk_buff *skb, void *obj)
+{
+	return nfv_port_fill(skb, obj);
+}
+
+void nfv_notify_port_gone(struct nfv_port *port)
+{
+	nfv_notify(port->dp->net, NFV_CMD_PORT_DEL, nfv_port_fill_obj, port);
+}
+
+void nfv_notify_flow(struct nfv_dp *dp, struct nfv_flow *flow, u8 event)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!nfv_has_listeners(dp->net))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &nfv_genl_family, 0, NFV_CMD_FLOW_EVENT);
+	rcu_read_lock();
+	if (!hdr || nla_put_string(skb, NFV_A_DP_NAME, dp->name) ||
+	    nla_put_u8(skb, NFV_A_EVENT, event) ||
+	    nfv_flow_fill(skb, dp, flow)) {
+		rcu_read_unlock();
+		nlmsg_free(skb);
+		return;
+	}
+	rcu_read_unlock();
+	genlmsg_end(skb, hdr);
+	nfv_multicast(dp->net, skb, GFP_ATOMIC);
+}
+
+static int nfv_reply(struct genl_info *info, u8 cmd, nfv_fill_fn fill,
+		     void *obj)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &nfv_genl_family, 0, cmd);
+	err = hdr ? fill(skb, obj) : -EMSGSIZE;
+	if (err) {
+		nlmsg_free(skb);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+/* Datapaths */
+
+static void nfv_dp_apply(struct nfv_dp *dp, struct genl_info *info)
+{
+	struct nlattr *tmo = info->attrs[NFV_A_DP_TIMEOUTS];
+
+	if (info->attrs[NFV_A_DP_MAX_FLOWS])
+		nfv_flow_table_set_max(&dp->table,
+			nla_get_u32(info->attrs[NFV_A_DP_MAX_FLOWS]));
+	if (tmo) {
+		struct nlattr *tb[NFV_TMO_MAX + 1];
+		int i;
+
+		/* Validated by the op's policy already. */
+		if (nla_parse_nested(tb, NFV_TMO_MAX, tmo, nfv_tmo_policy,
+				     NULL))
+			return;
+		for (i = 1; i <= NFV_TMO_MAX; i++)
+			if (tb[i])
+				WRITE_ONCE(dp->table.tmo[i],
+					   nla_get_u32(tb[i]) * HZ);
+	}
+}
+
+static int nfv_cmd_dp_new(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 max_flows = NFV_MAX_FLOWS_DEFAULT;
+	struct nfv_dp *dp;
+	int err;
+
+	err = nfv_require(info, NFV_A_DP_NAME,
+			  "missing datapath name (NFV_A_DP_NAME)");
+	if (err)
+		return err;
+	if (info->attrs[NFV_A_DP_MAX_FLOWS])
+		max_flows = nla_get_u32(info->attrs[NFV_A_DP_MAX_FLOWS]);
+	dp = nfv_dp_create(genl_info_net(info),
+			   nla_data(info->attrs[NFV_A_DP_NAME]), max_flows,
+			   info->extack);
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	nfv_dp_apply(dp, info);
+	nfv_notify(dp->net, NFV_CMD_DP_NEW, nfv_dp_fill_obj, dp);
+	return 0;
+}
+
+static int nfv_cmd_dp_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	nfv_dp_apply(dp, info);
+	return 0;
+}
+
+static int nfv_cmd_dp_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	nfv_notify(dp->net, NFV_CMD_DP_DEL, nfv_dp_fill_obj, dp);
+	nfv_dp_destroy(dp);
+	return 0;
+}
+
+static int nfv_cmd_dp_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	return nfv_reply(info, NFV_CMD_DP_GET, nfv_dp_fill_obj, dp);
+}
+
+/* Dumps: version check and arguments in ->start, so errors carry extack. */
+
+static int nfv_dump_start(struct netlink_callback *cb)
+{
+	return nfv_check_version(cb->nlh, cb->extack);
+}
+
+static int nfv_dump_start_dp(struct netlink_callback *cb)
+{
+	struct nfv_dp *dp;
+	int err;
+
+	err = nfv_check_version(cb->nlh, cb->extack);
+	if (err)
+		return err;
+	rtnl_lock();
+	dp = nfv_dp_lookup(sock_net(cb->skb->sk),
+			   nfv_dump_attrs(cb)[NFV_A_DP_NAME], cb->extack);
+	rtnl_unlock();
+	return PTR_ERR_OR_ZERO(dp);
+}
+
+static void *nfv_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			  u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &nfv_genl_family, NLM_F_MULTI, cmd);
+}
+
+typedef int (*nfv_dump_fn)(struct sk_buff *skb, struct netlink_callback *cb,
+			   struct nfv_dp *dp);
+
+static int nfv_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			u8 cmd, nfv_fill_fn fill, void *obj)
+{
+	void *hdr = nfv_dump_hdr(skb, cb, cmd);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (fill(skb, obj)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int nfv_cmd_dp_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	long i = 0, skip = cb->args[0];
+	struct nfv_dp *dp;
+
+	rtnl_lock();
+	list_for_each_entry(dp, &nfv_pernet(net)->dps, node) {
+		if (i++ < skip)
+			continue;
+		if (nfv_dump_one(skb, cb, NFV_CMD_DP_GET, nfv_dp_fill_obj, dp))
+			break;
+		cb->args[0] = i;
+	}
+	rtnl_unlock();
+	return skb->len;
+}
+
+/* Runs fn with the datapath the dump names, under RTNL; 0 when it is gone. */
+static int nfv_dump_dp(struct sk_buff *skb, struct netlink_callback *cb,
+		       nfv_dump_fn fn)
+{
+	struct nlattr *name = nfv_dump_attrs(cb)[NFV_A_DP_NAME];
+	struct nfv_dp *dp;
+	int err = 0;
+
+	rtnl_lock();
+	dp = name ? nfv_dp_find(sock_net(skb->sk), nla_data(name)) : NULL;
+	if (dp)
+		err = fn(skb, cb, dp);
+	rtnl_unlock();
+	if (err && err != -EMSGSIZE)
+		return err;
+	return skb->len;
+}
+
+static int nfv_port_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct nfv_dp *dp)
+{
+	struct nfv_port *port;
+	int id = cb->args[0];
+
+	for (; (port = idr_get_next(&dp->port_ids, &id)); id++) {
+		if (nfv_dump_one(skb, cb, NFV_CMD_PORT_GET, nfv_port_fill_obj,
+				 port))
+			return -EMSGSIZE;
+		cb->args[0] = id + 1;
+	}
+	return 0;
+}
+
+static int nfv_cmd_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return nfv_dump_dp(skb, cb, nfv_port_dump);
+}
+
+static int nfv_nf_fill_obj(struct sk_buff *skb, void *obj)
+{
+	return nfv_nf_fill(skb, obj);
+}
+
+static int nfv_nf_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		       struct nfv_dp *dp)
+{
+	long i = 0, skip = cb->args[0];
+	struct nfv_nf *nf;
+
+	list_for_each_entry(nf, &dp->nfs, node) {
+		if (i++ < skip)
+			continue;
+		if (nfv_dump_one(skb, cb, NFV_CMD_NF_GET, nfv_nf_fill_obj, nf))
+			return -EMSGSIZE;
+		cb->args[0] = i;
+	}
+	return 0;
+}
+
+static int nfv_cmd_nf_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return nfv_dump_dp(skb, cb, nfv_nf_dump);
+}
+
+struct nfv_flow_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct nfv_dp *dp;
+};
+
+static int nfv_flow_dump_one(struct nfv_flow *flow, void *arg)
+{
+	struct nfv_flow_dump *d = arg;
+	void *hdr = nfv_dump_hdr(d->skb, d->cb, NFV_CMD_FLOW_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(d->skb, NFV_A_DP_NAME, d->dp->name) ||
+	    nfv_flow_fill(d->skb, d->dp, flow)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+static int nfv_flow_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct nfv_dp *dp)
+{
+	struct nfv_flow_dump d = { .skb = skb, .cb = cb, .dp = dp };
+	int err;
+
+	rcu_read_lock();
+	err = nfv_flow_walk(&dp->table, &cb->args[0], &cb->args[1],
+			    nfv_flow_dump_one, &d);
+	rcu_read_unlock();
+	return err;
+}
+
+static int nfv_cmd_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return nfv_dump_dp(skb, cb, nfv_flow_dump);
+}
+
+static int nfv_cmd_flow_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	nfv_flow_flush(&dp->table, -1);
+	return 0;
+}
+
+/* Ports and chains */
+
+static int nfv_cmd_port_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+	struct net_device *dev;
+	struct nfv_port *port;
+	u16 zone = 0;
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	dev = nfv_dev_from_info(info);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	if (info->attrs[NFV_A_PORT_ZONE])
+		zone = nla_get_u16(info->attrs[NFV_A_PORT_ZONE]);
+	port = nfv_port_add(dp, dev, zone, info->extack);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	nfv_notify(dp->net, NFV_CMD_PORT_NEW, nfv_port_fill_obj, port);
+	return 0;
+}
+
+static int nfv_cmd_port_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+	struct nfv_port *port;
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	port = nfv_port_from_info(dp, info);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	nfv_notify(dp->net, NFV_CMD_PORT_DEL, nfv_port_fill_obj, port);
+	nfv_port_del(port);
+	return 0;
+}
+
+static int nfv_cmd_chain_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+	struct nfv_chain *chain;
+	struct nfv_port *port;
+	int err;
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	port = nfv_port_from_info(dp, info);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	err = nfv_require(info, NFV_A_CHAIN, "missing chain (NFV_A_CHAIN)");
+	if (err)
+		return err;
+	chain = nfv_chain_create(dp, info->attrs[NFV_A_CHAIN], info->extack);
+	if (IS_ERR(chain))
+		return PTR_ERR(chain);
+	nfv_port_set_chain(port, chain);
+	nfv_notify(dp->net, NFV_CMD_CHAIN_SET, nfv_port_fill_obj, port);
+	return 0;
+}
+
+/* NF instances */
+
+static int nfv_cmd_nf_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+	struct nfv_nf *nf;
+	int err;
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	err = nfv_require(info, NFV_A_NF_NAME,
+			  "missing NF instance name (NFV_A_NF_NAME)") ?:
+	      nfv_require(info, NFV_A_NF_TYPE,
+			  "missing NF type (NFV_A_NF_TYPE)");
+	if (err)
+		return err;
+	nf = nfv_nf_create(dp, nla_data(info->attrs[NFV_A_NF_NAME]),
+			   nla_data(info->attrs[NFV_A_NF_TYPE]),
+			   info->attrs[NFV_A_NF_CONFIG], info->extack);
+	return PTR_ERR_OR_ZERO(nf);
+}
+
+static int nfv_cmd_nf_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+	struct nfv_nf *nf;
+	int err;
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	err = nfv_require(info, NFV_A_NF_NAME,
+			  "missing NF instance name (NFV_A_NF_NAME)");
+	if (err)
+		return err;
+	nf = nfv_nf_find(dp, nla_data(info->attrs[NFV_A_NF_NAME]));
+	if (!nf) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFV_A_NF_NAME],
+				    "no NF instance of that name");
+		return -ENOENT;
+	}
+	return nfv_nf_delete(nf, info->extack);
+}
+
+#define NFV_OP(_cmd, _doit, _pol)					\
+	{ .cmd = _cmd, .doit = _doit, .policy = _pol,			\
+	  .maxattr = NFV_A_MAX, .flags = GENL_UNS_ADMIN_PERM }
+#define NFV_DUMP(_cmd, _start, _dumpit, _pol)				\
+	{ .cmd = _cmd, .start = _start, .dumpit = _dumpit,		\
+	  .policy = _pol, .maxattr = NFV_A_MAX,			\
+	  .flags = GENL_UNS_ADMIN_PERM }
+
+static const struct genl_ops nfv_genl_ops[] = {
+	NFV_OP(NFV_CMD_DP_NEW, nfv_cmd_dp_new, nfv_dp_cfg_policy),
+	NFV_OP(NFV_CMD_DP_DEL, nfv_cmd_dp_del, nfv_dp_policy),
+	{
+		.cmd = NFV_CMD_DP_GET,
+		.doit = nfv_cmd_dp_get,
+		.start = nfv_dump_start,
+		.dumpit = nfv_cmd_dp_dump,
+		.policy = nfv_dp_policy,
+		.maxattr = NFV_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	NFV_OP(NFV_CMD_DP_SET, nfv_cmd_dp_set, nfv_dp_cfg_policy),
+	NFV_OP(NFV_CMD_PORT_NEW, nfv_cmd_port_new, nfv_port_policy),
+	NFV_OP(NFV_CMD_PORT_DEL, nfv_cmd_port_del, nfv_port_del_policy),
+	NFV_DUMP(NFV_CMD_PORT_GET, nfv_dump_start_dp, nfv_cmd_port_dump,
+		 nfv_dp_policy),
+	NFV_OP(NFV_CMD_CHAIN_SET, nfv_cmd_chain_set, nfv_chain_set_policy),
+	NFV_OP(NFV_CMD_NF_NEW, nfv_cmd_nf_new, nfv_nf_policy),
+	NFV_OP(NFV_CMD_NF_DEL, nfv_cmd_nf_del, nfv_nf_del_policy),
+	NFV_DUMP(NFV_CMD_NF_GET, nfv_dump_start_dp, nfv_cmd_nf_dump,
+		 nfv_dp_policy),
+	NFV_DUMP(NFV_CMD_FLOW_GET, nfv_dump_start_dp, nfv_cmd_flow_dump,
+		 nfv_dp_policy),
+	NFV_OP(NFV_CMD_FLOW_FLUSH, nfv_cmd_flow_flush, nfv_dp_policy),
+};
+
+static struct genl_family nfv_genl_family __ro_after_init = {
+	.name = NFV_GENL_NAME,
+	.version = NFV_GENL_VERSION,
+	.maxattr = NFV_A_MAX,
+	.netnsok = true,
+	.pre_doit = nfv_pre_doit,
+	.post_doit = nfv_post_doit,
+	.ops = nfv_genl_ops,
+	.n_ops = ARRAY_SIZE(nfv_genl_ops),
+	.resv_start_op = NFV_CMD_DP_NEW,
+	.mcgrps = nfv_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(nfv_mcgrps),
+	.module = THIS_MODULE,
+};
+
+int nfv_genl_init(void)
+{
+	int err = genl_register_family(&nfv_genl_family);
+
+	if (!err)
+		WRITE_ONCE(nfv_genl_up, true);
+	return err;
+}
+
+void nfv_genl_exit(void)
+{
+	WRITE_ONCE(nfv_genl_up, false);
+	/* Flow events are sent under RCU, port events under RTNL. */
+	synchronize_rcu();
+	rtnl_lock();
+	rtnl_unlock();
+	genl_unregister_family(&nfv_genl_family);
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interface between the nfv core and network-function (NF) modules.
+ *
+ * An NF module registers a struct nfv_nf_type. Operators create instances
+ * of it in a datapath (NFV_CMD_NF_NEW) and put instances into the chain of
+ * an ingress port. A packet that misses the flow table runs that chain: each
+ * instance's ->process() sees it in order and returns a verdict. The verdict
+ * that ends the chain becomes the flow's cached result for the packet's
+ * direction, so later packets of the flow skip the chain (fast path) until
+ * the result goes stale or an NF asks to see them (struct nfv_flow tcp_trap).
+ *
+ * Documentation/nf-api.rst describes the contract in full.
+ */
+#ifndef _NFV_NF_H
+#define _NFV_NF_H
+
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/refcount.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <net/netlink.h>
+#include <linux/nfv.h>
+
+struct nfv_dp;
+struct nfv_port;
+struct nfv_flow;
+struct nfv_chain;
+
+/*
+ * Flow key: zone + L3/L4 tuple. IPv4 keys use the first 16 bytes (through
+ * addr.v4), IPv6 keys all 40; only that many bytes exist in a flow entry.
+ * For ICMP echo, sport holds the echo id and dport is 0 in both directions.
+ */
+struct nfv_key {
+	__be16 sport;
+	__be16 dport;
+	u16 zone;
+	u8 proto;
+	u8 flags;		/* NFV_KEY_* */
+	union {
+		struct {
+			__be32 src;
+			__be32 dst;
+		} v4;
+		struct {
+			struct in6_addr src;
+			struct in6_addr dst;
+		} v6;
+	} addr;
+};
+
+#define NFV_KEY_V6		0x01
+#define NFV_KEY_REPLY		0x80	/* set in a flow's reply tuple */
+
+#define NFV_KEY_LEN4		offsetofend(struct nfv_key, addr.v4)
+#define NFV_KEY_LEN6		sizeof(struct nfv_key)
+
+static inline unsigned int nfv_key_len(const struct nfv_key *key)
+{
+	return key->flags & NFV_KEY_V6 ? NFV_KEY_LEN6 : NFV_KEY_LEN4;
+}
+
+/* What the parser found, besides the key. Offsets are from skb->data. */
+#define NFV_PKT_TRACK		0x01	/* key has the full L4 tuple */
+#define NFV_PKT_FRAG		0x02	/* a fragment */
+#define NFV_PKT_ICMP_ERR	0x04	/* ICMP/ICMPv6 error: untracked */
+#define NFV_PKT_HOST		0x08	/* for the host stack (ND, MLD, link-local) */
+
+/* Chain verdicts. */
+enum nfv_verdict {
+	NFV_CONTINUE,		/* next NF in the chain */
+	NFV_FORWARD,		/* route it; pkt->dst holds the route */
+	NFV_PASS,		/* to the host stack */
+	NFV_DROP,
+	NFV_STOLEN,		/* the NF consumed the skb */
+};
+
+/* One packet in the slow path. */
+struct nfv_pkt {
+	struct sk_buff *skb;
+	struct nfv_dp *dp;
+	struct nfv_port *in;
+	struct nfv_key key;	/* as seen on the wire */
+	u16 l3;			/* L3 header offset */
+	u16 l4;			/* L4 header offset, 0 if none */
+	u8 flags;		/* NFV_PKT_* */
+	u8 tcp_flags;
+	u8 ttl;			/* TTL or hop limit */
+	u8 drop_reason;		/* enum nfv_drop, with NFV_DROP */
+
+	/* Slow path only. */
+	struct nfv_flow *flow;	/* NULL if untracked */
+	u8 dir;			/* enum nfv_dir */
+	bool new_flow;		/* flow is not in the table yet */
+	bool nocache;		/* do not cache this verdict */
+	struct dst_entry *dst;	/* NFV_FORWARD: route, reference held */
+	u32 cookie;		/* dst_check() cookie (IPv6) */
+};
+
+struct nfv_nf;
+
+struct nfv_nf_type {
+	const char *name;
+	struct module *owner;
+	size_t priv_size;		/* per instance, nfv_nf_priv() */
+	size_t flow_priv_size;		/* per flow, nfv_flow_priv() */
+	const struct nla_policy *policy; /* for NFV_A_NF_CONFIG */
+	unsigned int maxattr;
+
+	int (*create)(struct nfv_nf *nf, struct nlattr **cfg,
+		      struct netlink_ext_ack *extack);
+	void (*destroy)(struct nfv_nf *nf);
+	/* Runs in softirq context under RCU. */
+	enum nfv_verdict (*process)(struct nfv_nf *nf, struct nfv_pkt *pkt,
+				    void *flow_priv);
+	/* A flow this instance saw is leaving the table. Any context. */
+	void (*flow_destroy)(struct nfv_nf *nf, struct nfv_flow *flow,
+			     void *flow_priv);
+	/* Adds NFV_A_NF_INFO contents to a NF_GET reply. */
+	int (*fill_info)(struct nfv_nf *nf, struct sk_buff *skb);
+
+	struct list_head list;
+};
+
+struct nfv_nf {
+	const struct nfv_nf_type *type;
+	struct nfv_dp *dp;
+	struct list_head node;		/* in dp->nfs, RTNL */
+	refcount_t ref;			/* the dp's, plus one per chain */
+	struct rcu_work free_work;
+	char name[NFV_NAME_MAX];
+	u8 priv[] __aligned(8);
+};
+
+static inline void *nfv_nf_priv(struct nfv_nf *nf)
+{
+	return nf->priv;
+}
+
+int nfv_nf_type_register(struct nfv_nf_type *type);
+void nfv_nf_type_unregister(struct nfv_nf_type *type);
+
+/* Moves a flow to another idle-timeout class (enum nfv_timeout). */
+void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo);
+/* Makes packets with any of these TCP flags take the slow path. */
+void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags);
+
+#endif /* _NFV_NF_H */

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet walk: RX hook -> parse -> flow lookup -> cached result (fast
+ * path) or the ingress chain (slow path) -> output.
+ */
+#include <linux/etherdevice.h>
+#include <net/tcp.h>
+
+#include "core.h"
+
+static void nfv_drop(struct nfv_pkt *pkt, enum nfv_drop reason)
+{
+	this_cpu_inc(pkt->dp->stats->drop[reason]);
+	nfv_port_count(pkt->in, NFV_PSTAT_DROP_PACKETS, 1);
+	kfree_skb(pkt->skb);
+}
+
+static rx_handler_result_t nfv_pass(struct nfv_pkt *pkt)
+{
+	nfv_count(pkt->dp, NFV_STAT_PASS_PACKETS, 1);
+	nfv_port_count(pkt->in, NFV_PSTAT_PASS_PACKETS, 1);
+	return RX_HANDLER_PASS;
+}
+
+static void nfv_flow_account(struct nfv_flow *flow, unsigned int dir,
+			     const struct nfv_pkt *pkt)
+{
+	u32 now = jiffies;
+
+	/*
+	 * Plain adds: a flow direction arrives on one RX queue, so one CPU
+	 * at a time; see Documentation/architecture.rst on the trade-off.
+	 */
+	flow->stats[dir].packets++;
+	flow->stats[dir].bytes += pkt->skb->len;
+	if (READ_ONCE(flow->used) != now)
+		WRITE_ONCE(flow->used, now);
+	if (unlikely(pkt->tcp_flags & (TCPHDR_FIN | TCPHDR_RST)) &&
+	    pkt->key.proto == IPPROTO_TCP)
+		WRITE_ONCE(flow->tmo, NFV_TMO_TCP_CLOSING);
+}
+
+/* A cached route went stale: forget it so the chain decides again. */
+static void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
+				struct dst_entry *dst)
+{
+	WRITE_ONCE(flow->res[dir], NFV_RES_NONE);
+	if (cmpxchg(&flow->dst[dir], dst, NULL) == dst)
+		dst_release(dst);
+}
+
+static rx_handler_result_t nfv_forward(struct nfv_pkt *pkt,
+				       struct dst_entry *dst)
+{
+	nfv_forward_xmit(pkt, dst);
+	return RX_HANDLER_CONSUMED;
+}
+
+/* Returns false when the packet must take the slow path. */
+static bool nfv_fast_path(struct nfv_pkt *pkt, struct nfv_flow *flow,
+			  unsigned int dir, rx_handler_result_t *ret)
+{
+	struct dst_entry *dst;
+	u32 cookie = 0;
+
+	if (pkt->tcp_flags & READ_ONCE(flow->tcp_trap))
+		return false;
+
+	switch (READ_ONCE(flow->res[dir])) {
+	case NFV_RES_FORWARD:
+		dst = READ_ONCE(flow->dst[dir]);
+		if (!dst)
+			return false;
+		if (nfv_flow_is_v6(flow))
+			cookie = READ_ONCE(nfv_flow_cookies(flow)[dir]);
+		if (dst->obsolete && !dst_check(dst, cookie)) {
+			nfv_flow_invalidate(flow, dir, dst);
+			return false;
+		}
+		nfv_flow_account(flow, dir, pkt);
+		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
+		*ret = nfv_forward(pkt, dst);
+		return true;
+	case NFV_RES_PASS:
+		nfv_flow_account(flow, dir, pkt);
+		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
+		*ret = nfv_pass(pkt);
+		return true;
+	case NFV_RES_DROP:
+		nfv_flow_account(flow, dir, pkt);
+		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
+		nfv_drop(pkt, NFV_DROP_CHAIN);
+		*ret = RX_HANDLER_CONSUMED;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The chain that owns a flow: the one of the port its first packet used. */
+static struct nfv_chain *nfv_flow_owner_chain(struct nfv_pkt *pkt,
+					      struct nfv_flow *flow)
+{
+	struct nfv_chain *chain = nfv_flow_chain(flow);
+	struct nfv_port *port;
+
+	if (chain)
+		return chain;
+	port = idr_find(&pkt->dp->port_ids, flow->in_port);
+	return port ? rcu_dereference(port->chain) : NULL;
+}
+
+static u8 nfv_verdict_result(enum nfv_verdict v)
+{
+	switch (v) {
+	case NFV_FORWARD:
+		return NFV_RES_FORWARD;
+	case NFV_PASS:
+		return NFV_RES_PASS;
+	case NFV_DROP:
+		return NFV_RES_DROP;
+	default:
+		return NFV_RES_NONE;
+	}
+}
+
+/*
+ * Caches the verdict in the flow and inserts a new flow. Returns true if
+ * the flow took over the reference on pkt->dst.
+ */
+static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
+{
+	struct nfv_flow *flow = pkt->flow;
+	u8 res = nfv_verdict_result(v);
+	struct dst_entry *dst = res == NFV_RES_FORWARD ? pkt->dst : NULL;
+
+	if (pkt->new_flow) {
+		/* Only flows that pass are remembered: drops cost no entry. */
+		if (pkt->nocache || (res != NFV_RES_FORWARD &&
+				     res != NFV_RES_PASS)) {
+			nfv_flow_free(&pkt->dp->table, flow);
+			return false;
+		}
+		nfv_flow_set_result(flow, pkt->dir, res, dst, pkt->cookie);
+		if (nfv_flow_insert(&pkt->dp->table, flow)) {
+			/* Another CPU won the race; its entry stands. */
+			nfv_flow_free(&pkt->dp->table, flow);
+			return dst != NULL;
+		}
+		nfv_count(pkt->dp, NFV_STAT_FLOWS_CREATED, 1);
+		nfv_notify_flow(pkt->dp, flow, NFV_EVENT_NEW);
+		return dst != NULL;
+	}
+	if (pkt->nocache || res == NFV_RES_NONE)
+		return false;
+	nfv_flow_set_result(flow, pkt->dir, res, dst, pkt->cookie);
+	return dst != NULL;
+}
+
+static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
+					 struct nfv_flow *flow,
+					 unsigned int dir)
+{
+	struct nfv_chain *chain;
+	rx_handler_result_t ret;
+	enum nfv_verdict v;
+	bool owned;
+
+	chain = flow ? nfv_flow_owner_chain(pkt, flow) :
+		       rcu_dereference(pkt->in->chain);
+	if (!chain)
+		return nfv_pass(pkt);	/* a port without a chain is inert */
+
+	nfv_count(pkt->dp, NFV_STAT_SLOW_PACKETS, 1);
+	pkt->flow = flow;
+	pkt->dir = dir;
+	pkt->new_flow = false;
+	pkt->nocache = false;
+	pkt->dst = NULL;
+	pkt->cookie = 0;
+	pkt->drop_reason = NFV_DROP_CHAIN;
+
+	if (!flow && (pkt->flags & NFV_PKT_TRACK)) {
+		flow = nfv_flow_alloc(&pkt->dp->table, &pkt->key, chain,
+				      pkt->in->port_no);
+		if (IS_ERR(flow)) {
+			nfv_drop(pkt, PTR_ERR(flow) == -ENOSPC ?
+				 NFV_DROP_TABLE_FULL : NFV_DROP_NOMEM);
+			return RX_HANDLER_CONSUMED;
+		}
+		pkt->flow = flow;
+		pkt->dir = NFV_DIR_ORIG;
+		pkt->new_flow = true;
+	} else if (flow && dir == NFV_DIR_REPLY &&
+		   READ_ONCE(flow->tmo) == NFV_TMO_TCP_OPENING) {
+		WRITE_ONCE(flow->tmo, NFV_TMO_TCP);
+	}
+	if (flow)
+		nfv_flow_account(flow, pkt->dir, pkt);
+
+	v = nfv_chain_run(chain, pkt);
+	if (v == NFV_FORWARD && WARN_ON_ONCE(!pkt->dst))
+		v = NFV_DROP;
+	owned = flow && v != NFV_STOLEN && nfv_slow_commit(pkt, v);
+
+	switch (v) {
+	case NFV_FORWARD:
+		/* Under RCU the route outlives the flow that holds it. */
+		nfv_forward_xmit(pkt, pkt->dst);
+		ret = RX_HANDLER_CONSUMED;
+		break;
+	case NFV_PASS:
+		ret = nfv_pass(pkt);
+		break;
+	case NFV_STOLEN:
+		ret = RX_HANDLER_CONSUMED;
+		break;
+	default:
+		nfv_drop(pkt, pkt->drop_reason);
+		ret = RX_HANDLER_CONSUMED;
+		break;
+	}
+	if (pkt->dst && !owned)
+		dst_release(pkt->dst);
+	return ret;
+}
+
+rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct nfv_port *port = rcu_dereference(skb->dev->rx_handler_data);
+	rx_handler_result_t ret;
+	struct nfv_flow *flow = NULL;
+	struct nfv_pkt pkt;
+	unsigned int dir = 0;
+	int err;
+
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+
+	pkt.dp = port->dp;
+	pkt.in = port;
+	nfv_count(pkt.dp, NFV_STAT_RX_PACKETS, 1);
+	nfv_count(pkt.dp, NFV_STAT_RX_BYTES, skb->len);
+	nfv_port_count(port, NFV_PSTAT_RX_PACKETS, 1);
+	nfv_port_count(port, NFV_PSTAT_RX_BYTES, skb->len);
+
+	pkt.skb = skb;
+	if (skb->pkt_type != PACKET_HOST)
+		return nfv_pass(&pkt);	/* broadcast, multicast, ARP */
+
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		this_cpu_inc(pkt.dp->stats->drop[NFV_DROP_NOMEM]);
+		return RX_HANDLER_CONSUMED;
+	}
+	*pskb = skb;
+
+	err = nfv_parse(skb, &pkt, port->zone);
+	if (err == -EPROTONOSUPPORT)
+		return nfv_pass(&pkt);
+	if (unlikely(err)) {
+		nfv_drop(&pkt, err == -ENOMEM ? NFV_DROP_NOMEM :
+			 NFV_DROP_MALFORMED);
+		return RX_HANDLER_CONSUMED;
+	}
+	if (pkt.flags & NFV_PKT_HOST)
+		return nfv_pass(&pkt);
+
+	if (pkt.flags & NFV_PKT_TRACK) {
+		flow = nfv_flow_lookup(&pkt.dp->table, &pkt.key, &dir);
+		if (flow && nfv_fast_path(&pkt, flow, dir, &ret))
+			return ret;
+	}
+	return nfv_slow_path(&pkt, flow, dir);
+}

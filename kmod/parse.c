@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packet parser: VLAN tags, IPv4, IPv6 with extension headers, TCP, UDP,
+ * ICMP, ICMPv6. Every read is preceded by pskb_may_pull() for its extent,
+ * so a truncated packet is reported as malformed and never read past.
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "core.h"
+
+#define NFV_MAX_VLANS		2
+#define NFV_MAX_EXTHDRS		8
+
+/* Makes [off, off + len) of the packet linear; false if it is not there. */
+static bool nfv_pull(struct sk_buff *skb, unsigned int off, unsigned int len)
+{
+	return off + len >= off && pskb_may_pull(skb, off + len);
+}
+
+static void *nfv_ptr(struct sk_buff *skb, unsigned int off)
+{
+	return skb->data + off;
+}
+
+/* Inner VLAN tags left in the payload (the outer one is in skb->vlan_tci). */
+static int nfv_parse_vlan(struct sk_buff *skb, __be16 *proto,
+			  unsigned int *off)
+{
+	int n;
+
+	for (n = 0; eth_type_vlan(*proto); n++) {
+		struct vlan_hdr *vh;
+
+		if (n == NFV_MAX_VLANS || !nfv_pull(skb, *off, VLAN_HLEN))
+			return -EINVAL;
+		vh = nfv_ptr(skb, *off);
+		*proto = vh->h_vlan_encapsulated_proto;
+		*off += VLAN_HLEN;
+	}
+	return 0;
+}
+
+static bool nfv_icmp_is_error(u8 type)
+{
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+	case ICMP_SOURCE_QUENCH:
+	case ICMP_REDIRECT:
+	case ICMP_TIME_EXCEEDED:
+	case ICMP_PARAMETERPROB:
+		return true;
+	}
+	return false;
+}
+
+static bool nfv_icmp_is_query(u8 type)
+{
+	switch (type) {
+	case ICMP_ECHO:
+	case ICMP_ECHOREPLY:
+	case ICMP_TIMESTAMP:
+	case ICMP_TIMESTAMPREPLY:
+	case ICMP_INFO_REQUEST:
+	case ICMP_INFO_REPLY:
+		return true;
+	}
+	return false;
+}
+
+/* An ICMP error must quote at least the offending IP header + 8 bytes. */
+static int nfv_parse_icmp4_inner(struct sk_buff *skb, unsigned int off)
+{
+	struct iphdr *iph;
+
+	if (!nfv_pull(skb, off, sizeof(*iph)))
+		return -EINVAL;
+	iph = nfv_ptr(skb, off);
+	if (iph->version != 4 || iph->ihl < 5)
+		return -EINVAL;
+	if (!nfv_pull(skb, off, iph->ihl * 4 + 8))
+		return -EINVAL;
+	return 0;
+}
+
+static int nfv_parse_icmp6_inner(struct sk_buff *skb, unsigned int off)
+{
+	struct ipv6hdr *ip6;
+
+	if (!nfv_pull(skb, off, sizeof(*ip6) + 8))
+		return -EINVAL;
+	ip6 = nfv_ptr(skb, off);
+	if (ip6->version != 6)
+		return -EINVAL;
+	return 0;
+}
+
+static int nfv_parse_l4(struct sk_buff *skb, struct nfv_pkt *pkt,
+			unsigned int off, unsigned int end)
+{
+	struct nfv_key *key = &pkt->key;
+	unsigned int len = end - off;
+
+	pkt->l4 = off;
+	switch (key->proto) {
+	case IPPROTO_TCP: {
+		struct tcphdr *th;
+
+		if (len < sizeof(*th) || !nfv_pull(skb, off, sizeof(*th)))
+			return -EINVAL;
+		th = nfv_ptr(skb, off);
+		if (th->doff < 5 || th->doff * 4 > len)
+			return -EINVAL;
+		key->sport = th->source;
+		key->dport = th->dest;
+		pkt->tcp_flags = tcp_flag_byte(th);
+		break;
+	}
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE: {
+		struct udphdr *uh;
+
+		if (len < sizeof(*uh) || !nfv_pull(skb, off, sizeof(*uh)))
+			return -EINVAL;
+		uh = nfv_ptr(skb, off);
+		/* A fragment holds only part of the datagram. */
+		if (key->proto == IPPROTO_UDP && !(pkt->flags & NFV_PKT_FRAG) &&
+		    (ntohs(uh->len) < sizeof(*uh) || ntohs(uh->len) > len))
+			return -EINVAL;
+		key->sport = uh->source;
+		key->dport = uh->dest;
+		break;
+	}
+	case IPPROTO_ICMP: {
+		struct icmphdr *ih;
+
+		if (len < sizeof(*ih) || !nfv_pull(skb, off, sizeof(*ih)))
+			return -EINVAL;
+		ih = nfv_ptr(skb, off);
+		if (nfv_icmp_is_error(ih->type)) {
+			pkt->flags |= NFV_PKT_ICMP_ERR;
+			pkt->flags &= ~NFV_PKT_TRACK;
+			return nfv_parse_icmp4_inner(skb, off + sizeof(*ih));
+		}
+		if (nfv_icmp_is_query(ih->type))
+			key->sport = ih->un.echo.id;
+		break;
+	}
+	case IPPROTO_ICMPV6: {
+		struct icmp6hdr *ih;
+
+		if (len < sizeof(*ih) || !nfv_pull(skb, off, sizeof(*ih)))
+			return -EINVAL;
+		ih = nfv_ptr(skb, off);
+		if (ih->icmp6_type < 128) {
+			pkt->flags |= NFV_PKT_ICMP_ERR;
+			pkt->flags &= ~NFV_PKT_TRACK;
+			return nfv_parse_icmp6_inner(skb, off + sizeof(*ih));
+		}
+		switch (ih->icmp6_type) {
+		case ICMPV6_ECHO_REQUEST:
+		case ICMPV6_ECHO_REPLY:
+			key->sport = ih->icmp6_identifier;
+			break;
+		default:
+			/* ND, MLD, router renumbering: the host's business. */
+			pkt->flags |= NFV_PKT_HOST;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int nfv_parse_ipv4(struct sk_buff *skb, struct nfv_pkt *pkt,
+			  unsigned int off)
+{
+	struct nfv_key *key = &pkt->key;
+	unsigned int hlen, tot;
+	struct iphdr *iph;
+
+	if (!nfv_pull(skb, off, sizeof(*iph)))
+		return -EINVAL;
+	iph = nfv_ptr(skb, off);
+	hlen = iph->ihl * 4;
+	if (iph->version != 4 || hlen < sizeof(*iph))
+		return -EINVAL;
+	if (!nfv_pull(skb, off, hlen))
+		return -EINVAL;
+	iph = nfv_ptr(skb, off);
+	tot = ntohs(iph->tot_len);
+	if (tot < hlen || tot > skb->len - off)
+		return -EINVAL;
+	if (unlikely(ip_fast_csum((u8 *)iph, iph->ihl)))
+		return -EINVAL;
+	/* Ethernet padding is not part of the datagram. */
+	if (skb->len - off > tot) {
+		if (pskb_trim_rcsum(skb, off + tot))
+			return -ENOMEM;
+		iph = nfv_ptr(skb, off);
+	}
+
+	key->flags = 0;
+	key->proto = iph->protocol;
+	key->addr.v4.src = iph->saddr;
+	key->addr.v4.dst = iph->daddr;
+	pkt->ttl = iph->ttl;
+	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr))
+		pkt->flags |= NFV_PKT_HOST;
+
+	if (ip_is_fragment(iph)) {
+		pkt->flags |= NFV_PKT_FRAG;
+		if (iph->frag_off & htons(IP_OFFSET))
+			return 0;	/* no L4 header here */
+	} else {
+		pkt->flags |= NFV_PKT_TRACK;
+	}
+	return nfv_parse_l4(skb, pkt, off + hlen, off + tot);
+}
+
+static bool nfv_ipv6_exthdr(u8 nexthdr)
+{
+	return nexthdr == NEXTHDR_HOP || nexthdr == NEXTHDR_ROUTING ||
+	       nexthdr == NEXTHDR_DEST || nexthdr == NEXTHDR_FRAGMENT ||
+	       nexthdr == NEXTHDR_AUTH;
+}
+
+static int nfv_parse_ipv6(struct sk_buff *skb, struct nfv_pkt *pkt,
+			  unsigned int off)
+{
+	struct nfv_key *key = &pkt->key;
+	unsigned int end, n = 0;
+	struct ipv6hdr *ip6;
+	u8 nexthdr;
+	int addr;
+
+	if (!nfv_pull(skb, off, sizeof(*ip6)))
+		return -EINVAL;
+	ip6 = nfv_ptr(skb, off);
+	if (ip6->version != 6)
+		return -EINVAL;
+	end = off + sizeof(*ip6) + ntohs(ip6->payload_len);
+	if (end > skb->len)
+		return -EINVAL;
+	if (skb->len > end) {
+		if (pskb_trim_rcsum(skb, end))
+			return -ENOMEM;
+		ip6 = nfv_ptr(skb, off);
+	}
+
+	key->flags = NFV_KEY_V6;
+	key->addr.v6.src = ip6->saddr;
+	key->addr.v6.dst = ip6->daddr;
+	pkt->ttl = ip6->hop_limit;
+	addr = ipv6_addr_type(&ip6->daddr) | ipv6_addr_type(&ip6->saddr);
+	if (addr & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL |
+		    IPV6_ADDR_LOOPBACK))
+		pkt->flags |= NFV_PKT_HOST;
+
+	nexthdr = ip6->nexthdr;
+	off += sizeof(*ip6);
+	pkt->flags |= NFV_PKT_TRACK;
+	while (nfv_ipv6_exthdr(nexthdr)) {
+		unsigned int hlen;
+		u8 *h;
+
+		if (++n > NFV_MAX_EXTHDRS || !nfv_pull(skb, off, 8))
+			return -EINVAL;
+		h = nfv_ptr(skb, off);
+		if (nexthdr == NEXTHDR_FRAGMENT) {
+			struct frag_hdr *fh = (struct frag_hdr *)h;
+
+			hlen = sizeof(*fh);
+			pkt->flags |= NFV_PKT_FRAG;
+			pkt->flags &= ~NFV_PKT_TRACK;
+			if (fh->frag_off & htons(IP6_OFFSET)) {
+				key->proto = fh->nexthdr;
+				return 0;
+			}
+		} else if (nexthdr == NEXTHDR_AUTH) {
+			hlen = (h[1] + 2) * 4;
+		} else {
+			hlen = (h[1] + 1) * 8;
+		}
+		if (off + hlen > end)
+			return -EINVAL;
+		nexthdr = h[0];
+		off += hlen;
+	}
+	key->proto = nexthdr;
+	if (nexthdr == NEXTHDR_NONE)
+		return 0;
+	return nfv_parse_l4(skb, pkt, off, end);
+}
+
+/*
+ * Fills pkt from skb (whose data starts after the Ethernet header).
+ * Returns 0, -EPROTONOSUPPORT for what is not IP (for the host stack),
+ * -EINVAL for malformed packets, -ENOMEM.
+ */
+int nfv_parse(struct sk_buff *skb, struct nfv_pkt *pkt, u16 zone)
+{
+	__be16 proto = skb->protocol;
+	unsigned int off = 0;
+	int err;
+
+	memset(&pkt->key, 0, sizeof(pkt->key));
+	pkt->skb = skb;
+	pkt->flags = 0;
+	pkt->tcp_flags = 0;
+	pkt->l4 = 0;
+	pkt->key.zone = zone;
+
+	err = nfv_parse_vlan(skb, &proto, &off);
+	if (err)
+		return err;
+	pkt->l3 = off;
+	skb_set_network_header(skb, off);
+	switch (proto) {
+	case htons(ETH_P_IP):
+		return nfv_parse_ipv4(skb, pkt, off);
+	case htons(ETH_P_IPV6):
+		return nfv_parse_ipv6(skb, pkt, off);
+	default:
+		return -EPROTONOSUPPORT;
+	}
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ports: existing netdevs whose RX path the datapath takes over with
+ * netdev_rx_handler_register(). A device that goes away takes its port
+ * with it.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "core.h"
+
+static bool nfv_is_port(const struct net_device *dev)
+{
+	return rcu_access_pointer(dev->rx_handler) == nfv_rx_handler;
+}
+
+static int nfv_port_check_dev(struct net_device *dev,
+			      struct netlink_ext_ack *extack)
+{
+	if (nfv_is_port(dev)) {
+		NL_SET_ERR_MSG(extack, "device is already a port of a datapath");
+		return -EEXIST;
+	}
+	if (rtnl_dereference(dev->rx_handler)) {
+		NL_SET_ERR_MSG(extack,
+			       "device already has an rx handler (bridge or bond member, macvlan lower device, ...)");
+		return -EBUSY;
+	}
+	if (dev->flags & IFF_LOOPBACK || dev->type != ARPHRD_ETHER ||
+	    dev->addr_len != ETH_ALEN) {
+		NL_SET_ERR_MSG(extack, "only Ethernet devices can be ports");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+struct nfv_port *nfv_port_add(struct nfv_dp *dp, struct net_device *dev,
+			      u16 zone, struct netlink_ext_ack *extack)
+{
+	struct nfv_port *port;
+	int err;
+
+	ASSERT_RTNL();
+	err = nfv_port_check_dev(dev, extack);
+	if (err)
+		return ERR_PTR(err);
+	if (dp->n_ports >= NFV_MAX_PORTS) {
+		NL_SET_ERR_MSG(extack, "datapath has the most ports it may have");
+		return ERR_PTR(-ENOSPC);
+	}
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+	port->stats = alloc_percpu(struct nfv_port_stats);
+	if (!port->stats) {
+		err = -ENOMEM;
+		goto err_port;
+	}
+	err = idr_alloc(&dp->port_ids, port, 1, U16_MAX, GFP_KERNEL);
+	if (err < 0)
+		goto err_stats;
+	port->port_no = err;
+	port->dp = dp;
+	port->dev = dev;
+	port->zone = zone;
+
+	/* Forwarding merged LRO super-packets would be wrong. */
+	dev_disable_lro(dev);
+	err = netdev_rx_handler_register(dev, nfv_rx_handler, port);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "device refused the rx handler");
+		goto err_idr;
+	}
+	netdev_hold(dev, &port->dev_tracker, GFP_KERNEL);
+	list_add_tail(&port->node, &dp->ports);
+	dp->n_ports++;
+	return port;
+
+err_idr:
+	idr_remove(&dp->port_ids, port->port_no);
+err_stats:
+	free_percpu(port->stats);
+err_port:
+	kfree(port);
+	return ERR_PTR(err);
+}
+
+static void nfv_port_free_rcu(struct rcu_head *head)
+{
+	struct nfv_port *port = container_of(head, struct nfv_port, rcu);
+
+	free_percpu(port->stats);
+	kfree(port);
+}
+
+void nfv_port_del(struct nfv_port *port)
+{
+	struct nfv_dp *dp = port->dp;
+
+	ASSERT_RTNL();
+	/* Waits for packets already in the handler. */
+	netdev_rx_handler_unregister(port->dev);
+	list_del(&port->node);
+	dp->n_ports--;
+	nfv_flow_flush(&dp->table, port->port_no);
+	nfv_chain_put(rcu_replace_pointer(port->chain, NULL, true));
+	idr_remove(&dp->port_ids, port->port_no);
+	netdev_put(port->dev, &port->dev_tracker);
+	call_rcu(&port->rcu, nfv_port_free_rcu);
+}
+
+struct nfv_port *nfv_port_find_dev(struct nfv_dp *dp,
+				   const struct net_device *dev)
+{
+	struct nfv_port *port;
+
+	if (!nfv_is_port(dev))
+		return NULL;
+	port = rtnl_dereference(dev->rx_handler_data);
+	return port->dp == dp ? port : NULL;
+}
+
+/*
+ * Flows decided by the old chain are flushed, so every flow's result comes
+ * from the chain now in place.
+ */
+int nfv_port_set_chain(struct nfv_port *port, struct nfv_chain *chain)
+{
+	struct nfv_chain *old;
+
+	ASSERT_RTNL();
+	old = rcu_replace_pointer(port->chain, chain, true);
+	nfv_flow_flush(&port->dp->table, port->port_no);
+	nfv_chain_put(old);
+	return 0;
+}
+
+void nfv_port_read_stats(struct nfv_port *port, struct nfv_port_stats *sum)
+{
+	int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct nfv_port_stats *s = per_cpu_ptr(port->stats, cpu);
+
+		for (i = 0; i < __NFV_PSTAT_MAX; i++)
+			sum->stat[i] += READ_ONCE(s->stat[i]);
+	}
+}
+
+static int nfv_netdev_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct nfv_port *port;
+
+	if (event != NETDEV_UNREGISTER || !nfv_is_port(dev))
+		return NOTIFY_DONE;
+	port = rtnl_dereference(dev->rx_handler_data);
+	nfv_notify_port_gone(port);
+	nfv_port_del(port);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nfv_netdev_notifier = {
+	.notifier_call = nfv_netdev_event,
+};
+
+int nfv_port_init(void)
+{
+	return register_netdevice_notifier(&nfv_netdev_notifier);
+}
+
+void nfv_port_exit(void)
+{
+	unregister_netdevice_notifier(&nfv_netdev_notifier);
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * nfv: in-kernel NFV datapath, generic netlink ABI.
+ *
+ * Shared byte for byte by the kernel modules and by nfvctl. Every command
+ * carries NFV_A_DP_NAME except where noted; a command's reply uses the same
+ * attribute space. Documentation/netlink.rst describes each command.
+ *
+ * The ABI version is the generic netlink family version. Userspace checks it
+ * with CTRL_CMD_GETFAMILY before sending anything and puts it in the version
+ * field of every genlmsghdr it sends; the kernel rejects any other version.
+ */
+#ifndef _UAPI_LINUX_NFV_H
+#define _UAPI_LINUX_NFV_H
+
+#include <linux/types.h>
+
+#define NFV_GENL_NAME		"nfv"
+#define NFV_GENL_VERSION	1
+#define NFV_MCGRP_EVENTS	"events"
+
+/* Names of datapaths and NF instances, including the terminating NUL. */
+#define NFV_NAME_MAX		16
+/* Most NF instances one chain may hold. */
+#define NFV_CHAIN_MAX		8
+
+enum nfv_cmd {
+	NFV_CMD_UNSPEC,
+	NFV_CMD_DP_NEW,		/* DP_NAME [MAX_FLOWS] [TIMEOUTS] */
+	NFV_CMD_DP_DEL,		/* DP_NAME */
+	NFV_CMD_DP_GET,		/* doit: DP_NAME; dumpit: all in the netns */
+	NFV_CMD_DP_SET,		/* DP_NAME [MAX_FLOWS] [TIMEOUTS] */
+	NFV_CMD_PORT_NEW,	/* DP_NAME IFNAME|IFINDEX [ZONE] */
+	NFV_CMD_PORT_DEL,	/* DP_NAME IFNAME|IFINDEX */
+	NFV_CMD_PORT_GET,	/* dumpit: DP_NAME */
+	NFV_CMD_CHAIN_SET,	/* DP_NAME IFNAME|IFINDEX CHAIN */
+	NFV_CMD_NF_NEW,		/* DP_NAME NF_NAME NF_TYPE [NF_CONFIG] */
+	NFV_CMD_NF_DEL,		/* DP_NAME NF_NAME */
+	NFV_CMD_NF_GET,		/* dumpit: DP_NAME */
+	NFV_CMD_FLOW_GET,	/* dumpit: DP_NAME */
+	NFV_CMD_FLOW_FLUSH,	/* DP_NAME */
+	NFV_CMD_FLOW_EVENT,	/* multicast only: FLOW [EVENT] */
+	__NFV_CMD_MAX
+};
+#define NFV_CMD_MAX (__NFV_CMD_MAX - 1)
+
+enum nfv_attr {
+	NFV_A_UNSPEC,
+	NFV_A_PAD,
+	NFV_A_DP_NAME,		/* string, < NFV_NAME_MAX */
+	NFV_A_DP_MAX_FLOWS,	/* u32, 1 .. NFV_MAX_FLOWS_LIMIT */
+	NFV_A_DP_FLOWS,		/* u32, flows in the table (reply) */
+	NFV_A_DP_TIMEOUTS,	/* nested enum nfv_timeout, u32 seconds */
+	NFV_A_DP_STATS,		/* nested enum nfv_stat, u64 (reply) */
+	NFV_A_DP_DROPS,		/* nested enum nfv_drop, u64 (reply) */
+	NFV_A_IFINDEX,		/* u32 */
+	NFV_A_IFNAME,		/* string, < IFNAMSIZ */
+	NFV_A_PORT_NO,		/* u32 (reply) */
+	NFV_A_PORT_ZONE,	/* u16 */
+	NFV_A_PORT_STATS,	/* nested enum nfv_port_stat, u64 (reply) */
+	NFV_A_CHAIN,		/* nested: NFV_A_NF_NAME, repeated, in order */
+	NFV_A_NF_NAME,		/* string, < NFV_NAME_MAX */
+	NFV_A_NF_TYPE,		/* string, < NFV_NAME_MAX */
+	NFV_A_NF_CONFIG,	/* nested, defined by the NF type */
+	NFV_A_NF_INFO,		/* nested, defined by the NF type (reply) */
+	NFV_A_FLOW,		/* nested enum nfv_flow_attr */
+	NFV_A_EVENT,		/* u8 enum nfv_event */
+	__NFV_A_MAX
+};
+#define NFV_A_MAX (__NFV_A_MAX - 1)
+
+#define NFV_MAX_FLOWS_DEFAULT	65536
+#define NFV_MAX_FLOWS_LIMIT	(1U << 24)
+
+/* Idle timeouts, one per class of flow; NF modules may move a flow between
+ * classes (the firewall's TCP states use the TCP ones).
+ */
+enum nfv_timeout {
+	NFV_TMO_UNSPEC,
+	NFV_TMO_TCP,		/* TCP, established or untracked */
+	NFV_TMO_TCP_OPENING,	/* TCP before the handshake completed */
+	NFV_TMO_TCP_CLOSING,	/* TCP after FIN or RST */
+	NFV_TMO_UDP,
+	NFV_TMO_ICMP,
+	NFV_TMO_OTHER,
+	__NFV_TMO_MAX
+};
+#define NFV_TMO_MAX (__NFV_TMO_MAX - 1)
+
+/* Datapath counters, summed over CPUs. */
+enum nfv_stat {
+	NFV_STAT_UNSPEC,
+	NFV_STAT_RX_PACKETS,	/* seen by the RX hook */
+	NFV_STAT_RX_BYTES,
+	NFV_STAT_FAST_PACKETS,	/* forwarded from a cached flow result */
+	NFV_STAT_SLOW_PACKETS,	/* ran the ingress port's chain */
+	NFV_STAT_TX_PACKETS,	/* handed to an output device */
+	NFV_STAT_TX_BYTES,
+	NFV_STAT_PASS_PACKETS,	/* handed to the host stack */
+	NFV_STAT_DROP_PACKETS,	/* sum of enum nfv_drop */
+	NFV_STAT_FLOWS_CREATED,
+	NFV_STAT_FLOWS_EXPIRED,
+	NFV_STAT_FLOWS_DELETED,	/* flushed or removed with a port */
+	NFV_STAT_ICMP_SENT,	/* ICMP errors the datapath generated */
+	NFV_STAT_FRAGS_SENT,	/* IPv4 fragments made for a smaller MTU */
+	__NFV_STAT_MAX
+};
+#define NFV_STAT_MAX (__NFV_STAT_MAX - 1)
+
+/* Why a packet was dropped; each has a counter. */
+enum nfv_drop {
+	NFV_DROP_UNSPEC,
+	NFV_DROP_MALFORMED,	/* truncated or inconsistent headers */
+	NFV_DROP_TABLE_FULL,	/* new flow with max_flows reached */
+	NFV_DROP_NO_ROUTE,	/* no FIB route for the destination */
+	NFV_DROP_TTL,		/* TTL / hop limit exhausted */
+	NFV_DROP_MTU,		/* too big and not fragmentable */
+	NFV_DROP_CHAIN,		/* an NF decided drop */
+	NFV_DROP_NO_CHAIN,	/* ingress port has an empty chain */
+	NFV_DROP_NOMEM,
+	NFV_DROP_TX_ERROR,	/* output device refused the packet */
+	NFV_DROP_BAD_ADDR,	/* martian, multicast or link-local to forward */
+	__NFV_DROP_MAX
+};
+#define NFV_DROP_MAX (__NFV_DROP_MAX - 1)
+
+enum nfv_port_stat {
+	NFV_PSTAT_UNSPEC,
+	NFV_PSTAT_RX_PACKETS,
+	NFV_PSTAT_RX_BYTES,
+	NFV_PSTAT_TX_PACKETS,	/* sent out of this port by the datapath */
+	NFV_PSTAT_TX_BYTES,
+	NFV_PSTAT_DROP_PACKETS,	/* dropped after arriving on this port */
+	NFV_PSTAT_PASS_PACKETS,
+	__NFV_PSTAT_MAX
+};
+#define NFV_PSTAT_MAX (__NFV_PSTAT_MAX - 1)
+
+/* Flow directions. */
+enum nfv_dir {
+	NFV_DIR_ORIG,
+	NFV_DIR_REPLY,
+	NFV_DIR_COUNT
+};
+
+/* Cached result of one flow direction. */
+enum nfv_result {
+	NFV_RES_NONE,		/* not decided yet: next packet runs the chain */
+	NFV_RES_FORWARD,	/* routed out of a device */
+	NFV_RES_PASS,		/* to the host stack */
+	NFV_RES_DROP,
+	__NFV_RES_MAX
+};
+
+enum nfv_flow_attr {
+	NFV_FLOW_A_UNSPEC,
+	NFV_FLOW_A_PAD,
+	NFV_FLOW_A_FAMILY,	/* u8, AF_INET or AF_INET6 */
+	NFV_FLOW_A_PROTO,	/* u8, IP protocol number */
+	NFV_FLOW_A_ZONE,	/* u16 */
+	NFV_FLOW_A_ORIG,	/* nested enum nfv_tuple_attr */
+	NFV_FLOW_A_REPLY,	/* nested enum nfv_tuple_attr */
+	NFV_FLOW_A_IN_PORT,	/* u32 port number the flow came in on */
+	NFV_FLOW_A_IDLE_MS,	/* u32 since the last packet */
+	NFV_FLOW_A_TIMEOUT_MS,	/* u32 idle time after which it expires */
+	__NFV_FLOW_A_MAX
+};
+#define NFV_FLOW_A_MAX (__NFV_FLOW_A_MAX - 1)
+
+enum nfv_tuple_attr {
+	NFV_TUPLE_A_UNSPEC,
+	NFV_TUPLE_A_PAD,
+	NFV_TUPLE_A_SRC4,	/* be32 */
+	NFV_TUPLE_A_DST4,	/* be32 */
+	NFV_TUPLE_A_SRC6,	/* binary, 16 bytes */
+	NFV_TUPLE_A_DST6,	/* binary, 16 bytes */
+	NFV_TUPLE_A_SPORT,	/* be16; ICMP echo id */
+	NFV_TUPLE_A_DPORT,	/* be16 */
+	NFV_TUPLE_A_PACKETS,	/* u64 */
+	NFV_TUPLE_A_BYTES,	/* u64 */
+	NFV_TUPLE_A_RESULT,	/* u8 enum nfv_result */
+	NFV_TUPLE_A_OUT_IFINDEX, /* u32, with NFV_RES_FORWARD */
+	__NFV_TUPLE_A_MAX
+};
+#define NFV_TUPLE_A_MAX (__NFV_TUPLE_A_MAX - 1)
+
+enum nfv_event {
+	NFV_EVENT_UNSPEC,
+	NFV_EVENT_NEW,
+	NFV_EVENT_DEL,		/* flushed, port gone, datapath gone */
+	NFV_EVENT_EXPIRED,	/* idle timeout */
+	__NFV_EVENT_MAX
+};
+
+/*
+ * Events on NFV_MCGRP_EVENTS: NFV_CMD_DP_NEW/DEL, NFV_CMD_PORT_NEW/DEL and
+ * NFV_CMD_CHAIN_SET are sent with the attributes of their GET replies;
+ * NFV_CMD_FLOW_EVENT carries NFV_A_DP_NAME, NFV_A_EVENT and NFV_A_FLOW.
+ */
+
+#endif /* _UAPI_LINUX_NFV_H */
