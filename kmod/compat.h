@@ -25,9 +25,9 @@ static inline struct nlattr **nfv_dump_attrs(struct netlink_callback *cb)
 
 /* genl_split_ops: 6.2 passes split ops to pre_doit/post_doit. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-typedef struct genl_split_ops nfv_genl_hook_ops;
+#define nfv_genl_hook_ops struct genl_split_ops
 #else
-typedef struct genl_ops nfv_genl_hook_ops;
+#define nfv_genl_hook_ops struct genl_ops
 #endif
 
 #endif /* _NFV_COMPAT_H */

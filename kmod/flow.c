@@ -214,7 +214,9 @@ void nfv_flow_free(struct nfv_flow_table *t, struct nfv_flow *flow)
 	call_rcu(&flow->rcu, nfv_flow_free_rcu);
 }
 
+/* Both tuples' bucket locks, in address order; sparse counts two. */
 static void nfv_lock2(struct nfv_flow_table *t, u32 h1, u32 h2)
+	__acquires(bucket1) __acquires(bucket2)
 {
 	unsigned int l1 = h1 & t->lock_mask, l2 = h2 & t->lock_mask;
 
@@ -223,14 +225,19 @@ static void nfv_lock2(struct nfv_flow_table *t, u32 h1, u32 h2)
 	spin_lock_bh(&t->locks[l1]);
 	if (l1 != l2)
 		spin_lock_nested(&t->locks[l2], SINGLE_DEPTH_NESTING);
+	else
+		__acquire(bucket2);
 }
 
 static void nfv_unlock2(struct nfv_flow_table *t, u32 h1, u32 h2)
+	__releases(bucket1) __releases(bucket2)
 {
 	unsigned int l1 = h1 & t->lock_mask, l2 = h2 & t->lock_mask;
 
 	if (l1 != l2)
 		spin_unlock(&t->locks[max(l1, l2)]);
+	else
+		__release(bucket2);
 	spin_unlock_bh(&t->locks[min(l1, l2)]);
 }
 
