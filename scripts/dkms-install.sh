@@ -1,0 +1,25 @@
+#!/bin/bash
+# Installs this checkout's modules through DKMS for one kernel version:
+# copies the sources DKMS needs to /usr/src/nfv-VERSION, then
+# dkms build + install. Run as root. Usage: dkms-install.sh KVER
+set -euo pipefail
+
+kver=${1:?usage: $0 KVER}
+top=$(cd "$(dirname "$0")/.." && pwd)
+name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' "$top/dkms.conf")
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+src=/usr/src/$name-$ver
+
+# A stale registration from an earlier checkout would shadow this one.
+if dkms status -m "$name" -v "$ver" 2>/dev/null | grep -q .; then
+	dkms remove -m "$name" -v "$ver" --all >/dev/null
+fi
+rm -rf "$src"
+mkdir -p "$src"
+cp -r "$top/dkms.conf" "$top/Kbuild" "$top/kmod" "$top/uapi" "$src/"
+find "$src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' \
+	-o -name modules.order -o -name Module.symvers \) -delete
+
+dkms add -m "$name" -v "$ver" >/dev/null
+dkms build -m "$name" -v "$ver" -k "$kver"
+dkms install -m "$name" -v "$ver" -k "$kver" --force
