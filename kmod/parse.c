@@ -30,13 +30,16 @@ static void *nfv_ptr(struct sk_buff *skb, unsigned int off)
 	return skb->data + off;
 }
 
-/* Inner VLAN tags left in the payload (the outer one is in skb->vlan_tci). */
+/*
+ * VLAN tags: the stack has moved the outer one to skb->vlan_tci; inner
+ * ones are still in the payload. QinQ (two tags) is the most accepted.
+ */
 static int nfv_parse_vlan(struct sk_buff *skb, __be16 *proto,
 			  unsigned int *off)
 {
 	int n;
 
-	for (n = 0; eth_type_vlan(*proto); n++) {
+	for (n = skb_vlan_tag_present(skb); eth_type_vlan(*proto); n++) {
 		struct vlan_hdr *vh;
 
 		if (n == NFV_MAX_VLANS || !nfv_pull(skb, *off, VLAN_HLEN))
