@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfvctl flow: the datapath's flow table.
+ */
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "json.h"
+#include "nfvctl.h"
+
+static const char *const result_name[__NFV_RES_MAX] = {
+	[NFV_RES_NONE]		= "none",
+	[NFV_RES_FORWARD]	= "forward",
+	[NFV_RES_PASS]		= "pass",
+	[NFV_RES_DROP]		= "drop",
+};
+
+void usage_flow(FILE *f)
+{
+	fputs("  flow show DP\n"
+	      "  flow flush DP\n", f);
+}
+
+static const char *proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	}
+	return NULL;
+}
+
+static const char *family_name(uint8_t family)
+{
+	switch (family) {
+	case AF_INET:
+		return "ipv4";
+	case AF_INET6:
+		return "ipv6";
+	}
+	return NULL;
+}
+
+/* A name, or the number when there is none, as a JSON value or text. */
+static void print_enum(const char *key, const char *name, unsigned int v)
+{
+	if (opts.json && name)
+		jw_str(key, name);
+	else if (opts.json)
+		jw_u64(key, v);
+	else if (name)
+		printf(" %s", name);
+	else
+		printf(" %s %u", key, v);
+}
+
+/* The address in a4 (be32) or a6 (16 bytes), whichever is there. */
+static const char *tuple_addr(struct nlattr *a4, struct nlattr *a6,
+			      char *buf)
+{
+	if (a4 && nla_len(a4) >= 4)
+		return inet_ntop(AF_INET, nla_data(a4), buf, INET6_ADDRSTRLEN);
+	if (a6 && nla_len(a6) >= 16)
+		return inet_ntop(AF_INET6, nla_data(a6), buf, INET6_ADDRSTRLEN);
+	return NULL;
+}
+
+static void tuple_print_str(const char *key, const char *s)
+{
+	if (!s)
+		return;
+	if (opts.json)
+		jw_str(key, s);
+	else
+		printf(" %s %s", key, s);
+}
+
+static void tuple_print_u64(const char *key, bool has, uint64_t v)
+{
+	if (!has)
+		return;
+	if (opts.json)
+		jw_u64(key, v);
+	else
+		printf(" %s %llu", key, (unsigned long long)v);
+}
+
+/* Where a forwarded direction goes out: JSON ifindex, text device name. */
+static void tuple_print_out(struct nlattr *a)
+{
+	char buf[IF_NAMESIZE];
+	const char *name;
+	uint32_t ifindex;
+
+	if (!attr_u32(a, &ifindex))
+		return;
+	if (opts.json) {
+		jw_u64("out_ifindex", ifindex);
+		return;
+	}
+	name = ifname_of(ifindex, buf);
+	if (name)
+		printf(" dev %s", name);
+	else
+		printf(" ifindex %u", ifindex);
+}
+
+static void tuple_print(const char *key, struct nlattr *nest, const char *sep)
+{
+	struct nlattr *tb[NFV_TUPLE_A_MAX + 1];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	uint16_t port;
+	uint64_t v;
+	uint8_t res;
+
+	if (attr_nested(tb, NFV_TUPLE_A_MAX, nest) < 0)
+		return;
+	if (opts.json)
+		jw_obj_open(key);
+	else
+		printf("%s%s", sep, key);
+	tuple_print_str("src", tuple_addr(tb[NFV_TUPLE_A_SRC4],
+					  tb[NFV_TUPLE_A_SRC6], src));
+	tuple_print_str("dst", tuple_addr(tb[NFV_TUPLE_A_DST4],
+					  tb[NFV_TUPLE_A_DST6], dst));
+	if (attr_u16(tb[NFV_TUPLE_A_SPORT], &port))
+		tuple_print_u64("sport", true, ntohs(port));
+	if (attr_u16(tb[NFV_TUPLE_A_DPORT], &port))
+		tuple_print_u64("dport", true, ntohs(port));
+	tuple_print_u64("packets", attr_u64(tb[NFV_TUPLE_A_PACKETS], &v), v);
+	tuple_print_u64("bytes", attr_u64(tb[NFV_TUPLE_A_BYTES], &v), v);
+	if (attr_u8(tb[NFV_TUPLE_A_RESULT], &res))
+		print_enum("result", res < __NFV_RES_MAX ? result_name[res] :
+			   NULL, res);
+	tuple_print_out(tb[NFV_TUPLE_A_OUT_IFINDEX]);
+	if (opts.json)
+		jw_obj_close();
+}
+
+static void print_ms(const char *key, const char *label, struct nlattr *a)
+{
+	uint32_t ms;
+
+	if (!attr_u32(a, &ms))
+		return;
+	if (opts.json)
+		jw_u64(key, ms);
+	else if (ms % 1000)
+		printf(" %s %u.%03us", label, ms / 1000, ms % 1000);
+	else
+		printf(" %s %us", label, ms / 1000);
+}
+
+/* The family starts a text record: lead goes before it. */
+static void print_family(struct nlattr *a, const char *lead)
+{
+	const char *name;
+	uint8_t v;
+
+	if (!attr_u8(a, &v))
+		return;
+	name = family_name(v);
+	if (opts.json)
+		print_enum("family", name, v);
+	else if (name)
+		printf("%s%s", lead, name);
+	else
+		printf("%sfamily %u", lead, v);
+}
+
+/*
+ * A flow (the NFV_A_FLOW nest): JSON members of the open object, or one
+ * text record without its final newline; lead goes before the text, sep
+ * between its lines.
+ */
+void flow_print(struct nlattr *flow, const char *lead, const char *sep)
+{
+	struct nlattr *tb[NFV_FLOW_A_MAX + 1];
+	uint32_t in_port;
+	uint16_t zone;
+	uint8_t v;
+
+	if (attr_nested(tb, NFV_FLOW_A_MAX, flow) < 0)
+		return;
+	print_family(tb[NFV_FLOW_A_FAMILY], lead);
+	if (attr_u8(tb[NFV_FLOW_A_PROTO], &v))
+		print_enum("proto", proto_name(v), v);
+	if (attr_u16(tb[NFV_FLOW_A_ZONE], &zone))
+		tuple_print_u64("zone", true, zone);
+	if (attr_u32(tb[NFV_FLOW_A_IN_PORT], &in_port)) {
+		if (opts.json)
+			jw_u64("in_port", in_port);
+		else
+			printf(" in-port %u", in_port);
+	}
+	print_ms("idle_ms", "idle", tb[NFV_FLOW_A_IDLE_MS]);
+	print_ms("timeout_ms", "timeout", tb[NFV_FLOW_A_TIMEOUT_MS]);
+	if (tb[NFV_FLOW_A_ORIG])
+		tuple_print("orig", tb[NFV_FLOW_A_ORIG], sep);
+	if (tb[NFV_FLOW_A_REPLY])
+		tuple_print("reply", tb[NFV_FLOW_A_REPLY], sep);
+}
+
+static int flow_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	(void)cmd;
+	if (!tb[NFV_A_FLOW])
+		return 0;
+	list_elem(arg);
+	if (opts.json)
+		jw_obj_open(NULL);
+	flow_print(tb[NFV_A_FLOW], "", "\n\t");
+	if (opts.json)
+		jw_obj_close();
+	else
+		putchar('\n');
+	return 0;
+}
+
+/* flow show|flush DP */
+static int flow_cmd(const char *cmd, uint8_t nlcmd, int argc, char **argv)
+{
+	bool dump = nlcmd == NFV_CMD_FLOW_GET;
+	struct list_out out = { 0 };
+	struct nl_msg *msg;
+	const char *dp;
+	int err;
+
+	if (parse_dp(cmd, &argc, &argv, &dp))
+		return -1;
+	if (argc)
+		return usage_err(cmd, "unknown argument \"%s\"", *argv);
+	msg = nfv_msg(nlcmd, dump);
+	if (!msg)
+		return -1;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0)
+		return nfv_msg_full(msg);
+	if (!dump)
+		return nfv_talk(msg, NULL, NULL);
+	err = nfv_talk(msg, flow_show_reply, &out);
+	list_end(&out, err);
+	return err;
+}
+
+int do_flow(int argc, char **argv)
+{
+	if (!argc)
+		return usage_err("flow", "missing command");
+	if (matches(*argv, "show") || matches(*argv, "list"))
+		return flow_cmd("flow show", NFV_CMD_FLOW_GET, argc - 1,
+				argv + 1);
+	if (matches(*argv, "flush"))
+		return flow_cmd("flow flush", NFV_CMD_FLOW_FLUSH, argc - 1,
+				argv + 1);
+	if (matches(*argv, "help")) {
+		usage_flow(stdout);
+		return 0;
+	}
+	return usage_err("flow", "unknown command \"%s\"", *argv);
+}

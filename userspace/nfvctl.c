@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfvctl: configures the nfv datapath over generic netlink.
+ * Options, the object dispatch and batch files.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "nfvctl.h"
+
+#ifndef NFVCTL_VERSION
+#define NFVCTL_VERSION	"unknown"
+#endif
+
+struct nfvctl_opts opts;
+
+static const struct object {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	void (*usage)(FILE *f);
+} objects[] = {
+	{ "dp",		do_dp,		usage_dp },
+	{ "port",	do_port,	usage_port },
+	{ "chain",	do_chain,	usage_chain },
+	{ "nf",		do_nf,		usage_nf },
+	{ "flow",	do_flow,	usage_flow },
+	{ "stats",	do_stats,	usage_stats },
+	{ "monitor",	do_monitor,	usage_monitor },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: nfvctl [OPTIONS] OBJECT COMMAND [ARGS...]\n"
+	      "       nfvctl [OPTIONS] -b FILE\n"
+	      "Options:\n"
+	      "  -j, --json          JSON output\n"
+	      "  -p, --pretty        pretty-printed JSON output (implies -j)\n"
+	      "  -b, --batch FILE    run the commands in FILE (- for stdin)\n"
+	      "  -V, --version       print the version and exit\n"
+	      "  -h, --help          print this help and exit\n"
+	      "Objects and commands:\n", f);
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
+		objects[i].usage(f);
+}
+
+/* Runs one command line without the program name. */
+static int do_cmd(int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
+		if (matches(argv[0], objects[i].name))
+			return objects[i].run(argc - 1, argv + 1);
+	if (matches(argv[0], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	err_msg("unknown object \"%s\" (try \"nfvctl help\")", argv[0]);
+	return -1;
+}
+
+/* List output: a JSON array opened with its first element. */
+void list_elem(struct list_out *l)
+{
+	if (opts.json && !l->n)
+		jw_arr_open(NULL);
+	l->n++;
+}
+
+/* Closes the array; an empty one is printed unless the command failed. */
+void list_end(struct list_out *l, int err)
+{
+	if (!opts.json)
+		return;
+	if (l->n) {
+		jw_arr_close();
+	} else if (!err) {
+		jw_arr_open(NULL);
+		jw_arr_close();
+	}
+}
+
+/* Splits line in place into words; a word starting with # ends it. */
+static int split(char *line, char ***argv, size_t *cap)
+{
+	static const char blank[] = " \t\r\n\v\f";
+	char *word, *save = NULL;
+	char **v;
+	int argc = 0;
+
+	for (word = strtok_r(line, blank, &save); word && *word != '#';
+	     word = strtok_r(NULL, blank, &save)) {
+		if ((size_t)argc + 1 >= *cap) {
+			v = realloc(*argv, (*cap * 2 + 8) * sizeof(*v));
+			if (!v) {
+				err_msg("out of memory");
+				return -1;
+			}
+			*argv = v;
+			*cap = *cap * 2 + 8;
+		}
+		(*argv)[argc++] = word;
+	}
+	if (*cap)
+		(*argv)[argc] = NULL;
+	return argc;
+}
+
+static int batch_lines(FILE *f)
+{
+	char *line = NULL, **argv = NULL;
+	size_t size = 0, cap = 0;
+	int argc, err = 0;
+
+	while (!err && getline(&line, &size, f) != -1) {
+		opts.batch_line++;
+		argc = split(line, &argv, &cap);
+		if (argc < 0)
+			err = -1;
+		else if (argc > 0 && matches(argv[0], "monitor"))
+			err = usage_err("monitor", "not allowed in a batch file");
+		else if (argc > 0)
+			err = do_cmd(argc, argv);
+	}
+	if (!err && ferror(f)) {
+		err_msg("read error: %s", strerror(errno));
+		err = -1;
+	}
+	free(argv);
+	free(line);
+	return err;
+}
+
+static int do_batch(const char *name)
+{
+	FILE *f = stdin;
+	int err;
+
+	if (strcmp(name, "-")) {
+		f = fopen(name, "r");
+		if (!f) {
+			err_msg("cannot open batch file %s: %s", name,
+				strerror(errno));
+			return -1;
+		}
+	}
+	opts.batch_file = name;
+	err = batch_lines(f);
+	opts.batch_file = NULL;
+	if (f != stdin)
+		fclose(f);
+	return err;
+}
+
+static const struct option long_opts[] = {
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "pretty",	no_argument,		NULL, 'p' },
+	{ "batch",	required_argument,	NULL, 'b' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL,		0,			NULL, 0 },
+};
+
+/* Returns the batch file, "" for none, NULL after an error or -V/-h. */
+static const char *parse_opts(int argc, char **argv, int *ret)
+{
+	const char *batch = "";
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:jpb:Vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts.json = true;
+			break;
+		case 'p':
+			opts.json = opts.pretty = true;
+			break;
+		case 'b':
+			batch = optarg;
+			break;
+		case 'V':
+			printf("nfvctl %s (nfv netlink ABI version %u)\n",
+			       NFVCTL_VERSION, NFV_GENL_VERSION);
+			return NULL;
+		case 'h':
+			usage(stdout);
+			return NULL;
+		case ':':
+			err_msg("option \"%s\" needs an argument (try \"nfvctl -h\")",
+				argv[optind - 1]);
+			*ret = 1;
+			return NULL;
+		default:
+			err_msg("unknown option \"%s\" (try \"nfvctl -h\")",
+				argv[optind - 1]);
+			*ret = 1;
+			return NULL;
+		}
+	}
+	return batch;
+}
+
+static int run(int argc, char **argv)
+{
+	const char *batch;
+	int ret = 0;
+
+	batch = parse_opts(argc, argv, &ret);
+	if (!batch)
+		return ret;
+	argc -= optind;
+	argv += optind;
+	jw_init(stdout, opts.pretty);
+	if (*batch) {
+		if (argc) {
+			err_msg("no command arguments with -b (try \"nfvctl -h\")");
+			return 1;
+		}
+		return do_batch(batch) ? 1 : 0;
+	}
+	if (!argc) {
+		usage(stderr);
+		return 1;
+	}
+	return do_cmd(argc, argv) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int ret = run(argc, argv);
+
+	nfv_close();
+	if (fflush(stdout) || ferror(stdout)) {
+		err_msg("write error on standard output");
+		ret = 1;
+	}
+	return ret;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nfvctl: configuration tool for the nfv datapath. Shared declarations.
+ */
+#ifndef NFVCTL_H
+#define NFVCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <linux/nfv.h>
+
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(x)	(sizeof(x) / sizeof((x)[0]))
+
+/* Global options and the batch position, for error messages. */
+struct nfvctl_opts {
+	bool json;
+	bool pretty;
+	const char *batch_file;	/* NULL outside batch mode */
+	unsigned long batch_line;
+};
+extern struct nfvctl_opts opts;
+
+/* utils.c: messages and argument parsing */
+void err_msg(const char *fmt, ...) __printf(1, 2);
+void warn_msg(const char *fmt, ...) __printf(1, 2);
+int usage_err(const char *cmd, const char *fmt, ...) __printf(2, 3);
+bool matches(const char *arg, const char *word);
+int need_arg(const char *cmd, int *argc, char ***argv);
+int parse_u32(const char *cmd, const char *what, const char *arg,
+	      uint32_t min, uint32_t max, uint32_t *val);
+int parse_name(const char *cmd, const char *what, const char *arg,
+	       size_t size);
+int parse_dp(const char *cmd, int *argc, char ***argv, const char **name);
+int parse_dev(const char *cmd, int *argc, char ***argv, const char **dev);
+const char *ifname_of(uint32_t ifindex, char *buf);
+
+/* Reply attribute accessors: false when absent or malformed. */
+bool attr_u8(const struct nlattr *a, uint8_t *v);
+bool attr_u16(const struct nlattr *a, uint16_t *v);
+bool attr_u32(const struct nlattr *a, uint32_t *v);
+bool attr_u64(const struct nlattr *a, uint64_t *v);
+const char *attr_str(const struct nlattr *a);
+int attr_nested(struct nlattr **tb, int maxtype, struct nlattr *a);
+
+/* nl.c: generic netlink plumbing */
+typedef int (*nfv_reply_fn)(uint8_t cmd, struct nlattr **tb, void *arg);
+
+struct nl_msg *nfv_msg(uint8_t cmd, bool dump);
+int nfv_talk(struct nl_msg *msg, nfv_reply_fn fn, void *arg);
+int nfv_listen(nfv_reply_fn fn, void *arg);
+void nfv_close(void);
+
+#define NLA_PUT_OR(expr, label)	do { if ((expr) < 0) goto label; } while (0)
+int nfv_msg_full(struct nl_msg *msg);
+
+/* Per-object commands (dp.c, port.c, ...) */
+int do_dp(int argc, char **argv);
+int do_port(int argc, char **argv);
+int do_chain(int argc, char **argv);
+int do_nf(int argc, char **argv);
+int do_flow(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_monitor(int argc, char **argv);
+
+void usage_dp(FILE *f);
+void usage_port(FILE *f);
+void usage_chain(FILE *f);
+void usage_nf(FILE *f);
+void usage_flow(FILE *f);
+void usage_stats(FILE *f);
+void usage_monitor(FILE *f);
+
+/* Printers shared by the show commands and monitor. */
+void dp_print(struct nlattr **tb, const char *sep);
+void port_print(struct nlattr **tb, const char *sep, bool with_dp);
+void flow_print(struct nlattr *flow, const char *lead, const char *sep);
+
+/* Names of enum values, for text output and JSON keys. */
+extern const char *const tmo_name[NFV_TMO_MAX + 1];
+extern const char *const tmo_key[NFV_TMO_MAX + 1];
+
+/* A list command's output: JSON array opened lazily on the first element. */
+struct list_out {
+	unsigned int n;
+};
+void list_elem(struct list_out *l);
+void list_end(struct list_out *l, int err);
+
+#endif /* NFVCTL_H */

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink plumbing: one socket for the whole run (batch mode reuses
+ * it), the "nfv" family resolved and its ABI version checked before the
+ * first request, every request acknowledged, kernel errors reported with
+ * their extended ack message.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "nfvctl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK	270
+#endif
+
+static struct {
+	struct nl_sock *sk;
+	int family;
+	uint32_t mcgrp;		/* id of NFV_MCGRP_EVENTS, 0 if none */
+} nl;
+
+/* One request in flight: what to do with replies, and how it ended. */
+struct talk {
+	nfv_reply_fn fn;
+	void *arg;
+	int maxtype;
+	bool done;
+	bool intr;
+	int fn_err;
+	int err;		/* -errno from the kernel, 0 on success */
+	char msg[256];		/* the kernel's extended ack message */
+};
+
+/* Extended ack TLVs start off bytes into the payload of nlh. */
+static void extack_msg(const struct nlmsghdr *nlh, size_t off, char *buf,
+		       size_t size)
+{
+	struct nlattr *tlv;
+	const char *s;
+	int len, rem;
+
+	buf[0] = 0;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	off = NLMSG_ALIGN(off);
+	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)off;
+	if (len <= 0)
+		return;
+	tlv = (struct nlattr *)((char *)NLMSG_DATA(nlh) + off);
+	nla_for_each_attr(tlv, tlv, len, rem) {
+		if (nla_type(tlv) != NLMSGERR_ATTR_MSG)
+			continue;
+		s = attr_str(tlv);
+		if (s)
+			snprintf(buf, size, "%s", s);
+		return;
+	}
+}
+
+static int talk_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct talk *t = arg;
+	struct nlattr *tb[t->maxtype + 1];
+	struct genlmsghdr *ghdr;
+
+	if (t->fn_err || !t->fn || !genlmsg_valid_hdr(nlh, 0))
+		return NL_SKIP;
+	ghdr = nlmsg_data(nlh);
+	if (genlmsg_parse(nlh, 0, tb, t->maxtype, NULL) < 0)
+		return NL_SKIP;
+	t->fn_err = t->fn(ghdr->cmd, tb, t->arg);
+	return NL_OK;
+}
+
+/* NLMSG_DONE ends a dump; its payload is the dump's error, if any. */
+static int talk_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct talk *t = arg;
+	int err = 0;
+
+	if (nlmsg_datalen(nlh) >= (int)sizeof(err))
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+	if (err < 0) {
+		t->err = err;
+		extack_msg(nlh, sizeof(err), t->msg, sizeof(t->msg));
+	}
+	t->done = true;
+	return NL_STOP;
+}
+
+/* A successful ack may still carry a warning. */
+static int talk_ack(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+	struct talk *t = arg;
+	char warn[256];
+	size_t off = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off = sizeof(e->error) + e->msg.nlmsg_len;
+	extack_msg(nlh, off, warn, sizeof(warn));
+	if (warn[0])
+		warn_msg("%s", warn);
+	t->done = true;
+	return NL_STOP;
+}
+
+static int talk_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	/* libnl hands over the payload; the header sits right before it. */
+	const struct nlmsghdr *nlh = (void *)((char *)e - NLMSG_HDRLEN);
+	struct talk *t = arg;
+	size_t off = sizeof(*e);
+
+	(void)nla;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off = sizeof(e->error) + e->msg.nlmsg_len;
+	t->err = e->error;
+	extack_msg(nlh, off, t->msg, sizeof(t->msg));
+	t->done = true;
+	return NL_STOP;
+}
+
+static int talk_intr(struct nl_msg *msg, void *arg)
+{
+	struct talk *t = arg;
+
+	(void)msg;
+	t->intr = true;
+	return NL_OK;
+}
+
+/*
+ * Sends msg (freed here) and receives until its ack, its NLMSG_DONE or an
+ * error. Returns 0, the kernel's -errno with t->msg, or -EIO after
+ * reporting a local failure.
+ */
+static int talk(struct nl_msg *msg, struct talk *t)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int err;
+
+	if (!cb) {
+		nlmsg_free(msg);
+		err_msg("out of memory");
+		return -EIO;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, talk_valid, t);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, talk_finish, t);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, talk_ack, t);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, talk_intr, t);
+	nl_cb_err(cb, NL_CB_CUSTOM, talk_error, t);
+
+	err = nl_send_auto(nl.sk, msg);
+	nlmsg_free(msg);
+	while (err >= 0 && !t->done)
+		err = nl_recvmsgs(nl.sk, cb);
+	nl_cb_put(cb);
+	if (t->done)
+		return t->err;
+	err_msg("netlink: %s", nl_geterror(err));
+	return -EIO;
+}
+
+static void talk_report(const struct talk *t)
+{
+	if (t->msg[0])
+		err_msg("%s: %s", t->msg, strerror(-t->err));
+	else
+		err_msg("%s", strerror(-t->err));
+}
+
+/* Family resolution */
+
+struct family {
+	int id;
+	uint32_t version;
+	uint32_t mcgrp;
+};
+
+static void family_groups(struct family *f, struct nlattr *groups)
+{
+	struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	struct nlattr *grp;
+	const char *name;
+	int rem;
+
+	nla_for_each_nested(grp, groups, rem) {
+		if (attr_nested(tb, CTRL_ATTR_MCAST_GRP_MAX, grp) < 0)
+			continue;
+		name = attr_str(tb[CTRL_ATTR_MCAST_GRP_NAME]);
+		if (name && !strcmp(name, NFV_MCGRP_EVENTS))
+			attr_u32(tb[CTRL_ATTR_MCAST_GRP_ID], &f->mcgrp);
+	}
+}
+
+static int family_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct family *f = arg;
+	uint16_t id;
+
+	(void)cmd;
+	if (attr_u16(tb[CTRL_ATTR_FAMILY_ID], &id))
+		f->id = id;
+	attr_u32(tb[CTRL_ATTR_VERSION], &f->version);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		family_groups(f, tb[CTRL_ATTR_MCAST_GROUPS]);
+	return 0;
+}
+
+static int family_resolve(void)
+{
+	struct family f = { .id = -1 };
+	struct talk t = {
+		.fn = family_reply, .arg = &f, .maxtype = CTRL_ATTR_MAX,
+	};
+	struct nl_msg *msg = nlmsg_alloc();
+	int err;
+
+	if (!msg ||
+	    !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0, 0,
+			 CTRL_CMD_GETFAMILY, 1) ||
+	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, NFV_GENL_NAME) < 0) {
+		nlmsg_free(msg);
+		err_msg("out of memory");
+		return -1;
+	}
+	err = talk(msg, &t);
+	if (err == -ENOENT) {
+		err_msg("nfv module not loaded (generic netlink family \"%s\" not found)",
+			NFV_GENL_NAME);
+		return -1;
+	}
+	if (err) {
+		if (err != -EIO)
+			talk_report(&t);
+		return -1;
+	}
+	if (f.id < 0) {
+		err_msg("generic netlink family \"%s\" has no id", NFV_GENL_NAME);
+		return -1;
+	}
+	if (f.version != NFV_GENL_VERSION) {
+		err_msg("kernel nfv ABI version %u, nfvctl expects %u",
+			f.version, NFV_GENL_VERSION);
+		return -1;
+	}
+	nl.family = f.id;
+	nl.mcgrp = f.mcgrp;
+	return 0;
+}
+
+static void sock_opt(int opt)
+{
+	int one = 1;
+
+	/* Older kernels lack these; errors are then plain errnos. */
+	setsockopt(nl_socket_get_fd(nl.sk), SOL_NETLINK, opt, &one,
+		   sizeof(one));
+}
+
+static int nfv_open(void)
+{
+	int err;
+
+	if (nl.sk)
+		return 0;
+	nl.sk = nl_socket_alloc();
+	if (!nl.sk) {
+		err_msg("out of memory");
+		return -1;
+	}
+	err = genl_connect(nl.sk);
+	if (err < 0) {
+		err_msg("cannot open generic netlink socket: %s",
+			nl_geterror(err));
+		nfv_close();
+		return -1;
+	}
+	sock_opt(NETLINK_EXT_ACK);
+	sock_opt(NETLINK_CAP_ACK);
+	if (family_resolve()) {
+		nfv_close();
+		return -1;
+	}
+	return 0;
+}
+
+void nfv_close(void)
+{
+	if (nl.sk)
+		nl_socket_free(nl.sk);
+	nl.sk = NULL;
+}
+
+/* A request for cmd, with NLM_F_ACK, and NLM_F_DUMP if dump. */
+struct nl_msg *nfv_msg(uint8_t cmd, bool dump)
+{
+	struct nl_msg *msg;
+	int flags = NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
+
+	if (nfv_open())
+		return NULL;
+	msg = nlmsg_alloc();
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl.family,
+				 0, flags, cmd, NFV_GENL_VERSION)) {
+		nlmsg_free(msg);
+		err_msg("out of memory");
+		return NULL;
+	}
+	return msg;
+}
+
+/* For a failed nla_put: the request cannot be built. */
+int nfv_msg_full(struct nl_msg *msg)
+{
+	nlmsg_free(msg);
+	err_msg("request does not fit in a netlink message");
+	return -1;
+}
+
+/* Sends msg (freed here); fn sees each reply. 0, or -1 once reported. */
+int nfv_talk(struct nl_msg *msg, nfv_reply_fn fn, void *arg)
+{
+	struct talk t = { .fn = fn, .arg = arg, .maxtype = NFV_A_MAX };
+	int err = talk(msg, &t);
+
+	if (err) {
+		if (err != -EIO)
+			talk_report(&t);
+		return -1;
+	}
+	if (t.intr)
+		warn_msg("the dump was interrupted, its output may be inconsistent");
+	return t.fn_err ? -1 : 0;
+}
+
+/* Events */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int listen_setup(sigset_t *orig)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+	int err;
+
+	if (!nl.mcgrp) {
+		err_msg("the nfv family has no \"%s\" multicast group",
+			NFV_MCGRP_EVENTS);
+		return -1;
+	}
+	err = nl_socket_add_membership(nl.sk, nl.mcgrp);
+	if (err < 0) {
+		err_msg("cannot join the \"%s\" multicast group: %s",
+			NFV_MCGRP_EVENTS, nl_geterror(err));
+		return -1;
+	}
+	/* Big enough for bursts of flow events. */
+	nl_socket_set_buffer_size(nl.sk, 4 << 20, 0);
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, orig);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigdelset(orig, SIGINT);
+	sigdelset(orig, SIGTERM);
+	return 0;
+}
+
+static int listen_dispatch(char *buf, ssize_t len, nfv_reply_fn fn,
+			   void *arg)
+{
+	struct nlattr *tb[NFV_A_MAX + 1];
+	struct nlmsghdr *nlh;
+	int n = len;
+
+	for (nlh = (void *)buf; nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+		if (nlh->nlmsg_type != nl.family ||
+		    !genlmsg_valid_hdr(nlh, 0) ||
+		    genlmsg_parse(nlh, 0, tb, NFV_A_MAX, NULL) < 0)
+			continue;
+		if (fn(((struct genlmsghdr *)nlmsg_data(nlh))->cmd, tb, arg))
+			return -1;
+	}
+	return 0;
+}
+
+static int listen_recv_error(void)
+{
+	if (errno == ENOBUFS) {
+		warn_msg("events lost: receive buffer overrun");
+		return 0;
+	}
+	if (errno == EAGAIN || errno == EINTR)
+		return 0;
+	err_msg("recv: %s", strerror(errno));
+	return -1;
+}
+
+/* Receives events until SIGINT or SIGTERM; fn sees each one. */
+int nfv_listen(nfv_reply_fn fn, void *arg)
+{
+	static char buf[1 << 16];
+	int fd, err = 0;
+	struct pollfd pfd;
+	sigset_t orig;
+	struct sockaddr_nl from;
+	socklen_t alen;
+	ssize_t len;
+
+	if (nfv_open() || listen_setup(&orig))
+		return -1;
+	fd = nl_socket_get_fd(nl.sk);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (!stop_signal && !err) {
+		if (ppoll(&pfd, 1, NULL, &orig) < 0) {
+			if (errno == EINTR)
+				continue;
+			err_msg("poll: %s", strerror(errno));
+			return -1;
+		}
+		alen = sizeof(from);
+		len = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC,
+			       (struct sockaddr *)&from, &alen);
+		if (len < 0) {
+			err = listen_recv_error();
+			continue;
+		}
+		if (len > (ssize_t)sizeof(buf)) {
+			warn_msg("event lost: message of %zd bytes truncated",
+				 len);
+			continue;
+		}
+		if (from.nl_pid == 0)	/* from the kernel only */
+			err = listen_dispatch(buf, len, fn, arg);
+	}
+	return err;
+}
