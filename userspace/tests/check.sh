@@ -1,0 +1,209 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Self-check of nfvctl that needs no kernel module: options, argument
+# errors (which must be caught before anything is sent), batch files, and
+# the "module not loaded" path when the nfv family is absent.
+#
+# Usage: tests/check.sh [path/to/nfvctl]
+
+NFVCTL=${1:-./nfvctl}
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+# run RC STDERR-SUBSTRING ARGS...: exit code and message on stderr; an
+# argument error prints nothing on stdout.
+run() {
+	want_rc=$1 want_err=$2
+	shift 2
+	"$NFVCTL" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" -ne "$want_rc" ]; then
+		bad "nfvctl $*: exit $rc, want $want_rc"
+	elif [ -n "$want_err" ] && ! grep -qF -- "$want_err" "$TMP/err"; then
+		bad "nfvctl $*: stderr lacks '$want_err'"
+	elif [ "$want_rc" -ne 0 ] && [ -s "$TMP/out" ]; then
+		bad "nfvctl $*: output on stdout after an error"
+	else
+		pass=$((pass + 1))
+		return 0
+	fi
+	return 1
+}
+
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL: $1"
+	sed 's/^/    stderr: /' "$TMP/err"
+	sed 's/^/    stdout: /' "$TMP/out"
+}
+
+# out SUBSTRING: the last command's stdout holds it
+out() {
+	if grep -qF -- "$1" "$TMP/out"; then
+		pass=$((pass + 1))
+	else
+		bad "stdout lacks '$1'"
+	fi
+}
+
+# Is the module there? Then commands that parse fine reach the kernel.
+"$NFVCTL" dp show >/dev/null 2>"$TMP/probe"
+if grep -q "module not loaded" "$TMP/probe"; then
+	NOMOD="nfv module not loaded (generic netlink family \"nfv\" not found)"
+else
+	NOMOD=
+	echo "note: the nfv family exists; skipping the module-not-loaded cases"
+fi
+
+# A command line that parses must fail only for the missing module.
+parses() {
+	[ -z "$NOMOD" ] && return 0
+	run 1 "nfvctl: $NOMOD" "$@"
+}
+
+# Options
+run 0 "" -h && out "Usage: nfvctl"
+run 0 "" --help && out "dp add NAME"
+run 0 "" -V && out "nfvctl "
+run 0 "" help && out "monitor"
+run 1 "Usage: nfvctl"
+run 1 'unknown option "-x"' -x dp show
+run 1 'unknown option "--bogus"' --bogus
+run 1 'option "-b" needs an argument' -b
+run 1 'unknown object "frob" (try "nfvctl help")' frob
+
+# dp
+run 0 "" dp help && out "dp show [NAME]"
+run 1 'dp: missing command (try "nfvctl dp help")' dp
+run 1 'dp: unknown command "frob"' dp frob
+run 1 'dp add: missing datapath name' dp add
+run 1 'dp add: empty datapath name' dp add ""
+run 1 'dp add: datapath name "0123456789abcdef" too long (at most 15 characters)' \
+	dp add 0123456789abcdef
+parses dp add 0123456789abcde
+run 1 'dp add: missing value after "max-flows"' dp add dp0 max-flows
+run 1 'dp add: invalid max-flows "abc"' dp add dp0 max-flows abc
+run 1 'dp add: invalid max-flows "-1"' dp add dp0 max-flows -1
+run 1 'dp add: invalid max-flows " 1"' dp add dp0 max-flows " 1"
+run 1 'dp add: invalid max-flows "12x"' dp add dp0 max-flows 12x
+run 1 'dp add: max-flows 0 out of range (1-16777216)' dp add dp0 max-flows 0
+run 1 'dp add: max-flows 16777217 out of range' dp add dp0 max-flows 16777217
+run 1 'dp add: max-flows 99999999999999999999999 out of range' \
+	dp add dp0 max-flows 99999999999999999999999
+parses dp add dp0 max-flows 16777216
+run 1 'dp add: duplicate "max-flows"' dp add dp0 max-flows 1 max-flows 2
+run 1 'dp add: missing value after "timeout"' dp add dp0 timeout
+run 1 'dp add: unknown timeout class "tcp_opening"' dp add dp0 timeout tcp_opening 5
+run 1 'dp add: missing value after "tcp"' dp add dp0 timeout tcp
+run 1 'dp add: tcp timeout 0 out of range' dp add dp0 timeout tcp 0
+run 1 'dp add: tcp-closing timeout 4294967296 out of range' \
+	dp add dp0 timeout tcp-closing 4294967296
+run 1 'dp add: duplicate "timeout udp"' dp add dp0 timeout udp 1 timeout udp 2
+parses dp add dp0 timeout tcp 1 timeout tcp-opening 2 timeout tcp-closing 3 \
+	timeout udp 4 timeout icmp 5 timeout other 6 max-flows 7
+run 1 'dp add: unknown argument "frob"' dp add dp0 frob
+run 1 'dp set: unknown argument "frob"' dp set dp0 max-flows 5 frob
+parses dp set dp0
+run 1 'dp del: missing datapath name' dp del
+run 1 'dp del: unknown argument "dp1"' dp del dp0 dp1
+parses dp delete dp0
+run 1 'dp show: unknown argument "b"' dp show a b
+parses dp show
+parses dp show dp0
+parses dp list
+
+# port
+run 0 "" port help && out "port add DP dev IFNAME [zone N]"
+run 1 'port add: missing datapath name' port add
+run 1 'port add: missing "dev IFNAME"' port add dp0
+run 1 'port add: missing "dev IFNAME"' port add dp0 zone 1
+run 1 'port add: missing value after "dev"' port add dp0 dev
+run 1 'port add: device name "0123456789abcdef" too long (at most 15 characters)' \
+	port add dp0 dev 0123456789abcdef
+run 1 'port add: zone 65536 out of range (0-65535)' port add dp0 dev r0 zone 65536
+run 1 'port add: invalid zone "x"' port add dp0 dev r0 zone x
+run 1 'port add: duplicate "dev"' port add dp0 dev r0 dev r1
+run 1 'port add: duplicate "zone"' port add dp0 dev r0 zone 1 zone 2
+run 1 'port add: unknown argument "r0"' port add dp0 r0
+parses port add dp0 dev r0
+parses port add dp0 zone 65535 dev 0123456789abcde
+run 1 'port del: unknown argument "zone"' port del dp0 dev r0 zone 1
+run 1 'port del: missing "dev IFNAME"' port del dp0
+parses port del dp0 dev r0
+run 1 'port show: missing datapath name' port show
+run 1 'port show: unknown argument "x"' port show dp0 x
+parses port show dp0
+
+# chain
+run 1 'chain: missing command' chain
+run 1 'chain: unknown command "show"' chain show dp0
+run 1 'chain set: missing "dev IFNAME"' chain set dp0
+run 1 'chain set: missing "dev IFNAME"' chain set dp0 forward
+run 1 'chain set: missing NF instance names' chain set dp0 dev r0
+run 1 'chain set: chain of 9 NF instances is too long (at most 8)' \
+	chain set dp0 dev r0 a b c d e f g h i
+run 1 'chain set: NF instance name "0123456789abcdef" too long' \
+	chain set dp0 dev r0 forward 0123456789abcdef
+parses chain set dp0 dev r0 a b c d e f g h
+parses chain set dp0 dev r0 forward
+
+# nf
+run 1 'nf add: missing NF instance name' nf add dp0
+run 1 'nf add: missing "type TYPE"' nf add dp0 fw
+run 1 'nf add: missing value after "type"' nf add dp0 fw type
+run 1 'nf add: unknown argument "kind"' nf add dp0 fw kind x
+run 1 'nf add: NF type "0123456789abcdef" too long' nf add dp0 fw type 0123456789abcdef
+run 1 'nf add: duplicate "type"' nf add dp0 fw type a type b
+parses nf add dp0 fw type forward
+run 1 'nf del: unknown argument "x"' nf del dp0 fw x
+run 1 'nf del: missing NF instance name' nf del dp0
+parses nf del dp0 fw
+parses nf show dp0
+
+# flow, stats, monitor
+run 1 'flow: unknown command "frob"' flow frob dp0
+run 1 'flow show: missing datapath name' flow show
+run 1 'flow flush: unknown argument "x"' flow flush dp0 x
+parses flow show dp0
+parses flow flush dp0
+run 1 'stats: missing datapath name' stats
+run 1 'stats: unknown argument "x"' stats dp0 x
+run 0 "" stats help && out "stats DP"
+parses stats dp0
+run 1 'monitor: unknown argument "x"' monitor x
+parses monitor
+parses -j dp show
+parses -p port show dp0
+
+# Batch files
+B=$TMP/batch
+printf '# a comment\n\n   \n\t# indented comment\ndp add 0123456789abcdef\ndp show\n' >"$B"
+run 1 "nfvctl: $B:5: dp add: datapath name \"0123456789abcdef\" too long" -b "$B"
+printf 'dp add # trailing comment hides the name\n' >"$B"
+run 1 "nfvctl: $B:1: dp add: missing datapath name" -b "$B"
+printf '\n\nfrob\n' >"$B"
+run 1 "nfvctl: $B:3: unknown object \"frob\"" -b "$B"
+printf '\nmonitor\n' >"$B"
+run 1 "nfvctl: $B:2: monitor: not allowed in a batch file" -b "$B"
+printf '# nothing\n\n' >"$B"
+run 0 "" -b "$B"
+: >"$B"
+run 0 "" -b "$B"
+run 1 "cannot open batch file $TMP/none" -b "$TMP/none"
+run 1 "no command arguments with -b" -b "$B" dp show
+printf 'dp frob\n' | "$NFVCTL" -b - >"$TMP/out" 2>"$TMP/err"
+if [ $? -eq 1 ] && grep -qF 'nfvctl: -:1: dp: unknown command "frob"' "$TMP/err"; then
+	pass=$((pass + 1))
+else
+	bad "batch from stdin"
+fi
+if [ -n "$NOMOD" ]; then
+	printf '# first command\n  dp   add\tdp0   max-flows 10  \r\ndp show\n' >"$B"
+	run 1 "nfvctl: $B:2: $NOMOD" -b "$B"
+fi
+
+echo "nfvctl check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
