@@ -84,10 +84,8 @@ static void tuple_print_str(const char *key, const char *s)
 		printf(" %s %s", key, s);
 }
 
-static void tuple_print_u64(const char *key, bool has, uint64_t v)
+static void print_num(const char *key, uint64_t v)
 {
-	if (!has)
-		return;
 	if (opts.json)
 		jw_u64(key, v);
 	else
@@ -133,11 +131,13 @@ static void tuple_print(const char *key, struct nlattr *nest, const char *sep)
 	tuple_print_str("dst", tuple_addr(tb[NFV_TUPLE_A_DST4],
 					  tb[NFV_TUPLE_A_DST6], dst));
 	if (attr_u16(tb[NFV_TUPLE_A_SPORT], &port))
-		tuple_print_u64("sport", true, ntohs(port));
+		print_num("sport", ntohs(port));
 	if (attr_u16(tb[NFV_TUPLE_A_DPORT], &port))
-		tuple_print_u64("dport", true, ntohs(port));
-	tuple_print_u64("packets", attr_u64(tb[NFV_TUPLE_A_PACKETS], &v), v);
-	tuple_print_u64("bytes", attr_u64(tb[NFV_TUPLE_A_BYTES], &v), v);
+		print_num("dport", ntohs(port));
+	if (attr_u64(tb[NFV_TUPLE_A_PACKETS], &v))
+		print_num("packets", v);
+	if (attr_u64(tb[NFV_TUPLE_A_BYTES], &v))
+		print_num("bytes", v);
 	if (attr_u8(tb[NFV_TUPLE_A_RESULT], &res))
 		print_enum("result", res < __NFV_RES_MAX ? result_name[res] :
 			   NULL, res);
@@ -195,7 +195,7 @@ void flow_print(struct nlattr *flow, const char *lead, const char *sep)
 	if (attr_u8(tb[NFV_FLOW_A_PROTO], &v))
 		print_enum("proto", proto_name(v), v);
 	if (attr_u16(tb[NFV_FLOW_A_ZONE], &zone))
-		tuple_print_u64("zone", true, zone);
+		print_num("zone", zone);
 	if (attr_u32(tb[NFV_FLOW_A_IN_PORT], &in_port)) {
 		if (opts.json)
 			jw_u64("in_port", in_port);
