@@ -357,6 +357,16 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
+/* Room for bursts of flow events (a flush sends one per flow). */
+static void listen_rcvbuf(int fd)
+{
+	int size = 8 << 20;
+
+	/* Beyond net.core.rmem_max with CAP_NET_ADMIN, else up to it. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static int listen_setup(sigset_t *orig)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -374,8 +384,7 @@ static int listen_setup(sigset_t *orig)
 			NFV_MCGRP_EVENTS, nl_geterror(err));
 		return -1;
 	}
-	/* Big enough for bursts of flow events. */
-	nl_socket_set_buffer_size(nl.sk, 4 << 20, 0);
+	listen_rcvbuf(nl_socket_get_fd(nl.sk));
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
