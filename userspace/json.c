@@ -99,27 +99,36 @@ static void jw_escape(unsigned char c)
 	}
 }
 
+/* Bytes that are not UTF-8 become U+FFFD. */
+static const unsigned char *jw_utf8(const unsigned char *p)
+{
+	unsigned int n = utf8_len(p);
+
+	if (!n) {
+		fputs("\\ufffd", jw.f);
+		return p + 1;
+	}
+	fwrite(p, 1, n, jw.f);
+	return p + n;
+}
+
 static void jw_string(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned int n;
 
 	fputc('"', jw.f);
 	while (*p) {
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', jw.f);
-			fputc(*p++, jw.f);
-		} else if (*p < 0x20) {
-			jw_escape(*p++);
-		} else if (*p < 0x80) {
-			fputc(*p++, jw.f);
-		} else if ((n = utf8_len(p))) {
-			fwrite(p, 1, n, jw.f);
-			p += n;
-		} else {
-			fputs("\\ufffd", jw.f);
-			p++;
+		if (*p >= 0x80) {
+			p = jw_utf8(p);
+			continue;
 		}
+		if (*p == '"' || *p == '\\')
+			fputc('\\', jw.f);
+		if (*p < 0x20)
+			jw_escape(*p);
+		else
+			fputc(*p, jw.f);
+		p++;
 	}
 	fputc('"', jw.f);
 }

@@ -187,7 +187,7 @@ static const char *parse_opts(int argc, char **argv, int *ret)
 			break;
 		case 'V':
 			printf("nfvctl %s (nfv netlink ABI version %u)\n",
-			       NFVCTL_VERSION, NFV_GENL_VERSION);
+			       NFVCTL_VERSION, (unsigned int)NFV_GENL_VERSION);
 			return NULL;
 		case 'h':
 			usage(stdout);

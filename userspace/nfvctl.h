@@ -55,7 +55,6 @@ int nfv_talk(struct nl_msg *msg, nfv_reply_fn fn, void *arg);
 int nfv_listen(nfv_reply_fn fn, void *arg);
 void nfv_close(void);
 
-#define NLA_PUT_OR(expr, label)	do { if ((expr) < 0) goto label; } while (0)
 int nfv_msg_full(struct nl_msg *msg);
 
 /* Per-object commands (dp.c, port.c, ...) */

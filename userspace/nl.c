@@ -255,7 +255,7 @@ static int family_resolve(void)
 	}
 	if (f.version != NFV_GENL_VERSION) {
 		err_msg("kernel nfv ABI version %u, nfvctl expects %u",
-			f.version, NFV_GENL_VERSION);
+			f.version, (unsigned int)NFV_GENL_VERSION);
 		return -1;
 	}
 	nl.family = f.id;
