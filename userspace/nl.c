@@ -402,7 +402,7 @@ static int listen_dispatch(char *buf, ssize_t len, nfv_reply_fn fn,
 {
 	struct nlattr *tb[NFV_A_MAX + 1];
 	struct nlmsghdr *nlh;
-	int n = len;
+	int n = (int)len;	/* at most sizeof(buf) */
 
 	for (nlh = (void *)buf; nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
 		if (nlh->nlmsg_type != nl.family ||

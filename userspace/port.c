@@ -66,7 +66,7 @@ static int port_add(int argc, char **argv)
 		return -1;
 	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0 ||
 	    nla_put_string(msg, NFV_A_IFNAME, dev) < 0 ||
-	    (has_zone && nla_put_u16(msg, NFV_A_PORT_ZONE, zone) < 0))
+	    (has_zone && nla_put_u16(msg, NFV_A_PORT_ZONE, (uint16_t)zone) < 0))
 		return nfv_msg_full(msg);
 	return nfv_talk(msg, NULL, NULL);
 }

@@ -88,7 +88,7 @@ int parse_u32(const char *cmd, const char *what, const char *arg,
 	if (errno == ERANGE || v < min || v > max)
 		return usage_err(cmd, "%s %s out of range (%u-%u)", what, arg,
 				 min, max);
-	*val = v;
+	*val = (uint32_t)v;
 	return 0;
 }
 
