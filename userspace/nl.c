@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -41,23 +42,26 @@ struct talk {
 	char msg[256];		/* the kernel's extended ack message */
 };
 
+/* Talking to the kernel failed here, and that was reported already. */
+#define TALK_LOCAL_ERR	1
+
 /* Extended ack TLVs start off bytes into the payload of nlh. */
 static void extack_msg(const struct nlmsghdr *nlh, size_t off, char *buf,
 		       size_t size)
 {
+	size_t plen = nlh->nlmsg_len - NLMSG_HDRLEN;	/* nlmsg_ok() */
 	struct nlattr *tlv;
 	const char *s;
-	int len, rem;
+	int rem;
 
 	buf[0] = 0;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off >= plen)
 		return;
 	off = NLMSG_ALIGN(off);
-	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)off;
-	if (len <= 0)
+	if (off >= plen)
 		return;
 	tlv = (struct nlattr *)((char *)NLMSG_DATA(nlh) + off);
-	nla_for_each_attr(tlv, tlv, len, rem) {
+	nla_for_each_attr(tlv, tlv, (int)(plen - off), rem) {
 		if (nla_type(tlv) != NLMSGERR_ATTR_MSG)
 			continue;
 		s = attr_str(tlv);
@@ -81,6 +85,16 @@ static int talk_valid(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	t->fn_err = t->fn(ghdr->cmd, tb, t->arg);
 	return NL_OK;
+}
+
+/* After an nlmsgerr: the echoed request, unless the kernel capped it. */
+static size_t ack_tlv_off(const struct nlmsghdr *nlh, const struct nlmsgerr *e)
+{
+	if (nlh->nlmsg_flags & NLM_F_CAPPED)
+		return sizeof(*e);
+	if (e->msg.nlmsg_len > nlh->nlmsg_len)
+		return SIZE_MAX;	/* bogus: no TLVs then */
+	return sizeof(e->error) + e->msg.nlmsg_len;
 }
 
 /* NLMSG_DONE ends a dump; its payload is the dump's error, if any. */
@@ -107,11 +121,8 @@ static int talk_ack(struct nl_msg *msg, void *arg)
 	const struct nlmsgerr *e = nlmsg_data(nlh);
 	struct talk *t = arg;
 	char warn[256];
-	size_t off = sizeof(*e);
 
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off = sizeof(e->error) + e->msg.nlmsg_len;
-	extack_msg(nlh, off, warn, sizeof(warn));
+	extack_msg(nlh, ack_tlv_off(nlh, e), warn, sizeof(warn));
 	if (warn[0])
 		warn_msg("%s", warn);
 	t->done = true;
@@ -123,13 +134,10 @@ static int talk_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	/* libnl hands over the payload; the header sits right before it. */
 	const struct nlmsghdr *nlh = (void *)((char *)e - NLMSG_HDRLEN);
 	struct talk *t = arg;
-	size_t off = sizeof(*e);
 
 	(void)nla;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off = sizeof(e->error) + e->msg.nlmsg_len;
-	t->err = e->error;
-	extack_msg(nlh, off, t->msg, sizeof(t->msg));
+	t->err = e->error < 0 ? e->error : -EPROTO;	/* never positive */
+	extack_msg(nlh, ack_tlv_off(nlh, e), t->msg, sizeof(t->msg));
 	t->done = true;
 	return NL_STOP;
 }
@@ -145,8 +153,8 @@ static int talk_intr(struct nl_msg *msg, void *arg)
 
 /*
  * Sends msg (freed here) and receives until its ack, its NLMSG_DONE or an
- * error. Returns 0, the kernel's -errno with t->msg, or -EIO after
- * reporting a local failure.
+ * error. Returns 0, the kernel's -errno with t->msg, or TALK_LOCAL_ERR
+ * after reporting a failure on this side.
  */
 static int talk(struct nl_msg *msg, struct talk *t)
 {
@@ -156,7 +164,7 @@ static int talk(struct nl_msg *msg, struct talk *t)
 	if (!cb) {
 		nlmsg_free(msg);
 		err_msg("out of memory");
-		return -EIO;
+		return TALK_LOCAL_ERR;
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, talk_valid, t);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, talk_finish, t);
@@ -172,7 +180,7 @@ static int talk(struct nl_msg *msg, struct talk *t)
 	if (t->done)
 		return t->err;
 	err_msg("netlink: %s", nl_geterror(err));
-	return -EIO;
+	return TALK_LOCAL_ERR;
 }
 
 static void talk_report(const struct talk *t)
@@ -245,7 +253,7 @@ static int family_resolve(void)
 		return -1;
 	}
 	if (err) {
-		if (err != -EIO)
+		if (err < 0)
 			talk_report(&t);
 		return -1;
 	}
@@ -339,7 +347,7 @@ int nfv_talk(struct nl_msg *msg, nfv_reply_fn fn, void *arg)
 	int err = talk(msg, &t);
 
 	if (err) {
-		if (err != -EIO)
+		if (err < 0)
 			talk_report(&t);
 		return -1;
 	}
