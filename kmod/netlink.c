@@ -10,8 +10,6 @@
 #include "compat.h"
 #include "core.h"
 
-#define NFV_TMO_LIMIT	(7 * 24 * 3600)
-
 static struct genl_family nfv_genl_family;
 static bool nfv_genl_up;
 
@@ -24,7 +22,7 @@ static const struct genl_multicast_group nfv_mcgrps[] = {
 /* Policies: each op accepts exactly the attributes it documents. */
 static struct netlink_range_validation nfv_tmo_range = {
 	.min = 1,
-	.max = NFV_TMO_LIMIT,
+	.max = NFV_TIMEOUT_MAX,
 };
 
 static struct netlink_range_validation nfv_max_flows_range = {
@@ -526,26 +524,14 @@ static int nfv_cmd_dp_get(struct sk_buff *skb, struct genl_info *info)
 	return nfv_reply(info, NFV_CMD_DP_GET, nfv_dp_fill_obj, dp);
 }
 
-/* Dumps: version check and arguments in ->start, so errors carry extack. */
+/*
+ * Dumps check the version in ->start; they look up their datapath on each
+ * call, because 6.1 reports extack messages from dumpit but not from start.
+ */
 
 static int nfv_dump_start(struct netlink_callback *cb)
 {
 	return nfv_check_version(cb->nlh, cb->extack);
-}
-
-static int nfv_dump_start_dp(struct netlink_callback *cb)
-{
-	struct nfv_dp *dp;
-	int err;
-
-	err = nfv_check_version(cb->nlh, cb->extack);
-	if (err)
-		return err;
-	rtnl_lock();
-	dp = nfv_dp_lookup(sock_net(cb->skb->sk),
-			   nfv_dump_attrs(cb)[NFV_A_DP_NAME], cb->extack);
-	rtnl_unlock();
-	return PTR_ERR_OR_ZERO(dp);
 }
 
 static void *nfv_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
@@ -591,18 +577,27 @@ static int nfv_cmd_dp_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* Runs fn with the datapath the dump names, under RTNL; 0 when it is gone. */
+#define NFV_DUMP_STARTED	5	/* cb->args[] slot */
+
+/*
+ * Runs fn with the datapath the dump names, under RTNL. A datapath that
+ * goes away part-way ends the dump; one that is not there fails it.
+ */
 static int nfv_dump_dp(struct sk_buff *skb, struct netlink_callback *cb,
 		       nfv_dump_fn fn)
 {
 	struct nlattr *name = nfv_dump_attrs(cb)[NFV_A_DP_NAME];
 	struct nfv_dp *dp;
-	int err = 0;
+	int err;
 
 	rtnl_lock();
-	dp = name ? nfv_dp_find(sock_net(skb->sk), nla_data(name)) : NULL;
-	if (dp)
+	dp = nfv_dp_lookup(sock_net(skb->sk), name, cb->extack);
+	if (IS_ERR(dp)) {
+		err = cb->args[NFV_DUMP_STARTED] ? 0 : PTR_ERR(dp);
+	} else {
+		cb->args[NFV_DUMP_STARTED] = 1;
 		err = fn(skb, cb, dp);
+	}
 	rtnl_unlock();
 	if (err && err != -EMSGSIZE)
 		return err;
@@ -832,14 +827,14 @@ static const struct genl_ops nfv_genl_ops[] = {
 	NFV_OP(NFV_CMD_DP_SET, nfv_cmd_dp_set, nfv_dp_cfg_policy),
 	NFV_OP(NFV_CMD_PORT_NEW, nfv_cmd_port_new, nfv_port_policy),
 	NFV_OP(NFV_CMD_PORT_DEL, nfv_cmd_port_del, nfv_port_del_policy),
-	NFV_DUMP(NFV_CMD_PORT_GET, nfv_dump_start_dp, nfv_cmd_port_dump,
+	NFV_DUMP(NFV_CMD_PORT_GET, nfv_dump_start, nfv_cmd_port_dump,
 		 nfv_dp_policy),
 	NFV_OP(NFV_CMD_CHAIN_SET, nfv_cmd_chain_set, nfv_chain_set_policy),
 	NFV_OP(NFV_CMD_NF_NEW, nfv_cmd_nf_new, nfv_nf_policy),
 	NFV_OP(NFV_CMD_NF_DEL, nfv_cmd_nf_del, nfv_nf_del_policy),
-	NFV_DUMP(NFV_CMD_NF_GET, nfv_dump_start_dp, nfv_cmd_nf_dump,
+	NFV_DUMP(NFV_CMD_NF_GET, nfv_dump_start, nfv_cmd_nf_dump,
 		 nfv_dp_policy),
-	NFV_DUMP(NFV_CMD_FLOW_GET, nfv_dump_start_dp, nfv_cmd_flow_dump,
+	NFV_DUMP(NFV_CMD_FLOW_GET, nfv_dump_start, nfv_cmd_flow_dump,
 		 nfv_dp_policy),
 	NFV_OP(NFV_CMD_FLOW_FLUSH, nfv_cmd_flow_flush, nfv_dp_policy),
 };

@@ -39,7 +39,7 @@ enum nfv_cmd {
 	NFV_CMD_NF_GET,		/* dumpit: DP_NAME */
 	NFV_CMD_FLOW_GET,	/* dumpit: DP_NAME */
 	NFV_CMD_FLOW_FLUSH,	/* DP_NAME */
-	NFV_CMD_FLOW_EVENT,	/* multicast only: FLOW [EVENT] */
+	NFV_CMD_FLOW_EVENT,	/* multicast only: DP_NAME EVENT FLOW */
 	__NFV_CMD_MAX
 };
 #define NFV_CMD_MAX (__NFV_CMD_MAX - 1)
@@ -72,9 +72,12 @@ enum nfv_attr {
 #define NFV_MAX_FLOWS_DEFAULT	65536
 #define NFV_MAX_FLOWS_LIMIT	(1U << 24)
 
-/* Idle timeouts, one per class of flow; NF modules may move a flow between
- * classes (the firewall's TCP states use the TCP ones).
+/* Idle timeouts in seconds, 1 .. NFV_TIMEOUT_MAX, one per class of flow;
+ * NF modules may move a flow between classes (the firewall's TCP states use
+ * the TCP ones).
  */
+#define NFV_TIMEOUT_MAX		(7 * 24 * 3600)
+
 enum nfv_timeout {
 	NFV_TMO_UNSPEC,
 	NFV_TMO_TCP,		/* TCP, established or untracked */
@@ -87,7 +90,10 @@ enum nfv_timeout {
 };
 #define NFV_TMO_MAX (__NFV_TMO_MAX - 1)
 
-/* Datapath counters, summed over CPUs. */
+/*
+ * Datapath counters, summed over CPUs. In this nest and the two below, u64
+ * attributes are padded for alignment with attribute type 0.
+ */
 enum nfv_stat {
 	NFV_STAT_UNSPEC,
 	NFV_STAT_RX_PACKETS,	/* seen by the RX hook */
@@ -116,7 +122,7 @@ enum nfv_drop {
 	NFV_DROP_TTL,		/* TTL / hop limit exhausted */
 	NFV_DROP_MTU,		/* too big and not fragmentable */
 	NFV_DROP_CHAIN,		/* an NF decided drop */
-	NFV_DROP_NO_CHAIN,	/* ingress port has an empty chain */
+	NFV_DROP_NO_CHAIN,	/* every NF in the chain said continue */
 	NFV_DROP_NOMEM,
 	NFV_DROP_TX_ERROR,	/* output device refused the packet */
 	NFV_DROP_BAD_ADDR,	/* martian, multicast or link-local to forward */
@@ -174,8 +180,8 @@ enum nfv_tuple_attr {
 	NFV_TUPLE_A_DST4,	/* be32 */
 	NFV_TUPLE_A_SRC6,	/* binary, 16 bytes */
 	NFV_TUPLE_A_DST6,	/* binary, 16 bytes */
-	NFV_TUPLE_A_SPORT,	/* be16; ICMP echo id */
-	NFV_TUPLE_A_DPORT,	/* be16 */
+	NFV_TUPLE_A_SPORT,	/* be16; ICMP/ICMPv6 query: the id */
+	NFV_TUPLE_A_DPORT,	/* be16; ICMP/ICMPv6 query: 0 */
 	NFV_TUPLE_A_PACKETS,	/* u64 */
 	NFV_TUPLE_A_BYTES,	/* u64 */
 	NFV_TUPLE_A_RESULT,	/* u8 enum nfv_result */
