@@ -44,10 +44,10 @@ mac=$(rt ip -br link show r0 | awk '{print $3}')
 pg=/proc/net/pktgen
 rt sh -c "echo 'rem_device_all' > $pg/kpktgend_0; echo 'add_device r0' > $pg/kpktgend_0"
 pgset() { rt sh -c "echo '$1' > $pg/r0"; }
+pgset "xmit_mode netif_receive"	# before burst: veth cannot share skbs
 pgset "count $packets"
 pgset "pkt_size 64"
 pgset "burst 32"
-pgset "xmit_mode netif_receive"
 pgset "dst_mac $mac"
 pgset "src_min 10.10.1.2"
 pgset "src_max 10.10.1.2"

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# nfv: the kernel modules, nfvctl, and the tests that run them in QEMU.
+#
+#   make            modules + nfvctl for the newest Debian 6.1 kernel
+#   make check      everything a commit must pass (README)
+#   make demo       boot a VM and show traffic through the datapath
+#   make selftests  the netns selftests alone, on KVER's kernel
+
+KVER ?= $(shell tools/testing/kver.sh stock 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+
+.PHONY: all modules nfvctl clean deps dkms selftests check demo bench-smoke
+
+all: modules nfvctl
+
+modules:
+	@test -n "$(KVER)" || { echo "no kernel headers found: make deps"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+nfvctl:
+	$(MAKE) -C userspace
+
+clean:
+	@test -z "$(KVER)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	rm -rf tools/testing/vm/out
+
+deps:
+	tools/testing/setup-deps.sh
+
+dkms: deps
+	scripts/dkms-install.sh $(KVER)
+
+selftests: deps all
+	tools/testing/selftests/run.sh -k $(KVER) $(TESTS)
+
+check: deps
+	scripts/check.sh $(KVER)
+
+demo: deps all
+	tools/testing/vm/run.sh -k $(KVER) -t 600 -- bash tools/testing/selftests/demo.sh

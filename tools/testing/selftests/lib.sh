@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the selftests; sourced, runs inside the test VM as root.
+#
+# The usual topology, three network namespaces:
+#
+#   client c0 ──── r0 router r1 ──── s0 server
+#   10.0.1.2/24    10.0.1.1  10.0.2.1    10.0.2.2/24
+#   fd00:1::2/64   fd00:1::1 fd00:2::1   fd00:2::2/64
+#
+# The router's stack does not forward (ip_forward=0): the datapath does.
+
+set -eu
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+NFVCTL=$top/userspace/nfvctl
+FUZZ=$top/tools/testing/fuzz
+
+cl() { ip netns exec client "$@"; }
+rt() { ip netns exec router "$@"; }
+sv() { ip netns exec server "$@"; }
+nfvctl() { ip netns exec router "$NFVCTL" "$@"; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# check DESCRIPTION [!] COMMAND...: the command must succeed (with !, fail).
+check() {
+	local what=$1
+	shift
+	if [ "$1" = "!" ]; then
+		shift
+		! "$@" || fail "$what"
+	else
+		"$@" || fail "$what"
+	fi
+	echo "ok: $what"
+}
+
+check_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; echo "ok: $1 ($2)"; }
+check_ge() { [ "$2" -ge "$3" ] || fail "$1: got $2, expected at least $3"; echo "ok: $1 ($2 >= $3)"; }
+check_gt() { [ "$2" -gt "$3" ] || fail "$1: got $2, expected more than $3"; echo "ok: $1 ($2 > $3)"; }
+
+# expect_fail TEXT COMMAND...: the command must fail and say TEXT on stderr.
+expect_fail() {
+	local text=$1 err
+	shift
+	if err=$("$@" 2>&1 >/dev/null); then
+		fail "'$*' succeeded, expected an error mentioning '$text'"
+	fi
+	echo "$err" | grep -qi -- "$text" ||
+		fail "'$*' said '$err', expected it to mention '$text'"
+	echo "ok: refused: $* -> $err"
+}
+
+# A counter from `nfvctl -j stats DP`: stat NAME or drop NAME.
+stat() { nfvctl -j stats "${DP:-dp0}" | jq -r ".stats.$1"; }
+drop() { nfvctl -j stats "${DP:-dp0}" | jq -r ".drops.$1"; }
+nflows() { nfvctl -j dp show "${DP:-dp0}" | jq -r '.[0].flows'; }
+
+nfv_load() {
+	if [ -n "${NFV_USE_DKMS:-}" ]; then
+		modprobe nfv
+	else
+		insmod "$top/kmod/nfv.ko"
+	fi
+}
+
+nfv_unload() {
+	if lsmod | grep -q '^nfv '; then
+		rmmod nfv
+	fi
+}
+
+netns_setup() {
+	modprobe -q veth || true
+	lsmod | grep -q '^nfv ' || nfv_load
+	ip netns add client
+	ip netns add router
+	ip netns add server
+	ip link add c0 netns client type veth peer r0 netns router
+	ip link add r1 netns router type veth peer s0 netns server
+
+	cl ip addr add 10.0.1.2/24 dev c0
+	cl ip addr add fd00:1::2/64 dev c0 nodad
+	rt ip addr add 10.0.1.1/24 dev r0
+	rt ip addr add fd00:1::1/64 dev r0 nodad
+	rt ip addr add 10.0.2.1/24 dev r1
+	rt ip addr add fd00:2::1/64 dev r1 nodad
+	sv ip addr add 10.0.2.2/24 dev s0
+	sv ip addr add fd00:2::2/64 dev s0 nodad
+	for ns in client router server; do
+		ip -n $ns link set lo up
+	done
+	cl ip link set c0 up
+	rt ip link set r0 up
+	rt ip link set r1 up
+	sv ip link set s0 up
+	cl ip route add default via 10.0.1.1
+	cl ip -6 route add default via fd00:1::1
+	sv ip route add default via 10.0.2.1
+	sv ip -6 route add default via fd00:2::1
+	rt sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+}
+
+# The router runs datapath dp0 with both veths as ports, chains: forward.
+router_setup() {
+	netns_setup
+	nfvctl dp add dp0 "$@"
+	nfvctl port add dp0 dev r0
+	nfvctl port add dp0 dev r1
+	nfvctl chain set dp0 dev r0 forward
+	nfvctl chain set dp0 dev r1 forward
+}
+
+cleanup() {
+	local ns
+	for ns in client router server $(ip netns list | awk '{print $1}'); do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+}

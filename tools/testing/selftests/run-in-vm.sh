@@ -1,0 +1,62 @@
+#!/bin/bash
+# Runs inside the test VM: each selftest in turn, from a clean state, with
+# the kernel log checked after each. A WARN, BUG, Oops, KASAN, UBSAN or
+# lockdep report fails the test that was running.
+# Usage: run-in-vm.sh [TEST...]   (default: every test-*.sh)
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+set +e
+
+bad='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|lockdep|kmemleak|general protection|Call Trace|RCU stall|stack-protector'
+timeout=${NFV_TEST_TIMEOUT:-300}
+
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || tests=("$here"/test-*.sh)
+
+# Processes a test started in its namespaces, or left behind at all.
+kill_leftovers() {
+	local ns
+	for ns in $(ip netns list | awk '{print $1}'); do
+		ip netns pids "$ns" | xargs -r kill -9 2>/dev/null
+	done
+	pkill -9 -P $$ 2>/dev/null
+	true
+}
+
+passed=0
+failed=0
+n=0
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+for t in "${tests[@]}"; do
+	[ -f "$t" ] || t=$here/$t
+	name=$(basename "$t" .sh)
+	n=$((n + 1))
+	cleanup
+	dmesg -C
+	start=$(date +%s)
+	# Output to a file: a pipe would wait for whatever the test left running.
+	timeout -k 5 "$timeout" bash "$t" > /tmp/test.out 2>&1
+	rc=$?
+	out=$(cat /tmp/test.out)
+	kill_leftovers
+	cleanup
+	nfv_unload 2>/dev/null || true
+	secs=$(( $(date +%s) - start ))
+	klog=$(dmesg | grep -E "$bad")
+	if [ $rc -eq 0 ] && [ -z "$klog" ]; then
+		passed=$((passed + 1))
+		echo "ok $n - $name (${secs}s)"
+		[ -n "${NFV_VERBOSE:-}" ] && echo "$out" | sed 's/^/#   /'
+	else
+		failed=$((failed + 1))
+		[ $rc -eq 124 ] && why="timed out" || why="exit $rc"
+		[ -n "$klog" ] && why="$why, kernel log"
+		echo "not ok $n - $name (${secs}s, $why)"
+		echo "$out" | sed 's/^/#   /'
+		[ -n "$klog" ] && dmesg | sed 's/^/#   kernel: /'
+	fi
+done
+echo "selftests: $passed passed, $failed failed"
+[ $failed -eq 0 ]

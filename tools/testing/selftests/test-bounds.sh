@@ -1,0 +1,28 @@
+#!/bin/bash
+# A flood of new flows fills the table to max_flows and no further; the
+# drops are counted, and an established flow keeps working.
+. "$(dirname "$0")/lib.sh"
+
+router_setup max-flows 500
+# The established flow: one ping run, one echo id, before and after.
+cl ping -c 25 -i 0.2 -W2 10.0.2.2 > /tmp/established &
+sleep 1
+
+modprobe pktgen
+rt ip neigh replace 10.0.2.2 dev r1 \
+	lladdr "$(sv cat /sys/class/net/s0/address)"
+pg=/proc/net/pktgen
+rt sh -c "echo rem_device_all > $pg/kpktgend_0; echo 'add_device r0' > $pg/kpktgend_0"
+for c in "count 20000" "pkt_size 64" "xmit_mode netif_receive" \
+	"dst_mac $(rt cat /sys/class/net/r0/address)" "src_min 10.0.1.2" \
+	"src_max 10.0.1.2" "dst 10.0.2.2" "udp_src_min 1" "udp_src_max 5000" \
+	"flag UDPSRC_RND"; do
+	rt sh -c "echo '$c' > $pg/r0"
+done
+rt sh -c "echo start > $pg/pgctrl"
+
+check_eq "flows at the bound" "$(nflows)" 500
+check_gt "table_full drops" "$(drop table_full)" 0
+check_eq "flows created" "$(stat flows_created)" 500
+wait
+check "established flow kept forwarding" grep -q " 25 received" /tmp/established

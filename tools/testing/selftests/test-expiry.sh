@@ -1,0 +1,13 @@
+#!/bin/bash
+# Idle flows expire after their class's timeout and are counted.
+. "$(dirname "$0")/lib.sh"
+
+router_setup timeout udp 2 timeout icmp 2
+cl ping -c1 -W2 10.0.2.2 >/dev/null
+echo x | cl socat -u - UDP:10.0.2.2:9,sourceport=4444
+check_eq "flows after traffic" "$(nflows)" 2
+check_eq "udp timeout reported" \
+	"$(nfvctl -j flow show dp0 | jq -r '.[] | select(.proto == "udp") | .timeout_ms')" 2000
+sleep 5
+check_eq "flows after the timeout" "$(nflows)" 0
+check_eq "flows_expired counter" "$(stat flows_expired)" 2

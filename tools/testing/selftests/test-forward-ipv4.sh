@@ -1,0 +1,55 @@
+#!/bin/bash
+# IPv4 through the datapath with the router's stack not forwarding:
+# ping, TCP and UDP arrive intact, TTL drops by one, the flow is listed
+# with counters in both directions, and flush empties the table.
+. "$(dirname "$0")/lib.sh"
+
+netns_setup
+check "no forwarding before the datapath" \
+	! cl ping -c1 -W1 10.0.2.2 >/dev/null
+
+nfvctl dp add dp0
+nfvctl port add dp0 dev r0
+nfvctl port add dp0 dev r1
+nfvctl chain set dp0 dev r0 forward
+nfvctl chain set dp0 dev r1 forward
+
+out=$(cl ping -c3 -i 0.2 -W2 10.0.2.2)
+check_eq "echo replies" "$(echo "$out" | grep -c 'bytes from')" 3
+check "TTL decremented once (64 -> 63)" grep -q 'ttl=63' <<<"$out"
+check_ge "packets from the flow cache" "$(stat fast_packets)" 3
+check_ge "packets sent by the datapath" "$(stat tx_packets)" 6
+
+flow=$(nfvctl -j flow show dp0 | jq -c '.[] | select(.proto == "icmp")')
+check_eq "icmp flow source" "$(jq -r .orig.src <<<"$flow")" 10.0.1.2
+check_eq "icmp flow result" "$(jq -r .orig.result <<<"$flow")" forward
+check_eq "icmp orig packets" "$(jq -r .orig.packets <<<"$flow")" 3
+check_eq "icmp reply packets" "$(jq -r .reply.packets <<<"$flow")" 3
+
+# TCP: a file crosses intact.
+head -c 300000 /dev/urandom > /tmp/payload
+sv socat -u TCP-LISTEN:5001,reuseaddr OPEN:/tmp/received,creat,trunc &
+sleep 0.5
+cl socat -u OPEN:/tmp/payload TCP:10.0.2.2:5001
+wait
+check "TCP payload intact" cmp /tmp/payload /tmp/received
+tcp=$(nfvctl -j flow show dp0 | jq -c '.[] | select(.proto == "tcp")')
+check_eq "tcp flow server port" "$(jq -r .orig.dport <<<"$tcp")" 5001
+check_gt "tcp orig bytes" "$(jq -r .orig.bytes <<<"$tcp")" 300000
+check_gt "tcp reply packets" "$(jq -r .reply.packets <<<"$tcp")" 0
+
+# UDP, both ways.
+sv socat -u UDP-RECV:5002 OPEN:/tmp/udp,creat,trunc &
+sleep 0.5
+echo "datagram through the datapath" | cl socat -u - UDP:10.0.2.2:5002,sourceport=4002
+sleep 0.5
+kill %% 2>/dev/null || true
+check "UDP datagram arrived" grep -q "datagram through the datapath" /tmp/udp
+udp=$(nfvctl -j flow show dp0 | jq -c '.[] | select(.proto == "udp")')
+check_eq "udp flow source port" "$(jq -r .orig.sport <<<"$udp")" 4002
+
+before=$(nflows)
+check_ge "flows in the table" "$before" 3
+nfvctl flow flush dp0
+check_eq "flows after flush" "$(nflows)" 0
+check_ge "flows_deleted counter" "$(stat flows_deleted)" "$before"

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Configuration changes and flows are announced on the events group.
+. "$(dirname "$0")/lib.sh"
+
+netns_setup
+# Not through rt(): $! must be nfvctl itself.
+ip netns exec router "$NFVCTL" -j monitor > /tmp/events &
+mon=$!
+sleep 0.5
+nfvctl dp add dp0 timeout icmp 1
+nfvctl port add dp0 dev r0
+nfvctl port add dp0 dev r1
+nfvctl chain set dp0 dev r0 forward
+cl ping -c1 -W2 10.0.2.2 >/dev/null || true
+sleep 3
+kill $mon
+wait $mon || true
+ev() { jq -r "select(.object == \"$1\" and .event == \"$2\") | .object" /tmp/events | wc -l; }
+check_eq "dp add event" "$(ev dp add)" 1
+check_eq "port add events" "$(ev port add)" 2
+check_eq "chain set event" "$(ev chain set)" 1
+check_eq "flow new event" "$(ev flow new)" 1
+check_eq "flow expired event" "$(ev flow expired)" 1

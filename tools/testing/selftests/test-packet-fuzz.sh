@@ -1,0 +1,13 @@
+#!/bin/bash
+# Malformed frames are dropped and counted, exactly, while good traffic
+# keeps flowing.
+. "$(dirname "$0")/lib.sh"
+
+router_setup
+cl ping -c 40 -i 0.1 -W2 10.0.2.2 > /tmp/ping &
+out=$(cl python3 "$FUZZ/pktfuzz.py" c0 "$(rt cat /sys/class/net/r0/address)" \
+	--count 3000 --seed "${NFV_SEED:-1}")
+wait
+sent=$(sed -n 's/^malformed-sent //p' <<<"$out")
+check_eq "malformed frames counted" "$(drop malformed)" "$sent"
+check "good traffic kept flowing" grep -q " 40 received" /tmp/ping

@@ -1,0 +1,59 @@
+#!/bin/bash
+# Boots a kernel in QEMU (software emulation) with this machine's root
+# filesystem shared read-only over 9p, runs one command in it from the
+# current directory, and exits with the command's status.
+#
+# Usage: run.sh [-k KVER] [-t TIMEOUT_S] [-l LOG] -- COMMAND [ARGS...]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+kver=""
+timeout=600
+log=""
+while getopts "k:t:l:" opt; do
+	case "$opt" in
+	k) kver=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	l) log=$OPTARG ;;
+	*) echo "usage: $0 [-k KVER] [-t TIMEOUT] [-l LOG] -- CMD..." >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || { echo "run.sh: no command" >&2; exit 2; }
+[ -n "$kver" ] || kver=$("$here/../kver.sh" stock)
+
+out=$here/out
+mkdir -p "$out"
+[ -n "$log" ] || log=$out/console-$$.log
+# The VM's /tmp is its own: the command goes through a file in the checkout.
+cmd=$out/cmd-$$.sh
+trap 'rm -f "$cmd"' EXIT
+printf '%q ' "$@" > "$cmd"
+echo >> "$cmd"
+
+initrd=$("$here/mkinitramfs.sh" "$kver")
+append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"
+append+=" nfv.init=$here/vm-init.sh nfv.cmd=$cmd nfv.cwd=$PWD"
+
+start=$(date +%s)
+: > "$log"
+timeout --foreground "$timeout" qemu-system-x86_64 \
+	-machine q35 -cpu max -smp 2 -m 2048 \
+	-display none -monitor none -serial "file:$log" -no-reboot \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-nic none </dev/null &
+qemu=$!
+# The console as it comes, without the firmware's screen control codes.
+tail -n +1 -f --pid=$qemu "$log" | tr -d '\r' | grep -av $'\e' || true
+rc=0
+wait $qemu || rc=$?
+status=$(tr -d '\r' < "$log" | sed -n 's/^NFV-VM-EXIT=\([0-9]*\).*/\1/p' | tail -n 1)
+if [ -z "$status" ]; then
+	[ "$rc" -eq 124 ] && reason="timed out after ${timeout}s" || reason="crashed"
+	echo "run.sh: the VM $reason before the command finished; console: $log" >&2
+	tail -n 40 "$log" >&2
+	exit 125
+fi
+echo "run.sh: VM ($kver) ran for $(( $(date +%s) - start ))s, exit $status; console: $log" >&2
+exit "$status"
