@@ -7,6 +7,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
 kver=""
 timeout=600
 log=""
@@ -33,7 +34,7 @@ echo >> "$cmd"
 
 initrd=$("$here/mkinitramfs.sh" "$kver")
 append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"
-append+=" nfv.init=$here/vm-init.sh nfv.cmd=$cmd nfv.cwd=$PWD"
+append+=" nfv.init=$here/vm-init.sh nfv.cmd=$cmd nfv.cwd=$PWD nfv.top=$top"
 
 start=$(date +%s)
 : > "$log"
@@ -42,6 +43,7 @@ timeout --foreground "$timeout" qemu-system-x86_64 \
 	-display none -monitor none -serial "file:$log" -no-reboot \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$top",mount_tag=nfvtop,security_model=none,readonly=on,multidevs=remap \
 	-nic none </dev/null &
 qemu=$!
 # The console as it comes, without the firmware's screen control codes.

@@ -18,6 +18,15 @@ hostname nfv-vm
 ip link set lo up
 
 arg() { sed -n "s/.*nfv\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+
+# A checkout under a directory the VM mounts over (/tmp) comes in through
+# its own share, at the same path.
+top=$(arg top)
+if [ ! -d "$top/tools/testing" ]; then
+	mkdir -p "$top"
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro \
+		nfvtop "$top"
+fi
 cd "$(arg cwd)" || cd /
 sh "$(arg cmd)"
 rc=$?
