@@ -3,7 +3,7 @@
 # router's own stack switched off, and what nfvctl shows about it.
 . "$(dirname "$0")/lib.sh"
 
-say() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
+say() { printf '\n## %s\n' "$*"; }
 show() { echo "router# nfvctl $*"; nfvctl "$@"; }
 
 say "client 10.0.1.2 -- r0 [router, ip_forward=0] r1 -- server 10.0.2.2"
@@ -40,5 +40,5 @@ show flow show dp0
 show stats dp0
 say "the same, as JSON"
 echo "router# nfvctl -j flow show dp0 | jq -c ..."
-nfvctl -j flow show dp0 | jq -c '.[] | {proto, src: .orig.src, dst: .orig.dst, dport: .orig.dport, orig_packets: .orig.packets, reply_packets: .reply.packets}'
+nfvctl -j flow show dp0 | jq -M -c '.[] | {proto, src: .orig.src, dst: .orig.dst, dport: .orig.dport, orig_packets: .orig.packets, reply_packets: .reply.packets}'
 cleanup

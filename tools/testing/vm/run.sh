@@ -46,8 +46,9 @@ timeout --foreground "$timeout" qemu-system-x86_64 \
 	-virtfs local,path="$top",mount_tag=nfvtop,security_model=none,readonly=on,multidevs=remap \
 	-nic none </dev/null &
 qemu=$!
-# The console as it comes, without the firmware's screen control codes.
-tail -n +1 -f --pid=$qemu "$log" | tr -d '\r' | grep -av $'\e' || true
+# The console as it comes, without the terminal control sequences.
+tail -n +1 -f --pid=$qemu "$log" |
+	sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' || true
 rc=0
 wait $qemu || rc=$?
 status=$(tr -d '\r' < "$log" | sed -n 's/^NFV-VM-EXIT=\([0-9]*\).*/\1/p' | tail -n 1)
