@@ -4,12 +4,14 @@
 #   make            modules + nfvctl for the newest Debian 6.1 kernel
 #   make check      everything a commit must pass (README)
 #   make demo       boot a VM and show traffic through the datapath
-#   make selftests  the netns selftests alone, on KVER's kernel
+#   make selftests  the netns selftests alone: KERNEL=stock (default) or debug
+#   make kunit      the KUnit suites in the debug kernel
 
 KVER ?= $(shell tools/testing/kver.sh stock 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
+KERNEL ?= stock
 
-.PHONY: all modules nfvctl clean deps dkms selftests check demo bench-smoke
+.PHONY: all modules nfvctl clean deps dkms selftests kunit check demo
 
 all: modules nfvctl
 
@@ -32,7 +34,10 @@ dkms: deps
 	scripts/dkms-install.sh $(KVER)
 
 selftests: deps all
-	tools/testing/selftests/run.sh -k $(KVER) $(TESTS)
+	scripts/selftests.sh $(KERNEL) $(if $(filter stock,$(KERNEL)),$(KVER)) $(TESTS)
+
+kunit: deps nfvctl
+	scripts/kunit.sh
 
 check: deps
 	scripts/check.sh $(KVER)

@@ -16,9 +16,17 @@ flows=${2:-1000}
 cleanup() { ip netns del bench-rt 2>/dev/null || true; ip netns del bench-sv 2>/dev/null || true; }
 trap cleanup EXIT
 
-modprobe veth
-modprobe pktgen
-lsmod | grep -q '^nfv ' || { [ -n "${NFV_USE_DKMS:-}" ] && modprobe nfv || insmod "$top/kmod/nfv.ko"; }
+[ -d /sys/module/veth ] || modprobe veth
+[ -d /sys/module/pktgen ] || modprobe pktgen
+if ! grep -q '^nfv ' /proc/modules; then
+	if [ -n "${NFV_MODULE:-}" ]; then
+		insmod "$NFV_MODULE"
+	elif [ -n "${NFV_USE_DKMS:-}" ]; then
+		modprobe nfv
+	else
+		insmod "$top/kmod/nfv.ko"
+	fi
+fi
 
 ip netns add bench-rt
 ip netns add bench-sv

@@ -59,7 +59,9 @@ drop() { nfvctl -j stats "${DP:-dp0}" | jq -r ".drops.$1"; }
 nflows() { nfvctl -j dp show "${DP:-dp0}" | jq -r '.[0].flows'; }
 
 nfv_load() {
-	if [ -n "${NFV_USE_DKMS:-}" ]; then
+	if [ -n "${NFV_MODULE:-}" ]; then
+		insmod "$NFV_MODULE"
+	elif [ -n "${NFV_USE_DKMS:-}" ]; then
 		modprobe nfv
 	else
 		insmod "$top/kmod/nfv.ko"
@@ -72,8 +74,13 @@ nfv_unload() {
 	fi
 }
 
+# Loads a driver unless the kernel has it built in (the debug kernel does).
+need() {
+	[ -d "/sys/module/$1" ] || modprobe "$1"
+}
+
 netns_setup() {
-	modprobe -q veth || true
+	need veth
 	lsmod | grep -q '^nfv ' || nfv_load
 	ip netns add client
 	ip netns add router

@@ -1,14 +1,17 @@
 #!/bin/bash
 # Host side: boots one VM on a kernel and runs the selftests in it.
-# Usage: run.sh [-k KVER] [TEST...]
+# Usage: run.sh [-k KVER | -i BZIMAGE -m NFV_KO] [TEST...]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 args=()
-while getopts "k:" opt; do
+module=""
+while getopts "k:i:m:" opt; do
 	case "$opt" in
 	k) args+=(-k "$OPTARG") ;;
+	i) args+=(-i "$OPTARG") ;;
+	m) module=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -22,6 +25,7 @@ cd "$top"
 rc=0
 "$here/../vm/run.sh" "${args[@]}" -t "${NFV_VM_TIMEOUT:-2400}" -l "$log" -- \
 	env ${NFV_USE_DKMS:+NFV_USE_DKMS=1} ${NFV_VERBOSE:+NFV_VERBOSE=1} \
+	${module:+NFV_MODULE=$module} \
 	bash "$here/run-in-vm.sh" "$@" || rc=$?
 # A test that did not report (the VM died) is a failure too.
 planned=$(tr -d '\r' < "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | tail -n 1)

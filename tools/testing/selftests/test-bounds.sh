@@ -8,7 +8,7 @@ router_setup max-flows 500
 cl ping -c 25 -i 0.2 -W2 10.0.2.2 > /tmp/established &
 sleep 1
 
-modprobe pktgen
+need pktgen
 rt ip neigh replace 10.0.2.2 dev r1 \
 	lladdr "$(sv cat /sys/class/net/s0/address)"
 pg=/proc/net/pktgen

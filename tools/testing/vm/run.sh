@@ -3,17 +3,21 @@
 # filesystem shared read-only over 9p, runs one command in it from the
 # current directory, and exits with the command's status.
 #
-# Usage: run.sh [-k KVER] [-t TIMEOUT_S] [-l LOG] -- COMMAND [ARGS...]
+# Usage: run.sh [-k KVER | -i BZIMAGE] [-t TIMEOUT_S] [-l LOG] -- COMMAND [ARGS...]
+# -k boots an installed Debian kernel, -i a kernel image built here (whose
+# drivers for the boot are built in).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 kver=""
+image=""
 timeout=600
 log=""
-while getopts "k:t:l:" opt; do
+while getopts "k:i:t:l:" opt; do
 	case "$opt" in
 	k) kver=$OPTARG ;;
+	i) image=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	l) log=$OPTARG ;;
 	*) echo "usage: $0 [-k KVER] [-t TIMEOUT] [-l LOG] -- CMD..." >&2; exit 2 ;;
@@ -21,7 +25,12 @@ while getopts "k:t:l:" opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || { echo "run.sh: no command" >&2; exit 2; }
-[ -n "$kver" ] || kver=$("$here/../kver.sh" stock)
+if [ -n "$image" ]; then
+	kver=$(basename "$(dirname "$(dirname "$(dirname "$(dirname "$image")")")")")
+else
+	[ -n "$kver" ] || kver=$("$here/../kver.sh" stock)
+	image=/boot/vmlinuz-$kver
+fi
 
 out=$here/out
 mkdir -p "$out"
@@ -41,7 +50,7 @@ start=$(date +%s)
 timeout --foreground "$timeout" qemu-system-x86_64 \
 	-machine q35 -cpu max -smp 2 -m 2048 \
 	-display none -monitor none -serial "file:$log" -no-reboot \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
+	-kernel "$image" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$top",mount_tag=nfvtop,security_model=none,readonly=on,multidevs=remap \
 	-nic none </dev/null &
