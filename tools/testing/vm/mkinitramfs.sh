@@ -11,7 +11,7 @@ mods=(virtio_pci 9pnet_virtio 9p)
 
 # The module files, in load order, each once; built-in ones print nothing.
 list=$(for m in "${mods[@]}"; do
-	modprobe -S "$kver" --show-depends "$m" 2>/dev/null
+	modprobe -S "$kver" --show-depends "$m" 2>/dev/null || true
 done | awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++')
 
 key=$( { echo "$kver"; echo "$list"; cat "$0" "$here/initramfs-init"; } |

@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the parser and the flow table. The units under test are
+ * compiled into this module (static functions included); the rest of the
+ * core is stubbed, so the suites run without nfv.ko loaded.
+ */
+#include <kunit/test.h>
+#include <linux/icmp.h>
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/tcp.h>
+
+/* This module has its own copy: nfv.ko exports these. */
+#undef EXPORT_SYMBOL_GPL
+#define EXPORT_SYMBOL_GPL(sym)
+
+#include "../parse.c"
+#include "../flow.c"
+
+/* Stubs for what flow.c calls in the rest of the core. */
+static unsigned int nfv_kunit_events;
+
+void nfv_notify_flow(struct nfv_dp *dp, struct nfv_flow *flow, u8 event)
+{
+	nfv_kunit_events++;
+}
+
+void nfv_chain_put(struct nfv_chain *chain)
+{
+}
+
+/* Packet builders */
+
+static const __be32 SRC4 = htonl(0x0a000102), DST4 = htonl(0x0a000202);
+
+static struct sk_buff *pkt_skb(struct kunit *test, __be16 proto,
+			       const void *data, unsigned int len)
+{
+	struct sk_buff *skb = alloc_skb(len + 64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, 32);
+	skb_put_data(skb, data, len);
+	skb->protocol = proto;
+	return skb;
+}
+
+static unsigned int build_ip4(u8 *buf, u8 proto, const void *l4,
+			      unsigned int l4len)
+{
+	struct iphdr *iph = (struct iphdr *)buf;
+
+	memset(iph, 0, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = proto;
+	iph->tot_len = htons(sizeof(*iph) + l4len);
+	iph->saddr = SRC4;
+	iph->daddr = DST4;
+	memcpy(buf + sizeof(*iph), l4, l4len);
+	iph->check = ip_fast_csum((u8 *)iph, iph->ihl);
+	return sizeof(*iph) + l4len;
+}
+
+static unsigned int build_udp4(u8 *buf, u16 sport, u16 dport)
+{
+	struct udphdr uh = {
+		.source = htons(sport), .dest = htons(dport),
+		.len = htons(sizeof(uh) + 4),
+	};
+	u8 l4[sizeof(uh) + 4] = { 0 };
+
+	memcpy(l4, &uh, sizeof(uh));
+	return build_ip4(buf, IPPROTO_UDP, l4, sizeof(l4));
+}
+
+static int parse(struct kunit *test, __be16 proto, const void *data,
+		 unsigned int len, struct nfv_pkt *pkt)
+{
+	struct sk_buff *skb = pkt_skb(test, proto, data, len);
+	int err;
+
+	memset(pkt, 0, sizeof(*pkt));
+	err = nfv_parse(skb, pkt, 7);
+	kfree_skb(skb);
+	return err;
+}
+
+/* Parser suite */
+
+static void parse_udp4(struct kunit *test)
+{
+	struct nfv_pkt pkt;
+	u8 buf[128];
+	unsigned int len = build_udp4(buf, 1000, 53);
+
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt), 0);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_EQ(test, pkt.key.proto, IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, pkt.key.zone, 7);
+	KUNIT_EXPECT_EQ(test, pkt.key.sport, htons(1000));
+	KUNIT_EXPECT_EQ(test, pkt.key.dport, htons(53));
+	KUNIT_EXPECT_EQ(test, pkt.key.addr.v4.src, SRC4);
+	KUNIT_EXPECT_EQ(test, pkt.key.addr.v4.dst, DST4);
+	KUNIT_EXPECT_EQ(test, pkt.ttl, 64);
+	KUNIT_EXPECT_EQ(test, pkt.l4, 20);
+}
+
+static void parse_ip4_truncated(struct kunit *test)
+{
+	struct nfv_pkt pkt;
+	u8 buf[128];
+	unsigned int len = build_udp4(buf, 1, 2), cut;
+
+	for (cut = 1; cut < 20; cut++)
+		KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, cut,
+					    &pkt), -EINVAL);
+	/* The header says more than the packet holds. */
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len - 1, &pkt),
+			-EINVAL);
+}
+
+static void parse_ip4_bad_fields(struct kunit *test)
+{
+	struct iphdr *iph;
+	struct nfv_pkt pkt;
+	u8 buf[128];
+	unsigned int len;
+
+	len = build_udp4(buf, 1, 2);
+	iph = (struct iphdr *)buf;
+	iph->check ^= htons(1);
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt),
+			-EINVAL);
+
+	len = build_udp4(buf, 1, 2);
+	iph->ihl = 4;
+	iph->check = 0;
+	iph->check = ip_fast_csum((u8 *)iph, 5);
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt),
+			-EINVAL);
+
+	len = build_udp4(buf, 1, 2);
+	iph->version = 6;
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt),
+			-EINVAL);
+}
+
+static void parse_ip4_padding_trimmed(struct kunit *test)
+{
+	struct sk_buff *skb;
+	struct nfv_pkt pkt = {};
+	u8 buf[128] = { 0 };
+	unsigned int len = build_udp4(buf, 1, 2);
+
+	skb = pkt_skb(test, htons(ETH_P_IP), buf, len + 18);
+	KUNIT_EXPECT_EQ(test, nfv_parse(skb, &pkt, 0), 0);
+	KUNIT_EXPECT_EQ(test, skb->len, len);
+	kfree_skb(skb);
+}
+
+static void parse_ip4_fragments(struct kunit *test)
+{
+	struct nfv_pkt pkt;
+	struct iphdr *iph;
+	u8 buf[128];
+	unsigned int len = build_udp4(buf, 1, 2);
+
+	iph = (struct iphdr *)buf;
+	iph->frag_off = htons(3);	/* offset 24, no L4 header */
+	iph->check = 0;
+	iph->check = ip_fast_csum((u8 *)iph, iph->ihl);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt), 0);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_FRAG);
+	KUNIT_EXPECT_FALSE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_EQ(test, pkt.key.sport, 0);
+
+	iph->frag_off = htons(IP_MF);	/* first fragment: ports, untracked */
+	iph->check = 0;
+	iph->check = ip_fast_csum((u8 *)iph, iph->ihl);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt), 0);
+	KUNIT_EXPECT_FALSE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_EQ(test, pkt.key.sport, htons(1));
+}
+
+static void parse_icmp4(struct kunit *test)
+{
+	u8 l4[8 + 28] = { ICMP_ECHO, 0, 0, 0, 0x12, 0x34, 0, 1 };
+	struct nfv_pkt pkt;
+	u8 buf[128], inner[64];
+	unsigned int len;
+
+	len = build_ip4(buf, IPPROTO_ICMP, l4, 8);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt), 0);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_EQ(test, pkt.key.sport, htons(0x1234));
+	KUNIT_EXPECT_EQ(test, pkt.key.dport, 0);
+
+	/* An error quoting a whole IPv4 header and 8 bytes: untracked. */
+	l4[0] = ICMP_DEST_UNREACH;
+	build_udp4(inner, 1, 2);
+	memcpy(l4 + 8, inner, 28);
+	len = build_ip4(buf, IPPROTO_ICMP, l4, sizeof(l4));
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt), 0);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_ICMP_ERR);
+	KUNIT_EXPECT_FALSE(test, pkt.flags & NFV_PKT_TRACK);
+
+	/* Quoting less is malformed. */
+	len = build_ip4(buf, IPPROTO_ICMP, l4, sizeof(l4) - 1);
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt),
+			-EINVAL);
+}
+
+static void parse_tcp4(struct kunit *test)
+{
+	struct tcphdr th = {
+		.source = htons(40000), .dest = htons(80), .doff = 5,
+		.syn = 1,
+	};
+	struct nfv_pkt pkt;
+	u8 buf[128];
+	unsigned int len;
+
+	len = build_ip4(buf, IPPROTO_TCP, &th, sizeof(th));
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt), 0);
+	KUNIT_EXPECT_EQ(test, pkt.tcp_flags, TCPHDR_SYN);
+	KUNIT_EXPECT_EQ(test, pkt.key.dport, htons(80));
+
+	th.doff = 4;
+	len = build_ip4(buf, IPPROTO_TCP, &th, sizeof(th));
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt),
+			-EINVAL);
+	th.doff = 6;	/* 24 bytes of header in a 20-byte segment */
+	len = build_ip4(buf, IPPROTO_TCP, &th, sizeof(th));
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt),
+			-EINVAL);
+}
+
+static unsigned int build_ip6(u8 *buf, u8 nexthdr, const void *payload,
+			      unsigned int plen)
+{
+	struct ipv6hdr *ip6 = (struct ipv6hdr *)buf;
+
+	memset(ip6, 0, sizeof(*ip6));
+	ip6->version = 6;
+	ip6->nexthdr = nexthdr;
+	ip6->hop_limit = 64;
+	ip6->payload_len = htons(plen);
+	ip6->saddr.s6_addr[0] = 0xfd;
+	ip6->saddr.s6_addr[15] = 2;
+	ip6->daddr.s6_addr[0] = 0xfd;
+	ip6->daddr.s6_addr[15] = 3;
+	memcpy(buf + sizeof(*ip6), payload, plen);
+	return sizeof(*ip6) + plen;
+}
+
+static void parse_ipv6(struct kunit *test)
+{
+	u8 l4[8 + 8 * 9 + 12] = { 0 };
+	struct udphdr *uh;
+	struct nfv_pkt pkt;
+	u8 buf[256];
+	unsigned int len, i;
+
+	/* hop-by-hop, then UDP */
+	l4[0] = IPPROTO_UDP;
+	uh = (struct udphdr *)(l4 + 8);
+	uh->source = htons(5);
+	uh->dest = htons(6);
+	uh->len = htons(12);
+	len = build_ip6(buf, NEXTHDR_HOP, l4, 20);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &pkt), 0);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_TRUE(test, pkt.key.flags & NFV_KEY_V6);
+	KUNIT_EXPECT_EQ(test, pkt.key.proto, IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, pkt.key.sport, htons(5));
+	KUNIT_EXPECT_EQ(test, pkt.l4, 48);
+
+	/* Nine destination-options headers: too many. */
+	memset(l4, 0, sizeof(l4));
+	for (i = 0; i < 9; i++)
+		l4[i * 8] = i < 8 ? NEXTHDR_DEST : IPPROTO_UDP;
+	len = build_ip6(buf, NEXTHDR_DEST, l4, 9 * 8 + 8);
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &pkt),
+			-EINVAL);
+
+	/* An extension header longer than the packet. */
+	memset(l4, 0, sizeof(l4));
+	l4[0] = IPPROTO_UDP;
+	l4[1] = 4;
+	len = build_ip6(buf, NEXTHDR_HOP, l4, 16);
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &pkt),
+			-EINVAL);
+
+	/* Neighbour solicitation belongs to the host. */
+	memset(l4, 0, sizeof(l4));
+	l4[0] = NDISC_NEIGHBOUR_SOLICITATION;
+	len = build_ip6(buf, IPPROTO_ICMPV6, l4, 24);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &pkt), 0);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_HOST);
+
+	/* Truncated fixed header. */
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, 39, &pkt),
+			-EINVAL);
+}
+
+static void parse_vlan_and_other(struct kunit *test)
+{
+	struct nfv_pkt pkt;
+	u8 buf[160];
+	unsigned int len;
+
+	/* One in-band tag (QinQ inner) before IPv4. */
+	buf[0] = 0;
+	buf[1] = 10;
+	buf[2] = 0x08;
+	buf[3] = 0x00;
+	len = 4 + build_udp4(buf + 4, 1, 2);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_8021Q), buf, len, &pkt),
+			0);
+	KUNIT_EXPECT_EQ(test, pkt.l3, 4);
+
+	/* Three tags in the payload. */
+	memcpy(buf, "\x00\x0a\x81\x00\x00\x0b\x81\x00\x00\x0c\x08\x00", 12);
+	len = 12 + build_udp4(buf + 12, 1, 2);
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_8021AD), buf, len, &pkt),
+			-EINVAL);
+
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_ARP), buf, 28, &pkt),
+			-EPROTONOSUPPORT);
+}
+
+static struct kunit_case nfv_parse_cases[] = {
+	KUNIT_CASE(parse_udp4),
+	KUNIT_CASE(parse_ip4_truncated),
+	KUNIT_CASE(parse_ip4_bad_fields),
+	KUNIT_CASE(parse_ip4_padding_trimmed),
+	KUNIT_CASE(parse_ip4_fragments),
+	KUNIT_CASE(parse_icmp4),
+	KUNIT_CASE(parse_tcp4),
+	KUNIT_CASE(parse_ipv6),
+	KUNIT_CASE(parse_vlan_and_other),
+	{}
+};
+
+static struct kunit_suite nfv_parse_suite = {
+	.name = "nfv_parse",
+	.test_cases = nfv_parse_cases,
+};
+
+/* Flow table suite */
+
+static int flow_init(struct kunit *test)
+{
+	struct nfv_dp *dp = kunit_kzalloc(test, sizeof(*dp), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, dp);
+	dp->stats = alloc_percpu(struct nfv_dp_stats);
+	KUNIT_ASSERT_NOT_NULL(test, dp->stats);
+	KUNIT_ASSERT_EQ(test, nfv_flow_table_init(&dp->table, 4), 0);
+	test->priv = dp;
+	return 0;
+}
+
+static void flow_exit(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+
+	nfv_flow_table_destroy(&dp->table);
+	rcu_barrier();
+	free_percpu(dp->stats);
+}
+
+static struct nfv_key key4(u16 sport, u8 proto)
+{
+	struct nfv_key k = {
+		.sport = htons(sport), .dport = htons(80), .zone = 0,
+		.proto = proto,
+	};
+
+	k.addr.v4.src = SRC4;
+	k.addr.v4.dst = DST4;
+	return k;
+}
+
+static struct nfv_flow *add(struct kunit *test, const struct nfv_key *k,
+			    u16 port)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_flow *flow = nfv_flow_alloc(&dp->table, k, NULL, port);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	KUNIT_ASSERT_EQ(test, nfv_flow_insert(&dp->table, flow), 0);
+	return flow;
+}
+
+static void flow_lookup_both_directions(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_key k = key4(1234, IPPROTO_TCP), r;
+	struct nfv_flow *flow = add(test, &k, 1), *found;
+	unsigned int dir = 9;
+
+	KUNIT_EXPECT_EQ(test, ksize(flow), 128);
+	rcu_read_lock();
+	found = nfv_flow_lookup(&dp->table, &k, &dir);
+	KUNIT_EXPECT_PTR_EQ(test, found, flow);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_ORIG);
+	nfv_key_invert(&r, &k);
+	KUNIT_EXPECT_EQ(test, r.sport, htons(80));
+	KUNIT_EXPECT_EQ(test, r.addr.v4.src, DST4);
+	found = nfv_flow_lookup(&dp->table, &r, &dir);
+	KUNIT_EXPECT_PTR_EQ(test, found, flow);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_REPLY);
+	r.zone = 1;	/* another zone is another connection */
+	KUNIT_EXPECT_NULL(test, nfv_flow_lookup(&dp->table, &r, &dir));
+	rcu_read_unlock();
+}
+
+static void flow_icmp_keeps_id(struct kunit *test)
+{
+	struct nfv_key k = key4(77, IPPROTO_ICMP), r;
+
+	k.dport = 0;
+	nfv_key_invert(&r, &k);
+	KUNIT_EXPECT_EQ(test, r.sport, htons(77));
+	KUNIT_EXPECT_EQ(test, r.dport, 0);
+	KUNIT_EXPECT_EQ(test, r.addr.v4.dst, SRC4);
+}
+
+static void flow_duplicate_refused(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_key k = key4(1, IPPROTO_UDP), r;
+	struct nfv_flow *dup;
+
+	add(test, &k, 1);
+	dup = nfv_flow_alloc(&dp->table, &k, NULL, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dup));
+	KUNIT_EXPECT_EQ(test, nfv_flow_insert(&dp->table, dup), -EEXIST);
+	nfv_flow_free(&dp->table, dup);
+
+	/* The same connection seen from the other side is a duplicate too. */
+	nfv_key_invert(&r, &k);
+	dup = nfv_flow_alloc(&dp->table, &r, NULL, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dup));
+	KUNIT_EXPECT_EQ(test, nfv_flow_insert(&dp->table, dup), -EEXIST);
+	nfv_flow_free(&dp->table, dup);
+	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 1);
+}
+
+static void flow_bound(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_flow *flows[4], *extra;
+	struct nfv_key k;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		k = key4(100 + i, IPPROTO_UDP);
+		flows[i] = add(test, &k, 1);
+	}
+	k = key4(200, IPPROTO_UDP);
+	extra = nfv_flow_alloc(&dp->table, &k, NULL, 1);
+	KUNIT_EXPECT_PTR_EQ(test, extra, ERR_PTR(-ENOSPC));
+	KUNIT_EXPECT_TRUE(test, nfv_flow_delete(&dp->table, flows[0],
+						NFV_EVENT_DEL));
+	KUNIT_EXPECT_FALSE(test, nfv_flow_delete(&dp->table, flows[0],
+						 NFV_EVENT_DEL));
+	add(test, &k, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 4);
+}
+
+static void flow_expiry(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_key k = key4(5, IPPROTO_UDP);
+	struct nfv_flow *flow = add(test, &k, 1);
+	u32 now = jiffies;
+
+	KUNIT_EXPECT_EQ(test, flow->tmo, NFV_TMO_UDP);
+	KUNIT_EXPECT_FALSE(test, nfv_flow_expired(&dp->table, flow, now));
+	flow->used = now - dp->table.tmo[NFV_TMO_UDP] - 1;
+	KUNIT_EXPECT_TRUE(test, nfv_flow_expired(&dp->table, flow, now));
+	k = key4(6, IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, add(test, &k, 1)->tmo, NFV_TMO_TCP_OPENING);
+}
+
+static void flow_flush_by_port(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_key a = key4(1, IPPROTO_UDP), b = key4(2, IPPROTO_UDP);
+	unsigned int dir;
+
+	add(test, &a, 1);
+	add(test, &b, 2);
+	KUNIT_EXPECT_EQ(test, nfv_flow_flush(&dp->table, 1), 1);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, nfv_flow_lookup(&dp->table, &a, &dir));
+	KUNIT_EXPECT_NOT_NULL(test, nfv_flow_lookup(&dp->table, &b, &dir));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, nfv_flow_flush(&dp->table, -1), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 0);
+}
+
+struct walk_state {
+	unsigned int seen, budget;
+	u16 ports[8];
+};
+
+static int walk_one(struct nfv_flow *flow, void *arg)
+{
+	struct walk_state *w = arg;
+
+	if (!w->budget)
+		return -EMSGSIZE;
+	w->budget--;
+	w->ports[w->seen++] = ntohs(nfv_flow_key(flow, 0)->sport);
+	return 0;
+}
+
+static void flow_walk_resumes(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct walk_state w = {};
+	unsigned long bucket = 0, idx = 0;
+	unsigned int i, j, sum = 0;
+	struct nfv_key k;
+
+	for (i = 0; i < 4; i++) {
+		k = key4(10 + i, IPPROTO_UDP);
+		add(test, &k, 1);
+	}
+	rcu_read_lock();
+	do {
+		w.budget = 1;	/* one flow per "message" */
+	} while (nfv_flow_walk(&dp->table, &bucket, &idx, walk_one, &w) &&
+		 w.seen < 8);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, w.seen, 4);
+	for (i = 0; i < w.seen; i++) {
+		sum += w.ports[i];
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_NE(test, w.ports[i], w.ports[j]);
+	}
+	KUNIT_EXPECT_EQ(test, sum, 10 + 11 + 12 + 13);
+}
+
+static struct kunit_case nfv_flow_cases[] = {
+	KUNIT_CASE(flow_lookup_both_directions),
+	KUNIT_CASE(flow_icmp_keeps_id),
+	KUNIT_CASE(flow_duplicate_refused),
+	KUNIT_CASE(flow_bound),
+	KUNIT_CASE(flow_expiry),
+	KUNIT_CASE(flow_flush_by_port),
+	KUNIT_CASE(flow_walk_resumes),
+	{}
+};
+
+static struct kunit_suite nfv_flow_suite = {
+	.name = "nfv_flow",
+	.init = flow_init,
+	.exit = flow_exit,
+	.test_cases = nfv_flow_cases,
+};
+
+kunit_test_suites(&nfv_parse_suite, &nfv_flow_suite);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suites for the nfv parser and flow table");
