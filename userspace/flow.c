@@ -226,41 +226,17 @@ static int flow_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	return 0;
 }
 
-/* flow show|flush DP */
-static int flow_cmd(const char *cmd, uint8_t nlcmd, int argc, char **argv)
-{
-	bool dump = nlcmd == NFV_CMD_FLOW_GET;
-	struct list_out out = { 0 };
-	struct nl_msg *msg;
-	const char *dp;
-	int err;
-
-	if (parse_dp(cmd, &argc, &argv, &dp))
-		return -1;
-	if (argc)
-		return usage_err(cmd, "unknown argument \"%s\"", *argv);
-	msg = nfv_msg(nlcmd, dump);
-	if (!msg)
-		return -1;
-	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0)
-		return nfv_msg_full(msg);
-	if (!dump)
-		return nfv_talk(msg, NULL, NULL);
-	err = nfv_talk(msg, flow_show_reply, &out);
-	list_end(&out, err);
-	return err;
-}
 
 int do_flow(int argc, char **argv)
 {
 	if (!argc)
 		return usage_err("flow", "missing command");
 	if (matches(*argv, "show") || matches(*argv, "list"))
-		return flow_cmd("flow show", NFV_CMD_FLOW_GET, argc - 1,
-				argv + 1);
+		return dp_request("flow show", NFV_CMD_FLOW_GET, argc - 1,
+				  argv + 1, flow_show_reply);
 	if (matches(*argv, "flush"))
-		return flow_cmd("flow flush", NFV_CMD_FLOW_FLUSH, argc - 1,
-				argv + 1);
+		return dp_request("flow flush", NFV_CMD_FLOW_FLUSH, argc - 1,
+				  argv + 1, NULL);
 	if (matches(*argv, "help")) {
 		usage_flow(stdout);
 		return 0;

@@ -101,23 +101,8 @@ static int nf_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 /* nf show DP */
 static int nf_show(int argc, char **argv)
 {
-	const char *cmd = "nf show", *dp;
-	struct list_out out = { 0 };
-	struct nl_msg *msg;
-	int err;
-
-	if (parse_dp(cmd, &argc, &argv, &dp))
-		return -1;
-	if (argc)
-		return usage_err(cmd, "unknown argument \"%s\"", *argv);
-	msg = nfv_msg(NFV_CMD_NF_GET, true);
-	if (!msg)
-		return -1;
-	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0)
-		return nfv_msg_full(msg);
-	err = nfv_talk(msg, nf_show_reply, &out);
-	list_end(&out, err);
-	return err;
+	return dp_request("nf show", NFV_CMD_NF_GET, argc, argv,
+			  nf_show_reply);
 }
 
 int do_nf(int argc, char **argv)

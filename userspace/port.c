@@ -215,23 +215,8 @@ static int port_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 /* port show DP */
 static int port_show(int argc, char **argv)
 {
-	const char *cmd = "port show", *dp;
-	struct list_out out = { 0 };
-	struct nl_msg *msg;
-	int err;
-
-	if (parse_dp(cmd, &argc, &argv, &dp))
-		return -1;
-	if (argc)
-		return usage_err(cmd, "unknown argument \"%s\"", *argv);
-	msg = nfv_msg(NFV_CMD_PORT_GET, true);
-	if (!msg)
-		return -1;
-	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0)
-		return nfv_msg_full(msg);
-	err = nfv_talk(msg, port_show_reply, &out);
-	list_end(&out, err);
-	return err;
+	return dp_request("port show", NFV_CMD_PORT_GET, argc, argv,
+			  port_show_reply);
 }
 
 int do_port(int argc, char **argv)

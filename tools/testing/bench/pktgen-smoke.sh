@@ -8,25 +8,17 @@
 # Usage: pktgen-smoke.sh [PACKETS] [FLOWS]
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/../../.." && pwd)
-nfvctl="$top/userspace/nfvctl"
+. "$(dirname "$0")/../selftests/lib.sh"
+nfvctl=$NFVCTL
 packets=${1:-200000}
 flows=${2:-1000}
 
 cleanup() { ip netns del bench-rt 2>/dev/null || true; ip netns del bench-sv 2>/dev/null || true; }
 trap cleanup EXIT
 
-[ -d /sys/module/veth ] || modprobe veth
-[ -d /sys/module/pktgen ] || modprobe pktgen
-if ! grep -q '^nfv ' /proc/modules; then
-	if [ -n "${NFV_MODULE:-}" ]; then
-		insmod "$NFV_MODULE"
-	elif [ -n "${NFV_USE_DKMS:-}" ]; then
-		modprobe nfv
-	else
-		insmod "$top/kmod/nfv.ko"
-	fi
-fi
+need veth
+need pktgen
+grep -q '^nfv ' /proc/modules || nfv_load
 
 ip netns add bench-rt
 ip netns add bench-sv
