@@ -6,7 +6,7 @@ set -euo pipefail
 
 kver=${1:?usage: $0 KVER}
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${NFV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nfv}
+cache=${NFV_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/nfv}
 mods=(virtio_pci 9pnet_virtio 9p)
 
 # The module files, in load order, each once; built-in ones print nothing.
