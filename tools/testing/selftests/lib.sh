@@ -74,9 +74,10 @@ nfv_unload() {
 	fi
 }
 
-# Loads a driver unless the kernel has it built in (the debug kernel does).
+# Loads a driver if it is a module; the debug kernel has them built in,
+# which modprobe cannot tell from absent. The first use fails loudly anyway.
 need() {
-	[ -d "/sys/module/$1" ] || modprobe "$1"
+	modprobe -q "$1" 2>/dev/null || true
 }
 
 netns_setup() {
