@@ -44,6 +44,32 @@ def deep_nest(atype, depth):
     return payload
 
 
+BIG = 65000		# near the largest attribute a u16 length can carry
+
+
+def oversized(D, dev):
+    """Attributes and messages far beyond anything valid."""
+    P = D + string(A['IFNAME'], dev)
+    many_nfs = nest(A['CHAIN'], *[string(A['NF_NAME'], 'forward')] * 4000)
+    return [
+        ('DP_NEW: 64 KiB name', 'DP_NEW', string(A['DP_NAME'], 'n' * BIG)),
+        ('PORT_NEW: 64 KiB ifname', 'PORT_NEW',
+         D + string(A['IFNAME'], 'i' * BIG)),
+        ('DP_SET: 64 KiB max_flows', 'DP_SET',
+         D + attr(A['DP_MAX_FLOWS'], b'\x01' * BIG)),
+        ('DP_SET: 64 KiB of zero timeouts', 'DP_SET',
+         D + nest(A['DP_TIMEOUTS'], *[u32(1, 0)] * (BIG // 8))),
+        ('NF_NEW: 64 KiB config for a type without one', 'NF_NEW',
+         D + string(A['NF_NAME'], 'n4') + string(A['NF_TYPE'], 'pass') +
+         nest(A['NF_CONFIG'], attr(1, b'c' * (BIG - 8)))),
+        ('CHAIN_SET: 4000 NFs (a 48 KiB chain)', 'CHAIN_SET', P + many_nfs),
+        ('CHAIN_SET: 190 KiB of unknown attributes', 'CHAIN_SET',
+         P + attr(nl.A_MAX + 1, b'u' * BIG) * 3),
+        ('PORT_NEW: 3000 copies of the port', 'PORT_NEW',
+         D + string(A['IFNAME'], dev) * 3000),
+    ]
+
+
 def crafted(dp, dev):
     """(description, command, payload, version): all must fail."""
     D = string(A['DP_NAME'], dp)
@@ -127,6 +153,7 @@ def crafted(dp, dev):
         ('NF_DEL: unknown', 'NF_DEL', D + string(A['NF_NAME'], 'nosuchnf')),
         ('DP_GET: unknown datapath', 'DP_GET', string(A['DP_NAME'], 'nosuchdp')),
     ]
+    cases += oversized(D, dev)
     return [(d, c, p, nl.VERSION) for d, c, p in cases] + [
         (f'{c}: ABI version {v}', c, D, v)
         for c in ('DP_GET', 'DP_SET', 'FLOW_FLUSH') for v in (0, 2, 255)]
@@ -164,6 +191,17 @@ def main():
             failures += 1
         elif not text and 'ABI' not in desc:
             print(f'note: no extack message for: {desc} (errno {err})')
+    # Beyond the socket's send buffer the kernel refuses the datagram
+    # outright, and keeps answering the next request.
+    try:
+        g.raw(g.fam, nl.CMD['DP_SET'], string(A['DP_NAME'], args.dp) +
+              attr(nl.A_MAX + 1, b'x' * BIG) * 20)
+        print('FAIL a 1.3 MB request was taken')
+        failures += 1
+    except OSError as e:
+        if e.errno != errno.EMSGSIZE:
+            print(f'FAIL a 1.3 MB request: {e}, expected EMSGSIZE')
+            failures += 1
     after = snapshot(g, args.dp)
     if after != before:
         print(f'FAIL configuration changed:\n  {before}\n  {after}')

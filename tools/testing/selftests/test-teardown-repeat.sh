@@ -1,0 +1,127 @@
+#!/bin/bash
+# The teardown paths again and again while pktgen floods the ingress port
+# with new flows: port del/add, the egress device deleted and recreated,
+# the module unloaded and reloaded, the router's namespace deleted. After
+# each round the datapath must forward again, and at the end nothing of it
+# is left: no module, no RX handler on the devices.
+# NFV_REPEAT (100) sets the count of the quick round, port del/add;
+# NFV_REPEAT_SLOW (20; 5 on the debug kernel, three times slower) that of
+# the rounds that create devices or namespaces or reload the module, each
+# about a second under TCG. The namespace round runs half as many.
+. "$(dirname "$0")/lib.sh"
+
+repeat=${NFV_REPEAT:-100}
+case "$(uname -r)" in
+*-nfv-debug) repeat_slow=${NFV_REPEAT_SLOW:-5} ;;
+*) repeat_slow=${NFV_REPEAT_SLOW:-20} ;;
+esac
+repeat_ns=$(( (repeat_slow + 1) / 2 ))
+pg=/proc/net/pktgen
+
+# pktgen in the client's namespace sends new flows out of c0 into r0
+# until stopped. Its writer lives there, not in the router's namespace,
+# which can then go away under it.
+flood_start() {
+	need pktgen
+	local mac
+	mac=$(rt cat /sys/class/net/r0/address)
+	cl sh -c "
+		echo rem_device_all > $pg/kpktgend_0
+		echo 'add_device c0' > $pg/kpktgend_0
+		for c in 'count 0' 'pkt_size 64' 'ratep 5000' 'dst_mac $mac' \
+			'src_min 10.0.1.2' 'src_max 10.0.1.2' 'dst 10.0.2.2' \
+			'udp_src_min 1' 'udp_src_max 2000' 'flag UDPSRC_RND'; do
+			echo \"\$c\" > $pg/c0
+		done"
+	cl sh -c "echo start > $pg/pgctrl" &
+	sleep 1
+}
+
+flood_stop() {
+	cl sh -c "echo stop > $pg/pgctrl" 2>/dev/null || true
+	wait
+}
+
+# The egress side: addresses, route and a static neighbour for the flood.
+egress_config() {
+	rt ip addr add 10.0.2.1/24 dev r1
+	sv ip addr add 10.0.2.2/24 dev s0
+	sv ip link set s0 up
+	sv ip route add default via 10.0.2.1
+	rt ip neigh replace 10.0.2.2 dev r1 \
+		lladdr "$(sv cat /sys/class/net/s0/address)"
+}
+
+forwards() { cl ping -c1 -W3 10.0.2.2 >/dev/null; }
+nports() { nfvctl -j port show dp0 | jq length; }
+
+# Prints how long the round since the last call took.
+took() {
+	echo "round: $1 in ${SECONDS}s"
+	SECONDS=0
+}
+
+router_setup
+flood_start
+SECONDS=0
+
+tx0=$(stat tx_packets)
+for i in $(seq "$repeat"); do
+	printf '%s\n' "port del dp0 dev r0" "port add dp0 dev r0" \
+		"chain set dp0 dev r0 forward"
+done | nfvctl -b -
+took "$repeat port del/add"
+check_gt "flood forwarded through $repeat port del/add" "$(stat tx_packets)" "$tx0"
+check_eq "ports after $repeat port del/add" "$(nports)" 2
+check "forwarding after port del/add" forwards
+
+for i in $(seq "$repeat_slow"); do
+	printf '%s\n' "link del r1" "link add r1 type veth peer s0 netns server" \
+		"link set r1 up" | ip -n router -b -
+	printf '%s\n' "port add dp0 dev r1" "chain set dp0 dev r1 forward" |
+		nfvctl -b -
+done
+egress_config
+took "$repeat_slow egress device del/add"
+check_eq "ports after $repeat_slow egress device del/add" "$(nports)" 2
+check "forwarding after egress device del/add" forwards
+
+for i in $(seq "$repeat_slow"); do
+	nfv_unload
+	nfv_load
+	printf '%s\n' "dp add dp0" "port add dp0 dev r0" "port add dp0 dev r1" \
+		"chain set dp0 dev r0 forward" "chain set dp0 dev r1 forward" |
+		nfvctl -b -
+done
+took "$repeat_slow module reloads"
+check "forwarding after $repeat_slow module reloads" forwards
+flood_stop
+nfv_unload
+check "module unloaded" ! grep -q '^nfv ' /proc/modules
+# Each device is free of the RX handler: a bridge can take it.
+rt ip link add br0 type bridge
+check "r0 released" rt ip link set r0 master br0
+check "r1 released" rt ip link set r1 master br0
+cleanup
+
+# A lighter router for the namespace round: the egress is a dummy device.
+ip netns add client
+for i in $(seq "$repeat_ns"); do
+	ip netns add router
+	ip link add c0 netns client type veth peer r0 netns router
+	printf '%s\n' "link set r0 up" "link add r1 type dummy" "link set r1 up" \
+		"addr add 10.0.2.1/24 dev r1" | ip -n router -b -
+	cl ip link set c0 up
+	lsmod | grep -q '^nfv ' || nfv_load
+	printf '%s\n' "dp add dp0" "port add dp0 dev r0" "port add dp0 dev r1" \
+		"chain set dp0 dev r0 forward" | nfvctl -b -
+	flood_start
+	ip netns del router
+	wait
+done
+took "$repeat_ns namespace deletions"
+check "$repeat_ns router namespaces deleted under flood" true
+cleanup
+router_setup
+check "a new datapath forwards after them" forwards
+nfv_unload
