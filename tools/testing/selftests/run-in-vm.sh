@@ -8,7 +8,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 set +e
 
-bad='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|lockdep|kmemleak|general protection|Call Trace|RCU stall|stack-protector'
+bad='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|lockdep|kmemleak|general protection|Call Trace|RCU stall|stack-protector|unregister_netdevice: waiting|leaked reference'
+# Lines that match $bad but report no kernel bug.
+benign='pktgen: WARNING: trying to remove a running interface'
+kmemleak=/sys/kernel/debug/kmemleak
 timeout=${NFV_TEST_TIMEOUT:-300}
 
 tests=("$@")
@@ -24,11 +27,24 @@ kill_leftovers() {
 	true
 }
 
+# Objects kmemleak reports whose allocation backtrace is in the project's
+# modules: named while a module is loaded, a bare address in the module
+# area (0xffffffffa0000000 and up) once it is gone.
+kmemleak_ours() {
+	awk '/^unreferenced object/ { if (obj && ours) print obj; obj = $0; ours = 0; next }
+	     /\[nfv[_a-z]*\]|nfv_| 0xffffffff[a-f][0-9a-f]{7}$/ { ours = 1 }
+	     END { if (obj && ours) print obj }' "$kmemleak"
+}
+
+plan=${#tests[@]}
+# On a kernel with kmemleak, a scan after the suite is one more test.
+[ -w "$kmemleak" ] && plan=$((plan + 1)) && echo clear > "$kmemleak"
+
 passed=0
 failed=0
 n=0
 echo "TAP version 13"
-echo "1..${#tests[@]}"
+echo "1..$plan"
 for t in "${tests[@]}"; do
 	[ -f "$t" ] || t=$here/$t
 	name=$(basename "$t" .sh)
@@ -44,7 +60,7 @@ for t in "${tests[@]}"; do
 	cleanup
 	nfv_unload 2>/dev/null || true
 	secs=$(( $(date +%s) - start ))
-	klog=$(dmesg | grep -E "$bad")
+	klog=$(dmesg | grep -E "$bad" | grep -vE "$benign")
 	if [ $rc -eq 0 ] && [ -z "$klog" ]; then
 		passed=$((passed + 1))
 		echo "ok $n - $name (${secs}s)"
@@ -58,5 +74,23 @@ for t in "${tests[@]}"; do
 		[ -n "$klog" ] && dmesg | sed 's/^/#   kernel: /'
 	fi
 done
+
+if [ -w "$kmemleak" ]; then
+	n=$((n + 1))
+	nfv_unload 2>/dev/null || true
+	# Two scans: an object must look unreferenced twice to be reported.
+	echo scan > "$kmemleak"
+	sleep 5
+	echo scan > "$kmemleak"
+	leaks=$(kmemleak_ours)
+	if [ -z "$leaks" ]; then
+		passed=$((passed + 1))
+		echo "ok $n - kmemleak scan after the suite"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - kmemleak scan after the suite ($(echo "$leaks" | wc -l) objects)"
+		sed 's/^/#   /' "$kmemleak"
+	fi
+fi
 echo "selftests: $passed passed, $failed failed"
 [ $failed -eq 0 ]
