@@ -348,27 +348,40 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 }
 
 /* Deletes every flow, or those that came in on one port. Process context. */
+static unsigned int nfv_flow_flush_bucket(struct nfv_flow_table *t,
+					  unsigned int b, int in_port)
+{
+	struct nfv_tuple *tuple;
+	unsigned int n = 0;
+
+	for (tuple = rcu_dereference(t->buckets[b]); tuple;
+	     tuple = rcu_dereference(tuple->next)) {
+		struct nfv_flow *flow = nfv_tuple_flow(tuple);
+
+		if (tuple->key.flags & NFV_KEY_REPLY)
+			continue;
+		if (in_port >= 0 && flow->in_port != in_port)
+			continue;
+		n += nfv_flow_delete(t, flow, NFV_EVENT_DEL);
+	}
+	return n;
+}
+
+/*
+ * One RCU read section per NFV_MIN_BUCKETS buckets, not per bucket: under
+ * lockdep each section costs a lock acquisition, and a port del walks the
+ * whole table.
+ */
 unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
 {
-	unsigned int b, n = 0;
+	unsigned int b, i, n = 0;
 
-	for (b = 0; b <= t->mask; b++) {
-		struct nfv_tuple *tuple;
-
+	for (b = 0; b <= t->mask; b += NFV_MIN_BUCKETS) {
 		rcu_read_lock();
-		for (tuple = rcu_dereference(t->buckets[b]); tuple;
-		     tuple = rcu_dereference(tuple->next)) {
-			struct nfv_flow *flow = nfv_tuple_flow(tuple);
-
-			if (tuple->key.flags & NFV_KEY_REPLY)
-				continue;
-			if (in_port >= 0 && flow->in_port != in_port)
-				continue;
-			n += nfv_flow_delete(t, flow, NFV_EVENT_DEL);
-		}
+		for (i = b; i < b + NFV_MIN_BUCKETS; i++)
+			n += nfv_flow_flush_bucket(t, i, in_port);
 		rcu_read_unlock();
-		if (!(b & 1023))
-			cond_resched();
+		cond_resched();
 	}
 	return n;
 }
