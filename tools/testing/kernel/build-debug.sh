@@ -47,9 +47,10 @@ done
 say() { echo "build-debug: $*" >&2; }
 die() { say "$*"; exit 1; }
 
+# Empty, not an error, when the package is not installed (a fresh machine).
 srcver() {
-	dpkg-query -W -f='${db:Status-Abbrev}${Version}' linux-source-6.1 2>/dev/null |
-		sed -n 's/^ii *//p'
+	{ dpkg-query -W -f='${db:Status-Abbrev}${Version}' linux-source-6.1 2>/dev/null ||
+		true; } | sed -n 's/^ii *//p'
 }
 keyof() {
 	{ printf '%s\n' "$1"; cat "$frag" "$self"; } | sha256sum | cut -c1-16
