@@ -160,6 +160,10 @@ void nfv_nf_type_unregister(struct nfv_nf_type *type);
 void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo);
 /* Makes packets with any of these TCP flags take the slow path. */
 void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags);
+/* The number of the port the packet came in on. */
+u16 nfv_pkt_in_port(const struct nfv_pkt *pkt);
+/* Sends an ICMP or ICMPv6 port unreachable back to the packet's source. */
+void nfv_icmp_reject(struct nfv_pkt *pkt);
 /* The flow's original tuple (its zone, protocol, addresses). */
 const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow);
 /* Bytes a direction carried so far, fast path included. */
