@@ -13,6 +13,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/string.h>
 
 #include "conntrack.h"
 

@@ -249,6 +249,7 @@ enum nfv_fw_op {
 	NFV_FW_OP_COMMIT,	/* the staged rules become the rule set */
 	NFV_FW_OP_INSERT,	/* one rule before NFV_FW_A_POS (default: end) */
 	NFV_FW_OP_DELETE,	/* the rule at NFV_FW_A_POS */
+	NFV_FW_OP_SET,		/* NFV_FW_A_RULE replaces the one at POS */
 	__NFV_FW_OP_MAX
 };
 #define NFV_FW_OP_MAX (__NFV_FW_OP_MAX - 1)
