@@ -369,7 +369,7 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
  * The table is full: evict a flow that never saw a reply from the new
  * key's neighbourhood, as conntrack's early drop does, so that unanswered
  * SYNs or probes cannot lock established flows out. The caller's count
- * stays: the evicted flow's goes when it is freed. Under RCU.
+ * stays: the evicted flow's goes when it is freed.
  */
 static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 				const struct nfv_key *key)
@@ -377,8 +377,10 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
 	u32 h = nfv_key_hash(t, key);
 	unsigned int i, scanned = 0;
+	bool dropped = false;
 
-	for (i = 0; i < NFV_EARLY_DROP_BUCKETS; i++) {
+	rcu_read_lock();
+	for (i = 0; i < NFV_EARLY_DROP_BUCKETS && !dropped; i++) {
 		struct nfv_tuple *tuple;
 
 		for (tuple = rcu_dereference(t->buckets[(h + i) & t->mask]);
@@ -391,11 +393,13 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 				continue;
 			if (nfv_flow_delete(t, flow, NFV_EVENT_DEL)) {
 				nfv_count(dp, NFV_STAT_FLOWS_EVICTED, 1);
-				return true;
+				dropped = true;
+				break;
 			}
 		}
 	}
-	return false;
+	rcu_read_unlock();
+	return dropped;
 }
 
 /* Deletes every flow, or those that came in on one port. Process context. */

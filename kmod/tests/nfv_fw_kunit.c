@@ -5,6 +5,7 @@
  * this module.
  */
 #include <kunit/test.h>
+#include <linux/in.h>
 
 #include "../fw/conntrack.c"
 #include "../fw/classify.c"
