@@ -16,6 +16,7 @@
 
 /* Rules per message of a load: the rule list attribute holds 64 KiB. */
 #define FW_LOAD_BATCH	256
+#define FW_LOAD_MSG_SIZE	65536
 #define FW_MAX_WORDS	32
 
 static const char *const action_name[__NFV_FW_ACTION_MAX] = {
@@ -745,6 +746,8 @@ static int fw_load(int argc, char **argv)
 		return usage_err(l.cmd, "missing FILE");
 	if (argc > 1)
 		return usage_err(l.cmd, "unknown argument \"%s\"", argv[1]);
+	/* Room for a batch; the netlink message may be larger than a page. */
+	nlmsg_set_default_size(FW_LOAD_MSG_SIZE);
 	err = load_read(&l, *argv);
 	if (err == -2)
 		err_msg("out of memory");
