@@ -222,18 +222,15 @@ static int put_rule(struct nl_msg *msg, const char *cmd, int argc,
 	for (; argc > 0 && !err; argc--, argv++) {
 		const char *kw = *argv;
 
-		if (argc == 1 || (action = lookup(action_name,
-						  __NFV_FW_ACTION_MAX, kw)) >= 0) {
-			if (action < 0)
-				action = lookup(action_name,
-						__NFV_FW_ACTION_MAX, kw);
-			if (action < 0 || argc > 1)
-				return usage_err(cmd, action < 0 ?
-						 "rule must end with accept, drop or reject (at \"%s\")" :
-						 "words after the action (at \"%s\")",
-						 kw);
+		action = lookup(action_name, __NFV_FW_ACTION_MAX, kw);
+		if (action < 0 && argc == 1)
+			return usage_err(cmd, "rule must end with accept, drop or reject (at \"%s\")",
+					 kw);
+		if (action >= 0 && argc > 1)
+			return usage_err(cmd, "words after the action (at \"%s\")",
+					 kw);
+		if (action >= 0)
 			break;
-		}
 		if (matches(kw, "ct")) {
 			if (argc < 3 || !matches(argv[1], "state"))
 				return usage_err(cmd, "\"ct\" needs \"state STATES\"");
@@ -321,11 +318,13 @@ static int fw_send(uint8_t cmd, const char *dp, const char *name,
 		nlmsg_free(cfg);
 		return -1;
 	}
-	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0 ||
-	    nla_put_string(msg, NFV_A_NF_NAME, name) < 0 ||
-	    (cmd == NFV_CMD_NF_NEW &&
-	     nla_put_string(msg, NFV_A_NF_TYPE, "fw") < 0) ||
-	    !(nest = nla_nest_start(msg, NFV_A_NF_CONFIG)) ||
+	nest = NULL;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) >= 0 &&
+	    nla_put_string(msg, NFV_A_NF_NAME, name) >= 0 &&
+	    (cmd != NFV_CMD_NF_NEW ||
+	     nla_put_string(msg, NFV_A_NF_TYPE, "fw") >= 0))
+		nest = nla_nest_start(msg, NFV_A_NF_CONFIG);
+	if (!nest ||
 	    nlmsg_append(msg, nlmsg_data(h), nlmsg_datalen(h), NLMSG_ALIGNTO)) {
 		nlmsg_free(cfg);
 		return nfv_msg_full(msg);
@@ -838,12 +837,13 @@ void flow_print_nf(struct nlattr *flow, uint8_t proto)
 
 	nla_for_each_nested(a, flow, rem) {
 		struct nlattr *tb[NFV_A_MAX + 1], *info[NFV_FW_A_MAX + 1];
-		const char *name, *state;
+		const char *name = NULL, *state;
 		uint8_t v;
 
-		if (nla_type(a) != NFV_FLOW_A_NF ||
-		    attr_nested(tb, NFV_A_MAX, a) < 0 ||
-		    !(name = attr_str(tb[NFV_A_NF_NAME])) ||
+		if (nla_type(a) == NFV_FLOW_A_NF &&
+		    attr_nested(tb, NFV_A_MAX, a) >= 0)
+			name = attr_str(tb[NFV_A_NF_NAME]);
+		if (!name ||
 		    attr_nested(info, NFV_FW_A_MAX, tb[NFV_A_NF_INFO]) < 0 ||
 		    !attr_u8(info[NFV_FW_A_STATE], &v))
 			continue;
@@ -874,11 +874,12 @@ static bool flow_has_nf(struct nlattr *flow, const char *name)
 
 	nla_for_each_nested(a, flow, rem) {
 		struct nlattr *tb[NFV_A_MAX + 1];
-		const char *n;
+		const char *n = NULL;
 
 		if (nla_type(a) == NFV_FLOW_A_NF &&
-		    attr_nested(tb, NFV_A_MAX, a) >= 0 &&
-		    (n = attr_str(tb[NFV_A_NF_NAME])) && !strcmp(n, name))
+		    attr_nested(tb, NFV_A_MAX, a) >= 0)
+			n = attr_str(tb[NFV_A_NF_NAME]);
+		if (n && !strcmp(n, name))
 			return true;
 	}
 	return false;

@@ -2,7 +2,7 @@
 # What the firewall lets in that no rule names: ICMP errors about flows it
 # tracks (related), and TCP resets inside a flow's window. Forged errors
 # about flows that do not exist and resets outside the window are invalid
-# and never reach the inside.
+# and never reach the inside. Last, what reject answers.
 . "$(dirname "$0")/lib.sh"
 
 fw_setup
@@ -81,3 +81,13 @@ sv python3 "$craft" rst 10.0.2.2 10.0.1.2 7200 "$cport" "$(cat /tmp/seq)"
 wait $sniffpid
 check_eq "in-window RST: it arrived" "$(cat /tmp/sniffed)" 1
 check_eq "the connection is CLOSE" "$(state)" CLOSE
+
+# Reject: the outside is told, with a reset for TCP and a port
+# unreachable for UDP, in the name of the inside host.
+nfvctl fw rule add dp0 fw1 pos 2 in-port 2 proto tcp dport 7400 reject
+nfvctl fw rule add dp0 fw1 pos 2 in-port 2 proto udp dport 7401 reject
+check "rejected TCP: refused at once" grep -q "refused" \
+	<<<"$(sv socat -T3 - TCP:10.0.1.2:7400,connect-timeout=3 < /dev/null 2>&1 || true)"
+check "rejected UDP: port unreachable" \
+	sv python3 "$craft" udp-refused 10.0.1.2 7401
+check_eq "rejects counted" "$(fw_stat reject)" 2
