@@ -156,6 +156,17 @@ fw_setup() {
 	nfvctl chain set dp0 dev r1 fw1 forward
 }
 
+# wait_listen NS PORT: until a TCP or UDP socket listens there (slow
+# kernels take a while to start a server).
+wait_listen() {
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -Hlntu "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	fail "nothing listens on $1 port $2"
+}
+
 # fw_stat NAME: an instance counter of fw1.
 fw_stat() { nfvctl -j fw show dp0 | jq -r ".[] | select(.name == \"fw1\") | .stats.$1"; }
 # rule_packets POS: packets rule POS of fw1 matched.

@@ -37,8 +37,8 @@ check_eq "forged error for no flow: none arrived" "$(cat /tmp/sniffed)" 0
 check_gt "and it was invalid" "$(fw_stat invalid)" "$invalid"
 
 # The same error about a flow that exists is related and arrives.
-timeout 5 ip netns exec server socat -u UDP-RECV:5556 - > /dev/null &
-sleep 0.5
+timeout 10 ip netns exec server socat -u UDP-RECV:5556 - > /dev/null &
+wait_listen server 5556
 echo x | cl socat -u - UDP:10.0.2.2:5556,sourceport=4445
 sniff icmp-err 5556
 sv python3 "$craft" icmp-err 10.0.2.2 10.0.1.2 10.0.1.2 10.0.2.2 4445 5556
@@ -52,7 +52,7 @@ seqpid=$!
 listening /tmp/seq.err
 timeout 30 ip netns exec server socat -T30 TCP-LISTEN:7200,reuseaddr \
 	SYSTEM:'cat > /dev/null' &
-sleep 0.5
+wait_listen server 7200
 { echo a; sleep 25; } | cl timeout 30 socat -T30 - TCP:10.0.2.2:7200 &
 sleep 1
 cport=$(nfvctl -j fw flows dp0 fw1 |

@@ -30,21 +30,21 @@ check_eq "the last rule is the one that admits the inside" \
 	"10002: in-port 1 ct state new accept  "
 
 # The stream: 40 x 100 kB over about 8 s.
-timeout 40 ip netns exec server socat -u TCP-LISTEN:7300,reuseaddr - |
+timeout 60 ip netns exec server socat -u TCP-LISTEN:7300,reuseaddr - |
 	wc -c > /tmp/received &
-sleep 0.5
+wait_listen server 7300
 { for i in $(seq 40); do head -c 100000 /dev/zero; sleep 0.2; done; } |
-	cl timeout 40 socat -u - TCP:10.0.2.2:7300 &
+	cl timeout 60 socat -u - TCP:10.0.2.2:7300 &
 sleep 1
 
-timeout 40 ip netns exec server socat -T2 TCP-LISTEN:7301,reuseaddr,fork \
+timeout 60 ip netns exec server socat -T5 TCP-LISTEN:7301,reuseaddr,fork \
 	SYSTEM:'echo up' &
-sleep 0.5
+wait_listen server 7301
 ok=0
 for i in 1 2 3 4 5 6; do
 	[ $((i % 2)) -eq 1 ] && f=/tmp/rules-b || f=/tmp/rules-a
 	nfvctl fw load dp0 fw1 "$f"
-	[ "$(cl socat -T3 - TCP:10.0.2.2:7301 < /dev/null)" = up ] &&
+	[ "$(cl socat -t5 -T5 - TCP:10.0.2.2:7301 < /dev/null)" = up ] &&
 		ok=$((ok + 1))
 done
 check_eq "new connections between six loads" "$ok" 6

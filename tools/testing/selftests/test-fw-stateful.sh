@@ -6,14 +6,20 @@
 . "$(dirname "$0")/lib.sh"
 
 fw_setup
-# serve NS PORT-ADDRESS REPLY: a one-shot socat server that answers REPLY.
-serve() { timeout 8 ip netns exec "$1" socat -T3 "$2" SYSTEM:"$3" & sleep 0.5; }
+# serve NS ADDRESS REPLY: a one-shot socat server that answers REPLY,
+# listening (ss sees its port) when this returns.
+serve() {
+	local port=${2#*:}
+
+	timeout 20 ip netns exec "$1" socat -T3 "$2" SYSTEM:"$3" &
+	wait_listen "$1" "${port%%,*}"
+}
 flows() { nfvctl -j fw flows dp0 fw1; }
 
 # TCP out: a request and its answer cross the firewall.
 serve server TCP-LISTEN:7000,reuseaddr 'read l; echo "pong $l"'
 check_eq "TCP from the inside" \
-	"$(echo ping | cl socat -T5 - TCP:10.0.2.2:7000)" "pong ping"
+	"$(echo ping | cl socat -t3 -T5 - TCP:10.0.2.2:7000)" "pong ping"
 wait
 check "the closed connection is in a closing state" \
 	jq -e '.[] | select(.proto == "tcp") | .nf[0].state |
@@ -37,7 +43,7 @@ check_gt "inbound SYNs met the drop policy" "$(fw_stat policy)" 0
 # UDP out, answered; UDP in, not.
 serve server UDP-RECVFROM:7003 'read l; echo "re $l"'
 check_eq "UDP from the inside, answered" \
-	"$(echo q | cl socat -T2 - UDP:10.0.2.2:7003)" "re q"
+	"$(echo q | cl socat -t3 -T3 - UDP:10.0.2.2:7003)" "re q"
 wait
 serve client UDP-RECVFROM:7004 'echo leak'
 check_eq "UDP from the outside gets no answer" \
@@ -51,7 +57,7 @@ check "ping6 from the inside" cl ping -6 -c2 -W2 fd00:2::2
 check "ping6 from the outside is dropped" ! sv ping -6 -c2 -W1 fd00:1::2
 serve server TCP6-LISTEN:7005,reuseaddr 'echo v6'
 check_eq "TCP over IPv6 from the inside" \
-	"$(cl socat -T5 - TCP6:[fd00:2::2]:7005 < /dev/null)" "v6"
+	"$(cl socat -t3 -T5 - TCP6:[fd00:2::2]:7005 < /dev/null)" "v6"
 wait
 check "neighbour discovery kept working on the outside" \
 	grep -q 'fd00:2::2 .*lladdr' <<<"$(rt ip -6 neigh show dev r1)"
