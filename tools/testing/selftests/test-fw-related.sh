@@ -47,7 +47,7 @@ check_eq "forged error for a live flow: it arrived" "$(cat /tmp/sniffed)" 1
 
 # An established connection, watched from the client's side for the
 # sequence number a genuine reset would carry.
-cl python3 "$craft" seq c0 7200 8 > /tmp/seq 2> /tmp/seq.err &
+cl python3 "$craft" seq c0 7200 30 > /tmp/seq 2> /tmp/seq.err &
 seqpid=$!
 listening /tmp/seq.err
 timeout 30 ip netns exec server socat -T30 TCP-LISTEN:7200,reuseaddr \
