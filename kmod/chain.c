@@ -133,7 +133,7 @@ static struct nfv_nf *nfv_nf_alloc(struct nfv_dp *dp, const char *name,
 	return nf;
 }
 
-static int nfv_nf_parse_cfg(struct nfv_nf_type *type, struct nlattr *cfg,
+static int nfv_nf_parse_cfg(const struct nfv_nf_type *type, struct nlattr *cfg,
 			    struct nlattr ***tbp,
 			    struct netlink_ext_ack *extack)
 {
@@ -217,6 +217,27 @@ err_tb:
 err_module:
 	nfv_type_put(type);
 	return ERR_PTR(err);
+}
+
+int nfv_nf_configure(struct nfv_nf *nf, struct nlattr *cfg,
+		     struct netlink_ext_ack *extack)
+{
+	const struct nfv_nf_type *type = nf->type;
+	struct nlattr **tb;
+	int err;
+
+	ASSERT_RTNL();
+	if (!type->configure) {
+		NL_SET_ERR_MSG_ATTR(extack, cfg,
+				    "this NF type cannot be reconfigured");
+		return -EOPNOTSUPP;
+	}
+	err = nfv_nf_parse_cfg(type, cfg, &tb, extack);
+	if (err)
+		return err;
+	err = type->configure(nf, tb, extack);
+	kfree(tb);
+	return err;
 }
 
 static void nfv_nf_unlink(struct nfv_nf *nf)

@@ -114,6 +114,8 @@ struct nfv_nf *nfv_nf_find(struct nfv_dp *dp, const char *name);
 struct nfv_nf *nfv_nf_create(struct nfv_dp *dp, const char *name,
 			     const char *type, struct nlattr *cfg,
 			     struct netlink_ext_ack *extack);
+int nfv_nf_configure(struct nfv_nf *nf, struct nlattr *cfg,
+		     struct netlink_ext_ack *extack);
 int nfv_nf_delete(struct nfv_nf *nf, struct netlink_ext_ack *extack);
 void nfv_nf_delete_all(struct nfv_dp *dp);
 struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
@@ -128,6 +130,7 @@ rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb);
 
 /* parse.c */
 int nfv_parse(struct sk_buff *skb, struct nfv_pkt *pkt, u16 zone);
+int nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key);
 
 /* forward.c */
 extern const struct nfv_nf_type nfv_forward_type;

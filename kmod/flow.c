@@ -17,6 +17,8 @@
 #define NFV_GC_SWEEP_RUNS	20	/* a full sweep takes ~2 s */
 #define NFV_GC_MIN_BUCKETS	256
 #define NFV_GC_MAX_SCAN		65536	/* tuples examined per run */
+#define NFV_EARLY_DROP_BUCKETS	8
+#define NFV_EARLY_DROP_SCAN	64	/* tuples examined per new flow */
 
 static const unsigned int nfv_default_tmo[__NFV_TMO_MAX] = {
 	[NFV_TMO_TCP]		= 1800,
@@ -25,6 +27,8 @@ static const unsigned int nfv_default_tmo[__NFV_TMO_MAX] = {
 	[NFV_TMO_UDP]		= 60,
 	[NFV_TMO_ICMP]		= 30,
 	[NFV_TMO_OTHER]		= 60,
+	[NFV_TMO_TCP_CLOSE]	= 10,
+	[NFV_TMO_UDP_UNREPLIED]	= 30,
 };
 
 /* Word 0 of a key without the direction bit. */
@@ -147,6 +151,9 @@ static u8 nfv_default_class(u8 proto)
 	}
 }
 
+static bool nfv_flow_early_drop(struct nfv_flow_table *t,
+				const struct nfv_key *key);
+
 struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				const struct nfv_key *key,
 				struct nfv_chain *chain, u16 in_port)
@@ -166,7 +173,8 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 	if (nf_area)
 		size = ALIGN(size, 8) + sizeof(chain) + chain->flow_priv_size;
 
-	if (atomic_inc_return(&t->count) > READ_ONCE(t->max_flows)) {
+	if (atomic_inc_return(&t->count) > READ_ONCE(t->max_flows) &&
+	    !nfv_flow_early_drop(t, key)) {
 		atomic_dec(&t->count);
 		return ERR_PTR(-ENOSPC);
 	}
@@ -212,6 +220,16 @@ void nfv_flow_free(struct nfv_flow_table *t, struct nfv_flow *flow)
 {
 	atomic_dec(&t->count);
 	call_rcu(&flow->rcu, nfv_flow_free_rcu);
+}
+
+static void nfv_flow_nf_destroy(struct nfv_flow *flow);
+
+/* Like nfv_flow_free(), after the NFs that saw the flow let go of it. */
+void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow)
+{
+	if (flow->flags & NFV_FLOW_NF)
+		nfv_flow_nf_destroy(flow);
+	nfv_flow_free(t, flow);
 }
 
 /* Both tuples' bucket locks, in address order; sparse counts two. */
@@ -347,6 +365,43 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 	return true;
 }
 
+/*
+ * The table is full: evict a flow that never saw a reply from the new
+ * key's neighbourhood, as conntrack's early drop does, so that unanswered
+ * SYNs or probes cannot lock established flows out. The caller's count
+ * stays: the evicted flow's goes when it is freed.
+ */
+static bool nfv_flow_early_drop(struct nfv_flow_table *t,
+				const struct nfv_key *key)
+{
+	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
+	u32 h = nfv_key_hash(t, key);
+	unsigned int i, scanned = 0;
+	bool dropped = false;
+
+	rcu_read_lock();
+	for (i = 0; i < NFV_EARLY_DROP_BUCKETS && !dropped; i++) {
+		struct nfv_tuple *tuple;
+
+		for (tuple = rcu_dereference(t->buckets[(h + i) & t->mask]);
+		     tuple && scanned < NFV_EARLY_DROP_SCAN;
+		     tuple = rcu_dereference(tuple->next), scanned++) {
+			struct nfv_flow *flow = nfv_tuple_flow(tuple);
+
+			if (READ_ONCE(flow->stats[NFV_DIR_REPLY].packets) ||
+			    (READ_ONCE(flow->flags) & NFV_FLOW_DYING))
+				continue;
+			if (nfv_flow_delete(t, flow, NFV_EVENT_DEL)) {
+				nfv_count(dp, NFV_STAT_FLOWS_EVICTED, 1);
+				dropped = true;
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return dropped;
+}
+
 /* Deletes every flow, or those that came in on one port. Process context. */
 static unsigned int nfv_flow_flush_bucket(struct nfv_flow_table *t,
 					  unsigned int b, int in_port)
@@ -439,6 +494,30 @@ void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags)
 	WRITE_ONCE(flow->tcp_trap, tcp_flags);
 }
 EXPORT_SYMBOL_GPL(nfv_flow_set_tcp_trap);
+
+const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow)
+{
+	return nfv_flow_key(flow, NFV_DIR_ORIG);
+}
+EXPORT_SYMBOL_GPL(nfv_flow_orig_key);
+
+u64 nfv_flow_bytes(const struct nfv_flow *flow, unsigned int dir)
+{
+	return READ_ONCE(flow->stats[dir].bytes);
+}
+EXPORT_SYMBOL_GPL(nfv_flow_bytes);
+
+struct nfv_flow *nfv_flow_lookup_related(struct nfv_pkt *pkt,
+					 unsigned int *dir)
+{
+	struct nfv_key inner;
+
+	if (!(pkt->flags & NFV_PKT_ICMP_ERR) ||
+	    nfv_parse_icmp_inner(pkt, &inner))
+		return NULL;
+	return nfv_flow_lookup(&pkt->dp->table, &inner, dir);
+}
+EXPORT_SYMBOL_GPL(nfv_flow_lookup_related);
 
 static void nfv_flow_gc(struct work_struct *work)
 {

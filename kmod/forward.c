@@ -21,25 +21,11 @@ static void nfv_icmp_sent(struct nfv_pkt *pkt)
 	nfv_count(pkt->dp, NFV_STAT_ICMP_SENT, 1);
 }
 
-static void nfv_icmp4_unreach(struct nfv_pkt *pkt, int err)
+static void nfv_icmp4_send_unreach(struct nfv_pkt *pkt, int code)
 {
 	struct sk_buff *skb = pkt->skb;
 	const struct iphdr *iph = ip_hdr(skb);
-	int code;
 
-	switch (err) {
-	case -ENETUNREACH:
-		code = ICMP_NET_UNREACH;
-		break;
-	case -EHOSTUNREACH:
-		code = ICMP_HOST_UNREACH;
-		break;
-	case -EACCES:
-		code = ICMP_PKT_FILTERED;
-		break;
-	default:
-		return;		/* blackhole: silent */
-	}
 	/* icmp_send() wants an input route to tell where the error goes. */
 	skb_dst_drop(skb);
 	if (ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
@@ -49,6 +35,34 @@ static void nfv_icmp4_unreach(struct nfv_pkt *pkt, int err)
 	icmp_send(skb, ICMP_DEST_UNREACH, code, 0);
 	nfv_icmp_sent(pkt);
 }
+
+static void nfv_icmp4_unreach(struct nfv_pkt *pkt, int err)
+{
+	switch (err) {
+	case -ENETUNREACH:
+		nfv_icmp4_send_unreach(pkt, ICMP_NET_UNREACH);
+		break;
+	case -EHOSTUNREACH:
+		nfv_icmp4_send_unreach(pkt, ICMP_HOST_UNREACH);
+		break;
+	case -EACCES:
+		nfv_icmp4_send_unreach(pkt, ICMP_PKT_FILTERED);
+		break;
+	default:
+		break;		/* blackhole: silent */
+	}
+}
+
+void nfv_icmp_reject(struct nfv_pkt *pkt)
+{
+	if (!(pkt->key.flags & NFV_KEY_V6)) {
+		nfv_icmp4_send_unreach(pkt, ICMP_PORT_UNREACH);
+		return;
+	}
+	icmpv6_send(pkt->skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+	nfv_icmp_sent(pkt);
+}
+EXPORT_SYMBOL_GPL(nfv_icmp_reject);
 
 static bool nfv_bad_addr4(__be32 saddr, __be32 daddr)
 {

@@ -37,6 +37,8 @@ static const struct nla_policy nfv_tmo_policy[NFV_TMO_MAX + 1] = {
 	[NFV_TMO_UDP]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
 	[NFV_TMO_ICMP]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
 	[NFV_TMO_OTHER]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_CLOSE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_UDP_UNREPLIED]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
 };
 
 #define NFV_POL_NAME	{ .type = NLA_NUL_STRING, .len = NFV_NAME_MAX - 1 }
@@ -84,9 +86,15 @@ static const struct nla_policy nfv_nf_policy[NFV_A_MAX + 1] = {
 	[NFV_A_NF_CONFIG]	= { .type = NLA_NESTED },
 };
 
-static const struct nla_policy nfv_nf_del_policy[NFV_A_MAX + 1] = {
+static const struct nla_policy nfv_nf_name_policy[NFV_A_MAX + 1] = {
 	[NFV_A_DP_NAME]		= NFV_POL_NAME,
 	[NFV_A_NF_NAME]		= NFV_POL_NAME,
+};
+
+static const struct nla_policy nfv_nf_set_policy[NFV_A_MAX + 1] = {
+	[NFV_A_DP_NAME]		= NFV_POL_NAME,
+	[NFV_A_NF_NAME]		= NFV_POL_NAME,
+	[NFV_A_NF_CONFIG]	= { .type = NLA_NESTED },
 };
 
 static int nfv_check_version(const struct nlmsghdr *nlh,
@@ -331,6 +339,33 @@ static int nfv_tuple_fill(struct sk_buff *skb, struct nfv_flow *flow,
 	return 0;
 }
 
+/* The state each NF of the flow's chain keeps for it. */
+static int nfv_flow_nf_fill(struct sk_buff *skb, struct nfv_flow *flow)
+{
+	struct nfv_chain *chain = nfv_flow_chain(flow);
+	unsigned int i;
+
+	for (i = 0; chain && i < chain->len; i++) {
+		struct nfv_nf *nf = chain->nf[i].nf;
+		struct nlattr *nest, *info;
+
+		if (!nf->type->fill_flow)
+			continue;
+		nest = nla_nest_start(skb, NFV_FLOW_A_NF);
+		if (!nest || nla_put_string(skb, NFV_A_NF_NAME, nf->name))
+			return -EMSGSIZE;
+		info = nla_nest_start(skb, NFV_A_NF_INFO);
+		if (!info ||
+		    nf->type->fill_flow(nf, flow,
+					nfv_flow_priv(flow, chain->nf[i].priv_off),
+					skb))
+			return -EMSGSIZE;
+		nla_nest_end(skb, info);
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
 static int nfv_flow_fill(struct sk_buff *skb, struct nfv_dp *dp,
 			 struct nfv_flow *flow)
 {
@@ -349,7 +384,8 @@ static int nfv_flow_fill(struct sk_buff *skb, struct nfv_dp *dp,
 	    nla_put_u32(skb, NFV_FLOW_A_TIMEOUT_MS,
 			jiffies_to_msecs(dp->table.tmo[READ_ONCE(flow->tmo)])) ||
 	    nfv_tuple_fill(skb, flow, NFV_DIR_ORIG) ||
-	    nfv_tuple_fill(skb, flow, NFV_DIR_REPLY))
+	    nfv_tuple_fill(skb, flow, NFV_DIR_REPLY) ||
+	    nfv_flow_nf_fill(skb, flow))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -763,6 +799,24 @@ static int nfv_cmd_chain_set(struct sk_buff *skb, struct genl_info *info)
 
 /* NF instances */
 
+static struct nfv_nf *nfv_nf_lookup(struct nfv_dp *dp, struct nlattr *name,
+				    struct netlink_ext_ack *extack)
+{
+	struct nfv_nf *nf;
+
+	if (!name) {
+		NL_SET_ERR_MSG(extack,
+			       "missing NF instance name (NFV_A_NF_NAME)");
+		return ERR_PTR(-EINVAL);
+	}
+	nf = nfv_nf_find(dp, nla_data(name));
+	if (!nf) {
+		NL_SET_ERR_MSG_ATTR(extack, name, "no NF instance of that name");
+		return ERR_PTR(-ENOENT);
+	}
+	return nf;
+}
+
 static int nfv_cmd_nf_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfv_dp *dp = nfv_dp_from_info(info);
@@ -787,21 +841,77 @@ static int nfv_cmd_nf_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfv_dp *dp = nfv_dp_from_info(info);
 	struct nfv_nf *nf;
+
+	if (IS_ERR(dp))
+		return PTR_ERR(dp);
+	nf = nfv_nf_lookup(dp, info->attrs[NFV_A_NF_NAME], info->extack);
+	if (IS_ERR(nf))
+		return PTR_ERR(nf);
+	return nfv_nf_delete(nf, info->extack);
+}
+
+static int nfv_cmd_nf_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfv_dp *dp = nfv_dp_from_info(info);
+	struct nfv_nf *nf;
 	int err;
 
 	if (IS_ERR(dp))
 		return PTR_ERR(dp);
-	err = nfv_require(info, NFV_A_NF_NAME,
-			  "missing NF instance name (NFV_A_NF_NAME)");
+	nf = nfv_nf_lookup(dp, info->attrs[NFV_A_NF_NAME], info->extack);
+	if (IS_ERR(nf))
+		return PTR_ERR(nf);
+	err = nfv_require(info, NFV_A_NF_CONFIG,
+			  "missing configuration (NFV_A_NF_CONFIG)");
 	if (err)
 		return err;
-	nf = nfv_nf_find(dp, nla_data(info->attrs[NFV_A_NF_NAME]));
-	if (!nf) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFV_A_NF_NAME],
-				    "no NF instance of that name");
-		return -ENOENT;
+	return nfv_nf_configure(nf, info->attrs[NFV_A_NF_CONFIG],
+				info->extack);
+}
+
+static int nfv_nf_item_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct nfv_dp *dp)
+{
+	struct nlattr *name = nfv_dump_attrs(cb)[NFV_A_NF_NAME];
+	struct nfv_nf *nf = nfv_nf_lookup(dp, name, cb->extack);
+	unsigned long idx;
+
+	if (IS_ERR(nf))
+		return cb->args[1] ? 0 : PTR_ERR(nf);
+	if (!nf->type->fill_item) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, name,
+				    "this NF type has no items to list");
+		return -EOPNOTSUPP;
 	}
-	return nfv_nf_delete(nf, info->extack);
+	cb->args[1] = 1;
+	for (idx = cb->args[0];; idx++) {
+		void *hdr = nfv_dump_hdr(skb, cb, NFV_CMD_NF_ITEM_GET);
+		struct nlattr *nest;
+		int err;
+
+		if (!hdr)
+			return -EMSGSIZE;
+		err = -EMSGSIZE;
+		if (!nla_put_string(skb, NFV_A_DP_NAME, dp->name) &&
+		    !nla_put_string(skb, NFV_A_NF_NAME, nf->name)) {
+			nest = nla_nest_start(skb, NFV_A_NF_ITEM);
+			if (nest)
+				err = nf->type->fill_item(nf, skb, idx);
+		}
+		if (err) {
+			genlmsg_cancel(skb, hdr);
+			return err == -ENOENT ? 0 : -EMSGSIZE;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx + 1;
+	}
+}
+
+static int nfv_cmd_nf_item_dump(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	return nfv_dump_dp(skb, cb, nfv_nf_item_dump);
 }
 
 #define NFV_OP(_cmd, _doit, _pol)					\
@@ -831,12 +941,15 @@ static const struct genl_ops nfv_genl_ops[] = {
 		 nfv_dp_policy),
 	NFV_OP(NFV_CMD_CHAIN_SET, nfv_cmd_chain_set, nfv_chain_set_policy),
 	NFV_OP(NFV_CMD_NF_NEW, nfv_cmd_nf_new, nfv_nf_policy),
-	NFV_OP(NFV_CMD_NF_DEL, nfv_cmd_nf_del, nfv_nf_del_policy),
+	NFV_OP(NFV_CMD_NF_DEL, nfv_cmd_nf_del, nfv_nf_name_policy),
 	NFV_DUMP(NFV_CMD_NF_GET, nfv_dump_start, nfv_cmd_nf_dump,
 		 nfv_dp_policy),
 	NFV_DUMP(NFV_CMD_FLOW_GET, nfv_dump_start, nfv_cmd_flow_dump,
 		 nfv_dp_policy),
 	NFV_OP(NFV_CMD_FLOW_FLUSH, nfv_cmd_flow_flush, nfv_dp_policy),
+	NFV_OP(NFV_CMD_NF_SET, nfv_cmd_nf_set, nfv_nf_set_policy),
+	NFV_DUMP(NFV_CMD_NF_ITEM_GET, nfv_dump_start, nfv_cmd_nf_item_dump,
+		 nfv_nf_name_policy),
 };
 
 static struct genl_family nfv_genl_family __ro_after_init = {

@@ -122,6 +122,18 @@ struct nfv_nf_type {
 			     void *flow_priv);
 	/* Adds NFV_A_NF_INFO contents to a NF_GET reply. */
 	int (*fill_info)(struct nfv_nf *nf, struct sk_buff *skb);
+	/* NF_SET: cfg parsed with the type's policy. RTNL held. */
+	int (*configure)(struct nfv_nf *nf, struct nlattr **cfg,
+			 struct netlink_ext_ack *extack);
+	/*
+	 * NF_ITEM_GET dump: adds the contents of NFV_A_NF_ITEM for item idx
+	 * (a rule, a mapping). -ENOENT past the last one. RTNL held.
+	 */
+	int (*fill_item)(struct nfv_nf *nf, struct sk_buff *skb,
+			 unsigned long idx);
+	/* Adds the flow's state to NFV_A_NF_INFO in flow dumps and events. */
+	int (*fill_flow)(struct nfv_nf *nf, struct nfv_flow *flow,
+			 void *flow_priv, struct sk_buff *skb);
 
 	struct list_head list;
 };
@@ -148,5 +160,20 @@ void nfv_nf_type_unregister(struct nfv_nf_type *type);
 void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo);
 /* Makes packets with any of these TCP flags take the slow path. */
 void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags);
+/* The number of the port the packet came in on. */
+u16 nfv_pkt_in_port(const struct nfv_pkt *pkt);
+/* Sends an ICMP or ICMPv6 port unreachable back to the packet's source. */
+void nfv_icmp_reject(struct nfv_pkt *pkt);
+/* The flow's original tuple (its zone, protocol, addresses). */
+const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow);
+/* Bytes a direction carried so far, fast path included. */
+u64 nfv_flow_bytes(const struct nfv_flow *flow, unsigned int dir);
+/*
+ * For an NFV_PKT_ICMP_ERR packet: the flow its quoted header belongs to,
+ * if the error travels back to the quoted packet's sender, and the
+ * direction the quoted packet had. Under RCU; NULL if none.
+ */
+struct nfv_flow *nfv_flow_lookup_related(struct nfv_pkt *pkt,
+					 unsigned int *dir);
 
 #endif /* _NFV_NF_H */

@@ -305,6 +305,104 @@ static int nfv_parse_ipv6(struct sk_buff *skb, struct nfv_pkt *pkt,
 	return nfv_parse_l4(skb, pkt, off, end);
 }
 
+/* Ports, or the echo id, of a quoted transport header (8 bytes there). */
+static void nfv_inner_ports(const u8 *l4, struct nfv_key *key)
+{
+	switch (key->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		memcpy(&key->sport, l4, 2);
+		memcpy(&key->dport, l4 + 2, 2);
+		break;
+	case IPPROTO_ICMP:
+		if (nfv_icmp_is_query(l4[0]))
+			memcpy(&key->sport, l4 + 4, 2);
+		break;
+	case IPPROTO_ICMPV6:
+		if (l4[0] == ICMPV6_ECHO_REQUEST || l4[0] == ICMPV6_ECHO_REPLY)
+			memcpy(&key->sport, l4 + 4, 2);
+		break;
+	}
+}
+
+static int nfv_inner_ipv4(struct sk_buff *skb, unsigned int off,
+			  struct nfv_key *key)
+{
+	struct iphdr *iph;
+
+	/* The parser pulled the header and 8 bytes after it. */
+	iph = nfv_ptr(skb, off);
+	if (iph->frag_off & htons(IP_OFFSET))
+		return -EINVAL;		/* no ports to match */
+	key->proto = iph->protocol;
+	key->addr.v4.src = iph->saddr;
+	key->addr.v4.dst = iph->daddr;
+	nfv_inner_ports(nfv_ptr(skb, off + iph->ihl * 4), key);
+	return 0;
+}
+
+static int nfv_inner_ipv6(struct sk_buff *skb, unsigned int off,
+			  struct nfv_key *key)
+{
+	struct ipv6hdr *ip6 = nfv_ptr(skb, off);
+	unsigned int n = 0;
+	u8 nexthdr;
+
+	key->flags = NFV_KEY_V6;
+	key->addr.v6.src = ip6->saddr;
+	key->addr.v6.dst = ip6->daddr;
+	nexthdr = ip6->nexthdr;
+	off += sizeof(*ip6);
+	while (nfv_ipv6_exthdr(nexthdr)) {
+		u8 *h;
+
+		if (++n > NFV_MAX_EXTHDRS || !nfv_pull(skb, off, 8))
+			return -EINVAL;
+		h = nfv_ptr(skb, off);
+		if (nexthdr == NEXTHDR_FRAGMENT) {
+			if (((struct frag_hdr *)h)->frag_off & htons(IP6_OFFSET))
+				return -EINVAL;
+			off += sizeof(struct frag_hdr);
+		} else {
+			off += nexthdr == NEXTHDR_AUTH ? (h[1] + 2) * 4 :
+			       (h[1] + 1) * 8;
+		}
+		nexthdr = h[0];
+	}
+	if (!nfv_pull(skb, off, 8))
+		return -EINVAL;
+	key->proto = nexthdr;
+	nfv_inner_ports(nfv_ptr(skb, off), key);
+	return 0;
+}
+
+/*
+ * The key of the packet an ICMP or ICMPv6 error quotes, as that packet
+ * travelled. Fails unless the error goes back to the quoted packet's
+ * sender: an error about a flow concerns whoever sent into it.
+ */
+int nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key)
+{
+	struct sk_buff *skb = pkt->skb;
+	unsigned int off = pkt->l4 + 8;
+	int err;
+
+	memset(key, 0, sizeof(*key));
+	key->zone = pkt->key.zone;
+	if (pkt->key.flags & NFV_KEY_V6) {
+		err = nfv_inner_ipv6(skb, off, key);
+		if (!err && !ipv6_addr_equal(&key->addr.v6.src,
+					     &pkt->key.addr.v6.dst))
+			err = -EINVAL;
+	} else {
+		err = nfv_inner_ipv4(skb, off, key);
+		if (!err && key->addr.v4.src != pkt->key.addr.v4.dst)
+			err = -EINVAL;
+	}
+	return err;
+}
+
 /*
  * Fills pkt from skb (whose data starts after the Ethernet header).
  * Returns 0, -EPROTONOSUPPORT for what is not IP (for the host stack),

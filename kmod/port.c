@@ -178,3 +178,9 @@ void nfv_port_exit(void)
 {
 	unregister_netdevice_notifier(&nfv_netdev_notifier);
 }
+
+u16 nfv_pkt_in_port(const struct nfv_pkt *pkt)
+{
+	return pkt->in->port_no;
+}
+EXPORT_SYMBOL_GPL(nfv_pkt_in_port);

@@ -8,4 +8,5 @@ kdir=${out[0]}
 mods=${out[1]}
 cd "$top"
 tools/testing/vm/run.sh -i "$kdir/arch/x86/boot/bzImage" -t 600 -- \
-	bash tools/testing/kunit/run-in-vm.sh "$kdir" "$mods/tests/nfv_kunit.ko"
+	bash tools/testing/kunit/run-in-vm.sh "$kdir" "$mods/tests/nfv_kunit.ko" \
+	"$mods/tests/nfv_fw_kunit.ko"

@@ -14,6 +14,8 @@ const char *const tmo_name[NFV_TMO_MAX + 1] = {
 	[NFV_TMO_UDP]		= "udp",
 	[NFV_TMO_ICMP]		= "icmp",
 	[NFV_TMO_OTHER]		= "other",
+	[NFV_TMO_TCP_CLOSE]	= "tcp-close",
+	[NFV_TMO_UDP_UNREPLIED]	= "udp-unreplied",
 };
 
 const char *const tmo_key[NFV_TMO_MAX + 1] = {
@@ -23,6 +25,8 @@ const char *const tmo_key[NFV_TMO_MAX + 1] = {
 	[NFV_TMO_UDP]		= "udp",
 	[NFV_TMO_ICMP]		= "icmp",
 	[NFV_TMO_OTHER]		= "other",
+	[NFV_TMO_TCP_CLOSE]	= "tcp_close",
+	[NFV_TMO_UDP_UNREPLIED]	= "udp_unreplied",
 };
 
 void usage_dp(FILE *f)

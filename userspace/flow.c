@@ -187,13 +187,14 @@ void flow_print(struct nlattr *flow, const char *lead, const char *sep)
 	struct nlattr *tb[NFV_FLOW_A_MAX + 1];
 	uint32_t in_port;
 	uint16_t zone;
-	uint8_t v;
+	uint8_t v = 0;
 
 	if (attr_nested(tb, NFV_FLOW_A_MAX, flow) < 0)
 		return;
 	print_family(tb[NFV_FLOW_A_FAMILY], lead);
 	if (attr_u8(tb[NFV_FLOW_A_PROTO], &v))
 		print_enum("proto", proto_name(v), v);
+	flow_print_nf(flow, v);
 	if (attr_u16(tb[NFV_FLOW_A_ZONE], &zone))
 		print_num("zone", zone);
 	if (attr_u32(tb[NFV_FLOW_A_IN_PORT], &in_port)) {
@@ -210,7 +211,7 @@ void flow_print(struct nlattr *flow, const char *lead, const char *sep)
 		tuple_print("reply", tb[NFV_FLOW_A_REPLY], sep);
 }
 
-static int flow_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+int flow_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 {
 	(void)cmd;
 	if (!tb[NFV_A_FLOW])

@@ -27,6 +27,7 @@ static const struct object {
 	{ "port",	do_port,	usage_port },
 	{ "chain",	do_chain,	usage_chain },
 	{ "nf",		do_nf,		usage_nf },
+	{ "fw",		do_fw,		usage_fw },
 	{ "flow",	do_flow,	usage_flow },
 	{ "stats",	do_stats,	usage_stats },
 	{ "monitor",	do_monitor,	usage_monitor },

@@ -64,6 +64,7 @@ int do_dp(int argc, char **argv);
 int do_port(int argc, char **argv);
 int do_chain(int argc, char **argv);
 int do_nf(int argc, char **argv);
+int do_fw(int argc, char **argv);
 int do_flow(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_monitor(int argc, char **argv);
@@ -72,6 +73,7 @@ void usage_dp(FILE *f);
 void usage_port(FILE *f);
 void usage_chain(FILE *f);
 void usage_nf(FILE *f);
+void usage_fw(FILE *f);
 void usage_flow(FILE *f);
 void usage_stats(FILE *f);
 void usage_monitor(FILE *f);
@@ -80,6 +82,8 @@ void usage_monitor(FILE *f);
 void dp_print(struct nlattr **tb, const char *sep);
 void port_print(struct nlattr **tb, const char *sep, bool with_dp);
 void flow_print(struct nlattr *flow, const char *lead, const char *sep);
+void flow_print_nf(struct nlattr *flow, uint8_t proto);
+int flow_show_reply(uint8_t cmd, struct nlattr **tb, void *arg);
 
 /* Names of enum values, for text output and JSON keys. */
 extern const char *const tmo_name[NFV_TMO_MAX + 1];

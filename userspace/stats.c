@@ -27,6 +27,7 @@ static const struct counter stat_names[NFV_STAT_MAX + 1] = {
 	[NFV_STAT_FLOWS_DELETED] = { "flows_deleted", "deleted", false },
 	[NFV_STAT_ICMP_SENT]	 = { "icmp_sent", "icmp-sent", true },
 	[NFV_STAT_FRAGS_SENT]	 = { "frags_sent", "frags-sent", false },
+	[NFV_STAT_FLOWS_EVICTED] = { "flows_evicted", "evicted", false },
 };
 
 static const struct counter drop_names[NFV_DROP_MAX + 1] = {

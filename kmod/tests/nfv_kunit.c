@@ -460,9 +460,11 @@ static void flow_bound(struct kunit *test)
 	struct nfv_key k;
 	int i;
 
+	/* Answered flows: early drop must not take them. */
 	for (i = 0; i < 4; i++) {
 		k = key4(100 + i, IPPROTO_UDP);
 		flows[i] = add(test, &k, 1);
+		flows[i]->stats[NFV_DIR_REPLY].packets = 1;
 	}
 	k = key4(200, IPPROTO_UDP);
 	extra = nfv_flow_alloc(&dp->table, &k, NULL, 1);
@@ -473,6 +475,54 @@ static void flow_bound(struct kunit *test)
 						 NFV_EVENT_DEL));
 	add(test, &k, 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 4);
+}
+
+/*
+ * A full table of unanswered flows makes room for a new one; answered
+ * flows are never evicted. 1024 flows in 1024 buckets leave the 8 buckets
+ * early drop looks at all empty with odds of e^-8.
+ */
+static void flow_early_drop(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_flow *flow;
+	struct nfv_key k;
+	u64 evicted = 0;
+	int i, cpu;
+
+	nfv_flow_table_set_max(&dp->table, 1024);
+	for (i = 0; i < 1024; i++) {
+		k = key4(1000 + i, IPPROTO_UDP);
+		add(test, &k, 1);
+	}
+	k = key4(5000, IPPROTO_UDP);
+	rcu_read_lock();
+	flow = nfv_flow_alloc(&dp->table, &k, NULL, 1);
+	rcu_read_unlock();
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 1024);
+	for_each_possible_cpu(cpu)
+		evicted += per_cpu_ptr(dp->stats, cpu)->stat[NFV_STAT_FLOWS_EVICTED];
+	KUNIT_EXPECT_EQ(test, evicted, 1);
+	KUNIT_ASSERT_EQ(test, nfv_flow_insert(&dp->table, flow), 0);
+	flow->stats[NFV_DIR_REPLY].packets = 1;
+
+	/* Now every flow has seen a reply. */
+	rcu_read_lock();
+	for (i = 0; i < 1024; i++) {
+		unsigned int dir;
+
+		k = key4(1000 + i, IPPROTO_UDP);
+		flow = nfv_flow_lookup(&dp->table, &k, &dir);
+		if (flow)
+			flow->stats[NFV_DIR_REPLY].packets = 1;
+	}
+	k = key4(5001, IPPROTO_UDP);
+	flow = nfv_flow_alloc(&dp->table, &k, NULL, 1);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, flow, ERR_PTR(-ENOSPC));
+	if (!IS_ERR(flow))
+		nfv_flow_free(&dp->table, flow);
 }
 
 static void flow_expiry(struct kunit *test)
@@ -555,6 +605,7 @@ static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_icmp_keeps_id),
 	KUNIT_CASE(flow_duplicate_refused),
 	KUNIT_CASE(flow_bound),
+	KUNIT_CASE(flow_early_drop),
 	KUNIT_CASE(flow_expiry),
 	KUNIT_CASE(flow_flush_by_port),
 	KUNIT_CASE(flow_walk_resumes),

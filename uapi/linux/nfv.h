@@ -16,7 +16,7 @@
 #include <linux/types.h>
 
 #define NFV_GENL_NAME		"nfv"
-#define NFV_GENL_VERSION	1
+#define NFV_GENL_VERSION	2
 #define NFV_MCGRP_EVENTS	"events"
 
 /* Names of datapaths and NF instances, including the terminating NUL. */
@@ -40,6 +40,8 @@ enum nfv_cmd {
 	NFV_CMD_FLOW_GET,	/* dumpit: DP_NAME */
 	NFV_CMD_FLOW_FLUSH,	/* DP_NAME */
 	NFV_CMD_FLOW_EVENT,	/* multicast only: DP_NAME EVENT FLOW */
+	NFV_CMD_NF_SET,		/* DP_NAME NF_NAME NF_CONFIG */
+	NFV_CMD_NF_ITEM_GET,	/* dumpit: DP_NAME NF_NAME; replies NF_ITEM */
 	__NFV_CMD_MAX
 };
 #define NFV_CMD_MAX (__NFV_CMD_MAX - 1)
@@ -65,6 +67,7 @@ enum nfv_attr {
 	NFV_A_NF_INFO,		/* nested, defined by the NF type (reply) */
 	NFV_A_FLOW,		/* nested enum nfv_flow_attr */
 	NFV_A_EVENT,		/* u8 enum nfv_event */
+	NFV_A_NF_ITEM,		/* nested, defined by the NF type (reply) */
 	__NFV_A_MAX
 };
 #define NFV_A_MAX (__NFV_A_MAX - 1)
@@ -86,6 +89,8 @@ enum nfv_timeout {
 	NFV_TMO_UDP,
 	NFV_TMO_ICMP,
 	NFV_TMO_OTHER,
+	NFV_TMO_TCP_CLOSE,	/* TCP after RST */
+	NFV_TMO_UDP_UNREPLIED,	/* UDP before the first reply */
 	__NFV_TMO_MAX
 };
 #define NFV_TMO_MAX (__NFV_TMO_MAX - 1)
@@ -109,6 +114,7 @@ enum nfv_stat {
 	NFV_STAT_FLOWS_DELETED,	/* flushed or removed with a port */
 	NFV_STAT_ICMP_SENT,	/* ICMP errors the datapath generated */
 	NFV_STAT_FRAGS_SENT,	/* IPv4 fragments made for a smaller MTU */
+	NFV_STAT_FLOWS_EVICTED,	/* unreplied flows evicted from a full table */
 	__NFV_STAT_MAX
 };
 #define NFV_STAT_MAX (__NFV_STAT_MAX - 1)
@@ -169,6 +175,9 @@ enum nfv_flow_attr {
 	NFV_FLOW_A_IN_PORT,	/* u32 port number the flow came in on */
 	NFV_FLOW_A_IDLE_MS,	/* u32 since the last packet */
 	NFV_FLOW_A_TIMEOUT_MS,	/* u32 idle time after which it expires */
+	NFV_FLOW_A_NF,		/* nested, repeated: NFV_A_NF_NAME, NFV_A_NF_INFO
+				 * with the state an NF keeps for the flow
+				 */
 	__NFV_FLOW_A_MAX
 };
 #define NFV_FLOW_A_MAX (__NFV_FLOW_A_MAX - 1)
@@ -203,5 +212,119 @@ enum nfv_event {
  * NFV_CMD_CHAIN_SET are sent with the attributes of their GET replies;
  * NFV_CMD_FLOW_EVENT carries NFV_A_DP_NAME, NFV_A_EVENT and NFV_A_FLOW.
  */
+
+/*
+ * The "fw" NF type (nfv_fw.ko): NFV_A_NF_CONFIG of NF_NEW and NF_SET,
+ * NFV_A_NF_INFO of NF_GET, NFV_A_NF_ITEM of NF_ITEM_GET (one rule each).
+ */
+enum nfv_fw_attr {
+	NFV_FW_A_UNSPEC,
+	NFV_FW_A_PAD,
+	NFV_FW_A_POLICY,	/* u8 enum nfv_fw_action: accept or drop */
+	NFV_FW_A_OP,		/* u8 enum nfv_fw_op (NF_SET) */
+	NFV_FW_A_RULES,		/* nested: NFV_FW_A_RULE, repeated, in order */
+	NFV_FW_A_RULE,		/* nested enum nfv_fw_rule_attr */
+	NFV_FW_A_POS,		/* u32 rule index for insert and delete */
+	NFV_FW_A_ZONE_MAX_FLOWS,	/* u32 flows per zone, 0: no limit */
+	NFV_FW_A_ZONE_MAX_HALF_OPEN,	/* u32 SYN_SENT flows per zone */
+	NFV_FW_A_NRULES,	/* u32 (reply) */
+	NFV_FW_A_STATS,		/* nested enum nfv_fw_stat, u64 (reply) */
+	NFV_FW_A_STATE,		/* u8 enum nfv_fw_tcp_state, or for other
+				 * protocols 1 unreplied, 2 replied (flow)
+				 */
+	__NFV_FW_A_MAX
+};
+#define NFV_FW_A_MAX (__NFV_FW_A_MAX - 1)
+
+/*
+ * How NF_SET changes the rules. REPLACE swaps in NFV_FW_A_RULES at once.
+ * A set too large for one message (an attribute holds 64 KiB) is sent as
+ * BEGIN, APPEND..., COMMIT: the instance stages the rules and swaps them
+ * in at COMMIT, so a reader never sees a partial set.
+ */
+enum nfv_fw_op {
+	NFV_FW_OP_REPLACE,
+	NFV_FW_OP_BEGIN,	/* start staging, with the first rules */
+	NFV_FW_OP_APPEND,	/* more staged rules */
+	NFV_FW_OP_COMMIT,	/* the staged rules become the rule set */
+	NFV_FW_OP_INSERT,	/* one rule before NFV_FW_A_POS (default: end) */
+	NFV_FW_OP_DELETE,	/* the rule at NFV_FW_A_POS */
+	NFV_FW_OP_SET,		/* NFV_FW_A_RULE replaces the one at POS */
+	__NFV_FW_OP_MAX
+};
+#define NFV_FW_OP_MAX (__NFV_FW_OP_MAX - 1)
+
+enum nfv_fw_action {
+	NFV_FW_ACCEPT,
+	NFV_FW_DROP,
+	NFV_FW_REJECT,		/* TCP RST, else ICMP port/admin unreachable */
+	__NFV_FW_ACTION_MAX
+};
+
+/* Connection states; rules match a set of them (1 << state). */
+enum nfv_fw_ctstate {
+	NFV_FW_CT_NEW,
+	NFV_FW_CT_ESTABLISHED,
+	NFV_FW_CT_RELATED,
+	NFV_FW_CT_INVALID,
+	__NFV_FW_CT_MAX
+};
+
+/* Every field absent matches anything. Ports are host order. */
+enum nfv_fw_rule_attr {
+	NFV_FW_RULE_A_UNSPEC,
+	NFV_FW_RULE_A_PAD,
+	NFV_FW_RULE_A_IN_PORT,	/* u32 port number, 1 .. 65534 */
+	NFV_FW_RULE_A_FAMILY,	/* u8 AF_INET, AF_INET6; needed by SRC, DST */
+	NFV_FW_RULE_A_SRC,	/* binary, 4 or 16 bytes by family */
+	NFV_FW_RULE_A_SRC_LEN,	/* u8 prefix length (default: all) */
+	NFV_FW_RULE_A_DST,
+	NFV_FW_RULE_A_DST_LEN,
+	NFV_FW_RULE_A_PROTO,	/* u8 IP protocol */
+	NFV_FW_RULE_A_SPORT_MIN, /* u16; MAX defaults to MIN */
+	NFV_FW_RULE_A_SPORT_MAX, /* u16 */
+	NFV_FW_RULE_A_DPORT_MIN,
+	NFV_FW_RULE_A_DPORT_MAX,
+	NFV_FW_RULE_A_ICMP_TYPE, /* u8, ICMP and ICMPv6 */
+	NFV_FW_RULE_A_ICMP_CODE, /* u8 */
+	NFV_FW_RULE_A_CTSTATE,	/* u8 mask of 1 << enum nfv_fw_ctstate */
+	NFV_FW_RULE_A_ACTION,	/* u8 enum nfv_fw_action (required) */
+	NFV_FW_RULE_A_INDEX,	/* u32 (reply) */
+	NFV_FW_RULE_A_PACKETS,	/* u64 (reply) */
+	NFV_FW_RULE_A_BYTES,	/* u64 (reply) */
+	__NFV_FW_RULE_A_MAX
+};
+#define NFV_FW_RULE_A_MAX (__NFV_FW_RULE_A_MAX - 1)
+
+/* Instance counters; u64, padded with attribute type 0. */
+enum nfv_fw_stat {
+	NFV_FW_STAT_UNSPEC,
+	NFV_FW_STAT_NEW,	/* packets per state */
+	NFV_FW_STAT_ESTABLISHED,
+	NFV_FW_STAT_RELATED,
+	NFV_FW_STAT_INVALID,
+	NFV_FW_STAT_ACCEPT,	/* verdicts */
+	NFV_FW_STAT_DROP,
+	NFV_FW_STAT_REJECT,
+	NFV_FW_STAT_POLICY,	/* packets no rule matched */
+	NFV_FW_STAT_ZONE_FULL,	/* new flows over a zone's flow limit */
+	NFV_FW_STAT_HALF_OPEN_FULL, /* SYNs over a zone's half-open limit */
+	__NFV_FW_STAT_MAX
+};
+#define NFV_FW_STAT_MAX (__NFV_FW_STAT_MAX - 1)
+
+enum nfv_fw_tcp_state {
+	NFV_FW_TCP_NONE,
+	NFV_FW_TCP_SYN_SENT,
+	NFV_FW_TCP_SYN_RECV,
+	NFV_FW_TCP_ESTABLISHED,
+	NFV_FW_TCP_FIN_WAIT,
+	NFV_FW_TCP_CLOSE_WAIT,
+	NFV_FW_TCP_LAST_ACK,
+	NFV_FW_TCP_TIME_WAIT,
+	NFV_FW_TCP_CLOSE,
+	NFV_FW_TCP_SYN_SENT2,
+	__NFV_FW_TCP_MAX
+};
 
 #endif /* _UAPI_LINUX_NFV_H */

@@ -163,6 +163,31 @@ run 1 'nf del: missing NF instance name' nf del dp0
 parses nf del dp0 fw
 parses nf show dp0
 
+# fw
+run 0 "" fw help && out "fw load DP NAME FILE"
+run 1 'fw add: missing firewall instance name' fw add dp0
+run 1 'fw add: policy is accept or drop' fw add dp0 fw1 policy reject
+run 1 'fw add: unknown argument "frob"' fw add dp0 fw1 frob 1
+run 1 'fw rule add: missing rule' fw rule add dp0 fw1
+run 1 'fw rule add: rule must end with accept, drop or reject' \
+	fw rule add dp0 fw1 proto tcp dport 22
+run 1 'fw rule add: words after the action (at "drop")' \
+	fw rule add dp0 fw1 drop proto tcp
+run 1 'fw rule add: prefix length 33 out of range (0-32)' \
+	fw rule add dp0 fw1 src 10.0.0.0/33 drop
+run 1 'fw rule add: addresses of two families in one rule' \
+	fw rule add dp0 fw1 src 10.0.0.1 dst fd00::1 drop
+run 1 'fw rule add: unknown state "bogus"' fw rule add dp0 fw1 ct state bogus drop
+run 1 'fw rule add: port range "9-1" is backwards' fw rule add dp0 fw1 proto tcp dport 9-1 drop
+run 1 'fw rule del: missing "pos N"' fw rule del dp0 fw1
+run 1 'fw rule set: missing "pos N"' fw rule set dp0 fw1 accept
+run 1 'fw load: missing FILE' fw load dp0 fw1
+printf 'policy drop\nproto tcp frob 1 accept\n' > "$TMP/rules"
+run 1 'fw load: line 2: bad rule' fw load dp0 fw1 "$TMP/rules"
+printf '# ok\npolicy drop\nct state established accept\n' > "$TMP/rules"
+parses fw load dp0 fw1 "$TMP/rules"
+parses fw rule add dp0 fw1 pos 0 in-port 2 src fd00::/8 proto udp dport 53 accept
+
 # flow, stats, monitor
 run 1 'flow: unknown command "frob"' flow frob dp0
 run 1 'flow show: missing datapath name' flow show

@@ -4,14 +4,20 @@
 # forwards them to the server side, and the rate is printed. A figure, not a
 # test: it fails only if the datapath forwarded nothing.
 #
+# With RULES, the ingress chain is a firewall (nfv_fw.ko) with that many
+# rules in front of forward, and nothing is allowed: every packet is a new
+# flow that runs the rule lookup and is dropped. The rate then measures the
+# classifier (Documentation/nf-fw.rst, "Rule lookup").
+#
 # Runs inside the test VM (root, modules available).
-# Usage: pktgen-smoke.sh [PACKETS] [FLOWS]
+# Usage: pktgen-smoke.sh [PACKETS] [FLOWS] [RULES]
 set -euo pipefail
 
 . "$(dirname "$0")/../selftests/lib.sh"
 nfvctl=$NFVCTL
 packets=${1:-200000}
 flows=${2:-1000}
+rules=${3:-}
 
 cleanup() { ip netns del bench-rt 2>/dev/null || true; ip netns del bench-sv 2>/dev/null || true; }
 trap cleanup EXIT
@@ -39,6 +45,25 @@ rt "$nfvctl" port add bench dev r0
 rt "$nfvctl" port add bench dev r1
 rt "$nfvctl" chain set bench dev r0 forward
 rt "$nfvctl" chain set bench dev r1 forward
+if [ -n "$rules" ]; then
+	nfv_fw_load
+	# Four shapes of rule, none of which lets this traffic in.
+	awk -v n="$rules" 'BEGIN { print "policy drop"
+		for (i = 0; i < n; i++) {
+			a = int(i / 4) % 256; b = int(i / 1024) % 256
+			if (i % 4 == 0)
+				printf "dst 172.16.%d.%d/32 proto tcp dport %d accept\n", b, a, 1 + i % 999
+			else if (i % 4 == 1)
+				printf "src 172.17.%d.0/24 proto udp dport 1000-2000 accept\n", a
+			else if (i % 4 == 2)
+				printf "in-port 2 src 172.18.%d.%d/32 ct state new accept\n", b, a
+			else
+				printf "dst 172.19.%d.0/24 proto icmp icmp-type 8 accept\n", a
+		} }' > /tmp/bench-rules
+	rt "$nfvctl" fw add bench fw1
+	rt "$nfvctl" fw load bench fw1 /tmp/bench-rules
+	rt "$nfvctl" chain set bench dev r0 fw1 forward
+fi
 
 mac=$(rt ip -br link show r0 | awk '{print $3}')
 pg=/proc/net/pktgen
@@ -59,7 +84,13 @@ pgset "udp_dst_max 9"
 rt sh -c "echo start > $pg/pgctrl"
 
 pps=$(rt sed -n 's/^ *\([0-9]*\)pps.*/\1/p' $pg/r0)
-tx=$(rt "$nfvctl" -j stats bench | sed -n 's/.*"tx_packets":\([0-9]*\).*/\1/p')
+if [ -n "$rules" ]; then
+	tx=$(rt "$nfvctl" -j fw show bench | jq '.[0].stats.policy')
+	what="dropped by $rules rules"
+else
+	tx=$(rt "$nfvctl" -j stats bench | jq '.stats.tx_packets')
+	what=forwarded
+fi
 echo "pktgen-smoke: kernel $(uname -r), $(nproc) CPUs, $flows flows, $packets packets"
-awk -v p="$pps" -v t="$tx" 'BEGIN { printf "pktgen-smoke: %.3f Mpps offered, %d forwarded\n", p / 1e6, t }'
+awk -v p="$pps" -v t="$tx" -v w="$what" 'BEGIN { printf "pktgen-smoke: %.3f Mpps offered, %d %s\n", p / 1e6, t, w }'
 [ "${tx:-0}" -gt 0 ]

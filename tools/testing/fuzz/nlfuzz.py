@@ -152,11 +152,19 @@ def crafted(dp, dev):
         ('NF_DEL: built-in', 'NF_DEL', D + string(A['NF_NAME'], 'forward')),
         ('NF_DEL: unknown', 'NF_DEL', D + string(A['NF_NAME'], 'nosuchnf')),
         ('DP_GET: unknown datapath', 'DP_GET', string(A['DP_NAME'], 'nosuchdp')),
+        ('NF_SET: no config', 'NF_SET', D + string(A['NF_NAME'], 'forward')),
+        ('NF_SET: unknown NF', 'NF_SET', D + string(A['NF_NAME'], 'nosuchnf') +
+         nest(A['NF_CONFIG'])),
+        ('NF_SET: type without configure', 'NF_SET',
+         D + string(A['NF_NAME'], 'forward') + nest(A['NF_CONFIG'])),
+        ('NF_ITEM_GET: not a dump', 'NF_ITEM_GET',
+         D + string(A['NF_NAME'], 'forward')),
     ]
     cases += oversized(D, dev)
     return [(d, c, p, nl.VERSION) for d, c, p in cases] + [
         (f'{c}: ABI version {v}', c, D, v)
-        for c in ('DP_GET', 'DP_SET', 'FLOW_FLUSH') for v in (0, 2, 255)]
+        for c in ('DP_GET', 'DP_SET', 'FLOW_FLUSH')
+        for v in (0, nl.VERSION - 1, nl.VERSION + 1, 255)]
 
 
 def main():

@@ -18,7 +18,10 @@ for m in "$@"; do
 done
 # Suites loaded as modules print nested KTAP without the top-level header
 # kunit.py expects: give it one, over the log without time stamps.
-dmesg | sed -n 's/^\[ *[0-9.]*\] //p' | sed -n '/KTAP version/,$p' > /tmp/suites
+# Each module numbers its suites from 1: number them across modules.
+dmesg | sed -n 's/^\[ *[0-9.]*\] //p' | sed -n '/KTAP version/,$p' |
+	awk '/^(not )?ok [0-9]+ / { sub(/ok [0-9]+ /, "ok " ++n " ") } { print }' \
+	> /tmp/suites
 {
 	echo "KTAP version 1"
 	echo "1..$(grep -cE '^(not )?ok [0-9]+ ' /tmp/suites)"
@@ -27,7 +30,7 @@ dmesg | sed -n 's/^\[ *[0-9.]*\] //p' | sed -n '/KTAP version/,$p' > /tmp/suites
 python3 "$kdir/tools/testing/kunit/kunit.py" parse /tmp/ktap || rc=1
 
 bad='BUG:|KASAN|UBSAN|WARNING:|circular locking|general protection'
-if dmesg | grep -E "$bad"; then
+if dmesg | grep -A30 -E "$bad"; then
 	echo "kunit: sanitizer or warning in the kernel log"
 	rc=1
 fi

@@ -68,7 +68,28 @@ nfv_load() {
 	fi
 }
 
+# nfv_fw.ko: beside NFV_MODULE, from DKMS, or from the checkout.
+nfv_fw_load() {
+	lsmod | grep -q '^nfv_fw ' && return 0
+	lsmod | grep -q '^nfv ' || nfv_load
+	if [ -n "${NFV_MODULE:-}" ]; then
+		insmod "$(dirname "$NFV_MODULE")/fw/nfv_fw.ko"
+	elif [ -n "${NFV_USE_DKMS:-}" ]; then
+		modprobe nfv_fw
+	else
+		insmod "$top/kmod/fw/nfv_fw.ko"
+	fi
+}
+
 nfv_unload() {
+	local i
+	# Instances pin nfv_fw until their last flow is freed after a grace
+	# period; a moment after the namespaces went it is free.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		lsmod | grep -q '^nfv_fw ' || break
+		rmmod nfv_fw 2>/dev/null && break
+		sleep 0.5
+	done
 	if lsmod | grep -q '^nfv '; then
 		rmmod nfv
 	fi
@@ -120,6 +141,36 @@ router_setup() {
 	nfvctl chain set dp0 dev r0 forward
 	nfvctl chain set dp0 dev r1 forward
 }
+
+# The router with firewall fw1 in front of forward on both ports. The
+# client side (r0, port 1) is inside: the rules let it open connections,
+# and let nothing new in from the server side (r1, port 2).
+fw_setup() {
+	nfv_fw_load
+	router_setup
+	nfvctl fw add dp0 fw1 policy drop "$@"
+	nfvctl fw rule add dp0 fw1 ct state established,related accept
+	nfvctl fw rule add dp0 fw1 ct state invalid drop
+	nfvctl fw rule add dp0 fw1 in-port 1 ct state new accept
+	nfvctl chain set dp0 dev r0 fw1 forward
+	nfvctl chain set dp0 dev r1 fw1 forward
+}
+
+# wait_listen NS PORT: until a TCP or UDP socket listens there (slow
+# kernels take a while to start a server).
+wait_listen() {
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -Hlntu "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	fail "nothing listens on $1 port $2"
+}
+
+# fw_stat NAME: an instance counter of fw1.
+fw_stat() { nfvctl -j fw show dp0 | jq -r ".[] | select(.name == \"fw1\") | .stats.$1"; }
+# rule_packets POS: packets rule POS of fw1 matched.
+rule_packets() { nfvctl -j fw rule list dp0 fw1 | jq -r ".[$1].packets"; }
 
 cleanup() {
 	local ns

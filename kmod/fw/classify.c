@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tuple space search. Every rule is a set of (mask, value) pairs over
+ * struct fw_key: port ranges are split into prefixes and state sets into
+ * single states. Pairs with the same mask go into one subtable, a hash
+ * from masked key to the lowest rule index with that key. A lookup probes
+ * one hash per subtable, best subtables first, and stops as soon as no
+ * remaining subtable can hold an earlier rule. The cost follows the number
+ * of distinct masks, not the number of rules.
+ */
+#include <linux/errno.h>
+#include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+
+#include "classify.h"
+
+#define FW_NONE		U32_MAX
+
+struct fw_entry {
+	struct fw_key key;	/* masked */
+	u32 rule;
+	u32 next;		/* in its bucket, or FW_NONE */
+};
+
+struct fw_sub {
+	struct fw_key mask;
+	u32 best;		/* lowest rule index in the subtable */
+	u32 hmask;		/* buckets - 1 */
+	u32 *buckets;		/* entry index or FW_NONE */
+	u32 n;
+};
+
+struct fw_cls {
+	u32 nsubs;
+	u32 nentries;
+	struct fw_sub *subs;	/* by best: made in the order of rules */
+	struct fw_entry *entries;
+};
+
+static void fw_key_and(struct fw_key *dst, const struct fw_key *a,
+		       const struct fw_key *m)
+{
+	const u32 *x = (const u32 *)a, *y = (const u32 *)m;
+	u32 *d = (u32 *)dst;
+	unsigned int i;
+
+	for (i = 0; i < FW_KEY_WORDS; i++)
+		d[i] = x[i] & y[i];
+}
+
+static bool fw_key_eq(const struct fw_key *a, const struct fw_key *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static u32 fw_key_hash(const struct fw_key *k)
+{
+	return jhash2((const u32 *)k, FW_KEY_WORDS, 0);
+}
+
+unsigned int fw_range_prefixes(u16 lo, u16 hi, u16 *val, u16 *mask)
+{
+	u32 l = lo, h = hi;
+	unsigned int n = 0;
+
+	while (l <= h) {
+		u32 size = l ? l & -l : 0x10000;
+
+		while (l + size - 1 > h)
+			size >>= 1;
+		val[n] = l;
+		mask[n] = ~(size - 1) & 0xffff;
+		n++;
+		l += size;
+	}
+	return n;
+}
+
+static void fw_prefix_mask(__be32 *m, u8 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++, len -= min_t(u8, len, 32))
+		m[i] = len >= 32 ? htonl(~0U) :
+		       len ? htonl(~0U << (32 - len)) : 0;
+}
+
+bool fw_rule_valid(const struct fw_rule *r)
+{
+	u8 alen = r->family == AF_INET ? 32 : 128;
+
+	if ((r->src_len || r->dst_len) && r->family != AF_INET &&
+	    r->family != AF_INET6)
+		return false;
+	if (r->src_len > alen || r->dst_len > alen)
+		return false;
+	return r->sport_lo <= r->sport_hi && r->dport_lo <= r->dport_hi &&
+	       r->states < (1 << 4);
+}
+
+/* The rule's base mask and key, before ports and state are expanded. */
+static void fw_rule_base(const struct fw_rule *r, struct fw_key *m,
+			 struct fw_key *k)
+{
+	unsigned int i;
+
+	memset(m, 0, sizeof(*m));
+	memset(k, 0, sizeof(*k));
+	if (r->in_port) {
+		m->in_port = 0xffff;
+		k->in_port = r->in_port;
+	}
+	if (r->family) {
+		m->family = 0xff;
+		k->family = r->family;
+	}
+	if (r->proto) {
+		m->proto = 0xff;
+		k->proto = r->proto;
+	}
+	fw_prefix_mask(m->src, r->src_len);
+	fw_prefix_mask(m->dst, r->dst_len);
+	for (i = 0; i < 4; i++) {
+		k->src[i] = r->src[i] & m->src[i];
+		k->dst[i] = r->dst[i] & m->dst[i];
+	}
+}
+
+struct fw_builder {
+	struct fw_cls *cls;
+	u32 maxsubs;
+	u32 *sub_of;		/* entry -> subtable */
+};
+
+static int fw_sub_find(struct fw_builder *b, const struct fw_key *mask,
+		       u32 rule)
+{
+	struct fw_cls *cls = b->cls;
+	u32 i;
+
+	for (i = 0; i < cls->nsubs; i++)
+		if (fw_key_eq(&cls->subs[i].mask, mask))
+			return i;
+	if (cls->nsubs == b->maxsubs) {
+		u32 max = b->maxsubs * 2;
+		struct fw_sub *subs = kvcalloc(max, sizeof(*subs), GFP_KERNEL);
+
+		if (!subs)
+			return -ENOMEM;
+		memcpy(subs, cls->subs, cls->nsubs * sizeof(*subs));
+		kvfree(cls->subs);
+		cls->subs = subs;
+		b->maxsubs = max;
+	}
+	cls->subs[i].mask = *mask;
+	cls->subs[i].best = rule;
+	cls->nsubs++;
+	return i;
+}
+
+static int fw_add_entry(struct fw_builder *b, const struct fw_key *mask,
+			const struct fw_key *key, u32 rule)
+{
+	struct fw_cls *cls = b->cls;
+	struct fw_entry *e;
+	int sub;
+
+	if (cls->nentries == FW_MAX_ENTRIES)
+		return -E2BIG;
+	sub = fw_sub_find(b, mask, rule);
+	if (sub < 0)
+		return sub;
+	e = &cls->entries[cls->nentries];
+	fw_key_and(&e->key, key, mask);
+	e->rule = rule;
+	e->next = FW_NONE;
+	b->sub_of[cls->nentries++] = sub;
+	cls->subs[sub].n++;
+	return 0;
+}
+
+static int fw_expand_rule(struct fw_builder *b, const struct fw_rule *r,
+			  u32 rule)
+{
+	u16 sv[32], sm[32], dv[32], dm[32];
+	unsigned int ns, nd, i, j, s;
+	struct fw_key m, k;
+	int err;
+
+	fw_rule_base(r, &m, &k);
+	ns = fw_range_prefixes(r->sport_lo, r->sport_hi, sv, sm);
+	nd = fw_range_prefixes(r->dport_lo, r->dport_hi, dv, dm);
+	for (s = 0; s < 4; s++) {
+		if (r->states && !(r->states & (1 << s)))
+			continue;
+		m.state = r->states ? 0xff : 0;
+		k.state = r->states ? s + 1 : 0;
+		for (i = 0; i < ns; i++) {
+			for (j = 0; j < nd; j++) {
+				m.sport = sm[i];
+				k.sport = sv[i];
+				m.dport = dm[j];
+				k.dport = dv[j];
+				err = fw_add_entry(b, &m, &k, rule);
+				if (err)
+					return err;
+			}
+		}
+		if (!r->states)
+			break;
+	}
+	return 0;
+}
+
+/* Links entries into their subtables' buckets, earliest rule first. */
+static int fw_hash_entries(struct fw_builder *b)
+{
+	struct fw_cls *cls = b->cls;
+	u32 i;
+
+	for (i = 0; i < cls->nsubs; i++) {
+		struct fw_sub *sub = &cls->subs[i];
+		u32 nb = roundup_pow_of_two(max_t(u32, sub->n * 2, 2));
+
+		sub->buckets = kvmalloc_array(nb, sizeof(u32), GFP_KERNEL);
+		if (!sub->buckets)
+			return -ENOMEM;
+		memset(sub->buckets, 0xff, nb * sizeof(u32));
+		sub->hmask = nb - 1;
+	}
+	/* Entries are in rule order: push them last to first. */
+	for (i = cls->nentries; i-- > 0;) {
+		struct fw_entry *e = &cls->entries[i];
+		struct fw_sub *sub = &cls->subs[b->sub_of[i]];
+		u32 *head = &sub->buckets[fw_key_hash(&e->key) & sub->hmask];
+
+		e->next = *head;
+		*head = i;
+	}
+	return 0;
+}
+
+void fw_cls_free(struct fw_cls *cls)
+{
+	u32 i;
+
+	if (!cls)
+		return;
+	for (i = 0; i < cls->nsubs; i++)
+		kvfree(cls->subs[i].buckets);
+	kvfree(cls->subs);
+	kvfree(cls->entries);
+	kfree(cls);
+}
+
+static u32 fw_count_entries(const struct fw_rule *rules, u32 n)
+{
+	u16 v[32], m[32];
+	u64 total = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		const struct fw_rule *r = &rules[i];
+		u64 e = (u64)fw_range_prefixes(r->sport_lo, r->sport_hi, v, m) *
+			fw_range_prefixes(r->dport_lo, r->dport_hi, v, m) *
+			(r->states ? hweight8(r->states) : 1);
+
+		total += e;
+		if (total > FW_MAX_ENTRIES)
+			return FW_MAX_ENTRIES + 1;
+	}
+	return total;
+}
+
+struct fw_cls *fw_cls_build(const struct fw_rule *rules, u32 n, int *err)
+{
+	struct fw_builder b = { .maxsubs = 16 };
+	struct fw_cls *cls;
+	u32 i, total;
+
+	*err = -E2BIG;
+	if (n > FW_MAX_RULES)
+		return NULL;
+	total = fw_count_entries(rules, n);
+	if (total > FW_MAX_ENTRIES)
+		return NULL;
+	*err = -ENOMEM;
+	cls = kzalloc(sizeof(*cls), GFP_KERNEL);
+	if (!cls)
+		return NULL;
+	b.cls = cls;
+	cls->subs = kvcalloc(b.maxsubs, sizeof(*cls->subs), GFP_KERNEL);
+	cls->entries = kvcalloc(max_t(u32, total, 1), sizeof(*cls->entries),
+				GFP_KERNEL);
+	b.sub_of = kvcalloc(max_t(u32, total, 1), sizeof(u32), GFP_KERNEL);
+	if (!cls->subs || !cls->entries || !b.sub_of)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		*err = -EINVAL;
+		if (!fw_rule_valid(&rules[i]))
+			goto fail;
+		*err = fw_expand_rule(&b, &rules[i], i);
+		if (*err)
+			goto fail;
+	}
+	*err = fw_hash_entries(&b);
+	if (*err)
+		goto fail;
+	kvfree(b.sub_of);
+	return cls;
+fail:
+	kvfree(b.sub_of);
+	fw_cls_free(cls);
+	return NULL;
+}
+
+s32 fw_cls_lookup(const struct fw_cls *cls, const struct fw_key *key)
+{
+	u32 best = FW_NONE, i;
+
+	for (i = 0; i < cls->nsubs; i++) {
+		const struct fw_sub *sub = &cls->subs[i];
+		struct fw_key k;
+		u32 e;
+
+		if (sub->best >= best)
+			break;
+		fw_key_and(&k, key, &sub->mask);
+		for (e = sub->buckets[fw_key_hash(&k) & sub->hmask];
+		     e != FW_NONE; e = cls->entries[e].next) {
+			if (fw_key_eq(&cls->entries[e].key, &k)) {
+				best = min(best, cls->entries[e].rule);
+				break;
+			}
+		}
+	}
+	return best == FW_NONE ? -1 : best;
+}
+
+unsigned int fw_cls_subtables(const struct fw_cls *cls)
+{
+	return cls->nsubs;
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection tracking state machines. No skbs and no locks here: the caller
+ * summarises the packet and serialises the calls for one flow.
+ *
+ * TCP follows the states of RFC 793 as a middlebox sees them from both
+ * sides, and checks every segment it sees against the window each side
+ * announced (Rooij's "Real stateful TCP packet filtering"): a segment must
+ * lie in the window the receiver allowed and acknowledge only data that
+ * was sent. The established fast path hides segments from the firewall, so
+ * the caller passes, per direction, how many bytes went by unseen; the
+ * bounds that move with data widen by that much and no more.
+ */
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+
+#include "conntrack.h"
+
+/* Largest ACK window assumed before a side announced one. */
+#define FW_MAXACKWIN		66000
+
+enum fw_seg_type { FW_SEG_SYN, FW_SEG_SYNACK, FW_SEG_FIN, FW_SEG_ACK,
+		   FW_SEG_RST, FW_SEG_NONE, FW_SEG_NTYPES };
+
+#define sNO FW_TCP_NONE
+#define sSS FW_TCP_SYN_SENT
+#define sSR FW_TCP_SYN_RECV
+#define sES FW_TCP_ESTABLISHED
+#define sFW FW_TCP_FIN_WAIT
+#define sCW FW_TCP_CLOSE_WAIT
+#define sLA FW_TCP_LAST_ACK
+#define sTW FW_TCP_TIME_WAIT
+#define sCL FW_TCP_CLOSE
+#define sS2 FW_TCP_SYN_SENT2
+#define sIG FW_TCP_IGNORE
+#define sIV FW_TCP_INVALID
+
+/* [direction][segment type][state]: the next state. */
+static const u8 fw_tcp_table[2][FW_SEG_NTYPES][FW_TCP_NSTATES] = {
+	{	/* original direction: the side that sent the first SYN */
+/*		     sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2 */
+/* SYN */	   { sSS, sSS, sIG, sIG, sIG, sIG, sIG, sSS, sSS, sS2 },
+/* SYN/ACK */	   { sIV, sIV, sIG, sIV, sIV, sIV, sIV, sIV, sIV, sSR },
+/* FIN */	   { sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV },
+/* ACK */	   { sIV, sIV, sES, sES, sCW, sCW, sTW, sTW, sCL, sIV },
+/* RST */	   { sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+/* none */	   { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
+	},
+	{	/* reply direction */
+/*		     sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2 */
+/* SYN */	   { sIV, sS2, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sS2 },
+/* SYN/ACK */	   { sIV, sSR, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sSR },
+/* FIN */	   { sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV },
+/* ACK */	   { sIV, sIV, sIG, sES, sCW, sCW, sTW, sTW, sCL, sIG },
+/* RST */	   { sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+/* none */	   { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
+	},
+};
+
+static const char *const fw_tcp_names[FW_TCP_NSTATES] = {
+	[FW_TCP_NONE]		= "NONE",
+	[FW_TCP_SYN_SENT]	= "SYN_SENT",
+	[FW_TCP_SYN_RECV]	= "SYN_RECV",
+	[FW_TCP_ESTABLISHED]	= "ESTABLISHED",
+	[FW_TCP_FIN_WAIT]	= "FIN_WAIT",
+	[FW_TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[FW_TCP_LAST_ACK]	= "LAST_ACK",
+	[FW_TCP_TIME_WAIT]	= "TIME_WAIT",
+	[FW_TCP_CLOSE]		= "CLOSE",
+	[FW_TCP_SYN_SENT2]	= "SYN_SENT2",
+};
+
+const char *fw_tcp_state_name(u8 state)
+{
+	return state < FW_TCP_NSTATES ? fw_tcp_names[state] : "?";
+}
+
+static enum fw_seg_type fw_seg_type(u8 flags)
+{
+	if (flags & FW_TH_RST)
+		return FW_SEG_RST;
+	if (flags & FW_TH_SYN)
+		return flags & FW_TH_ACK ? FW_SEG_SYNACK : FW_SEG_SYN;
+	if (flags & FW_TH_FIN)
+		return FW_SEG_FIN;
+	if (flags & FW_TH_ACK)
+		return FW_SEG_ACK;
+	return FW_SEG_NONE;
+}
+
+u8 fw_tcp_next(u8 state, unsigned int dir, u8 tcp_flags)
+{
+	/* SYN with FIN or RST is nonsense in any state. */
+	if ((tcp_flags & FW_TH_SYN) && (tcp_flags & (FW_TH_FIN | FW_TH_RST)))
+		return FW_TCP_INVALID;
+	if (state >= FW_TCP_NSTATES || dir > 1)
+		return FW_TCP_INVALID;
+	return fw_tcp_table[dir][fw_seg_type(tcp_flags)][state];
+}
+
+static bool fw_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+static bool fw_after(u32 a, u32 b)
+{
+	return fw_before(b, a);
+}
+
+/* Sequence space a segment occupies: payload plus SYN and FIN. */
+static u32 fw_seg_end(const struct fw_tcp_seg *seg)
+{
+	return seg->seq + seg->len + !!(seg->flags & FW_TH_SYN) +
+	       !!(seg->flags & FW_TH_FIN);
+}
+
+/* A SYN or SYN/ACK starts a side's sequence space. */
+static void fw_dir_init(struct fw_ct *ct, unsigned int dir,
+			const struct fw_tcp_seg *seg)
+{
+	struct fw_ct_dir *d = &ct->dir[dir];
+
+	d->end = fw_seg_end(seg);
+	d->maxend = d->end;
+	d->maxwin = max_t(u32, seg->win, 1);	/* SYN windows are unscaled */
+	ct->dflags[dir] = FW_DIR_INIT;
+	ct->scale[dir] = 0;
+	if (seg->wscale != FW_NOSCALE) {
+		ct->dflags[dir] |= FW_DIR_WSCALE;
+		ct->scale[dir] = min_t(u8, seg->wscale, FW_MAX_WSCALE);
+	}
+}
+
+/* Scaling applies only if both sides offered it. */
+static void fw_settle_scale(struct fw_ct *ct)
+{
+	if (!(ct->dflags[0] & ct->dflags[1] & FW_DIR_WSCALE))
+		ct->scale[0] = ct->scale[1] = 0;
+}
+
+static bool fw_in_window(struct fw_ct *ct, unsigned int dir,
+			 const struct fw_tcp_seg *seg, const u32 slack[2])
+{
+	struct fw_ct_dir *s = &ct->dir[dir], *r = &ct->dir[!dir];
+	u32 end = fw_seg_end(seg), ack = seg->ack, win = seg->win;
+	u32 maxackwin = s->maxwin ? s->maxwin : FW_MAXACKWIN;
+
+	if (!(seg->flags & FW_TH_SYN))
+		win <<= ct->scale[dir];
+	if (!(seg->flags & FW_TH_ACK))
+		ack = r->end;
+
+	if (fw_after(seg->seq, s->maxend + slack[dir]))
+		return false;		/* beyond what the receiver allowed */
+	if (fw_before(end, s->end - r->maxwin))
+		return false;		/* older than any window */
+	if (fw_after(ack, r->end + slack[!dir]))
+		return false;		/* acknowledges data never sent */
+	if (fw_before(ack, r->end - maxackwin))
+		return false;		/* acknowledges data long gone */
+
+	if (s->maxwin < win)
+		s->maxwin = win;
+	if (fw_after(end, s->end))
+		s->end = end;
+	if (seg->flags & FW_TH_ACK) {
+		u32 edge = ack + max_t(u32, win, 1);
+
+		if (fw_after(edge, r->maxend))
+			r->maxend = edge;
+	}
+	return true;
+}
+
+/* A SYN that opens the flow, or reopens one in TIME_WAIT or CLOSE. */
+static int fw_tcp_open(struct fw_ct *ct, const struct fw_tcp_seg *seg,
+		       bool retransmit)
+{
+	u8 retrans = retransmit ? ct->retrans + 1 : 0;
+
+	memset(ct->dir, 0, sizeof(ct->dir));
+	ct->dflags[1] = 0;
+	ct->scale[1] = 0;
+	fw_dir_init(ct, 0, seg);
+	ct->state = FW_TCP_SYN_SENT;
+	ct->retrans = min_t(u8, retrans, 255);
+	return FW_CT_NEW;
+}
+
+/* The responder's first segment: it must acknowledge the SYN exactly. */
+static bool fw_tcp_first_reply(struct fw_ct *ct, const struct fw_tcp_seg *seg)
+{
+	if (seg->flags & FW_TH_ACK) {
+		if (seg->ack != ct->dir[0].end)
+			return false;
+	} else if (!(seg->flags & FW_TH_SYN)) {
+		return false;
+	}
+	if (seg->flags & FW_TH_RST)
+		return true;	/* refused: nothing to track */
+	fw_dir_init(ct, 1, seg);
+	fw_settle_scale(ct);
+	if (seg->flags & FW_TH_ACK)
+		ct->dir[0].maxend = seg->ack + max_t(u32, seg->win, 1);
+	return true;
+}
+
+/* FIN_WAIT and friends care who sent the FIN. */
+static u8 fw_tcp_refine(const struct fw_ct *ct, unsigned int dir, u8 old,
+			u8 next, u8 flags)
+{
+	bool mine = ct->dflags[dir] & FW_DIR_FIN;
+
+	if (old == FW_TCP_FIN_WAIT && next == FW_TCP_CLOSE_WAIT && mine)
+		return FW_TCP_IGNORE;	/* the FIN's sender, not its ACK */
+	if (old == FW_TCP_FIN_WAIT && next == FW_TCP_LAST_ACK && mine &&
+	    !(ct->dflags[!dir] & FW_DIR_FIN))
+		return FW_TCP_IGNORE;	/* a retransmitted FIN */
+	return next;
+}
+
+int fw_ct_tcp(struct fw_ct *ct, unsigned int dir, bool new_flow,
+	      const struct fw_tcp_seg *seg, const u32 slack[2])
+{
+	u8 old = new_flow ? FW_TCP_NONE : ct->state;
+	u8 next = fw_tcp_next(old, dir, seg->flags);
+	struct fw_ct saved;
+
+	if (next == FW_TCP_INVALID)
+		return FW_CT_INVALID;
+	if (dir == 0 && next == FW_TCP_SYN_SENT) {
+		if (old == FW_TCP_NONE || old == FW_TCP_TIME_WAIT ||
+		    old == FW_TCP_CLOSE)
+			return fw_tcp_open(ct, seg, false);
+		if (seg->seq + 1 != ct->dir[0].end)
+			return fw_tcp_open(ct, seg, false);
+		return fw_tcp_open(ct, seg, true);
+	}
+
+	saved = *ct;
+	if (dir == 1 && !(ct->dflags[1] & FW_DIR_INIT)) {
+		if (!fw_tcp_first_reply(ct, seg))
+			goto invalid;
+	} else if (!(ct->dflags[dir] & FW_DIR_INIT)) {
+		goto invalid;
+	} else if (!fw_in_window(ct, dir, seg, slack)) {
+		goto invalid;
+	}
+
+	next = fw_tcp_refine(ct, dir, old, next, seg->flags);
+	if (seg->flags & FW_TH_FIN)
+		ct->dflags[dir] |= FW_DIR_FIN;
+	if (next != FW_TCP_IGNORE)
+		ct->state = next;
+	return FW_CT_ESTABLISHED;
+
+invalid:
+	*ct = saved;
+	return FW_CT_INVALID;
+}
+
+int fw_ct_gen(struct fw_ct *ct, unsigned int dir, bool new_flow,
+	      enum fw_gen_kind kind)
+{
+	/* An echo reply travels against its request, never with it. */
+	if (kind != FW_GEN_DATA && (kind == FW_GEN_REPLY) != (dir == 1))
+		return FW_CT_INVALID;
+	if (new_flow) {
+		ct->state = FW_GEN_UNREPLIED;
+		return FW_CT_NEW;
+	}
+	if (dir == 1)
+		ct->state = FW_GEN_REPLIED;
+	return FW_CT_ESTABLISHED;
+}

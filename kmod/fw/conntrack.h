@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Connection tracking state machines of the firewall: TCP with sequence and
+ * window tracking, UDP, ICMP echo and "other". Pure functions of the state
+ * and one packet's summary, so KUnit drives them without skbs.
+ */
+#ifndef _NFV_FW_CONNTRACK_H
+#define _NFV_FW_CONNTRACK_H
+
+#include <linux/types.h>
+
+enum fw_tcp_state {
+	FW_TCP_NONE,
+	FW_TCP_SYN_SENT,
+	FW_TCP_SYN_RECV,
+	FW_TCP_ESTABLISHED,
+	FW_TCP_FIN_WAIT,
+	FW_TCP_CLOSE_WAIT,
+	FW_TCP_LAST_ACK,
+	FW_TCP_TIME_WAIT,
+	FW_TCP_CLOSE,
+	FW_TCP_SYN_SENT2,	/* simultaneous open: both sides sent SYN */
+	FW_TCP_NSTATES,
+	FW_TCP_IGNORE = FW_TCP_NSTATES,	/* keep the state, packet is fine */
+	FW_TCP_INVALID,
+};
+
+/* UDP, ICMP and other protocols. */
+enum fw_gen_state {
+	FW_GEN_UNREPLIED = 1,
+	FW_GEN_REPLIED,
+};
+
+/* What the rules see: conntrack's state of the packet. */
+enum fw_ctstate {
+	FW_CT_NEW,
+	FW_CT_ESTABLISHED,
+	FW_CT_RELATED,
+	FW_CT_INVALID,
+	FW_CT_NSTATES
+};
+
+/* fw_ct.dflags[] */
+#define FW_DIR_WSCALE		0x01	/* sent the window scale option */
+#define FW_DIR_FIN		0x02	/* sent a FIN */
+#define FW_DIR_INIT		0x04	/* end/maxend/maxwin are valid */
+
+/* Per direction TCP window state, as the sender of that direction. */
+struct fw_ct_dir {
+	u32 end;	/* highest seq + len sent */
+	u32 maxend;	/* highest ack + window the peer allowed */
+	u32 maxwin;	/* largest window the sender advertised */
+	u32 seen;	/* low bits of the core's byte counter when last seen */
+};
+
+/* The firewall's per-flow state, in the core's NF area: 40 bytes. */
+struct fw_ct {
+	struct fw_ct_dir dir[2];
+	u8 scale[2];	/* window scale, once both sides agreed */
+	u8 dflags[2];	/* FW_DIR_* */
+	u8 state;	/* enum fw_tcp_state or enum fw_gen_state */
+	u8 flags;	/* FW_CT_* */
+	u8 retrans;	/* SYN retransmits */
+};
+
+/* fw_ct.flags */
+#define FW_CT_COUNTED		0x01	/* counted in its zone's flow limit */
+#define FW_CT_HALF_OPEN		0x02	/* counted as half-open */
+
+#define FW_NOSCALE		0xff
+#define FW_MAX_WSCALE		14
+
+/* TCP flag bits as in the header's flag byte (TCPHDR_*). */
+#define FW_TH_FIN		0x01
+#define FW_TH_SYN		0x02
+#define FW_TH_RST		0x04
+#define FW_TH_ACK		0x10
+
+/* A TCP segment's summary; wscale is FW_NOSCALE without the option. */
+struct fw_tcp_seg {
+	u32 seq;
+	u32 ack;
+	u32 len;	/* payload bytes */
+	u16 win;
+	u8 flags;	/* TCPHDR_* */
+	u8 wscale;
+};
+
+/*
+ * Runs one TCP segment through flow ct, seen in direction dir (0 original,
+ * 1 reply). slack[d] bounds the bytes of direction d that passed in the
+ * fast path since the state was last updated (0 when none could have).
+ * Returns the packet's enum fw_ctstate; on FW_CT_INVALID ct is unchanged.
+ */
+int fw_ct_tcp(struct fw_ct *ct, unsigned int dir, bool new_flow,
+	      const struct fw_tcp_seg *seg, const u32 slack[2]);
+
+/* What a UDP, ICMP or other packet is, for fw_ct_gen(). */
+enum fw_gen_kind {
+	FW_GEN_DATA,		/* UDP and others: either side may start */
+	FW_GEN_REQUEST,		/* ICMP echo request and the like */
+	FW_GEN_REPLY,		/* ICMP echo reply */
+};
+
+int fw_ct_gen(struct fw_ct *ct, unsigned int dir, bool new_flow,
+	      enum fw_gen_kind kind);
+
+/* Next TCP state for one packet (exported for the transition tests). */
+u8 fw_tcp_next(u8 state, unsigned int dir, u8 tcp_flags);
+
+const char *fw_tcp_state_name(u8 state);
+
+#endif /* _NFV_FW_CONNTRACK_H */

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfv_fw: the "fw" NF type. Instances are created and reconfigured over
+ * the core's netlink family (NF_NEW, NF_SET with NFV_A_NF_CONFIG); every
+ * change to the rules compiles a new rule set and swaps it in under RCU.
+ */
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "fw.h"
+
+static const struct nla_policy fw_policy[NFV_FW_A_MAX + 1] = {
+	[NFV_FW_A_POLICY]	= NLA_POLICY_MAX(NLA_U8, NFV_FW_DROP),
+	[NFV_FW_A_OP]		= NLA_POLICY_MAX(NLA_U8, NFV_FW_OP_MAX),
+	[NFV_FW_A_RULES]	= { .type = NLA_NESTED },
+	[NFV_FW_A_RULE]		= { .type = NLA_NESTED },
+	[NFV_FW_A_POS]		= { .type = NLA_U32 },
+	[NFV_FW_A_ZONE_MAX_FLOWS]	= { .type = NLA_U32 },
+	[NFV_FW_A_ZONE_MAX_HALF_OPEN]	= { .type = NLA_U32 },
+};
+
+static struct fw_ruleset *fw_rs(struct fw_inst *fw)
+{
+	return rtnl_dereference(fw->rs);
+}
+
+/* Builds and publishes a set from rules (taken over). */
+static int fw_install(struct fw_inst *fw, struct fw_rule *rules, u32 n,
+		      u8 policy, const s32 *carry,
+		      struct netlink_ext_ack *extack)
+{
+	struct fw_ruleset *rs;
+	int err;
+
+	rs = fw_ruleset_build(rules, n, policy, fw_rs(fw), carry, &err);
+	if (!rs) {
+		if (err == -E2BIG)
+			NL_SET_ERR_MSG(extack,
+				       "rule set too large once port ranges are split");
+		else
+			NL_SET_ERR_MSG(extack, "cannot compile the rule set");
+		return err;
+	}
+	fw_ruleset_swap(fw, rs);
+	return 0;
+}
+
+/* The current rules, copied, for a set that changes one of them. */
+static struct fw_rule *fw_rules_copy(const struct fw_ruleset *rs, u32 extra)
+{
+	struct fw_rule *rules;
+
+	rules = kvmalloc_array(rs->n + extra, sizeof(*rules), GFP_KERNEL);
+	if (rules && rs->n)
+		memcpy(rules, rs->rules, rs->n * sizeof(*rules));
+	return rules;
+}
+
+/*
+ * One rule changes: inserted before pos, deleted at pos, or set at pos
+ * (op). The other rules keep their counters.
+ */
+static int fw_edit(struct fw_inst *fw, u8 op, const struct fw_rule *rule,
+		   u32 pos, u8 policy, struct netlink_ext_ack *extack)
+{
+	const struct fw_ruleset *rs = fw_rs(fw);
+	int delta = op == NFV_FW_OP_INSERT ? 1 :
+		    op == NFV_FW_OP_DELETE ? -1 : 0;
+	u32 n = rs->n + delta, i;
+	struct fw_rule *rules;
+	s32 *carry;
+	int err;
+
+	rules = fw_rules_copy(rs, 1);
+	carry = kvmalloc_array(max(n, 1U), sizeof(*carry), GFP_KERNEL);
+	if (!rules || !carry) {
+		kvfree(rules);
+		kvfree(carry);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		carry[i] = i < pos ? i : i - delta;
+	if (op == NFV_FW_OP_INSERT)
+		memmove(&rules[pos + 1], &rules[pos],
+			(rs->n - pos) * sizeof(*rules));
+	else if (op == NFV_FW_OP_DELETE)
+		memmove(&rules[pos], &rules[pos + 1],
+			(rs->n - pos - 1) * sizeof(*rules));
+	if (rule) {
+		rules[pos] = *rule;
+		carry[pos] = -1;
+	}
+	err = fw_install(fw, rules, n, policy, carry, extack);
+	kvfree(carry);
+	return err;
+}
+
+static int fw_get_pos(struct nlattr **tb, u32 n, u32 *pos,
+		      struct netlink_ext_ack *extack)
+{
+	if (!tb[NFV_FW_A_POS]) {
+		NL_SET_ERR_MSG(extack, "missing rule position (NFV_FW_A_POS)");
+		return -EINVAL;
+	}
+	*pos = nla_get_u32(tb[NFV_FW_A_POS]);
+	if (*pos >= n) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_POS], "no rule there");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* INSERT, DELETE, SET: one rule. */
+static int fw_op_rule(struct fw_inst *fw, u8 op, struct nlattr **tb,
+		      u8 policy, struct netlink_ext_ack *extack)
+{
+	u32 n = fw_rs(fw)->n, pos = n;
+	struct fw_rule rule;
+	int err;
+
+	if (op == NFV_FW_OP_INSERT) {
+		if (n >= FW_MAX_RULES) {
+			NL_SET_ERR_MSG(extack, "too many rules");
+			return -E2BIG;
+		}
+		if (tb[NFV_FW_A_POS])
+			pos = nla_get_u32(tb[NFV_FW_A_POS]);
+		if (pos > n) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_POS],
+					    "position past the end of the rules");
+			return -ERANGE;
+		}
+	} else {
+		err = fw_get_pos(tb, n, &pos, extack);
+		if (err)
+			return err;
+	}
+	if (op == NFV_FW_OP_DELETE)
+		return fw_edit(fw, op, NULL, pos, policy, extack);
+	if (!tb[NFV_FW_A_RULE]) {
+		NL_SET_ERR_MSG(extack, "missing rule (NFV_FW_A_RULE)");
+		return -EINVAL;
+	}
+	err = fw_rule_parse(tb[NFV_FW_A_RULE], &rule, extack);
+	return err ?: fw_edit(fw, op, &rule, pos, policy, extack);
+}
+
+static void fw_unstage(struct fw_inst *fw)
+{
+	kvfree(fw->staged);
+	fw->staged = NULL;
+	fw->nstaged = 0;
+	fw->staging = false;
+}
+
+/* BEGIN, APPEND, COMMIT: stage rules over several messages. */
+static int fw_op_stage(struct fw_inst *fw, u8 op, struct nlattr **tb,
+		       u8 policy, struct netlink_ext_ack *extack)
+{
+	int err = 0;
+
+	if (op == NFV_FW_OP_BEGIN) {
+		fw_unstage(fw);
+		fw->staging = true;
+	} else if (!fw->staging) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_OP],
+				    "no rule load in progress (send begin)");
+		return -EINVAL;
+	}
+	if (tb[NFV_FW_A_RULES])
+		err = fw_rules_parse(tb[NFV_FW_A_RULES], &fw->staged,
+				     &fw->nstaged, FW_MAX_RULES - fw->nstaged,
+				     extack);
+	if (err || op != NFV_FW_OP_COMMIT)
+		return err;
+	err = fw_install(fw, fw->staged, fw->nstaged, policy, NULL, extack);
+	fw->staged = NULL;	/* taken over, even on failure */
+	fw_unstage(fw);
+	return err;
+}
+
+static int fw_op_replace(struct fw_inst *fw, struct nlattr **tb, u8 policy,
+			 struct netlink_ext_ack *extack)
+{
+	const struct fw_ruleset *rs = fw_rs(fw);
+	struct fw_rule *rules = NULL;
+	u32 n = 0;
+	int err;
+
+	if (tb[NFV_FW_A_RULES]) {
+		err = fw_rules_parse(tb[NFV_FW_A_RULES], &rules, &n,
+				     FW_MAX_RULES, extack);
+		if (err)
+			return err;
+		return fw_install(fw, rules, n, policy, NULL, extack);
+	}
+	if (!rs || policy == rs->policy)
+		return 0;
+	/* Only the policy changes: same rules, same counters. */
+	return fw_edit(fw, NFV_FW_OP_SET, NULL, rs->n, policy, extack);
+}
+
+static int fw_set_limits(struct fw_inst *fw, struct nlattr **tb)
+{
+	struct nlattr *flows = tb[NFV_FW_A_ZONE_MAX_FLOWS];
+	struct nlattr *half = tb[NFV_FW_A_ZONE_MAX_HALF_OPEN];
+
+	if (!flows && !half)
+		return 0;
+	if (!fw->zones) {
+		struct fw_zone *zones = kvcalloc(FW_ZONES, sizeof(*zones),
+						 GFP_KERNEL);
+
+		if (!zones)
+			return -ENOMEM;
+		/* Flows admitted before this are not counted. */
+		smp_store_release(&fw->zones, zones);
+	}
+	if (flows)
+		WRITE_ONCE(fw->zone_max_flows, nla_get_u32(flows));
+	if (half)
+		WRITE_ONCE(fw->zone_max_half_open, nla_get_u32(half));
+	return 0;
+}
+
+static int fw_configure(struct nfv_nf *nf, struct nlattr **tb,
+			struct netlink_ext_ack *extack)
+{
+	struct fw_inst *fw = nfv_nf_priv(nf);
+	const struct fw_ruleset *rs = fw_rs(fw);
+	u8 op = NFV_FW_OP_REPLACE, policy;
+	int err;
+
+	if (tb[NFV_FW_A_OP])
+		op = nla_get_u8(tb[NFV_FW_A_OP]);
+	policy = tb[NFV_FW_A_POLICY] ? nla_get_u8(tb[NFV_FW_A_POLICY]) :
+		 rs ? rs->policy : NFV_FW_ACCEPT;
+	err = fw_set_limits(fw, tb);
+	if (err)
+		return err;
+
+	switch (op) {
+	case NFV_FW_OP_INSERT:
+	case NFV_FW_OP_DELETE:
+	case NFV_FW_OP_SET:
+		return fw_op_rule(fw, op, tb, policy, extack);
+	case NFV_FW_OP_BEGIN:
+	case NFV_FW_OP_APPEND:
+	case NFV_FW_OP_COMMIT:
+		return fw_op_stage(fw, op, tb, policy, extack);
+	default:
+		return fw_op_replace(fw, tb, policy, extack);
+	}
+}
+
+static void fw_destroy(struct nfv_nf *nf)
+{
+	struct fw_inst *fw = nfv_nf_priv(nf);
+
+	fw_ruleset_free(rcu_dereference_protected(fw->rs, true));
+	fw_unstage(fw);
+	kvfree(fw->zones);
+	free_percpu(fw->stats);
+}
+
+static int fw_create(struct nfv_nf *nf, struct nlattr **tb,
+		     struct netlink_ext_ack *extack)
+{
+	struct fw_inst *fw = nfv_nf_priv(nf);
+	unsigned int i;
+	int err;
+
+	if (tb[NFV_FW_A_OP] &&
+	    nla_get_u8(tb[NFV_FW_A_OP]) != NFV_FW_OP_REPLACE) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_OP],
+				    "a new instance takes its rules whole");
+		return -EINVAL;
+	}
+	fw->stats = alloc_percpu(struct fw_stats);
+	if (!fw->stats)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(fw->locks); i++)
+		spin_lock_init(&fw->locks[i]);
+	err = fw_install(fw, NULL, 0, tb[NFV_FW_A_POLICY] ?
+			 nla_get_u8(tb[NFV_FW_A_POLICY]) : NFV_FW_ACCEPT,
+			 NULL, extack) ?:
+	      fw_configure(nf, tb, extack);
+	if (err)
+		fw_destroy(nf);
+	return err;
+}
+
+static int fw_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
+{
+	struct fw_inst *fw = nfv_nf_priv(nf);
+	const struct fw_ruleset *rs = fw_rs(fw);
+	u64 sum[__NFV_FW_STAT_MAX] = {};
+	struct nlattr *nest;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu)
+		for (i = 1; i < __NFV_FW_STAT_MAX; i++)
+			sum[i] += READ_ONCE(per_cpu_ptr(fw->stats, cpu)->stat[i]);
+	if (nla_put_u8(skb, NFV_FW_A_POLICY, rs->policy) ||
+	    nla_put_u32(skb, NFV_FW_A_NRULES, rs->n) ||
+	    nla_put_u32(skb, NFV_FW_A_ZONE_MAX_FLOWS, fw->zone_max_flows) ||
+	    nla_put_u32(skb, NFV_FW_A_ZONE_MAX_HALF_OPEN,
+			fw->zone_max_half_open))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, NFV_FW_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i < __NFV_FW_STAT_MAX; i++)
+		if (nla_put_u64_64bit(skb, i, sum[i], NFV_FW_STAT_UNSPEC))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fw_fill_item(struct nfv_nf *nf, struct sk_buff *skb,
+			unsigned long idx)
+{
+	const struct fw_ruleset *rs = fw_rs(nfv_nf_priv(nf));
+
+	if (idx >= rs->n)
+		return -ENOENT;
+	return fw_rule_fill(skb, rs, idx);
+}
+
+static int fw_fill_flow(struct nfv_nf *nf, struct nfv_flow *flow,
+			void *flow_priv, struct sk_buff *skb)
+{
+	const struct fw_ct *ct = flow_priv;
+
+	return nla_put_u8(skb, NFV_FW_A_STATE, READ_ONCE(ct->state));
+}
+
+static struct nfv_nf_type fw_type = {
+	.name = "fw",
+	.owner = THIS_MODULE,
+	.priv_size = sizeof(struct fw_inst),
+	.flow_priv_size = sizeof(struct fw_ct),
+	.policy = fw_policy,
+	.maxattr = NFV_FW_A_MAX,
+	.create = fw_create,
+	.destroy = fw_destroy,
+	.configure = fw_configure,
+	.process = fw_process,
+	.flow_destroy = fw_flow_destroy,
+	.fill_info = fw_fill_info,
+	.fill_item = fw_fill_item,
+	.fill_flow = fw_fill_flow,
+};
+
+static int __init fw_init(void)
+{
+	BUILD_BUG_ON(sizeof(struct fw_ct) > 40);
+	/* The state numbers are the ABI's. */
+	BUILD_BUG_ON((int)FW_TCP_SYN_SENT2 != (int)NFV_FW_TCP_SYN_SENT2 ||
+		     (int)FW_TCP_CLOSE != (int)NFV_FW_TCP_CLOSE ||
+		     (int)FW_TCP_NSTATES != (int)__NFV_FW_TCP_MAX);
+	BUILD_BUG_ON((int)FW_CT_INVALID != (int)NFV_FW_CT_INVALID ||
+		     (int)FW_CT_NSTATES != (int)__NFV_FW_CT_MAX);
+	return nfv_nf_type_register(&fw_type);
+}
+
+static void __exit fw_exit(void)
+{
+	nfv_nf_type_unregister(&fw_type);
+	rcu_barrier();		/* rule sets replaced by NF_SET */
+}
+
+module_init(fw_init);
+module_exit(fw_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("nfv stateful firewall NF");
+MODULE_SOFTDEP("pre: nfv");

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path: track the connection, classify the packet with its
+ * state, admit new flows under the zone limits, and tell the core which
+ * of the flow's packets the firewall must see next.
+ */
+#include <linux/hash.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/in.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <net/tcp.h>
+
+#include "fw.h"
+
+#define FW_TRAP_ESTABLISHED	(TCPHDR_SYN | TCPHDR_FIN | TCPHDR_RST)
+#define FW_TRAP_ALL		(FW_TRAP_ESTABLISHED | TCPHDR_ACK)
+
+static const u8 fw_tcp_tmo[FW_TCP_NSTATES] = {
+	[FW_TCP_NONE]		= NFV_TMO_TCP_OPENING,
+	[FW_TCP_SYN_SENT]	= NFV_TMO_TCP_OPENING,
+	[FW_TCP_SYN_RECV]	= NFV_TMO_TCP_OPENING,
+	[FW_TCP_SYN_SENT2]	= NFV_TMO_TCP_OPENING,
+	[FW_TCP_ESTABLISHED]	= NFV_TMO_TCP,
+	[FW_TCP_FIN_WAIT]	= NFV_TMO_TCP_CLOSING,
+	[FW_TCP_CLOSE_WAIT]	= NFV_TMO_TCP_CLOSING,
+	[FW_TCP_LAST_ACK]	= NFV_TMO_TCP_CLOSING,
+	[FW_TCP_TIME_WAIT]	= NFV_TMO_TCP_CLOSING,
+	[FW_TCP_CLOSE]		= NFV_TMO_TCP_CLOSE,
+};
+
+static const u8 fw_state_stat[FW_CT_NSTATES] = {
+	[FW_CT_NEW]		= NFV_FW_STAT_NEW,
+	[FW_CT_ESTABLISHED]	= NFV_FW_STAT_ESTABLISHED,
+	[FW_CT_RELATED]		= NFV_FW_STAT_RELATED,
+	[FW_CT_INVALID]		= NFV_FW_STAT_INVALID,
+};
+
+static const u8 *fw_l4(const struct nfv_pkt *pkt)
+{
+	return pkt->l4 ? pkt->skb->data + pkt->l4 : NULL;
+}
+
+static void fw_key_build(const struct nfv_pkt *pkt, int state,
+			 struct fw_key *k)
+{
+	const struct nfv_key *key = &pkt->key;
+	const u8 *l4 = fw_l4(pkt);
+
+	memset(k, 0, sizeof(*k));
+	k->in_port = nfv_pkt_in_port(pkt);
+	k->proto = key->proto;
+	k->state = state + 1;
+	if (key->flags & NFV_KEY_V6) {
+		k->family = AF_INET6;
+		memcpy(k->src, &key->addr.v6.src, 16);
+		memcpy(k->dst, &key->addr.v6.dst, 16);
+	} else {
+		k->family = AF_INET;
+		k->src[0] = key->addr.v4.src;
+		k->dst[0] = key->addr.v4.dst;
+	}
+	if (!l4)
+		return;		/* a fragment without the transport header */
+	if (key->proto == IPPROTO_ICMP || key->proto == IPPROTO_ICMPV6) {
+		k->sport = l4[0];	/* type and code, pulled by the parser */
+		k->dport = l4[1];
+	} else {
+		k->sport = ntohs(key->sport);
+		k->dport = ntohs(key->dport);
+	}
+}
+
+/* The segment's summary for the state machine; false if truncated. */
+static bool fw_tcp_seg(struct nfv_pkt *pkt, struct fw_tcp_seg *seg)
+{
+	struct sk_buff *skb = pkt->skb;
+	const struct tcphdr *th = (const void *)fw_l4(pkt);
+	unsigned int hlen = th->doff * 4, off;
+	const u8 *opt;
+
+	if (!pskb_may_pull(skb, pkt->l4 + hlen))
+		return false;
+	th = (const void *)fw_l4(pkt);
+	seg->seq = ntohl(th->seq);
+	seg->ack = ntohl(th->ack_seq);
+	seg->win = ntohs(th->window);
+	seg->flags = pkt->tcp_flags;
+	seg->len = skb->len - pkt->l4 - hlen;
+	seg->wscale = FW_NOSCALE;
+	if (!th->syn)
+		return true;
+	opt = (const u8 *)(th + 1);
+	for (off = 0; off < hlen - sizeof(*th);) {
+		if (opt[off] == TCPOPT_EOL)
+			break;
+		if (opt[off] == TCPOPT_NOP) {
+			off++;
+			continue;
+		}
+		if (off + 1 >= hlen - sizeof(*th) || opt[off + 1] < 2)
+			break;
+		if (opt[off] == TCPOPT_WINDOW && opt[off + 1] == 3 &&
+		    off + 2 < hlen - sizeof(*th))
+			seg->wscale = opt[off + 2];
+		off += opt[off + 1];
+	}
+	return true;
+}
+
+static int fw_track_tcp(struct nfv_pkt *pkt, struct fw_ct *ct)
+{
+	struct fw_tcp_seg seg;
+	u32 bytes[2], slack[2];
+	unsigned int d;
+	int state;
+
+	if (!fw_tcp_seg(pkt, &seg))
+		return FW_CT_INVALID;
+	for (d = 0; d < 2; d++) {
+		bytes[d] = nfv_flow_bytes(pkt->flow, d);
+		slack[d] = pkt->new_flow ? 0 : bytes[d] - ct->dir[d].seen;
+	}
+	state = fw_ct_tcp(ct, pkt->dir, pkt->new_flow, &seg, slack);
+	if (state == FW_CT_INVALID) {
+		/* What was refused must not widen the window later. */
+		ct->dir[pkt->dir].seen += pkt->skb->len;
+		return state;
+	}
+	for (d = 0; d < 2; d++)
+		ct->dir[d].seen = bytes[d];
+	return state;
+}
+
+static enum fw_gen_kind fw_icmp_kind(const struct nfv_pkt *pkt)
+{
+	const u8 *l4 = fw_l4(pkt);
+
+	if (!l4)
+		return FW_GEN_DATA;
+	switch (l4[0] | (pkt->key.proto == IPPROTO_ICMPV6) << 8) {
+	case ICMP_ECHO:
+	case ICMP_TIMESTAMP:
+	case ICMP_INFO_REQUEST:
+	case ICMPV6_ECHO_REQUEST | 1 << 8:
+		return FW_GEN_REQUEST;
+	case ICMP_ECHOREPLY:
+	case ICMP_TIMESTAMPREPLY:
+	case ICMP_INFO_REPLY:
+	case ICMPV6_ECHO_REPLY | 1 << 8:
+		return FW_GEN_REPLY;
+	}
+	return FW_GEN_DATA;
+}
+
+static int fw_track(struct nfv_pkt *pkt, struct fw_ct *ct)
+{
+	switch (pkt->key.proto) {
+	case IPPROTO_TCP:
+		return fw_track_tcp(pkt, ct);
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return fw_ct_gen(ct, pkt->dir, pkt->new_flow, fw_icmp_kind(pkt));
+	default:
+		return fw_ct_gen(ct, pkt->dir, pkt->new_flow, FW_GEN_DATA);
+	}
+}
+
+/* Which packets the firewall sees next, and when the flow expires. */
+static void fw_flow_update(struct nfv_pkt *pkt, const struct fw_ct *ct)
+{
+	struct nfv_flow *flow = pkt->flow;
+
+	switch (pkt->key.proto) {
+	case IPPROTO_TCP:
+		nfv_flow_set_tcp_trap(flow, ct->state == FW_TCP_ESTABLISHED ?
+				      FW_TRAP_ESTABLISHED : FW_TRAP_ALL);
+		if (ct->state < FW_TCP_NSTATES)
+			nfv_flow_set_timeout(flow, fw_tcp_tmo[ct->state]);
+		break;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		nfv_flow_set_timeout(flow, ct->state == FW_GEN_REPLIED ?
+				     NFV_TMO_UDP : NFV_TMO_UDP_UNREPLIED);
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		nfv_flow_set_timeout(flow, NFV_TMO_ICMP);
+		break;
+	default:
+		nfv_flow_set_timeout(flow, NFV_TMO_OTHER);
+	}
+}
+
+static bool fw_zone_take(atomic_t *count, u32 max)
+{
+	if (atomic_inc_return(count) <= max || !max)
+		return true;
+	atomic_dec(count);
+	return false;
+}
+
+/* A new flow the rules accepted: within its zone's limits? */
+static int fw_zone_admit(struct fw_inst *fw, struct nfv_pkt *pkt,
+			 struct fw_ct *ct)
+{
+	struct fw_zone *zones = READ_ONCE(fw->zones), *z;
+
+	if (!zones)
+		return NFV_FW_ACCEPT;
+	z = &zones[pkt->key.zone];
+	if (!fw_zone_take(&z->flows, READ_ONCE(fw->zone_max_flows))) {
+		fw_count(fw, NFV_FW_STAT_ZONE_FULL);
+		return NFV_FW_DROP;
+	}
+	ct->flags |= FW_CT_COUNTED;
+	if (pkt->key.proto != IPPROTO_TCP || ct->state != FW_TCP_SYN_SENT)
+		return NFV_FW_ACCEPT;
+	if (!fw_zone_take(&z->half_open, READ_ONCE(fw->zone_max_half_open))) {
+		atomic_dec(&z->flows);
+		ct->flags &= ~FW_CT_COUNTED;
+		fw_count(fw, NFV_FW_STAT_HALF_OPEN_FULL);
+		return NFV_FW_DROP;
+	}
+	ct->flags |= FW_CT_HALF_OPEN;
+	return NFV_FW_ACCEPT;
+}
+
+static void fw_zone_release(struct fw_inst *fw, u16 zone, struct fw_ct *ct,
+			    u8 flags)
+{
+	struct fw_zone *z = &READ_ONCE(fw->zones)[zone];
+
+	if (ct->flags & flags & FW_CT_COUNTED)
+		atomic_dec(&z->flows);
+	if (ct->flags & flags & FW_CT_HALF_OPEN)
+		atomic_dec(&z->half_open);
+	ct->flags &= ~flags;
+}
+
+static int fw_classify(struct fw_inst *fw, struct nfv_pkt *pkt, int state)
+{
+	struct fw_ruleset *rs = rcu_dereference(fw->rs);
+	struct fw_key k;
+	s32 idx;
+
+	fw_key_build(pkt, state, &k);
+	idx = fw_cls_lookup(rs->cls, &k);
+	if (idx < 0) {
+		fw_count(fw, NFV_FW_STAT_POLICY);
+		return rs->policy;
+	}
+	fw_ruleset_count(rs, idx, pkt->skb->len);
+	return rs->rules[idx].action;
+}
+
+/* ICMP errors about a flow in the table are related; the rest invalid. */
+static int fw_untracked_state(struct nfv_pkt *pkt)
+{
+	unsigned int dir;
+
+	if ((pkt->flags & NFV_PKT_ICMP_ERR) &&
+	    nfv_flow_lookup_related(pkt, &dir))
+		return FW_CT_RELATED;
+	return FW_CT_INVALID;
+}
+
+static spinlock_t *fw_flow_lock(struct fw_inst *fw, struct nfv_flow *flow)
+{
+	return &fw->locks[hash_ptr(flow, FW_LOCK_BITS)];
+}
+
+/* Tracks a flow's packet and decides it, under the flow's lock. */
+static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
+		      struct fw_ct *ct, int *state)
+{
+	spinlock_t *lock = fw_flow_lock(fw, pkt->flow);
+	struct fw_ct saved;
+	int action;
+
+	spin_lock(lock);
+	saved = *ct;
+	*state = fw_track(pkt, ct);
+	action = fw_classify(fw, pkt, *state);
+	if (action == NFV_FW_ACCEPT && pkt->new_flow && *state == FW_CT_NEW)
+		action = fw_zone_admit(fw, pkt, ct);
+	if (action != NFV_FW_ACCEPT) {
+		*ct = saved;
+	} else if ((ct->flags & FW_CT_HALF_OPEN) &&
+		   ct->state != FW_TCP_SYN_SENT) {
+		fw_zone_release(fw, pkt->key.zone, ct, FW_CT_HALF_OPEN);
+	}
+	fw_flow_update(pkt, ct);
+	spin_unlock(lock);
+	return action;
+}
+
+enum nfv_verdict fw_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
+			    void *flow_priv)
+{
+	struct fw_inst *fw = nfv_nf_priv(nf);
+	int state, action;
+
+	if (flow_priv) {
+		action = fw_tracked(fw, pkt, flow_priv, &state);
+	} else {
+		/* Untracked, or a flow of a chain without this instance. */
+		state = !pkt->flow ? fw_untracked_state(pkt) :
+			pkt->new_flow ? FW_CT_NEW : FW_CT_ESTABLISHED;
+		action = fw_classify(fw, pkt, state);
+	}
+	fw_count(fw, fw_state_stat[state]);
+
+	/* Never cache what an invalid packet or a drop decided. */
+	if (pkt->flow && (state == FW_CT_INVALID || action != NFV_FW_ACCEPT))
+		pkt->nocache = true;
+	switch (action) {
+	case NFV_FW_ACCEPT:
+		fw_count(fw, NFV_FW_STAT_ACCEPT);
+		return NFV_CONTINUE;
+	case NFV_FW_REJECT:
+		fw_count(fw, NFV_FW_STAT_REJECT);
+		fw_reject(pkt);
+		break;
+	default:
+		fw_count(fw, NFV_FW_STAT_DROP);
+	}
+	pkt->drop_reason = NFV_DROP_CHAIN;
+	return NFV_DROP;
+}
+
+void fw_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
+		     void *flow_priv)
+{
+	struct fw_inst *fw = nfv_nf_priv(nf);
+	struct fw_ct *ct = flow_priv;
+
+	if (ct->flags & (FW_CT_COUNTED | FW_CT_HALF_OPEN))
+		fw_zone_release(fw, nfv_flow_orig_key(flow)->zone, ct,
+				FW_CT_COUNTED | FW_CT_HALF_OPEN);
+}

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rule sets: parsed from netlink, compiled into a classifier, published
+ * with RCU, counted per CPU. A set never changes once readers can see it;
+ * every change builds a new one and swaps it in.
+ */
+#include <linux/in.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "fw.h"
+
+static struct netlink_range_validation fw_port_no_range = {
+	.min = 1,
+	.max = 65534,
+};
+
+static const struct nla_policy fw_rule_policy[NFV_FW_RULE_A_MAX + 1] = {
+	[NFV_FW_RULE_A_IN_PORT]	  = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &fw_port_no_range),
+	[NFV_FW_RULE_A_FAMILY]	  = { .type = NLA_U8 },
+	[NFV_FW_RULE_A_SRC]	  = { .type = NLA_BINARY, .len = 16 },
+	[NFV_FW_RULE_A_SRC_LEN]	  = NLA_POLICY_MAX(NLA_U8, 128),
+	[NFV_FW_RULE_A_DST]	  = { .type = NLA_BINARY, .len = 16 },
+	[NFV_FW_RULE_A_DST_LEN]	  = NLA_POLICY_MAX(NLA_U8, 128),
+	[NFV_FW_RULE_A_PROTO]	  = { .type = NLA_U8 },
+	[NFV_FW_RULE_A_SPORT_MIN] = { .type = NLA_U16 },
+	[NFV_FW_RULE_A_SPORT_MAX] = { .type = NLA_U16 },
+	[NFV_FW_RULE_A_DPORT_MIN] = { .type = NLA_U16 },
+	[NFV_FW_RULE_A_DPORT_MAX] = { .type = NLA_U16 },
+	[NFV_FW_RULE_A_ICMP_TYPE] = { .type = NLA_U8 },
+	[NFV_FW_RULE_A_ICMP_CODE] = { .type = NLA_U8 },
+	[NFV_FW_RULE_A_CTSTATE]	  = NLA_POLICY_MASK(NLA_U8,
+					(1 << __NFV_FW_CT_MAX) - 1),
+	[NFV_FW_RULE_A_ACTION]	  = NLA_POLICY_MAX(NLA_U8, NFV_FW_REJECT),
+};
+
+static bool fw_proto_has_ports(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP;
+}
+
+static bool fw_proto_is_icmp(u8 proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+/* [MIN, MAX] from two attributes; MAX defaults to MIN. */
+static void fw_range(struct nlattr **tb, int min, int max, u16 *lo, u16 *hi)
+{
+	*lo = 0;
+	*hi = 65535;
+	if (tb[min])
+		*lo = *hi = nla_get_u16(tb[min]);
+	if (tb[max])
+		*hi = nla_get_u16(tb[max]);
+}
+
+static int fw_parse_addr(struct nlattr **tb, int a, int l, __be32 *addr,
+			 u8 *len, u8 family, struct netlink_ext_ack *extack)
+{
+	unsigned int alen = family == AF_INET ? 4 : 16;
+	__be32 mask[4];
+	int i;
+
+	if (!tb[a]) {
+		if (tb[l]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[l],
+					    "prefix length without an address");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!family || nla_len(tb[a]) != alen) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[a],
+				    "address needs a family and its length");
+		return -EINVAL;
+	}
+	memcpy(addr, nla_data(tb[a]), alen);
+	*len = tb[l] ? nla_get_u8(tb[l]) : alen * 8;
+	if (*len > alen * 8) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[l], "prefix longer than address");
+		return -EINVAL;
+	}
+	/* Stored masked, so a listing shows what is matched. */
+	for (i = 0; i < 4; i++) {
+		u8 bits = clamp_t(int, *len - 32 * i, 0, 32);
+
+		mask[i] = bits ? htonl(~0U << (32 - bits)) : 0;
+		addr[i] &= mask[i];
+	}
+	return 0;
+}
+
+static int fw_parse_l4(struct nlattr **tb, struct fw_rule *r,
+		       struct netlink_ext_ack *extack)
+{
+	bool ports = tb[NFV_FW_RULE_A_SPORT_MIN] || tb[NFV_FW_RULE_A_SPORT_MAX] ||
+		     tb[NFV_FW_RULE_A_DPORT_MIN] || tb[NFV_FW_RULE_A_DPORT_MAX];
+	bool icmp = tb[NFV_FW_RULE_A_ICMP_TYPE] || tb[NFV_FW_RULE_A_ICMP_CODE];
+
+	if (ports && !fw_proto_has_ports(r->proto)) {
+		NL_SET_ERR_MSG(extack, "ports need tcp, udp, udplite or sctp");
+		return -EINVAL;
+	}
+	if (icmp && !fw_proto_is_icmp(r->proto)) {
+		NL_SET_ERR_MSG(extack, "ICMP type and code need icmp or icmpv6");
+		return -EINVAL;
+	}
+	if (icmp) {
+		/* The classifier keys ICMP type and code as the ports. */
+		r->sport_hi = r->dport_hi = 65535;
+		if (tb[NFV_FW_RULE_A_ICMP_TYPE])
+			r->sport_lo = r->sport_hi =
+				nla_get_u8(tb[NFV_FW_RULE_A_ICMP_TYPE]);
+		if (tb[NFV_FW_RULE_A_ICMP_CODE])
+			r->dport_lo = r->dport_hi =
+				nla_get_u8(tb[NFV_FW_RULE_A_ICMP_CODE]);
+		return 0;
+	}
+	fw_range(tb, NFV_FW_RULE_A_SPORT_MIN, NFV_FW_RULE_A_SPORT_MAX,
+		 &r->sport_lo, &r->sport_hi);
+	fw_range(tb, NFV_FW_RULE_A_DPORT_MIN, NFV_FW_RULE_A_DPORT_MAX,
+		 &r->dport_lo, &r->dport_hi);
+	if (r->sport_lo > r->sport_hi || r->dport_lo > r->dport_hi) {
+		NL_SET_ERR_MSG(extack, "port range with min above max");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int fw_rule_parse(const struct nlattr *attr, struct fw_rule *r,
+		  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NFV_FW_RULE_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, NFV_FW_RULE_A_MAX, attr, fw_rule_policy,
+			       extack);
+	if (err)
+		return err;
+	memset(r, 0, sizeof(*r));
+	if (!tb[NFV_FW_RULE_A_ACTION]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "rule without an action (NFV_FW_RULE_A_ACTION)");
+		return -EINVAL;
+	}
+	r->action = nla_get_u8(tb[NFV_FW_RULE_A_ACTION]);
+	if (tb[NFV_FW_RULE_A_FAMILY]) {
+		r->family = nla_get_u8(tb[NFV_FW_RULE_A_FAMILY]);
+		if (r->family != AF_INET && r->family != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_RULE_A_FAMILY],
+					    "family must be AF_INET or AF_INET6");
+			return -EINVAL;
+		}
+	}
+	if (tb[NFV_FW_RULE_A_IN_PORT])
+		r->in_port = nla_get_u32(tb[NFV_FW_RULE_A_IN_PORT]);
+	if (tb[NFV_FW_RULE_A_PROTO])
+		r->proto = nla_get_u8(tb[NFV_FW_RULE_A_PROTO]);
+	if (tb[NFV_FW_RULE_A_CTSTATE])
+		r->states = nla_get_u8(tb[NFV_FW_RULE_A_CTSTATE]);
+	return fw_parse_addr(tb, NFV_FW_RULE_A_SRC, NFV_FW_RULE_A_SRC_LEN,
+			     r->src, &r->src_len, r->family, extack) ?:
+	       fw_parse_addr(tb, NFV_FW_RULE_A_DST, NFV_FW_RULE_A_DST_LEN,
+			     r->dst, &r->dst_len, r->family, extack) ?:
+	       fw_parse_l4(tb, r, extack);
+}
+
+/* Appends the NFV_FW_A_RULE entries of list to *rules (kvmalloc'ed). */
+int fw_rules_parse(const struct nlattr *list, struct fw_rule **rules,
+		   u32 *n, u32 room, struct netlink_ext_ack *extack)
+{
+	struct fw_rule *more;
+	struct nlattr *attr;
+	u32 count = 0;
+	int rem, err;
+
+	nla_for_each_nested(attr, list, rem) {
+		if (nla_type(attr) != NFV_FW_A_RULE) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "rule list elements must be rules");
+			return -EINVAL;
+		}
+		count++;
+	}
+	if (count > room) {
+		NL_SET_ERR_MSG_ATTR(extack, list, "too many rules");
+		return -E2BIG;
+	}
+	if (!count)
+		return 0;
+	more = kvmalloc_array(*n + count, sizeof(*more), GFP_KERNEL);
+	if (!more)
+		return -ENOMEM;
+	if (*n)
+		memcpy(more, *rules, *n * sizeof(*more));
+	count = *n;
+	nla_for_each_nested(attr, list, rem) {
+		err = fw_rule_parse(attr, &more[count++], extack);
+		if (err) {
+			kvfree(more);
+			return err;
+		}
+	}
+	kvfree(*rules);
+	*rules = more;
+	*n = count;
+	return 0;
+}
+
+static struct fw_cnt *fw_cnt_ptr(struct fw_cnt __percpu *chunk, u32 idx,
+				 int cpu)
+{
+	return per_cpu_ptr(chunk, cpu) + idx % FW_CNT_CHUNK;
+}
+
+void fw_ruleset_read(const struct fw_ruleset *rs, u32 idx, struct fw_cnt *c)
+{
+	struct fw_cnt __percpu *chunk = rs->cnt[idx / FW_CNT_CHUNK];
+	int cpu;
+
+	*c = rs->base ? rs->base[idx] : (struct fw_cnt){};
+	for_each_possible_cpu(cpu) {
+		const struct fw_cnt *p = fw_cnt_ptr(chunk, idx, cpu);
+
+		c->packets += READ_ONCE(p->packets);
+		c->bytes += READ_ONCE(p->bytes);
+	}
+}
+
+/* Softirq, under RCU. */
+void fw_ruleset_count(struct fw_ruleset *rs, u32 idx, unsigned int len)
+{
+	struct fw_cnt *c = this_cpu_ptr(rs->cnt[idx / FW_CNT_CHUNK]) +
+			   idx % FW_CNT_CHUNK;
+
+	c->packets++;
+	c->bytes += len;
+}
+
+void fw_ruleset_free(struct fw_ruleset *rs)
+{
+	u32 i;
+
+	if (!rs)
+		return;
+	for (i = 0; i < DIV_ROUND_UP(rs->n, FW_CNT_CHUNK); i++)
+		free_percpu(rs->cnt[i]);
+	fw_cls_free(rs->cls);
+	kvfree(rs->base);
+	kvfree(rs->rules);
+	kfree(rs);
+}
+
+static void fw_ruleset_free_rcu(struct rcu_head *head)
+{
+	fw_ruleset_free(container_of(head, struct fw_ruleset, rcu));
+}
+
+/*
+ * Compiles rules (taking them over, even on failure) into a set. carry,
+ * if given, names for each new rule the rule of old whose counters it
+ * continues, or -1.
+ */
+struct fw_ruleset *fw_ruleset_build(struct fw_rule *rules, u32 n, u8 policy,
+				    const struct fw_ruleset *old,
+				    const s32 *carry, int *err)
+{
+	u32 chunks = DIV_ROUND_UP(n, FW_CNT_CHUNK), i;
+	struct fw_ruleset *rs;
+
+	*err = -ENOMEM;
+	rs = kzalloc(struct_size(rs, cnt, chunks), GFP_KERNEL);
+	if (!rs) {
+		kvfree(rules);
+		return NULL;
+	}
+	rs->rules = rules;
+	rs->n = n;
+	rs->policy = policy;
+	for (i = 0; i < chunks; i++) {
+		rs->cnt[i] = __alloc_percpu(FW_CNT_CHUNK * sizeof(struct fw_cnt),
+					    __alignof__(struct fw_cnt));
+		if (!rs->cnt[i])
+			goto fail;
+	}
+	if (old && carry && n) {
+		rs->base = kvcalloc(n, sizeof(*rs->base), GFP_KERNEL);
+		if (!rs->base)
+			goto fail;
+		for (i = 0; i < n; i++)
+			if (carry[i] >= 0 && carry[i] < old->n)
+				fw_ruleset_read(old, carry[i], &rs->base[i]);
+	}
+	rs->cls = fw_cls_build(rules, n, err);
+	if (rs->cls)
+		return rs;
+fail:
+	fw_ruleset_free(rs);
+	return NULL;
+}
+
+/* RTNL held. The old set goes after the readers that may hold it. */
+void fw_ruleset_swap(struct fw_inst *fw, struct fw_ruleset *rs)
+{
+	struct fw_ruleset *old = rcu_replace_pointer(fw->rs, rs,
+						     lockdep_rtnl_is_held());
+
+	if (old)
+		call_rcu(&old->rcu, fw_ruleset_free_rcu);
+}
+
+static int fw_put_addr(struct sk_buff *skb, int a, int l, const __be32 *addr,
+		       u8 len, u8 family)
+{
+	if (!len)
+		return 0;
+	return nla_put(skb, a, family == AF_INET ? 4 : 16, addr) ||
+	       nla_put_u8(skb, l, len);
+}
+
+static int fw_put_range(struct sk_buff *skb, int min, int max, u16 lo, u16 hi)
+{
+	if (lo == 0 && hi == 65535)
+		return 0;
+	return nla_put_u16(skb, min, lo) || nla_put_u16(skb, max, hi);
+}
+
+static int fw_put_l4(struct sk_buff *skb, const struct fw_rule *r)
+{
+	if (!fw_proto_is_icmp(r->proto))
+		return fw_put_range(skb, NFV_FW_RULE_A_SPORT_MIN,
+				    NFV_FW_RULE_A_SPORT_MAX, r->sport_lo,
+				    r->sport_hi) ||
+		       fw_put_range(skb, NFV_FW_RULE_A_DPORT_MIN,
+				    NFV_FW_RULE_A_DPORT_MAX, r->dport_lo,
+				    r->dport_hi);
+	if (r->sport_lo == r->sport_hi &&
+	    nla_put_u8(skb, NFV_FW_RULE_A_ICMP_TYPE, r->sport_lo))
+		return -EMSGSIZE;
+	if (r->dport_lo == r->dport_hi &&
+	    nla_put_u8(skb, NFV_FW_RULE_A_ICMP_CODE, r->dport_lo))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The contents of one rule's NFV_A_NF_ITEM. */
+int fw_rule_fill(struct sk_buff *skb, const struct fw_ruleset *rs, u32 idx)
+{
+	const struct fw_rule *r = &rs->rules[idx];
+	struct fw_cnt c;
+
+	fw_ruleset_read(rs, idx, &c);
+	if (nla_put_u32(skb, NFV_FW_RULE_A_INDEX, idx) ||
+	    nla_put_u8(skb, NFV_FW_RULE_A_ACTION, r->action) ||
+	    nla_put_u64_64bit(skb, NFV_FW_RULE_A_PACKETS, c.packets,
+			      NFV_FW_RULE_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFV_FW_RULE_A_BYTES, c.bytes,
+			      NFV_FW_RULE_A_PAD) ||
+	    (r->in_port && nla_put_u32(skb, NFV_FW_RULE_A_IN_PORT, r->in_port)) ||
+	    (r->family && nla_put_u8(skb, NFV_FW_RULE_A_FAMILY, r->family)) ||
+	    (r->proto && nla_put_u8(skb, NFV_FW_RULE_A_PROTO, r->proto)) ||
+	    (r->states && nla_put_u8(skb, NFV_FW_RULE_A_CTSTATE, r->states)) ||
+	    fw_put_addr(skb, NFV_FW_RULE_A_SRC, NFV_FW_RULE_A_SRC_LEN, r->src,
+			r->src_len, r->family) ||
+	    fw_put_addr(skb, NFV_FW_RULE_A_DST, NFV_FW_RULE_A_DST_LEN, r->dst,
+			r->dst_len, r->family) ||
+	    fw_put_l4(skb, r))
+		return -EMSGSIZE;
+	return 0;
+}

@@ -1,0 +1,621 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the firewall: the TCP state machine and window checks,
+ * the UDP/ICMP trackers, the rule classifier. The units are compiled into
+ * this module.
+ */
+#include <kunit/test.h>
+#include <linux/in.h>
+
+#include "../fw/conntrack.c"
+#include "../fw/classify.c"
+
+#define SYN	FW_TH_SYN
+#define ACK	FW_TH_ACK
+#define FIN	FW_TH_FIN
+#define RST	FW_TH_RST
+
+static const u32 no_slack[2];
+
+struct tcp_step {
+	u8 dir;
+	u8 flags;
+	u32 seq;
+	u32 ack;
+	u32 len;
+	int ctstate;	/* expected enum fw_ctstate */
+	u8 state;	/* expected state afterwards */
+};
+
+static void run_steps(struct kunit *test, struct fw_ct *ct,
+		      const struct tcp_step *steps, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const struct tcp_step *st = &steps[i];
+		struct fw_tcp_seg seg = {
+			.seq = st->seq, .ack = st->ack, .len = st->len,
+			.win = 1000, .flags = st->flags, .wscale = FW_NOSCALE,
+		};
+
+		KUNIT_EXPECT_EQ_MSG(test, fw_ct_tcp(ct, st->dir, i == 0, &seg,
+						    no_slack),
+				    st->ctstate, "step %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ct->state, st->state, "step %u", i);
+	}
+}
+
+/* Client ISN 100, server ISN 5000; 1000-byte windows, no scaling. */
+static const struct tcp_step handshake[] = {
+	{ 0, SYN,	100,  0,    0, FW_CT_NEW,	  FW_TCP_SYN_SENT },
+	{ 1, SYN | ACK,	5000, 101,  0, FW_CT_ESTABLISHED, FW_TCP_SYN_RECV },
+	{ 0, ACK,	101,  5001, 0, FW_CT_ESTABLISHED, FW_TCP_ESTABLISHED },
+	{ 0, ACK,	101,  5001, 10, FW_CT_ESTABLISHED, FW_TCP_ESTABLISHED },
+	{ 1, ACK,	5001, 111,  20, FW_CT_ESTABLISHED, FW_TCP_ESTABLISHED },
+};
+
+static void open_flow(struct kunit *test, struct fw_ct *ct)
+{
+	memset(ct, 0, sizeof(*ct));
+	run_steps(test, ct, handshake, ARRAY_SIZE(handshake));
+}
+
+static void tcp_table(struct kunit *test)
+{
+	static const struct {
+		u8 state, dir, flags, next;
+	} cases[] = {
+		{ FW_TCP_NONE,        0, SYN,       FW_TCP_SYN_SENT },
+		{ FW_TCP_NONE,        0, ACK,       FW_TCP_INVALID },
+		{ FW_TCP_NONE,        0, SYN | ACK, FW_TCP_INVALID },
+		{ FW_TCP_NONE,        0, RST,       FW_TCP_INVALID },
+		{ FW_TCP_NONE,        0, FIN,       FW_TCP_INVALID },
+		{ FW_TCP_SYN_SENT,    0, SYN,       FW_TCP_SYN_SENT },
+		{ FW_TCP_SYN_SENT,    1, SYN | ACK, FW_TCP_SYN_RECV },
+		{ FW_TCP_SYN_SENT,    1, SYN,       FW_TCP_SYN_SENT2 },
+		{ FW_TCP_SYN_SENT,    1, ACK,       FW_TCP_INVALID },
+		{ FW_TCP_SYN_SENT,    1, RST | ACK, FW_TCP_CLOSE },
+		{ FW_TCP_SYN_SENT2,   0, SYN | ACK, FW_TCP_SYN_RECV },
+		{ FW_TCP_SYN_RECV,    0, ACK,       FW_TCP_ESTABLISHED },
+		{ FW_TCP_SYN_RECV,    1, SYN | ACK, FW_TCP_IGNORE },
+		{ FW_TCP_ESTABLISHED, 0, FIN | ACK, FW_TCP_FIN_WAIT },
+		{ FW_TCP_ESTABLISHED, 1, FIN | ACK, FW_TCP_FIN_WAIT },
+		{ FW_TCP_ESTABLISHED, 1, RST,       FW_TCP_CLOSE },
+		{ FW_TCP_ESTABLISHED, 0, SYN | FIN, FW_TCP_INVALID },
+		{ FW_TCP_ESTABLISHED, 0, 0,         FW_TCP_INVALID },
+		{ FW_TCP_FIN_WAIT,    1, ACK,       FW_TCP_CLOSE_WAIT },
+		{ FW_TCP_FIN_WAIT,    1, FIN | ACK, FW_TCP_LAST_ACK },
+		{ FW_TCP_CLOSE_WAIT,  1, FIN | ACK, FW_TCP_LAST_ACK },
+		{ FW_TCP_LAST_ACK,    0, ACK,       FW_TCP_TIME_WAIT },
+		{ FW_TCP_TIME_WAIT,   0, SYN,       FW_TCP_SYN_SENT },
+		{ FW_TCP_TIME_WAIT,   1, SYN,       FW_TCP_INVALID },
+		{ FW_TCP_CLOSE,       0, SYN,       FW_TCP_SYN_SENT },
+		{ FW_TCP_CLOSE,       0, ACK,       FW_TCP_CLOSE },
+		{ FW_TCP_NSTATES,     0, SYN,       FW_TCP_INVALID },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test, fw_tcp_next(cases[i].state,
+						      cases[i].dir,
+						      cases[i].flags),
+				    cases[i].next, "case %u (%s)", i,
+				    fw_tcp_state_name(cases[i].state));
+}
+
+static void tcp_handshake_and_close(struct kunit *test)
+{
+	static const struct tcp_step close[] = {
+		{ 0, FIN | ACK, 111,  5021, 0, FW_CT_ESTABLISHED, FW_TCP_FIN_WAIT },
+		/* The FIN's sender acking more data: still FIN_WAIT. */
+		{ 0, ACK,	112,  5021, 0, FW_CT_ESTABLISHED, FW_TCP_FIN_WAIT },
+		{ 1, ACK,	5021, 112,  0, FW_CT_ESTABLISHED, FW_TCP_CLOSE_WAIT },
+		{ 1, FIN | ACK, 5021, 112,  0, FW_CT_ESTABLISHED, FW_TCP_LAST_ACK },
+		{ 0, ACK,	112,  5022, 0, FW_CT_ESTABLISHED, FW_TCP_TIME_WAIT },
+	};
+	struct fw_ct ct;
+	unsigned int i;
+
+	open_flow(test, &ct);
+	for (i = 0; i < ARRAY_SIZE(close); i++) {
+		struct fw_tcp_seg seg = {
+			.seq = close[i].seq, .ack = close[i].ack,
+			.win = 1000, .flags = close[i].flags,
+			.wscale = FW_NOSCALE,
+		};
+
+		KUNIT_EXPECT_EQ_MSG(test, fw_ct_tcp(&ct, close[i].dir, false,
+						    &seg, no_slack),
+				    close[i].ctstate, "close step %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ct.state, close[i].state,
+				    "close step %u", i);
+	}
+}
+
+static void tcp_syn_retransmit(struct kunit *test)
+{
+	static const struct tcp_step steps[] = {
+		{ 0, SYN, 100, 0, 0, FW_CT_NEW, FW_TCP_SYN_SENT },
+		{ 0, SYN, 100, 0, 0, FW_CT_NEW, FW_TCP_SYN_SENT },
+		{ 0, SYN, 100, 0, 0, FW_CT_NEW, FW_TCP_SYN_SENT },
+	};
+	struct fw_ct ct = {};
+
+	run_steps(test, &ct, steps, ARRAY_SIZE(steps));
+	KUNIT_EXPECT_EQ(test, ct.retrans, 2);
+}
+
+static void tcp_simultaneous_open(struct kunit *test)
+{
+	static const struct tcp_step steps[] = {
+		{ 0, SYN,	100,  0,    0, FW_CT_NEW,	  FW_TCP_SYN_SENT },
+		{ 1, SYN,	5000, 0,    0, FW_CT_ESTABLISHED, FW_TCP_SYN_SENT2 },
+		{ 0, SYN | ACK,	100,  5001, 0, FW_CT_ESTABLISHED, FW_TCP_SYN_RECV },
+		{ 1, SYN | ACK,	5000, 101,  0, FW_CT_ESTABLISHED, FW_TCP_SYN_RECV },
+		{ 0, ACK,	101,  5001, 0, FW_CT_ESTABLISHED, FW_TCP_ESTABLISHED },
+	};
+	struct fw_ct ct = {};
+
+	run_steps(test, &ct, steps, ARRAY_SIZE(steps));
+}
+
+static int seg_ct(struct fw_ct *ct, unsigned int dir, u8 flags, u32 seq,
+		  u32 ack, const u32 slack[2])
+{
+	struct fw_tcp_seg seg = {
+		.seq = seq, .ack = ack, .win = 1000, .flags = flags,
+		.wscale = FW_NOSCALE,
+	};
+
+	return fw_ct_tcp(ct, dir, false, &seg, slack);
+}
+
+static void tcp_synack_must_ack_syn(struct kunit *test)
+{
+	struct fw_ct ct = {};
+	struct fw_tcp_seg syn = { .seq = 100, .win = 1000, .flags = SYN,
+				  .wscale = FW_NOSCALE };
+
+	KUNIT_ASSERT_EQ(test, fw_ct_tcp(&ct, 0, true, &syn, no_slack),
+			FW_CT_NEW);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, SYN | ACK, 5000, 4242, no_slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_SYN_SENT);
+	/* A refusal that does not acknowledge the SYN is forged. */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST | ACK, 0, 4242, no_slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST | ACK, 0, 101, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+}
+
+static void tcp_rst_window(struct kunit *test)
+{
+	struct fw_ct ct, before;
+
+	open_flow(test, &ct);
+	before = ct;
+	/* Server's next byte is 5021; far outside its window. */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021 + 100000, 0, no_slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021 - 100000, 0, no_slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, memcmp(&ct, &before, sizeof(ct)), 0);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021, 0, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+}
+
+static void tcp_data_window(struct kunit *test)
+{
+	struct fw_ct ct;
+
+	open_flow(test, &ct);
+	/* Beyond the 1000-byte window the server granted the client. */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, ACK, 111 + 5000, 5021, no_slack),
+			FW_CT_INVALID);
+	/* Acknowledging server bytes that were never sent. */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, ACK, 111, 5021 + 3000, no_slack),
+			FW_CT_INVALID);
+	/* Acknowledging bytes far behind anything in flight. */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, ACK, 111, 5021 - 100000,
+				     no_slack), FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, ACK, 111, 5021, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_ESTABLISHED);
+}
+
+/* Bytes the fast path carried widen the bounds by as much, no more. */
+static void tcp_window_slack(struct kunit *test)
+{
+	const u32 slack[2] = { 0, 50000 };
+	struct fw_ct ct;
+
+	open_flow(test, &ct);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021 + 40000, 0, no_slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021 + 80000, 0, slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021 + 40000, 0, slack),
+			FW_CT_ESTABLISHED);
+}
+
+static void tcp_window_scale(struct kunit *test)
+{
+	struct fw_tcp_seg syn = { .seq = 100, .win = 1000, .flags = SYN,
+				  .wscale = 7 };
+	struct fw_tcp_seg synack = { .seq = 5000, .ack = 101, .win = 1000,
+				     .flags = SYN | ACK, .wscale = 2 };
+	struct fw_tcp_seg ack = { .seq = 101, .ack = 5001, .win = 100,
+				  .flags = ACK };
+	struct fw_ct ct = {};
+
+	fw_ct_tcp(&ct, 0, true, &syn, no_slack);
+	KUNIT_EXPECT_EQ(test, fw_ct_tcp(&ct, 1, false, &synack, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.scale[0], 7);
+	KUNIT_EXPECT_EQ(test, ct.scale[1], 2);
+	KUNIT_EXPECT_EQ(test, fw_ct_tcp(&ct, 0, false, &ack, no_slack),
+			FW_CT_ESTABLISHED);
+	/* 100 << 7 lets the server send 12800 bytes. */
+	KUNIT_EXPECT_EQ(test, ct.dir[1].maxend, 5001 + 12800);
+
+	memset(&ct, 0, sizeof(ct));
+	synack.wscale = FW_NOSCALE;
+	fw_ct_tcp(&ct, 0, true, &syn, no_slack);
+	fw_ct_tcp(&ct, 1, false, &synack, no_slack);
+	KUNIT_EXPECT_EQ(test, ct.scale[0], 0);
+	KUNIT_EXPECT_EQ(test, ct.scale[1], 0);
+}
+
+static void tcp_reopen(struct kunit *test)
+{
+	struct fw_ct ct;
+
+	open_flow(test, &ct);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, RST, 111, 0, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, SYN, 90000, 0, no_slack),
+			FW_CT_NEW);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, ct.dir[0].end, 90001);
+	KUNIT_EXPECT_EQ(test, ct.dflags[1], 0);
+}
+
+static void gen_udp(struct kunit *test)
+{
+	struct fw_ct ct = {};
+
+	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 0, true, FW_GEN_DATA), FW_CT_NEW);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_GEN_UNREPLIED);
+	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 0, false, FW_GEN_DATA),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_GEN_UNREPLIED);
+	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 1, false, FW_GEN_DATA),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_GEN_REPLIED);
+}
+
+static void gen_icmp_echo(struct kunit *test)
+{
+	struct fw_ct ct = {};
+
+	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 0, true, FW_GEN_REPLY),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 0, true, FW_GEN_REQUEST),
+			FW_CT_NEW);
+	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 1, false, FW_GEN_REQUEST),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_GEN_UNREPLIED);
+	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 1, false, FW_GEN_REPLY),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_GEN_REPLIED);
+}
+
+static void ct_size(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, sizeof(struct fw_ct), 40);
+}
+
+static struct kunit_case fw_conntrack_cases[] = {
+	KUNIT_CASE(tcp_table),
+	KUNIT_CASE(tcp_handshake_and_close),
+	KUNIT_CASE(tcp_syn_retransmit),
+	KUNIT_CASE(tcp_simultaneous_open),
+	KUNIT_CASE(tcp_synack_must_ack_syn),
+	KUNIT_CASE(tcp_rst_window),
+	KUNIT_CASE(tcp_data_window),
+	KUNIT_CASE(tcp_window_slack),
+	KUNIT_CASE(tcp_window_scale),
+	KUNIT_CASE(tcp_reopen),
+	KUNIT_CASE(gen_udp),
+	KUNIT_CASE(gen_icmp_echo),
+	KUNIT_CASE(ct_size),
+	{}
+};
+
+static struct kunit_suite fw_conntrack_suite = {
+	.name = "nfv_fw_conntrack",
+	.test_cases = fw_conntrack_cases,
+};
+
+/* Classifier suite */
+
+static void cls_range_prefixes(struct kunit *test)
+{
+	u16 v[32], m[32];
+
+	KUNIT_EXPECT_EQ(test, fw_range_prefixes(0, 65535, v, m), 1);
+	KUNIT_EXPECT_EQ(test, m[0], 0);
+	KUNIT_EXPECT_EQ(test, fw_range_prefixes(80, 80, v, m), 1);
+	KUNIT_EXPECT_EQ(test, v[0], 80);
+	KUNIT_EXPECT_EQ(test, m[0], 0xffff);
+	KUNIT_EXPECT_EQ(test, fw_range_prefixes(1024, 65535, v, m), 6);
+	KUNIT_EXPECT_EQ(test, fw_range_prefixes(1, 65534, v, m), 30);
+	KUNIT_EXPECT_EQ(test, v[0], 1);
+	KUNIT_EXPECT_EQ(test, m[29], 0xffff);
+}
+
+static struct fw_rule any_rule(u8 action)
+{
+	struct fw_rule r = { .sport_hi = 65535, .dport_hi = 65535,
+			     .action = action };
+
+	return r;
+}
+
+static struct fw_key key4(u32 src, u32 dst, u8 proto, u16 sport, u16 dport,
+			  u8 state)
+{
+	struct fw_key k = { .family = AF_INET, .proto = proto,
+			    .sport = sport, .dport = dport,
+			    .state = state + 1, .in_port = 1 };
+
+	k.src[0] = htonl(src);
+	k.dst[0] = htonl(dst);
+	return k;
+}
+
+/* The reference: a linear scan of the rules as written. */
+static bool rule_matches(const struct fw_rule *r, const struct fw_key *k)
+{
+	__be32 m[4];
+	unsigned int i;
+
+	if ((r->in_port && r->in_port != k->in_port) ||
+	    (r->family && r->family != k->family) ||
+	    (r->proto && r->proto != k->proto) ||
+	    k->sport < r->sport_lo || k->sport > r->sport_hi ||
+	    k->dport < r->dport_lo || k->dport > r->dport_hi ||
+	    (r->states && !(r->states & (1 << (k->state - 1)))))
+		return false;
+	fw_prefix_mask(m, r->src_len);
+	for (i = 0; i < 4; i++)
+		if ((k->src[i] ^ r->src[i]) & m[i])
+			return false;
+	fw_prefix_mask(m, r->dst_len);
+	for (i = 0; i < 4; i++)
+		if ((k->dst[i] ^ r->dst[i]) & m[i])
+			return false;
+	return true;
+}
+
+static s32 linear_lookup(const struct fw_rule *rules, u32 n,
+			 const struct fw_key *k)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (rule_matches(&rules[i], k))
+			return i;
+	return -1;
+}
+
+static struct fw_cls *build(struct kunit *test, const struct fw_rule *rules,
+			    u32 n)
+{
+	struct fw_cls *cls;
+	int err;
+
+	cls = fw_cls_build(rules, n, &err);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cls);
+	return cls;
+}
+
+static void cls_ct_firewall(struct kunit *test)
+{
+	struct fw_rule rules[4];
+	struct fw_cls *cls;
+	struct fw_key k;
+
+	/* ct state established,related accept */
+	rules[0] = any_rule(0);
+	rules[0].states = 1 << FW_CT_ESTABLISHED | 1 << FW_CT_RELATED;
+	/* ct state invalid drop */
+	rules[1] = any_rule(1);
+	rules[1].states = 1 << FW_CT_INVALID;
+	/* ip saddr 10.1.0.0/16 tcp dport 22 accept */
+	rules[2] = any_rule(2);
+	rules[2].family = AF_INET;
+	rules[2].src[0] = htonl(0x0a010000);
+	rules[2].src_len = 16;
+	rules[2].proto = IPPROTO_TCP;
+	rules[2].dport_lo = rules[2].dport_hi = 22;
+	/* tcp dport 1024-65535 from port 2 */
+	rules[3] = any_rule(3);
+	rules[3].in_port = 2;
+	rules[3].proto = IPPROTO_TCP;
+	rules[3].dport_lo = 1024;
+
+	cls = build(test, rules, ARRAY_SIZE(rules));
+	k = key4(0x0a010203, 0x0a020001, IPPROTO_TCP, 4000, 22, FW_CT_NEW);
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 2);
+	k.state = FW_CT_ESTABLISHED + 1;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 0);
+	k.state = FW_CT_INVALID + 1;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 1);
+	k = key4(0x0a030203, 0x0a020001, IPPROTO_TCP, 4000, 22, FW_CT_NEW);
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), -1);
+	k.dport = 5000;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), -1);
+	k.in_port = 2;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 3);
+	k.proto = IPPROTO_UDP;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), -1);
+	fw_cls_free(cls);
+}
+
+static void cls_ipv6_prefix(struct kunit *test)
+{
+	struct fw_rule r = any_rule(0);
+	struct fw_key k = { .family = AF_INET6, .state = 1 };
+	struct fw_cls *cls;
+
+	r.family = AF_INET6;
+	r.dst[0] = htonl(0x20010db8);
+	r.dst[1] = htonl(0x00010000);
+	r.dst_len = 48;
+	cls = build(test, &r, 1);
+	k.dst[0] = htonl(0x20010db8);
+	k.dst[1] = htonl(0x0001ffff);
+	k.dst[3] = htonl(1);
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 0);
+	k.dst[1] = htonl(0x0002ffff);
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), -1);
+	k.dst[1] = htonl(0x0001ffff);
+	k.family = AF_INET;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), -1);
+	fw_cls_free(cls);
+}
+
+static u32 lcg(u32 *s)
+{
+	*s = *s * 1103515245 + 12345;
+	return *s >> 8;
+}
+
+/* Random rules over a small value space, checked against a linear scan. */
+static void cls_random_vs_linear(struct kunit *test)
+{
+	const u32 n = 300;
+	struct fw_rule *rules;
+	struct fw_cls *cls;
+	u32 seed = 42, i, hits = 0;
+
+	rules = kunit_kcalloc(test, n, sizeof(*rules), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rules);
+	for (i = 0; i < n; i++) {
+		struct fw_rule *r = &rules[i];
+		u16 a = lcg(&seed) % 64, b = lcg(&seed) % 64;
+
+		*r = any_rule(i % 3);
+		if (lcg(&seed) % 2) {
+			r->family = AF_INET;
+			r->src[0] = htonl(0x0a000000 | (lcg(&seed) % 4) << 8);
+			r->src_len = 22 + lcg(&seed) % 11;
+			r->dst[0] = htonl(0x0a000000 | (lcg(&seed) % 4) << 8);
+			r->dst_len = lcg(&seed) % 33;
+		}
+		if (lcg(&seed) % 2)
+			r->proto = lcg(&seed) % 2 ? IPPROTO_TCP : IPPROTO_UDP;
+		if (lcg(&seed) % 2) {
+			r->dport_lo = min(a, b);
+			r->dport_hi = max(a, b);
+		}
+		if (lcg(&seed) % 3 == 0)
+			r->sport_lo = r->sport_hi = lcg(&seed) % 64;
+		if (lcg(&seed) % 2)
+			r->states = lcg(&seed) % 16;
+		if (lcg(&seed) % 4 == 0)
+			r->in_port = 1 + lcg(&seed) % 2;
+	}
+	cls = build(test, rules, n);
+	for (i = 0; i < 20000; i++) {
+		struct fw_key k = key4(0x0a000000 | lcg(&seed) % 1024,
+				       0x0a000000 | lcg(&seed) % 1024,
+				       lcg(&seed) % 2 ? IPPROTO_TCP :
+				       IPPROTO_UDP, lcg(&seed) % 64,
+				       lcg(&seed) % 64, lcg(&seed) % 4);
+		s32 want;
+
+		k.in_port = 1 + lcg(&seed) % 3;
+		want = linear_lookup(rules, n, &k);
+		hits += want >= 0;
+		KUNIT_EXPECT_EQ_MSG(test, fw_cls_lookup(cls, &k), want,
+				    "key %u", i);
+		if (fw_cls_lookup(cls, &k) != want)
+			break;
+	}
+	/* The space is small enough that most keys hit some rule. */
+	KUNIT_EXPECT_GT(test, hits, 10000);
+	fw_cls_free(cls);
+}
+
+/* 10,000 rules of one shape make one subtable, not 10,000 probes. */
+static void cls_many_rules(struct kunit *test)
+{
+	const u32 n = 10000;
+	struct fw_rule *rules;
+	struct fw_cls *cls;
+	struct fw_key k;
+	u32 i;
+
+	rules = kunit_kcalloc(test, n, sizeof(*rules), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rules);
+	for (i = 0; i < n; i++) {
+		rules[i] = any_rule(0);
+		rules[i].family = AF_INET;
+		rules[i].proto = IPPROTO_TCP;
+		rules[i].dst[0] = htonl(0xc0000000 + i);
+		rules[i].dst_len = 32;
+		rules[i].dport_lo = rules[i].dport_hi = 443;
+	}
+	cls = build(test, rules, n);
+	KUNIT_EXPECT_EQ(test, fw_cls_subtables(cls), 1);
+	k = key4(0x0a000001, 0xc0000000 + 9999, IPPROTO_TCP, 1, 443, 0);
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 9999);
+	k.dport = 444;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), -1);
+	fw_cls_free(cls);
+}
+
+static void cls_bad_rules(struct kunit *test)
+{
+	struct fw_rule r = any_rule(0);
+	int err;
+
+	r.src_len = 8;		/* a prefix without a family */
+	KUNIT_EXPECT_NULL(test, fw_cls_build(&r, 1, &err));
+	KUNIT_EXPECT_EQ(test, err, -EINVAL);
+	r.family = AF_INET;
+	r.src_len = 33;
+	KUNIT_EXPECT_NULL(test, fw_cls_build(&r, 1, &err));
+	r.src_len = 8;
+	r.dport_lo = 10;
+	r.dport_hi = 9;
+	KUNIT_EXPECT_NULL(test, fw_cls_build(&r, 1, &err));
+	KUNIT_EXPECT_NULL(test, fw_cls_build(&r, FW_MAX_RULES + 1, &err));
+	KUNIT_EXPECT_EQ(test, err, -E2BIG);
+}
+
+static struct kunit_case fw_classify_cases[] = {
+	KUNIT_CASE(cls_range_prefixes),
+	KUNIT_CASE(cls_ct_firewall),
+	KUNIT_CASE(cls_ipv6_prefix),
+	KUNIT_CASE(cls_random_vs_linear),
+	KUNIT_CASE(cls_many_rules),
+	KUNIT_CASE(cls_bad_rules),
+	{}
+};
+
+static struct kunit_suite fw_classify_suite = {
+	.name = "nfv_fw_classify",
+	.test_cases = fw_classify_cases,
+};
+
+kunit_test_suites(&fw_conntrack_suite, &fw_classify_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suites for the nfv firewall");

@@ -1,0 +1,83 @@
+#!/bin/bash
+# A 10,000-rule set replaces the running one, again and again, while a
+# stream runs through the firewall: the stream loses nothing and new
+# connections opened between the loads all get through. Then the zone
+# limits: flows and half-open connections beyond them are refused, and
+# room comes back when flows go.
+. "$(dirname "$0")/lib.sh"
+
+fw_setup
+
+# rules FILE SALT: the usual three rules with 10,000 others that match
+# nothing here between the state rules and the one that admits the inside.
+rules() {
+	{
+		echo "policy drop"
+		echo "ct state established,related accept"
+		echo "ct state invalid drop"
+		awk -v s="$2" 'BEGIN { for (i = 0; i < 10000; i++)
+			printf "dst 192.%d.%d.%d/32 proto tcp dport %d drop\n",
+			       s, i / 256, i % 256, 1 + i % 1000 }'
+		echo "in-port 1 ct state new accept"
+	} > "$1"
+}
+rules /tmp/rules-a 168
+rules /tmp/rules-b 169
+nfvctl fw load dp0 fw1 /tmp/rules-a
+check_eq "10,003 rules loaded" "$(nfvctl -j fw show dp0 | jq '.[0].rules')" 10003
+check_eq "the last rule is the one that admits the inside" \
+	"$(nfvctl fw rule list dp0 fw1 | tail -n 1 | cut -d'#' -f1)" \
+	"10002: in-port 1 ct state new accept  "
+
+# The stream: 40 x 100 kB over about 8 s.
+timeout 60 ip netns exec server socat -u TCP-LISTEN:7300,reuseaddr - |
+	wc -c > /tmp/received &
+wait_listen server 7300
+{ for i in $(seq 40); do head -c 100000 /dev/zero; sleep 0.2; done; } |
+	cl timeout 60 socat -u - TCP:10.0.2.2:7300 &
+sleep 1
+
+timeout 60 ip netns exec server socat -T5 TCP-LISTEN:7301,reuseaddr,fork \
+	SYSTEM:'echo up' &
+wait_listen server 7301
+ok=0
+for i in 1 2 3 4 5 6; do
+	[ $((i % 2)) -eq 1 ] && f=/tmp/rules-b || f=/tmp/rules-a
+	nfvctl fw load dp0 fw1 "$f"
+	[ "$(cl socat -t5 -T5 - TCP:10.0.2.2:7301 < /dev/null)" = up ] &&
+		ok=$((ok + 1))
+done
+check_eq "new connections between six loads" "$ok" 6
+wait %2
+check_eq "the stream arrived whole" "$(cat /tmp/received)" 4000000
+kill %3 2>/dev/null || true
+wait || true
+
+# Zone limits: at most 3 flows.
+nfvctl fw load dp0 fw1 - <<'RULES'
+policy drop
+ct state established,related accept
+in-port 1 ct state new accept
+RULES
+nfvctl fw set dp0 fw1 zone-max-flows 3
+nfvctl flow flush dp0
+for p in 4001 4002 4003 4004 4005; do
+	echo x | cl socat -u - UDP:10.0.2.2:9,sourceport=$p
+done
+check_eq "flows at the zone limit" "$(nflows)" 3
+check_eq "the others refused" "$(fw_stat zone_full)" 2
+nfvctl flow flush dp0
+echo x | cl socat -u - UDP:10.0.2.2:9,sourceport=4006
+check_eq "room again once the flows went" "$(nflows)" 1
+
+# At most 2 half-open connections: SYNs to a host that never answers.
+nfvctl fw set dp0 fw1 zone-max-flows 0 zone-max-half-open 2
+nfvctl flow flush dp0
+for p in 1 2 3 4; do
+	cl socat -T2 - TCP:10.0.2.99:80,connect-timeout=2 < /dev/null \
+		> /dev/null 2>&1 &
+done
+sleep 1
+check_eq "half-open flows at the limit" "$(nflows)" 2
+check_ge "the other SYNs refused" "$(fw_stat half_open_full)" 2
+wait || true

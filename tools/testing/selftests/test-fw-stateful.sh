@@ -1,0 +1,69 @@
+#!/bin/bash
+# The firewall as a host's "ct state" ruleset: connections the inside
+# (client) opens pass both ways, over TCP, UDP and ping, on IPv4 and IPv6;
+# nothing new comes in from the outside (server); the tracked flows show
+# their state and the rules count what they matched.
+. "$(dirname "$0")/lib.sh"
+
+fw_setup
+# serve NS ADDRESS REPLY: a one-shot socat server that answers REPLY,
+# listening (ss sees its port) when this returns.
+serve() {
+	local port=${2#*:}
+
+	timeout 20 ip netns exec "$1" socat -T3 "$2" SYSTEM:"$3" &
+	wait_listen "$1" "${port%%,*}"
+}
+flows() { nfvctl -j fw flows dp0 fw1; }
+
+# TCP out: a request and its answer cross the firewall.
+serve server TCP-LISTEN:7000,reuseaddr 'read l; echo "pong $l"'
+check_eq "TCP from the inside" \
+	"$(echo ping | cl socat -t3 -T5 - TCP:10.0.2.2:7000)" "pong ping"
+wait
+check "the closed connection is in a closing state" \
+	jq -e '.[] | select(.proto == "tcp") | .nf[0].state |
+	       test("TIME_WAIT|CLOSE|LAST_ACK|FIN_WAIT|CLOSE_WAIT")' <<<"$(flows)" >/dev/null
+
+# A connection that stays open is ESTABLISHED.
+serve server TCP-LISTEN:7001,reuseaddr 'sleep 3'
+sleep 3 | cl timeout 5 socat -T5 - TCP:10.0.2.2:7001 > /dev/null &
+sleep 1
+check "an open connection is ESTABLISHED" \
+	jq -e '.[] | .nf[0] | select(.state == "ESTABLISHED")' <<<"$(flows)" >/dev/null
+wait
+
+# TCP in: the outside cannot open a connection.
+serve client TCP-LISTEN:7002,reuseaddr 'echo hello'
+check "TCP from the outside is dropped" ! \
+	sv socat -T2 - TCP:10.0.1.2:7002,connect-timeout=2 < /dev/null
+wait || true
+check_gt "inbound SYNs met the drop policy" "$(fw_stat policy)" 0
+
+# UDP out, answered; UDP in, not.
+serve server UDP-RECVFROM:7003 'read l; echo "re $l"'
+check_eq "UDP from the inside, answered" \
+	"$(echo q | cl socat -t3 -T3 - UDP:10.0.2.2:7003)" "re q"
+wait
+serve client UDP-RECVFROM:7004 'echo leak'
+check_eq "UDP from the outside gets no answer" \
+	"$(echo q | sv socat -T2 - UDP:10.0.1.2:7004 || true)" ""
+wait || true
+
+# Ping out, not in; IPv6 too, with neighbour discovery on both ports.
+check "ping from the inside" cl ping -c2 -W2 10.0.2.2
+check "ping from the outside is dropped" ! sv ping -c2 -W1 10.0.1.2
+check "ping6 from the inside" cl ping -6 -c2 -W2 fd00:2::2
+check "ping6 from the outside is dropped" ! sv ping -6 -c2 -W1 fd00:1::2
+serve server TCP6-LISTEN:7005,reuseaddr 'echo v6'
+check_eq "TCP over IPv6 from the inside" \
+	"$(cl socat -t3 -T5 - TCP6:[fd00:2::2]:7005 < /dev/null)" "v6"
+wait
+check "neighbour discovery kept working on the outside" \
+	grep -q 'fd00:2::2 .*lladdr' <<<"$(rt ip -6 neigh show dev r1)"
+
+check_gt "the new-accept rule counted" "$(rule_packets 2)" 5
+check_gt "the established rule counted" "$(rule_packets 0)" 5
+check_eq "a rule lists in the syntax it was added in" \
+	"$(nfvctl fw rule list dp0 fw1 | sed -n 3p | cut -d'#' -f1)" \
+	"2: in-port 1 ct state new accept  "

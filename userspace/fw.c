@@ -1,0 +1,949 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfvctl fw: the stateful firewall NF (nfv_fw.ko): instances, their rules
+ * with counters, atomic rule loads, and the connections they track.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "json.h"
+#include "nfvctl.h"
+
+/* Rules per message of a load: the rule list attribute holds 64 KiB. */
+#define FW_LOAD_BATCH	256
+#define FW_LOAD_MSG_SIZE	65536
+#define FW_MAX_WORDS	32
+
+static const char *const action_name[__NFV_FW_ACTION_MAX] = {
+	[NFV_FW_ACCEPT]	= "accept",
+	[NFV_FW_DROP]	= "drop",
+	[NFV_FW_REJECT]	= "reject",
+};
+
+static const char *const ctstate_name[__NFV_FW_CT_MAX] = {
+	[NFV_FW_CT_NEW]		= "new",
+	[NFV_FW_CT_ESTABLISHED]	= "established",
+	[NFV_FW_CT_RELATED]	= "related",
+	[NFV_FW_CT_INVALID]	= "invalid",
+};
+
+static const char *const tcp_state_name[__NFV_FW_TCP_MAX] = {
+	[NFV_FW_TCP_NONE]	 = "NONE",
+	[NFV_FW_TCP_SYN_SENT]	 = "SYN_SENT",
+	[NFV_FW_TCP_SYN_RECV]	 = "SYN_RECV",
+	[NFV_FW_TCP_ESTABLISHED] = "ESTABLISHED",
+	[NFV_FW_TCP_FIN_WAIT]	 = "FIN_WAIT",
+	[NFV_FW_TCP_CLOSE_WAIT]	 = "CLOSE_WAIT",
+	[NFV_FW_TCP_LAST_ACK]	 = "LAST_ACK",
+	[NFV_FW_TCP_TIME_WAIT]	 = "TIME_WAIT",
+	[NFV_FW_TCP_CLOSE]	 = "CLOSE",
+	[NFV_FW_TCP_SYN_SENT2]	 = "SYN_SENT2",
+};
+
+static const struct {
+	int stat;
+	const char *key;
+} fw_stats[] = {
+	{ NFV_FW_STAT_NEW, "new" },
+	{ NFV_FW_STAT_ESTABLISHED, "established" },
+	{ NFV_FW_STAT_RELATED, "related" },
+	{ NFV_FW_STAT_INVALID, "invalid" },
+	{ NFV_FW_STAT_ACCEPT, "accept" },
+	{ NFV_FW_STAT_DROP, "drop" },
+	{ NFV_FW_STAT_REJECT, "reject" },
+	{ NFV_FW_STAT_POLICY, "policy" },
+	{ NFV_FW_STAT_ZONE_FULL, "zone_full" },
+	{ NFV_FW_STAT_HALF_OPEN_FULL, "half_open_full" },
+};
+
+static const struct {
+	const char *name;
+	uint8_t proto;
+} protos[] = {
+	{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
+	{ "icmp", IPPROTO_ICMP }, { "icmpv6", IPPROTO_ICMPV6 },
+	{ "udplite", IPPROTO_UDPLITE }, { "sctp", IPPROTO_SCTP },
+};
+
+void usage_fw(FILE *f)
+{
+	fputs("  fw add DP NAME [policy accept|drop] [zone-max-flows N]\n"
+	      "         [zone-max-half-open N]\n"
+	      "  fw set DP NAME [policy accept|drop] [zone-max-flows N]\n"
+	      "         [zone-max-half-open N]\n"
+	      "  fw del DP NAME\n"
+	      "  fw show DP\n"
+	      "  fw rule add DP NAME [pos N] RULE\n"
+	      "  fw rule set DP NAME pos N RULE\n"
+	      "  fw rule del DP NAME pos N\n"
+	      "  fw rule list DP NAME\n"
+	      "  fw load DP NAME FILE\n"
+	      "  fw flows DP NAME\n"
+	      "  RULE := [in-port N] [src PREFIX] [dst PREFIX] [proto PROTO]\n"
+	      "          [sport N[-M]] [dport N[-M]] [icmp-type N] [icmp-code N]\n"
+	      "          [ct state STATE[,STATE]...] accept|drop|reject\n", f);
+}
+
+static int lookup(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+static int parse_proto(const char *cmd, const char *arg, uint8_t *proto)
+{
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		if (!strcmp(arg, protos[i].name)) {
+			*proto = protos[i].proto;
+			return 0;
+		}
+	}
+	if (parse_u32(cmd, "protocol", arg, 1, 255, &v))
+		return -1;
+	*proto = (uint8_t)v;
+	return 0;
+}
+
+static const char *proto_str(uint8_t proto)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++)
+		if (protos[i].proto == proto)
+			return protos[i].name;
+	return NULL;
+}
+
+/* "N" or "N-M" into two u16 attributes. */
+static int put_range(struct nl_msg *msg, const char *cmd, const char *what,
+		     const char *arg, int amin, int amax)
+{
+	char buf[32], *dash;
+	uint32_t lo, hi;
+
+	if (strlen(arg) >= sizeof(buf))
+		return usage_err(cmd, "invalid %s \"%s\"", what, arg);
+	strcpy(buf, arg);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash++ = '\0';
+	if (parse_u32(cmd, what, buf, 0, 65535, &lo) ||
+	    parse_u32(cmd, what, dash ? dash : buf, 0, 65535, &hi))
+		return -1;
+	if (lo > hi)
+		return usage_err(cmd, "%s range \"%s\" is backwards", what, arg);
+	if (nla_put_u16(msg, amin, (uint16_t)lo) < 0 ||
+	    nla_put_u16(msg, amax, (uint16_t)hi) < 0)
+		return -2;
+	return 0;
+}
+
+/* "ADDR[/LEN]": family, address and prefix length attributes. */
+static int put_prefix(struct nl_msg *msg, const char *cmd, const char *arg,
+		      int aaddr, int alen, uint8_t *family)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash;
+	unsigned char addr[16];
+	uint8_t fam = strchr(arg, ':') ? AF_INET6 : AF_INET;
+	uint32_t len = fam == AF_INET ? 32 : 128;
+
+	if (strlen(arg) >= sizeof(buf))
+		return usage_err(cmd, "invalid prefix \"%s\"", arg);
+	strcpy(buf, arg);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash++ = '\0';
+		if (parse_u32(cmd, "prefix length", slash, 0, len, &len))
+			return -1;
+	}
+	if (inet_pton(fam, buf, addr) != 1)
+		return usage_err(cmd, "invalid address \"%s\"", buf);
+	if (*family && *family != fam)
+		return usage_err(cmd, "addresses of two families in one rule");
+	*family = fam;
+	if (nla_put(msg, aaddr, fam == AF_INET ? 4 : 16, addr) < 0 ||
+	    nla_put_u8(msg, alen, (uint8_t)len) < 0)
+		return -2;
+	return 0;
+}
+
+static int put_ctstate(struct nl_msg *msg, const char *cmd, const char *arg)
+{
+	char buf[128], *tok, *save = NULL;
+	uint8_t mask = 0;
+
+	if (strlen(arg) >= sizeof(buf))
+		return usage_err(cmd, "invalid state \"%s\"", arg);
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int s = lookup(ctstate_name, __NFV_FW_CT_MAX, tok);
+
+		if (s < 0)
+			return usage_err(cmd, "unknown state \"%s\"", tok);
+		mask |= 1 << s;
+	}
+	return nla_put_u8(msg, NFV_FW_RULE_A_CTSTATE, mask) < 0 ? -2 : 0;
+}
+
+static int put_u8_arg(struct nl_msg *msg, const char *cmd, const char *what,
+		      const char *arg, int type)
+{
+	uint32_t v;
+
+	if (parse_u32(cmd, what, arg, 0, 255, &v))
+		return -1;
+	return nla_put_u8(msg, type, (uint8_t)v) < 0 ? -2 : 0;
+}
+
+/* One rule's keywords, argv[0..argc), as an NFV_FW_A_RULE nest. */
+static int put_rule(struct nl_msg *msg, const char *cmd, int argc,
+		    char **argv)
+{
+	struct nlattr *nest = nla_nest_start(msg, NFV_FW_A_RULE);
+	uint8_t family = 0, proto = 0;
+	int action = -1, err = 0;
+	uint32_t port;
+
+	if (!nest)
+		return -2;
+	for (; argc > 0 && !err; argc--, argv++) {
+		const char *kw = *argv;
+
+		action = lookup(action_name, __NFV_FW_ACTION_MAX, kw);
+		if (action < 0 && argc == 1)
+			return usage_err(cmd, "rule must end with accept, drop or reject (at \"%s\")",
+					 kw);
+		if (action >= 0 && argc > 1)
+			return usage_err(cmd, "words after the action (at \"%s\")",
+					 kw);
+		if (action >= 0)
+			break;
+		if (matches(kw, "ct")) {
+			if (argc < 3 || !matches(argv[1], "state"))
+				return usage_err(cmd, "\"ct\" needs \"state STATES\"");
+			argc--, argv++;
+			kw = "state";
+		}
+		if (need_arg(cmd, &argc, &argv))
+			return -1;
+		if (matches(kw, "in-port")) {
+			err = parse_u32(cmd, "port", *argv, 1, 65534, &port) ?:
+			      (nla_put_u32(msg, NFV_FW_RULE_A_IN_PORT, port) < 0 ?
+			       -2 : 0);
+		} else if (matches(kw, "src")) {
+			err = put_prefix(msg, cmd, *argv, NFV_FW_RULE_A_SRC,
+					 NFV_FW_RULE_A_SRC_LEN, &family);
+		} else if (matches(kw, "dst")) {
+			err = put_prefix(msg, cmd, *argv, NFV_FW_RULE_A_DST,
+					 NFV_FW_RULE_A_DST_LEN, &family);
+		} else if (matches(kw, "proto")) {
+			err = parse_proto(cmd, *argv, &proto) ?:
+			      (nla_put_u8(msg, NFV_FW_RULE_A_PROTO, proto) < 0 ?
+			       -2 : 0);
+		} else if (matches(kw, "sport")) {
+			err = put_range(msg, cmd, "port", *argv,
+					NFV_FW_RULE_A_SPORT_MIN,
+					NFV_FW_RULE_A_SPORT_MAX);
+		} else if (matches(kw, "dport")) {
+			err = put_range(msg, cmd, "port", *argv,
+					NFV_FW_RULE_A_DPORT_MIN,
+					NFV_FW_RULE_A_DPORT_MAX);
+		} else if (matches(kw, "icmp-type")) {
+			err = put_u8_arg(msg, cmd, "ICMP type", *argv,
+					 NFV_FW_RULE_A_ICMP_TYPE);
+		} else if (matches(kw, "icmp-code")) {
+			err = put_u8_arg(msg, cmd, "ICMP code", *argv,
+					 NFV_FW_RULE_A_ICMP_CODE);
+		} else if (matches(kw, "state")) {
+			err = put_ctstate(msg, cmd, *argv);
+		} else {
+			return usage_err(cmd, "unknown rule keyword \"%s\"", kw);
+		}
+	}
+	if (err)
+		return err;
+	if (action < 0)
+		return usage_err(cmd, "rule must end with accept, drop or reject");
+	if ((family && nla_put_u8(msg, NFV_FW_RULE_A_FAMILY, family) < 0) ||
+	    nla_put_u8(msg, NFV_FW_RULE_A_ACTION, (uint8_t)action) < 0)
+		return -2;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * Attributes are built in a scratch message first, so that argument
+ * errors are reported before anything is sent.
+ */
+static struct nl_msg *scratch_msg(void)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	if (!m)
+		err_msg("out of memory");
+	return m;
+}
+
+/* -1 for an error already reported, -2 for a message that overflowed. */
+static int scratch_fail(struct nl_msg *scratch, int err)
+{
+	nlmsg_free(scratch);
+	if (err == -2)
+		err_msg("request does not fit in a netlink message");
+	return -1;
+}
+
+/* Sends cmd (NF_NEW or NF_SET) for DP NAME with cfg as NF_CONFIG. */
+static int fw_send(uint8_t cmd, const char *dp, const char *name,
+		   struct nl_msg *cfg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(cfg);
+	struct nl_msg *msg = nfv_msg(cmd, false);
+	struct nlattr *nest;
+
+	if (!msg) {
+		nlmsg_free(cfg);
+		return -1;
+	}
+	nest = NULL;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) >= 0 &&
+	    nla_put_string(msg, NFV_A_NF_NAME, name) >= 0 &&
+	    (cmd != NFV_CMD_NF_NEW ||
+	     nla_put_string(msg, NFV_A_NF_TYPE, "fw") >= 0))
+		nest = nla_nest_start(msg, NFV_A_NF_CONFIG);
+	if (!nest ||
+	    nlmsg_append(msg, nlmsg_data(h), nlmsg_datalen(h), NLMSG_ALIGNTO)) {
+		nlmsg_free(cfg);
+		return nfv_msg_full(msg);
+	}
+	nlmsg_free(cfg);
+	nla_nest_end(msg, nest);
+	return nfv_talk(msg, NULL, NULL);
+}
+
+/* "DP NAME" at the head of argv. */
+static int parse_dp_name(const char *cmd, int *argc, char ***argv,
+			 const char **dp, const char **name)
+{
+	if (parse_dp(cmd, argc, argv, dp))
+		return -1;
+	if (!*argc)
+		return usage_err(cmd, "missing firewall instance name");
+	if (parse_name(cmd, "instance name", **argv, NFV_NAME_MAX))
+		return -1;
+	*name = **argv;
+	(*argc)--;
+	(*argv)++;
+	return 0;
+}
+
+/* fw add|set DP NAME [policy P] [zone-max-flows N] [zone-max-half-open N] */
+static int fw_add_set(const char *cmd, uint8_t nlcmd, int argc, char **argv)
+{
+	const char *dp, *name;
+	struct nl_msg *cfg;
+	uint32_t v;
+	int a, err = 0;
+
+	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+		return -1;
+	cfg = scratch_msg();
+	if (!cfg)
+		return -1;
+	for (; argc > 0 && !err; argc--, argv++) {
+		const char *kw = *argv;
+
+		if (need_arg(cmd, &argc, &argv)) {
+			err = -1;
+		} else if (matches(kw, "policy")) {
+			a = lookup(action_name, NFV_FW_REJECT, *argv);
+			err = a < 0 ? usage_err(cmd, "policy is accept or drop") :
+			      nla_put_u8(cfg, NFV_FW_A_POLICY, (uint8_t)a) < 0 ?
+			      -2 : 0;
+		} else if (matches(kw, "zone-max-flows") ||
+			   matches(kw, "zone-max-half-open")) {
+			a = matches(kw, "zone-max-flows") ?
+			    NFV_FW_A_ZONE_MAX_FLOWS : NFV_FW_A_ZONE_MAX_HALF_OPEN;
+			err = parse_u32(cmd, kw, *argv, 0, UINT32_MAX, &v) ?:
+			      (nla_put_u32(cfg, a, v) < 0 ? -2 : 0);
+		} else {
+			err = usage_err(cmd, "unknown argument \"%s\"", kw);
+		}
+	}
+	if (err)
+		return scratch_fail(cfg, err);
+	return fw_send(nlcmd, dp, name, cfg);
+}
+
+/* fw rule add|set|del DP NAME [pos N] [RULE] */
+static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
+{
+	const char *dp, *name;
+	bool has_pos = false;
+	struct nl_msg *cfg;
+	uint32_t pos = 0;
+	int err = 0;
+
+	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+		return -1;
+	if (argc && matches(*argv, "pos")) {
+		if (need_arg(cmd, &argc, &argv) ||
+		    parse_u32(cmd, "position", *argv, 0, UINT32_MAX, &pos))
+			return -1;
+		has_pos = true;
+		argc--, argv++;
+	}
+	if (!has_pos && op != NFV_FW_OP_INSERT)
+		return usage_err(cmd, "missing \"pos N\"");
+	if (op == NFV_FW_OP_DELETE && argc)
+		return usage_err(cmd, "unknown argument \"%s\"", *argv);
+	if (op != NFV_FW_OP_DELETE && !argc)
+		return usage_err(cmd, "missing rule");
+	cfg = scratch_msg();
+	if (!cfg)
+		return -1;
+	if (nla_put_u8(cfg, NFV_FW_A_OP, op) < 0 ||
+	    (has_pos && nla_put_u32(cfg, NFV_FW_A_POS, pos) < 0))
+		err = -2;
+	else if (op != NFV_FW_OP_DELETE)
+		err = put_rule(cfg, cmd, argc, argv);
+	if (err)
+		return scratch_fail(cfg, err);
+	return fw_send(NFV_CMD_NF_SET, dp, name, cfg);
+}
+
+static void print_prefix(const char *key, struct nlattr *addr,
+			 struct nlattr *len)
+{
+	char buf[INET6_ADDRSTRLEN], out[INET6_ADDRSTRLEN + 8];
+	uint8_t l = 0;
+
+	if (!addr)
+		return;
+	attr_u8(len, &l);
+	if (!inet_ntop(nla_len(addr) == 4 ? AF_INET : AF_INET6, nla_data(addr),
+		       buf, sizeof(buf)))
+		return;
+	snprintf(out, sizeof(out), "%s/%u", buf, l);
+	if (opts.json)
+		jw_str(key, out);
+	else
+		printf(" %s %s", key, out);
+}
+
+static void print_range(const char *key, struct nlattr *lo, struct nlattr *hi)
+{
+	uint16_t a, b;
+	char buf[16];
+
+	if (!attr_u16(lo, &a) || !attr_u16(hi, &b))
+		return;
+	if (a == b)
+		snprintf(buf, sizeof(buf), "%u", a);
+	else
+		snprintf(buf, sizeof(buf), "%u-%u", a, b);
+	if (opts.json)
+		jw_str(key, buf);
+	else
+		printf(" %s %s", key, buf);
+}
+
+static void print_u(const char *key, const char *text, struct nlattr *a,
+		    int width)
+{
+	uint64_t v = 0;
+	uint32_t v32;
+	uint8_t v8;
+
+	if (width == 8 && attr_u8(a, &v8))
+		v = v8;
+	else if (width == 32 && attr_u32(a, &v32))
+		v = v32;
+	else if (width != 64 || !attr_u64(a, &v))
+		return;
+	if (opts.json)
+		jw_u64(key, v);
+	else
+		printf(" %s %llu", text, (unsigned long long)v);
+}
+
+static void print_ctstate(struct nlattr *a)
+{
+	uint8_t mask;
+	int s, n = 0;
+
+	if (!attr_u8(a, &mask))
+		return;
+	if (opts.json)
+		jw_arr_open("ct_state");
+	else
+		printf(" ct state ");
+	for (s = 0; s < __NFV_FW_CT_MAX; s++) {
+		if (!(mask & (1 << s)))
+			continue;
+		if (opts.json)
+			jw_str(NULL, ctstate_name[s]);
+		else
+			printf("%s%s", n ? "," : "", ctstate_name[s]);
+		n++;
+	}
+	if (opts.json)
+		jw_arr_close();
+}
+
+/* A rule, in the syntax "fw rule add" takes, then its counters. */
+static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct nlattr *r[NFV_FW_RULE_A_MAX + 1];
+	uint32_t idx = 0;
+	uint8_t v;
+
+	(void)cmd;
+	if (attr_nested(r, NFV_FW_RULE_A_MAX, tb[NFV_A_NF_ITEM]) < 0)
+		return 0;
+	list_elem(arg);
+	attr_u32(r[NFV_FW_RULE_A_INDEX], &idx);
+	if (opts.json) {
+		jw_obj_open(NULL);
+		jw_u64("pos", idx);
+	} else {
+		printf("%u:", idx);
+	}
+	print_u("in_port", "in-port", r[NFV_FW_RULE_A_IN_PORT], 32);
+	print_prefix("src", r[NFV_FW_RULE_A_SRC], r[NFV_FW_RULE_A_SRC_LEN]);
+	print_prefix("dst", r[NFV_FW_RULE_A_DST], r[NFV_FW_RULE_A_DST_LEN]);
+	if (attr_u8(r[NFV_FW_RULE_A_PROTO], &v)) {
+		if (opts.json && proto_str(v))
+			jw_str("proto", proto_str(v));
+		else if (opts.json)
+			jw_u64("proto", v);
+		else if (proto_str(v))
+			printf(" proto %s", proto_str(v));
+		else
+			printf(" proto %u", v);
+	}
+	print_range("sport", r[NFV_FW_RULE_A_SPORT_MIN],
+		    r[NFV_FW_RULE_A_SPORT_MAX]);
+	print_range("dport", r[NFV_FW_RULE_A_DPORT_MIN],
+		    r[NFV_FW_RULE_A_DPORT_MAX]);
+	print_u("icmp_type", "icmp-type", r[NFV_FW_RULE_A_ICMP_TYPE], 8);
+	print_u("icmp_code", "icmp-code", r[NFV_FW_RULE_A_ICMP_CODE], 8);
+	print_ctstate(r[NFV_FW_RULE_A_CTSTATE]);
+	if (attr_u8(r[NFV_FW_RULE_A_ACTION], &v) && v < __NFV_FW_ACTION_MAX) {
+		if (opts.json)
+			jw_str("action", action_name[v]);
+		else
+			printf(" %s", action_name[v]);
+	}
+	if (!opts.json)
+		printf("  #");
+	print_u("packets", "packets", r[NFV_FW_RULE_A_PACKETS], 64);
+	print_u("bytes", "bytes", r[NFV_FW_RULE_A_BYTES], 64);
+	if (opts.json)
+		jw_obj_close();
+	else
+		putchar('\n');
+	return 0;
+}
+
+/*
+ * "fw COMMAND DP NAME": a request naming an instance and nothing else.
+ * With a reply function it is a dump, printed as a list.
+ */
+static int fw_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
+		      nfv_reply_fn reply)
+{
+	struct list_out out = { 0 };
+	const char *dp, *name;
+	struct nl_msg *msg;
+	int err;
+
+	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+		return -1;
+	if (argc)
+		return usage_err(cmd, "unknown argument \"%s\"", *argv);
+	msg = nfv_msg(nlcmd, reply != NULL);
+	if (!msg)
+		return -1;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0 ||
+	    nla_put_string(msg, NFV_A_NF_NAME, name) < 0)
+		return nfv_msg_full(msg);
+	if (!reply)
+		return nfv_talk(msg, NULL, NULL);
+	err = nfv_talk(msg, reply, &out);
+	list_end(&out, err);
+	return err;
+}
+
+static int fw_rule(int argc, char **argv)
+{
+	if (!argc)
+		return usage_err("fw rule", "missing command");
+	if (matches(*argv, "add") || matches(*argv, "insert"))
+		return fw_rule_edit("fw rule add", NFV_FW_OP_INSERT, argc - 1,
+				    argv + 1);
+	if (matches(*argv, "set") || matches(*argv, "replace"))
+		return fw_rule_edit("fw rule set", NFV_FW_OP_SET, argc - 1,
+				    argv + 1);
+	if (matches(*argv, "del") || matches(*argv, "delete"))
+		return fw_rule_edit("fw rule del", NFV_FW_OP_DELETE, argc - 1,
+				    argv + 1);
+	if (matches(*argv, "list") || matches(*argv, "show"))
+		return fw_request("fw rule list", NFV_CMD_NF_ITEM_GET,
+				  argc - 1, argv + 1, rule_reply);
+	return usage_err("fw rule", "unknown command \"%s\"", *argv);
+}
+
+struct fw_load {
+	const char *cmd;
+	struct nl_msg **batch;	/* each: NFV_FW_A_RULES, built before sending */
+	struct nlattr *rules;	/* open in the last batch */
+	unsigned int nbatch;
+	unsigned int in_batch;
+	int policy;
+};
+
+static int load_batch(struct fw_load *l)
+{
+	struct nl_msg **more, *m;
+
+	if (l->nbatch)
+		nla_nest_end(l->batch[l->nbatch - 1], l->rules);
+	more = realloc(l->batch, (l->nbatch + 1) * sizeof(*more));
+	if (!more)
+		return -2;
+	l->batch = more;
+	m = scratch_msg();
+	if (!m)
+		return -1;
+	l->batch[l->nbatch++] = m;
+	l->rules = nla_nest_start(m, NFV_FW_A_RULES);
+	l->in_batch = 0;
+	return l->rules ? 0 : -2;
+}
+
+/* Splits a line into words; '#' starts a comment. */
+static int split(char *line, char **words)
+{
+	char *save = NULL, *w, *hash = strchr(line, '#');
+	int n = 0;
+
+	if (hash)
+		*hash = '\0';
+	for (w = strtok_r(line, " \t\r\n", &save); w;
+	     w = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == FW_MAX_WORDS)
+			return -1;
+		words[n++] = w;
+	}
+	return n;
+}
+
+static int load_line(struct fw_load *l, char *line, unsigned int lineno)
+{
+	char *words[FW_MAX_WORDS];
+	int n = split(line, words), err;
+
+	if (n < 0)
+		return usage_err(l->cmd, "line %u: too many words", lineno);
+	if (!n)
+		return 0;
+	if (matches(words[0], "policy")) {
+		l->policy = n == 2 ? lookup(action_name, NFV_FW_REJECT,
+					    words[1]) : -1;
+		if (l->policy < 0)
+			return usage_err(l->cmd,
+					 "line %u: policy is accept or drop",
+					 lineno);
+		return 0;
+	}
+	if (l->in_batch == FW_LOAD_BATCH) {
+		err = load_batch(l);
+		if (err)
+			return err;
+	}
+	err = put_rule(l->batch[l->nbatch - 1], l->cmd, n, words);
+	if (err == -2)
+		return usage_err(l->cmd, "line %u: rule too large", lineno);
+	if (err)
+		return usage_err(l->cmd, "line %u: bad rule", lineno);
+	l->in_batch++;
+	return 0;
+}
+
+static int load_read(struct fw_load *l, const char *path)
+{
+	unsigned int lineno = 0;
+	char line[1024];
+	int err = 0;
+	FILE *f;
+
+	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f) {
+		err_msg("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	err = load_batch(l);
+	while (!err && fgets(line, sizeof(line), f))
+		err = load_line(l, line, ++lineno);
+	if (!err)
+		nla_nest_end(l->batch[l->nbatch - 1], l->rules);
+	if (f != stdin)
+		fclose(f);
+	return err;
+}
+
+/*
+ * Sends the batches: BEGIN, APPEND..., COMMIT, or REPLACE when one holds
+ * everything. The last carries the policy; the kernel swaps at COMMIT.
+ */
+static int load_send(struct fw_load *l, const char *dp, const char *name)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < l->nbatch && !err; i++) {
+		struct nl_msg *m = l->batch[i];
+		bool last = i == l->nbatch - 1;
+		uint8_t op = last ? (i ? NFV_FW_OP_COMMIT : NFV_FW_OP_REPLACE) :
+				    (i ? NFV_FW_OP_APPEND : NFV_FW_OP_BEGIN);
+
+		l->batch[i] = NULL;
+		if (nla_put_u8(m, NFV_FW_A_OP, op) < 0 ||
+		    (last && l->policy >= 0 &&
+		     nla_put_u8(m, NFV_FW_A_POLICY, (uint8_t)l->policy) < 0))
+			return scratch_fail(m, -2);
+		err = fw_send(NFV_CMD_NF_SET, dp, name, m);
+	}
+	return err;
+}
+
+/* fw load DP NAME FILE: the file's rules replace the instance's at once. */
+static int fw_load(int argc, char **argv)
+{
+	struct fw_load l = { .cmd = "fw load", .policy = -1 };
+	const char *dp, *name;
+	unsigned int i;
+	int err;
+
+	if (parse_dp_name(l.cmd, &argc, &argv, &dp, &name))
+		return -1;
+	if (!argc)
+		return usage_err(l.cmd, "missing FILE");
+	if (argc > 1)
+		return usage_err(l.cmd, "unknown argument \"%s\"", argv[1]);
+	/* Room for a batch; the netlink message may be larger than a page. */
+	nlmsg_set_default_size(FW_LOAD_MSG_SIZE);
+	err = load_read(&l, *argv);
+	if (err == -2)
+		err_msg("out of memory");
+	if (!err)
+		err = load_send(&l, dp, name);
+	for (i = 0; i < l.nbatch; i++)
+		if (l.batch[i])
+			nlmsg_free(l.batch[i]);
+	free(l.batch);
+	return err ? -1 : 0;
+}
+
+static void print_fw_stats(struct nlattr *a)
+{
+	struct nlattr *tb[NFV_FW_STAT_MAX + 1];
+	size_t i;
+	uint64_t v;
+
+	if (attr_nested(tb, NFV_FW_STAT_MAX, a) < 0)
+		return;
+	if (opts.json)
+		jw_obj_open("stats");
+	else
+		printf("\n\t");
+	for (i = 0; i < ARRAY_SIZE(fw_stats); i++) {
+		if (!attr_u64(tb[fw_stats[i].stat], &v))
+			continue;
+		if (opts.json)
+			jw_u64(fw_stats[i].key, v);
+		else
+			printf("%s%s %llu", i ? " " : "", fw_stats[i].key,
+			       (unsigned long long)v);
+	}
+	if (opts.json)
+		jw_obj_close();
+}
+
+static int fw_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	const char *name = attr_str(tb[NFV_A_NF_NAME]);
+	const char *type = attr_str(tb[NFV_A_NF_TYPE]);
+	struct nlattr *info[NFV_FW_A_MAX + 1];
+	uint8_t policy;
+
+	(void)cmd;
+	if (!name || !type || strcmp(type, "fw") ||
+	    attr_nested(info, NFV_FW_A_MAX, tb[NFV_A_NF_INFO]) < 0)
+		return 0;
+	list_elem(arg);
+	if (opts.json) {
+		jw_obj_open(NULL);
+		jw_str("name", name);
+	} else {
+		printf("%s:", name);
+	}
+	if (attr_u8(info[NFV_FW_A_POLICY], &policy) && policy <= NFV_FW_DROP) {
+		if (opts.json)
+			jw_str("policy", action_name[policy]);
+		else
+			printf(" policy %s", action_name[policy]);
+	}
+	print_u("rules", "rules", info[NFV_FW_A_NRULES], 32);
+	print_u("zone_max_flows", "zone-max-flows",
+		info[NFV_FW_A_ZONE_MAX_FLOWS], 32);
+	print_u("zone_max_half_open", "zone-max-half-open",
+		info[NFV_FW_A_ZONE_MAX_HALF_OPEN], 32);
+	print_fw_stats(info[NFV_FW_A_STATS]);
+	if (opts.json)
+		jw_obj_close();
+	else
+		putchar('\n');
+	return 0;
+}
+
+static const char *fw_state_name(uint8_t proto, uint8_t state)
+{
+	if (proto == IPPROTO_TCP)
+		return state < __NFV_FW_TCP_MAX ? tcp_state_name[state] : NULL;
+	return state == 1 ? "UNREPLIED" : state == 2 ? "REPLIED" : NULL;
+}
+
+/* The per-NF state of a flow (NFV_FLOW_A_NF nests), for flow_print. */
+void flow_print_nf(struct nlattr *flow, uint8_t proto)
+{
+	struct nlattr *a;
+	bool open = false;
+	int rem;
+
+	nla_for_each_nested(a, flow, rem) {
+		struct nlattr *tb[NFV_A_MAX + 1], *info[NFV_FW_A_MAX + 1];
+		const char *name = NULL, *state;
+		uint8_t v;
+
+		if (nla_type(a) == NFV_FLOW_A_NF &&
+		    attr_nested(tb, NFV_A_MAX, a) >= 0)
+			name = attr_str(tb[NFV_A_NF_NAME]);
+		if (!name ||
+		    attr_nested(info, NFV_FW_A_MAX, tb[NFV_A_NF_INFO]) < 0 ||
+		    !attr_u8(info[NFV_FW_A_STATE], &v))
+			continue;
+		state = fw_state_name(proto, v);
+		if (!opts.json) {
+			printf(" %s %s", name, state ? state : "?");
+			continue;
+		}
+		if (!open)
+			jw_arr_open("nf");
+		open = true;
+		jw_obj_open(NULL);
+		jw_str("name", name);
+		if (state)
+			jw_str("state", state);
+		else
+			jw_u64("state", v);
+		jw_obj_close();
+	}
+	if (open)
+		jw_arr_close();
+}
+
+static bool flow_has_nf(struct nlattr *flow, const char *name)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, flow, rem) {
+		struct nlattr *tb[NFV_A_MAX + 1];
+		const char *n = NULL;
+
+		if (nla_type(a) == NFV_FLOW_A_NF &&
+		    attr_nested(tb, NFV_A_MAX, a) >= 0)
+			n = attr_str(tb[NFV_A_NF_NAME]);
+		if (n && !strcmp(n, name))
+			return true;
+	}
+	return false;
+}
+
+struct fw_flows {
+	struct list_out out;
+	const char *name;
+};
+
+static int fw_flows_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct fw_flows *f = arg;
+
+	if (!tb[NFV_A_FLOW] || !flow_has_nf(tb[NFV_A_FLOW], f->name))
+		return 0;
+	return flow_show_reply(cmd, tb, &f->out);
+}
+
+/* fw flows DP NAME: the flows the instance tracks, with their state. */
+static int fw_flows(int argc, char **argv)
+{
+	const char *cmd = "fw flows", *dp;
+	struct fw_flows f = { .out = { 0 } };
+	struct nl_msg *msg;
+	int err;
+
+	if (parse_dp_name(cmd, &argc, &argv, &dp, &f.name))
+		return -1;
+	if (argc)
+		return usage_err(cmd, "unknown argument \"%s\"", *argv);
+	msg = nfv_msg(NFV_CMD_FLOW_GET, true);
+	if (!msg)
+		return -1;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0)
+		return nfv_msg_full(msg);
+	err = nfv_talk(msg, fw_flows_reply, &f);
+	list_end(&f.out, err);
+	return err;
+}
+
+int do_fw(int argc, char **argv)
+{
+	if (!argc)
+		return usage_err("fw", "missing command");
+	if (matches(*argv, "add"))
+		return fw_add_set("fw add", NFV_CMD_NF_NEW, argc - 1, argv + 1);
+	if (matches(*argv, "set"))
+		return fw_add_set("fw set", NFV_CMD_NF_SET, argc - 1, argv + 1);
+	if (matches(*argv, "del") || matches(*argv, "delete"))
+		return fw_request("fw del", NFV_CMD_NF_DEL, argc - 1, argv + 1,
+				  NULL);
+	if (matches(*argv, "show") || matches(*argv, "list"))
+		return dp_request("fw show", NFV_CMD_NF_GET, argc - 1, argv + 1,
+				  fw_show_reply);
+	if (matches(*argv, "rule"))
+		return fw_rule(argc - 1, argv + 1);
+	if (matches(*argv, "load"))
+		return fw_load(argc - 1, argv + 1);
+	if (matches(*argv, "flows"))
+		return fw_flows(argc - 1, argv + 1);
+	if (matches(*argv, "help")) {
+		usage_fw(stdout);
+		return 0;
+	}
+	return usage_err("fw", "unknown command \"%s\"", *argv);
+}
