@@ -9,6 +9,11 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+/* skb_gso_validate_network_len(): 6.4 moved the GSO helpers to net/gso.h. */
+#ifdef NFV_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
+
 /* genl_info_dump(): 6.7 replaced genl_dumpit_info()->attrs with ->info. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 #define NFV_HAVE_GENL_INFO_DUMP 1

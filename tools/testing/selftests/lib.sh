@@ -58,13 +58,15 @@ stat() { nfvctl -j stats "${DP:-dp0}" | jq -r ".stats.$1"; }
 drop() { nfvctl -j stats "${DP:-dp0}" | jq -r ".drops.$1"; }
 nflows() { nfvctl -j dp show "${DP:-dp0}" | jq -r '.[0].flows'; }
 
+# The modules built for the running kernel (scripts/build-modules.sh), or
+# the directory the harness names (the debug kernel's).
+NFV_KMOD=${NFV_KMOD:-$top/build/$(uname -r)/kmod}
+
 nfv_load() {
-	if [ -n "${NFV_MODULE:-}" ]; then
-		insmod "$NFV_MODULE"
-	elif [ -n "${NFV_USE_DKMS:-}" ]; then
+	if [ -n "${NFV_USE_DKMS:-}" ]; then
 		modprobe nfv
 	else
-		insmod "$top/kmod/nfv.ko"
+		insmod "$NFV_KMOD/nfv.ko"
 	fi
 }
 
