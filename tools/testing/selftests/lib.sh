@@ -53,6 +53,26 @@ expect_fail() {
 	echo "ok: refused: $* -> $err"
 }
 
+# await TENTHS COMMAND...: retries the command every 0.1 s until it
+# succeeds, at most TENTHS times; a loaded VM can take seconds to start a
+# process, so tests wait for what they need instead of sleeping.
+await() {
+	local n=$1
+	shift
+	until "$@" 2>/dev/null; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# listening NS -t|-u PORT: waits until a TCP or UDP socket of the namespace
+# listens on PORT.
+has_listener() { ip netns exec "$1" ss -Hln "$2" "sport = :$3" | grep -q .; }
+listening() {
+	await 150 has_listener "$@" || fail "nothing listens on $3 ($2) in $1"
+}
+
 # A counter from `nfvctl -j stats DP`: stat NAME or drop NAME.
 stat() { nfvctl -j stats "${DP:-dp0}" | jq -r ".stats.$1"; }
 drop() { nfvctl -j stats "${DP:-dp0}" | jq -r ".drops.$1"; }
