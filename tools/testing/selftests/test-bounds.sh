@@ -6,7 +6,8 @@
 router_setup max-flows 500
 # The established flow: one ping run, one echo id, before and after.
 cl ping -c 25 -i 0.2 -W2 10.0.2.2 > /tmp/established &
-sleep 1
+has_flow() { [ "$(nflows)" -ge 1 ]; }
+await 100 has_flow || fail "the ping made no flow"
 
 need pktgen
 rt ip neigh replace 10.0.2.2 dev r1 \
