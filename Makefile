@@ -15,8 +15,10 @@
 # written down: Debian's security updates rename them.
 
 KERNEL ?= 6.1
+# The installed version of KERNEL, for targets that boot one.
+KVER = $(shell tools/testing/kver.sh $(KERNEL) 2>/dev/null)
 # Kernels `make deps` installs besides 6.1 and 6.12.
-DEPS_KERNELS = $(filter 6.12-rt rt,$(KERNEL))
+DEPS_KERNELS = $(addprefix -k ,$(filter 6.12-rt rt,$(KERNEL)))
 
 .PHONY: all modules nfvctl clean deps dkms selftests kunit check matrix demo
 
@@ -48,10 +50,9 @@ check: deps
 	scripts/check.sh 6.1 6.12 debug
 
 matrix:
-	tools/testing/setup-deps.sh 6.12-rt
+	tools/testing/setup-deps.sh -k 6.12-rt
 	scripts/check.sh 6.1 6.12 6.12-rt debug
 
 demo: deps nfvctl
-	+scripts/build-modules.sh $$(tools/testing/kver.sh $(KERNEL))
-	tools/testing/vm/run.sh -k $$(tools/testing/kver.sh $(KERNEL)) -t 600 -- \
-		bash tools/testing/selftests/demo.sh
+	+scripts/build-modules.sh $(KVER)
+	tools/testing/vm/run.sh -k $(KVER) -t 600 -- bash tools/testing/selftests/demo.sh

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Installs the Debian packages the project builds and tests with; run as
 # root on a fresh machine. Idempotent: installs only what is missing.
-# Usage: setup-deps.sh [KIND...]   extra kernels (tools/testing/kver.sh
-#                                  kinds, e.g. 6.12-rt) besides 6.1 and 6.12
+# Usage: setup-deps.sh [-k KIND]... [PACKAGE...]
+#   -k  an extra kernel (a tools/testing/kver.sh kind, e.g. 6.12-rt) besides
+#       6.1 and 6.12; PACKAGEs: a target's own
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,15 @@ pkgs=(
 	iproute2 iputils-ping socat jq python3 ethtool procps util-linux # tests
 	sparse							# C=1
 )
-kinds=(6.12 "$@")
+kinds=(6.12)
+while getopts "k:" opt; do
+	case "$opt" in
+	k) kinds+=("$OPTARG") ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+pkgs+=("$@")	# a target's own, e.g. make bench's peers and plot
 
 missing() {
 	local p
