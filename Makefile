@@ -1,46 +1,58 @@
 # SPDX-License-Identifier: GPL-2.0
 # nfv: the kernel modules, nfvctl, and the tests that run them in QEMU.
 #
-#   make            modules + nfvctl for the newest Debian 6.1 kernel
-#   make check      everything a commit must pass (README)
+#   make            modules for every supported kernel installed, in
+#                   build/KVER (6.1, 6.12, 6.12-rt), and nfvctl
+#   make check      everything a commit must pass, on 6.1, 6.12 and the
+#                   debug kernel (README)
+#   make matrix     make check plus 6.12 PREEMPT_RT, and a table of results
 #   make demo       boot a VM and show traffic through the datapath
-#   make selftests  the netns selftests alone: KERNEL=stock (default) or debug
+#   make selftests  the netns selftests alone, on KERNEL=6.1 (default),
+#                   6.12, 6.12-rt, debug, or an installed version
 #   make kunit      the KUnit suites in the debug kernel
+#
+# Kernel versions are resolved by name (tools/testing/kver.sh), never
+# written down: Debian's security updates rename them.
 
-KVER ?= $(shell tools/testing/kver.sh stock 2>/dev/null)
-KDIR ?= /lib/modules/$(KVER)/build
-KERNEL ?= stock
+KERNEL ?= 6.1
+# The installed version of KERNEL, for targets that boot one.
+KVER = $(shell tools/testing/kver.sh $(KERNEL) 2>/dev/null)
+# Kernels `make deps` installs besides 6.1 and 6.12.
+DEPS_KERNELS = $(addprefix -k ,$(filter 6.12-rt rt,$(KERNEL)))
 
-.PHONY: all modules nfvctl clean deps dkms selftests kunit check demo
+.PHONY: all modules nfvctl clean deps dkms selftests kunit check matrix demo
 
 all: modules nfvctl
 
 modules:
-	@test -n "$(KVER)" || { echo "no kernel headers found: make deps"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	+scripts/build-modules.sh
 
 nfvctl:
 	$(MAKE) -C userspace
 
 clean:
-	@test -z "$(KVER)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build tools/testing/vm/out
 	$(MAKE) -C userspace clean
-	rm -rf tools/testing/vm/out
 
 deps:
-	tools/testing/setup-deps.sh
+	tools/testing/setup-deps.sh $(DEPS_KERNELS)
 
 dkms: deps
-	scripts/dkms-install.sh $(KVER)
+	scripts/dkms-install.sh
 
-selftests: deps all
-	scripts/selftests.sh $(KERNEL) $(if $(filter stock,$(KERNEL)),$(KVER)) $(TESTS)
+selftests: deps nfvctl
+	+scripts/selftests.sh $(KERNEL) $(TESTS)
 
 kunit: deps nfvctl
 	scripts/kunit.sh
 
 check: deps
-	scripts/check.sh $(KVER)
+	scripts/check.sh 6.1 6.12 debug
 
-demo: deps all
+matrix:
+	tools/testing/setup-deps.sh -k 6.12-rt
+	scripts/check.sh 6.1 6.12 6.12-rt debug
+
+demo: deps nfvctl
+	+scripts/build-modules.sh $(KVER)
 	tools/testing/vm/run.sh -k $(KVER) -t 600 -- bash tools/testing/selftests/demo.sh

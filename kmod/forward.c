@@ -14,6 +14,7 @@
 #include <net/ndisc.h>
 #include <net/route.h>
 
+#include "compat.h"
 #include "core.h"
 
 static void nfv_icmp_sent(struct nfv_pkt *pkt)

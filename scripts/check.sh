@@ -1,28 +1,40 @@
 #!/bin/bash
-# What `make check` (and CI) runs: warning-free builds, nfvctl's own tests,
-# a DKMS build and install, and the selftests in a VM loading the module
-# DKMS built. Ends with the line "N passed, N failed".
-# Usage: check.sh KVER
+# What `make check` (and CI) runs, kernel by kernel: for each Debian kernel
+# a warning-free build (W=1, sparse), a DKMS build and install, and the
+# selftests in a VM loading the module DKMS built; for the debug kernel its
+# build, the KUnit suites and the selftests under the sanitizers; once,
+# nfvctl's warning-free build and its own tests. Prints a table (kernel by
+# suite: passed, failed, seconds) and ends with the line "N passed, N failed".
+# Usage: check.sh KERNEL...   (kinds of tools/testing/kver.sh, or debug)
 set -uo pipefail
 
-kver=${1:?usage: $0 KVER}
+[ $# -gt 0 ] || { echo "usage: $0 KERNEL... (6.1 6.12 6.12-rt debug)" >&2; exit 2; }
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-passed=0
-failed=0
+cd "$top" || exit 1
 log=tools/testing/vm/out
 mkdir -p "$log"
+passed=0
+failed=0
+table=()
 
+# record KERNEL SUITE PASSED FAILED SECONDS
+record() {
+	passed=$((passed + $3))
+	failed=$((failed + $4))
+	table+=("$(printf '%-26s %-22s %6s %6s %6ss' "$@")")
+}
+
+# step KERNEL SUITE COMMAND...: one check, passed if the command succeeds.
 step() {
-	local name=$1
-	shift
-	echo "=== $name"
+	local kernel=$1 suite=$2 t0=$SECONDS
+	shift 2
+	echo "=== $kernel: $suite"
 	if "$@"; then
-		passed=$((passed + 1))
-		echo "=== $name: ok"
+		echo "=== $kernel: $suite: ok"
+		record "$kernel" "$suite" 1 0 $((SECONDS - t0))
 	else
-		failed=$((failed + 1))
-		echo "=== $name: FAILED"
+		echo "=== $kernel: $suite: FAILED"
+		record "$kernel" "$suite" 0 1 $((SECONDS - t0))
 	fi
 }
 
@@ -38,24 +50,90 @@ no_warnings() {
 	return $rc
 }
 
-step "modules, W=1 C=2 (sparse)" no_warnings \
-	make -s -C "/lib/modules/$kver/build" M="$top" W=1 C=2 modules
-step "nfvctl, -Wall -Wextra" no_warnings make -s -C userspace
-step "nfvctl unit and command-line tests" make -s -C userspace check
-step "dkms build and install for $kver" scripts/dkms-install.sh "$kver"
+# counted KERNEL SUITE PARSER COMMAND...: a suite that reports its own
+# counts; PARSER reads its output and prints "PASSED FAILED". A suite that
+# failed without a summary (the VM died) counts as one failure, and so does
+# one that failed with nothing failed in its summary (a sanitizer report
+# after the last case).
+counted() {
+	local kernel=$1 suite=$2 parser=$3 t0=$SECONDS rc out counts p f
+	shift 3
+	echo "=== $kernel: $suite"
+	out=$log/check-$$.txt
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	counts=$("$parser" "$out")
+	rm -f "$out"
+	p=${counts% *}
+	f=${counts#* }
+	[ -n "$counts" ] || { p=0; f=0; }
+	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=$((f + 1))
+	echo "=== $kernel: $suite: $p passed, $f failed"
+	record "$kernel" "$suite" "$p" "$f" $((SECONDS - t0))
+}
 
-echo "=== selftests on $kver (module from DKMS)"
-out=$log/check-selftests.txt
-NFV_USE_DKMS=1 tools/testing/selftests/run.sh -k "$kver" | tee "$out"
-sp=$(sed -n 's/^selftests: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$out" | tail -n 1)
-sf=$(sed -n 's/^selftests: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$out" | tail -n 1)
-if [ -z "$sp" ]; then
-	# The VM never got to report: count the run as one failure.
-	sp=0
-	sf=1
-fi
-passed=$((passed + sp))
-failed=$((failed + sf))
+# "selftests: 11 passed, 0 failed"
+selftests_counts() {
+	sed -nE 's/^selftests: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$1" | tail -n 1
+}
 
+# kunit.py: "Ran 25 tests: passed: 23, failed: 1, crashed: 1"; a failed,
+# crashed or erroneous case counts as failed.
+kunit_counts() {
+	grep -oE 'Ran [0-9]+ tests: .*' "$1" | tail -n 1 | tr -c 'a-z0-9\n' ' ' |
+		awk 'NF { p = f = 0
+			for (i = 1; i < NF; i++) {
+				if ($i == "passed") p = $(i + 1)
+				if ($i ~ /^(failed|crashed|errors)$/) f += $(i + 1)
+			}
+			print p, f }'
+}
+
+# NFV_DEBUG_EARLY=1: a debug kernel still to build (minutes, cold) starts
+# building at once, niced, beside the other kernels' tests.
+debug_pid=""
+debug_early() {
+	[ "${NFV_DEBUG_EARLY:-0}" = 1 ] || return 0
+	tools/testing/kernel/build-debug.sh -n >/dev/null 2>&1 && return 0
+	echo "=== debug: building the kernel in the background ($log/build-debug.txt)"
+	tools/testing/kernel/build-debug.sh > "$log/build-debug.txt" 2>&1 &
+	debug_pid=$!
+}
+
+debug_kernel() {
+	[ -z "$debug_pid" ] || wait "$debug_pid"
+	step debug "build (kernel, W=1)" no_warnings scripts/debug-modules.sh
+	counted debug kunit kunit_counts scripts/kunit.sh
+	counted debug selftests selftests_counts scripts/selftests.sh debug
+}
+
+debian_kernel() {
+	local kind=$1 kver
+	if ! kver=$(tools/testing/kver.sh "$kind"); then
+		record "$kind" "not installed" 0 1 0
+		return
+	fi
+	step "$kver" "build W=1 C=2" no_warnings \
+		scripts/build-modules.sh "$kver" -- -s W=1 C=2
+	step "$kver" "dkms build, install" scripts/dkms-install.sh "$kver"
+	counted "$kver" "selftests (DKMS)" selftests_counts \
+		env NFV_USE_DKMS=1 tools/testing/selftests/run.sh -k "$kver"
+}
+
+t_start=$SECONDS
+case " $* " in *" debug "*) debug_early ;; esac
+step nfvctl "build -Wall -Wextra" no_warnings make -s -C userspace
+step nfvctl "unit, command line" make -s -C userspace check
+for kernel in "$@"; do
+	case "$kernel" in
+	debug) debug_kernel ;;
+	*) debian_kernel "$kernel" ;;
+	esac
+done
+
+echo
+printf '%-26s %-22s %6s %6s %7s\n' kernel suite passed failed time
+printf '%s\n' "${table[@]}"
+echo "total: $((SECONDS - t_start))s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,11 +1,13 @@
 #!/bin/bash
-# Installs this checkout's modules through DKMS for one kernel version:
-# copies the sources DKMS needs to /usr/src/nfv-VERSION, then
-# dkms build + install. Run as root. Usage: dkms-install.sh KVER
+# Installs this checkout's modules through DKMS for kernel versions: copies
+# the sources DKMS needs to /usr/src/nfv-VERSION, then dkms build + install
+# for each. Run as root. Usage: dkms-install.sh [KVER...]
+# (default: the newest installed of each supported kind, kver.sh all)
 set -euo pipefail
 
-kver=${1:?usage: $0 KVER}
 top=$(cd "$(dirname "$0")/.." && pwd)
+kvers=("$@")
+[ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <("$top/tools/testing/kver.sh" all)
 name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' "$top/dkms.conf")
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 src=/usr/src/$name-$ver
@@ -21,5 +23,7 @@ find "$src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' \
 	-o -name modules.order -o -name Module.symvers \) -delete
 
 dkms add -m "$name" -v "$ver" >/dev/null
-dkms build -m "$name" -v "$ver" -k "$kver"
-dkms install -m "$name" -v "$ver" -k "$kver" --force
+for kver in "${kvers[@]}"; do
+	dkms build -m "$name" -v "$ver" -k "$kver"
+	dkms install -m "$name" -v "$ver" -k "$kver" --force
+done

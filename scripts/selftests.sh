@@ -1,24 +1,23 @@
 #!/bin/bash
-# make selftests KERNEL=stock|debug: the selftests on one kernel.
-# Usage: selftests.sh stock KVER [TEST...] | selftests.sh debug [TEST...]
+# make selftests KERNEL=...: the selftests on one kernel, with the module
+# make built for it (build/KVER), or with NFV_USE_DKMS=1 the one DKMS
+# installed. KERNEL is a kind of tools/testing/kver.sh (6.1, 6.12, 6.12-rt;
+# stock is 6.1), an installed version, or debug: the debug test kernel.
+# Usage: selftests.sh KERNEL [TEST...]
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-kernel=$1
+kernel=${1:?usage: $0 KERNEL [TEST...]}
 shift
 case "$kernel" in
-stock)
-	kver=$1
-	shift
-	exec "$top/tools/testing/selftests/run.sh" -k "$kver" "$@"
-	;;
 debug)
 	mapfile -t out < <("$top/scripts/debug-modules.sh")
 	exec "$top/tools/testing/selftests/run.sh" \
-		-i "${out[0]}/arch/x86/boot/bzImage" -m "${out[1]}/nfv.ko" "$@"
+		-i "${out[0]}/arch/x86/boot/bzImage" -m "${out[1]}" "$@"
 	;;
 *)
-	echo "selftests: KERNEL must be stock or debug" >&2
-	exit 2
+	kver=$("$top/tools/testing/kver.sh" "$kernel")
+	"$top/scripts/build-modules.sh" "$kver"
+	exec "$top/tools/testing/selftests/run.sh" -k "$kver" "$@"
 	;;
 esac

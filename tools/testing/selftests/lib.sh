@@ -53,31 +53,51 @@ expect_fail() {
 	echo "ok: refused: $* -> $err"
 }
 
+# await TENTHS COMMAND...: retries the command every 0.1 s until it
+# succeeds, at most TENTHS times; a loaded VM can take seconds to start a
+# process, so tests wait for what they need instead of sleeping.
+await() {
+	local n=$1
+	shift
+	until "$@" 2>/dev/null; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# listening NS -t|-u PORT: waits until a TCP or UDP socket of the namespace
+# listens on PORT.
+has_listener() { ip netns exec "$1" ss -Hln "$2" "sport = :$3" | grep -q .; }
+listening() {
+	await 150 has_listener "$@" || fail "nothing listens on $3 ($2) in $1"
+}
+
 # A counter from `nfvctl -j stats DP`: stat NAME or drop NAME.
 stat() { nfvctl -j stats "${DP:-dp0}" | jq -r ".stats.$1"; }
 drop() { nfvctl -j stats "${DP:-dp0}" | jq -r ".drops.$1"; }
 nflows() { nfvctl -j dp show "${DP:-dp0}" | jq -r '.[0].flows'; }
 
+# The modules built for the running kernel (scripts/build-modules.sh), or
+# the directory the harness names (the debug kernel's).
+NFV_KMOD=${NFV_KMOD:-$top/build/$(uname -r)/kmod}
+
 nfv_load() {
-	if [ -n "${NFV_MODULE:-}" ]; then
-		insmod "$NFV_MODULE"
-	elif [ -n "${NFV_USE_DKMS:-}" ]; then
+	if [ -n "${NFV_USE_DKMS:-}" ]; then
 		modprobe nfv
 	else
-		insmod "$top/kmod/nfv.ko"
+		insmod "$NFV_KMOD/nfv.ko"
 	fi
 }
 
-# nfv_fw.ko: beside NFV_MODULE, from DKMS, or from the checkout.
+# nfv_fw.ko: from DKMS, or beside nfv.ko.
 nfv_fw_load() {
 	lsmod | grep -q '^nfv_fw ' && return 0
 	lsmod | grep -q '^nfv ' || nfv_load
-	if [ -n "${NFV_MODULE:-}" ]; then
-		insmod "$(dirname "$NFV_MODULE")/fw/nfv_fw.ko"
-	elif [ -n "${NFV_USE_DKMS:-}" ]; then
+	if [ -n "${NFV_USE_DKMS:-}" ]; then
 		modprobe nfv_fw
 	else
-		insmod "$top/kmod/fw/nfv_fw.ko"
+		insmod "$NFV_KMOD/fw/nfv_fw.ko"
 	fi
 }
 

@@ -1,31 +1,40 @@
 #!/bin/bash
 # Host side: boots one VM on a kernel and runs the selftests in it.
-# Usage: run.sh [-k KVER | -i BZIMAGE -m NFV_KO] [TEST...]
+# Usage: run.sh [-k KVER | -i BZIMAGE -m KMOD_DIR] [TEST...]
+# The module comes from build/KVER/kmod (make), from DKMS with
+# NFV_USE_DKMS=1, or for a built image from KMOD_DIR.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 args=()
-module=""
+kver=""
+kmod=""
 while getopts "k:i:m:" opt; do
 	case "$opt" in
-	k) args+=(-k "$OPTARG") ;;
+	k) args+=(-k "$OPTARG"); kver=$OPTARG ;;
 	i) args+=(-i "$OPTARG") ;;
-	m) module=$OPTARG ;;
+	m) kmod=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
+if [ -z "$kmod" ] && [ -z "${NFV_USE_DKMS:-}" ]; then
+	[ -n "$kver" ] || kver=$("$here/../kver.sh" stock)
+	kmod=$top/build/$kver/kmod
+fi
 
-for f in kmod/nfv.ko userspace/nfvctl; do
-	[ -e "$top/$f" ] || { echo "selftests: $f is not built (make)" >&2; exit 1; }
+for f in ${kmod:+"$kmod/nfv.ko"} "$top/userspace/nfvctl"; do
+	[ -e "$f" ] || { echo "selftests: $f is not built (make)" >&2; exit 1; }
 done
+# The module: from the directory named, else from DKMS.
+env=(NFV_USE_DKMS=1)
+[ -z "$kmod" ] || env=("NFV_KMOD=$kmod")
 log=$top/tools/testing/vm/out/selftests-$$.log
 cd "$top"
 rc=0
 "$here/../vm/run.sh" "${args[@]}" -t "${NFV_VM_TIMEOUT:-2400}" -l "$log" -- \
-	env ${NFV_USE_DKMS:+NFV_USE_DKMS=1} ${NFV_VERBOSE:+NFV_VERBOSE=1} \
-	${module:+NFV_MODULE=$module} \
+	env "${env[@]}" ${NFV_VERBOSE:+NFV_VERBOSE=1} \
 	bash "$here/run-in-vm.sh" "$@" || rc=$?
 # A test that did not report (the VM died) is a failure too.
 planned=$(tr -d '\r' < "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | tail -n 1)

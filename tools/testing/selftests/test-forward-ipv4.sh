@@ -8,7 +8,8 @@ netns_setup
 check "no forwarding before the datapath" \
 	! cl ping -c1 -W1 10.0.2.2 >/dev/null
 
-nfvctl dp add dp0
+# The flows must outlive the test, however slow the VM (debug kernel).
+nfvctl dp add dp0 timeout icmp 3600 timeout udp 3600
 nfvctl port add dp0 dev r0
 nfvctl port add dp0 dev r1
 nfvctl chain set dp0 dev r0 forward
@@ -29,7 +30,7 @@ check_eq "icmp reply packets" "$(jq -r .reply.packets <<<"$flow")" 3
 # TCP: a file crosses intact.
 head -c 300000 /dev/urandom > /tmp/payload
 sv socat -u TCP-LISTEN:5001,reuseaddr OPEN:/tmp/received,creat,trunc &
-sleep 0.5
+listening server -t 5001
 cl socat -u OPEN:/tmp/payload TCP:10.0.2.2:5001
 wait
 check "TCP payload intact" cmp /tmp/payload /tmp/received
@@ -40,9 +41,9 @@ check_gt "tcp reply packets" "$(jq -r .reply.packets <<<"$tcp")" 0
 
 # UDP, both ways.
 sv socat -u UDP-RECV:5002 OPEN:/tmp/udp,creat,trunc &
-sleep 0.5
+listening server -u 5002
 echo "datagram through the datapath" | cl socat -u - UDP:10.0.2.2:5002,sourceport=4002
-sleep 0.5
+await 50 grep -q "datagram through the datapath" /tmp/udp || true
 kill %% 2>/dev/null || true
 check "UDP datagram arrived" grep -q "datagram through the datapath" /tmp/udp
 udp=$(nfvctl -j flow show dp0 | jq -c '.[] | select(.proto == "udp")')

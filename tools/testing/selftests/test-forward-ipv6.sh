@@ -10,7 +10,7 @@ check "hop limit decremented once" grep -q 'ttl=63' <<<"$out"
 
 head -c 100000 /dev/urandom > /tmp/payload6
 sv socat -u TCP6-LISTEN:5003,reuseaddr OPEN:/tmp/received6,creat,trunc &
-sleep 0.5
+listening server -t 5003
 cl socat -u OPEN:/tmp/payload6 TCP6:[fd00:2::2]:5003
 wait
 check "TCP payload intact over IPv6" cmp /tmp/payload6 /tmp/received6

@@ -6,7 +6,12 @@ netns_setup
 # Not through rt(): $! must be nfvctl itself.
 ip netns exec router "$NFVCTL" -j monitor > /tmp/events &
 mon=$!
-sleep 0.5
+# Events sent before it joined the group are lost, and a loaded VM can take
+# seconds to start it: wait until it waits in ppoll() (x86-64 syscall 271).
+for _ in $(seq 150); do
+	[ "$(cut -d' ' -f1 "/proc/$mon/syscall" 2>/dev/null)" = 271 ] && break
+	sleep 0.1
+done
 nfvctl dp add dp0 timeout icmp 1
 nfvctl port add dp0 dev r0
 nfvctl port add dp0 dev r1
