@@ -10,6 +10,7 @@ pkgs=(
 	iproute2 iputils-ping socat jq python3 ethtool procps util-linux # tests
 	sparse							# C=1
 )
+pkgs+=("$@")	# a target's own, e.g. make bench's peers and plot
 
 missing=()
 for p in "${pkgs[@]}"; do
