@@ -49,7 +49,7 @@ while getopts "t:r:f:s:z:n:TR" opt; do
 done
 shift $((OPTIND - 1))
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(baseline bridge ovs ovs-exact nft-ct
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(tc-redirect baseline bridge ovs ovs-exact nft-ct
 	nft-masq nft-flowtable nfv-forward nfv-fw-10 nfv-fw-10000)
 
 need pktgen
