@@ -69,7 +69,8 @@ scenario_defaults() {
 	desc=$1
 	stateful=0	# per-connection state: answered in the warm-up,
 			# memory and connection rate measured
-	per_flow=0	# memory per flow measured (stateful implies it)
+	per_flow=0	# memory per flow measured (stateful implies it);
+			# "setup": the flows are made by setup, not by packets
 	max_flows=
 	avail() { true; }
 	entries() { echo 0; }
@@ -88,20 +89,25 @@ warm() {
 	traffic fwd "$1" 64 "$n" "" > /dev/null
 }
 
+mem_before() {
+	slabinfo > /tmp/slab0
+	slab0=$(slab_bytes)
+	all0=$(mem_bytes)
+}
+
 tput_one() {
 	local flows=$1 size run r slab0 all0 slab1 all1 fixed n
 	MAXFLOWS=$((flows * 2 > 65536 ? flows * 2 : 65536))
 	FLOWS=$flows
-	fixed=$(mem_bytes)
-	setup || { fail "setup with $flows flows"; return; }
 	# What the flows cost, apart from what the tables cost empty.
-	slabinfo > /tmp/slab0
-	slab0=$(slab_bytes)
-	all0=$(mem_bytes)
+	fixed=$(mem_bytes)
+	[ "$per_flow" = setup ] && mem_before
+	setup || { fail "setup with $flows flows"; return; }
+	[ "$per_flow" = setup ] || mem_before
 	fixed=$((all0 - fixed))
 	warm "$flows" || { fail "warm-up with $flows flows"; return; }
 	n=$(entries)
-	if [ "$stateful" = 1 ] || [ "$per_flow" = 1 ]; then
+	if [ "$stateful" = 1 ] || [ "$per_flow" != 0 ]; then
 		[ "$n" -ge $((flows * 9 / 10)) ] ||
 			fail "only $n table entries for $flows flows"
 		slabinfo > /tmp/slab1

@@ -3,7 +3,7 @@
 # ACLs). Flows are installed up front with ovs-dpctl add-flows.
 . "$BENCH/scenarios/ovs.sh"
 desc="OVS kernel datapath, exact match per flow"
-per_flow=1
+per_flow=setup
 max_flows=${BENCH_OVS_EXACT_MAX:-100000}	# about 2 KiB each
 
 setup() {
