@@ -23,6 +23,10 @@
 set +e
 BENCH=$top/tools/testing/bench
 PG=/proc/net/pktgen
+# Idle timeout for UDP flows in every stateful table: a million flows come
+# back once a minute or less often at this VM's rates, longer than the
+# defaults (conntrack: 30 s unreplied; nfv: 60 s).
+UDP_TIMEOUT=600
 
 rt() { ip netns exec bench-rt "$@"; }
 sv() { ip netns exec bench-sv "$@"; }
@@ -134,6 +138,8 @@ traffic() {
 	pg=$PG
 	tx=/sys/class/net/$out/statistics/tx_packets
 	echo rem_device_all > \$pg/kpktgend_0
+	# The thread removes them when it next runs: a busy host delays it.
+	while [ -e \$pg/r0 ] || [ -e \$pg/r1 ]; do sleep 0.1; done
 	echo "add_device $dev" > \$pg/kpktgend_0
 	echo "$cmds" | tr ';' '\n' | while read -r l; do echo "\$l" > \$pg/$dev; done
 	before=\$(cat \$tx)

@@ -4,7 +4,9 @@ desc="nftables, conntrack firewall"
 stateful=1
 
 nft_firewall() {
-	rt sysctl -qw net.ipv4.ip_forward=1
+	rt sysctl -qw net.ipv4.ip_forward=1 \
+		net.netfilter.nf_conntrack_udp_timeout="$UDP_TIMEOUT" \
+		net.netfilter.nf_conntrack_udp_timeout_stream="$UDP_TIMEOUT"
 	rt nft -f - <<-NFT
 	table inet bench {
 		${1:-}

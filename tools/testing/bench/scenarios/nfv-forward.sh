@@ -4,7 +4,8 @@ stateful=1
 
 nfv_dp() {
 	grep -q '^nfv ' /proc/modules || nfv_load || return 1
-	bnfvctl dp add bench max-flows "$MAXFLOWS" || return 1
+	bnfvctl dp add bench max-flows "$MAXFLOWS" timeout udp "$UDP_TIMEOUT" ||
+		return 1
 	bnfvctl port add bench dev r0 || return 1
 	bnfvctl port add bench dev r1
 }
