@@ -56,3 +56,10 @@ matrix:
 demo: deps nfvctl
 	+scripts/build-modules.sh $(KVER)
 	tools/testing/vm/run.sh -k $(KVER) -t 600 -- bash tools/testing/selftests/demo.sh
+
+# The datapath against its peers (Documentation/performance.rst); about
+# 25 minutes. BENCH_ARGS: per-run seconds, runs, flow counts, scenarios.
+.PHONY: bench
+bench: deps all
+	tools/testing/setup-deps.sh openvswitch-switch nftables gnuplot-nox
+	BENCH_ARGS="$(BENCH_ARGS)" tools/testing/bench/bench.sh -k $(KVER) $(SCENARIOS)

@@ -96,10 +96,16 @@ static inline u32 *nfv_flow_cookies(struct nfv_flow *flow)
 	return (u32 *)(flow->tuples + 2 * NFV_TUPLE_SIZE6);
 }
 
+/*
+ * Signed: a packet on another CPU may have used the flow after the GC read
+ * @now, and that flow is as fresh as can be, not four billion ticks idle.
+ */
 static inline bool nfv_flow_expired(const struct nfv_flow_table *t,
 				    const struct nfv_flow *flow, u32 now)
 {
-	return now - READ_ONCE(flow->used) > t->tmo[READ_ONCE(flow->tmo)];
+	s32 idle = now - READ_ONCE(flow->used);
+
+	return idle > (s32)t->tmo[READ_ONCE(flow->tmo)];
 }
 
 int nfv_flow_table_init(struct nfv_flow_table *t, u32 max_flows);

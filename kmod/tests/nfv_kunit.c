@@ -536,6 +536,9 @@ static void flow_expiry(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nfv_flow_expired(&dp->table, flow, now));
 	flow->used = now - dp->table.tmo[NFV_TMO_UDP] - 1;
 	KUNIT_EXPECT_TRUE(test, nfv_flow_expired(&dp->table, flow, now));
+	/* A packet after the GC read the clock: fresh, not expired. */
+	flow->used = now + 5;
+	KUNIT_EXPECT_FALSE(test, nfv_flow_expired(&dp->table, flow, now));
 	k = key4(6, IPPROTO_TCP);
 	KUNIT_EXPECT_EQ(test, add(test, &k, 1)->tmo, NFV_TMO_TCP_OPENING);
 }

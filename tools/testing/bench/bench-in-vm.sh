@@ -1,0 +1,182 @@
+#!/bin/bash
+# Runs inside the test VM: every scenario against the same topology and
+# traffic (lib.sh), and prints one machine-readable line per measurement
+# for the host (bench.sh) to turn into a table, a CSV and a plot:
+#
+#   BENCH-INFO,key,value
+#   BENCH-TPUT,scenario,size,flows,run,usec,offered,forwarded,entries
+#   BENCH-RATE,scenario,run,usec,offered,forwarded,new_entries
+#   BENCH-MEM,scenario,flows,entries,slab_bytes,all_bytes,empty_bytes,top
+#
+# Memory: slab, and slab + vmalloc + per-CPU ("all"), grown from the empty
+# tables to the warmed ones; empty_bytes is what setting up the scenario
+# (its empty tables) took; top names the three slab caches that grew most.
+#   BENCH-SKIP,scenario,flows,reason
+#   BENCH-FAIL,scenario,what
+#
+# Throughput: established flows, after a warm-up that creates every flow
+# and (for stateful scenarios) answers it once from the server side. The
+# connection rate: frames that each open a new connection (RFC 9693's
+# connection setup rate), on a table with room for all of them.
+#
+# Usage: bench-in-vm.sh [-t SECONDS] [-r RUNS] [-f "FLOWS..."] [-s "SIZES..."]
+#                       [-z "FLOWS..."] [-n NEW_FLOWS] [-T] [-R] [SCENARIO...]
+# The first size is measured at every flow count, the others at those of -z
+# (1000). -T: throughput only, -R: connection rate only.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+secs=1
+runs=5
+flow_counts="1 1000 100000 1000000"
+sizes="64 1500"
+size_flows=1000
+new=50000
+do_tput=1
+do_rate=1
+while getopts "t:r:f:s:z:n:TR" opt; do
+	case "$opt" in
+	t) secs=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	f) flow_counts=$OPTARG ;;
+	s) sizes=$OPTARG ;;
+	z) size_flows=$OPTARG ;;
+	n) new=$OPTARG ;;
+	T) do_rate= ;;
+	R) do_tput= ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+scenarios=("$@")
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(tc-redirect baseline bridge ovs ovs-exact nft-ct
+	nft-masq nft-flowtable nfv-forward nfv-fw-10 nfv-fw-10000)
+
+need pktgen
+need openvswitch
+failed=0
+info() { echo "BENCH-INFO,$1,$2"; }
+fail() { echo "BENCH-FAIL,$scn,$1"; failed=1; }
+
+info kernel "$(uname -r)"
+info cpus "$(nproc)"
+info cpu_model "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
+info memory_kib "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
+info params "seconds=$secs runs=$runs flows=$flow_counts sizes=$sizes (all but the first at $size_flows flows) new=$new"
+
+# A scenario's defaults; its file overrides what it needs.
+scenario_defaults() {
+	desc=$1
+	stateful=0	# per-connection state: answered in the warm-up,
+			# memory and connection rate measured
+	per_flow=0	# memory per flow measured (stateful implies it);
+			# "setup": the flows are made by setup, not by packets
+	max_flows=
+	avail() { true; }
+	entries() { echo 0; }
+	counters() { true; }
+}
+
+# warm FLOWS: every flow created, and answered once if the scenario keeps
+# state; the second forward pass is the first established one (and lets
+# nftables move the flows into its flowtable).
+warm() {
+	local n=$(($1 > 1000 ? $1 : 1000)) r
+	r=$(traffic fwd "$1" 64 "$n" "") || return 1
+	[ "$stateful" = 1 ] || return 0
+	r=$(traffic reply "$1" 64 "$n" "") || return 1
+	[ "${r##* }" -gt 0 ] || { fail "no replies forwarded in the warm-up"; return 1; }
+	traffic fwd "$1" 64 "$n" "" > /dev/null
+}
+
+mem_before() {
+	slabinfo > /tmp/slab0
+	slab0=$(slab_bytes)
+	all0=$(mem_bytes)
+}
+
+tput_one() {
+	local flows=$1 size run r slab0 all0 slab1 all1 fixed n
+	MAXFLOWS=$((flows * 2 > 65536 ? flows * 2 : 65536))
+	FLOWS=$flows
+	# What the flows cost, apart from what the tables cost empty.
+	fixed=$(mem_bytes)
+	[ "$per_flow" = setup ] && mem_before
+	setup || { fail "setup with $flows flows"; return; }
+	[ "$per_flow" = setup ] || mem_before
+	fixed=$((all0 - fixed))
+	warm "$flows" || { fail "warm-up with $flows flows"; return; }
+	n=$(entries)
+	if [ "$stateful" = 1 ] || [ "$per_flow" != 0 ]; then
+		[ "$n" -ge $((flows * 9 / 10)) ] ||
+			fail "only $n table entries for $flows flows"
+		slabinfo > /tmp/slab1
+		slab1=$(slab_bytes)
+		all1=$(mem_bytes)
+		echo "BENCH-MEM,$scn,$flows,$n,$((slab1 - slab0)),$((all1 - all0)),$fixed,$(slab_top /tmp/slab0 /tmp/slab1)"
+	fi
+	for size in $sizes; do
+		[ "$size" = "${sizes%% *}" ] || [[ " $size_flows " = *" $flows "* ]] ||
+			continue
+		for run in $(seq "$runs"); do
+			r=$(traffic fwd "$flows" "$size" 0 "$secs") || { fail "pktgen"; return; }
+			set -- $r
+			[ "${3:-0}" -gt 0 ] || fail "nothing forwarded ($size bytes, $flows flows)"
+			echo "BENCH-TPUT,$scn,$size,$flows,$run,$1,$2,$3,$(entries)"
+		done
+	done
+	echo "# $scn, $flows flows: $(counters)"
+}
+
+# New flows per second: run k uses destination port 100 + k, so every frame
+# of every run opens a connection the table has not seen.
+rate_one() {
+	local run r n0 n1
+	MAXFLOWS=$(((runs + 1) * new))
+	FLOWS=$new
+	setup || { fail "setup for the connection rate"; return; }
+	for run in $(seq "$runs"); do
+		n0=$(entries)
+		r=$(traffic fwd "$new" 64 "$new" "" $((100 + run))) || { fail "pktgen"; return; }
+		n1=$(entries)
+		set -- $r
+		[ "${3:-0}" -gt 0 ] || fail "nothing forwarded (connection rate)"
+		echo "BENCH-RATE,$scn,$run,$1,$2,$3,$((n1 - n0))"
+	done
+	echo "# $scn, connection rate: $(counters)"
+}
+
+for scn in "${scenarios[@]}"; do
+	f=$here/scenarios/$scn.sh
+	[ -f "$f" ] || { echo "bench: no scenario $scn" >&2; failed=1; continue; }
+	(
+		trap topo_del EXIT
+		scenario_defaults "$scn"
+		. "$f"
+		info "desc:$scn" "$desc"
+		if ! why=$(avail); then
+			echo "BENCH-SKIP,$scn,all,$why"
+			exit 0
+		fi
+		if [ -n "$do_tput" ]; then
+			for flows in $flow_counts; do
+				if [ -n "$max_flows" ] && [ "$flows" -gt "$max_flows" ]; then
+					echo "BENCH-SKIP,$scn,$flows,more than $max_flows flows"
+					continue
+				fi
+				echo "bench: ${SECONDS}s: $scn, $flows flows" >&2
+				topo_up
+				tput_one "$flows"
+				topo_down
+			done
+		fi
+		if [ -n "$do_rate" ] && [ "$stateful" = 1 ]; then
+			echo "bench: ${SECONDS}s: $scn, connection rate" >&2
+			topo_up
+			rate_one
+			topo_down
+		fi
+		exit $failed
+	) || failed=1
+done
+exit $failed

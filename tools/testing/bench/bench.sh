@@ -1,0 +1,55 @@
+#!/bin/bash
+# `make bench`: boots one VM on a kernel, runs every scenario in it
+# (bench-in-vm.sh) and writes the results under tools/testing/results/:
+# the console, summary.txt (the table also printed here), throughput.csv,
+# connection-rate.csv, memory.csv and throughput.png. Needs the packages
+# `make bench` installs: openvswitch-switch, nftables, gnuplot-nox.
+#
+# Usage: bench.sh [-k KVER] [-o OUTDIR] [SCENARIO...]
+# Environment: BENCH_ARGS, extra bench-in-vm.sh options (-t SECONDS per run,
+# -r RUNS, -f "FLOWS...", -s "SIZES...", -n NEW_FLOWS, -T, -R).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+kver=""
+out=""
+while getopts "k:o:" opt; do
+	case "$opt" in
+	k) kver=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) echo "usage: $0 [-k KVER] [-o OUTDIR] [SCENARIO...]" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ -n "$kver" ] || kver=$("$top/tools/testing/kver.sh" stock)
+[ -n "$out" ] || out=$top/tools/testing/results/bench-$(date -u +%Y%m%d-%H%M%S)
+for f in "build/$kver/kmod/nfv.ko" userspace/nfvctl; do
+	[ -e "$top/$f" ] || { echo "bench: $f is not built (make)" >&2; exit 1; }
+done
+mkdir -p "$out"
+
+start=$(date +%s)
+{
+	echo "host: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "host load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out/host.txt"
+cd "$top"
+# The console goes to the log; progress and trouble to the terminal.
+{
+	rc=0
+	# shellcheck disable=SC2086
+	"$top/tools/testing/vm/run.sh" -k "$kver" -t "${BENCH_TIMEOUT:-5400}" \
+		-l "$out/console.log" -- \
+		bash "$here/bench-in-vm.sh" ${BENCH_ARGS:-} "$@" || rc=$?
+	echo "$rc" > "$out/rc"
+} 2>&1 | grep --line-buffered -E '^(bench:|BENCH-(FAIL|SKIP)|run.sh:)' || true
+rc=$(cat "$out/rc")
+{
+	echo "host load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "duration: $(( $(date +%s) - start ))s"
+} >> "$out/host.txt"
+cat "$out/host.txt"
+python3 "$here/report.py" "$out/console.log" "$out" || rc=1
+echo "bench: results in $out"
+exit "$rc"

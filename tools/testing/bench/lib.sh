@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the benchmark scenarios; sourced, runs inside the test VM as root.
+#
+# One topology for every scenario, two network namespaces and the VM's own:
+#
+#   (init ns) x0 ──── r0  bench-rt  r1 ──── s0 bench-sv
+#   10.10.1.2        10.10.1.1  10.10.2.1    10.10.2.2
+#                     10.20.0.0/16 via 10.10.2.2
+#
+# pktgen injects frames into r0's receive path (xmit_mode netif_receive), as
+# if x0 had sent them: from 10.10.1.2, UDP, to 10.20.0.1 and up. What the
+# scenario under test forwards out of r1 is counted there (what its veth
+# delivered to s0) and dropped on s0 by a tc rule, the cheapest sink there
+# is. Replies, used to establish the flows in both directions, are injected
+# into r1 and sink on x0.
+#
+# Flow counts: P source ports times A destination addresses, P and A coprime
+# and both sequential, so the frames visit every one of the P * A flows in
+# turn, each once per P * A frames: no locality, and a warm-up of exactly
+# P * A frames creates them all.
+
+. "$(dirname "${BASH_SOURCE[0]}")/../selftests/lib.sh"
+set +e
+BENCH=$top/tools/testing/bench
+PG=/proc/net/pktgen
+# Idle timeout for UDP flows in every stateful table: a million flows come
+# back once a minute or less often at this VM's rates, longer than the
+# defaults (conntrack: 30 s unreplied; nfv: 60 s).
+UDP_TIMEOUT=600
+
+rt() { ip netns exec bench-rt "$@"; }
+sv() { ip netns exec bench-sv "$@"; }
+bnfvctl() { rt "$NFVCTL" "$@"; }
+mac() { ip ${2:+-n "$2"} -br link show "$1" | awk '{print $3}'; }
+
+# flow_ports FLOWS, flow_addrs FLOWS: the coprime factors of a flow count.
+flow_ports() {
+	case $1 in
+	1) echo 1 ;;
+	1000) echo 1000 ;;
+	100000) echo 3125 ;;
+	1000000) echo 15625 ;;
+	*) echo "$1" ;;
+	esac
+}
+flow_addrs() { echo $(($1 / $(flow_ports "$1"))); }
+
+topo_up() {
+	need veth
+	topo_del
+	ip netns add bench-rt
+	ip netns add bench-sv
+	ip link add x0 type veth peer r0 netns bench-rt
+	ip link add r1 netns bench-rt type veth peer s0 netns bench-sv
+	rt ip addr add 10.10.1.1/24 dev r0
+	rt ip addr add 10.10.2.1/24 dev r1
+	sv ip addr add 10.10.2.2/24 dev s0
+	ip link set x0 up
+	rt ip link set lo up
+	rt ip link set r0 up
+	rt ip link set r1 up
+	sv ip link set s0 up
+	rt sysctl -qw net.ipv4.ip_forward=0
+	rt ip route add 10.20.0.0/16 via 10.10.2.2
+	X0=$(mac x0)
+	R0=$(mac r0 bench-rt)
+	R1=$(mac r1 bench-rt)
+	S0=$(mac s0 bench-sv)
+	# Static neighbours: no ARP in the measured path.
+	rt ip neigh replace 10.10.2.2 dev r1 lladdr "$S0"
+	rt ip neigh replace 10.10.1.2 dev r0 lladdr "$X0"
+	sink x0 ""
+	sink s0 bench-sv
+	# Where frames go: a router's port by default; scenarios may change it.
+	FWD_MAC=$R0
+	REPLY_MAC=$R1
+	REPLY_DST=10.10.1.2
+}
+
+# sink DEV NS: count and drop everything that arrives.
+sink() {
+	ip ${2:+-n "$2"} link set "$1" promisc on
+	tc ${2:+-n "$2"} qdisc add dev "$1" clsact
+	tc ${2:+-n "$2"} filter add dev "$1" ingress matchall action drop
+}
+
+topo_del() {
+	ip link del x0 2>/dev/null
+	ip netns del bench-rt 2>/dev/null
+	ip netns del bench-sv 2>/dev/null
+}
+
+topo_down() {
+	topo_del
+	settle
+}
+
+# Waits for a deleted namespace's memory to come back (conntrack tables
+# are freed from a worker): slab stops shrinking.
+settle() {
+	local prev=0 cur i
+	for i in $(seq 60); do
+		cur=$(awk '/^Slab:/ {print $2}' /proc/meminfo)
+		[ "$cur" -ge "$prev" ] && [ "$i" -gt 2 ] && break
+		prev=$cur
+		sleep 1
+	done
+}
+
+# traffic DIR FLOWS SIZE COUNT SECONDS [DPORT]: sends frames in one
+# direction, fwd into r0 or reply into r1, COUNT of them or (COUNT 0) for
+# SECONDS, and prints "usec offered forwarded". Forwarded frames are those
+# the far port's veth delivered to its peer's sink. One shell in bench-rt
+# does it all: a process costs tens of milliseconds in the VM.
+traffic() {
+	local dir=$1 flows=$2 size=$3 count=$4 secs=$5 dport=${6:-9}
+	local p a last dev out cmds
+	p=$(flow_ports "$flows")
+	a=$(flow_addrs "$flows")
+	last=10.20.$((a / 256)).$((a % 256))
+	p=$((1024 + (p > 1 ? p : 0)))
+	if [ "$dir" = fwd ]; then
+		dev=r0 out=r1
+		cmds="src_mac $X0;dst_mac $FWD_MAC;src_min 10.10.1.2;src_max 10.10.1.2"
+		cmds+=";dst_min 10.20.0.1;dst_max $last;udp_src_min 1024"
+		cmds+=";udp_src_max $p;udp_dst_min $dport;udp_dst_max $dport"
+	else
+		dev=r1 out=r0
+		cmds="src_mac $S0;dst_mac $REPLY_MAC;src_min 10.20.0.1;src_max $last"
+		cmds+=";dst_min $REPLY_DST;dst_max $REPLY_DST;udp_src_min $dport"
+		cmds+=";udp_src_max $dport;udp_dst_min 1024;udp_dst_max $p"
+	fi
+	# netif_receive before anything else: it resets the burst. One write
+	# per command, as pktgen wants.
+	cmds="xmit_mode netif_receive;count $count;pkt_size $size;clone_skb 0;burst 1;delay 0;$cmds"
+	rt sh -s <<-EOF
+	set -e
+	pg=$PG
+	tx=/sys/class/net/$out/statistics/tx_packets
+	echo rem_device_all > \$pg/kpktgend_0
+	# The thread removes them when it next runs: a busy host delays it.
+	while [ -e \$pg/r0 ] || [ -e \$pg/r1 ]; do sleep 0.1; done
+	echo "add_device $dev" > \$pg/kpktgend_0
+	echo "$cmds" | tr ';' '\n' | while read -r l; do echo "\$l" > \$pg/$dev; done
+	before=\$(cat \$tx)
+	if [ "$count" = 0 ]; then
+		echo start > \$pg/pgctrl &
+		sleep $secs
+		echo stop > \$pg/pgctrl
+		wait
+	else
+		echo start > \$pg/pgctrl
+	fi
+	after=\$(cat \$tx)
+	r=\$(sed -n 's/.*Result: OK: \([0-9]*\)(.*usec, \([0-9]*\) (.*/\1 \2/p' \$pg/$dev)
+	echo "\$r \$((after - before))"
+	EOF
+}
+
+# Kernel memory that tables can use, in bytes: slab, vmalloc, per-CPU.
+mem_bytes() {
+	awk '/^(Slab|VmallocUsed|Percpu):/ { s += $2 } END { print s * 1024 }' \
+		/proc/meminfo
+}
+slab_bytes() { awk '/^Slab:/ { print $2 * 1024 }' /proc/meminfo; }
+slabinfo() { awk 'NR > 2 { print $1, $3 * $4 }' /proc/slabinfo | sort; }
+
+# slab_top BEFORE AFTER: the three caches that grew most, "name:bytes".
+slab_top() {
+	join "$1" "$2" | awk '{ d = $3 - $2; if (d > 0) print d, $1 }' |
+		sort -rn | head -n 3 | awk '{ printf "%s%s:%d", (NR > 1 ? " " : ""), $2, $1 }'
+}

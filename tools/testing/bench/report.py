@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turns the BENCH-* lines of a benchmark VM's console into a table on the
+terminal, CSV files, a gnuplot script and its PNG, and the targets of
+Documentation/performance.rst checked against what was measured.
+
+Usage: report.py CONSOLE_LOG OUT_DIR
+"""
+import csv
+import os
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+
+FLOWS_1K, FLOWS_1M = 1000, 1000000
+
+
+def parse(path):
+    info, tput, rate, mem, skip, fails = {}, defaultdict(list), \
+        defaultdict(list), {}, [], []
+    order = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.strip().replace("\r", "")
+            if not line.startswith("BENCH-"):
+                continue
+            kind, _, rest = line.partition(",")
+            v = rest.split(",")
+            if kind == "BENCH-INFO":
+                info[v[0]] = ",".join(v[1:])
+                if v[0].startswith("desc:"):
+                    order.append(v[0][5:])
+            elif kind == "BENCH-TPUT":
+                scn, size, flows, _, usec, offered, fwd, entries = v
+                tput[(scn, int(size), int(flows))].append(
+                    (int(usec), int(offered), int(fwd), int(entries)))
+            elif kind == "BENCH-RATE":
+                scn, _, usec, offered, fwd, new = v
+                rate[scn].append((int(usec), int(offered), int(fwd), int(new)))
+            elif kind == "BENCH-MEM":
+                scn, flows, entries, slab, allb, empty = v[:6]
+                mem[(scn, int(flows))] = (int(entries), int(slab), int(allb),
+                                          int(empty), ",".join(v[6:]))
+            elif kind == "BENCH-SKIP":
+                skip.append(v)
+            elif kind == "BENCH-FAIL":
+                fails.append(v)
+    return info, order, tput, rate, mem, skip, fails
+
+
+def summary(samples, rate_of):
+    rates = sorted(rate_of(s) for s in samples)
+    med = statistics.median(rates)
+    offered = sum(s[1] for s in samples)
+    fwd = sum(s[2] for s in samples)
+    spread = (rates[-1] - rates[0]) / med * 100 if med else 0
+    return med, rates[0], rates[-1], spread, fwd / offered if offered else 0
+
+
+def mpps(s):
+    return s[2] / s[0] if s[0] else 0     # forwarded per microsecond
+
+
+def main():
+    log, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    info, order, tput, rate, mem, skip, fails = parse(log)
+
+    rows = []
+    for (scn, size, flows), samples in sorted(
+            tput.items(), key=lambda kv: (order.index(kv[0][0])
+                                          if kv[0][0] in order else 99,
+                                          kv[0][1], kv[0][2])):
+        med, lo, hi, spread, ratio = summary(samples, mpps)
+        rows.append(dict(scenario=scn, size=size, flows=flows,
+                         runs=len(samples), mpps_median=med, mpps_min=lo,
+                         mpps_max=hi, spread_pct=spread,
+                         forwarded_ratio=ratio,
+                         entries=samples[-1][3]))
+    med = {(r["scenario"], r["size"], r["flows"]): r["mpps_median"]
+           for r in rows}
+    best = {(r["scenario"], r["size"], r["flows"]): r["mpps_max"]
+            for r in rows}
+
+    def write_csv(name, fields, data):
+        with open(os.path.join(out, name), "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+            w.writeheader()
+            w.writerows(data)
+
+    write_csv("throughput.csv", list(rows[0].keys()) if rows else ["none"],
+              rows)
+
+    rates = []
+    for scn in sorted(rate, key=lambda s: order.index(s)
+                      if s in order else 99):
+        m, lo, hi, spread, ratio = summary(rate[scn], mpps)
+        new_ok = all(s[3] >= s[2] * 0.99 for s in rate[scn])
+        rates.append(dict(scenario=scn, runs=len(rate[scn]),
+                          kflows_per_s=m * 1000, kflows_min=lo * 1000,
+                          kflows_max=hi * 1000, spread_pct=spread,
+                          forwarded_ratio=ratio,
+                          every_frame_a_new_flow=new_ok))
+    write_csv("connection-rate.csv", list(rates[0].keys()) if rates
+              else ["none"], rates)
+
+    mems = []
+    for (scn, flows), (entries, slab, allb, empty, top) in sorted(
+            mem.items()):
+        n = max(entries, 1)
+        mems.append(dict(scenario=scn, flows=flows, entries=entries,
+                         slab_bytes_per_flow=slab / n,
+                         all_bytes_per_flow=allb / n,
+                         empty_tables_bytes_per_flow=empty / n,
+                         top_slab_caches=top))
+    write_csv("memory.csv", list(mems[0].keys()) if mems else ["none"],
+              mems)
+
+    lines = []
+    p = lines.append
+    p("kernel %s, %s CPUs (%s), %s KiB; %s" % (
+        info.get("kernel"), info.get("cpus"), info.get("cpu_model"),
+        info.get("memory_kib"), info.get("params")))
+    p("")
+    p("Established-flow throughput, forwarded Mpps (median of runs, "
+      "best run, (max-min)/median):")
+    p("%-16s %5s %8s %5s %8s %8s %7s %8s %9s" % (
+        "scenario", "size", "flows", "runs", "median", "best", "spread",
+        "fwd/off", "entries"))
+    for r in rows:
+        p("%-16s %5d %8d %5d %8.4f %8.4f %6.0f%% %8.3f %9d" % (
+            r["scenario"], r["size"], r["flows"], r["runs"],
+            r["mpps_median"], r["mpps_max"], r["spread_pct"],
+            r["forwarded_ratio"], r["entries"]))
+    if rates:
+        p("")
+        p("Connection rate, new flows per second (each frame a new flow):")
+        p("%-16s %5s %10s %7s %8s %9s" % ("scenario", "runs", "kflows/s",
+                                          "spread", "fwd/off", "all new"))
+        for r in rates:
+            p("%-16s %5d %10.1f %6.0f%% %8.3f %9s" % (
+                r["scenario"], r["runs"], r["kflows_per_s"],
+                r["spread_pct"], r["forwarded_ratio"],
+                "yes" if r["every_frame_a_new_flow"] else "NO"))
+    if mems:
+        p("")
+        p("Memory per flow (both directions), kernel memory grown / entries:")
+        p("(slab; slab + vmalloc + per-CPU; the empty tables, per flow)")
+        p("%-16s %8s %8s %7s %7s %7s  %s" % (
+            "scenario", "flows", "entries", "slab B", "all B", "empty B",
+            "top slab caches"))
+        for m in mems:
+            p("%-16s %8d %8d %7.0f %7.0f %7.0f  %s" % (
+                m["scenario"], m["flows"], m["entries"],
+                m["slab_bytes_per_flow"], m["all_bytes_per_flow"],
+                m["empty_tables_bytes_per_flow"], m["top_slab_caches"]))
+    for s in skip:
+        p("skipped: %s (%s flows): %s" % (s[0], s[1], ",".join(s[2:])))
+    for f in fails:
+        p("FAILED: %s: %s" % (f[0], ",".join(f[1:])))
+
+    p("")
+    p("Targets (Documentation/performance.rst), on medians:")
+    for t in targets(med, rates, mems):
+        p("  " + t)
+    p("")
+    p("The same on the best run of each point (a loaded host only slows "
+      "runs down):")
+    for t in targets(best, rates, mems)[:8]:
+        p("  " + t)
+    text = "\n".join(lines) + "\n"
+    with open(os.path.join(out, "summary.txt"), "w") as f:
+        f.write(text)
+    print(text, end="")
+    plot(rows, order, out, info)
+    return 1 if fails else 0
+
+
+def targets(med, rates, mems):
+    fw = "nfv-fw-10"
+    size = 64
+
+    def ratio(a, b):
+        if a is None or b is None or not b:
+            return None
+        return a / b
+
+    def verdict(name, value, goal, unit="x"):
+        if value is None:
+            return "%-58s n/a (not measured)" % name
+        ok = value >= goal
+        return "%-58s %s (%.2f%s, goal %.2f%s)" % (
+            name, "met" if ok else "MISSED", value, unit, goal, unit)
+
+    def m(scn, flows):
+        return med.get((scn, size, flows))
+
+    out = []
+    for who in (fw, "nfv-forward"):
+        out.append(verdict("%s vs nft-ct, established, 1k flows" % who,
+                           ratio(m(who, FLOWS_1K), m("nft-ct", FLOWS_1K)), 2))
+        out.append(verdict("%s vs ovs, established, 1k flows" % who,
+                           ratio(m(who, FLOWS_1K), m("ovs", FLOWS_1K)), 1))
+        out.append(verdict("%s vs baseline, 1k flows" % who,
+                           ratio(m(who, FLOWS_1K), m("baseline", FLOWS_1K)),
+                           0.7))
+        out.append(verdict("%s at 1M flows vs 1k flows" % who,
+                           ratio(m(who, FLOWS_1M), m(who, FLOWS_1K)), 0.6))
+    r = {x["scenario"]: x["kflows_per_s"] for x in rates}
+    for who in (fw, "nfv-forward"):
+        out.append(verdict("%s new flows/s vs nft-ct" % who,
+                           ratio(r.get(who), r.get("nft-ct")), 2))
+    mm = {x["scenario"]: x for x in mems if x["flows"] == max(
+        y["flows"] for y in mems if y["scenario"] == x["scenario"])}
+    for who in (fw, "nfv-forward"):
+        if who not in mm:
+            out.append("%-58s n/a (not measured)" % ("%s bytes per flow" % who))
+            continue
+        b = mm[who]["slab_bytes_per_flow"]
+        out.append("%-58s %s (%.0f B, goal <= 128 B)" % (
+            "%s slab bytes per flow" % who, "met" if b <= 128 else "MISSED",
+            b))
+        ct = mm.get("nft-ct")
+        if ct:
+            out.append("%-58s %s (%.0f B vs %.0f B)" % (
+                "%s bytes per flow under half of conntrack's" % who,
+                "met" if b <= ct["slab_bytes_per_flow"] / 2 else "MISSED",
+                b, ct["slab_bytes_per_flow"]))
+    return out
+
+
+def plot(rows, order, out, info):
+    sizes = sorted({r["size"] for r in rows})
+    if not rows:
+        return
+    data = os.path.join(out, "throughput.dat")
+    series = []
+    with open(data, "w") as f:
+        for scn in order:
+            for size in sizes:
+                pts = [r for r in rows
+                       if r["scenario"] == scn and r["size"] == size]
+                if not pts:
+                    continue
+                f.write("# %s %d\n" % (scn, size))
+                for r in pts:
+                    f.write("%d %.6f %.6f %.6f\n" % (
+                        r["flows"], r["mpps_median"], r["mpps_min"],
+                        r["mpps_max"]))
+                f.write("\n\n")
+                series.append((scn, size))
+    gp = os.path.join(out, "throughput.gp")
+    with open(gp, "w") as f:
+        f.write('set terminal pngcairo size 1280,%d noenhanced\n'
+                % (480 * len(sizes)))
+        f.write('set output "%s"\n' % os.path.join(out, "throughput.png"))
+        f.write('set multiplot layout %d,1 title "nfv benchmark: kernel %s, '
+                '%s vCPUs (QEMU TCG); forwarded Mpps, median with min-max"\n'
+                % (len(sizes), info.get("kernel"), info.get("cpus")))
+        f.write("set logscale x\nset xlabel \"flows\"\n"
+                "set ylabel \"Mpps\"\nset yrange [0:*]\nset grid\n"
+                "set key outside right\n")
+        for size in sizes:
+            f.write('set title "%d-byte frames"\n' % size)
+            plots = []
+            for i, (scn, sz) in enumerate(series):
+                if sz != size:
+                    continue
+                plots.append('"%s" index %d using 1:2:3:4 with yerrorlines '
+                             'title "%s"' % (data, i, scn))
+            f.write("plot " + ", \\\n     ".join(plots) + "\n")
+        f.write("unset multiplot\n")
+    try:
+        subprocess.run(["gnuplot", gp], check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("report: gnuplot failed: %s" % e, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
