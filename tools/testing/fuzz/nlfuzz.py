@@ -167,7 +167,7 @@ def crafted(dp, dev):
         for v in (0, nl.VERSION - 1, nl.VERSION + 1, 255)]
 
 
-DUMP_ONLY = ('PORT_GET', 'NF_GET', 'FLOW_GET')
+DUMP_ONLY = ('PORT_GET', 'NF_GET', 'FLOW_GET', 'NF_ITEM_GET')
 
 
 def main():
