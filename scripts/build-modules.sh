@@ -19,8 +19,10 @@ done
 [ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <("$top/tools/testing/kver.sh" all)
 [ ${#kvers[@]} -gt 0 ] || { echo "build-modules: no kernel headers installed (make deps)" >&2; exit 1; }
 
+# Source files only: not the *.mod.c a build generates (an old in-tree
+# build's, copied, would link another kernel's version magic in).
 sources() {
-	(cd "$1" && find Kbuild kmod uapi -type f \
+	(cd "$1" && find Kbuild kmod uapi -type f ! -name '*.mod.c' \
 		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) | sort)
 }
 
