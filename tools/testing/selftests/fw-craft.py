@@ -12,21 +12,17 @@ resets, and a sniffer that counts the ones that arrive.
 KIND is icmp-err (errors quoting UDP destination PORT) or rst (resets to
 TCP destination PORT). sniff and seq say "ready" on stderr once listening.
 """
+import os
 import socket
 import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'fuzz'))
+from pktfuzz import csum  # noqa: E402  (the Internet checksum)
+
 ETH_P_ALL = 3
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack(f'!{len(data) // 2}H', data))
-    s = (s >> 16) + (s & 0xffff)
-    s += s >> 16
-    return ~s & 0xffff
 
 
 def ip4(src, dst, proto, payload):
