@@ -52,11 +52,34 @@ struct nfv_port {
 	u16 zone;
 };
 
+/* Datagrams whose first fragment went through (frag.c). */
+#define NFV_FRAG_BUCKETS	256
+#define NFV_FRAG_WAYS		4
+
+struct nfv_frag_entry {
+	struct nfv_key dkey;		/* ports hold the IP id */
+	__be16 sport;			/* the datagram's ports */
+	__be16 dport;
+	u32 expires;			/* jiffies; 0: empty */
+};
+
+struct nfv_frag_bucket {
+	spinlock_t lock;		/* writers */
+	seqcount_spinlock_t seq;	/* readers */
+	struct nfv_frag_entry e[NFV_FRAG_WAYS];
+};
+
+struct nfv_frag_table {
+	struct nfv_frag_bucket *buckets;
+	siphash_key_t seed;
+};
+
 struct nfv_dp {
 	struct list_head node;		/* in nfv_net->dps, RTNL */
 	struct net *net;
 	char name[NFV_NAME_MAX];
 	struct nfv_flow_table table;
+	struct nfv_frag_table frags;
 	struct list_head ports;		/* RTNL */
 	struct idr port_ids;		/* port_no -> port, RCU lookups */
 	unsigned int n_ports;
@@ -127,6 +150,12 @@ void nfv_chain_exit(void);
 
 /* packet.c */
 rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb);
+
+/* frag.c */
+int nfv_frag_table_init(struct nfv_frag_table *t);
+void nfv_frag_table_destroy(struct nfv_frag_table *t);
+void nfv_frag_note(struct nfv_dp *dp, const struct nfv_pkt *pkt);
+bool nfv_frag_follow(struct nfv_dp *dp, struct nfv_pkt *pkt);
 
 /* parse.c */
 int nfv_parse(struct sk_buff *skb, struct nfv_pkt *pkt, u16 zone);

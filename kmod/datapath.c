@@ -51,6 +51,9 @@ struct nfv_dp *nfv_dp_create(struct net *net, const char *name,
 	err = nfv_flow_table_init(&dp->table, max_flows);
 	if (err)
 		goto err_stats;
+	err = nfv_frag_table_init(&dp->frags);
+	if (err)
+		goto err_table;
 	err = nfv_nf_builtin_create(dp);
 	if (err)
 		goto err_nfs;
@@ -60,6 +63,8 @@ struct nfv_dp *nfv_dp_create(struct net *net, const char *name,
 
 err_nfs:
 	nfv_nf_delete_all(dp);
+	nfv_frag_table_destroy(&dp->frags);
+err_table:
 	nfv_flow_table_destroy(&dp->table);
 err_stats:
 	free_percpu(dp->stats);
@@ -78,6 +83,7 @@ void nfv_dp_destroy(struct nfv_dp *dp)
 	list_for_each_entry_safe(port, tmp, &dp->ports, node)
 		nfv_port_del(port);
 	nfv_flow_table_destroy(&dp->table);
+	nfv_frag_table_destroy(&dp->frags);
 	nfv_nf_delete_all(dp);
 	idr_destroy(&dp->port_ids);
 	/* Flow and port RCU callbacks do not touch the datapath. */

@@ -69,6 +69,12 @@ static inline unsigned int nfv_key_len(const struct nfv_key *key)
 #define NFV_PKT_FRAG		0x02	/* a fragment */
 #define NFV_PKT_ICMP_ERR	0x04	/* ICMP/ICMPv6 error: untracked */
 #define NFV_PKT_HOST		0x08	/* for the host stack (ND, MLD, link-local) */
+/*
+ * A fragment other than the first: no L4 header (l4 is 0). When the core
+ * saw its datagram's first fragment go through, the key has that
+ * fragment's ports and the packet is tracked; see kmod/frag.c.
+ */
+#define NFV_PKT_FRAG_TAIL	0x10
 
 /* Chain verdicts. */
 enum nfv_verdict {
@@ -91,6 +97,7 @@ struct nfv_pkt {
 	u8 tcp_flags;
 	u8 ttl;			/* TTL or hop limit */
 	u8 drop_reason;		/* enum nfv_drop, with NFV_DROP */
+	u32 frag_id;		/* NFV_PKT_FRAG: the datagram's IP id */
 
 	/* Slow path only. */
 	struct nfv_flow *flow;	/* NULL if untracked */

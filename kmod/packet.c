@@ -49,6 +49,28 @@ static void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
 		dst_release(dst);
 }
 
+/* A later fragment joins its datagram's flow; it never starts one. */
+static void nfv_frag_join(struct nfv_pkt *pkt, struct nfv_flow *flow)
+{
+	if (flow) {
+		nfv_count(pkt->dp, NFV_STAT_FRAGS_FOLLOWED, 1);
+		return;
+	}
+	nfv_count(pkt->dp, NFV_STAT_FRAGS_UNKNOWN, 1);
+	pkt->flags &= ~NFV_PKT_TRACK;
+	pkt->key.sport = 0;
+	pkt->key.dport = 0;
+}
+
+/* A first fragment that goes through leads the rest of its datagram. */
+static void nfv_frag_lead(struct nfv_pkt *pkt)
+{
+	u8 f = pkt->flags & (NFV_PKT_FRAG | NFV_PKT_FRAG_TAIL | NFV_PKT_TRACK);
+
+	if (unlikely(f == (NFV_PKT_FRAG | NFV_PKT_TRACK)))
+		nfv_frag_note(pkt->dp, pkt);
+}
+
 static rx_handler_result_t nfv_forward(struct nfv_pkt *pkt,
 				       struct dst_entry *dst)
 {
@@ -79,11 +101,13 @@ static bool nfv_fast_path(struct nfv_pkt *pkt, struct nfv_flow *flow,
 		}
 		nfv_flow_account(flow, dir, pkt);
 		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
+		nfv_frag_lead(pkt);
 		*ret = nfv_forward(pkt, dst);
 		return true;
 	case NFV_RES_PASS:
 		nfv_flow_account(flow, dir, pkt);
 		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
+		nfv_frag_lead(pkt);
 		*ret = nfv_pass(pkt);
 		return true;
 	case NFV_RES_DROP:
@@ -207,11 +231,13 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 
 	switch (v) {
 	case NFV_FORWARD:
+		nfv_frag_lead(pkt);
 		/* Under RCU the route outlives the flow that holds it. */
 		nfv_forward_xmit(pkt, pkt->dst);
 		ret = RX_HANDLER_CONSUMED;
 		break;
 	case NFV_PASS:
+		nfv_frag_lead(pkt);
 		ret = nfv_pass(pkt);
 		break;
 	case NFV_STOLEN:
@@ -269,8 +295,12 @@ rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb)
 	if (pkt.flags & NFV_PKT_HOST)
 		return nfv_pass(&pkt);
 
+	if (unlikely(pkt.flags & NFV_PKT_FRAG_TAIL))
+		nfv_frag_follow(pkt.dp, &pkt);
 	if (pkt.flags & NFV_PKT_TRACK) {
 		flow = nfv_flow_lookup(&pkt.dp->table, &pkt.key, &dir);
+		if (unlikely(pkt.flags & NFV_PKT_FRAG_TAIL))
+			nfv_frag_join(&pkt, flow);
 		if (flow && nfv_fast_path(&pkt, flow, dir, &ret))
 			return ret;
 	}

@@ -221,12 +221,19 @@ static int nfv_parse_ipv4(struct sk_buff *skb, struct nfv_pkt *pkt,
 		pkt->flags |= NFV_PKT_HOST;
 
 	if (ip_is_fragment(iph)) {
+		u16 frag_off = ntohs(iph->frag_off) & IP_OFFSET;
+
 		pkt->flags |= NFV_PKT_FRAG;
-		if (iph->frag_off & htons(IP_OFFSET))
+		pkt->frag_id = ntohs(iph->id);
+		if (frag_off) {
+			/* RFC 1858: offset 8 would rewrite TCP's flags. */
+			if (frag_off == 1 && key->proto == IPPROTO_TCP)
+				return -EINVAL;
+			pkt->flags |= NFV_PKT_FRAG_TAIL;
 			return 0;	/* no L4 header here */
-	} else {
-		pkt->flags |= NFV_PKT_TRACK;
+		}
 	}
+	pkt->flags |= NFV_PKT_TRACK;
 	return nfv_parse_l4(skb, pkt, off + hlen, off + tot);
 }
 
@@ -284,8 +291,10 @@ static int nfv_parse_ipv6(struct sk_buff *skb, struct nfv_pkt *pkt,
 
 			hlen = sizeof(*fh);
 			pkt->flags |= NFV_PKT_FRAG;
-			pkt->flags &= ~NFV_PKT_TRACK;
+			pkt->frag_id = ntohl(fh->identification);
 			if (fh->frag_off & htons(IP6_OFFSET)) {
+				pkt->flags &= ~NFV_PKT_TRACK;
+				pkt->flags |= NFV_PKT_FRAG_TAIL;
 				key->proto = fh->nexthdr;
 				return 0;
 			}

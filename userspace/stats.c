@@ -28,6 +28,9 @@ static const struct counter stat_names[NFV_STAT_MAX + 1] = {
 	[NFV_STAT_ICMP_SENT]	 = { "icmp_sent", "icmp-sent", true },
 	[NFV_STAT_FRAGS_SENT]	 = { "frags_sent", "frags-sent", false },
 	[NFV_STAT_FLOWS_EVICTED] = { "flows_evicted", "evicted", false },
+	[NFV_STAT_FRAGS_FOLLOWED] = { "frags_followed", "frags followed", true },
+	[NFV_STAT_FRAGS_UNKNOWN] = { "frags_unknown", "unknown", false },
+	[NFV_STAT_FRAGS_EVICTED] = { "frags_evicted", "evicted", false },
 };
 
 static const struct counter drop_names[NFV_DROP_MAX + 1] = {

@@ -61,8 +61,14 @@ static void fw_key_build(const struct nfv_pkt *pkt, int state,
 		k->src[0] = key->addr.v4.src;
 		k->dst[0] = key->addr.v4.dst;
 	}
-	if (!l4)
-		return;		/* a fragment without the transport header */
+	if (!l4) {
+		/* A later fragment: the ports of its first, if known. */
+		if (key->proto != IPPROTO_ICMP && key->proto != IPPROTO_ICMPV6) {
+			k->sport = ntohs(key->sport);
+			k->dport = ntohs(key->dport);
+		}
+		return;
+	}
 	if (key->proto == IPPROTO_ICMP || key->proto == IPPROTO_ICMPV6) {
 		k->sport = l4[0];	/* type and code, pulled by the parser */
 		k->dport = l4[1];
@@ -296,13 +302,31 @@ static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 	return action;
 }
 
+/*
+ * A later fragment of a tracked datagram has no header to track: it has
+ * the state its flow is in, and changes nothing.
+ */
+static int fw_tail_state(struct nfv_pkt *pkt, const struct fw_ct *ct)
+{
+	u8 st = READ_ONCE(ct->state);
+
+	pkt->nocache = true;
+	if (pkt->key.proto == IPPROTO_TCP)
+		return st == FW_TCP_NONE || st == FW_TCP_SYN_SENT ?
+		       FW_CT_NEW : FW_CT_ESTABLISHED;
+	return st == FW_GEN_REPLIED ? FW_CT_ESTABLISHED : FW_CT_NEW;
+}
+
 enum nfv_verdict fw_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 			    void *flow_priv)
 {
 	struct fw_inst *fw = nfv_nf_priv(nf);
 	int state, action;
 
-	if (flow_priv) {
+	if (flow_priv && (pkt->flags & NFV_PKT_FRAG_TAIL)) {
+		state = fw_tail_state(pkt, flow_priv);
+		action = fw_classify(fw, pkt, state);
+	} else if (flow_priv) {
 		action = fw_tracked(fw, pkt, flow_priv, &state);
 	} else {
 		/* Untracked, or a flow of a chain without this instance. */

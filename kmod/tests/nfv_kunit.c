@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suites for the parser and the flow table. The units under test are
+ * KUnit suites for the parser, the flow table and the fragment table. The units under test are
  * compiled into this module (static functions included); the rest of the
  * core is stubbed, so the suites run without nfv.ko loaded.
  */
@@ -19,6 +19,7 @@
 
 #include "../parse.c"
 #include "../flow.c"
+#include "../frag.c"
 
 /* Stubs for what flow.c calls in the rest of the core. */
 static unsigned int nfv_kunit_events;
@@ -171,6 +172,7 @@ static void parse_ip4_fragments(struct kunit *test)
 	unsigned int len = build_udp4(buf, 1, 2);
 
 	iph = (struct iphdr *)buf;
+	iph->id = htons(0x4242);
 	iph->frag_off = htons(3);	/* offset 24, no L4 header */
 	iph->check = 0;
 	iph->check = ip_fast_csum((u8 *)iph, iph->ihl);
@@ -179,12 +181,26 @@ static void parse_ip4_fragments(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pkt.flags & NFV_PKT_TRACK);
 	KUNIT_EXPECT_EQ(test, pkt.key.sport, 0);
 
-	iph->frag_off = htons(IP_MF);	/* first fragment: ports, untracked */
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_FRAG_TAIL);
+	KUNIT_EXPECT_EQ(test, pkt.frag_id, 0x4242);
+
+	iph->frag_off = htons(IP_MF);	/* first fragment: ports, tracked */
 	iph->check = 0;
 	iph->check = ip_fast_csum((u8 *)iph, iph->ihl);
 	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt), 0);
-	KUNIT_EXPECT_FALSE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_FRAG);
+	KUNIT_EXPECT_FALSE(test, pkt.flags & NFV_PKT_FRAG_TAIL);
 	KUNIT_EXPECT_EQ(test, pkt.key.sport, htons(1));
+	KUNIT_EXPECT_EQ(test, pkt.frag_id, 0x4242);
+
+	/* RFC 1858: a TCP fragment at offset 8 would rewrite the flags. */
+	iph->protocol = IPPROTO_TCP;
+	iph->frag_off = htons(1);
+	iph->check = 0;
+	iph->check = ip_fast_csum((u8 *)iph, iph->ihl);
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt),
+			-EINVAL);
 }
 
 static void parse_icmp4(struct kunit *test)
@@ -295,6 +311,31 @@ static void parse_ipv6(struct kunit *test)
 	len = build_ip6(buf, NEXTHDR_HOP, l4, 16);
 	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &pkt),
 			-EINVAL);
+
+	/* A first fragment is tracked; a later one has no ports. */
+	memset(l4, 0, sizeof(l4));
+	l4[0] = IPPROTO_UDP;
+	l4[3] = 1;			/* more fragments */
+	l4[7] = 9;			/* id 9 */
+	uh = (struct udphdr *)(l4 + 8);
+	uh->source = htons(5);
+	uh->dest = htons(6);
+	uh->len = htons(100);		/* the datagram's, not this packet's */
+	len = build_ip6(buf, NEXTHDR_FRAGMENT, l4, 20);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &pkt), 0);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_FRAG);
+	KUNIT_EXPECT_EQ(test, pkt.key.sport, htons(5));
+	KUNIT_EXPECT_EQ(test, pkt.frag_id, 9);
+	l4[2] = 0;
+	l4[3] = 8 | 1;			/* offset 8 */
+	len = build_ip6(buf, NEXTHDR_FRAGMENT, l4, 20);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &pkt), 0);
+	KUNIT_EXPECT_FALSE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_FRAG_TAIL);
+	KUNIT_EXPECT_EQ(test, pkt.key.proto, IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, pkt.key.sport, 0);
+	KUNIT_EXPECT_EQ(test, pkt.frag_id, 9);
 
 	/* Neighbour solicitation belongs to the host. */
 	memset(l4, 0, sizeof(l4));
@@ -622,6 +663,150 @@ static struct kunit_suite nfv_flow_suite = {
 	.test_cases = nfv_flow_cases,
 };
 
-kunit_test_suites(&nfv_parse_suite, &nfv_flow_suite);
+/* Fragment table suite */
+
+static int frag_init(struct kunit *test)
+{
+	struct nfv_dp *dp = kunit_kzalloc(test, sizeof(*dp), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, dp);
+	dp->stats = alloc_percpu(struct nfv_dp_stats);
+	KUNIT_ASSERT_NOT_NULL(test, dp->stats);
+	KUNIT_ASSERT_EQ(test, nfv_frag_table_init(&dp->frags), 0);
+	test->priv = dp;
+	return 0;
+}
+
+static void frag_exit(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+
+	nfv_frag_table_destroy(&dp->frags);
+	free_percpu(dp->stats);
+}
+
+static u64 frag_stat(struct kunit *test, enum nfv_stat s)
+{
+	struct nfv_dp *dp = test->priv;
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(dp->stats, cpu)->stat[s];
+	return sum;
+}
+
+/* A fragment of datagram @id from SRC4 to DST4; a first one has ports. */
+static struct nfv_pkt frag_pkt(u32 id, u16 sport, bool first)
+{
+	struct nfv_pkt pkt = {
+		.key = key4(first ? sport : 0, IPPROTO_UDP),
+		.flags = NFV_PKT_FRAG | (first ? NFV_PKT_TRACK :
+					 NFV_PKT_FRAG_TAIL),
+		.frag_id = id,
+	};
+
+	if (!first)
+		pkt.key.dport = 0;
+	return pkt;
+}
+
+static void frag_follows_first(struct kunit *test)
+{
+	struct nfv_pkt head = frag_pkt(77, 1234, true);
+	struct nfv_pkt tail = frag_pkt(77, 0, false);
+	struct nfv_pkt other = frag_pkt(78, 0, false);
+
+	KUNIT_EXPECT_FALSE(test, nfv_frag_follow(test->priv, &tail));
+	KUNIT_EXPECT_FALSE(test, tail.flags & NFV_PKT_TRACK);
+
+	nfv_frag_note(test->priv, &head);
+	KUNIT_ASSERT_TRUE(test, nfv_frag_follow(test->priv, &tail));
+	KUNIT_EXPECT_TRUE(test, tail.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_EQ(test, tail.key.sport, htons(1234));
+	KUNIT_EXPECT_EQ(test, tail.key.dport, htons(80));
+	KUNIT_EXPECT_EQ(test, memcmp(&tail.key, &head.key, NFV_KEY_LEN4), 0);
+
+	/* Another id, protocol or source is another datagram. */
+	KUNIT_EXPECT_FALSE(test, nfv_frag_follow(test->priv, &other));
+	other = frag_pkt(77, 0, false);
+	other.key.proto = IPPROTO_TCP;
+	KUNIT_EXPECT_FALSE(test, nfv_frag_follow(test->priv, &other));
+	other = frag_pkt(77, 0, false);
+	other.key.addr.v4.src = DST4;
+	KUNIT_EXPECT_FALSE(test, nfv_frag_follow(test->priv, &other));
+	KUNIT_EXPECT_EQ(test, frag_stat(test, NFV_STAT_FRAGS_UNKNOWN), 4);
+}
+
+static void frag_expires(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_pkt head = frag_pkt(5, 99, true);
+	struct nfv_pkt tail = frag_pkt(5, 0, false);
+	struct nfv_frag_bucket *b;
+	struct nfv_key dkey;
+	int i;
+
+	nfv_frag_note(dp, &head);
+	nfv_frag_dkey(&head, &dkey);
+	b = nfv_frag_bucket(&dp->frags, &dkey);
+	for (i = 0; i < NFV_FRAG_WAYS; i++)
+		if (b->e[i].expires)
+			b->e[i].expires = jiffies - 1;
+	KUNIT_EXPECT_FALSE(test, nfv_frag_follow(dp, &tail));
+}
+
+/* A full bucket forgets its oldest datagram, and counts it. */
+static void frag_bucket_full(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_frag_bucket *want = NULL;
+	u32 ids[NFV_FRAG_WAYS + 1], id, n = 0;
+	struct nfv_pkt p;
+	struct nfv_key dkey;
+
+	for (id = 1; n < ARRAY_SIZE(ids) && id < 1000000; id++) {
+		struct nfv_frag_bucket *b;
+
+		p = frag_pkt(id, 1, true);
+		nfv_frag_dkey(&p, &dkey);
+		b = nfv_frag_bucket(&dp->frags, &dkey);
+		if (!want)
+			want = b;
+		if (b == want)
+			ids[n++] = id;
+	}
+	KUNIT_ASSERT_EQ(test, n, (u32)ARRAY_SIZE(ids));
+	for (n = 0; n < ARRAY_SIZE(ids); n++) {
+		p = frag_pkt(ids[n], 1000 + n, true);
+		nfv_frag_note(dp, &p);
+		/* Distinct ages, oldest first. */
+		want->e[n < NFV_FRAG_WAYS ? n : 0].expires -= NFV_FRAG_WAYS - n;
+	}
+	KUNIT_EXPECT_EQ(test, frag_stat(test, NFV_STAT_FRAGS_EVICTED), 1);
+	p = frag_pkt(ids[0], 0, false);
+	KUNIT_EXPECT_FALSE(test, nfv_frag_follow(dp, &p));
+	for (n = 1; n < ARRAY_SIZE(ids); n++) {
+		p = frag_pkt(ids[n], 0, false);
+		KUNIT_EXPECT_TRUE(test, nfv_frag_follow(dp, &p));
+		KUNIT_EXPECT_EQ(test, p.key.sport, htons(1000 + n));
+	}
+}
+
+static struct kunit_case nfv_frag_cases[] = {
+	KUNIT_CASE(frag_follows_first),
+	KUNIT_CASE(frag_expires),
+	KUNIT_CASE(frag_bucket_full),
+	{}
+};
+
+static struct kunit_suite nfv_frag_suite = {
+	.name = "nfv_frag",
+	.init = frag_init,
+	.exit = frag_exit,
+	.test_cases = nfv_frag_cases,
+};
+
+kunit_test_suites(&nfv_parse_suite, &nfv_flow_suite, &nfv_frag_suite);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for the nfv parser and flow table");

@@ -115,6 +115,9 @@ enum nfv_stat {
 	NFV_STAT_ICMP_SENT,	/* ICMP errors the datapath generated */
 	NFV_STAT_FRAGS_SENT,	/* IPv4 fragments made for a smaller MTU */
 	NFV_STAT_FLOWS_EVICTED,	/* unreplied flows evicted from a full table */
+	NFV_STAT_FRAGS_FOLLOWED, /* non-first fragments given their flow */
+	NFV_STAT_FRAGS_UNKNOWN,	/* non-first fragments of no known datagram */
+	NFV_STAT_FRAGS_EVICTED,	/* datagrams forgotten early: bucket full */
 	__NFV_STAT_MAX
 };
 #define NFV_STAT_MAX (__NFV_STAT_MAX - 1)
