@@ -4,9 +4,9 @@
 
   udp-peer.py serve ADDR PORT REPLY_LEN   prints the size of the datagram
                                           received and answers REPLY_LEN
-                                          bytes; "none" after 5 s
+                                          bytes; "none" after 10 s
   udp-peer.py ask ADDR PORT LEN           sends LEN bytes, prints the size
-                                          of the answer; "none" after 3 s
+                                          of the answer; "none" after 10 s
   udp-peer.py tail SRC DST PORT           sends a lone non-first IPv4
                                           fragment of a UDP datagram
 """
@@ -23,7 +23,7 @@ def serve(addr, port, reply_len):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
     s.bind((addr, int(port)))
     print("ready", file=sys.stderr, flush=True)
-    s.settimeout(5)
+    s.settimeout(10)
     try:
         data, peer = s.recvfrom(65535)
     except socket.timeout:
@@ -35,7 +35,7 @@ def serve(addr, port, reply_len):
 
 def ask(addr, port, length):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
-    s.settimeout(3)
+    s.settimeout(10)
     s.sendto(b"q" * int(length), (addr, int(port)))
     try:
         print(len(s.recv(65535)))
