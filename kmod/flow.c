@@ -528,11 +528,12 @@ static void nfv_flow_gc(struct work_struct *work)
 	unsigned int scanned = 0, i;
 	u32 now = jiffies;
 
+	/* As in nfv_flow_flush(), an RCU section spans many buckets. */
+	rcu_read_lock();
 	for (i = 0; i < min(todo, nb) && scanned < NFV_GC_MAX_SCAN; i++) {
 		unsigned int b = (t->gc_next + i) & t->mask;
 		struct nfv_tuple *tuple;
 
-		rcu_read_lock();
 		for (tuple = rcu_dereference(t->buckets[b]); tuple;
 		     tuple = rcu_dereference(tuple->next)) {
 			struct nfv_flow *flow = nfv_tuple_flow(tuple);
@@ -541,10 +542,13 @@ static void nfv_flow_gc(struct work_struct *work)
 			if (nfv_flow_expired(t, flow, now))
 				nfv_flow_delete(t, flow, NFV_EVENT_EXPIRED);
 		}
-		rcu_read_unlock();
-		if (!(i & 255))
+		if ((i & 255) == 255) {
+			rcu_read_unlock();
 			cond_resched();
+			rcu_read_lock();
+		}
 	}
+	rcu_read_unlock();
 	t->gc_next = (t->gc_next + i) & t->mask;
 	queue_delayed_work(system_power_efficient_wq, &t->gc_work,
 			   NFV_GC_INTERVAL);
