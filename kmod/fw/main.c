@@ -202,45 +202,39 @@ static int fw_op_replace(struct fw_inst *fw, struct nlattr **tb, u8 policy,
 	return fw_edit(fw, NFV_FW_OP_SET, NULL, rs->n, policy, extack);
 }
 
-static int fw_set_limits(struct fw_inst *fw, struct nlattr **tb)
+/*
+ * Zone limits take effect only with the rest of the request: a refused
+ * request changes nothing. The zone counters are allocated beforehand.
+ */
+static int fw_limits_prepare(struct fw_inst *fw, struct nlattr **tb,
+			     struct fw_zone **zones)
+{
+	*zones = NULL;
+	if (fw->zones || (!tb[NFV_FW_A_ZONE_MAX_FLOWS] &&
+			  !tb[NFV_FW_A_ZONE_MAX_HALF_OPEN]))
+		return 0;
+	*zones = kvcalloc(FW_ZONES, sizeof(**zones), GFP_KERNEL);
+	return *zones ? 0 : -ENOMEM;
+}
+
+static void fw_limits_apply(struct fw_inst *fw, struct nlattr **tb,
+			    struct fw_zone *zones)
 {
 	struct nlattr *flows = tb[NFV_FW_A_ZONE_MAX_FLOWS];
 	struct nlattr *half = tb[NFV_FW_A_ZONE_MAX_HALF_OPEN];
 
-	if (!flows && !half)
-		return 0;
-	if (!fw->zones) {
-		struct fw_zone *zones = kvcalloc(FW_ZONES, sizeof(*zones),
-						 GFP_KERNEL);
-
-		if (!zones)
-			return -ENOMEM;
-		/* Flows admitted before this are not counted. */
+	/* Flows admitted before this are not counted. */
+	if (zones)
 		smp_store_release(&fw->zones, zones);
-	}
 	if (flows)
 		WRITE_ONCE(fw->zone_max_flows, nla_get_u32(flows));
 	if (half)
 		WRITE_ONCE(fw->zone_max_half_open, nla_get_u32(half));
-	return 0;
 }
 
-static int fw_configure(struct nfv_nf *nf, struct nlattr **tb,
-			struct netlink_ext_ack *extack)
+static int fw_op(struct fw_inst *fw, u8 op, struct nlattr **tb, u8 policy,
+		 struct netlink_ext_ack *extack)
 {
-	struct fw_inst *fw = nfv_nf_priv(nf);
-	const struct fw_ruleset *rs = fw_rs(fw);
-	u8 op = NFV_FW_OP_REPLACE, policy;
-	int err;
-
-	if (tb[NFV_FW_A_OP])
-		op = nla_get_u8(tb[NFV_FW_A_OP]);
-	policy = tb[NFV_FW_A_POLICY] ? nla_get_u8(tb[NFV_FW_A_POLICY]) :
-		 rs ? rs->policy : NFV_FW_ACCEPT;
-	err = fw_set_limits(fw, tb);
-	if (err)
-		return err;
-
 	switch (op) {
 	case NFV_FW_OP_INSERT:
 	case NFV_FW_OP_DELETE:
@@ -253,6 +247,31 @@ static int fw_configure(struct nfv_nf *nf, struct nlattr **tb,
 	default:
 		return fw_op_replace(fw, tb, policy, extack);
 	}
+}
+
+static int fw_configure(struct nfv_nf *nf, struct nlattr **tb,
+			struct netlink_ext_ack *extack)
+{
+	struct fw_inst *fw = nfv_nf_priv(nf);
+	const struct fw_ruleset *rs = fw_rs(fw);
+	u8 op = NFV_FW_OP_REPLACE, policy;
+	struct fw_zone *zones;
+	int err;
+
+	if (tb[NFV_FW_A_OP])
+		op = nla_get_u8(tb[NFV_FW_A_OP]);
+	policy = tb[NFV_FW_A_POLICY] ? nla_get_u8(tb[NFV_FW_A_POLICY]) :
+		 rs ? rs->policy : NFV_FW_ACCEPT;
+	err = fw_limits_prepare(fw, tb, &zones);
+	if (err)
+		return err;
+	err = fw_op(fw, op, tb, policy, extack);
+	if (err) {
+		kvfree(zones);
+		return err;
+	}
+	fw_limits_apply(fw, tb, zones);
+	return 0;
 }
 
 static void fw_destroy(struct nfv_nf *nf)
