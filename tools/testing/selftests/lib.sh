@@ -192,6 +192,38 @@ fw_stat() { nfvctl -j fw show dp0 | jq -r ".[] | select(.name == \"fw1\") | .sta
 # rule_packets POS: packets rule POS of fw1 matched.
 rule_packets() { nfvctl -j fw rule list dp0 fw1 | jq -r ".[$1].packets"; }
 
+# The firewall tests' packet crafter and sniffer, in a namespace.
+CRAFT=$top/tools/testing/selftests/fw-craft.py
+craft() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" python3 "$CRAFT" "$@"
+}
+
+# sniff_start TAG NS DEV SECONDS KIND PORT: counts KIND arriving on DEV
+# (fw-craft.py sniff) in the background; returns once it listens.
+# sniffed TAG prints the count once the time is up, sniff_stop TAG ends
+# it earlier (for what must arrive, not for what must not).
+sniff_start() {
+	local tag=$1 ns=$2
+	shift 2
+	rm -f "/tmp/sniff.$tag" "/tmp/sniff.$tag.err"
+	ip netns exec "$ns" python3 "$CRAFT" sniff "$@" \
+		> "/tmp/sniff.$tag" 2> "/tmp/sniff.$tag.err" &
+	echo $! > "/tmp/sniff.$tag.pid"
+	await 100 grep -q ready "/tmp/sniff.$tag.err" ||
+		fail "capture $tag did not start"
+}
+sniffed() {
+	await 600 test -s "/tmp/sniff.$1" || fail "capture $1 did not end"
+	cat "/tmp/sniff.$1"
+}
+sniff_stop() {
+	sleep 0.5	# what was sent is on its way through two veths
+	kill -TERM "$(cat "/tmp/sniff.$1.pid")" 2>/dev/null || true
+	sniffed "$1"
+}
+
 cleanup() {
 	local ns
 	for ns in client router server $(ip netns list | awk '{print $1}'); do
