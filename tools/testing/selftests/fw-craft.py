@@ -17,7 +17,8 @@ Addresses may be IPv4 or IPv6 (ICMPv6 then).
 KIND is icmp-err (errors quoting UDP destination PORT), rst (resets to
 TCP destination PORT) or tcp (any segment to TCP destination PORT). sniff
 and seq say "ready" on stderr once listening; sniff prints its count when
-SECONDS are up or when it is sent SIGTERM.
+SECONDS are up or when it is sent SIGTERM, and the count so far on SIGUSR1.
+Several commands separated by "--" run in one process.
 """
 import os
 import signal
@@ -136,20 +137,21 @@ def port(b, off):
 
 
 def sniff(dev, seconds, kind, dport):
-    n, dport = 0, int(dport)
+    n, dport = [0], int(dport)
+    signal.signal(signal.SIGUSR1, lambda *_: print(n[0], flush=True))
     try:
         for f, proto, l4 in frames(dev, seconds):
             # the quoted UDP destination port, after the quoted IP header
             quoted = 8 + (40 if f == socket.AF_INET6 else 20) + 2
             if kind == 'icmp-err' and proto == ICMP[f] and l4 and \
                     l4[0] in ERRORS[f] and port(l4, quoted) == dport:
-                n += 1
+                n[0] += 1
             if proto == socket.IPPROTO_TCP and port(l4, 2) == dport and \
                     (kind == 'tcp' or kind == 'rst' and l4[13] & 4):
-                n += 1
+                n[0] += 1
     except Stop:
         pass
-    print(n)
+    print(n[0])
 
 
 def seq(dev, sport, seconds):
@@ -218,4 +220,8 @@ def trace(dst, dport, maxttl):
 if __name__ == '__main__':
     cmds = {'icmp-err': icmp_err, 'rst': rst, 'tcp': tcp, 'sniff': sniff,
             'seq': seq, 'udp-refused': udp_refused, 'trace': trace}
-    cmds[sys.argv[1]](*sys.argv[2:])
+    args = sys.argv[1:]
+    while args:		# CMD ARGS [-- CMD ARGS]...: one start, many sends
+        end = args.index('--') if '--' in args else len(args)
+        cmds[args[0]](*args[1:end])
+        args = args[end + 1:]

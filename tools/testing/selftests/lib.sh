@@ -200,29 +200,35 @@ craft() {
 	ip netns exec "$ns" python3 "$CRAFT" "$@"
 }
 
-# sniff_start TAG NS DEV SECONDS KIND PORT: counts KIND arriving on DEV
-# (fw-craft.py sniff) in the background; returns once it listens.
-# sniffed TAG prints the count once the time is up, sniff_stop TAG ends
-# it earlier (for what must arrive, not for what must not).
+# sniff_start TAG NS DEV KIND PORT: counts KIND arriving on DEV
+# (fw-craft.py sniff) in the background, for a minute at most; returns
+# once it listens. After the packets were sent, sniff_count TAG gives
+# them a second to cross the veths and prints the count so far;
+# sniff_stop TAG does the same and ends the capture.
 sniff_start() {
-	local tag=$1 ns=$2
-	shift 2
+	local tag=$1 ns=$2 dev=$3 kind=$4 port=$5
+
 	rm -f "/tmp/sniff.$tag" "/tmp/sniff.$tag.err"
-	ip netns exec "$ns" python3 "$CRAFT" sniff "$@" \
+	ip netns exec "$ns" python3 "$CRAFT" sniff "$dev" 60 "$kind" "$port" \
 		> "/tmp/sniff.$tag" 2> "/tmp/sniff.$tag.err" &
 	echo $! > "/tmp/sniff.$tag.pid"
 	await 100 grep -q ready "/tmp/sniff.$tag.err" ||
 		fail "capture $tag did not start"
 }
-sniffed() {
-	await 600 test -s "/tmp/sniff.$1" || fail "capture $1 did not end"
-	cat "/tmp/sniff.$1"
+lines_over() { [ "$(wc -l < "$1")" -gt "$2" ]; }
+sniff_signal() {
+	local lines
+
+	sleep 1
+	lines=$(wc -l < "/tmp/sniff.$1")
+	kill "-$2" "$(cat "/tmp/sniff.$1.pid")" ||
+		fail "capture $1 ended early"
+	await 100 lines_over "/tmp/sniff.$1" "$lines" ||
+		fail "capture $1 did not answer"
+	tail -n1 "/tmp/sniff.$1"
 }
-sniff_stop() {
-	sleep 0.5	# what was sent is on its way through two veths
-	kill -TERM "$(cat "/tmp/sniff.$1.pid")" 2>/dev/null || true
-	sniffed "$1"
-}
+sniff_count() { sniff_signal "$1" USR1; }
+sniff_stop() { sniff_signal "$1" TERM; }
 
 cleanup() {
 	local ns
