@@ -19,36 +19,32 @@ for ns in client server; do
 	}
 	EOF
 done
-state() {
-	nfvctl -j fw flows dp0 fw1 |
-		jq -r ".[] | select(.orig.sport == $1) | .nf[0].state"
-}
 
 # A SYN and its retransmission, same sequence number.
 new=$(fw_stat new)
 sniff_start tosv server s0 tcp 9000
 sniff_start tocl client c0 tcp 40001
 craft client tcp $C $S 40000 9000 S 1000
-check_eq "a SYN opens the flow" "$(state 40000)" SYN_SENT
+check_eq "a SYN opens the flow" "$(fw_tcp_state 40000)" SYN_SENT
 craft client tcp $C $S 40000 9000 S 1000
 check_eq "both SYNs reached the server" "$(sniff_count tosv)" 2
 check_eq "the retransmitted SYN was new again" \
 	"$(( $(fw_stat new) - new ))" 2
 check_eq "one flow" "$(nfvctl -j fw flows dp0 fw1 |
 	jq '[.[] | select(.orig.sport == 40000)] | length')" 1
-check_eq "still SYN_SENT" "$(state 40000)" SYN_SENT
+check_eq "still SYN_SENT" "$(fw_tcp_state 40000)" SYN_SENT
 
 # Simultaneous open: client port 40001, server port 9000.
 invalid=$(fw_stat invalid)
 craft client tcp $C $S 40001 9000 S 5000
 craft server tcp $S $C 9000 40001 S 9000
-check_eq "a SYN from each side: SYN_SENT2" "$(state 40001)" SYN_SENT2
+check_eq "a SYN from each side: SYN_SENT2" "$(fw_tcp_state 40001)" SYN_SENT2
 craft client tcp $C $S 40001 9000 SA 5000 9001
-check_eq "the client's SYN/ACK: SYN_RECV" "$(state 40001)" SYN_RECV
+check_eq "the client's SYN/ACK: SYN_RECV" "$(fw_tcp_state 40001)" SYN_RECV
 craft server tcp $S $C 9000 40001 SA 9000 5001
 craft client tcp $C $S 40001 9000 A 5001 9001
 check_eq "the server's SYN/ACK, the client's ACK: ESTABLISHED" \
-	"$(state 40001)" ESTABLISHED
+	"$(fw_tcp_state 40001)" ESTABLISHED
 check_eq "the client's SYN, SYN/ACK and ACK reached the server" \
 	"$(( $(sniff_stop tosv) - 2 ))" 3
 check_eq "the server's SYN and SYN/ACK reached the client" \
