@@ -34,6 +34,16 @@ A = dict(DP_NAME=2, DP_MAX_FLOWS=3, DP_FLOWS=4, DP_TIMEOUTS=5, DP_STATS=6,
          PORT_STATS=12, CHAIN=13, NF_NAME=14, NF_TYPE=15, NF_CONFIG=16,
          NF_INFO=17, FLOW=18, EVENT=19, NF_ITEM=20)
 A_MAX = 20
+# The fw NF type's configuration (NFV_A_NF_CONFIG) and rules.
+FW = dict(POLICY=2, OP=3, RULES=4, RULE=5, POS=6, ZONE_MAX_FLOWS=7,
+          ZONE_MAX_HALF_OPEN=8, NRULES=9, STATS=10, STATE=11)
+FW_OP = dict(REPLACE=0, BEGIN=1, APPEND=2, COMMIT=3, INSERT=4, DELETE=5,
+             SET=6)
+RULE = dict(IN_PORT=2, FAMILY=3, SRC=4, SRC_LEN=5, DST=6, DST_LEN=7, PROTO=8,
+            SPORT_MIN=9, SPORT_MAX=10, DPORT_MIN=11, DPORT_MAX=12,
+            ICMP_TYPE=13, ICMP_CODE=14, CTSTATE=15, ACTION=16, INDEX=17,
+            PACKETS=18, BYTES=19)
+RULE_MAX = 19
 
 
 def attr(atype, data):
@@ -47,6 +57,14 @@ def string(atype, value):
 
 def u32(atype, value):
     return attr(atype, struct.pack('I', value))
+
+
+def u8(atype, value):
+    return attr(atype, struct.pack('B', value))
+
+
+def u16(atype, value):
+    return attr(atype, struct.pack('H', value))
 
 
 def nest(atype, *attrs):
@@ -101,17 +119,18 @@ class Genl:
                                                                  data, off)
                 msg = data[off + 16:off + length]
                 off += (length + 3) & ~3
-                if mtype == NLMSG_ERROR:
-                    errno = struct.unpack_from('i', msg)[0]
+                if mtype in (NLMSG_ERROR, NLMSG_DONE):
+                    # An error echoes the request's header (capped); a
+                    # dump's error comes in its DONE.
+                    errno = struct.unpack_from('i', msg)[0] if msg else 0
                     text = ''
+                    tlvs = msg[4 + 16:] if mtype == NLMSG_ERROR else msg[4:]
                     if mflags & NLM_F_ACK_TLVS:
-                        tlvs = parse_attrs(msg[4 + 16:])
+                        tlvs = parse_attrs(tlvs)
                         if NLMSGERR_ATTR_MSG in tlvs:
                             text = tlvs[NLMSGERR_ATTR_MSG][0].rstrip(b'\0')
                             text = text.decode()
                     return errno, text, replies
-                if mtype == NLMSG_DONE:
-                    return 0, '', replies
                 replies.append(msg[4:])
 
     def _resolve(self, name):

@@ -1,18 +1,27 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Crafted packets for the firewall selftests: forged ICMP errors and TCP
-resets, and a sniffer that counts the ones that arrive.
+segments, a sniffer that counts the ones that arrive, and a traceroute.
+Addresses may be IPv4 or IPv6 (ICMPv6 then).
 
-  fw-craft.py icmp-err SRC DST QSRC QDST QSPORT QDPORT   UDP port unreachable
+  fw-craft.py icmp-err SRC DST QSRC QDST QSPORT QDPORT [TYPE [CODE]]
+                       an error quoting a UDP datagram (default: port
+                       unreachable; IPv4 11 time exceeded, IPv6 2 too big)
   fw-craft.py rst SRC DST SPORT DPORT SEQ                TCP RST
+  fw-craft.py tcp SRC DST SPORT DPORT FLAGS SEQ [ACK]    FLAGS: of SAFR
   fw-craft.py sniff DEV SECONDS KIND PORT                count arrivals
   fw-craft.py seq DEV SPORT SECONDS                      next seq from SPORT
   fw-craft.py udp-refused DST PORT                       exit 0 if refused
+  fw-craft.py trace DST PORT MAXTTL                      "TTL HOP TYPE" lines
 
-KIND is icmp-err (errors quoting UDP destination PORT) or rst (resets to
-TCP destination PORT). sniff and seq say "ready" on stderr once listening.
+KIND is icmp-err (errors quoting UDP destination PORT), rst (resets to
+TCP destination PORT) or tcp (any segment to TCP destination PORT). sniff
+and seq say "ready" on stderr once listening; sniff prints its count when
+SECONDS are up or when it is sent SIGTERM, and the count so far on SIGUSR1.
+Several commands separated by "--" run in one process.
 """
 import os
+import signal
 import socket
 import struct
 import sys
@@ -23,43 +32,89 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from pktfuzz import csum  # noqa: E402  (the Internet checksum)
 
 ETH_P_ALL = 3
+ICMP = {socket.AF_INET: socket.IPPROTO_ICMP, socket.AF_INET6: 58}
+ERRORS = {socket.AF_INET: (3, 11), socket.AF_INET6: (1, 2, 3)}
+IP_RECVERR, IPV6_RECVERR = 11, 25
 
 
-def ip4(src, dst, proto, payload):
+def fam(addr):
+    return socket.AF_INET6 if ':' in addr else socket.AF_INET
+
+
+def ip(src, dst, proto, payload):
+    f = fam(src)
+    s, d = socket.inet_pton(f, src), socket.inet_pton(f, dst)
+    if f == socket.AF_INET6:
+        return struct.pack('!IHBB16s16s', 6 << 28, len(payload), proto, 64,
+                           s, d) + payload
     hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 0, 0x4000,
-                      64, proto, 0, socket.inet_aton(src),
-                      socket.inet_aton(dst))
+                      64, proto, 0, s, d)
     return hdr[:10] + struct.pack('!H', csum(hdr)) + hdr[12:] + payload
 
 
+def l4_csum(src, dst, proto, seg, at):
+    """seg with its checksum (at offset at) over the pseudo header."""
+    f = fam(src)
+    s, d = socket.inet_pton(f, src), socket.inet_pton(f, dst)
+    if f == socket.AF_INET6:
+        pseudo = struct.pack('!16s16sIxxxB', s, d, len(seg), proto)
+    elif proto == socket.IPPROTO_ICMP:
+        pseudo = b''
+    else:
+        pseudo = struct.pack('!4s4sBBH', s, d, 0, proto, len(seg))
+    return seg[:at] + struct.pack('!H', csum(pseudo + seg)) + seg[at + 2:]
+
+
 def send_raw(dst, packet):
-    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    s = socket.socket(fam(dst), socket.SOCK_RAW, socket.IPPROTO_RAW)
     s.sendto(packet, (dst, 0))
 
 
-def icmp_err(src, dst, qsrc, qdst, qsport, qdport):
-    udp = struct.pack('!HHHH', int(qsport), int(qdport), 16, 0)
-    quoted = ip4(qsrc, qdst, socket.IPPROTO_UDP, udp + b'\0' * 8)[:28]
-    body = struct.pack('!BBHI', 3, 3, 0, 0) + quoted
-    body = body[:2] + struct.pack('!H', csum(body)) + body[4:]
-    send_raw(dst, ip4(src, dst, socket.IPPROTO_ICMP, body))
+def icmp_err(src, dst, qsrc, qdst, qsport, qdport, type=None, code=0):
+    f = fam(src)
+    udp = struct.pack('!HHHH', int(qsport), int(qdport), 16, 0) + b'\0' * 8
+    quoted = ip(qsrc, qdst, socket.IPPROTO_UDP, udp)
+    if f == socket.AF_INET6:
+        type = int(type or 1)
+        code = 4 if type == 1 and not code else int(code)
+        info = 1280 if type == 2 else 0		# packet too big: the MTU
+    else:
+        type = int(type or 3)
+        code = 3 if type == 3 and not code else int(code)
+        info, quoted = 0, quoted[:28]
+    body = struct.pack('!BBHI', type, code, 0, info) + quoted
+    body = l4_csum(src, dst, ICMP[f], body, 2)
+    send_raw(dst, ip(src, dst, ICMP[f], body))
+
+
+def tcp(src, dst, sport, dport, flags, seq, ack=0):
+    bits = sum(b for c, b in zip('FSRA', (1, 2, 4, 16)) if c in flags)
+    seg = struct.pack('!HHIIBBHHH', int(sport), int(dport), int(seq),
+                      int(ack), 5 << 4, bits, 65535 if 'R' not in flags else 0,
+                      0, 0)
+    seg = l4_csum(src, dst, socket.IPPROTO_TCP, seg, 16)
+    send_raw(dst, ip(src, dst, socket.IPPROTO_TCP, seg))
 
 
 def rst(src, dst, sport, dport, seq):
-    tcp = struct.pack('!HHIIBBHHH', int(sport), int(dport), int(seq), 0,
-                      5 << 4, 0x04, 0, 0, 0)
-    pseudo = struct.pack('!4s4sBBH', socket.inet_aton(src),
-                         socket.inet_aton(dst), 0, socket.IPPROTO_TCP,
-                         len(tcp))
-    tcp = tcp[:16] + struct.pack('!H', csum(pseudo + tcp)) + tcp[18:]
-    send_raw(dst, ip4(src, dst, socket.IPPROTO_TCP, tcp))
+    tcp(src, dst, sport, dport, 'R', seq)
+
+
+class Stop(Exception):
+    pass
+
+
+def stop(*_):
+    raise Stop
 
 
 def frames(dev, seconds):
-    """IPv4 packets seen on dev (both ways) for that long: (ip header, l4)."""
+    """IP packets seen on dev (both ways) for that long: (family, proto,
+    transport header and payload)."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                       socket.htons(ETH_P_ALL))
     s.bind((dev, ETH_P_ALL))  # the protocol in host order
+    signal.signal(signal.SIGTERM, stop)
     print('ready', file=sys.stderr, flush=True)
     end = time.time() + float(seconds)
     while time.time() < end:
@@ -68,39 +123,50 @@ def frames(dev, seconds):
             f = s.recv(65535)
         except socket.timeout:
             break
-        if len(f) < 34 or f[12:14] != b'\x08\x00':
-            continue
-        ihl = (f[14] & 15) * 4
-        yield f[14:14 + ihl], f[14 + ihl:]
+        if len(f) >= 34 and f[12:14] == b'\x08\x00':
+            ihl = (f[14] & 15) * 4
+            tot, = struct.unpack('!H', f[16:18])
+            yield socket.AF_INET, f[23], f[14 + ihl:14 + tot]
+        elif len(f) >= 54 and f[12:14] == b'\x86\xdd':
+            plen, = struct.unpack('!H', f[18:20])
+            yield socket.AF_INET6, f[20], f[54:54 + plen]
 
 
-def sniff(dev, seconds, kind, port):
-    n = 0
-    for iph, l4 in frames(dev, seconds):
-        if kind == 'icmp-err' and iph[9] == 1 and len(l4) >= 36 and \
-                l4[0] == 3 and struct.unpack('!H', l4[30:32])[0] == int(port):
-            n += 1
-        if kind == 'rst' and iph[9] == 6 and len(l4) >= 14 and \
-                l4[13] & 4 and struct.unpack('!H', l4[2:4])[0] == int(port):
-            n += 1
-    print(n)
+def port(b, off):
+    return struct.unpack('!H', b[off:off + 2])[0] if len(b) >= off + 2 else -1
+
+
+def sniff(dev, seconds, kind, dport):
+    n, dport = [0], int(dport)
+    signal.signal(signal.SIGUSR1, lambda *_: print(n[0], flush=True))
+    try:
+        for f, proto, l4 in frames(dev, seconds):
+            # the quoted UDP destination port, after the quoted IP header
+            quoted = 8 + (40 if f == socket.AF_INET6 else 20) + 2
+            if kind == 'icmp-err' and proto == ICMP[f] and l4 and \
+                    l4[0] in ERRORS[f] and port(l4, quoted) == dport:
+                n[0] += 1
+            if proto == socket.IPPROTO_TCP and port(l4, 2) == dport and \
+                    (kind == 'tcp' or kind == 'rst' and l4[13] & 4):
+                n[0] += 1
+    except Stop:
+        pass
+    print(n[0])
 
 
 def seq(dev, sport, seconds):
     """The sequence number after the first segment from sport (no SYN)."""
-    for iph, l4 in frames(dev, seconds):
-        if iph[9] == 6 and struct.unpack('!H', l4[0:2])[0] == int(sport) \
+    for f, proto, l4 in frames(dev, seconds):
+        if proto == socket.IPPROTO_TCP and port(l4, 0) == int(sport) \
                 and not l4[13] & 2:
             s, = struct.unpack('!I', l4[4:8])
-            plen = struct.unpack('!H', iph[2:4])[0] - len(iph) - \
-                (l4[12] >> 4) * 4
-            print((s + plen) & 0xffffffff)
+            print((s + len(l4) - (l4[12] >> 4) * 4) & 0xffffffff)
             return
     sys.exit(1)
 
 
 def udp_refused(dst, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(fam(dst), socket.SOCK_DGRAM)
     s.settimeout(2)
     s.connect((dst, int(port)))
     s.send(b'x')
@@ -113,7 +179,49 @@ def udp_refused(dst, port):
     sys.exit(1)
 
 
+def trace(dst, dport, maxttl):
+    """UDP probes with growing TTLs, as traceroute -U: one line per hop,
+    the ICMP error it answered with (read from the error queue) and who
+    sent it; "*" for none. Stops at the destination."""
+    f = fam(dst)
+    v6 = f == socket.AF_INET6
+    for ttl in range(1, int(maxttl) + 1):
+        s = socket.socket(f, socket.SOCK_DGRAM)
+        if v6:
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, ttl)
+            s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVERR, 1)
+        else:
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
+            s.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+        s.connect((dst, int(dport) + ttl))
+        s.send(b'probe')
+        hop, what = '*', ''
+        end = time.time() + 3
+        while time.time() < end:
+            try:
+                _, anc, _, _ = s.recvmsg(100, 512, socket.MSG_ERRQUEUE)
+            except BlockingIOError:
+                time.sleep(0.05)
+                continue
+            for _, _, data in anc:
+                # struct sock_extended_err, then the offender's sockaddr
+                _, _, etype, code = struct.unpack_from('IBBB', data)
+                off = 16
+                addr = data[off + 8:off + 24] if v6 else data[off + 4:off + 8]
+                hop = socket.inet_ntop(f, addr)
+                what = f'{etype}/{code}'
+            break
+        s.close()
+        print(ttl, hop, what, flush=True)
+        if what in ('3/3', '1/4'):
+            return
+
+
 if __name__ == '__main__':
-    cmds = {'icmp-err': icmp_err, 'rst': rst, 'sniff': sniff, 'seq': seq,
-            'udp-refused': udp_refused}
-    cmds[sys.argv[1]](*sys.argv[2:])
+    cmds = {'icmp-err': icmp_err, 'rst': rst, 'tcp': tcp, 'sniff': sniff,
+            'seq': seq, 'udp-refused': udp_refused, 'trace': trace}
+    args = sys.argv[1:]
+    while args:		# CMD ARGS [-- CMD ARGS]...: one start, many sends
+        end = args.index('--') if '--' in args else len(args)
+        cmds[args[0]](*args[1:end])
+        args = args[end + 1:]

@@ -192,6 +192,86 @@ fw_stat() { nfvctl -j fw show dp0 | jq -r ".[] | select(.name == \"fw1\") | .sta
 # rule_packets POS: packets rule POS of fw1 matched.
 rule_packets() { nfvctl -j fw rule list dp0 fw1 | jq -r ".[$1].packets"; }
 
+# The firewall tests' packet crafter and sniffer, in a namespace.
+CRAFT=$top/tools/testing/selftests/fw-craft.py
+craft() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" python3 "$CRAFT" "$@"
+}
+
+# sniff_start TAG NS DEV KIND PORT: counts KIND arriving on DEV
+# (fw-craft.py sniff) in the background, for 10 minutes at most; returns
+# once it listens. After the packets were sent, sniff_count TAG gives
+# them a second to cross the veths and prints the count so far;
+# sniff_stop TAG does the same and ends the capture.
+sniff_start() {
+	local tag=$1 ns=$2 dev=$3 kind=$4 port=$5
+
+	rm -f "/tmp/sniff.$tag" "/tmp/sniff.$tag.err"
+	ip netns exec "$ns" python3 "$CRAFT" sniff "$dev" 600 "$kind" "$port" \
+		> "/tmp/sniff.$tag" 2> "/tmp/sniff.$tag.err" &
+	echo $! > "/tmp/sniff.$tag.pid"
+	await 100 grep -q ready "/tmp/sniff.$tag.err" ||
+		fail "capture $tag did not start"
+}
+lines_over() { [ "$(wc -l < "$1")" -gt "$2" ]; }
+sniff_signal() {
+	local lines
+
+	sleep 1
+	lines=$(wc -l < "/tmp/sniff.$1")
+	kill "-$2" "$(cat "/tmp/sniff.$1.pid")" ||
+		fail "capture $1 ended early"
+	await 100 lines_over "/tmp/sniff.$1" "$lines" ||
+		fail "capture $1 did not answer"
+	tail -n1 "/tmp/sniff.$1"
+}
+sniff_count() { sniff_signal "$1" USR1; }
+sniff_stop() { sniff_signal "$1" TERM; }
+
+# fw_rst_window SADDR CADDR LISTEN CONNECT: a connection from the client
+# to the server's port 7200 (socat addresses LISTEN and CONNECT), held
+# open for minutes (the debug kernel is slow) and watched from the
+# client's side for the sequence number a genuine reset would carry. A
+# reset from the server far outside the window must be dropped as invalid
+# and leave the flow ESTABLISHED; one at that sequence number arrives and
+# closes the flow.
+fw_rst_window() {
+	local saddr=$1 caddr=$2 cport seq invalid
+
+	craft client seq c0 7200 300 > /tmp/seq 2> /tmp/seq.err &
+	await 100 grep -q ready /tmp/seq.err || fail "capture did not start"
+	timeout 300 ip netns exec server socat -T300 "$3",reuseaddr \
+		SYSTEM:'cat > /dev/null' &
+	wait_listen server 7200
+	cl timeout 300 socat -T300 SYSTEM:'echo a; sleep 290' "$4" &
+	await 100 test -s /tmp/seq || fail "no segment from the server"
+	cport=$(nfvctl -j fw flows dp0 fw1 |
+		jq -r '.[] | select(.orig.dport == 7200) | .orig.sport')
+	check "the connection is tracked" test -n "$cport"
+	seq=$(cat /tmp/seq)
+	echo "server's next sequence number: $seq"
+
+	invalid=$(fw_stat invalid)
+	sniff_start rst client c0 rst "$cport"
+	craft server rst "$saddr" "$caddr" 7200 "$cport" \
+		$(( (seq + 2000000000) % 4294967296 ))
+	check_eq "out-of-window RST: none arrived" "$(sniff_count rst)" 0
+	check_gt "and it was invalid" "$(fw_stat invalid)" "$invalid"
+	check_eq "the connection stays ESTABLISHED" "$(fw_tcp_state "$cport")" \
+		ESTABLISHED
+
+	craft server rst "$saddr" "$caddr" 7200 "$cport" "$seq"
+	check_eq "in-window RST: it arrived" "$(sniff_stop rst)" 1
+	check_eq "the connection is CLOSE" "$(fw_tcp_state "$cport")" CLOSE
+}
+# fw_tcp_state PORT: the state fw1 tracks for the flow from client PORT.
+fw_tcp_state() {
+	nfvctl -j fw flows dp0 fw1 |
+		jq -r ".[] | select(.orig.sport == $1) | .nf[0].state"
+}
+
 cleanup() {
 	local ns
 	for ns in client router server $(ip netns list | awk '{print $1}'); do

@@ -1,0 +1,58 @@
+#!/bin/bash
+# The TCP state machine through the datapath, with handshakes crafted on
+# both sides: a retransmitted SYN is new again and leaves the flow in
+# SYN_SENT; a simultaneous open (a SYN from each side, then a SYN/ACK
+# from each) is let in although the outside sent a SYN, and reaches
+# ESTABLISHED. The hosts' own TCP never sees the crafted segments.
+. "$(dirname "$0")/lib.sh"
+
+fw_setup
+C=10.0.1.2
+S=10.0.2.2
+for ns in client server; do
+	ip netns exec $ns nft -f - <<-EOF
+	table inet quiet {
+		chain in {
+			type filter hook input priority 0
+			tcp dport { 9000, 40000, 40001 } drop
+		}
+	}
+	EOF
+done
+
+# A SYN and its retransmission, same sequence number.
+new=$(fw_stat new)
+sniff_start tosv server s0 tcp 9000
+sniff_start tocl client c0 tcp 40001
+craft client tcp $C $S 40000 9000 S 1000
+check_eq "a SYN opens the flow" "$(fw_tcp_state 40000)" SYN_SENT
+craft client tcp $C $S 40000 9000 S 1000
+check_eq "both SYNs reached the server" "$(sniff_count tosv)" 2
+check_eq "the retransmitted SYN was new again" \
+	"$(( $(fw_stat new) - new ))" 2
+check_eq "one flow" "$(nfvctl -j fw flows dp0 fw1 |
+	jq '[.[] | select(.orig.sport == 40000)] | length')" 1
+check_eq "still SYN_SENT" "$(fw_tcp_state 40000)" SYN_SENT
+
+# Simultaneous open: client port 40001, server port 9000.
+invalid=$(fw_stat invalid)
+craft client tcp $C $S 40001 9000 S 5000
+craft server tcp $S $C 9000 40001 S 9000
+check_eq "a SYN from each side: SYN_SENT2" "$(fw_tcp_state 40001)" SYN_SENT2
+craft client tcp $C $S 40001 9000 SA 5000 9001
+check_eq "the client's SYN/ACK: SYN_RECV" "$(fw_tcp_state 40001)" SYN_RECV
+craft server tcp $S $C 9000 40001 SA 9000 5001
+craft client tcp $C $S 40001 9000 A 5001 9001
+check_eq "the server's SYN/ACK, the client's ACK: ESTABLISHED" \
+	"$(fw_tcp_state 40001)" ESTABLISHED
+check_eq "the client's SYN, SYN/ACK and ACK reached the server" \
+	"$(( $(sniff_stop tosv) - 2 ))" 3
+check_eq "the server's SYN and SYN/ACK reached the client" \
+	"$(sniff_count tocl)" 2
+check_eq "nothing was invalid" "$(fw_stat invalid)" "$invalid"
+
+# The outside's SYN was let in as part of the flow; alone it is not.
+policy=$(fw_stat policy)
+craft server tcp $S $C 9002 40001 S 7000
+check_eq "a SYN from the outside alone: dropped" "$(sniff_stop tocl)" 2
+check_gt "by the policy" "$(fw_stat policy)" "$policy"
