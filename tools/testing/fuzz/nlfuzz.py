@@ -264,8 +264,7 @@ def bad_rules():
 
 
 def fw_crafted(dp, name):
-    """(description, command, payload, dump, known kernel bug or None):
-    all must be refused."""
+    """(description, command, payload, dump): all must be refused."""
     D = string(A['DP_NAME'], dp)
     N = string(A['NF_NAME'], name)
 
@@ -344,19 +343,14 @@ def fw_crafted(dp, name):
          D + string(A['NF_NAME'], 'forward')),
         ('NF_ITEM_GET: unknown datapath', 'NF_ITEM_GET',
          string(A['DP_NAME'], 'nosuchdp') + N),
-    ]
-    cases = [(d, c, p, c == 'NF_ITEM_GET', None) for d, c, p in cases]
-    # Limits are applied before the rest of the request is checked.
-    bug = 'fw_configure() sets zone limits before the op can fail'
-    cases += [
+        # A refused request leaves the zone limits as they were too.
         ('zone limit with a delete that fails', 'NF_SET',
-         D + N + op('DELETE', u32(FW['ZONE_MAX_FLOWS'], 7)), False, bug),
+         D + N + op('DELETE', u32(FW['ZONE_MAX_FLOWS'], 7))),
         ('half-open limit with a bad rule', 'NF_SET',
          D + N + cfg(u32(FW['ZONE_MAX_HALF_OPEN'], 3),
-                     nest(FW['RULES'], rule(u8(RULE['PROTO'], TCP)))),
-         False, bug),
+                     nest(FW['RULES'], rule(u8(RULE['PROTO'], TCP))))),
     ]
-    return cases
+    return [(d, c, p, c == 'NF_ITEM_GET') for d, c, p in cases]
 
 
 def fw_oversized(g, dp, name):
@@ -492,9 +486,9 @@ def fw_main(g, args):
     if before[0] is None:
         print(f'FAIL no fw instance {args.fw} in {args.dp}')
         return 1
-    failures = bugs = 0
+    failures = 0
     cases = fw_crafted(args.dp, args.fw)
-    for desc, cmd, payload, dump, bug in cases:
+    for desc, cmd, payload, dump in cases:
         flags = nl.NLM_F_REQUEST | nl.NLM_F_ACK | (nl.NLM_F_DUMP * dump)
         err, text, _ = g.raw(g.fam, nl.CMD[cmd], payload, flags)
         after = fw_snapshot(g, args.dp, args.fw)
@@ -507,15 +501,9 @@ def fw_main(g, args):
                                    'instances'), before, after):
             if was != now:
                 wrong.append(f'{part} changed: {was} -> {now}')
-        if wrong and bug:
-            print(f'XFAIL {desc}: {"; ".join(wrong)} (kernel bug: {bug})')
-            bugs += 1
-        elif wrong:
+        if wrong:
             print(f'FAIL {desc}: {"; ".join(wrong)}')
             failures += 1
-        elif bug:
-            print(f'XPASS {desc}: the kernel bug "{bug}" is fixed; '
-                  'drop its mark')
         if after != before:	# go on from what the case left
             if b'fwnew\0' in after[2]:
                 g.raw(g.fam, nl.CMD['NF_DEL'], string(A['DP_NAME'], args.dp) +
@@ -525,8 +513,7 @@ def fw_main(g, args):
     if fw_snapshot(g, args.dp, args.fw) != before:
         print('FAIL the oversized load changed the configuration')
         failures += 1
-    print(f'nlfuzz: {len(cases)} crafted fw requests, {failures} failures, '
-          f'{bugs} known kernel bugs')
+    print(f'nlfuzz: {len(cases)} crafted fw requests, {failures} failures')
     return failures + fw_random(g, args.dp, args.fw, args.seed, args.random)
 
 
