@@ -20,9 +20,11 @@
 # connection setup rate), on a table with room for all of them.
 #
 # Usage: bench-in-vm.sh [-t SECONDS] [-r RUNS] [-f "FLOWS..."] [-s "SIZES..."]
-#                       [-z "FLOWS..."] [-n NEW_FLOWS] [-T] [-R] [SCENARIO...]
+#                       [-z "FLOWS..."] [-n NEW_FLOWS] [-x INJECT] [-T] [-R]
+#                       [SCENARIO...]
 # The first size is measured at every flow count, the others at those of -z
-# (1000). -T: throughput only, -R: connection rate only.
+# (1000). -T: throughput only, -R: connection rate only. -x: how frames
+# enter r0 (lib.sh): xdp (default), xmit or netif_receive.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
@@ -34,7 +36,7 @@ size_flows=1000
 new=50000
 do_tput=1
 do_rate=1
-while getopts "t:r:f:s:z:n:TR" opt; do
+while getopts "t:r:f:s:z:n:x:TR" opt; do
 	case "$opt" in
 	t) secs=$OPTARG ;;
 	r) runs=$OPTARG ;;
@@ -42,6 +44,7 @@ while getopts "t:r:f:s:z:n:TR" opt; do
 	s) sizes=$OPTARG ;;
 	z) size_flows=$OPTARG ;;
 	n) new=$OPTARG ;;
+	x) INJECT=$OPTARG ;;
 	T) do_rate= ;;
 	R) do_tput= ;;
 	*) exit 2 ;;
@@ -62,7 +65,7 @@ info kernel "$(uname -r)"
 info cpus "$(nproc)"
 info cpu_model "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
 info memory_kib "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
-info params "seconds=$secs runs=$runs flows=$flow_counts sizes=$sizes (all but the first at $size_flows flows) new=$new"
+info params "seconds=$secs runs=$runs flows=$flow_counts sizes=$sizes (all but the first at $size_flows flows) new=$new inject=$INJECT"
 
 # A scenario's defaults; its file overrides what it needs.
 scenario_defaults() {
