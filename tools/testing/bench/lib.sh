@@ -120,11 +120,11 @@ topo_down() {
 # are freed from a worker): slab stops shrinking.
 settle() {
 	local prev=0 cur i
-	for i in $(seq 60); do
+	for i in $(seq 120); do
 		cur=$(awk '/^Slab:/ {print $2}' /proc/meminfo)
 		[ "$cur" -ge "$prev" ] && [ "$i" -gt 2 ] && break
 		prev=$cur
-		sleep 1
+		sleep 0.5
 	done
 }
 
