@@ -135,7 +135,7 @@ settle() {
 # a process costs tens of milliseconds in the VM.
 traffic() {
 	local dir=$1 flows=$2 size=$3 count=$4 secs=$5 dport=${6:-9}
-	local p a last dev cnt ns=bench-sv out cmds mode=""
+	local p a last dev cnt ns=bench-sv out cmds parts c mode=""
 	p=$(flow_ports "$flows")
 	a=$(flow_addrs "$flows")
 	last=10.20.$((a / 256)).$((a % 256))
@@ -160,8 +160,14 @@ traffic() {
 	fi
 	# xmit_mode before anything else: it resets the burst. veth takes
 	# neither clone_skb nor burst (no IFF_TX_SKB_SHARING). One write per
-	# command, as pktgen wants.
+	# command, as pktgen wants; only shell builtins between the writes
+	# and the counters, as every process costs.
 	cmds="${mode}count $count;pkt_size $size;clone_skb 0;burst 1;delay 0;$cmds"
+	IFS=';' read -ra parts <<< "$cmds"
+	cmds=""
+	for c in "${parts[@]}"; do
+		cmds+="echo '$c' > \$pg/$dev"$'\n'
+	done
 	ip netns exec "$ns" sh -s <<-EOF
 	set -e
 	pg=$PG
@@ -171,8 +177,8 @@ traffic() {
 		while [ -e \$pg/\$d ]; do sleep 0.1; done
 	done
 	echo "add_device $dev" > \$pg/kpktgend_0
-	echo "$cmds" | tr ';' '\n' | while read -r l; do echo "\$l" > \$pg/$dev; done
-	before=\$(cat $cnt)
+	$cmds
+	read before < $cnt
 	if [ "$count" = 0 ]; then
 		echo start > \$pg/pgctrl &
 		sleep $secs
@@ -181,9 +187,17 @@ traffic() {
 	else
 		echo start > \$pg/pgctrl
 	fi
-	after=\$(cat $cnt)
-	r=\$(sed -n 's/.*Result: OK: \([0-9]*\)(.*usec, \([0-9]*\) (.*/\1 \2/p' \$pg/$dev)
-	echo "\$r \$((after - before))"
+	read after < $cnt
+	# "Result: OK: USEC(c...+d...) usec, PACKETS (64byte,0frags)"
+	while read -r l; do
+		case \$l in
+		Result:*)
+			l=\${l#*OK: }
+			usec=\${l%%(*}
+			set -- \${l#*usec, }
+			echo "\$usec \$1 \$((after - before))"
+		esac
+	done < \$pg/$dev
 	EOF
 }
 
