@@ -57,8 +57,9 @@ demo: deps nfvctl
 	+scripts/build-modules.sh $(KVER)
 	tools/testing/vm/run.sh -k $(KVER) -t 600 -- bash tools/testing/selftests/demo.sh
 
-# The datapath against its peers (Documentation/performance.rst); about
-# 25 minutes. BENCH_ARGS: per-run seconds, runs, flow counts, scenarios.
+# The datapath against its peers (Documentation/performance.rst); eight
+# scenarios took 26 minutes on a loaded host. BENCH_ARGS: bench-in-vm.sh's
+# options (per-run seconds, runs, flow counts, sizes); SCENARIOS.
 .PHONY: bench
 bench: deps all
 	tools/testing/setup-deps.sh openvswitch-switch nftables gnuplot-nox

@@ -38,10 +38,12 @@ cd "$top"
 # The console goes to the log; progress and trouble to the terminal.
 {
 	rc=0
-	# shellcheck disable=SC2086
+	# BENCH_ARGS as a shell would split it: -f '1000 1000000' is one
+	# argument.
+	eval "args=(${BENCH_ARGS:-})"
 	"$top/tools/testing/vm/run.sh" -k "$kver" -t "${BENCH_TIMEOUT:-5400}" \
 		-l "$out/console.log" -- \
-		bash "$here/bench-in-vm.sh" ${BENCH_ARGS:-} "$@" || rc=$?
+		bash "$here/bench-in-vm.sh" "${args[@]}" "$@" || rc=$?
 	echo "$rc" > "$out/rc"
 } 2>&1 | grep --line-buffered -E '^(bench:|BENCH-(FAIL|SKIP)|run.sh:)' || true
 rc=$(cat "$out/rc")

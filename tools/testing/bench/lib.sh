@@ -1,17 +1,25 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared by the benchmark scenarios; sourced, runs inside the test VM as root.
 #
-# One topology for every scenario, two network namespaces and the VM's own:
+# One topology for every scenario, two network namespaces: the tester
+# (bench-sv: the traffic's source and its sink) and the router (bench-rt):
 #
-#   (init ns) x0 ──── r0  bench-rt  r1 ──── s0 bench-sv
-#   10.10.1.2        10.10.1.1  10.10.2.1    10.10.2.2
+#   bench-sv  x0 ──── r0  bench-rt  r1 ──── s0  bench-sv
+#                    10.10.1.1  10.10.2.1
 #                     10.20.0.0/16 via 10.10.2.2
 #
-# pktgen injects frames into r0's receive path (xmit_mode netif_receive), as
-# if x0 had sent them: from 10.10.1.2, UDP, to 10.20.0.1 and up. What the
-# scenario under test forwards out of r1 is counted there (what its veth
-# delivered to s0) and dropped on s0 by a tc rule, the cheapest sink there
-# is. Replies, used to establish the flows in both directions, are injected
+# pktgen transmits on x0 (its default xmit mode), so r0 receives each frame
+# through the veth pair as from a wire: from 10.10.1.2, UDP, to 10.20.0.1
+# and up. pktgen keeps a reference on the skb until the receive softirq
+# has run, so veth would hand r0 a shared skb; an XDP program that passes
+# everything, attached to r0 and r1, makes veth copy it into a private one
+# first (xdp-pass.py), as a NIC's driver builds its own (INJECT=xdp, the
+# default). INJECT=xmit leaves the XDP program out; INJECT=netif_receive is
+# the older injection straight into r0's receive path from bench-rt (a
+# shared skb too). What the scenario under test forwards out of r1 is
+# counted where it arrives, on s0 (its rx_packets are r1's veth's
+# deliveries), and dropped there by a tc rule, the cheapest sink there is.
+# Replies, used to establish the flows in both directions, are sent on s0
 # into r1 and sink on x0.
 #
 # Flow counts: P source ports times A destination addresses, P and A coprime
@@ -27,6 +35,8 @@ PG=/proc/net/pktgen
 # back once a minute or less often at this VM's rates, longer than the
 # defaults (conntrack: 30 s unreplied; nfv: 60 s).
 UDP_TIMEOUT=600
+INJECT=${INJECT:-xdp}
+XDP_PIN=/tmp/bench-bpf/xdp_pass
 
 rt() { ip netns exec bench-rt "$@"; }
 sv() { ip netns exec bench-sv "$@"; }
@@ -50,31 +60,43 @@ topo_up() {
 	topo_del
 	ip netns add bench-rt
 	ip netns add bench-sv
-	ip link add x0 type veth peer r0 netns bench-rt
+	ip link add x0 netns bench-sv type veth peer r0 netns bench-rt
 	ip link add r1 netns bench-rt type veth peer s0 netns bench-sv
 	rt ip addr add 10.10.1.1/24 dev r0
 	rt ip addr add 10.10.2.1/24 dev r1
-	sv ip addr add 10.10.2.2/24 dev s0
-	ip link set x0 up
 	rt ip link set lo up
 	rt ip link set r0 up
 	rt ip link set r1 up
+	sv ip link set x0 up
 	sv ip link set s0 up
+	if [ "$INJECT" = xdp ]; then
+		xdp_load || return 1
+		rt ip link set dev r0 xdpdrv pinned "$XDP_PIN" &&
+			rt ip link set dev r1 xdpdrv pinned "$XDP_PIN" || return 1
+	fi
 	rt sysctl -qw net.ipv4.ip_forward=0
 	rt ip route add 10.20.0.0/16 via 10.10.2.2
-	X0=$(mac x0)
+	X0=$(mac x0 bench-sv)
 	R0=$(mac r0 bench-rt)
 	R1=$(mac r1 bench-rt)
 	S0=$(mac s0 bench-sv)
 	# Static neighbours: no ARP in the measured path.
 	rt ip neigh replace 10.10.2.2 dev r1 lladdr "$S0"
 	rt ip neigh replace 10.10.1.2 dev r0 lladdr "$X0"
-	sink x0 ""
+	sink x0 bench-sv
 	sink s0 bench-sv
 	# Where frames go: a router's port by default; scenarios may change it.
 	FWD_MAC=$R0
 	REPLY_MAC=$R1
 	REPLY_DST=10.10.1.2
+}
+
+# The XDP_PASS program, loaded and pinned once per boot.
+xdp_load() {
+	[ -e "$XDP_PIN" ] && return 0
+	mkdir -p "${XDP_PIN%/*}"
+	mountpoint -q "${XDP_PIN%/*}" || mount -t bpf bpf "${XDP_PIN%/*}" || return 1
+	python3 "$BENCH/xdp-pass.py" "$XDP_PIN"
 }
 
 # sink DEV NS: count and drop everything that arrives.
@@ -85,7 +107,6 @@ sink() {
 }
 
 topo_del() {
-	ip link del x0 2>/dev/null
 	ip netns del bench-rt 2>/dev/null
 	ip netns del bench-sv 2>/dev/null
 }
@@ -99,50 +120,65 @@ topo_down() {
 # are freed from a worker): slab stops shrinking.
 settle() {
 	local prev=0 cur i
-	for i in $(seq 60); do
+	for i in $(seq 120); do
 		cur=$(awk '/^Slab:/ {print $2}' /proc/meminfo)
 		[ "$cur" -ge "$prev" ] && [ "$i" -gt 2 ] && break
 		prev=$cur
-		sleep 1
+		sleep 0.5
 	done
 }
 
 # traffic DIR FLOWS SIZE COUNT SECONDS [DPORT]: sends frames in one
 # direction, fwd into r0 or reply into r1, COUNT of them or (COUNT 0) for
 # SECONDS, and prints "usec offered forwarded". Forwarded frames are those
-# the far port's veth delivered to its peer's sink. One shell in bench-rt
-# does it all: a process costs tens of milliseconds in the VM.
+# the far port's veth delivered to its peer's sink. One shell does it all:
+# a process costs tens of milliseconds in the VM.
 traffic() {
 	local dir=$1 flows=$2 size=$3 count=$4 secs=$5 dport=${6:-9}
-	local p a last dev out cmds
+	local p a last dev cnt ns=bench-sv out cmds parts c mode=""
 	p=$(flow_ports "$flows")
 	a=$(flow_addrs "$flows")
 	last=10.20.$((a / 256)).$((a % 256))
 	p=$((1024 + (p > 1 ? p : 0)))
 	if [ "$dir" = fwd ]; then
-		dev=r0 out=r1
+		dev=x0 cnt=s0 out=r1
 		cmds="src_mac $X0;dst_mac $FWD_MAC;src_min 10.10.1.2;src_max 10.10.1.2"
 		cmds+=";dst_min 10.20.0.1;dst_max $last;udp_src_min 1024"
 		cmds+=";udp_src_max $p;udp_dst_min $dport;udp_dst_max $dport"
 	else
-		dev=r1 out=r0
+		dev=s0 cnt=x0 out=r0
 		cmds="src_mac $S0;dst_mac $REPLY_MAC;src_min 10.20.0.1;src_max $last"
 		cmds+=";dst_min $REPLY_DST;dst_max $REPLY_DST;udp_src_min $dport"
 		cmds+=";udp_src_max $dport;udp_dst_min 1024;udp_dst_max $p"
 	fi
-	# netif_receive before anything else: it resets the burst. One write
-	# per command, as pktgen wants.
-	cmds="xmit_mode netif_receive;count $count;pkt_size $size;clone_skb 0;burst 1;delay 0;$cmds"
-	rt sh -s <<-EOF
+	cnt=/sys/class/net/$cnt/statistics/rx_packets
+	if [ "$INJECT" = netif_receive ]; then
+		# Into the router's port's receive path, counted on the far port.
+		[ "$dev" = x0 ] && dev=r0 || dev=r1
+		ns=bench-rt cnt=/sys/class/net/$out/statistics/tx_packets
+		mode="xmit_mode netif_receive;"
+	fi
+	# xmit_mode before anything else: it resets the burst. veth takes
+	# neither clone_skb nor burst (no IFF_TX_SKB_SHARING). One write per
+	# command, as pktgen wants; only shell builtins between the writes
+	# and the counters, as every process costs.
+	cmds="${mode}count $count;pkt_size $size;clone_skb 0;burst 1;delay 0;$cmds"
+	IFS=';' read -ra parts <<< "$cmds"
+	cmds=""
+	for c in "${parts[@]}"; do
+		cmds+="echo '$c' > \$pg/$dev"$'\n'
+	done
+	ip netns exec "$ns" sh -s <<-EOF
 	set -e
 	pg=$PG
-	tx=/sys/class/net/$out/statistics/tx_packets
 	echo rem_device_all > \$pg/kpktgend_0
 	# The thread removes them when it next runs: a busy host delays it.
-	while [ -e \$pg/r0 ] || [ -e \$pg/r1 ]; do sleep 0.1; done
+	for d in x0 s0 r0 r1; do
+		while [ -e \$pg/\$d ]; do sleep 0.1; done
+	done
 	echo "add_device $dev" > \$pg/kpktgend_0
-	echo "$cmds" | tr ';' '\n' | while read -r l; do echo "\$l" > \$pg/$dev; done
-	before=\$(cat \$tx)
+	$cmds
+	read before < $cnt
 	if [ "$count" = 0 ]; then
 		echo start > \$pg/pgctrl &
 		sleep $secs
@@ -151,9 +187,17 @@ traffic() {
 	else
 		echo start > \$pg/pgctrl
 	fi
-	after=\$(cat \$tx)
-	r=\$(sed -n 's/.*Result: OK: \([0-9]*\)(.*usec, \([0-9]*\) (.*/\1 \2/p' \$pg/$dev)
-	echo "\$r \$((after - before))"
+	read after < $cnt
+	# "Result: OK: USEC(c...+d...) usec, PACKETS (64byte,0frags)"
+	while read -r l; do
+		case \$l in
+		Result:*)
+			l=\${l#*OK: }
+			usec=\${l%%(*}
+			set -- \${l#*usec, }
+			echo "\$usec \$1 \$((after - before))"
+		esac
+	done < \$pg/$dev
 	EOF
 }
 

@@ -48,18 +48,8 @@ rt "$nfvctl" chain set bench dev r1 forward
 if [ -n "$rules" ]; then
 	nfv_fw_load
 	# Four shapes of rule, none of which lets this traffic in.
-	awk -v n="$rules" 'BEGIN { print "policy drop"
-		for (i = 0; i < n; i++) {
-			a = int(i / 4) % 256; b = int(i / 1024) % 256
-			if (i % 4 == 0)
-				printf "dst 172.16.%d.%d/32 proto tcp dport %d accept\n", b, a, 1 + i % 999
-			else if (i % 4 == 1)
-				printf "src 172.17.%d.0/24 proto udp dport 1000-2000 accept\n", a
-			else if (i % 4 == 2)
-				printf "in-port 2 src 172.18.%d.%d/32 ct state new accept\n", b, a
-			else
-				printf "dst 172.19.%d.0/24 proto icmp icmp-type 8 accept\n", a
-		} }' > /tmp/bench-rules
+	{ echo "policy drop"; awk -v n="$rules" -v port=2 -f "$(dirname "$0")/fw-filler.awk"; } \
+		> /tmp/bench-rules
 	rt "$nfvctl" fw add bench fw1
 	rt "$nfvctl" fw load bench fw1 /tmp/bench-rules
 	rt "$nfvctl" chain set bench dev r0 fw1 forward
