@@ -7,12 +7,17 @@
                                           bytes; "none" after 10 s
   udp-peer.py ask ADDR PORT LEN           sends LEN bytes, prints the size
                                           of the answer; "none" after 10 s
-  udp-peer.py tail SRC DST PORT           sends a lone non-first IPv4
+  udp-peer.py tail DEV MAC SRC DST PORT   sends a lone non-first IPv4
                                           fragment of a UDP datagram
 """
+import os
 import socket
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "fuzz"))
+from pktfuzz import csum  # noqa: E402  (the Internet checksum)
 
 
 def family(addr):
@@ -43,14 +48,20 @@ def ask(addr, port, length):
         print("none")
 
 
-def tail(src, dst, port):
-    """Bytes 1480-1487 of a datagram whose first fragment never came."""
+def tail(dev, dst_mac, src, dst, port):
+    """Bytes 1480-1487 of a datagram whose first fragment never came, as
+    a frame on DEV: the sender's IP stack (its netfilter defrag, if some
+    earlier test enabled it) has no say."""
     payload = struct.pack("!HHHH", 40000, int(port), 16, 0)
     hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 0x5151,
                       1480 // 8, 64, socket.IPPROTO_UDP, 0,
                       socket.inet_aton(src), socket.inet_aton(dst))
-    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    s.sendto(hdr + payload, (dst, 0))
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((dev, 0))
+    src_mac = s.getsockname()[4]
+    s.send(bytes.fromhex(dst_mac.replace(":", "")) + src_mac +
+           struct.pack("!H", 0x0800) + hdr + payload)
 
 
 if __name__ == "__main__":
