@@ -559,33 +559,17 @@ static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	return 0;
 }
 
-/*
- * "fw COMMAND DP NAME": a request naming an instance and nothing else.
- * With a reply function it is a dump, printed as a list.
- */
+/* "fw COMMAND DP NAME": named_request() from the command line. */
 static int fw_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
 		      nfv_reply_fn reply)
 {
-	struct list_out out = { 0 };
 	const char *dp, *name;
-	struct nl_msg *msg;
-	int err;
 
 	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
 		return -1;
 	if (argc)
 		return usage_err(cmd, "unknown argument \"%s\"", *argv);
-	msg = nfv_msg(nlcmd, reply != NULL);
-	if (!msg)
-		return -1;
-	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0 ||
-	    nla_put_string(msg, NFV_A_NF_NAME, name) < 0)
-		return nfv_msg_full(msg);
-	if (!reply)
-		return nfv_talk(msg, NULL, NULL);
-	err = nfv_talk(msg, reply, &out);
-	list_end(&out, err);
-	return err;
+	return named_request(nlcmd, dp, name, reply);
 }
 
 static int fw_rule(int argc, char **argv)

@@ -52,6 +52,8 @@ typedef int (*nfv_reply_fn)(uint8_t cmd, struct nlattr **tb, void *arg);
 
 struct nl_msg *nfv_msg(uint8_t cmd, bool dump);
 int nfv_talk(struct nl_msg *msg, nfv_reply_fn fn, void *arg);
+int named_request(uint8_t nlcmd, const char *dp, const char *nf,
+		  nfv_reply_fn reply);
 int dp_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
 	       nfv_reply_fn reply);
 int nfv_listen(nfv_reply_fn fn, void *arg);

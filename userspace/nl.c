@@ -476,29 +476,38 @@ int nfv_listen(nfv_reply_fn fn, void *arg)
 }
 
 /*
- * "OBJECT show|flush DP": a request that names a datapath and nothing else.
- * With a reply function it is a dump, printed as a list.
+ * A request naming a datapath and, if nf is not NULL, an NF instance, and
+ * nothing else. With a reply function it is a dump, printed as a list.
  */
-int dp_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
-	       nfv_reply_fn reply)
+int named_request(uint8_t nlcmd, const char *dp, const char *nf,
+		  nfv_reply_fn reply)
 {
 	struct list_out out = { 0 };
 	struct nl_msg *msg;
-	const char *dp;
 	int err;
 
-	if (parse_dp(cmd, &argc, &argv, &dp))
-		return -1;
-	if (argc)
-		return usage_err(cmd, "unknown argument \"%s\"", *argv);
 	msg = nfv_msg(nlcmd, reply != NULL);
 	if (!msg)
 		return -1;
-	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0)
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0 ||
+	    (nf && nla_put_string(msg, NFV_A_NF_NAME, nf) < 0))
 		return nfv_msg_full(msg);
 	if (!reply)
 		return nfv_talk(msg, NULL, NULL);
 	err = nfv_talk(msg, reply, &out);
 	list_end(&out, err);
 	return err;
+}
+
+/* "OBJECT show|flush DP": named_request() from the command line. */
+int dp_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
+	       nfv_reply_fn reply)
+{
+	const char *dp;
+
+	if (parse_dp(cmd, &argc, &argv, &dp))
+		return -1;
+	if (argc)
+		return usage_err(cmd, "unknown argument \"%s\"", *argv);
+	return named_request(nlcmd, dp, NULL, reply);
 }
