@@ -40,6 +40,20 @@ static struct tcphdr *fw_rst_tcp(struct sk_buff *nskb,
 	return th;
 }
 
+/* The RST's skb, its network header next; releases dst if none. */
+static struct sk_buff *fw_rst_alloc(struct dst_entry *dst)
+{
+	struct sk_buff *nskb = alloc_skb(FW_RST_ROOM, GFP_ATOMIC);
+
+	if (!nskb) {
+		dst_release(dst);
+		return NULL;
+	}
+	skb_reserve(nskb, LL_MAX_HEADER);
+	skb_reset_network_header(nskb);
+	return nskb;
+}
+
 static void fw_rst4(struct nfv_pkt *pkt, const struct tcphdr *oth,
 		    u32 payload)
 {
@@ -59,13 +73,9 @@ static void fw_rst4(struct nfv_pkt *pkt, const struct tcphdr *oth,
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		return;
-	nskb = alloc_skb(FW_RST_ROOM, GFP_ATOMIC);
-	if (!nskb) {
-		ip_rt_put(rt);
+	nskb = fw_rst_alloc(&rt->dst);
+	if (!nskb)
 		return;
-	}
-	skb_reserve(nskb, LL_MAX_HEADER);
-	skb_reset_network_header(nskb);
 	iph = skb_put_zero(nskb, sizeof(*iph));
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
@@ -103,13 +113,9 @@ static void fw_rst6(struct nfv_pkt *pkt, const struct tcphdr *oth,
 		dst_release(dst);
 		return;
 	}
-	nskb = alloc_skb(FW_RST_ROOM, GFP_ATOMIC);
-	if (!nskb) {
-		dst_release(dst);
+	nskb = fw_rst_alloc(dst);
+	if (!nskb)
 		return;
-	}
-	skb_reserve(nskb, LL_MAX_HEADER);
-	skb_reset_network_header(nskb);
 	ip6 = skb_put_zero(nskb, sizeof(*ip6));
 	ip6->version = 6;
 	ip6->payload_len = htons(sizeof(*th));
