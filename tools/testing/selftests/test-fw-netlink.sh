@@ -25,3 +25,6 @@ check "the fuzzed instance takes a rule set" \
 	nfvctl fw rule add dp0 fz pos 0 proto tcp accept
 check "and the datapath still forwards through fw1" \
 	cl ping -c1 -W2 10.0.2.2 > /dev/null
+check "fw del removes the fuzzed instance" nfvctl fw del dp0 fz
+check_eq "only fw1 is left" "$(nfvctl -j fw show dp0 | jq -c 'map(.name)')" \
+	'["fw1"]'
