@@ -315,7 +315,8 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 	struct nfv_chain *chain;
 	unsigned int n = 0, i;
 	struct nlattr *attr;
-	size_t off = 0;
+	size_t off[NFV_AREA_KINDS] = {};
+	unsigned int k;
 	int rem;
 
 	nla_for_each_nested(attr, list, rem) {
@@ -349,10 +350,13 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 	for (i = 0; i < n; i++) {
 		refcount_inc(&nfs[i]->ref);
 		chain->nf[i].nf = nfs[i];
-		chain->nf[i].priv_off = off;
-		off += ALIGN(nfs[i]->type->flow_priv_size, 8);
+		for (k = 0; k < NFV_AREA_KINDS; k++) {
+			chain->nf[i].priv_off[k] = off[k];
+			off[k] += ALIGN(nfv_nf_area_size(nfs[i]->type, k), 8);
+		}
 	}
-	chain->flow_priv_size = off;
+	for (k = 0; k < NFV_AREA_KINDS; k++)
+		chain->flow_priv_size[k] = off[k];
 	return chain;
 }
 
@@ -364,7 +368,7 @@ enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt)
 	for (i = 0; i < chain->len; i++) {
 		struct nfv_nf *nf = chain->nf[i].nf;
 		void *priv = nf_area ?
-			     nfv_flow_priv(pkt->flow, chain->nf[i].priv_off) :
+			     nfv_flow_priv(pkt->flow, chain, i) :
 			     NULL;
 		enum nfv_verdict v = nf->type->process(nf, pkt, priv);
 

@@ -29,14 +29,35 @@ struct nfv_port_stats {
 	u64 stat[__NFV_PSTAT_MAX];
 };
 
+/* TCP flows may carry more NF state than the others (see nfv_nf_type). */
+enum nfv_area_kind {
+	NFV_AREA_OTHER,
+	NFV_AREA_TCP,
+	NFV_AREA_KINDS
+};
+
+static inline unsigned int nfv_area_kind(u8 proto)
+{
+	return proto == IPPROTO_TCP ? NFV_AREA_TCP : NFV_AREA_OTHER;
+}
+
+static inline size_t nfv_nf_area_size(const struct nfv_nf_type *type,
+				      unsigned int kind)
+{
+	if (kind == NFV_AREA_TCP)
+		return max(type->flow_priv_size, type->flow_priv_size_tcp);
+	return type->flow_priv_size;
+}
+
 struct nfv_chain {
 	struct rcu_head rcu;
 	refcount_t ref;			/* the port's, plus one per flow */
 	unsigned int len;
-	size_t flow_priv_size;		/* 0: flows carry no NF state */
+	/* Per enum nfv_area_kind; 0: those flows carry no NF state. */
+	size_t flow_priv_size[NFV_AREA_KINDS];
 	struct {
 		struct nfv_nf *nf;
-		unsigned int priv_off;	/* in the flow's NF area */
+		unsigned int priv_off[NFV_AREA_KINDS];	/* in the NF area */
 	} nf[];
 };
 

@@ -16,9 +16,9 @@
 #define NFV_GC_INTERVAL		(HZ / 10)
 #define NFV_GC_SWEEP_RUNS	20	/* a full sweep takes ~2 s */
 #define NFV_GC_MIN_BUCKETS	256
-#define NFV_GC_MAX_SCAN		65536	/* tuples examined per run */
+#define NFV_GC_MAX_SCAN		65536	/* nodes examined per run */
 #define NFV_EARLY_DROP_BUCKETS	8
-#define NFV_EARLY_DROP_SCAN	64	/* tuples examined per new flow */
+#define NFV_EARLY_DROP_SCAN	64	/* nodes examined per new flow */
 
 static const unsigned int nfv_default_tmo[__NFV_TMO_MAX] = {
 	[NFV_TMO_TCP]		= 1800,
@@ -31,17 +31,6 @@ static const unsigned int nfv_default_tmo[__NFV_TMO_MAX] = {
 	[NFV_TMO_UDP_UNREPLIED]	= 30,
 };
 
-/* Word 0 of a key without the direction bit. */
-static inline u64 nfv_key_w0_mask(void)
-{
-	union {
-		struct nfv_key k;
-		u64 w;
-	} m = { .k.flags = NFV_KEY_REPLY };
-
-	return ~m.w;
-}
-
 static bool nfv_key_eq(const struct nfv_key *a, const struct nfv_key *b)
 {
 	const u64 *x = (const u64 *)a, *y = (const u64 *)b;
@@ -49,7 +38,7 @@ static bool nfv_key_eq(const struct nfv_key *a, const struct nfv_key *b)
 	u64 diff;
 
 	/* Word 0 holds the family: equal there means equal lengths. */
-	if ((x[0] ^ y[0]) & nfv_key_w0_mask())
+	if (x[0] != y[0])
 		return false;
 	words = nfv_key_len(a) / sizeof(u64);
 	diff = 0;
@@ -61,13 +50,6 @@ static bool nfv_key_eq(const struct nfv_key *a, const struct nfv_key *b)
 static u32 nfv_key_hash(const struct nfv_flow_table *t,
 			const struct nfv_key *key)
 {
-	struct nfv_key tmp;
-
-	if (unlikely(key->flags & NFV_KEY_REPLY)) {
-		memcpy(&tmp, key, nfv_key_len(key));
-		tmp.flags &= ~NFV_KEY_REPLY;
-		key = &tmp;
-	}
 	return siphash(key, nfv_key_len(key), &t->seed) & t->mask;
 }
 
@@ -89,26 +71,65 @@ void nfv_key_invert(struct nfv_key *dst, const struct nfv_key *src)
 	}
 }
 
-static struct nfv_flow *nfv_tuple_flow(struct nfv_tuple *tuple)
+/* The key of direction @dir: the stored one, or its inversion in @buf. */
+const struct nfv_key *nfv_flow_key(struct nfv_flow *flow, unsigned int dir,
+				   struct nfv_key *buf)
 {
-	size_t size = tuple->key.flags & NFV_KEY_V6 ?
-		      NFV_TUPLE_SIZE6 : NFV_TUPLE_SIZE4;
-	unsigned int dir = !!(tuple->key.flags & NFV_KEY_REPLY);
+	if (dir == NFV_DIR_ORIG)
+		return &flow->key;
+	nfv_key_invert(buf, &flow->key);
+	return buf;
+}
 
-	return (void *)tuple - dir * size - offsetof(struct nfv_flow, tuples);
+/*
+ * Chain links: a node pointer with its target's direction in bit 0. The
+ * helpers take and return the word as it is stored in a bucket or a node.
+ */
+static inline struct nfv_node *nfv_link_node(struct nfv_node *link)
+{
+	return (void *)((unsigned long)link & ~NFV_NODE_REPLY);
+}
+
+static inline unsigned int nfv_link_dir(struct nfv_node *link)
+{
+	return (unsigned long)link & NFV_NODE_REPLY;
+}
+
+static inline struct nfv_node *nfv_flow_link(struct nfv_flow *flow,
+					     unsigned int dir)
+{
+	return (void *)((unsigned long)&flow->node[dir] | dir);
+}
+
+static inline struct nfv_flow *nfv_link_flow(struct nfv_node *link)
+{
+	unsigned int dir = nfv_link_dir(link);
+
+	return (void *)nfv_link_node(link) - offsetof(struct nfv_flow, node) -
+	       dir * sizeof(struct nfv_node);
+}
+
+static bool nfv_flow_match(struct nfv_flow *flow, unsigned int dir,
+			   const struct nfv_key *key)
+{
+	struct nfv_key buf;
+
+	return nfv_key_eq(nfv_flow_key(flow, dir, &buf), key);
 }
 
 struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
 				 const struct nfv_key *key, unsigned int *dir)
 {
-	struct nfv_tuple *tuple;
+	struct nfv_node *link;
 	u32 h = nfv_key_hash(t, key);
 
-	for (tuple = rcu_dereference(t->buckets[h]); tuple;
-	     tuple = rcu_dereference(tuple->next)) {
-		if (nfv_key_eq(&tuple->key, key)) {
-			*dir = !!(tuple->key.flags & NFV_KEY_REPLY);
-			return nfv_tuple_flow(tuple);
+	for (link = rcu_dereference(t->buckets[h]); link;
+	     link = rcu_dereference(nfv_link_node(link)->next)) {
+		struct nfv_flow *flow = nfv_link_flow(link);
+
+		if (nfv_flow_match(flow, nfv_link_dir(link), key)) {
+			*dir = nfv_link_dir(link);
+			return flow;
 		}
 	}
 	return NULL;
@@ -117,10 +138,9 @@ struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
 static u8 *nfv_flow_nf_area(struct nfv_flow *flow)
 {
 	size_t off = nfv_flow_is_v6(flow) ?
-		     2 * NFV_TUPLE_SIZE6 + 2 * sizeof(u32) :
-		     2 * NFV_TUPLE_SIZE4;
+		     NFV_FLOW_SIZE6 + 2 * sizeof(u32) : NFV_FLOW_SIZE4;
 
-	return flow->tuples + ALIGN(off, 8);
+	return (u8 *)flow + ALIGN(off, 8);
 }
 
 struct nfv_chain *nfv_flow_chain(struct nfv_flow *flow)
@@ -130,9 +150,13 @@ struct nfv_chain *nfv_flow_chain(struct nfv_flow *flow)
 	return *(struct nfv_chain **)nfv_flow_nf_area(flow);
 }
 
-void *nfv_flow_priv(struct nfv_flow *flow, unsigned int priv_off)
+/* NF @i's state in a flow of @chain. */
+void *nfv_flow_priv(struct nfv_flow *flow, const struct nfv_chain *chain,
+		    unsigned int i)
 {
-	return nfv_flow_nf_area(flow) + sizeof(struct nfv_chain *) + priv_off;
+	unsigned int off = chain->nf[i].priv_off[nfv_area_kind(flow->key.proto)];
+
+	return nfv_flow_nf_area(flow) + sizeof(struct nfv_chain *) + off;
 }
 
 static u8 nfv_default_class(u8 proto)
@@ -159,19 +183,15 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				struct nfv_chain *chain, u16 in_port)
 {
 	bool v6 = key->flags & NFV_KEY_V6;
-	size_t tsize = v6 ? NFV_TUPLE_SIZE6 : NFV_TUPLE_SIZE4;
-	size_t size = sizeof(struct nfv_flow) + 2 * tsize;
-	bool nf_area = chain && chain->flow_priv_size;
+	size_t size = v6 ? NFV_FLOW_SIZE6 + 2 * sizeof(u32) : NFV_FLOW_SIZE4;
+	size_t priv = chain ? chain->flow_priv_size[nfv_area_kind(key->proto)] : 0;
 	struct nfv_flow *flow;
-	struct nfv_tuple *tuple;
 
 	BUILD_BUG_ON(offsetof(struct nfv_flow, dst) != 64);
-	BUILD_BUG_ON(sizeof(struct nfv_flow) + 2 * NFV_TUPLE_SIZE4 != 128);
+	BUILD_BUG_ON(NFV_FLOW_SIZE4 != 112);
 
-	if (v6)
-		size += 2 * sizeof(u32);
-	if (nf_area)
-		size = ALIGN(size, 8) + sizeof(chain) + chain->flow_priv_size;
+	if (priv)
+		size = ALIGN(size, 8) + sizeof(chain) + priv;
 
 	if (atomic_inc_return(&t->count) > READ_ONCE(t->max_flows) &&
 	    !nfv_flow_early_drop(t, key)) {
@@ -184,17 +204,11 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 		return ERR_PTR(-ENOMEM);
 	}
 
-	tuple = (struct nfv_tuple *)flow->tuples;
-	memcpy(&tuple->key, key, nfv_key_len(key));
-	tuple->key.flags &= ~NFV_KEY_REPLY;
-	tuple = nfv_flow_tuple(flow, NFV_DIR_REPLY);
-	nfv_key_invert(&tuple->key, key);
-	tuple->key.flags |= NFV_KEY_REPLY;
-
+	memcpy(&flow->key, key, nfv_key_len(key));
 	flow->used = jiffies;
 	flow->tmo = nfv_default_class(key->proto);
 	flow->in_port = in_port;
-	if (nf_area) {
+	if (priv) {
 		refcount_inc(&chain->ref);
 		*(struct nfv_chain **)nfv_flow_nf_area(flow) = chain;
 		flow->flags |= NFV_FLOW_NF;
@@ -232,7 +246,7 @@ void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow)
 	nfv_flow_free(t, flow);
 }
 
-/* Both tuples' bucket locks, in address order; sparse counts two. */
+/* Both nodes' bucket locks, in address order; sparse counts two. */
 static void nfv_lock2(struct nfv_flow_table *t, u32 h1, u32 h2)
 	__acquires(bucket1) __acquires(bucket2)
 {
@@ -262,55 +276,70 @@ static void nfv_unlock2(struct nfv_flow_table *t, u32 h1, u32 h2)
 static bool nfv_bucket_has(struct nfv_flow_table *t, u32 h,
 			   const struct nfv_key *key)
 {
-	struct nfv_tuple *tuple;
+	struct nfv_node *link;
 
-	for (tuple = rcu_dereference_protected(t->buckets[h], true); tuple;
-	     tuple = rcu_dereference_protected(tuple->next, true))
-		if (nfv_key_eq(&tuple->key, key))
+	for (link = rcu_dereference_protected(t->buckets[h], true); link;
+	     link = rcu_dereference_protected(nfv_link_node(link)->next, true))
+		if (nfv_flow_match(nfv_link_flow(link), nfv_link_dir(link),
+				   key))
 			return true;
 	return false;
 }
 
 static void nfv_bucket_link(struct nfv_flow_table *t, u32 h,
-			    struct nfv_tuple *tuple)
+			    struct nfv_flow *flow, unsigned int dir)
 {
-	RCU_INIT_POINTER(tuple->next,
+	RCU_INIT_POINTER(flow->node[dir].next,
 			 rcu_dereference_protected(t->buckets[h], true));
-	rcu_assign_pointer(t->buckets[h], tuple);
+	rcu_assign_pointer(t->buckets[h], nfv_flow_link(flow, dir));
 }
 
 static void nfv_bucket_unlink(struct nfv_flow_table *t, u32 h,
-			      struct nfv_tuple *tuple)
+			      struct nfv_flow *flow, unsigned int dir)
 {
-	struct nfv_tuple __rcu **pp = &t->buckets[h];
-	struct nfv_tuple *cur;
+	struct nfv_node *link = nfv_flow_link(flow, dir);
+	struct nfv_node __rcu **pp = &t->buckets[h];
+	struct nfv_node *cur;
 
 	while ((cur = rcu_dereference_protected(*pp, true))) {
-		if (cur == tuple) {
-			/* tuple->next stays valid for readers still on it. */
+		if (cur == link) {
+			/* The node's next stays valid for readers on it. */
 			rcu_assign_pointer(*pp,
-				rcu_dereference_protected(tuple->next, true));
+				rcu_dereference_protected(flow->node[dir].next,
+							  true));
 			return;
 		}
-		pp = &cur->next;
+		pp = &nfv_link_node(cur)->next;
 	}
-	WARN_ONCE(1, "nfv: flow tuple missing from its bucket\n");
+	WARN_ONCE(1, "nfv: flow node missing from its bucket\n");
+}
+
+/* Hashes of both directions' keys. */
+static void nfv_flow_hashes(struct nfv_flow_table *t, struct nfv_flow *flow,
+			    u32 *ho, u32 *hr)
+{
+	struct nfv_key reply;
+
+	nfv_key_invert(&reply, &flow->key);
+	*ho = nfv_key_hash(t, &flow->key);
+	*hr = nfv_key_hash(t, &reply);
 }
 
 /* Returns -EEXIST if another CPU inserted either key first. */
 int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow)
 {
-	struct nfv_tuple *orig = nfv_flow_tuple(flow, NFV_DIR_ORIG);
-	struct nfv_tuple *reply = nfv_flow_tuple(flow, NFV_DIR_REPLY);
-	u32 ho = nfv_key_hash(t, &orig->key);
-	u32 hr = nfv_key_hash(t, &reply->key);
+	struct nfv_key reply;
 	int err = -EEXIST;
+	u32 ho, hr;
 
+	nfv_key_invert(&reply, &flow->key);
+	ho = nfv_key_hash(t, &flow->key);
+	hr = nfv_key_hash(t, &reply);
 	nfv_lock2(t, ho, hr);
-	if (!nfv_bucket_has(t, ho, &orig->key) &&
-	    !nfv_bucket_has(t, hr, &reply->key)) {
-		nfv_bucket_link(t, ho, orig);
-		nfv_bucket_link(t, hr, reply);
+	if (!nfv_bucket_has(t, ho, &flow->key) &&
+	    !nfv_bucket_has(t, hr, &reply)) {
+		nfv_bucket_link(t, ho, flow, NFV_DIR_ORIG);
+		nfv_bucket_link(t, hr, flow, NFV_DIR_REPLY);
 		err = 0;
 	}
 	nfv_unlock2(t, ho, hr);
@@ -327,7 +356,7 @@ static void nfv_flow_nf_destroy(struct nfv_flow *flow)
 
 		if (nf->type->flow_destroy)
 			nf->type->flow_destroy(nf, flow,
-				nfv_flow_priv(flow, chain->nf[i].priv_off));
+					       nfv_flow_priv(flow, chain, i));
 	}
 }
 
@@ -339,17 +368,15 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 		     u8 event)
 {
 	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
-	struct nfv_tuple *orig = nfv_flow_tuple(flow, NFV_DIR_ORIG);
-	struct nfv_tuple *reply = nfv_flow_tuple(flow, NFV_DIR_REPLY);
-	u32 ho = nfv_key_hash(t, &orig->key);
-	u32 hr = nfv_key_hash(t, &reply->key);
 	bool mine = false;
+	u32 ho, hr;
 
+	nfv_flow_hashes(t, flow, &ho, &hr);
 	nfv_lock2(t, ho, hr);
 	if (!(flow->flags & NFV_FLOW_DYING)) {
 		flow->flags |= NFV_FLOW_DYING;
-		nfv_bucket_unlink(t, ho, orig);
-		nfv_bucket_unlink(t, hr, reply);
+		nfv_bucket_unlink(t, ho, flow, NFV_DIR_ORIG);
+		nfv_bucket_unlink(t, hr, flow, NFV_DIR_REPLY);
 		mine = true;
 	}
 	nfv_unlock2(t, ho, hr);
@@ -381,12 +408,13 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 
 	rcu_read_lock();
 	for (i = 0; i < NFV_EARLY_DROP_BUCKETS && !dropped; i++) {
-		struct nfv_tuple *tuple;
+		struct nfv_node *link;
 
-		for (tuple = rcu_dereference(t->buckets[(h + i) & t->mask]);
-		     tuple && scanned < NFV_EARLY_DROP_SCAN;
-		     tuple = rcu_dereference(tuple->next), scanned++) {
-			struct nfv_flow *flow = nfv_tuple_flow(tuple);
+		for (link = rcu_dereference(t->buckets[(h + i) & t->mask]);
+		     link && scanned < NFV_EARLY_DROP_SCAN;
+		     link = rcu_dereference(nfv_link_node(link)->next),
+		     scanned++) {
+			struct nfv_flow *flow = nfv_link_flow(link);
 
 			if (READ_ONCE(flow->stats[NFV_DIR_REPLY].packets) ||
 			    (READ_ONCE(flow->flags) & NFV_FLOW_DYING))
@@ -406,14 +434,14 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 static unsigned int nfv_flow_flush_bucket(struct nfv_flow_table *t,
 					  unsigned int b, int in_port)
 {
-	struct nfv_tuple *tuple;
+	struct nfv_node *link;
 	unsigned int n = 0;
 
-	for (tuple = rcu_dereference(t->buckets[b]); tuple;
-	     tuple = rcu_dereference(tuple->next)) {
-		struct nfv_flow *flow = nfv_tuple_flow(tuple);
+	for (link = rcu_dereference(t->buckets[b]); link;
+	     link = rcu_dereference(nfv_link_node(link)->next)) {
+		struct nfv_flow *flow = nfv_link_flow(link);
 
-		if (tuple->key.flags & NFV_KEY_REPLY)
+		if (nfv_link_dir(link) == NFV_DIR_REPLY)
 			continue;
 		if (in_port >= 0 && flow->in_port != in_port)
 			continue;
@@ -445,18 +473,18 @@ int nfv_flow_walk(struct nfv_flow_table *t, unsigned long *bucket,
 		  unsigned long *idx, nfv_flow_walk_fn fn, void *arg)
 {
 	for (; *bucket <= t->mask; (*bucket)++, *idx = 0) {
-		struct nfv_tuple *tuple;
+		struct nfv_node *link;
 		unsigned long i = 0;
 
-		for (tuple = rcu_dereference(t->buckets[*bucket]); tuple;
-		     tuple = rcu_dereference(tuple->next)) {
+		for (link = rcu_dereference(t->buckets[*bucket]); link;
+		     link = rcu_dereference(nfv_link_node(link)->next)) {
 			int err;
 
-			if (tuple->key.flags & NFV_KEY_REPLY)
+			if (nfv_link_dir(link) == NFV_DIR_REPLY)
 				continue;
 			if (i++ < *idx)
 				continue;
-			err = fn(nfv_tuple_flow(tuple), arg);
+			err = fn(nfv_link_flow(link), arg);
 			if (err)
 				return err;
 			*idx = i;
@@ -497,7 +525,7 @@ EXPORT_SYMBOL_GPL(nfv_flow_set_tcp_trap);
 
 const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow)
 {
-	return nfv_flow_key(flow, NFV_DIR_ORIG);
+	return &flow->key;
 }
 EXPORT_SYMBOL_GPL(nfv_flow_orig_key);
 
@@ -532,11 +560,11 @@ static void nfv_flow_gc(struct work_struct *work)
 	rcu_read_lock();
 	for (i = 0; i < min(todo, nb) && scanned < NFV_GC_MAX_SCAN; i++) {
 		unsigned int b = (t->gc_next + i) & t->mask;
-		struct nfv_tuple *tuple;
+		struct nfv_node *link;
 
-		for (tuple = rcu_dereference(t->buckets[b]); tuple;
-		     tuple = rcu_dereference(tuple->next)) {
-			struct nfv_flow *flow = nfv_tuple_flow(tuple);
+		for (link = rcu_dereference(t->buckets[b]); link;
+		     link = rcu_dereference(nfv_link_node(link)->next)) {
+			struct nfv_flow *flow = nfv_link_flow(link);
 
 			scanned++;
 			if (nfv_flow_expired(t, flow, now))

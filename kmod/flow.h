@@ -2,11 +2,13 @@
 /*
  * The flow table: one entry per connection, found from either direction.
  *
- * Each entry holds two tuples (original and reply key), each on the chain of
- * its own bucket, as conntrack does. Readers walk the chains under RCU with
- * no lock; writers take the bucket locks of both tuples. Entries are freed
- * after a grace period and never move between chains, so a reader that
- * finds a key may use the entry until it leaves its RCU section.
+ * Each entry is on two hash chains, one per direction, as conntrack's
+ * tuples are, but it stores only the original key: the reply key is its
+ * inversion, worked out when a lookup meets the reply node. A NAT will add
+ * a flow flag and a stored reply key. Readers walk the chains under RCU
+ * with no lock; writers take the bucket locks of both nodes. Entries are
+ * freed after a grace period and never move between chains, so a reader
+ * that finds a key may use the entry until it leaves its RCU section.
  */
 #ifndef _NFV_FLOW_H
 #define _NFV_FLOW_H
@@ -23,23 +25,27 @@ struct nfv_flow_stats {
 	u64 bytes;
 };
 
-struct nfv_tuple {
-	struct nfv_tuple __rcu *next;
-	struct nfv_key key;	/* only nfv_key_len() bytes of it exist */
+/*
+ * A flow's place on one hash chain. Bit 0 of a pointer to a node (in a
+ * bucket or in the node before) says which node of its flow it points to:
+ * set for the reply node.
+ */
+struct nfv_node {
+	struct nfv_node __rcu *next;
 };
 
-#define NFV_TUPLE_SIZE4	(offsetof(struct nfv_tuple, key) + NFV_KEY_LEN4)
-#define NFV_TUPLE_SIZE6	(offsetof(struct nfv_tuple, key) + NFV_KEY_LEN6)
+#define NFV_NODE_REPLY		1UL
 
 /* flow->flags */
 #define NFV_FLOW_DYING		0x01	/* unlinked, or being unlinked */
 #define NFV_FLOW_NF		0x02	/* has an NF area with a chain ref */
 
 /*
- * An IPv4 entry is 128 bytes: two cache lines, the first written by every
- * packet (counters, last use), the second only read (results, keys).
- * IPv6 entries add 48 bytes of keys and two route cookies. Chains whose
- * NFs keep per-flow state add a chain pointer and their areas at the end.
+ * An IPv4 entry is 112 bytes, in two cache lines: the first written by
+ * every packet (counters, last use), the second only read (results, chain
+ * nodes, key). IPv6 entries have a 40-byte key and two route cookies.
+ * Chains whose NFs keep per-flow state add a chain pointer and their
+ * areas at the end.
  */
 struct nfv_flow {
 	struct rcu_head rcu;
@@ -53,11 +59,15 @@ struct nfv_flow {
 	u8 pad[5];
 
 	struct dst_entry *dst[NFV_DIR_COUNT];	/* NFV_RES_FORWARD routes */
-	u8 tuples[] __aligned(8);
+	struct nfv_node node[NFV_DIR_COUNT];
+	struct nfv_key key;	/* original; only nfv_key_len() bytes exist */
 };
 
+#define NFV_FLOW_SIZE4	(offsetof(struct nfv_flow, key) + NFV_KEY_LEN4)
+#define NFV_FLOW_SIZE6	(offsetof(struct nfv_flow, key) + NFV_KEY_LEN6)
+
 struct nfv_flow_table {
-	struct nfv_tuple __rcu **buckets;
+	struct nfv_node __rcu **buckets;
 	spinlock_t *locks;
 	unsigned int mask;		/* buckets - 1 */
 	unsigned int lock_mask;
@@ -71,29 +81,13 @@ struct nfv_flow_table {
 
 static inline bool nfv_flow_is_v6(const struct nfv_flow *flow)
 {
-	const struct nfv_tuple *t = (const void *)flow->tuples;
-
-	return t->key.flags & NFV_KEY_V6;
+	return flow->key.flags & NFV_KEY_V6;
 }
 
-static inline struct nfv_tuple *nfv_flow_tuple(struct nfv_flow *flow,
-					       unsigned int dir)
-{
-	size_t size = nfv_flow_is_v6(flow) ? NFV_TUPLE_SIZE6 : NFV_TUPLE_SIZE4;
-
-	return (void *)flow->tuples + dir * size;
-}
-
-static inline struct nfv_key *nfv_flow_key(struct nfv_flow *flow,
-					   unsigned int dir)
-{
-	return &nfv_flow_tuple(flow, dir)->key;
-}
-
-/* IPv6 route cookies, after the tuples; IPv4 routes need none. */
+/* IPv6 route cookies, after the key; IPv4 routes need none. */
 static inline u32 *nfv_flow_cookies(struct nfv_flow *flow)
 {
-	return (u32 *)(flow->tuples + 2 * NFV_TUPLE_SIZE6);
+	return (u32 *)((u8 *)flow + NFV_FLOW_SIZE6);
 }
 
 /*
@@ -125,12 +119,15 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port);
 void nfv_flow_set_result(struct nfv_flow *flow, unsigned int dir, u8 res,
 			 struct dst_entry *dst, u32 cookie);
-void *nfv_flow_priv(struct nfv_flow *flow, unsigned int priv_off);
+void *nfv_flow_priv(struct nfv_flow *flow, const struct nfv_chain *chain,
+		    unsigned int i);
 struct nfv_chain *nfv_flow_chain(struct nfv_flow *flow);
 void nfv_key_invert(struct nfv_key *dst, const struct nfv_key *src);
+const struct nfv_key *nfv_flow_key(struct nfv_flow *flow, unsigned int dir,
+				   struct nfv_key *buf);
 
 /*
- * Dump cursor: walks the original tuples bucket by bucket; a dump that
+ * Dump cursor: walks the original nodes bucket by bucket; a dump that
  * stops part-way resumes at (bucket, index within the bucket).
  */
 typedef int (*nfv_flow_walk_fn)(struct nfv_flow *flow, void *arg);

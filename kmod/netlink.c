@@ -305,7 +305,8 @@ static int nfv_nf_fill(struct sk_buff *skb, struct nfv_nf *nf)
 static int nfv_tuple_fill(struct sk_buff *skb, struct nfv_flow *flow,
 			  unsigned int dir)
 {
-	const struct nfv_key *key = nfv_flow_key(flow, dir);
+	struct nfv_key buf;
+	const struct nfv_key *key = nfv_flow_key(flow, dir, &buf);
 	struct dst_entry *dst = READ_ONCE(flow->dst[dir]);
 	u8 res = READ_ONCE(flow->res[dir]);
 	struct nlattr *nest;
@@ -357,7 +358,7 @@ static int nfv_flow_nf_fill(struct sk_buff *skb, struct nfv_flow *flow)
 		info = nla_nest_start(skb, NFV_A_NF_INFO);
 		if (!info ||
 		    nf->type->fill_flow(nf, flow,
-					nfv_flow_priv(flow, chain->nf[i].priv_off),
+					nfv_flow_priv(flow, chain, i),
 					skb))
 			return -EMSGSIZE;
 		nla_nest_end(skb, info);
@@ -369,7 +370,7 @@ static int nfv_flow_nf_fill(struct sk_buff *skb, struct nfv_flow *flow)
 static int nfv_flow_fill(struct sk_buff *skb, struct nfv_dp *dp,
 			 struct nfv_flow *flow)
 {
-	const struct nfv_key *key = nfv_flow_key(flow, NFV_DIR_ORIG);
+	const struct nfv_key *key = &flow->key;
 	u32 idle = (u32)jiffies - READ_ONCE(flow->used);
 	struct nlattr *nest;
 

@@ -115,6 +115,7 @@ struct nfv_nf_type {
 	struct module *owner;
 	size_t priv_size;		/* per instance, nfv_nf_priv() */
 	size_t flow_priv_size;		/* per flow, nfv_flow_priv() */
+	size_t flow_priv_size_tcp;	/* per TCP flow, if more is needed */
 	const struct nla_policy *policy; /* for NFV_A_NF_CONFIG */
 	unsigned int maxattr;
 

@@ -7,6 +7,7 @@
 #ifndef _NFV_FW_CONNTRACK_H
 #define _NFV_FW_CONNTRACK_H
 
+#include <linux/in.h>
 #include <linux/types.h>
 
 enum fw_tcp_state {
@@ -53,15 +54,26 @@ struct fw_ct_dir {
 	u32 seen;	/* low bits of the core's byte counter when last seen */
 };
 
-/* The firewall's per-flow state, in the core's NF area: 40 bytes. */
+/*
+ * The firewall's per-flow state, in the core's NF area: 40 bytes for a TCP
+ * flow, FW_CT_GEN_SIZE for the others, whose areas end before scale[].
+ */
 struct fw_ct {
-	struct fw_ct_dir dir[2];
-	u8 scale[2];	/* window scale, once both sides agreed */
-	u8 dflags[2];	/* FW_DIR_* */
 	u8 state;	/* enum fw_tcp_state or enum fw_gen_state */
 	u8 flags;	/* FW_CT_* */
+	/* TCP flows only from here. */
+	u8 scale[2];	/* window scale, once both sides agreed */
+	u8 dflags[2];	/* FW_DIR_* */
 	u8 retrans;	/* SYN retransmits */
+	struct fw_ct_dir dir[2];
 };
+
+#define FW_CT_GEN_SIZE		offsetof(struct fw_ct, scale)
+
+static inline size_t fw_ct_size(u8 proto)
+{
+	return proto == IPPROTO_TCP ? sizeof(struct fw_ct) : FW_CT_GEN_SIZE;
+}
 
 /* fw_ct.flags */
 #define FW_CT_COUNTED		0x01	/* counted in its zone's flow limit */

@@ -223,7 +223,10 @@ static void fw_limits_apply(struct fw_inst *fw, struct nlattr **tb,
 	struct nlattr *flows = tb[NFV_FW_A_ZONE_MAX_FLOWS];
 	struct nlattr *half = tb[NFV_FW_A_ZONE_MAX_HALF_OPEN];
 
-	/* Flows admitted before this are not counted. */
+	/*
+	 * Flows admitted before this are not counted. Release: the packet
+	 * path must see the counters zeroed before it sees the array.
+	 */
 	if (zones)
 		smp_store_release(&fw->zones, zones);
 	if (flows)
@@ -360,7 +363,8 @@ static struct nfv_nf_type fw_type = {
 	.name = "fw",
 	.owner = THIS_MODULE,
 	.priv_size = sizeof(struct fw_inst),
-	.flow_priv_size = sizeof(struct fw_ct),
+	.flow_priv_size = FW_CT_GEN_SIZE,
+	.flow_priv_size_tcp = sizeof(struct fw_ct),
 	.policy = fw_policy,
 	.maxattr = NFV_FW_A_MAX,
 	.create = fw_create,
@@ -375,7 +379,7 @@ static struct nfv_nf_type fw_type = {
 
 static int __init fw_init(void)
 {
-	BUILD_BUG_ON(sizeof(struct fw_ct) > 40);
+	BUILD_BUG_ON(sizeof(struct fw_ct) > 40 || FW_CT_GEN_SIZE > 8);
 	/* The state numbers are the ABI's. */
 	BUILD_BUG_ON((int)FW_TCP_SYN_SENT2 != (int)NFV_FW_TCP_SYN_SENT2 ||
 		     (int)FW_TCP_CLOSE != (int)NFV_FW_TCP_CLOSE ||

@@ -282,17 +282,18 @@ static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 		      struct fw_ct *ct, int *state)
 {
 	spinlock_t *lock = fw_flow_lock(fw, pkt->flow);
+	size_t size = fw_ct_size(pkt->key.proto);
 	struct fw_ct saved;
 	int action;
 
 	spin_lock(lock);
-	saved = *ct;
+	memcpy(&saved, ct, size);
 	*state = fw_track(pkt, ct);
 	action = fw_classify(fw, pkt, *state);
 	if (action == NFV_FW_ACCEPT && pkt->new_flow && *state == FW_CT_NEW)
 		action = fw_zone_admit(fw, pkt, ct);
 	if (action != NFV_FW_ACCEPT) {
-		*ct = saved;
+		memcpy(ct, &saved, size);
 	} else if ((ct->flags & FW_CT_HALF_OPEN) &&
 		   ct->state != FW_TCP_SYN_SENT) {
 		fw_zone_release(fw, pkt->key.zone, ct, FW_CT_HALF_OPEN);

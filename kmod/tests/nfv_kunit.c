@@ -31,6 +31,8 @@ void nfv_notify_flow(struct nfv_dp *dp, struct nfv_flow *flow, u8 event)
 
 void nfv_chain_put(struct nfv_chain *chain)
 {
+	if (chain)
+		refcount_dec(&chain->ref);
 }
 
 /* Packet builders */
@@ -446,7 +448,7 @@ static void flow_lookup_both_directions(struct kunit *test)
 	struct nfv_flow *flow = add(test, &k, 1), *found;
 	unsigned int dir = 9;
 
-	KUNIT_EXPECT_EQ(test, ksize(flow), 128);
+	KUNIT_EXPECT_EQ(test, ksize(flow), 128);	/* 112 bytes used */
 	rcu_read_lock();
 	found = nfv_flow_lookup(&dp->table, &k, &dir);
 	KUNIT_EXPECT_PTR_EQ(test, found, flow);
@@ -613,7 +615,7 @@ static int walk_one(struct nfv_flow *flow, void *arg)
 	if (!w->budget)
 		return -EMSGSIZE;
 	w->budget--;
-	w->ports[w->seen++] = ntohs(nfv_flow_key(flow, 0)->sport);
+	w->ports[w->seen++] = ntohs(flow->key.sport);
 	return 0;
 }
 
@@ -644,6 +646,92 @@ static void flow_walk_resumes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sum, 10 + 11 + 12 + 13);
 }
 
+/*
+ * 3000 flows in 4096 buckets: chains mix original and reply nodes. Every
+ * key is found in both directions; deleting every other flow, from chain
+ * heads, middles and tails, unlinks exactly it.
+ */
+static void flow_chains_mixed(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	const unsigned int n = 3000;
+	struct nfv_flow **flows;
+	struct nfv_key k, r;
+	unsigned int i, dir;
+
+	flows = kunit_kcalloc(test, n, sizeof(*flows), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, flows);
+	nfv_flow_table_set_max(&dp->table, n);
+	for (i = 0; i < n; i++) {
+		k = key4(i, i & 1 ? IPPROTO_UDP : IPPROTO_TCP);
+		k.addr.v4.dst = htonl(0x0a000000 + i % 7);
+		flows[i] = add(test, &k, 1);
+	}
+	for (i = 0; i < n; i += 2)
+		KUNIT_EXPECT_TRUE(test, nfv_flow_delete(&dp->table, flows[i],
+							NFV_EVENT_DEL));
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		struct nfv_flow *want = i & 1 ? flows[i] : NULL;
+
+		k = key4(i, i & 1 ? IPPROTO_UDP : IPPROTO_TCP);
+		k.addr.v4.dst = htonl(0x0a000000 + i % 7);
+		nfv_key_invert(&r, &k);
+		dir = 9;
+		KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &k, &dir),
+				    want);
+		if (want)
+			KUNIT_EXPECT_EQ(test, dir, NFV_DIR_ORIG);
+		KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &r, &dir),
+				    want);
+		if (want)
+			KUNIT_EXPECT_EQ(test, dir, NFV_DIR_REPLY);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, nfv_flow_flush(&dp->table, -1), n / 2);
+}
+
+/*
+ * NF areas: TCP flows get the larger one, all of it inside the entry. The
+ * chain's NFs are never called: flows that saw no NF are freed directly.
+ */
+static void flow_nf_area_by_protocol(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_chain *chain;
+	struct nfv_flow *udp, *tcp;
+	struct nfv_key k;
+
+	chain = kunit_kzalloc(test, struct_size(chain, nf, 2), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, chain);
+	refcount_set(&chain->ref, 1);
+	chain->len = 2;
+	chain->flow_priv_size[NFV_AREA_OTHER] = 8;
+	chain->flow_priv_size[NFV_AREA_TCP] = 40;
+	chain->nf[1].priv_off[NFV_AREA_OTHER] = 0;
+	chain->nf[1].priv_off[NFV_AREA_TCP] = 32;
+
+	k = key4(2, IPPROTO_UDP);
+	udp = nfv_flow_alloc(&dp->table, &k, chain, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(udp));
+	KUNIT_EXPECT_EQ(test, ksize(udp), 128);	/* 112 + 8 + 8 */
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_chain(udp), chain);
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_priv(udp, chain, 1) + 8,
+			    (void *)udp + 128);
+	KUNIT_EXPECT_EQ(test, refcount_read(&chain->ref), 2);
+	nfv_flow_free(&dp->table, udp);
+
+	k = key4(2, IPPROTO_TCP);
+	tcp = nfv_flow_alloc(&dp->table, &k, chain, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tcp));
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_priv(tcp, chain, 1) + 8,
+			    (void *)tcp + 160);
+	KUNIT_EXPECT_GE(test, ksize(tcp), 160);
+	nfv_flow_free(&dp->table, tcp);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, refcount_read(&chain->ref), 1);
+}
+
 static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_lookup_both_directions),
 	KUNIT_CASE(flow_icmp_keeps_id),
@@ -653,6 +741,8 @@ static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_expiry),
 	KUNIT_CASE(flow_flush_by_port),
 	KUNIT_CASE(flow_walk_resumes),
+	KUNIT_CASE(flow_chains_mixed),
+	KUNIT_CASE(flow_nf_area_by_protocol),
 	{}
 };
 
