@@ -13,6 +13,7 @@
 #include <net/ip6_route.h>
 #include <net/ndisc.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "compat.h"
 #include "core.h"
@@ -72,6 +73,22 @@ static bool nfv_bad_addr4(__be32 saddr, __be32 daddr)
 	       ipv4_is_loopback(daddr) || ipv4_is_zeronet(daddr);
 }
 
+/*
+ * ip_route_output_key() hands every new flow's route to xfrm. With no
+ * outbound policy in the namespace and outbound traffic allowed by default,
+ * xfrm returns the route as it is: skip the call.
+ */
+static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4)
+{
+#ifdef CONFIG_XFRM
+	if (READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_OUT]) ||
+	    READ_ONCE(net->xfrm.policy_default[XFRM_POLICY_OUT]) ==
+	    XFRM_USERPOLICY_BLOCK)
+		return ip_route_output_key(net, fl4);
+#endif
+	return __ip_route_output_key(net, fl4);
+}
+
 static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 {
 	struct sk_buff *skb = pkt->skb;
@@ -92,7 +109,7 @@ static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 		pkt->drop_reason = NFV_DROP_BAD_ADDR;
 		return NFV_DROP;
 	}
-	rt = ip_route_output_key(dev_net(skb->dev), &fl4);
+	rt = nfv_route_output4(dev_net(skb->dev), &fl4);
 	if (IS_ERR(rt)) {
 		nfv_icmp4_unreach(pkt, PTR_ERR(rt));
 		pkt->drop_reason = NFV_DROP_NO_ROUTE;

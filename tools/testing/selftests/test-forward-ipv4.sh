@@ -1,7 +1,8 @@
 #!/bin/bash
 # IPv4 through the datapath with the router's stack not forwarding:
 # ping, TCP and UDP arrive intact, TTL drops by one, the flow is listed
-# with counters in both directions, and flush empties the table.
+# with counters in both directions, flush empties the table, and an xfrm
+# policy on the router applies to the datapath's routes.
 . "$(dirname "$0")/lib.sh"
 
 netns_setup
@@ -54,3 +55,13 @@ check_ge "flows in the table" "$before" 3
 nfvctl flow flush dp0
 check_eq "flows after flush" "$(nflows)" 0
 check_ge "flows_deleted counter" "$(stat flows_deleted)" "$before"
+
+# IPsec: the datapath skips xfrm while the namespace has no outbound
+# policy, and asks it once one exists. A block policy stops new flows.
+rt ip xfrm policy add dir out src 10.0.1.2/32 dst 10.0.2.2/32 action block
+no_route=$(drop no_route)
+check "an xfrm block policy stops the flow" \
+	! cl ping -c1 -W1 10.0.2.2 >/dev/null
+check_gt "dropped as no route" "$(drop no_route)" "$no_route"
+rt ip xfrm policy flush
+check "through again without the policy" cl ping -c1 -W2 10.0.2.2 >/dev/null
