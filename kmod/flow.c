@@ -47,8 +47,8 @@ static bool nfv_key_eq(const struct nfv_key *a, const struct nfv_key *b)
 	return !diff;
 }
 
-static u32 nfv_key_hash(const struct nfv_flow_table *t,
-			const struct nfv_key *key)
+/* The bucket of a key. */
+u32 nfv_flow_hash(const struct nfv_flow_table *t, const struct nfv_key *key)
 {
 	return siphash(key, nfv_key_len(key), &t->seed) & t->mask;
 }
@@ -117,11 +117,12 @@ static bool nfv_flow_match(struct nfv_flow *flow, unsigned int dir,
 	return nfv_key_eq(nfv_flow_key(flow, dir, &buf), key);
 }
 
-struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
-				 const struct nfv_key *key, unsigned int *dir)
+/* Lookup in the bucket the caller got from nfv_flow_hash(). */
+struct nfv_flow *__nfv_flow_lookup(struct nfv_flow_table *t,
+				   const struct nfv_key *key, u32 h,
+				   unsigned int *dir)
 {
 	struct nfv_node *link;
-	u32 h = nfv_key_hash(t, key);
 
 	for (link = rcu_dereference(t->buckets[h]); link;
 	     link = rcu_dereference(nfv_link_node(link)->next)) {
@@ -133,6 +134,12 @@ struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
 		}
 	}
 	return NULL;
+}
+
+struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
+				 const struct nfv_key *key, unsigned int *dir)
+{
+	return __nfv_flow_lookup(t, key, nfv_flow_hash(t, key), dir);
 }
 
 static u8 *nfv_flow_nf_area(struct nfv_flow *flow)
@@ -321,20 +328,23 @@ static void nfv_flow_hashes(struct nfv_flow_table *t, struct nfv_flow *flow,
 	struct nfv_key reply;
 
 	nfv_key_invert(&reply, &flow->key);
-	*ho = nfv_key_hash(t, &flow->key);
-	*hr = nfv_key_hash(t, &reply);
+	*ho = nfv_flow_hash(t, &flow->key);
+	*hr = nfv_flow_hash(t, &reply);
 }
 
-/* Returns -EEXIST if another CPU inserted either key first. */
-int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow)
+/*
+ * Inserts a flow whose original key is in bucket @ho. Returns -EEXIST if
+ * another CPU inserted either key first.
+ */
+int __nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow,
+		      u32 ho)
 {
 	struct nfv_key reply;
 	int err = -EEXIST;
-	u32 ho, hr;
+	u32 hr;
 
 	nfv_key_invert(&reply, &flow->key);
-	ho = nfv_key_hash(t, &flow->key);
-	hr = nfv_key_hash(t, &reply);
+	hr = nfv_flow_hash(t, &reply);
 	nfv_lock2(t, ho, hr);
 	if (!nfv_bucket_has(t, ho, &flow->key) &&
 	    !nfv_bucket_has(t, hr, &reply)) {
@@ -344,6 +354,11 @@ int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow)
 	}
 	nfv_unlock2(t, ho, hr);
 	return err;
+}
+
+int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow)
+{
+	return __nfv_flow_insert(t, flow, nfv_flow_hash(t, &flow->key));
 }
 
 static void nfv_flow_nf_destroy(struct nfv_flow *flow)
@@ -402,7 +417,7 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 				const struct nfv_key *key)
 {
 	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
-	u32 h = nfv_key_hash(t, key);
+	u32 h = nfv_flow_hash(t, key);
 	unsigned int i, scanned = 0;
 	bool dropped = false;
 

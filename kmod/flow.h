@@ -106,6 +106,10 @@ int nfv_flow_table_init(struct nfv_flow_table *t, u32 max_flows);
 void nfv_flow_table_destroy(struct nfv_flow_table *t);
 void nfv_flow_table_set_max(struct nfv_flow_table *t, u32 max_flows);
 
+u32 nfv_flow_hash(const struct nfv_flow_table *t, const struct nfv_key *key);
+struct nfv_flow *__nfv_flow_lookup(struct nfv_flow_table *t,
+				   const struct nfv_key *key, u32 hash,
+				   unsigned int *dir);
 struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
 				 const struct nfv_key *key, unsigned int *dir);
 struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
@@ -113,6 +117,8 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				struct nfv_chain *chain, u16 in_port);
 void nfv_flow_free(struct nfv_flow_table *t, struct nfv_flow *flow);
 void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow);
+int __nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow,
+		      u32 hash);
 int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow);
 bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 		     u8 event);

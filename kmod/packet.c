@@ -166,7 +166,7 @@ static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
 			return false;
 		}
 		nfv_flow_set_result(flow, pkt->dir, res, dst, pkt->cookie);
-		if (nfv_flow_insert(&pkt->dp->table, flow)) {
+		if (__nfv_flow_insert(&pkt->dp->table, flow, pkt->hash)) {
 			/* Another CPU won the race; its entry stands. */
 			nfv_flow_discard(&pkt->dp->table, flow);
 			return dst != NULL;
@@ -298,7 +298,9 @@ rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb)
 	if (unlikely(pkt.flags & NFV_PKT_FRAG_TAIL))
 		nfv_frag_follow(pkt.dp, &pkt);
 	if (pkt.flags & NFV_PKT_TRACK) {
-		flow = nfv_flow_lookup(&pkt.dp->table, &pkt.key, &dir);
+		pkt.hash = nfv_flow_hash(&pkt.dp->table, &pkt.key);
+		flow = __nfv_flow_lookup(&pkt.dp->table, &pkt.key, pkt.hash,
+					 &dir);
 		if (unlikely(pkt.flags & NFV_PKT_FRAG_TAIL))
 			nfv_frag_join(&pkt, flow);
 		if (flow && nfv_fast_path(&pkt, flow, dir, &ret))
