@@ -6,7 +6,10 @@
  * from masked key to the lowest rule index with that key. A lookup probes
  * one hash per subtable, best subtables first, and stops as soon as no
  * remaining subtable can hold an earlier rule. The cost follows the number
- * of distinct masks, not the number of rules.
+ * of distinct masks, not the number of rules. Each subtable also knows the
+ * range of its entries' port, protocol and state fields, and a packet
+ * outside it skips the subtable without hashing: a new flow's lookup then
+ * hashes only where its header could match.
  */
 #include <linux/errno.h>
 #include <linux/jhash.h>
@@ -25,8 +28,12 @@ struct fw_entry {
 	u32 next;		/* in its bucket, or FW_NONE */
 };
 
+/* fw_key's scalar fields, in the order fw_key_fields() lists them. */
+#define FW_FIELDS	6
+
 struct fw_sub {
 	struct fw_key mask;
+	u16 lo[FW_FIELDS], hi[FW_FIELDS];	/* of the masked entries */
 	u32 best;		/* lowest rule index in the subtable */
 	u32 hmask;		/* buckets - 1 */
 	u32 *buckets;		/* entry index or FW_NONE */
@@ -49,6 +56,29 @@ static void fw_key_and(struct fw_key *dst, const struct fw_key *a,
 
 	for (i = 0; i < FW_KEY_WORDS; i++)
 		d[i] = x[i] & y[i];
+}
+
+static void fw_key_fields(const struct fw_key *k, u16 *f)
+{
+	f[0] = k->in_port;
+	f[1] = k->sport;
+	f[2] = k->dport;
+	f[3] = k->family;
+	f[4] = k->proto;
+	f[5] = k->state;
+}
+
+/* Could a masked key be in the subtable, by its scalar fields? */
+static bool fw_sub_spans(const struct fw_sub *sub, const struct fw_key *k)
+{
+	u16 f[FW_FIELDS];
+	unsigned int i;
+
+	fw_key_fields(k, f);
+	for (i = 0; i < FW_FIELDS; i++)
+		if (f[i] < sub->lo[i] || f[i] > sub->hi[i])
+			return false;
+	return true;
 }
 
 static bool fw_key_eq(const struct fw_key *a, const struct fw_key *b)
@@ -157,6 +187,8 @@ static int fw_sub_find(struct fw_builder *b, const struct fw_key *mask,
 	}
 	cls->subs[i].mask = *mask;
 	cls->subs[i].best = rule;
+	memset(cls->subs[i].lo, 0xff, sizeof(cls->subs[i].lo));
+	memset(cls->subs[i].hi, 0, sizeof(cls->subs[i].hi));
 	cls->nsubs++;
 	return i;
 }
@@ -165,7 +197,10 @@ static int fw_add_entry(struct fw_builder *b, const struct fw_key *mask,
 			const struct fw_key *key, u32 rule)
 {
 	struct fw_cls *cls = b->cls;
+	u16 f[FW_FIELDS];
+	struct fw_sub *s;
 	struct fw_entry *e;
+	unsigned int i;
 	int sub;
 
 	if (cls->nentries == FW_MAX_ENTRIES)
@@ -175,6 +210,12 @@ static int fw_add_entry(struct fw_builder *b, const struct fw_key *mask,
 		return sub;
 	e = &cls->entries[cls->nentries];
 	fw_key_and(&e->key, key, mask);
+	s = &cls->subs[sub];
+	fw_key_fields(&e->key, f);
+	for (i = 0; i < FW_FIELDS; i++) {
+		s->lo[i] = min(s->lo[i], f[i]);
+		s->hi[i] = max(s->hi[i], f[i]);
+	}
 	e->rule = rule;
 	e->next = FW_NONE;
 	b->sub_of[cls->nentries++] = sub;
@@ -329,6 +370,8 @@ s32 fw_cls_lookup(const struct fw_cls *cls, const struct fw_key *key)
 		if (sub->best >= best)
 			break;
 		fw_key_and(&k, key, &sub->mask);
+		if (!fw_sub_spans(sub, &k))
+			continue;
 		for (e = sub->buckets[fw_key_hash(&k) & sub->hmask];
 		     e != FW_NONE; e = cls->entries[e].next) {
 			if (fw_key_eq(&cls->entries[e].key, &k)) {
