@@ -52,7 +52,7 @@ while getopts "t:r:f:s:z:n:x:TR" opt; do
 done
 shift $((OPTIND - 1))
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(tc-redirect baseline bridge ovs ovs-exact nft-ct
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(floor tc-redirect baseline bridge ovs ovs-exact nft-ct
 	nft-masq nft-flowtable nfv-forward nfv-fw-10 nfv-fw-10000)
 
 need pktgen
@@ -74,6 +74,7 @@ scenario_defaults() {
 			# memory and connection rate measured
 	per_flow=0	# memory per flow measured (stateful implies it);
 			# "setup": the flows are made by setup, not by packets
+	count_in=0	# 1: forwards nothing, count the frames taken in
 	max_flows=
 	avail() { true; }
 	entries() { echo 0; }

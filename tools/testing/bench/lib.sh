@@ -131,7 +131,8 @@ settle() {
 # traffic DIR FLOWS SIZE COUNT SECONDS [DPORT]: sends frames in one
 # direction, fwd into r0 or reply into r1, COUNT of them or (COUNT 0) for
 # SECONDS, and prints "usec offered forwarded". Forwarded frames are those
-# the far port's veth delivered to its peer's sink. One shell does it all:
+# the far port's veth delivered to its peer's sink; with count_in=1 (the
+# floor scenario), the frames offered. One shell does it all:
 # a process costs tens of milliseconds in the VM.
 traffic() {
 	local dir=$1 flows=$2 size=$3 count=$4 secs=$5 dport=${6:-9}
@@ -195,7 +196,11 @@ traffic() {
 			l=\${l#*OK: }
 			usec=\${l%%(*}
 			set -- \${l#*usec, }
-			echo "\$usec \$1 \$((after - before))"
+			fwd=\$((after - before))
+			# A scenario that forwards nothing counts what it took in:
+			# the frames pktgen got the veth to accept.
+			[ "$count_in" = 1 ] && fwd=\$1
+			echo "\$usec \$1 \$fwd"
 		esac
 	done < \$pg/$dev
 	EOF

@@ -160,6 +160,20 @@ def main():
     for f in fails:
         p("FAILED: %s: %s" % (f[0], ",".join(f[1:])))
 
+    above = above_floor(med, rates)
+    if above:
+        p("")
+        p("Above the harness's input (the floor scenario), 64-byte frames, "
+          "1k flows: microseconds per frame (TCG time) beyond the floor's, "
+          "and nft-ct's figure over each scenario's:")
+        p("%-16s %12s %10s %14s %10s" % ("scenario", "established",
+                                         "nft-ct/x", "per new flow",
+                                         "nft-ct/x"))
+        for a in above:
+            p("%-16s %12s %10s %14s %10s" % (
+                a[0], fmt(a[1], "%.2f"), fmt(a[2], "%.2fx"),
+                fmt(a[3], "%.2f"), fmt(a[4], "%.2fx")))
+
     p("")
     p("Targets (Documentation/performance.rst), on medians; nfv-fw-10 is "
       "the firewall the targets are for, nfv-forward the same fast path "
@@ -177,6 +191,36 @@ def main():
     print(text, end="")
     plot(rows, order, out, info)
     return 1 if fails else 0
+
+
+def fmt(v, f):
+    return "-" if v is None else f % v
+
+
+def above_floor(med, rates):
+    """Per-frame cost of each scenario beyond the floor's (pktgen, veth,
+    the copy into r0's skb, NAPI): what the scenario itself adds, the
+    transmit to the sink included. Rates are frames per microsecond."""
+    floor = med.get(("floor", 64, FLOWS_1K))
+    if not floor:
+        return []
+    r = {x["scenario"]: x["kflows_per_s"] / 1000 for x in rates}
+
+    def cost(rate):
+        return 1 / rate - 1 / floor if rate else None
+
+    def over(a, b):
+        return a / b if a is not None and b else None
+
+    ct = cost(med.get(("nft-ct", 64, FLOWS_1K)))
+    ct_new = cost(r.get("nft-ct"))
+    out = []
+    for (scn, size, flows), m in med.items():
+        if size != 64 or flows != FLOWS_1K or scn == "floor":
+            continue
+        c, n = cost(m), cost(r.get(scn))
+        out.append((scn, c, over(ct, c), n, over(ct_new, n)))
+    return out
 
 
 def targets(med, rates, mems):
