@@ -357,12 +357,6 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 	}
 	for (k = 0; k < NFV_AREA_KINDS; k++)
 		chain->flow_priv_size[k] = off[k];
-	if (nfv_flow_caches_prepare(chain)) {
-		nfv_chain_put(chain);
-		NL_SET_ERR_MSG_ATTR(extack, list,
-				    "no memory for the chain's flow entries");
-		return ERR_PTR(-ENOMEM);
-	}
 	return chain;
 }
 

@@ -182,90 +182,6 @@ static u8 nfv_default_class(u8 proto)
 	}
 }
 
-/*
- * Entries come from caches of their exact size, in 8-byte steps, not from
- * kmalloc's: an IPv4 entry takes 112 bytes instead of 128, a TCP flow
- * through the firewall 160 instead of 192. A cache is made in process
- * context when a chain first needs its size and stays until the module
- * goes; the packet path only reads the array.
- */
-#define NFV_FLOW_MAX_SIZE	1024
-static struct kmem_cache *nfv_flow_caches[NFV_FLOW_MAX_SIZE / 8 + 1];
-static DEFINE_MUTEX(nfv_flow_caches_lock);
-
-static size_t nfv_flow_size(bool v6, size_t priv)
-{
-	size_t size = v6 ? NFV_FLOW_SIZE6 + 2 * sizeof(u32) : NFV_FLOW_SIZE4;
-
-	if (priv)
-		size = ALIGN(size, 8) + sizeof(struct nfv_chain *) + priv;
-	return size;
-}
-
-static struct kmem_cache *nfv_flow_cache(size_t size)
-{
-	/* Acquire: pairs with the release that published the cache. */
-	return smp_load_acquire(&nfv_flow_caches[DIV_ROUND_UP(size, 8)]);
-}
-
-static int nfv_flow_cache_make(size_t size)
-{
-	unsigned int i = DIV_ROUND_UP(size, 8);
-	struct kmem_cache *c;
-	char name[32];
-	int err = 0;
-
-	if (i >= ARRAY_SIZE(nfv_flow_caches))
-		return -E2BIG;
-	mutex_lock(&nfv_flow_caches_lock);
-	if (!nfv_flow_caches[i]) {
-		snprintf(name, sizeof(name), "%s_flow_%u", KBUILD_MODNAME, i * 8);
-		c = kmem_cache_create(name, i * 8, 8, 0, NULL);
-		/* Release: pairs with nfv_flow_cache()'s acquire. */
-		if (c)
-			smp_store_release(&nfv_flow_caches[i], c);
-		else
-			err = -ENOMEM;
-	}
-	mutex_unlock(&nfv_flow_caches_lock);
-	return err;
-}
-
-/* Makes sure the caches for every flow of @chain exist. Process context. */
-int nfv_flow_caches_prepare(const struct nfv_chain *chain)
-{
-	unsigned int k, v6;
-	int err;
-
-	for (v6 = 0; v6 < 2; v6++) {
-		for (k = 0; k < NFV_AREA_KINDS; k++) {
-			err = nfv_flow_cache_make(nfv_flow_size(v6,
-						chain->flow_priv_size[k]));
-			if (err)
-				return err;
-		}
-	}
-	return 0;
-}
-
-/* The caches of flows without NF state. */
-int nfv_flow_caches_init(void)
-{
-	return nfv_flow_cache_make(nfv_flow_size(false, 0)) ?:
-	       nfv_flow_cache_make(nfv_flow_size(true, 0));
-}
-
-/* After the last flow's RCU callback. */
-void nfv_flow_caches_exit(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(nfv_flow_caches); i++) {
-		kmem_cache_destroy(nfv_flow_caches[i]);
-		nfv_flow_caches[i] = NULL;
-	}
-}
-
 static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 				const struct nfv_key *key);
 
@@ -273,23 +189,23 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				const struct nfv_key *key,
 				struct nfv_chain *chain, u16 in_port)
 {
-	unsigned int kind = nfv_area_kind(key->proto);
-	size_t priv = chain ? chain->flow_priv_size[kind] : 0;
-	struct kmem_cache *cache;
+	bool v6 = key->flags & NFV_KEY_V6;
+	size_t size = v6 ? NFV_FLOW_SIZE6 + 2 * sizeof(u32) : NFV_FLOW_SIZE4;
+	size_t priv = chain ? chain->flow_priv_size[nfv_area_kind(key->proto)] : 0;
 	struct nfv_flow *flow;
 
 	BUILD_BUG_ON(offsetof(struct nfv_flow, dst) != 64);
 	BUILD_BUG_ON(NFV_FLOW_SIZE4 != 112);
 
-	cache = nfv_flow_cache(nfv_flow_size(key->flags & NFV_KEY_V6, priv));
-	if (WARN_ON_ONCE(!cache))
-		return ERR_PTR(-ENOMEM);
+	if (priv)
+		size = ALIGN(size, 8) + sizeof(chain) + priv;
+
 	if (atomic_inc_return(&t->count) > READ_ONCE(t->max_flows) &&
 	    !nfv_flow_early_drop(t, key)) {
 		atomic_dec(&t->count);
 		return ERR_PTR(-ENOSPC);
 	}
-	flow = kmem_cache_zalloc(cache, GFP_ATOMIC | __GFP_NOWARN);
+	flow = kzalloc(size, GFP_ATOMIC | __GFP_NOWARN);
 	if (!flow) {
 		atomic_dec(&t->count);
 		return ERR_PTR(-ENOMEM);
@@ -310,18 +226,14 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 static void nfv_flow_free_rcu(struct rcu_head *head)
 {
 	struct nfv_flow *flow = container_of(head, struct nfv_flow, rcu);
-	struct nfv_chain *chain = nfv_flow_chain(flow);
-	size_t priv = 0;
 	unsigned int dir;
 
 	for (dir = 0; dir < NFV_DIR_COUNT; dir++)
 		if (flow->dst[dir])
 			dst_release(flow->dst[dir]);
-	if (chain)
-		priv = chain->flow_priv_size[nfv_area_kind(flow->key.proto)];
-	kmem_cache_free(nfv_flow_cache(nfv_flow_size(nfv_flow_is_v6(flow),
-						     priv)), flow);
-	nfv_chain_put(chain);
+	if (flow->flags & NFV_FLOW_NF)
+		nfv_chain_put(nfv_flow_chain(flow));
+	kfree(flow);
 }
 
 /* Frees a flow that never made it into the table. */

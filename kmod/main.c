@@ -32,12 +32,9 @@ static int __init nfv_init(void)
 {
 	int err;
 
-	err = nfv_flow_caches_init();
-	if (err)
-		goto err_caches;
 	err = nfv_chain_init();
 	if (err)
-		goto err_caches;
+		return err;
 	err = register_pernet_device(&nfv_net_ops);
 	if (err)
 		goto err_chain;
@@ -59,8 +56,6 @@ err_pernet:
 err_chain:
 	rcu_barrier();
 	nfv_chain_exit();
-err_caches:
-	nfv_flow_caches_exit();
 	return err;
 }
 
@@ -77,7 +72,6 @@ static void __exit nfv_exit(void)
 	rcu_barrier();
 	rcu_barrier();
 	nfv_chain_exit();
-	nfv_flow_caches_exit();
 }
 
 module_init(nfv_init);

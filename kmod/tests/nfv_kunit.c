@@ -448,7 +448,7 @@ static void flow_lookup_both_directions(struct kunit *test)
 	struct nfv_flow *flow = add(test, &k, 1), *found;
 	unsigned int dir = 9;
 
-	KUNIT_EXPECT_EQ(test, ksize(flow), 112);
+	KUNIT_EXPECT_EQ(test, ksize(flow), 128);	/* 112 bytes used */
 	rcu_read_lock();
 	found = nfv_flow_lookup(&dp->table, &k, &dir);
 	KUNIT_EXPECT_PTR_EQ(test, found, flow);
@@ -710,7 +710,6 @@ static void flow_nf_area_by_protocol(struct kunit *test)
 	chain->flow_priv_size[NFV_AREA_TCP] = 40;
 	chain->nf[1].priv_off[NFV_AREA_OTHER] = 0;
 	chain->nf[1].priv_off[NFV_AREA_TCP] = 32;
-	KUNIT_ASSERT_EQ(test, nfv_flow_caches_prepare(chain), 0);
 
 	k = key4(2, IPPROTO_UDP);
 	udp = nfv_flow_alloc(&dp->table, &k, chain, 1);
@@ -727,7 +726,7 @@ static void flow_nf_area_by_protocol(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tcp));
 	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_priv(tcp, chain, 1) + 8,
 			    (void *)tcp + 160);
-	KUNIT_EXPECT_EQ(test, ksize(tcp), 160);
+	KUNIT_EXPECT_GE(test, ksize(tcp), 160);
 	nfv_flow_free(&dp->table, tcp);
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, refcount_read(&chain->ref), 1);
@@ -747,21 +746,8 @@ static struct kunit_case nfv_flow_cases[] = {
 	{}
 };
 
-static int flow_suite_init(struct kunit_suite *suite)
-{
-	return nfv_flow_caches_init();
-}
-
-static void flow_suite_exit(struct kunit_suite *suite)
-{
-	rcu_barrier();
-	nfv_flow_caches_exit();
-}
-
 static struct kunit_suite nfv_flow_suite = {
 	.name = "nfv_flow",
-	.suite_init = flow_suite_init,
-	.suite_exit = flow_suite_exit,
 	.init = flow_init,
 	.exit = flow_exit,
 	.test_cases = nfv_flow_cases,
