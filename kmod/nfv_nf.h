@@ -54,7 +54,6 @@ struct nfv_key {
 };
 
 #define NFV_KEY_V6		0x01
-#define NFV_KEY_REPLY		0x80	/* set in a flow's reply tuple */
 
 #define NFV_KEY_LEN4		offsetofend(struct nfv_key, addr.v4)
 #define NFV_KEY_LEN6		sizeof(struct nfv_key)

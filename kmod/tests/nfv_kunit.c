@@ -448,7 +448,9 @@ static void flow_lookup_both_directions(struct kunit *test)
 	struct nfv_flow *flow = add(test, &k, 1), *found;
 	unsigned int dir = 9;
 
+	/* kmalloc-128: no cache line shared with another flow's counters. */
 	KUNIT_EXPECT_EQ(test, ksize(flow), 128);	/* 112 bytes used */
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)flow, 64));
 	rcu_read_lock();
 	found = nfv_flow_lookup(&dp->table, &k, &dir);
 	KUNIT_EXPECT_PTR_EQ(test, found, flow);
