@@ -57,8 +57,8 @@ demo: deps nfvctl
 	+scripts/build-modules.sh $(KVER)
 	tools/testing/vm/run.sh -k $(KVER) -t 600 -- bash tools/testing/selftests/demo.sh
 
-# The datapath against its peers (Documentation/performance.rst); eight
-# scenarios took 26 minutes on a loaded host. BENCH_ARGS: bench-in-vm.sh's
+# The datapath against its peers (Documentation/performance.rst); twelve
+# scenarios took 22 minutes on a quiet host. BENCH_ARGS: bench-in-vm.sh's
 # options (per-run seconds, runs, flow counts, sizes); SCENARIOS.
 .PHONY: bench
 bench: deps all
