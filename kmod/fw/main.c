@@ -223,12 +223,11 @@ static void fw_limits_apply(struct fw_inst *fw, struct nlattr **tb,
 	struct nlattr *flows = tb[NFV_FW_A_ZONE_MAX_FLOWS];
 	struct nlattr *half = tb[NFV_FW_A_ZONE_MAX_HALF_OPEN];
 
-	/*
-	 * Flows admitted before this are not counted. Release: the packet
-	 * path must see the counters zeroed before it sees the array.
-	 */
-	if (zones)
+	/* Flows admitted before this are not counted. */
+	if (zones) {
+		/* Release: the counters are zero before the array is seen. */
 		smp_store_release(&fw->zones, zones);
+	}
 	if (flows)
 		WRITE_ONCE(fw->zone_max_flows, nla_get_u32(flows));
 	if (half)
