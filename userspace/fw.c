@@ -793,6 +793,7 @@ static int fw_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 			printf(" policy %s", action_name[policy]);
 	}
 	print_u("rules", "rules", info[NFV_FW_A_NRULES], 32);
+	print_u("subtables", "subtables", info[NFV_FW_A_SUBTABLES], 32);
 	print_u("zone_max_flows", "zone-max-flows",
 		info[NFV_FW_A_ZONE_MAX_FLOWS], 32);
 	print_u("zone_max_half_open", "zone-max-half-open",

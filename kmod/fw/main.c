@@ -326,6 +326,7 @@ static int fw_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 			sum[i] += READ_ONCE(per_cpu_ptr(fw->stats, cpu)->stat[i]);
 	if (nla_put_u8(skb, NFV_FW_A_POLICY, rs->policy) ||
 	    nla_put_u32(skb, NFV_FW_A_NRULES, rs->n) ||
+	    nla_put_u32(skb, NFV_FW_A_SUBTABLES, fw_cls_subtables(rs->cls)) ||
 	    nla_put_u32(skb, NFV_FW_A_ZONE_MAX_FLOWS, fw->zone_max_flows) ||
 	    nla_put_u32(skb, NFV_FW_A_ZONE_MAX_HALF_OPEN,
 			fw->zone_max_half_open))

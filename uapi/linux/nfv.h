@@ -235,6 +235,9 @@ enum nfv_fw_attr {
 	NFV_FW_A_STATE,		/* u8 enum nfv_fw_tcp_state, or for other
 				 * protocols 1 unreplied, 2 replied (flow)
 				 */
+	NFV_FW_A_SUBTABLES,	/* u32 (reply): hash subtables the rule
+				 * lookup of a new flow may probe
+				 */
 	__NFV_FW_A_MAX
 };
 #define NFV_FW_A_MAX (__NFV_FW_A_MAX - 1)

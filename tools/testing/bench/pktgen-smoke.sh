@@ -53,6 +53,8 @@ if [ -n "$rules" ]; then
 	rt "$nfvctl" fw add bench fw1
 	rt "$nfvctl" fw load bench fw1 /tmp/bench-rules
 	rt "$nfvctl" chain set bench dev r0 fw1 forward
+	echo "pktgen-smoke: $rules rules in $(rt "$nfvctl" -j fw show bench |
+		jq '.[0].subtables') subtables"
 fi
 
 mac=$(rt ip -br link show r0 | awk '{print $3}')
