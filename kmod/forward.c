@@ -74,19 +74,37 @@ static bool nfv_bad_addr4(__be32 saddr, __be32 daddr)
 }
 
 /*
- * ip_route_output_key() hands every new flow's route to xfrm. With no
- * outbound policy in the namespace and outbound traffic allowed by default,
- * xfrm returns the route as it is: skip the call.
+ * The kernel hands every output route to xfrm. With no outbound policy in
+ * the namespace and outbound traffic allowed by default, xfrm returns the
+ * route as it is: skip the call. The policy is read after the route, as
+ * xfrm itself does: adding a policy raises the count before it bumps the
+ * routes' generation, so a route taken before a policy that this read
+ * missed fails its next dst_check() and is looked up again.
  */
-static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4)
+static bool nfv_xfrm_out(struct net *net)
 {
 #ifdef CONFIG_XFRM
-	if (READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_OUT]) ||
-	    READ_ONCE(net->xfrm.policy_default[XFRM_POLICY_OUT]) ==
-	    XFRM_USERPOLICY_BLOCK)
-		return ip_route_output_key(net, fl4);
+	smp_rmb();	/* the route's generation before the policy count */
+	return READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_OUT]) ||
+	       READ_ONCE(net->xfrm.policy_default[XFRM_POLICY_OUT]) ==
+	       XFRM_USERPOLICY_BLOCK;
+#else
+	return false;
 #endif
-	return __ip_route_output_key(net, fl4);
+}
+
+/* ip_route_output_key(), with xfrm asked only when it has a policy. */
+static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4)
+{
+	struct rtable *rt = __ip_route_output_key(net, fl4);
+
+	if (IS_ERR(rt) || !fl4->flowi4_proto || !nfv_xfrm_out(net))
+		return rt;
+	/* As ip_route_output_flow(): selectors may match the device. */
+	fl4->flowi4_oif = rt->dst.dev->ifindex;
+	return (struct rtable *)xfrm_lookup_route(net, &rt->dst,
+						  flowi4_to_flowi(fl4),
+						  NULL, 0);
 }
 
 static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
@@ -136,17 +154,16 @@ static enum nfv_verdict nfv_route6(struct nfv_pkt *pkt)
 		.flowi6_mark = skb->mark,
 		.flowi6_proto = pkt->key.proto,
 	};
+	struct net *net = dev_net(skb->dev);
 	struct dst_entry *dst;
 	struct rt6_info *rt;
 
-	dst = ip6_route_output(dev_net(skb->dev), NULL, &fl6);
+	dst = ip6_route_output(net, NULL, &fl6);
 	if (dst->error) {
 		dst_release(dst);
 		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0);
 		nfv_icmp_sent(pkt);
-		pkt->drop_reason = NFV_DROP_NO_ROUTE;
-		pkt->nocache = true;
-		return NFV_DROP;
+		goto no_route;
 	}
 	rt = (struct rt6_info *)dst;
 	if ((rt->rt6i_flags & (RTF_LOCAL | RTF_ANYCAST)) ||
@@ -154,9 +171,22 @@ static enum nfv_verdict nfv_route6(struct nfv_pkt *pkt)
 		dst_release(dst);
 		return NFV_PASS;
 	}
+	if (nfv_xfrm_out(net)) {
+		/* As ip6_dst_lookup_flow(); on error it released the route. */
+		dst = xfrm_lookup_route(net, dst, flowi6_to_flowi(&fl6),
+					NULL, 0);
+		if (IS_ERR(dst))
+			goto no_route;
+		rt = (struct rt6_info *)dst;
+	}
 	pkt->dst = dst;
 	pkt->cookie = rt6_get_cookie(rt);
 	return NFV_FORWARD;
+
+no_route:
+	pkt->drop_reason = NFV_DROP_NO_ROUTE;
+	pkt->nocache = true;
+	return NFV_DROP;
 }
 
 static enum nfv_verdict nfv_forward_process(struct nfv_nf *nf,

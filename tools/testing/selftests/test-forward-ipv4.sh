@@ -57,16 +57,35 @@ check_eq "flows after flush" "$(nflows)" 0
 check_ge "flows_deleted counter" "$(stat flows_deleted)" "$before"
 
 # IPsec: the datapath skips xfrm while the namespace has no outbound
-# policy, and asks it once one exists. A block policy stops new flows.
+# policy, and asks it once one exists. A block policy stops new flows, and
+# an established flow too: the policy makes its cached route stale.
 # (The debug kernel has no xfrm netlink: nothing to test there.)
 if ! rt ip xfrm policy list >/dev/null 2>&1; then
 	echo "skip: xfrm policies (no xfrm netlink in this kernel)"
 	exit 0
 fi
+sv socat -u UDP-RECV:5004 OPEN:/tmp/udp-xfrm,creat,trunc &
+listening server -u 5004
+udp_xfrm() { echo "$1" | cl socat -u - UDP:10.0.2.2:5004,sourceport=4004; }
+udp_xfrm before-policy
+await 50 grep -q before-policy /tmp/udp-xfrm || true
+check "a UDP flow before the policy" grep -q before-policy /tmp/udp-xfrm
+fast=$(stat fast_packets)
+udp_xfrm cached
+await 50 grep -q cached /tmp/udp-xfrm || true
+check "its next datagram arrived" grep -q cached /tmp/udp-xfrm
+check_gt "from the flow cache" "$(stat fast_packets)" "$fast"
+
 rt ip xfrm policy add dir out src 10.0.1.2/32 dst 10.0.2.2/32 action block
 no_route=$(drop no_route)
-check "an xfrm block policy stops the flow" \
+check "an xfrm block policy stops a new flow" \
 	! cl ping -c1 -W1 10.0.2.2 >/dev/null
 check_gt "dropped as no route" "$(drop no_route)" "$no_route"
+no_route=$(drop no_route)
+udp_xfrm after-policy
+await 20 [ "$(drop no_route)" -gt "$no_route" ] || true
+check_gt "and the established UDP flow" "$(drop no_route)" "$no_route"
+check "which delivered nothing more" ! grep -q after-policy /tmp/udp-xfrm
 rt ip xfrm policy flush
 check "through again without the policy" cl ping -c1 -W2 10.0.2.2 >/dev/null
+kill %% 2>/dev/null || true

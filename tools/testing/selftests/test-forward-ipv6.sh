@@ -1,6 +1,7 @@
 #!/bin/bash
 # IPv6 through the datapath with forwarding off: ping and TCP arrive, hop
-# limit drops by one, neighbour discovery still works on the ports.
+# limit drops by one, neighbour discovery still works on the ports, and an
+# xfrm policy on the router applies to the datapath's IPv6 routes.
 . "$(dirname "$0")/lib.sh"
 
 router_setup
@@ -23,3 +24,16 @@ check_eq "ipv6 icmp flow" \
 check "router learned the client by ND" \
 	rt ip -6 neigh show dev r0 | grep -q fd00:1::2
 check_ge "packets from the flow cache" "$(stat fast_packets)" 4
+
+# IPsec: an outbound block policy stops a new IPv6 flow.
+if ! rt ip xfrm policy list >/dev/null 2>&1; then
+	echo "skip: xfrm policies (no xfrm netlink in this kernel)"
+	exit 0
+fi
+rt ip -6 xfrm policy add dir out src fd00:1::2/128 dst fd00:2::2/128 action block
+no_route=$(drop no_route)
+check "an xfrm block policy stops an IPv6 flow" \
+	! cl ping -6 -c1 -W1 fd00:2::2 >/dev/null
+check_gt "dropped as no route" "$(drop no_route)" "$no_route"
+rt ip -6 xfrm policy flush
+check "through again without the policy" cl ping -6 -c1 -W2 fd00:2::2 >/dev/null
