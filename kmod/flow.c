@@ -333,8 +333,10 @@ static void nfv_flow_hashes(struct nfv_flow_table *t, struct nfv_flow *flow,
 }
 
 /*
- * Inserts a flow whose original key is in bucket @ho. Returns -EEXIST if
- * another CPU inserted either key first.
+ * Inserts a flow whose original key hashes to @ho, as the packet's lookup
+ * found it: the seed and the bucket count never change in a table's life,
+ * so that hash still holds. Returns -EEXIST if another CPU inserted either
+ * key first.
  */
 int __nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow,
 		      u32 ho)
