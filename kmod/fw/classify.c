@@ -8,8 +8,9 @@
  * remaining subtable can hold an earlier rule. The cost follows the number
  * of distinct masks, not the number of rules. Each subtable also knows the
  * range of its entries' port, protocol and state fields, and a packet
- * outside it skips the subtable without hashing: a new flow's lookup then
- * hashes only where its header could match.
+ * outside it skips the subtable before any masking or hashing; a probe
+ * masks, hashes and compares only the key words its mask covers (two of
+ * eleven for a rule on an address and a port).
  */
 #include <linux/errno.h>
 #include <linux/jhash.h>
@@ -33,11 +34,14 @@ struct fw_entry {
 
 struct fw_sub {
 	struct fw_key mask;
+	u16 fmask[FW_FIELDS];			/* the mask's scalar fields */
 	u16 lo[FW_FIELDS], hi[FW_FIELDS];	/* of the masked entries */
 	u32 best;		/* lowest rule index in the subtable */
 	u32 hmask;		/* buckets - 1 */
 	u32 *buckets;		/* entry index or FW_NONE */
 	u32 n;
+	u8 nwords;		/* key words the mask covers, */
+	u8 words[FW_KEY_WORDS];	/* in order */
 };
 
 struct fw_cls {
@@ -68,16 +72,17 @@ static void fw_key_fields(const struct fw_key *k, u16 *f)
 	f[5] = k->state;
 }
 
-/* Could a masked key be in the subtable, by its scalar fields? */
-static bool fw_sub_spans(const struct fw_sub *sub, const struct fw_key *k)
+/* Could a key with these scalar fields be in the subtable? */
+static bool fw_sub_spans(const struct fw_sub *sub, const u16 *f)
 {
-	u16 f[FW_FIELDS];
 	unsigned int i;
 
-	fw_key_fields(k, f);
-	for (i = 0; i < FW_FIELDS; i++)
-		if (f[i] < sub->lo[i] || f[i] > sub->hi[i])
+	for (i = 0; i < FW_FIELDS; i++) {
+		u16 v = f[i] & sub->fmask[i];
+
+		if (v < sub->lo[i] || v > sub->hi[i])
 			return false;
+	}
 	return true;
 }
 
@@ -86,9 +91,33 @@ static bool fw_key_eq(const struct fw_key *a, const struct fw_key *b)
 	return !memcmp(a, b, sizeof(*a));
 }
 
-static u32 fw_key_hash(const struct fw_key *k)
+/* The words of a key under the subtable's mask, packed. */
+static void fw_sub_pack(const struct fw_sub *sub, const struct fw_key *key,
+			u32 *w)
 {
-	return jhash2((const u32 *)k, FW_KEY_WORDS, 0);
+	const u32 *k = (const u32 *)key, *m = (const u32 *)&sub->mask;
+	unsigned int i;
+
+	for (i = 0; i < sub->nwords; i++)
+		w[i] = k[sub->words[i]] & m[sub->words[i]];
+}
+
+static u32 fw_sub_hash(const struct fw_sub *sub, const u32 *w)
+{
+	return jhash2(w, sub->nwords, 0);
+}
+
+/* Is the (masked) entry key the packed key? */
+static bool fw_sub_eq(const struct fw_sub *sub, const struct fw_key *entry,
+		      const u32 *w)
+{
+	const u32 *k = (const u32 *)entry;
+	unsigned int i;
+
+	for (i = 0; i < sub->nwords; i++)
+		if (k[sub->words[i]] != w[i])
+			return false;
+	return true;
 }
 
 unsigned int fw_range_prefixes(u16 lo, u16 hi, u16 *val, u16 *mask)
@@ -165,6 +194,23 @@ struct fw_builder {
 	u32 *sub_of;		/* entry -> subtable */
 };
 
+static void fw_sub_init(struct fw_sub *sub, const struct fw_key *mask,
+			u32 rule)
+{
+	const u32 *m = (const u32 *)mask;
+	unsigned int i;
+
+	sub->mask = *mask;
+	sub->best = rule;
+	fw_key_fields(mask, sub->fmask);
+	memset(sub->lo, 0xff, sizeof(sub->lo));
+	memset(sub->hi, 0, sizeof(sub->hi));
+	sub->nwords = 0;
+	for (i = 0; i < FW_KEY_WORDS; i++)
+		if (m[i])
+			sub->words[sub->nwords++] = i;
+}
+
 static int fw_sub_find(struct fw_builder *b, const struct fw_key *mask,
 		       u32 rule)
 {
@@ -185,10 +231,7 @@ static int fw_sub_find(struct fw_builder *b, const struct fw_key *mask,
 		cls->subs = subs;
 		b->maxsubs = max;
 	}
-	cls->subs[i].mask = *mask;
-	cls->subs[i].best = rule;
-	memset(cls->subs[i].lo, 0xff, sizeof(cls->subs[i].lo));
-	memset(cls->subs[i].hi, 0, sizeof(cls->subs[i].hi));
+	fw_sub_init(&cls->subs[i], mask, rule);
 	cls->nsubs++;
 	return i;
 }
@@ -276,7 +319,10 @@ static int fw_hash_entries(struct fw_builder *b)
 	for (i = cls->nentries; i-- > 0;) {
 		struct fw_entry *e = &cls->entries[i];
 		struct fw_sub *sub = &cls->subs[b->sub_of[i]];
-		u32 *head = &sub->buckets[fw_key_hash(&e->key) & sub->hmask];
+		u32 w[FW_KEY_WORDS], *head;
+
+		fw_sub_pack(sub, &e->key, w);
+		head = &sub->buckets[fw_sub_hash(sub, w) & sub->hmask];
 
 		e->next = *head;
 		*head = i;
@@ -361,20 +407,21 @@ fail:
 s32 fw_cls_lookup(const struct fw_cls *cls, const struct fw_key *key)
 {
 	u32 best = FW_NONE, i;
+	u16 f[FW_FIELDS];
 
+	fw_key_fields(key, f);
 	for (i = 0; i < cls->nsubs; i++) {
 		const struct fw_sub *sub = &cls->subs[i];
-		struct fw_key k;
-		u32 e;
+		u32 w[FW_KEY_WORDS], e;
 
 		if (sub->best >= best)
 			break;
-		fw_key_and(&k, key, &sub->mask);
-		if (!fw_sub_spans(sub, &k))
+		if (!fw_sub_spans(sub, f))
 			continue;
-		for (e = sub->buckets[fw_key_hash(&k) & sub->hmask];
+		fw_sub_pack(sub, key, w);
+		for (e = sub->buckets[fw_sub_hash(sub, w) & sub->hmask];
 		     e != FW_NONE; e = cls->entries[e].next) {
-			if (fw_key_eq(&cls->entries[e].key, &k)) {
+			if (fw_sub_eq(sub, &cls->entries[e].key, w)) {
 				best = min(best, cls->entries[e].rule);
 				break;
 			}
