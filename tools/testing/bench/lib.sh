@@ -130,7 +130,9 @@ settle() {
 
 # traffic DIR FLOWS SIZE COUNT SECONDS [DPORT]: sends frames in one
 # direction, fwd into r0 or reply into r1, COUNT of them or (COUNT 0) for
-# SECONDS, and prints "usec offered forwarded". Forwarded frames are those
+# SECONDS, and prints "usec offered forwarded refused": refused, the
+# frames the veth would not take (its ring full), which pktgen does not
+# count as sent but which used up their tuples. Forwarded frames are those
 # the far port's veth delivered to its peer's sink; with count_in=1 (the
 # floor scenario), the frames offered. One shell does it all:
 # a process costs tens of milliseconds in the VM.
@@ -190,8 +192,11 @@ traffic() {
 	fi
 	read after < $cnt
 	# "Result: OK: USEC(c...+d...) usec, PACKETS (64byte,0frags)"
+	refused=0
 	while read -r l; do
 		case \$l in
+		pkts-sofar:*errors:*)
+			refused=\${l##*errors: } ;;
 		Result:*)
 			l=\${l#*OK: }
 			usec=\${l%%(*}
@@ -200,7 +205,7 @@ traffic() {
 			# A scenario that forwards nothing counts what it took in:
 			# the frames pktgen got the veth to accept.
 			[ "$count_in" = 1 ] && fwd=\$1
-			echo "\$usec \$1 \$fwd"
+			echo "\$usec \$1 \$fwd \$refused"
 		esac
 	done < \$pg/$dev
 	EOF
