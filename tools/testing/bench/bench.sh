@@ -5,22 +5,37 @@
 # connection-rate.csv, memory.csv and throughput.png. Needs the packages
 # `make bench` installs: openvswitch-switch, nftables, gnuplot-nox.
 #
-# Usage: bench.sh [-k KVER] [-o OUTDIR] [SCENARIO...]
+# Usage: bench.sh [-k KVER] [-o OUTDIR] [-c CLOCK] [SCENARIO...]
 # Environment: BENCH_ARGS, extra bench-in-vm.sh options (-t SECONDS per run,
 # -r RUNS, -f "FLOWS...", -s "SIZES...", -n NEW_FLOWS, -T, -R).
+#
+# CLOCK: icount (default) runs the VM on one vCPU with QEMU's -icount
+# shift=0: its clock advances one nanosecond per guest instruction, so a
+# rate is instructions per frame, the same from run to run and whatever
+# else the host is doing; it models no cache or memory costs, and one vCPU
+# none between CPUs. real: two vCPUs on the host's clock, as the tests
+# run, with TCG's noise (spreads of 5% to 50% between runs here).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 kver=""
 out=""
-while getopts "k:o:" opt; do
+clock=icount
+while getopts "k:o:c:" opt; do
 	case "$opt" in
 	k) kver=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) echo "usage: $0 [-k KVER] [-o OUTDIR] [SCENARIO...]" >&2; exit 2 ;;
+	c) clock=$OPTARG ;;
+	*) echo "usage: $0 [-k KVER] [-o OUTDIR] [-c icount|real] [SCENARIO...]" >&2
+	   exit 2 ;;
 	esac
 done
+case "$clock" in
+icount) export NFV_VM_CPUS=1 NFV_QEMU_ARGS="-icount shift=0" ;;
+real) ;;
+*) echo "bench: clock $clock: icount or real" >&2; exit 2 ;;
+esac
 shift $((OPTIND - 1))
 [ -n "$kver" ] || kver=$("$top/tools/testing/kver.sh" stock)
 [ -n "$out" ] || out=$top/tools/testing/results/bench-$(date -u +%Y%m%d-%H%M%S)
@@ -43,7 +58,7 @@ cd "$top"
 	eval "args=(${BENCH_ARGS:-})"
 	"$top/tools/testing/vm/run.sh" -k "$kver" -t "${BENCH_TIMEOUT:-5400}" \
 		-l "$out/console.log" -- \
-		bash "$here/bench-in-vm.sh" "${args[@]}" "$@" || rc=$?
+		bash "$here/bench-in-vm.sh" -c "$clock" "${args[@]}" "$@" || rc=$?
 	echo "$rc" > "$out/rc"
 } 2>&1 | grep --line-buffered -E '^(bench:|BENCH-(FAIL|SKIP)|run.sh:)' || true
 rc=$(cat "$out/rc")

@@ -119,9 +119,13 @@ def main():
 
     lines = []
     p = lines.append
+    icount = info.get("clock") == "icount"
     p("kernel %s, %s CPUs (%s), %s KiB; %s" % (
         info.get("kernel"), info.get("cpus"), info.get("cpu_model"),
         info.get("memory_kib"), info.get("params")))
+    p("clock: %s" % ("icount, one nanosecond per guest instruction: rates "
+                     "are instructions per frame, repeatable"
+                     if icount else "the host's (TCG time, noisy)"))
     p("")
     p("Established-flow throughput, forwarded Mpps (median of runs, "
       "best run, (max-min)/median):")
@@ -164,8 +168,9 @@ def main():
     if above:
         p("")
         p("Above the harness's input (the floor scenario), 64-byte frames, "
-          "1k flows: microseconds per frame (TCG time) beyond the floor's, "
-          "and nft-ct's figure over each scenario's:")
+          "1k flows: %s per frame beyond the floor's, and nft-ct's figure "
+          "over each scenario's:" % ("thousands of instructions" if icount
+                                     else "microseconds (TCG time)"))
         p("%-16s %12s %10s %14s %10s" % ("scenario", "established",
                                          "nft-ct/x", "per new flow",
                                          "nft-ct/x"))
@@ -303,8 +308,10 @@ def plot(rows, order, out, info):
                 % (480 * len(sizes)))
         f.write('set output "%s"\n' % os.path.join(out, "throughput.png"))
         f.write('set multiplot layout %d,1 title "nfv benchmark: kernel %s, '
-                '%s vCPUs (QEMU TCG); forwarded Mpps, median with min-max"\n'
-                % (len(sizes), info.get("kernel"), info.get("cpus")))
+                '%s vCPUs (QEMU TCG, %s clock); forwarded Mpps, median with '
+                'min-max"\n'
+                % (len(sizes), info.get("kernel"), info.get("cpus"),
+                   info.get("clock", "real")))
         f.write("set logscale x\nset xlabel \"flows\"\n"
                 "set ylabel \"Mpps\"\nset yrange [0:*]\nset grid\n"
                 "set key outside right\n")

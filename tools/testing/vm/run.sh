@@ -5,7 +5,8 @@
 #
 # Usage: run.sh [-k KVER | -i BZIMAGE] [-t TIMEOUT_S] [-l LOG] -- COMMAND [ARGS...]
 # -k boots an installed Debian kernel, -i a kernel image built here (whose
-# drivers for the boot are built in).
+# drivers for the boot are built in). Environment: NFV_VM_CPUS, the vCPUs
+# (2); NFV_QEMU_ARGS, more QEMU options (make bench's -icount).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,12 +49,12 @@ append+=" nfv.init=$here/vm-init.sh nfv.cmd=$cmd nfv.cwd=$PWD nfv.top=$top"
 start=$(date +%s)
 : > "$log"
 timeout --foreground "$timeout" qemu-system-x86_64 \
-	-machine q35 -cpu max -smp 2 -m 2048 \
+	-machine q35 -cpu max -smp "${NFV_VM_CPUS:-2}" -m 2048 \
 	-display none -monitor none -serial "file:$log" -no-reboot \
 	-kernel "$image" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$top",mount_tag=nfvtop,security_model=none,readonly=on,multidevs=remap \
-	-nic none </dev/null &
+	-nic none ${NFV_QEMU_ARGS:-} </dev/null &
 qemu=$!
 # The console as it comes, without the terminal control sequences.
 tail -n +1 -f --pid=$qemu "$log" |
