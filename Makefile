@@ -57,10 +57,12 @@ demo: deps nfvctl
 	+scripts/build-modules.sh $(KVER)
 	tools/testing/vm/run.sh -k $(KVER) -t 600 -- bash tools/testing/selftests/demo.sh
 
-# The datapath against its peers (Documentation/performance.rst); twelve
-# scenarios took 22 minutes on a quiet host. BENCH_ARGS: bench-in-vm.sh's
-# options (per-run seconds, runs, flow counts, sizes); SCENARIOS.
+# The datapath against its peers (Documentation/performance.rst).
+# BENCH_ARGS: bench-in-vm.sh's options (per-run seconds, runs, flow counts,
+# sizes); SCENARIOS; BENCH_CLOCK: icount (default: one vCPU, one nanosecond
+# per guest instruction, repeatable) or real (two vCPUs, the host's clock).
 .PHONY: bench
 bench: deps all
 	tools/testing/setup-deps.sh openvswitch-switch nftables gnuplot-nox
-	BENCH_ARGS="$(BENCH_ARGS)" tools/testing/bench/bench.sh -k $(KVER) $(SCENARIOS)
+	BENCH_ARGS="$(BENCH_ARGS)" tools/testing/bench/bench.sh -k $(KVER) \
+		-c $(or $(BENCH_CLOCK),icount) $(SCENARIOS)
