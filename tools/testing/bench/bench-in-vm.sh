@@ -96,7 +96,7 @@ scenario_defaults() {
 # these rates (runs start at the first flow), so at a million flows it
 # costs a tenth of a pass.
 warm() {
-	local n=$(($1 > 1000 ? $1 : 1000)) r t=$SECONDS fwd rep
+	local n=$(($1 > 1000 ? $1 : 1000)) r t=$SECONDS fwd rep got refused
 	if [ "$stateful" != 1 ]; then
 		traffic fwd "$1" 64 1000 "" > /dev/null
 		return
@@ -107,9 +107,9 @@ warm() {
 	done
 	for rep in 1 2; do
 		r=$(traffic reply "$1" 64 "$n" "") || return 1
-		set -- "$1" $r
-		[ "$4" -gt 0 ] || { fail "no replies forwarded in the warm-up"; return 1; }
-		[ "$5" -gt 0 ] || break
+		read -r _ _ got refused <<< "$r"
+		[ "$got" -gt 0 ] || { fail "no replies forwarded in the warm-up"; return 1; }
+		[ "$refused" -gt 0 ] || break
 	done
 	traffic fwd "$1" 64 $((n < 100000 ? n : 100000)) "" > /dev/null
 	echo "# $scn, $1 flows: warm-up $((SECONDS - t))s, $fwd forward and $rep reply passes"

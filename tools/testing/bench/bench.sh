@@ -14,7 +14,7 @@
 # rate is instructions per frame, the same from run to run and whatever
 # else the host is doing; it models no cache or memory costs, and one vCPU
 # none between CPUs. real: two vCPUs on the host's clock, as the tests
-# run, with TCG's noise (spreads of 5% to 50% between runs here).
+# run, with TCG's noise (spreads of 5% to 68% between runs here).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
