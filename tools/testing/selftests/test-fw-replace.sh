@@ -44,7 +44,7 @@ ok=0
 for i in 1 2 3 4 5 6; do
 	[ $((i % 2)) -eq 1 ] && f=/tmp/rules-b || f=/tmp/rules-a
 	nfvctl fw load dp0 fw1 "$f"
-	[ "$(cl socat -t5 -T5 - TCP:10.0.2.2:7301 < /dev/null)" = up ] &&
+	[ "$(cl socat -t30 -T30 - TCP:10.0.2.2:7301 < /dev/null)" = up ] &&
 		ok=$((ok + 1))
 done
 check_eq "new connections between six loads" "$ok" 6
@@ -77,7 +77,7 @@ for p in 1 2 3 4; do
 	cl socat -T2 - TCP:10.0.2.99:80,connect-timeout=2 < /dev/null \
 		> /dev/null 2>&1 &
 done
-sleep 1
+refused_two() { [ "$(fw_stat half_open_full)" -ge 2 ]; }
+check "the other SYNs refused" await 150 refused_two
 check_eq "half-open flows at the limit" "$(nflows)" 2
-check_ge "the other SYNs refused" "$(fw_stat half_open_full)" 2
 wait || true

@@ -11,44 +11,53 @@ fw_setup
 serve() {
 	local port=${2#*:}
 
-	timeout 20 ip netns exec "$1" socat -T3 "$2" SYSTEM:"$3" &
+	timeout 60 ip netns exec "$1" socat -T30 "$2" SYSTEM:"$3" &
 	wait_listen "$1" "${port%%,*}"
+}
+# unserve PORT: ends a server nobody could reach.
+unserve() {
+	pkill -f "(LISTEN|RECVFROM):$1" || true
+	wait || true
 }
 flows() { nfvctl -j fw flows dp0 fw1; }
 
 # TCP out: a request and its answer cross the firewall.
 serve server TCP-LISTEN:7000,reuseaddr 'read l; echo "pong $l"'
 check_eq "TCP from the inside" \
-	"$(echo ping | cl socat -t3 -T5 - TCP:10.0.2.2:7000)" "pong ping"
+	"$(echo ping | cl socat -t30 -T30 - TCP:10.0.2.2:7000)" "pong ping"
 wait
 check "the closed connection is in a closing state" \
 	jq -e '.[] | select(.proto == "tcp") | .nf[0].state |
 	       test("TIME_WAIT|CLOSE|LAST_ACK|FIN_WAIT|CLOSE_WAIT")' <<<"$(flows)" >/dev/null
 
-# A connection that stays open is ESTABLISHED.
-serve server TCP-LISTEN:7001,reuseaddr 'sleep 3'
-sleep 3 | cl timeout 5 socat -T5 - TCP:10.0.2.2:7001 > /dev/null &
-sleep 1
-check "an open connection is ESTABLISHED" \
-	jq -e '.[] | .nf[0] | select(.state == "ESTABLISHED")' <<<"$(flows)" >/dev/null
-wait
+# A connection that stays open is ESTABLISHED: the server holds it
+# until killed, the client only listens.
+established() {
+	flows | jq -e '.[] | .nf[0] | select(.state == "ESTABLISHED")' >/dev/null
+}
+timeout 60 ip netns exec server socat TCP-LISTEN:7001,reuseaddr \
+	SYSTEM:'sleep 60' &
+wait_listen server 7001
+cl timeout 60 socat -u TCP:10.0.2.2:7001 - > /dev/null &
+check "an open connection is ESTABLISHED" await 100 established
+unserve 7001
 
 # TCP in: the outside cannot open a connection.
 serve client TCP-LISTEN:7002,reuseaddr 'echo hello'
 check "TCP from the outside is dropped" ! \
 	sv socat -T2 - TCP:10.0.1.2:7002,connect-timeout=2 < /dev/null
-wait || true
+unserve 7002
 check_gt "inbound SYNs met the drop policy" "$(fw_stat policy)" 0
 
 # UDP out, answered; UDP in, not.
 serve server UDP-RECVFROM:7003 'read l; echo "re $l"'
 check_eq "UDP from the inside, answered" \
-	"$(echo q | cl socat -t3 -T3 - UDP:10.0.2.2:7003)" "re q"
+	"$(echo q | cl socat -t5 -T5 - UDP:10.0.2.2:7003)" "re q"
 wait
 serve client UDP-RECVFROM:7004 'echo leak'
 check_eq "UDP from the outside gets no answer" \
 	"$(echo q | sv socat -T2 - UDP:10.0.1.2:7004 || true)" ""
-wait || true
+unserve 7004
 
 # Ping out, not in; IPv6 too, with neighbour discovery on both ports.
 check "ping from the inside" cl ping -c2 -W2 10.0.2.2
@@ -57,7 +66,7 @@ check "ping6 from the inside" cl ping -6 -c2 -W2 fd00:2::2
 check "ping6 from the outside is dropped" ! sv ping -6 -c2 -W1 fd00:1::2
 serve server TCP6-LISTEN:7005,reuseaddr 'echo v6'
 check_eq "TCP over IPv6 from the inside" \
-	"$(cl socat -t3 -T5 - TCP6:[fd00:2::2]:7005 < /dev/null)" "v6"
+	"$(cl socat -t30 -T30 - TCP6:[fd00:2::2]:7005 < /dev/null)" "v6"
 wait
 check "neighbour discovery kept working on the outside" \
 	grep -q 'fd00:2::2 .*lladdr' <<<"$(rt ip -6 neigh show dev r1)"
