@@ -112,7 +112,7 @@ enum nfv_stat {
 	NFV_STAT_FLOWS_CREATED,
 	NFV_STAT_FLOWS_EXPIRED,
 	NFV_STAT_FLOWS_DELETED,	/* flushed or removed with a port */
-	NFV_STAT_ICMP_SENT,	/* ICMP errors the datapath generated */
+	NFV_STAT_ICMP_SENT,	/* ICMP errors given to the stack to send */
 	NFV_STAT_FRAGS_SENT,	/* IPv4 fragments made for a smaller MTU */
 	NFV_STAT_FLOWS_EVICTED,	/* unreplied flows evicted from a full table */
 	NFV_STAT_FRAGS_FOLLOWED, /* non-first fragments given their flow */

@@ -39,6 +39,6 @@ for f in $list; do
 	esac
 	echo "$name" >> "$work/modules"
 done
-(cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) > "$img.tmp"
-mv "$img.tmp" "$img"
+(cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) > "$img.tmp.$$"
+mv "$img.tmp.$$" "$img"
 echo "$img"
