@@ -35,7 +35,8 @@ void usage_dp(FILE *f)
 	      "  dp set NAME [max-flows N] [timeout CLASS SECONDS]...\n"
 	      "  dp del NAME\n"
 	      "  dp show [NAME]\n"
-	      "     CLASS := tcp | tcp-opening | tcp-closing | udp | icmp | other\n",
+	      "     CLASS := tcp | tcp-opening | tcp-closing | tcp-close | udp |\n"
+	      "              udp-unreplied | icmp | other\n",
 	      f);
 }
 

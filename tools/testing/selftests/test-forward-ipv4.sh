@@ -10,7 +10,7 @@ check "no forwarding before the datapath" \
 	! cl ping -c1 -W1 10.0.2.2 >/dev/null
 
 # The flows must outlive the test, however slow the VM (debug kernel).
-nfvctl dp add dp0 timeout icmp 3600 timeout udp 3600
+nfvctl dp add dp0 timeout icmp 3600 timeout udp 3600 timeout tcp-closing 3600
 nfvctl port add dp0 dev r0
 nfvctl port add dp0 dev r1
 nfvctl chain set dp0 dev r0 forward
