@@ -3,6 +3,7 @@
 # the kernel log checked after each. A WARN, BUG, Oops, KASAN, UBSAN or
 # lockdep report fails the test that was running.
 # Usage: run-in-vm.sh [TEST...]   (default: every test-*.sh)
+# NFV_SHARD=I/N runs the Ith of N interleaved shares of them.
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -12,10 +13,21 @@ bad='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|lockdep|kmemleak|general pr
 # Lines that match $bad but report no kernel bug.
 benign='pktgen: WARNING: trying to remove a running interface'
 kmemleak=/sys/kernel/debug/kmemleak
+# A test's time limit catches a hang; the debug kernel is five times slower.
 timeout=${NFV_TEST_TIMEOUT:-300}
+[[ $(uname -r) != *-nfv-debug ]] || timeout=${NFV_TEST_TIMEOUT:-600}
 
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("$here"/test-*.sh)
+# NFV_SHARD=I/N: every Nth test from the Ith, for N VMs side by side.
+if [[ ${NFV_SHARD:-} =~ ^([0-9]+)/([0-9]+)$ ]]; then
+	all=("${tests[@]}")
+	tests=()
+	for i in "${!all[@]}"; do
+		[ $((i % BASH_REMATCH[2])) -eq $((BASH_REMATCH[1] - 1)) ] &&
+			tests+=("${all[$i]}")
+	done
+fi
 
 # Processes a test started in its namespaces, or left behind at all.
 kill_leftovers() {

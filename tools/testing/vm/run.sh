@@ -6,7 +6,8 @@
 # Usage: run.sh [-k KVER | -i BZIMAGE] [-t TIMEOUT_S] [-l LOG] -- COMMAND [ARGS...]
 # -k boots an installed Debian kernel, -i a kernel image built here (whose
 # drivers for the boot are built in). Environment: NFV_VM_CPUS, the vCPUs
-# (2); NFV_QEMU_ARGS, more QEMU options (make bench's -icount).
+# (2); NFV_QEMU_ARGS, more QEMU options (make bench's -icount);
+# NFV_KERNEL_ARGS, more of the kernel's command line.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,6 +46,7 @@ echo >> "$cmd"
 initrd=$("$here/mkinitramfs.sh" "$kver")
 append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4"
 append+=" nfv.init=$here/vm-init.sh nfv.cmd=$cmd nfv.cwd=$PWD nfv.top=$top"
+append+=${NFV_KERNEL_ARGS:+ $NFV_KERNEL_ARGS}
 
 start=$(date +%s)
 : > "$log"
