@@ -11,10 +11,13 @@ top=$(cd "$here/../../.." && pwd)
 args=()
 kver=""
 kmod=""
+# The VM's time limit (NFV_VM_TIMEOUT): a Debian kernel's suite takes about
+# 700 s, the debug kernel's about 2100 s.
+vm_timeout=2400
 while getopts "k:i:m:" opt; do
 	case "$opt" in
 	k) args+=(-k "$OPTARG"); kver=$OPTARG ;;
-	i) args+=(-i "$OPTARG") ;;
+	i) args+=(-i "$OPTARG"); vm_timeout=3600 ;;
 	m) kmod=$OPTARG ;;
 	*) exit 2 ;;
 	esac
@@ -34,7 +37,7 @@ env=(NFV_USE_DKMS=1)
 log=$top/tools/testing/vm/out/selftests-$$.log
 cd "$top"
 rc=0
-"$here/../vm/run.sh" "${args[@]}" -t "${NFV_VM_TIMEOUT:-2400}" -l "$log" -- \
+"$here/../vm/run.sh" "${args[@]}" -t "${NFV_VM_TIMEOUT:-$vm_timeout}" -l "$log" -- \
 	env "${env[@]}" ${NFV_VERBOSE:+NFV_VERBOSE=1} \
 	${NFV_SHARD:+NFV_SHARD=$NFV_SHARD} \
 	bash "$here/run-in-vm.sh" "$@" || rc=$?
