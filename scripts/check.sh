@@ -1,10 +1,11 @@
 #!/bin/bash
-# What `make check` (and CI) runs, kernel by kernel: for each Debian kernel
-# a warning-free build (W=1, sparse), a DKMS build and install, and the
-# selftests in a VM loading the module DKMS built; for the debug kernel its
-# build, the KUnit suites and the selftests under the sanitizers; once,
-# nfvctl's warning-free build and its own tests. Prints a table (kernel by
-# suite: passed, failed, seconds) and ends with the line "N passed, N failed".
+# What `make check` (and CI) runs: nfvctl's warning-free build and its own
+# tests; the debug kernel's build and its KUnit suites; each Debian
+# kernel's warning-free build (W=1, sparse); one DKMS build and install
+# for all of them; then the VMs' suites: the selftests under the debug
+# kernel's sanitizers, and on each Debian kernel with the module DKMS
+# built. Prints a table (kernel by suite: passed, failed, seconds) and ends
+# with the line "N passed, N failed".
 # Usage: check.sh KERNEL...   (kinds of tools/testing/kver.sh, or debug)
 set -uo pipefail
 
@@ -153,6 +154,9 @@ debug_kernel() {
 	done
 }
 
+# A Debian kernel: its warning-free build now; DKMS and the selftests
+# after all of them, since dkms-install.sh replaces every kernel's module.
+dkms_kvers=()
 debian_kernel() {
 	local kind=$1 kver
 	if ! kver=$(tools/testing/kver.sh "$kind"); then
@@ -161,7 +165,7 @@ debian_kernel() {
 	fi
 	step "$kver" "build W=1 C=2" no_warnings \
 		scripts/build-modules.sh "$kver" -- -s W=1 C=2
-	step "$kver" "dkms build, install" scripts/dkms-install.sh "$kver"
+	dkms_kvers+=("$kver")
 	# The VM's initramfs now, not by two lanes at once.
 	tools/testing/vm/mkinitramfs.sh "$kver" > /dev/null
 	enqueue counted "$kver" "selftests (DKMS)" selftests_counts \
@@ -178,6 +182,9 @@ done
 for kernel in "$@"; do
 	[ "$kernel" = debug ] || debian_kernel "$kernel"
 done
+[ ${#dkms_kvers[@]} -eq 0 ] ||
+	step "${#dkms_kvers[@]} Debian kernels" "dkms build, install" \
+		scripts/dkms-install.sh "${dkms_kvers[@]}"
 [ "$jobs" -le 1 ] || echo "=== the VMs' suites, ${#queue[@]} in $jobs lanes"
 lanes
 
