@@ -161,13 +161,16 @@ netns_setup() {
 }
 
 # The router runs datapath dp0 with both veths as ports, chains: forward.
+# One nfvctl batch: a process is a second on the debug kernel.
 router_setup() {
 	netns_setup
-	nfvctl dp add dp0 "$@"
-	nfvctl port add dp0 dev r0
-	nfvctl port add dp0 dev r1
-	nfvctl chain set dp0 dev r0 forward
-	nfvctl chain set dp0 dev r1 forward
+	nfvctl -b - <<-EOF
+	dp add dp0 $*
+	port add dp0 dev r0
+	port add dp0 dev r1
+	chain set dp0 dev r0 forward
+	chain set dp0 dev r1 forward
+	EOF
 }
 
 # The router with firewall fw1 in front of forward on both ports. The
@@ -176,12 +179,14 @@ router_setup() {
 fw_setup() {
 	nfv_fw_load
 	router_setup
-	nfvctl fw add dp0 fw1 policy drop "$@"
-	nfvctl fw rule add dp0 fw1 ct state established,related accept
-	nfvctl fw rule add dp0 fw1 ct state invalid drop
-	nfvctl fw rule add dp0 fw1 in-port 1 ct state new accept
-	nfvctl chain set dp0 dev r0 fw1 forward
-	nfvctl chain set dp0 dev r1 fw1 forward
+	nfvctl -b - <<-EOF
+	fw add dp0 fw1 policy drop $*
+	fw rule add dp0 fw1 ct state established,related accept
+	fw rule add dp0 fw1 ct state invalid drop
+	fw rule add dp0 fw1 in-port 1 ct state new accept
+	chain set dp0 dev r0 fw1 forward
+	chain set dp0 dev r1 fw1 forward
+	EOF
 }
 
 # wait_listen NS PORT: until a TCP or UDP socket listens there (slow
