@@ -1,11 +1,10 @@
 #!/bin/bash
-# What `make check` (and CI) runs: nfvctl's warning-free build and its own
-# tests; the debug kernel's build and its KUnit suites; each Debian
-# kernel's warning-free build (W=1, sparse); one DKMS build and install
-# for all of them; then the VMs' suites: the selftests under the debug
-# kernel's sanitizers, and on each Debian kernel with the module DKMS
-# built. Prints a table (kernel by suite: passed, failed, seconds) and ends
-# with the line "N passed, N failed".
+# What `make check` (and CI) runs, kernel by kernel: for each Debian kernel
+# a warning-free build (W=1, sparse), a DKMS build and install, and the
+# selftests in a VM loading the module DKMS built; for the debug kernel its
+# build, the KUnit suites and the selftests under the sanitizers; once,
+# nfvctl's warning-free build and its own tests. Prints a table (kernel by
+# suite: passed, failed, seconds) and ends with the line "N passed, N failed".
 # Usage: check.sh KERNEL...   (kinds of tools/testing/kver.sh, or debug)
 set -uo pipefail
 
@@ -14,16 +13,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 log=tools/testing/vm/out
 mkdir -p "$log"
+passed=0
+failed=0
+table=()
 
-# record KERNEL SUITE PASSED FAILED SECONDS: one row of the table. Rows
-# go to a file, keyed by $order, as suites in the lanes finish at random.
-rows=$log/check-rows-$$.txt
-: > "$rows"
-order=0
+# record KERNEL SUITE PASSED FAILED SECONDS
 record() {
-	order=$((order + 1))
-	printf '%03d %s %s %s\n' "$order" "$3" "$4" \
-		"$(printf '%-26s %-22s %6s %6s %6ss' "$@")" >> "$rows"
+	passed=$((passed + $3))
+	failed=$((failed + $4))
+	table+=("$(printf '%-26s %-22s %6s %6s %6ss' "$@")")
 }
 
 # step KERNEL SUITE COMMAND...: one check, passed if the command succeeds.
@@ -60,8 +58,8 @@ no_warnings() {
 counted() {
 	local kernel=$1 suite=$2 parser=$3 t0=$SECONDS rc out counts p f
 	shift 3
-	say "=== $kernel: $suite"
-	out=$log/check-$BASHPID.txt
+	echo "=== $kernel: $suite"
+	out=$log/check-$$.txt
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	counts=$("$parser" "$out")
@@ -70,7 +68,7 @@ counted() {
 	f=${counts#* }
 	[ -n "$counts" ] || { p=0; f=0; }
 	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=$((f + 1))
-	say "=== $kernel: $suite: $p passed, $f failed ($((SECONDS - t0))s)"
+	echo "=== $kernel: $suite: $p passed, $f failed"
 	record "$kernel" "$suite" "$p" "$f" $((SECONDS - t0))
 }
 
@@ -91,72 +89,24 @@ kunit_counts() {
 			print p, f }'
 }
 
-# The VMs' suites wait in a queue, longest first, and run one at a time,
-# or in NFV_CHECK_JOBS lanes side by side, each suite's output then going
-# to a file of its own, printed whole when all are done. One lane by
-# default: on the project's 2 cores two TCG VMs ran each test 1.85 times
-# slower than one alone, a gain of 8% that cost timing margins.
-jobs=${NFV_CHECK_JOBS:-1}
-queue=()
-enqueue() { queue+=("$(printf '%q ' "$@")"); }
-# say LINE: a suite's start or end, on the terminal too from a lane.
-exec 3>&1
-in_lane=""
-say() {
-	echo "$*"
-	[ -z "$in_lane" ] || echo "$*" >&3
+# NFV_DEBUG_EARLY=1: a debug kernel still to build (minutes, cold) starts
+# building at once, niced, beside the other kernels' tests.
+debug_pid=""
+debug_early() {
+	[ "${NFV_DEBUG_EARLY:-0}" = 1 ] || return 0
+	tools/testing/kernel/build-debug.sh -n >/dev/null 2>&1 && return 0
+	echo "=== debug: building the kernel in the background ($log/build-debug.txt)"
+	tools/testing/kernel/build-debug.sh > "$log/build-debug.txt" 2>&1 &
+	debug_pid=$!
 }
 
-# lanes: lane L of J takes the queue's entries L, L+J, ...
-lanes() {
-	local l i pids=() n=${#queue[@]}
-	if [ "$jobs" -le 1 ]; then
-		for ((i = 0; i < n; i++)); do
-			eval "${queue[$i]}"
-		done
-		return
-	fi
-	for ((l = 0; l < jobs; l++)); do
-		(
-			in_lane=$l
-			for ((i = l; i < n; i += jobs)); do
-				order=$((100 + 10 * i))
-				eval "${queue[$i]}" > "$log/check-$$-$i.txt" 2>&1
-			done
-		) &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	for ((i = 0; i < n; i++)); do
-		cat "$log/check-$$-$i.txt"
-		rm -f "$log/check-$$-$i.txt"
-	done
-}
-
-# The debug kernel: its build and the KUnit suites now, its selftests
-# into the queue, in as many shares as there are lanes. They boot with the
-# directories debug-modules.sh printed: a build of their own in a lane
-# would race.
 debug_kernel() {
-	local f=$log/check-debug-$$.txt dirs i suite
-	step debug "build (kernel, W=1)" \
-		no_warnings sh -c 'scripts/debug-modules.sh > "$1"' - "$f"
+	[ -z "$debug_pid" ] || wait "$debug_pid"
+	step debug "build (kernel, W=1)" no_warnings scripts/debug-modules.sh
 	counted debug kunit kunit_counts scripts/kunit.sh
-	mapfile -t dirs < "$f"
-	rm -f "$f"
-	[ ${#dirs[@]} -eq 2 ] || return 0
-	for ((i = 1; i <= jobs; i++)); do
-		suite=selftests
-		[ "$jobs" -le 1 ] || suite="selftests $i/$jobs"
-		enqueue counted debug "$suite" selftests_counts \
-			env NFV_SHARD="$i/$jobs" tools/testing/selftests/run.sh \
-			-i "${dirs[0]}/arch/x86/boot/bzImage" -m "${dirs[1]}"
-	done
+	counted debug selftests selftests_counts scripts/selftests.sh debug
 }
 
-# A Debian kernel: its warning-free build now; DKMS and the selftests
-# after all of them, since dkms-install.sh replaces every kernel's module.
-dkms_kvers=()
 debian_kernel() {
 	local kind=$1 kver
 	if ! kver=$(tools/testing/kver.sh "$kind"); then
@@ -165,35 +115,25 @@ debian_kernel() {
 	fi
 	step "$kver" "build W=1 C=2" no_warnings \
 		scripts/build-modules.sh "$kver" -- -s W=1 C=2
-	dkms_kvers+=("$kver")
-	# The VM's initramfs now, not by two lanes at once.
-	tools/testing/vm/mkinitramfs.sh "$kver" > /dev/null
-	enqueue counted "$kver" "selftests (DKMS)" selftests_counts \
+	step "$kver" "dkms build, install" scripts/dkms-install.sh "$kver"
+	counted "$kver" "selftests (DKMS)" selftests_counts \
 		env NFV_USE_DKMS=1 tools/testing/selftests/run.sh -k "$kver"
 }
 
 t_start=$SECONDS
+case " $* " in *" debug "*) debug_early ;; esac
 step nfvctl "build -Wall -Wextra" no_warnings make -s -C userspace
 step nfvctl "unit, command line" make -s -C userspace check
-# The debug kernel first: its shares of the selftests are the longest.
 for kernel in "$@"; do
-	[ "$kernel" != debug ] || debug_kernel
+	case "$kernel" in
+	debug) debug_kernel ;;
+	*) debian_kernel "$kernel" ;;
+	esac
 done
-for kernel in "$@"; do
-	[ "$kernel" = debug ] || debian_kernel "$kernel"
-done
-[ ${#dkms_kvers[@]} -eq 0 ] ||
-	step "${#dkms_kvers[@]} Debian kernels" "dkms build, install" \
-		scripts/dkms-install.sh "${dkms_kvers[@]}"
-[ "$jobs" -le 1 ] || echo "=== the VMs' suites, ${#queue[@]} in $jobs lanes"
-lanes
 
 echo
 printf '%-26s %-22s %6s %6s %7s\n' kernel suite passed failed time
-sort -n "$rows" | cut -d' ' -f4-
-passed=$(awk '{ p += $2 } END { print p + 0 }' "$rows")
-failed=$(awk '{ f += $3 } END { print f + 0 }' "$rows")
-rm -f "$rows"
+printf '%s\n' "${table[@]}"
 echo "total: $((SECONDS - t_start))s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -35,9 +35,7 @@ check "the closed connection is in a closing state" \
 established() {
 	flows | jq -e '.[] | .nf[0] | select(.state == "ESTABLISHED")' >/dev/null
 }
-timeout 60 ip netns exec server socat TCP-LISTEN:7001,reuseaddr \
-	SYSTEM:'sleep 60' &
-wait_listen server 7001
+serve server TCP-LISTEN:7001,reuseaddr 'sleep 60'
 cl timeout 60 socat -u TCP:10.0.2.2:7001 - > /dev/null &
 check "an open connection is ESTABLISHED" await 100 established
 unserve 7001
