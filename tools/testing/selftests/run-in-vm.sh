@@ -3,7 +3,6 @@
 # the kernel log checked after each. A WARN, BUG, Oops, KASAN, UBSAN or
 # lockdep report fails the test that was running.
 # Usage: run-in-vm.sh [TEST...]   (default: every test-*.sh)
-# NFV_SHARD=I/N runs the Ith of N interleaved shares of them.
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -19,15 +18,6 @@ timeout=${NFV_TEST_TIMEOUT:-300}
 
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("$here"/test-*.sh)
-# NFV_SHARD=I/N: every Nth test from the Ith, for N VMs side by side.
-if [[ ${NFV_SHARD:-} =~ ^([0-9]+)/([0-9]+)$ ]]; then
-	all=("${tests[@]}")
-	tests=()
-	for i in "${!all[@]}"; do
-		[ $((i % BASH_REMATCH[2])) -eq $((BASH_REMATCH[1] - 1)) ] &&
-			tests+=("${all[$i]}")
-	done
-fi
 
 # Processes a test started in its namespaces, or left behind at all.
 kill_leftovers() {

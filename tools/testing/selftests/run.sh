@@ -2,8 +2,7 @@
 # Host side: boots one VM on a kernel and runs the selftests in it.
 # Usage: run.sh [-k KVER | -i BZIMAGE -m KMOD_DIR] [TEST...]
 # The module comes from build/KVER/kmod (make), from DKMS with
-# NFV_USE_DKMS=1, or for a built image from KMOD_DIR. NFV_SHARD=I/N runs
-# one of N shares of the tests (run-in-vm.sh).
+# NFV_USE_DKMS=1, or for a built image from KMOD_DIR.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +38,6 @@ cd "$top"
 rc=0
 "$here/../vm/run.sh" "${args[@]}" -t "${NFV_VM_TIMEOUT:-$vm_timeout}" -l "$log" -- \
 	env "${env[@]}" ${NFV_VERBOSE:+NFV_VERBOSE=1} \
-	${NFV_SHARD:+NFV_SHARD=$NFV_SHARD} \
 	bash "$here/run-in-vm.sh" "$@" || rc=$?
 # A test that did not report (the VM died) is a failure too.
 planned=$(tr -d '\r' < "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | tail -n 1)
