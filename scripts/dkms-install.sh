@@ -13,7 +13,10 @@ ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 src=/usr/src/$name-$ver
 
 # A stale registration from an earlier checkout would shadow this one.
-if dkms status -m "$name" -v "$ver" 2>/dev/null | grep -q .; then
+# (Not `dkms status | grep -q`: grep's early exit is a SIGPIPE that
+# pipefail turns into "nothing registered".)
+if [ -n "$(dkms status -m "$name" -v "$ver" 2>/dev/null)" ] ||
+   [ -d "/var/lib/dkms/$name/$ver" ]; then
 	dkms remove -m "$name" -v "$ver" --all >/dev/null
 fi
 rm -rf "$src"
