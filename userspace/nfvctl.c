@@ -4,10 +4,14 @@
  * Options, the object dispatch and batch files.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "nfvctl.h"
@@ -43,6 +47,8 @@ static void usage(FILE *f)
 	      "  -j, --json          JSON output\n"
 	      "  -p, --pretty        pretty-printed JSON output (implies -j)\n"
 	      "  -b, --batch FILE    run the commands in FILE (- for stdin)\n"
+	      "  -n, --netns NETNS   in network namespace NETNS (a name of\n"
+	      "                      \"ip netns\", or a path)\n"
 	      "  -V, --version       print the version and exit\n"
 	      "  -h, --help          print this help and exit\n"
 	      "Objects and commands:\n", f);
@@ -163,10 +169,43 @@ static const struct option long_opts[] = {
 	{ "json",	no_argument,		NULL, 'j' },
 	{ "pretty",	no_argument,		NULL, 'p' },
 	{ "batch",	required_argument,	NULL, 'b' },
+	{ "netns",	required_argument,	NULL, 'n' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
 };
+
+/*
+ * -n NETNS: join a network namespace as "ip -n" does, by its name under
+ * /run/netns or by a path (/proc/PID/ns/net), before the first request.
+ */
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, n;
+
+	if (strchr(name, '/'))
+		n = snprintf(path, sizeof(path), "%s", name);
+	else
+		n = snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		err_msg("network namespace \"%s\": name too long", name);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_msg("network namespace \"%s\": %s", name, strerror(errno));
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		err_msg("network namespace \"%s\": setns: %s", name,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
 
 /* Returns the batch file, "" for none, NULL after an error or -V/-h. */
 static const char *parse_opts(int argc, char **argv, int *ret)
@@ -175,7 +214,7 @@ static const char *parse_opts(int argc, char **argv, int *ret)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jpb:Vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jpb:n:Vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts.json = true;
@@ -185,6 +224,12 @@ static const char *parse_opts(int argc, char **argv, int *ret)
 			break;
 		case 'b':
 			batch = optarg;
+			break;
+		case 'n':
+			if (enter_netns(optarg)) {
+				*ret = 1;
+				return NULL;
+			}
 			break;
 		case 'V':
 			printf("nfvctl %s (nfv netlink ABI version %u)\n",

@@ -73,6 +73,12 @@ run 1 "Usage: nfvctl"
 run 1 'unknown option "-x"' -x dp show
 run 1 'unknown option "--bogus"' --bogus
 run 1 'option "-b" needs an argument' -b
+run 1 'option "-n" needs an argument' -n
+run 1 'network namespace "nfv-no-such-ns": No such file or directory' \
+	-n nfv-no-such-ns dp show
+run 1 'network namespace "/nonexistent/net": No such file or directory' \
+	--netns /nonexistent/net dp show
+[ "$(id -u)" -ne 0 ] || parses -n /proc/self/ns/net dp show
 run 1 'unknown object "frob" (try "nfvctl help")' frob
 
 # dp
