@@ -22,11 +22,20 @@ check "TTL decremented once (64 -> 63)" grep -q 'ttl=63' <<<"$out"
 check_ge "packets from the flow cache" "$(stat fast_packets)" 3
 check_ge "packets sent by the datapath" "$(stat tx_packets)" 6
 
-flow=$(nfvctl -j flow show dp0 | jq -c '.[] | select(.proto == "icmp")')
-check_eq "icmp flow source" "$(jq -r .orig.src <<<"$flow")" 10.0.1.2
-check_eq "icmp flow result" "$(jq -r .orig.result <<<"$flow")" forward
-check_eq "icmp orig packets" "$(jq -r .orig.packets <<<"$flow")" 3
-check_eq "icmp reply packets" "$(jq -r .reply.packets <<<"$flow")" 3
+# flow_fields PROTO FIELD...: the first PROTO flow's fields, one jq.
+flow_fields() {
+	local proto=$1
+	shift
+	nfvctl -j flow show dp0 | jq -r --arg p "$proto" --arg f "$*" \
+		'first(.[] | select(.proto == $p)) as $x |
+		 [$f | split(" ")[] | split(".") as $k | $x | getpath($k)] | @tsv'
+}
+read -r src result opkts rpkts <<<"$(flow_fields icmp orig.src orig.result \
+	orig.packets reply.packets)"
+check_eq "icmp flow source" "$src" 10.0.1.2
+check_eq "icmp flow result" "$result" forward
+check_eq "icmp orig packets" "$opkts" 3
+check_eq "icmp reply packets" "$rpkts" 3
 
 # TCP: a file crosses intact.
 head -c 300000 /dev/urandom > /tmp/payload
@@ -35,10 +44,10 @@ listening server -t 5001
 cl socat -u OPEN:/tmp/payload TCP:10.0.2.2:5001
 wait
 check "TCP payload intact" cmp /tmp/payload /tmp/received
-tcp=$(nfvctl -j flow show dp0 | jq -c '.[] | select(.proto == "tcp")')
-check_eq "tcp flow server port" "$(jq -r .orig.dport <<<"$tcp")" 5001
-check_gt "tcp orig bytes" "$(jq -r .orig.bytes <<<"$tcp")" 300000
-check_gt "tcp reply packets" "$(jq -r .reply.packets <<<"$tcp")" 0
+read -r dport obytes rpkts <<<"$(flow_fields tcp orig.dport orig.bytes reply.packets)"
+check_eq "tcp flow server port" "$dport" 5001
+check_gt "tcp orig bytes" "$obytes" 300000
+check_gt "tcp reply packets" "$rpkts" 0
 
 # UDP, both ways.
 sv socat -u UDP-RECV:5002 OPEN:/tmp/udp,creat,trunc &
@@ -47,8 +56,7 @@ echo "datagram through the datapath" | cl socat -u - UDP:10.0.2.2:5002,sourcepor
 await 50 grep -q "datagram through the datapath" /tmp/udp || true
 kill %% 2>/dev/null || true
 check "UDP datagram arrived" grep -q "datagram through the datapath" /tmp/udp
-udp=$(nfvctl -j flow show dp0 | jq -c '.[] | select(.proto == "udp")')
-check_eq "udp flow source port" "$(jq -r .orig.sport <<<"$udp")" 4002
+check_eq "udp flow source port" "$(flow_fields udp orig.sport)" 4002
 
 before=$(nflows)
 check_ge "flows in the table" "$before" 3

@@ -26,14 +26,16 @@ serve server TCP-LISTEN:7000,reuseaddr 'read l; echo "pong $l"'
 check_eq "TCP from the inside" \
 	"$(echo ping | cl socat -t30 -T30 - TCP:10.0.2.2:7000)" "pong ping"
 wait
-check "the closed connection is in a closing state" \
-	jq -e '.[] | select(.proto == "tcp") | .nf[0].state |
-	       test("TIME_WAIT|CLOSE|LAST_ACK|FIN_WAIT|CLOSE_WAIT")' <<<"$(flows)" >/dev/null
+closing() {
+	flows | jq_true 'any(.[] | select(.proto == "tcp") | .nf[0].state;
+			     test("TIME_WAIT|CLOSE|LAST_ACK|FIN_WAIT|CLOSE_WAIT"))'
+}
+check "the closed connection is in a closing state" closing
 
 # A connection that stays open is ESTABLISHED: the server holds it
 # until killed, the client only listens.
 established() {
-	flows | jq -e '.[] | .nf[0] | select(.state == "ESTABLISHED")' >/dev/null
+	flows | jq_true 'any(.[]; .nf[0].state == "ESTABLISHED")'
 }
 serve server TCP-LISTEN:7001,reuseaddr 'sleep 60'
 cl timeout 60 socat -u TCP:10.0.2.2:7001 - > /dev/null &

@@ -5,17 +5,19 @@
 router_setup
 ip netns add other
 ip -n other link add o0 type veth peer o1
+# Into the namespace both ways: ip netns exec, and nfvctl's -n.
 ip netns exec other "$NFVCTL" dp add dp0
-ip netns exec other "$NFVCTL" port add dp0 dev o0
+"$NFVCTL" -n other port add dp0 dev o0
 check_eq "router's dp0 has its own ports" "$(nfvctl -j port show dp0 | jq length)" 2
 check_eq "other's dp0 has one port" \
-	"$(ip netns exec other "$NFVCTL" -j port show dp0 | jq length)" 1
+	"$("$NFVCTL" -n /run/netns/other -j port show dp0 | jq length)" 1
+check "the init namespace has no datapath" ! "$NFVCTL" dp show dp0 2>/dev/null
 expect_fail "no such device" nfvctl port add dp0 dev o0
 check "traffic unaffected" cl ping -c1 -W2 10.0.2.2 >/dev/null
 
-ip netns exec other "$NFVCTL" dp del dp0
+"$NFVCTL" -n other dp del dp0
 check_eq "no datapath left in other" \
-	"$(ip netns exec other "$NFVCTL" -j dp show | jq length)" 0
+	"$("$NFVCTL" -n other -j dp show | jq length)" 0
 ip -n other link add br0 type bridge
 check "released device can join a bridge" ip -n other link set o0 master br0
 nfvctl dp del dp0
