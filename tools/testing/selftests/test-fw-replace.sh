@@ -37,7 +37,9 @@ wait_listen server 7300
 	cl timeout 60 socat -u - TCP:10.0.2.2:7300 &
 sleep 1
 
-timeout 60 ip netns exec server socat -T5 TCP-LISTEN:7301,reuseaddr,fork \
+# -t30: the client sends nothing, and socat's default of 0.5 s after its
+# end is less than a slow VM takes to start the shell that answers.
+timeout 60 ip netns exec server socat -T30 -t30 TCP-LISTEN:7301,reuseaddr,fork \
 	SYSTEM:'echo up' &
 wait_listen server 7301
 ok=0

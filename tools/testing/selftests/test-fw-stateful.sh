@@ -7,11 +7,13 @@
 
 fw_setup
 # serve NS ADDRESS REPLY: a one-shot socat server that answers REPLY,
-# listening (ss sees its port) when this returns.
+# listening (ss sees its port) when this returns. -t30: once the client's
+# side has ended, socat waits up to 30 s for REPLY, not the default 0.5 s,
+# which a slow VM spends starting the shell ("echo: I/O error").
 serve() {
 	local port=${2#*:}
 
-	timeout 60 ip netns exec "$1" socat -T30 "$2" SYSTEM:"$3" &
+	timeout 60 ip netns exec "$1" socat -T30 -t30 "$2" SYSTEM:"$3" &
 	wait_listen "$1" "${port%%,*}"
 }
 # unserve PORT: ends a server nobody could reach.
