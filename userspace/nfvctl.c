@@ -182,7 +182,7 @@ static const struct option long_opts[] = {
 static int enter_netns(const char *name)
 {
 	char path[PATH_MAX];
-	int fd, n;
+	int fd, n, err;
 
 	if (strchr(name, '/'))
 		n = snprintf(path, sizeof(path), "%s", name);
@@ -197,13 +197,13 @@ static int enter_netns(const char *name)
 		err_msg("network namespace \"%s\": %s", name, strerror(errno));
 		return -1;
 	}
-	if (setns(fd, CLONE_NEWNET)) {
+	err = setns(fd, CLONE_NEWNET) ? errno : 0;
+	close(fd);
+	if (err) {
 		err_msg("network namespace \"%s\": setns: %s", name,
-			strerror(errno));
-		close(fd);
+			strerror(err));
 		return -1;
 	}
-	close(fd);
 	return 0;
 }
 

@@ -75,13 +75,12 @@ listening() {
 	await 150 has_listener "$@" || fail "nothing listens on $3 ($2) in $1"
 }
 
-# json_num JSON OBJECT KEY: the number KEY in the first object OBJECT of
-# nfvctl's one-line JSON, with bash alone. The counters below are what the
-# tests read most, often in a loop, and jq takes 0.5 s to start in the VM
-# (1.2 s on the debug kernel); elsewhere the tests use jq.
-json_num() {
-	local re="\"$2\":\\{[^{}]*\"$3\":([0-9]+)"
-	[[ $1 =~ $re ]] || return 1
+# num TEXT REGEX: the number REGEX's group holds in TEXT, with bash alone.
+# The counters below are what the tests read most, often in a loop, from
+# nfvctl's one-line JSON, and jq takes 0.5 s to start in the VM (1.2 s on
+# the debug kernel); elsewhere the tests use jq.
+num() {
+	[[ $1 =~ $2 ]] || return 1
 	echo "${BASH_REMATCH[1]}"
 }
 
@@ -94,14 +93,9 @@ jq_true() {
 }
 
 # A counter from `nfvctl -j stats DP`: stat NAME or drop NAME.
-stat() { json_num "$(nfvctl -j stats "${DP:-dp0}")" stats "$1"; }
-drop() { json_num "$(nfvctl -j stats "${DP:-dp0}")" drops "$1"; }
-nflows() {
-	local re='"flows":([0-9]+)' out
-	out=$(nfvctl -j dp show "${DP:-dp0}")
-	[[ $out =~ $re ]] || return 1
-	echo "${BASH_REMATCH[1]}"
-}
+stat() { num "$(nfvctl -j stats "${DP:-dp0}")" "\"stats\":\\{[^{}]*\"$1\":([0-9]+)"; }
+drop() { num "$(nfvctl -j stats "${DP:-dp0}")" "\"drops\":\\{[^{}]*\"$1\":([0-9]+)"; }
+nflows() { num "$(nfvctl -j dp show "${DP:-dp0}")" '"flows":([0-9]+)'; }
 
 # The modules built for the running kernel (scripts/build-modules.sh), or
 # the directory the harness names (the debug kernel's).
@@ -226,10 +220,8 @@ wait_listen() {
 
 # fw_stat NAME: an instance counter of fw1.
 fw_stat() {
-	local re="\"name\":\"fw1\",[^{}]*\"stats\":\\{[^{}]*\"$1\":([0-9]+)" out
-	out=$(nfvctl -j fw show dp0)
-	[[ $out =~ $re ]] || return 1
-	echo "${BASH_REMATCH[1]}"
+	num "$(nfvctl -j fw show dp0)" \
+		"\"name\":\"fw1\",[^{}]*\"stats\":\\{[^{}]*\"$1\":([0-9]+)"
 }
 # rule_packets POS: packets rule POS of fw1 matched.
 rule_packets() { nfvctl -j fw rule list dp0 fw1 | jq -r ".[$1].packets"; }
