@@ -31,6 +31,8 @@ static const struct counter stat_names[NFV_STAT_MAX + 1] = {
 	[NFV_STAT_FRAGS_FOLLOWED] = { "frags_followed", "frags followed", true },
 	[NFV_STAT_FRAGS_UNKNOWN] = { "frags_unknown", "unknown", false },
 	[NFV_STAT_FRAGS_EVICTED] = { "frags_evicted", "evicted", false },
+	[NFV_STAT_VLAN_PASSED]	 = { "vlan_passed", "vlan passed", true },
+	[NFV_STAT_GSO_SEGMENTED] = { "gso_segmented", "gso segmented", false },
 };
 
 static const struct counter drop_names[NFV_DROP_MAX + 1] = {

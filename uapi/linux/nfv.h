@@ -118,6 +118,8 @@ enum nfv_stat {
 	NFV_STAT_FRAGS_FOLLOWED, /* non-first fragments given their flow */
 	NFV_STAT_FRAGS_UNKNOWN,	/* non-first fragments of no known datagram */
 	NFV_STAT_FRAGS_EVICTED,	/* datagrams forgotten early: bucket full */
+	NFV_STAT_VLAN_PASSED,	/* tagged frames no port terminates: to the stack */
+	NFV_STAT_GSO_SEGMENTED,	/* GSO packets segmented to fit a smaller MTU */
 	__NFV_STAT_MAX
 };
 #define NFV_STAT_MAX (__NFV_STAT_MAX - 1)
