@@ -32,4 +32,15 @@ static inline struct nlattr **nfv_dump_attrs(struct netlink_callback *cb)
 #define nfv_genl_hook_ops struct genl_ops
 #endif
 
+/*
+ * GENL_MCAST_CAP_NET_ADMIN: 6.7, and Debian's 6.1 from 6.1.66 on. Without
+ * it a multicast group cannot ask for a capability, and anyone in the
+ * namespace may listen to the events (nfv_genl_init() says so).
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define NFV_MCAST_NET_ADMIN	GENL_MCAST_CAP_NET_ADMIN
+#else
+#define NFV_MCAST_NET_ADMIN	0
+#endif
+
 #endif /* _NFV_COMPAT_H */

@@ -15,8 +15,10 @@ static bool nfv_genl_up;
 
 enum nfv_mcgrp { NFV_MCGRP_EV };
 
+/* Events name every flow's addresses: as private as the commands. */
 static const struct genl_multicast_group nfv_mcgrps[] = {
-	[NFV_MCGRP_EV] = { .name = NFV_MCGRP_EVENTS },
+	[NFV_MCGRP_EV] = { .name = NFV_MCGRP_EVENTS,
+			   .flags = NFV_MCAST_NET_ADMIN },
 };
 
 /* Policies: each op accepts exactly the attributes it documents. */
@@ -972,9 +974,12 @@ int nfv_genl_init(void)
 {
 	int err = genl_register_family(&nfv_genl_family);
 
-	if (!err)
-		WRITE_ONCE(nfv_genl_up, true);
-	return err;
+	if (err)
+		return err;
+	if (!NFV_MCAST_NET_ADMIN)
+		pr_warn("nfv: this kernel cannot restrict the events group to CAP_NET_ADMIN\n");
+	WRITE_ONCE(nfv_genl_up, true);
+	return 0;
 }
 
 void nfv_genl_exit(void)

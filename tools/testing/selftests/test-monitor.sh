@@ -28,3 +28,9 @@ check_eq "port add events" "$(ev port add)" 2
 check_eq "chain set event" "$(ev chain set)" 1
 check_eq "flow new event" "$(ev flow new)" 1
 check_eq "flow expired event" "$(ev flow expired)" 1
+
+# Events name every flow's addresses: only CAP_NET_ADMIN may listen, as
+# only it may send commands. (timeout: a listener that got in waits.)
+expect_fail "multicast group" ip netns exec router timeout 20 \
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	"$NFVCTL" monitor
