@@ -74,6 +74,8 @@ static inline unsigned int nfv_key_len(const struct nfv_key *key)
  * fragment's ports and the packet is tracked; see kmod/frag.c.
  */
 #define NFV_PKT_FRAG_TAIL	0x10
+/* Tagged with a VLAN id: no port terminates it (parse.c). */
+#define NFV_PKT_VLAN		0x20
 
 /* Chain verdicts. */
 enum nfv_verdict {

@@ -285,8 +285,11 @@ rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb)
 	*pskb = skb;
 
 	err = nfv_parse(skb, &pkt, port->zone);
-	if (err == -EPROTONOSUPPORT)
+	if (err == -EPROTONOSUPPORT) {
+		if (pkt.flags & NFV_PKT_VLAN)
+			nfv_count(pkt.dp, NFV_STAT_VLAN_PASSED, 1);
 		return nfv_pass(&pkt);
+	}
 	if (unlikely(err)) {
 		nfv_drop(&pkt, err == -ENOMEM ? NFV_DROP_NOMEM :
 			 NFV_DROP_MALFORMED);

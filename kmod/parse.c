@@ -32,23 +32,35 @@ static void *nfv_ptr(struct sk_buff *skb, unsigned int off)
 
 /*
  * VLAN tags: the stack has moved the outer one to skb->vlan_tci; inner
- * ones are still in the payload. QinQ (two tags) is the most accepted.
+ * ones are still in the payload. A tag whose VLAN has a device on the
+ * port never gets here: vlan_do_receive() took the frame for that device.
+ * The datapath terminates no VLAN itself, so a frame with a VID belongs to
+ * no port's zone: it goes to the stack, which drops it. Priority tags
+ * (VID 0) are untagged frames, as the stack reads them; at most two.
  */
-static int nfv_parse_vlan(struct sk_buff *skb, __be16 *proto,
-			  unsigned int *off)
+static int nfv_parse_vlan(struct sk_buff *skb, struct nfv_pkt *pkt,
+			  __be16 *proto, unsigned int *off)
 {
-	int n;
+	int n = skb_vlan_tag_present(skb);
 
-	for (n = skb_vlan_tag_present(skb); eth_type_vlan(*proto); n++) {
+	if (n && skb_vlan_tag_get_id(skb))
+		goto tagged;
+	for (; eth_type_vlan(*proto); n++) {
 		struct vlan_hdr *vh;
 
 		if (n == NFV_MAX_VLANS || !nfv_pull(skb, *off, VLAN_HLEN))
 			return -EINVAL;
 		vh = nfv_ptr(skb, *off);
+		if (ntohs(vh->h_vlan_TCI) & VLAN_VID_MASK)
+			goto tagged;
 		*proto = vh->h_vlan_encapsulated_proto;
 		*off += VLAN_HLEN;
 	}
 	return 0;
+
+tagged:
+	pkt->flags |= NFV_PKT_VLAN;
+	return -EPROTONOSUPPORT;
 }
 
 static bool nfv_icmp_is_error(u8 type)
@@ -414,8 +426,9 @@ int nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key)
 
 /*
  * Fills pkt from skb (whose data starts after the Ethernet header).
- * Returns 0, -EPROTONOSUPPORT for what is not IP (for the host stack),
- * -EINVAL for malformed packets, -ENOMEM.
+ * Returns 0, -EPROTONOSUPPORT for what is not IP or is tagged for a VLAN
+ * (NFV_PKT_VLAN; both for the host stack), -EINVAL for malformed packets,
+ * -ENOMEM.
  */
 int nfv_parse(struct sk_buff *skb, struct nfv_pkt *pkt, u16 zone)
 {
@@ -430,7 +443,7 @@ int nfv_parse(struct sk_buff *skb, struct nfv_pkt *pkt, u16 zone)
 	pkt->l4 = 0;
 	pkt->key.zone = zone;
 
-	err = nfv_parse_vlan(skb, &proto, &off);
+	err = nfv_parse_vlan(skb, pkt, &proto, &off);
 	if (err)
 		return err;
 	pkt->l3 = off;

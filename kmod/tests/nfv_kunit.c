@@ -357,18 +357,25 @@ static void parse_vlan_and_other(struct kunit *test)
 	u8 buf[160];
 	unsigned int len;
 
-	/* One in-band tag (QinQ inner) before IPv4. */
-	buf[0] = 0;
-	buf[1] = 10;
+	/* A priority tag (VID 0) in the payload before IPv4: untagged. */
+	buf[0] = 0xe0;		/* PCP 7 */
+	buf[1] = 0;
 	buf[2] = 0x08;
 	buf[3] = 0x00;
 	len = 4 + build_udp4(buf + 4, 1, 2);
 	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_8021Q), buf, len, &pkt),
 			0);
 	KUNIT_EXPECT_EQ(test, pkt.l3, 4);
+	KUNIT_EXPECT_FALSE(test, pkt.flags & NFV_PKT_VLAN);
 
-	/* Three tags in the payload. */
-	memcpy(buf, "\x00\x0a\x81\x00\x00\x0b\x81\x00\x00\x0c\x08\x00", 12);
+	/* A VLAN id: no port terminates it, the stack gets it. */
+	buf[1] = 10;
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_8021Q), buf, len, &pkt),
+			-EPROTONOSUPPORT);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_VLAN);
+
+	/* Three priority tags in the payload. */
+	memcpy(buf, "\x00\x00\x81\x00\x00\x00\x81\x00\x00\x00\x08\x00", 12);
 	len = 12 + build_udp4(buf + 12, 1, 2);
 	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_8021AD), buf, len, &pkt),
 			-EINVAL);

@@ -68,8 +68,9 @@ def vlan(vid, proto):
 
 
 class Gen:
-    """Each class: (name, fate, builder); fate is 'malformed', 'ok' or
-    'stack' (never reaches the datapath)."""
+    """Each class: (name, fate, builder); fate is 'malformed', 'ok',
+    'vlan' (tagged for a VLAN: passed to the stack) or 'stack' (never
+    reaches the datapath)."""
 
     def __init__(self, rng):
         self.r = rng
@@ -108,9 +109,19 @@ class Gen:
              lambda: (ETH_P_IP, ip4(icmp_err(b'\x60' + bytes(40)), proto=1))),
             ('icmp truncated', 'malformed',
              lambda: (ETH_P_IP, ip4(b'\x08\x00\x00', proto=1))),
-            ('three vlan tags', 'malformed',
-             lambda: (ETH_P_8021AD, vlan(10, ETH_P_8021Q) + vlan(20, ETH_P_8021Q)
-                      + vlan(30, ETH_P_IP) + ip4(udp()))),
+            ('three priority tags', 'malformed',
+             lambda: (ETH_P_8021AD, vlan(0, ETH_P_8021Q) + vlan(0, ETH_P_8021Q)
+                      + vlan(0, ETH_P_IP) + ip4(udp()))),
+            # No port terminates a VLAN: to the stack, never forwarded.
+            ('vlan tag', 'vlan',
+             lambda: (ETH_P_8021Q, vlan(r.randint(1, 4094), ETH_P_IP) +
+                      ip4(udp()))),
+            ('qinq tags', 'vlan',
+             lambda: (ETH_P_8021AD, vlan(10, ETH_P_8021Q) + vlan(20, ETH_P_IP) +
+                      ip4(udp()))),
+            ('inner vlan behind a priority tag', 'vlan',
+             lambda: (ETH_P_8021AD, vlan(0, ETH_P_8021Q) + vlan(20, ETH_P_IP) +
+                      ip4(udp()))),
             # The stack drops it before the RX handler runs.
             ('vlan tag truncated', 'stack',
              lambda: (ETH_P_8021Q, b'\x00')),
@@ -141,9 +152,9 @@ class Gen:
              lambda: (ETH_P_IP, ip4(udp()) + bytes(r.randint(1, 30)))),
             ('ipv4 ttl 1', 'ok',
              lambda: (ETH_P_IP, ip4(udp(), ttl=1))),
-            ('two vlan tags', 'ok',
-             lambda: (ETH_P_8021AD, vlan(10, ETH_P_8021Q) + vlan(20, ETH_P_IP) +
-                      ip4(udp()))),
+            ('two priority tags', 'ok',
+             lambda: (ETH_P_8021AD, vlan(0xe000, ETH_P_8021Q) +
+                      vlan(0, ETH_P_IP) + ip4(udp()))),
             ('ipv6 fragment', 'ok',
              lambda: (ETH_P_IPV6, ip6(bytes([17, 0, 0, 8, 0, 0, 0, 1]) +
                                       bytes(16), nh=44))),
@@ -176,8 +187,9 @@ def main():
         sent[(name, fate)] = sent.get((name, fate), 0) + 1
     for (name, fate), n in sorted(sent.items()):
         print(f'  {n:5d} {fate:9s} {name}')
-    print('malformed-sent', sum(n for (_, f), n in sent.items()
-                                if f == 'malformed'))
+    for fate in ('malformed', 'vlan'):
+        print(f'{fate}-sent', sum(n for (_, f), n in sent.items()
+                                  if f == fate))
     return 0
 
 

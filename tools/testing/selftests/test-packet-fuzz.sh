@@ -1,6 +1,7 @@
 #!/bin/bash
 # Malformed frames are dropped and counted, exactly, while good traffic
-# keeps flowing.
+# keeps flowing. Frames tagged for a VLAN, which no port terminates, go to
+# the stack, each counted, none forwarded.
 . "$(dirname "$0")/lib.sh"
 
 router_setup
@@ -10,4 +11,6 @@ out=$(cl python3 "$FUZZ/pktfuzz.py" c0 "$(rt cat /sys/class/net/r0/address)" \
 wait
 sent=$(sed -n 's/^malformed-sent //p' <<<"$out")
 check_eq "malformed frames counted" "$(drop malformed)" "$sent"
+check_eq "tagged frames passed to the stack" "$(stat vlan_passed)" \
+	"$(sed -n 's/^vlan-sent //p' <<<"$out")"
 check "good traffic kept flowing" grep -q " 40 received" /tmp/ping
