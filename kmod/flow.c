@@ -223,6 +223,20 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 	return flow;
 }
 
+static void nfv_flow_nf_destroy(struct nfv_flow *flow)
+{
+	struct nfv_chain *chain = nfv_flow_chain(flow);
+	unsigned int i;
+
+	for (i = 0; i < chain->len; i++) {
+		struct nfv_nf *nf = chain->nf[i].nf;
+
+		if (nf->type->flow_destroy)
+			nf->type->flow_destroy(nf, flow,
+					       nfv_flow_priv(flow, chain, i));
+	}
+}
+
 static void nfv_flow_free_rcu(struct rcu_head *head)
 {
 	struct nfv_flow *flow = container_of(head, struct nfv_flow, rcu);
@@ -231,26 +245,22 @@ static void nfv_flow_free_rcu(struct rcu_head *head)
 	for (dir = 0; dir < NFV_DIR_COUNT; dir++)
 		if (flow->dst[dir])
 			dst_release(flow->dst[dir]);
-	if (flow->flags & NFV_FLOW_NF)
+	if (flow->flags & NFV_FLOW_NF) {
+		/* After the grace period: no process() is still on it. */
+		nfv_flow_nf_destroy(flow);
 		nfv_chain_put(nfv_flow_chain(flow));
+	}
 	kfree(flow);
 }
 
-/* Frees a flow that never made it into the table. */
+/*
+ * Frees an unlinked flow, or one that never made it into the table, after
+ * a grace period: then its NFs let go of it.
+ */
 void nfv_flow_free(struct nfv_flow_table *t, struct nfv_flow *flow)
 {
 	atomic_dec(&t->count);
 	call_rcu(&flow->rcu, nfv_flow_free_rcu);
-}
-
-static void nfv_flow_nf_destroy(struct nfv_flow *flow);
-
-/* Like nfv_flow_free(), after the NFs that saw the flow let go of it. */
-void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow)
-{
-	if (flow->flags & NFV_FLOW_NF)
-		nfv_flow_nf_destroy(flow);
-	nfv_flow_free(t, flow);
 }
 
 /* Both nodes' bucket locks, in address order; sparse counts two. */
@@ -363,20 +373,6 @@ int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow)
 	return __nfv_flow_insert(t, flow, nfv_flow_hash(t, &flow->key));
 }
 
-static void nfv_flow_nf_destroy(struct nfv_flow *flow)
-{
-	struct nfv_chain *chain = nfv_flow_chain(flow);
-	unsigned int i;
-
-	for (i = 0; i < chain->len; i++) {
-		struct nfv_nf *nf = chain->nf[i].nf;
-
-		if (nf->type->flow_destroy)
-			nf->type->flow_destroy(nf, flow,
-					       nfv_flow_priv(flow, chain, i));
-	}
-}
-
 /*
  * Unlinks a flow and frees it after a grace period. Returns false if
  * someone else got there first.
@@ -400,8 +396,6 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 	if (!mine)
 		return false;
 
-	if (flow->flags & NFV_FLOW_NF)
-		nfv_flow_nf_destroy(flow);
 	nfv_notify_flow(dp, flow, event);
 	nfv_count(dp, event == NFV_EVENT_EXPIRED ? NFV_STAT_FLOWS_EXPIRED :
 		  NFV_STAT_FLOWS_DELETED, 1);

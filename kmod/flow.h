@@ -116,7 +116,6 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				const struct nfv_key *key,
 				struct nfv_chain *chain, u16 in_port);
 void nfv_flow_free(struct nfv_flow_table *t, struct nfv_flow *flow);
-void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow);
 int __nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow,
 		      u32 hash);
 int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow);

@@ -127,7 +127,10 @@ struct nfv_nf_type {
 	/* Runs in softirq context under RCU. */
 	enum nfv_verdict (*process)(struct nfv_nf *nf, struct nfv_pkt *pkt,
 				    void *flow_priv);
-	/* A flow this instance saw is leaving the table. Any context. */
+	/*
+	 * A flow this instance saw left the table: its RCU callback, after
+	 * every process() on it ended. Softirq context.
+	 */
 	void (*flow_destroy)(struct nfv_nf *nf, struct nfv_flow *flow,
 			     void *flow_priv);
 	/* Adds NFV_A_NF_INFO contents to a NF_GET reply. */

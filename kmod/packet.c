@@ -162,13 +162,13 @@ static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
 		/* Only flows that pass are remembered: drops cost no entry. */
 		if (pkt->nocache || (res != NFV_RES_FORWARD &&
 				     res != NFV_RES_PASS)) {
-			nfv_flow_discard(&pkt->dp->table, flow);
+			nfv_flow_free(&pkt->dp->table, flow);
 			return false;
 		}
 		nfv_flow_set_result(flow, pkt->dir, res, dst, pkt->cookie);
 		if (__nfv_flow_insert(&pkt->dp->table, flow, pkt->hash)) {
 			/* Another CPU won the race; its entry stands. */
-			nfv_flow_discard(&pkt->dp->table, flow);
+			nfv_flow_free(&pkt->dp->table, flow);
 			return dst != NULL;
 		}
 		nfv_count(pkt->dp, NFV_STAT_FLOWS_CREATED, 1);
@@ -227,7 +227,7 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 		v = NFV_DROP;
 	owned = flow && v != NFV_STOLEN && nfv_slow_commit(pkt, v);
 	if (v == NFV_STOLEN && pkt->new_flow)
-		nfv_flow_discard(&pkt->dp->table, flow);
+		nfv_flow_free(&pkt->dp->table, flow);
 
 	switch (v) {
 	case NFV_FORWARD:

@@ -125,7 +125,9 @@ struct nfv_port *nfv_port_find_dev(struct nfv_dp *dp,
 
 /*
  * Flows decided by the old chain are flushed, so every flow's result comes
- * from the chain now in place.
+ * from the chain now in place. A CPU in the slow path may still hold the
+ * old chain: it could insert a flow behind the flush, or take a reference
+ * on the chain as it is freed. Wait for it first.
  */
 int nfv_port_set_chain(struct nfv_port *port, struct nfv_chain *chain)
 {
@@ -133,6 +135,9 @@ int nfv_port_set_chain(struct nfv_port *port, struct nfv_chain *chain)
 
 	ASSERT_RTNL();
 	old = rcu_replace_pointer(port->chain, chain, true);
+	if (!old)
+		return 0;	/* no chain, no flows from this port */
+	synchronize_net();
 	nfv_flow_flush(&port->dp->table, port->port_no);
 	nfv_chain_put(old);
 	return 0;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The teardown paths again and again while pktgen floods the ingress port
-# with new flows: port del/add, the egress device deleted and recreated,
+# with new flows: port del/add, chains replaced, the egress device deleted
+# and recreated,
 # the module unloaded and reloaded, the router's namespace deleted. After
 # each round the datapath must forward again, and at the end nothing of it
 # is left: no module, no RX handler on the devices.
@@ -88,6 +89,23 @@ took "$repeat port del/add"
 check_gt "flood forwarded through $repeat port del/add" "$(stat tx_packets)" "$tx0"
 check_eq "ports after $repeat port del/add" "$(nports)" 2
 check "forwarding after port del/add" forwards
+
+# Chains replaced under the flood: a CPU may still run the old chain when
+# it is replaced. The replacement waits for it, then flushes the old
+# chain's flows, so none that the firewall decided outlives it, and once
+# the last flow is freed nothing pins the firewall instance.
+nfv_fw_load
+nfvctl fw add dp0 fw1 policy accept
+for i in $(seq "$repeat"); do
+	printf '%s\n' "chain set dp0 dev r0 fw1 forward" \
+		"chain set dp0 dev r0 forward"
+done | nfvctl -b -
+took "$repeat chain replacements"
+check_eq "flows of the replaced firewall chain left" \
+	"$(nfvctl -j fw flows dp0 fw1 | jq length)" 0
+check "the firewall instance is free once its flows are" \
+	await 100 nfvctl nf del dp0 fw1
+check "forwarding after chain replacements" forwards
 tx1=$(stat tx_packets)
 
 # The flood keeps being forwarded out of r1 while it comes and goes (to a
