@@ -147,6 +147,8 @@ struct nfv_port *nfv_port_add(struct nfv_dp *dp, struct net_device *dev,
 void nfv_port_del(struct nfv_port *port);
 struct nfv_port *nfv_port_find_dev(struct nfv_dp *dp,
 				   const struct net_device *dev);
+struct nfv_port *nfv_port_rcu(const struct nfv_dp *dp,
+			      const struct net_device *dev);
 void nfv_port_read_stats(struct nfv_port *port, struct nfv_port_stats *sum);
 int nfv_port_set_chain(struct nfv_port *port, struct nfv_chain *chain);
 int nfv_port_init(void);

@@ -3,6 +3,8 @@
  * Flow table: RCU hash of connection entries, bounded, with a GC that does
  * bounded work per run.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/log2.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -53,12 +55,41 @@ u32 nfv_flow_hash(const struct nfv_flow_table *t, const struct nfv_key *key)
 	return siphash(key, nfv_key_len(key), &t->seed) & t->mask;
 }
 
+/*
+ * The type that answers an ICMP query type, as conntrack's invmap: an echo
+ * request's reply is an echo reply, never another request with its id.
+ * Other types answer themselves.
+ */
+static __be16 nfv_icmp_reply_type(u8 proto, __be16 type)
+{
+	switch (ntohs(type) | (proto == IPPROTO_ICMPV6) << 8) {
+	case ICMP_ECHO:
+		return htons(ICMP_ECHOREPLY);
+	case ICMP_ECHOREPLY:
+		return htons(ICMP_ECHO);
+	case ICMP_TIMESTAMP:
+		return htons(ICMP_TIMESTAMPREPLY);
+	case ICMP_TIMESTAMPREPLY:
+		return htons(ICMP_TIMESTAMP);
+	case ICMP_INFO_REQUEST:
+		return htons(ICMP_INFO_REPLY);
+	case ICMP_INFO_REPLY:
+		return htons(ICMP_INFO_REQUEST);
+	case ICMPV6_ECHO_REQUEST | 1 << 8:
+		return htons(ICMPV6_ECHO_REPLY);
+	case ICMPV6_ECHO_REPLY | 1 << 8:
+		return htons(ICMPV6_ECHO_REQUEST);
+	default:
+		return type;
+	}
+}
+
 void nfv_key_invert(struct nfv_key *dst, const struct nfv_key *src)
 {
-	bool icmp = src->proto == IPPROTO_ICMP || src->proto == IPPROTO_ICMPV6;
-
 	memcpy(dst, src, offsetof(struct nfv_key, addr));
-	if (!icmp) {
+	if (src->proto == IPPROTO_ICMP || src->proto == IPPROTO_ICMPV6) {
+		dst->dport = nfv_icmp_reply_type(src->proto, src->dport);
+	} else {
 		dst->sport = src->dport;
 		dst->dport = src->sport;
 	}
@@ -78,6 +109,7 @@ const struct nfv_key *nfv_flow_key(struct nfv_flow *flow, unsigned int dir,
 	if (dir == NFV_DIR_ORIG)
 		return &flow->key;
 	nfv_key_invert(buf, &flow->key);
+	buf->zone = flow->reply_zone;
 	return buf;
 }
 
@@ -215,6 +247,7 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 	flow->used = jiffies;
 	flow->tmo = nfv_default_class(key->proto);
 	flow->in_port = in_port;
+	flow->reply_zone = key->zone;
 	if (priv) {
 		refcount_inc(&chain->ref);
 		*(struct nfv_chain **)nfv_flow_nf_area(flow) = chain;
@@ -335,11 +368,10 @@ static void nfv_bucket_unlink(struct nfv_flow_table *t, u32 h,
 static void nfv_flow_hashes(struct nfv_flow_table *t, struct nfv_flow *flow,
 			    u32 *ho, u32 *hr)
 {
-	struct nfv_key reply;
+	struct nfv_key buf;
 
-	nfv_key_invert(&reply, &flow->key);
 	*ho = nfv_flow_hash(t, &flow->key);
-	*hr = nfv_flow_hash(t, &reply);
+	*hr = nfv_flow_hash(t, nfv_flow_key(flow, NFV_DIR_REPLY, &buf));
 }
 
 /*
@@ -351,15 +383,15 @@ static void nfv_flow_hashes(struct nfv_flow_table *t, struct nfv_flow *flow,
 int __nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow,
 		      u32 ho)
 {
-	struct nfv_key reply;
+	struct nfv_key buf;
+	const struct nfv_key *reply = nfv_flow_key(flow, NFV_DIR_REPLY, &buf);
 	int err = -EEXIST;
 	u32 hr;
 
-	nfv_key_invert(&reply, &flow->key);
-	hr = nfv_flow_hash(t, &reply);
+	hr = nfv_flow_hash(t, reply);
 	nfv_lock2(t, ho, hr);
 	if (!nfv_bucket_has(t, ho, &flow->key) &&
-	    !nfv_bucket_has(t, hr, &reply)) {
+	    !nfv_bucket_has(t, hr, reply)) {
 		nfv_bucket_link(t, ho, flow, NFV_DIR_ORIG);
 		nfv_bucket_link(t, hr, flow, NFV_DIR_REPLY);
 		err = 0;
@@ -546,15 +578,25 @@ u64 nfv_flow_bytes(const struct nfv_flow *flow, unsigned int dir)
 }
 EXPORT_SYMBOL_GPL(nfv_flow_bytes);
 
+/*
+ * The error travels the opposite way to the packet it quotes, so it
+ * arrives in the zone of that opposite direction: look that direction's
+ * key up, the quoted key inverted in the error's zone.
+ */
 struct nfv_flow *nfv_flow_lookup_related(struct nfv_pkt *pkt,
 					 unsigned int *dir)
 {
-	struct nfv_key inner;
+	struct nfv_key inner, back;
+	struct nfv_flow *flow;
 
 	if (!(pkt->flags & NFV_PKT_ICMP_ERR) ||
 	    nfv_parse_icmp_inner(pkt, &inner))
 		return NULL;
-	return nfv_flow_lookup(&pkt->dp->table, &inner, dir);
+	nfv_key_invert(&back, &inner);
+	flow = nfv_flow_lookup(&pkt->dp->table, &back, dir);
+	if (flow)
+		*dir = !*dir;
+	return flow;
 }
 EXPORT_SYMBOL_GPL(nfv_flow_lookup_related);
 

@@ -4,7 +4,10 @@
  *
  * Each entry is on two hash chains, one per direction, as conntrack's
  * tuples are, but it stores only the original key: the reply key is its
- * inversion, worked out when a lookup meets the reply node. A NAT will add
+ * inversion in the reply zone, worked out when a lookup meets the reply
+ * node. Each direction's zone is that of the port its packets arrive on,
+ * as with conntrack's directional zones: the original's that of the first
+ * packet's port, the reply's that of the port the original leaves by. A NAT will add
  * a flow flag and a stored reply key. Readers walk the chains under RCU
  * with no lock; writers take the bucket locks of both nodes. Entries are
  * freed after a grace period and never move between chains, so a reader
@@ -56,7 +59,8 @@ struct nfv_flow {
 	u8 res[NFV_DIR_COUNT];		/* enum nfv_result */
 	u16 in_port;			/* port of the first packet */
 	u8 flags;			/* NFV_FLOW_* */
-	u8 pad[5];
+	u16 reply_zone;			/* zone of the reply key */
+	u8 pad[2];
 
 	struct dst_entry *dst[NFV_DIR_COUNT];	/* NFV_RES_FORWARD routes */
 	struct nfv_node node[NFV_DIR_COUNT];

@@ -224,10 +224,8 @@ static void nfv_count_tx(struct nfv_pkt *pkt, struct net_device *dev,
 	}
 	nfv_count(pkt->dp, NFV_STAT_TX_PACKETS, 1);
 	nfv_count(pkt->dp, NFV_STAT_TX_BYTES, len);
-	if (rcu_access_pointer(dev->rx_handler) != nfv_rx_handler)
-		return;
-	out = rcu_dereference(dev->rx_handler_data);
-	if (out && out->dp == pkt->dp) {
+	out = nfv_port_rcu(pkt->dp, dev);
+	if (out) {
 		nfv_port_count(out, NFV_PSTAT_TX_PACKETS, 1);
 		nfv_port_count(out, NFV_PSTAT_TX_BYTES, len);
 	}

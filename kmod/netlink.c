@@ -304,6 +304,17 @@ static int nfv_nf_fill(struct sk_buff *skb, struct nfv_nf *nf)
 	return 0;
 }
 
+/* An ICMP key holds its type in dport; the ABI gives it its own place. */
+static int nfv_tuple_fill_l4(struct sk_buff *skb, const struct nfv_key *key)
+{
+	if (key->proto == IPPROTO_ICMP || key->proto == IPPROTO_ICMPV6)
+		return nla_put_be16(skb, NFV_TUPLE_A_SPORT, key->sport) ||
+		       nla_put_be16(skb, NFV_TUPLE_A_DPORT, 0) ||
+		       nla_put_u8(skb, NFV_TUPLE_A_ICMP_TYPE, ntohs(key->dport));
+	return nla_put_be16(skb, NFV_TUPLE_A_SPORT, key->sport) ||
+	       nla_put_be16(skb, NFV_TUPLE_A_DPORT, key->dport);
+}
+
 static int nfv_tuple_fill(struct sk_buff *skb, struct nfv_flow *flow,
 			  unsigned int dir)
 {
@@ -325,8 +336,8 @@ static int nfv_tuple_fill(struct sk_buff *skb, struct nfv_flow *flow,
 		    nla_put_in_addr(skb, NFV_TUPLE_A_DST4, key->addr.v4.dst))
 			return -EMSGSIZE;
 	}
-	if (nla_put_be16(skb, NFV_TUPLE_A_SPORT, key->sport) ||
-	    nla_put_be16(skb, NFV_TUPLE_A_DPORT, key->dport) ||
+	if (nfv_tuple_fill_l4(skb, key) ||
+	    nla_put_u16(skb, NFV_TUPLE_A_ZONE, key->zone) ||
 	    nla_put_u64_64bit(skb, NFV_TUPLE_A_PACKETS,
 			      READ_ONCE(flow->stats[dir].packets),
 			      NFV_TUPLE_A_PAD) ||

@@ -33,7 +33,8 @@ struct nfv_chain;
 /*
  * Flow key: zone + L3/L4 tuple. IPv4 keys use the first 16 bytes (through
  * addr.v4), IPv6 keys all 40; only that many bytes exist in a flow entry.
- * For ICMP echo, sport holds the echo id and dport is 0 in both directions.
+ * For ICMP and ICMPv6 other than errors, dport holds the type (an ICMP
+ * query's reply key has the reply type) and sport the query's id.
  */
 struct nfv_key {
 	__be16 sport;

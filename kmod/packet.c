@@ -149,6 +149,17 @@ static u8 nfv_verdict_result(enum nfv_verdict v)
 }
 
 /*
+ * Replies arrive on the port the original direction leaves by, keyed with
+ * its zone; a reply that comes through the host stack has none.
+ */
+static u16 nfv_reply_zone(struct nfv_pkt *pkt, struct dst_entry *dst)
+{
+	struct nfv_port *out = dst ? nfv_port_rcu(pkt->dp, dst->dev) : NULL;
+
+	return out ? out->zone : pkt->key.zone;
+}
+
+/*
  * Caches the verdict in the flow and inserts a new flow. Returns true if
  * the flow took over the reference on pkt->dst.
  */
@@ -166,6 +177,7 @@ static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
 			return false;
 		}
 		nfv_flow_set_result(flow, pkt->dir, res, dst, pkt->cookie);
+		flow->reply_zone = nfv_reply_zone(pkt, dst);
 		if (__nfv_flow_insert(&pkt->dp->table, flow, pkt->hash)) {
 			/* Another CPU won the race; its entry stands. */
 			nfv_flow_free(&pkt->dp->table, flow);

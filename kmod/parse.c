@@ -166,6 +166,7 @@ static int nfv_parse_l4(struct sk_buff *skb, struct nfv_pkt *pkt,
 		}
 		if (nfv_icmp_is_query(ih->type))
 			key->sport = ih->un.echo.id;
+		key->dport = htons(ih->type);
 		break;
 	}
 	case IPPROTO_ICMPV6: {
@@ -183,6 +184,7 @@ static int nfv_parse_l4(struct sk_buff *skb, struct nfv_pkt *pkt,
 		case ICMPV6_ECHO_REQUEST:
 		case ICMPV6_ECHO_REPLY:
 			key->sport = ih->icmp6_identifier;
+			key->dport = htons(ih->icmp6_type);
 			break;
 		default:
 			/* ND, MLD, router renumbering: the host's business. */
@@ -339,10 +341,13 @@ static void nfv_inner_ports(const u8 *l4, struct nfv_key *key)
 	case IPPROTO_ICMP:
 		if (nfv_icmp_is_query(l4[0]))
 			memcpy(&key->sport, l4 + 4, 2);
+		key->dport = htons(l4[0]);
 		break;
 	case IPPROTO_ICMPV6:
-		if (l4[0] == ICMPV6_ECHO_REQUEST || l4[0] == ICMPV6_ECHO_REPLY)
+		if (l4[0] == ICMPV6_ECHO_REQUEST || l4[0] == ICMPV6_ECHO_REPLY) {
 			memcpy(&key->sport, l4 + 4, 2);
+			key->dport = htons(l4[0]);
+		}
 		break;
 	}
 }

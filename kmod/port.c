@@ -112,6 +112,18 @@ void nfv_port_del(struct nfv_port *port)
 	call_rcu(&port->rcu, nfv_port_free_rcu);
 }
 
+/* Under RCU: the port of @dev in @dp, or NULL. */
+struct nfv_port *nfv_port_rcu(const struct nfv_dp *dp,
+			      const struct net_device *dev)
+{
+	struct nfv_port *port;
+
+	if (!nfv_is_port(dev))
+		return NULL;
+	port = rcu_dereference(dev->rx_handler_data);
+	return port && port->dp == dp ? port : NULL;
+}
+
 struct nfv_port *nfv_port_find_dev(struct nfv_dp *dp,
 				   const struct net_device *dev)
 {

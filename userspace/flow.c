@@ -134,6 +134,10 @@ static void tuple_print(const char *key, struct nlattr *nest, const char *sep)
 		print_num("sport", ntohs(port));
 	if (attr_u16(tb[NFV_TUPLE_A_DPORT], &port))
 		print_num("dport", ntohs(port));
+	if (attr_u8(tb[NFV_TUPLE_A_ICMP_TYPE], &res))
+		print_num("icmp_type", res);
+	if (attr_u16(tb[NFV_TUPLE_A_ZONE], &port))
+		print_num("zone", port);
 	if (attr_u64(tb[NFV_TUPLE_A_PACKETS], &v))
 		print_num("packets", v);
 	if (attr_u64(tb[NFV_TUPLE_A_BYTES], &v))

@@ -216,7 +216,7 @@ static void parse_icmp4(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt), 0);
 	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_TRACK);
 	KUNIT_EXPECT_EQ(test, pkt.key.sport, htons(0x1234));
-	KUNIT_EXPECT_EQ(test, pkt.key.dport, 0);
+	KUNIT_EXPECT_EQ(test, pkt.key.dport, htons(ICMP_ECHO));
 
 	/* An error quoting a whole IPv4 header and 8 bytes: untracked. */
 	l4[0] = ICMP_DEST_UNREACH;
@@ -473,15 +473,57 @@ static void flow_lookup_both_directions(struct kunit *test)
 	rcu_read_unlock();
 }
 
+/* Replies come in through a port of another zone: the flow's reply zone. */
+static void flow_reply_zone(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_key k = key4(1234, IPPROTO_TCP), r;
+	struct nfv_flow *flow = nfv_flow_alloc(&dp->table, &k, NULL, 1);
+	unsigned int dir;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	flow->reply_zone = 2;
+	KUNIT_ASSERT_EQ(test, nfv_flow_insert(&dp->table, flow), 0);
+	nfv_key_invert(&r, &k);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, nfv_flow_lookup(&dp->table, &r, &dir));
+	r.zone = 2;
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &r, &dir), flow);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_REPLY);
+	KUNIT_EXPECT_EQ(test, nfv_flow_key(flow, NFV_DIR_REPLY, &r)->zone, 2);
+	rcu_read_unlock();
+	/* The same connection from zone 0 again is refused as a duplicate. */
+	flow = nfv_flow_alloc(&dp->table, &k, NULL, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	KUNIT_EXPECT_EQ(test, nfv_flow_insert(&dp->table, flow), -EEXIST);
+	nfv_flow_free(&dp->table, flow);
+}
+
 static void flow_icmp_keeps_id(struct kunit *test)
 {
+	struct nfv_dp *dp = test->priv;
 	struct nfv_key k = key4(77, IPPROTO_ICMP), r;
+	unsigned int dir;
 
-	k.dport = 0;
+	k.dport = htons(ICMP_ECHO);
 	nfv_key_invert(&r, &k);
 	KUNIT_EXPECT_EQ(test, r.sport, htons(77));
-	KUNIT_EXPECT_EQ(test, r.dport, 0);
+	KUNIT_EXPECT_EQ(test, r.dport, htons(ICMP_ECHOREPLY));
 	KUNIT_EXPECT_EQ(test, r.addr.v4.dst, SRC4);
+
+	/* A request the other way with the same id is another flow. */
+	add(test, &k, 1);
+	rcu_read_lock();
+	KUNIT_EXPECT_NOT_NULL(test, nfv_flow_lookup(&dp->table, &r, &dir));
+	r.dport = htons(ICMP_ECHO);
+	KUNIT_EXPECT_NULL(test, nfv_flow_lookup(&dp->table, &r, &dir));
+	rcu_read_unlock();
+
+	/* Types that are no query answer themselves. */
+	k.sport = 0;
+	k.dport = htons(ICMP_ROUTERADVERT);
+	nfv_key_invert(&r, &k);
+	KUNIT_EXPECT_EQ(test, r.dport, htons(ICMP_ROUTERADVERT));
 }
 
 static void flow_duplicate_refused(struct kunit *test)
@@ -743,6 +785,7 @@ static void flow_nf_area_by_protocol(struct kunit *test)
 
 static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_lookup_both_directions),
+	KUNIT_CASE(flow_reply_zone),
 	KUNIT_CASE(flow_icmp_keeps_id),
 	KUNIT_CASE(flow_duplicate_refused),
 	KUNIT_CASE(flow_bound),

@@ -195,11 +195,13 @@ enum nfv_tuple_attr {
 	NFV_TUPLE_A_SRC6,	/* binary, 16 bytes */
 	NFV_TUPLE_A_DST6,	/* binary, 16 bytes */
 	NFV_TUPLE_A_SPORT,	/* be16; ICMP/ICMPv6 query: the id */
-	NFV_TUPLE_A_DPORT,	/* be16; ICMP/ICMPv6 query: 0 */
+	NFV_TUPLE_A_DPORT,	/* be16; ICMP/ICMPv6: 0 */
 	NFV_TUPLE_A_PACKETS,	/* u64 */
 	NFV_TUPLE_A_BYTES,	/* u64 */
 	NFV_TUPLE_A_RESULT,	/* u8 enum nfv_result */
 	NFV_TUPLE_A_OUT_IFINDEX, /* u32, with NFV_RES_FORWARD */
+	NFV_TUPLE_A_ICMP_TYPE,	/* u8, ICMP/ICMPv6: the direction's type */
+	NFV_TUPLE_A_ZONE,	/* u16, the zone of the direction's key */
 	__NFV_TUPLE_A_MAX
 };
 #define NFV_TUPLE_A_MAX (__NFV_TUPLE_A_MAX - 1)

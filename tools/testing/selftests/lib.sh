@@ -92,6 +92,14 @@ jq_true() {
 	[ -n "$in" ] && jq -e "$1" <<<"$in" >/dev/null
 }
 
+# icmp_stat NS NAME: an ICMP counter of the namespace, from /proc/net/snmp
+# (InEchos, InDestUnreachs, ...) or /proc/net/snmp6 (Icmp6InEchos, ...).
+icmp_stat() {
+	ip netns exec "$1" awk -v k="$2" '$1 == "Icmp:" && !h++ { split($0, c); next }
+		$1 == "Icmp:" { for (i = 2; i <= NF; i++) if (c[i] == k) print $i }
+		$1 == k { print $2 }' /proc/net/snmp /proc/net/snmp6
+}
+
 # A counter from `nfvctl -j stats DP`: stat NAME or drop NAME.
 stat() { num "$(nfvctl -j stats "${DP:-dp0}")" "\"stats\":\\{[^{}]*\"$1\":([0-9]+)"; }
 drop() { num "$(nfvctl -j stats "${DP:-dp0}")" "\"drops\":\\{[^{}]*\"$1\":([0-9]+)"; }
@@ -179,13 +187,14 @@ netns_setup() {
 }
 
 # The router runs datapath dp0 with both veths as ports, chains: forward.
-# One nfvctl batch: a process is a second on the debug kernel.
+# One nfvctl batch: a process is a second on the debug kernel. R0_ZONE and
+# R1_ZONE put the ports in zones.
 router_setup() {
 	netns_setup
 	nfvctl -b - <<-EOF
 	dp add dp0 $*
-	port add dp0 dev r0
-	port add dp0 dev r1
+	port add dp0 dev r0${R0_ZONE:+ zone $R0_ZONE}
+	port add dp0 dev r1${R1_ZONE:+ zone $R1_ZONE}
 	chain set dp0 dev r0 forward
 	chain set dp0 dev r1 forward
 	EOF

@@ -30,9 +30,11 @@ flow_fields() {
 		'first(.[] | select(.proto == $p)) as $x |
 		 [$f | split(" ")[] | split(".") as $k | $x | getpath($k)] | @tsv'
 }
-read -r src result opkts rpkts <<<"$(flow_fields icmp orig.src orig.result \
-	orig.packets reply.packets)"
+read -r src result opkts rpkts otype rtype <<<"$(flow_fields icmp orig.src \
+	orig.result orig.packets reply.packets orig.icmp_type reply.icmp_type)"
 check_eq "icmp flow source" "$src" 10.0.1.2
+check_eq "icmp flow: echo requests one way" "$otype" 8
+check_eq "icmp flow: echo replies the other" "$rtype" 0
 check_eq "icmp flow result" "$result" forward
 check_eq "icmp orig packets" "$opkts" 3
 check_eq "icmp reply packets" "$rpkts" 3

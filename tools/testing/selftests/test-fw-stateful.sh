@@ -66,6 +66,21 @@ check "ping from the inside" cl ping -c2 -W2 10.0.2.2
 check "ping from the outside is dropped" ! sv ping -c2 -W1 10.0.1.2
 check "ping6 from the inside" cl ping -6 -c2 -W2 fd00:2::2
 check "ping6 from the outside is dropped" ! sv ping -6 -c2 -W1 fd00:1::2
+
+# An echo request from the outside with the id of an inside ping is no
+# reply to it: a flow of its own, which the policy drops. The client's
+# stack counts every echo request it receives.
+echos() { icmp_stat client "$1"; }
+check "ping from the inside with id 4660" cl ping -e 4660 -c1 -W2 10.0.2.2
+in=$(echos InEchos)
+sv ping -e 4660 -c3 -i0.2 -W1 10.0.1.2 >/dev/null || true
+check_eq "echo requests from the outside with its id that arrived" \
+	"$(echos InEchos)" "$in"
+check "ping6 from the inside with id 4660" cl ping -6 -e 4660 -c1 -W2 fd00:2::2
+in=$(echos Icmp6InEchos)
+sv ping -6 -e 4660 -c3 -i0.2 -W1 fd00:1::2 >/dev/null || true
+check_eq "echo6 requests from the outside with its id that arrived" \
+	"$(echos Icmp6InEchos)" "$in"
 serve server TCP6-LISTEN:7005,reuseaddr 'echo v6'
 check_eq "TCP over IPv6 from the inside" \
 	"$(cl socat -t30 -T30 - TCP6:[fd00:2::2]:7005 < /dev/null)" "v6"
