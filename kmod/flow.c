@@ -436,16 +436,18 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 }
 
 /*
- * The table is full: evict a flow that never saw a reply from the new
- * key's neighbourhood, as conntrack's early drop does, so that unanswered
+ * The table is full: make room in the new key's neighbourhood. An expired
+ * flow the GC has not reached yet goes first; failing that, a flow that
+ * never saw a reply, as conntrack's early drop does, so that unanswered
  * SYNs or probes cannot lock established flows out. The caller's count
- * stays: the evicted flow's goes when it is freed.
+ * stays: the dropped flow's goes when it is freed.
  */
 static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 				const struct nfv_key *key)
 {
 	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
-	u32 h = nfv_flow_hash(t, key);
+	struct nfv_flow *unreplied = NULL;
+	u32 h = nfv_flow_hash(t, key), now = jiffies;
 	unsigned int i, scanned = 0;
 	bool dropped = false;
 
@@ -459,15 +461,23 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 		     scanned++) {
 			struct nfv_flow *flow = nfv_link_flow(link);
 
-			if (READ_ONCE(flow->stats[NFV_DIR_REPLY].packets) ||
-			    (READ_ONCE(flow->flags) & NFV_FLOW_DYING))
+			if (READ_ONCE(flow->flags) & NFV_FLOW_DYING)
 				continue;
-			if (nfv_flow_delete(t, flow, NFV_EVENT_DEL)) {
-				nfv_count(dp, NFV_STAT_FLOWS_EVICTED, 1);
-				dropped = true;
-				break;
+			if (nfv_flow_expired(t, flow, now)) {
+				dropped = nfv_flow_delete(t, flow,
+							  NFV_EVENT_EXPIRED);
+				if (dropped)
+					break;
+			} else if (!unreplied &&
+				   !READ_ONCE(flow->stats[NFV_DIR_REPLY].packets)) {
+				unreplied = flow;
 			}
 		}
+	}
+	if (!dropped && unreplied &&
+	    nfv_flow_delete(t, unreplied, NFV_EVENT_DEL)) {
+		nfv_count(dp, NFV_STAT_FLOWS_EVICTED, 1);
+		dropped = true;
 	}
 	rcu_read_unlock();
 	return dropped;

@@ -619,6 +619,45 @@ static void flow_early_drop(struct kunit *test)
 		nfv_flow_free(&dp->table, flow);
 }
 
+static u64 flow_stat(struct nfv_dp *dp, enum nfv_stat s)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu_ptr(dp->stats, cpu)->stat[s];
+	return n;
+}
+
+/*
+ * A full table of answered flows that have all expired, the GC not having
+ * come by: a new flow takes the place of one of them, evicting nothing.
+ */
+static void flow_full_reclaims_expired(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	u32 old = jiffies - 2 * dp->table.tmo[NFV_TMO_UDP];
+	struct nfv_flow *flow;
+	struct nfv_key k;
+	int i;
+
+	nfv_flow_table_set_max(&dp->table, 1024);
+	for (i = 0; i < 1024; i++) {
+		k = key4(1000 + i, IPPROTO_UDP);
+		flow = add(test, &k, 1);
+		flow->stats[NFV_DIR_REPLY].packets = 1;
+		WRITE_ONCE(flow->used, old);
+	}
+	k = key4(5000, IPPROTO_UDP);
+	rcu_read_lock();
+	flow = nfv_flow_alloc(&dp->table, &k, NULL, 1);
+	rcu_read_unlock();
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	KUNIT_EXPECT_GE(test, flow_stat(dp, NFV_STAT_FLOWS_EXPIRED), 1);
+	KUNIT_EXPECT_EQ(test, flow_stat(dp, NFV_STAT_FLOWS_EVICTED), 0);
+	nfv_flow_free(&dp->table, flow);
+}
+
 static void flow_expiry(struct kunit *test)
 {
 	struct nfv_dp *dp = test->priv;
@@ -790,6 +829,7 @@ static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_duplicate_refused),
 	KUNIT_CASE(flow_bound),
 	KUNIT_CASE(flow_early_drop),
+	KUNIT_CASE(flow_full_reclaims_expired),
 	KUNIT_CASE(flow_expiry),
 	KUNIT_CASE(flow_flush_by_port),
 	KUNIT_CASE(flow_walk_resumes),
