@@ -136,7 +136,11 @@ static inline void nfv_port_count(struct nfv_port *port,
 /* datapath.c */
 struct nfv_dp *nfv_dp_find(struct net *net, const char *name);
 struct nfv_dp *nfv_dp_create(struct net *net, const char *name,
-			     u32 max_flows, struct netlink_ext_ack *extack);
+			     u32 max_flows, const struct nlattr *max_attr,
+			     struct netlink_ext_ack *extack);
+int nfv_dp_set_max_flows(struct nfv_dp *dp, u32 max_flows,
+			 const struct nlattr *attr,
+			 struct netlink_ext_ack *extack);
 void nfv_dp_destroy(struct nfv_dp *dp);
 void nfv_dp_destroy_all(struct net *net);
 void nfv_dp_read_stats(struct nfv_dp *dp, struct nfv_dp_stats *sum);
@@ -144,7 +148,7 @@ void nfv_dp_read_stats(struct nfv_dp *dp, struct nfv_dp_stats *sum);
 /* port.c */
 struct nfv_port *nfv_port_add(struct nfv_dp *dp, struct net_device *dev,
 			      u16 zone, struct netlink_ext_ack *extack);
-void nfv_port_del(struct nfv_port *port);
+void nfv_port_del(struct nfv_port *port, bool flush);
 struct nfv_port *nfv_port_find_dev(struct nfv_dp *dp,
 				   const struct net_device *dev);
 struct nfv_port *nfv_port_rcu(const struct nfv_dp *dp,

@@ -656,11 +656,11 @@ int nfv_flow_table_init(struct nfv_flow_table *t, u32 max_flows)
 
 	nb = clamp_t(unsigned int, roundup_pow_of_two(max_flows),
 		     NFV_MIN_BUCKETS, NFV_MAX_BUCKETS);
-	t->buckets = kvcalloc(nb, sizeof(*t->buckets), GFP_KERNEL);
+	t->buckets = kvcalloc(nb, sizeof(*t->buckets), GFP_KERNEL_ACCOUNT);
 	if (!t->buckets)
 		return -ENOMEM;
 	t->locks = kvmalloc_array(NFV_FLOW_LOCKS, sizeof(*t->locks),
-				  GFP_KERNEL);
+				  GFP_KERNEL_ACCOUNT);
 	if (!t->locks) {
 		kvfree(t->buckets);
 		return -ENOMEM;

@@ -500,13 +500,18 @@ static int nfv_reply(struct genl_info *info, u8 cmd, nfv_fill_fn fill,
 
 /* Datapaths */
 
-static void nfv_dp_apply(struct nfv_dp *dp, struct genl_info *info)
+static int nfv_dp_apply(struct nfv_dp *dp, struct genl_info *info)
 {
+	struct nlattr *max = info->attrs[NFV_A_DP_MAX_FLOWS];
 	struct nlattr *tmo = info->attrs[NFV_A_DP_TIMEOUTS];
+	int err;
 
-	if (info->attrs[NFV_A_DP_MAX_FLOWS])
-		nfv_flow_table_set_max(&dp->table,
-			nla_get_u32(info->attrs[NFV_A_DP_MAX_FLOWS]));
+	if (max) {
+		err = nfv_dp_set_max_flows(dp, nla_get_u32(max), max,
+					   info->extack);
+		if (err)
+			return err;
+	}
 	if (tmo) {
 		struct nlattr *tb[NFV_TMO_MAX + 1];
 		int i;
@@ -514,17 +519,18 @@ static void nfv_dp_apply(struct nfv_dp *dp, struct genl_info *info)
 		/* Validated by the op's policy already. */
 		if (nla_parse_nested(tb, NFV_TMO_MAX, tmo, nfv_tmo_policy,
 				     NULL))
-			return;
+			return 0;
 		for (i = 1; i <= NFV_TMO_MAX; i++)
 			if (tb[i])
 				WRITE_ONCE(dp->table.tmo[i],
 					   nla_get_u32(tb[i]) * HZ);
 	}
+	return 0;
 }
 
 static int nfv_cmd_dp_new(struct sk_buff *skb, struct genl_info *info)
 {
-	u32 max_flows = NFV_MAX_FLOWS_DEFAULT;
+	struct nlattr *max = info->attrs[NFV_A_DP_MAX_FLOWS];
 	struct nfv_dp *dp;
 	int err;
 
@@ -532,14 +538,13 @@ static int nfv_cmd_dp_new(struct sk_buff *skb, struct genl_info *info)
 			  "missing datapath name (NFV_A_DP_NAME)");
 	if (err)
 		return err;
-	if (info->attrs[NFV_A_DP_MAX_FLOWS])
-		max_flows = nla_get_u32(info->attrs[NFV_A_DP_MAX_FLOWS]);
 	dp = nfv_dp_create(genl_info_net(info),
-			   nla_data(info->attrs[NFV_A_DP_NAME]), max_flows,
+			   nla_data(info->attrs[NFV_A_DP_NAME]),
+			   max ? nla_get_u32(max) : NFV_MAX_FLOWS_DEFAULT, max,
 			   info->extack);
 	if (IS_ERR(dp))
 		return PTR_ERR(dp);
-	nfv_dp_apply(dp, info);
+	nfv_dp_apply(dp, info);	/* max_flows as created: nothing to refuse */
 	nfv_notify(dp->net, NFV_CMD_DP_NEW, nfv_dp_fill_obj, dp);
 	return 0;
 }
@@ -550,8 +555,7 @@ static int nfv_cmd_dp_set(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(dp))
 		return PTR_ERR(dp);
-	nfv_dp_apply(dp, info);
-	return 0;
+	return nfv_dp_apply(dp, info);
 }
 
 static int nfv_cmd_dp_del(struct sk_buff *skb, struct genl_info *info)
@@ -784,7 +788,7 @@ static int nfv_cmd_port_del(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(port))
 		return PTR_ERR(port);
 	nfv_notify(dp->net, NFV_CMD_PORT_DEL, nfv_port_fill_obj, port);
-	nfv_port_del(port);
+	nfv_port_del(port, true);
 	return 0;
 }
 

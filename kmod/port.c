@@ -51,15 +51,21 @@ struct nfv_port *nfv_port_add(struct nfv_dp *dp, struct net_device *dev,
 		return ERR_PTR(-ENOSPC);
 	}
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
-	port->stats = alloc_percpu(struct nfv_port_stats);
+	port->stats = alloc_percpu_gfp(struct nfv_port_stats,
+				       GFP_KERNEL_ACCOUNT);
 	if (!port->stats) {
 		err = -ENOMEM;
 		goto err_port;
 	}
-	err = idr_alloc(&dp->port_ids, port, 1, U16_MAX, GFP_KERNEL);
+	/*
+	 * Numbers go round, not lowest first: a rule or a flow that names a
+	 * deleted port must not move to the next port added.
+	 */
+	err = idr_alloc_cyclic(&dp->port_ids, port, 1, U16_MAX,
+			       GFP_KERNEL_ACCOUNT);
 	if (err < 0)
 		goto err_stats;
 	port->port_no = err;
@@ -96,7 +102,12 @@ static void nfv_port_free_rcu(struct rcu_head *head)
 	kfree(port);
 }
 
-void nfv_port_del(struct nfv_port *port)
+/*
+ * @flush: remove the port's flows too. A datapath going away flushes its
+ * whole table once after its last port instead: a walk of every bucket
+ * per port, under RTNL, took seconds with many ports and a large table.
+ */
+void nfv_port_del(struct nfv_port *port, bool flush)
 {
 	struct nfv_dp *dp = port->dp;
 
@@ -105,7 +116,8 @@ void nfv_port_del(struct nfv_port *port)
 	netdev_rx_handler_unregister(port->dev);
 	list_del(&port->node);
 	dp->n_ports--;
-	nfv_flow_flush(&dp->table, port->port_no);
+	if (flush)
+		nfv_flow_flush(&dp->table, port->port_no);
 	nfv_chain_put(rcu_replace_pointer(port->chain, NULL, true));
 	idr_remove(&dp->port_ids, port->port_no);
 	netdev_put(port->dev, &port->dev_tracker);
@@ -178,7 +190,7 @@ static int nfv_netdev_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_DONE;
 	port = rtnl_dereference(dev->rx_handler_data);
 	nfv_notify_port_gone(port);
-	nfv_port_del(port);
+	nfv_port_del(port, true);
 	return NOTIFY_DONE;
 }
 

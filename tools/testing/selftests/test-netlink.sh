@@ -25,3 +25,27 @@ check "netlink fuzz" rt python3 "$FUZZ/nlfuzz.py" dp0 --random 2000
 check "unprivileged user namespace refused" \
 	rt unshare -Ur python3 "$FUZZ/nlfuzz.py" dp0 --expect-eperm
 check "still forwarding" cl ping -c1 -W2 10.0.2.2 >/dev/null
+
+# A deleted port's number is not given to the next port: a rule or a flow
+# that names port 1 must not move to another device.
+port_no() { nfvctl -j port show dp0 | jq -r ".[] | select(.ifname == \"$1\") | .port"; }
+check_eq "r0 is port 1" "$(port_no r0)" 1
+nfvctl port del dp0 dev r0
+nfvctl port add dp0 dev r0
+check_eq "r0 added again is port 3, not 1" "$(port_no r0)" 3
+
+# Root of a user namespace may run datapaths in its own network namespace,
+# within bounds: their flows are no memory cgroup's. Each userns call is a
+# new namespace, gone (in a workqueue) when the command ends.
+userns() { unshare -Urn "$NFVCTL" "$@"; }
+expect_fail "at most 1048576 flows" userns dp add u0 max-flows 2000000
+printf 'dp add u0\ndp set u0 max-flows 1048577\n' > /tmp/grow
+expect_fail "at most 1048576 flows" userns -b /tmp/grow
+printf 'dp add u%d\n' 1 2 3 4 5 6 7 8 9 > /tmp/nine
+expect_fail "too many datapaths" userns -b /tmp/nine
+# All user namespaces together: 4 datapaths of 1048576 flows, once the
+# namespaces above have released theirs; a fifth is refused.
+printf 'dp add u%d max-flows 1048576\n' 1 2 3 4 > /tmp/four
+check "four datapaths of 1048576 flows" await 300 userns -b /tmp/four
+printf 'dp add u%d max-flows 1048576\n' 1 2 3 4 5 > /tmp/five
+expect_fail "in all" userns -b /tmp/five
