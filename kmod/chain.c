@@ -57,6 +57,8 @@ int nfv_nf_type_register(struct nfv_nf_type *type)
 {
 	int err = 0;
 
+	if (WARN_ON(type->fill_flow && !type->flow_info_size))
+		return -EINVAL;	/* flow events could not be sized */
 	mutex_lock(&nfv_types_lock);
 	if (nfv_type_find(type->name))
 		err = -EEXIST;

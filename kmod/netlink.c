@@ -405,6 +405,45 @@ static int nfv_flow_fill(struct sk_buff *skb, struct nfv_dp *dp,
 	return 0;
 }
 
+/* The most nfv_tuple_fill() adds. */
+static size_t nfv_tuple_size(void)
+{
+	return nla_total_size(0) +			/* the nest */
+	       2 * nla_total_size(sizeof(struct in6_addr)) +
+	       2 * nla_total_size(sizeof(u16)) +	/* ports */
+	       nla_total_size(sizeof(u8)) +		/* ICMP type */
+	       nla_total_size(sizeof(u16)) +		/* zone */
+	       2 * nla_total_size_64bit(sizeof(u64)) +	/* counters */
+	       nla_total_size(sizeof(u8)) +		/* result */
+	       nla_total_size(sizeof(u32));		/* out ifindex */
+}
+
+/*
+ * The most a flow event takes, made in softirq for every flow created and
+ * deleted while someone listens: sized to the flow, not a page each.
+ */
+static size_t nfv_flow_event_size(struct nfv_flow *flow)
+{
+	struct nfv_chain *chain = nfv_flow_chain(flow);
+	size_t size = nla_total_size(NFV_NAME_MAX) +	/* DP_NAME */
+		      nla_total_size(sizeof(u8)) +	/* EVENT */
+		      nla_total_size(0) +		/* FLOW */
+		      2 * nla_total_size(sizeof(u8)) +	/* family, proto */
+		      nla_total_size(sizeof(u16)) +	/* zone */
+		      3 * nla_total_size(sizeof(u32)) + /* port, idle, timeout */
+		      2 * nfv_tuple_size();
+	unsigned int i;
+
+	for (i = 0; chain && i < chain->len; i++) {
+		const struct nfv_nf_type *type = chain->nf[i].nf->type;
+
+		if (type->fill_flow)
+			size += nla_total_size(nla_total_size(NFV_NAME_MAX) +
+					       nla_total_size(type->flow_info_size));
+	}
+	return size;
+}
+
 static void nfv_multicast(struct net *net, struct sk_buff *skb, gfp_t gfp)
 {
 	genlmsg_multicast_netns(&nfv_genl_family, net, skb, 0, NFV_MCGRP_EV,
@@ -461,14 +500,14 @@ void nfv_notify_flow(struct nfv_dp *dp, struct nfv_flow *flow, u8 event)
 
 	if (!nfv_has_listeners(dp->net))
 		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = genlmsg_new(nfv_flow_event_size(flow), GFP_ATOMIC);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &nfv_genl_family, 0, NFV_CMD_FLOW_EVENT);
 	rcu_read_lock();
-	if (!hdr || nla_put_string(skb, NFV_A_DP_NAME, dp->name) ||
-	    nla_put_u8(skb, NFV_A_EVENT, event) ||
-	    nfv_flow_fill(skb, dp, flow)) {
+	if (WARN_ON_ONCE(!hdr || nla_put_string(skb, NFV_A_DP_NAME, dp->name) ||
+			 nla_put_u8(skb, NFV_A_EVENT, event) ||
+			 nfv_flow_fill(skb, dp, flow))) {
 		rcu_read_unlock();
 		nlmsg_free(skb);
 		return;

@@ -145,9 +145,14 @@ struct nfv_nf_type {
 	 */
 	int (*fill_item)(struct nfv_nf *nf, struct sk_buff *skb,
 			 unsigned long idx);
-	/* Adds the flow's state to NFV_A_NF_INFO in flow dumps and events. */
+	/*
+	 * Adds the flow's state to NFV_A_NF_INFO in flow dumps and events,
+	 * flow_info_size bytes at most (attribute headers included: events
+	 * are sized from it).
+	 */
 	int (*fill_flow)(struct nfv_nf *nf, struct nfv_flow *flow,
 			 void *flow_priv, struct sk_buff *skb);
+	size_t flow_info_size;
 
 	struct list_head list;
 };

@@ -375,6 +375,7 @@ static struct nfv_nf_type fw_type = {
 	.fill_info = fw_fill_info,
 	.fill_item = fw_fill_item,
 	.fill_flow = fw_fill_flow,
+	.flow_info_size = NLA_ALIGN(NLA_HDRLEN + sizeof(u8)),	/* STATE */
 };
 
 static int __init fw_init(void)

@@ -2,6 +2,7 @@
 # Configuration changes and flows are announced on the events group.
 . "$(dirname "$0")/lib.sh"
 
+nfv_fw_load
 netns_setup
 # Not through rt(): $! must be nfvctl itself.
 ip netns exec router "$NFVCTL" -j monitor > /tmp/events &
@@ -15,7 +16,8 @@ done
 nfvctl dp add dp0 timeout icmp 1
 nfvctl port add dp0 dev r0
 nfvctl port add dp0 dev r1
-nfvctl chain set dp0 dev r0 forward
+nfvctl fw add dp0 fw1 policy accept
+nfvctl chain set dp0 dev r0 fw1 forward
 cl ping -c1 -W2 10.0.2.2 >/dev/null || true
 # The flow expires after a second; the event follows at the next GC pass.
 expired() { grep -q '"expired"' /tmp/events; }
@@ -28,6 +30,10 @@ check_eq "port add events" "$(ev port add)" 2
 check_eq "chain set event" "$(ev chain set)" 1
 check_eq "flow new event" "$(ev flow new)" 1
 check_eq "flow expired event" "$(ev flow expired)" 1
+# Flow events are sized to the flow, its NFs' state included.
+check "the flow's firewall state in its events" jq_true \
+	'[.[] | select(.object == "flow") | .nf[0].name == "fw1"] | length == 2 and all' \
+	< <(jq -s . /tmp/events)
 
 # Events name every flow's addresses: only CAP_NET_ADMIN may listen, as
 # only it may send commands. (timeout: a listener that got in waits.)
