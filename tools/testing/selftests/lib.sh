@@ -128,18 +128,23 @@ nfv_fw_load() {
 	fi
 }
 
+# Unloads the modules; fails if one is still loaded after 30 s each.
 nfv_unload() {
 	local i
 	# Instances pin nfv_fw until their last flow is freed after a grace
-	# period; a moment after the namespaces went it is free.
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	# period, and a deleted namespace goes in a workqueue: a moment after
+	# the namespaces went it is free.
+	for i in $(seq 60); do
 		lsmod | grep -q '^nfv_fw ' || break
 		rmmod nfv_fw 2>/dev/null && break
 		sleep 0.5
 	done
-	if lsmod | grep -q '^nfv '; then
-		rmmod nfv
-	fi
+	for i in $(seq 60); do
+		lsmod | grep -q '^nfv ' || return 0
+		rmmod nfv 2>/dev/null && return 0
+		sleep 0.5
+	done
+	rmmod nfv	# says why
 }
 
 # Loads a driver if it is a module; the debug kernel has them built in,

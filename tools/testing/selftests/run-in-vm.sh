@@ -85,10 +85,11 @@ for t in "${tests[@]}"; do
 	out=$(cat /tmp/test.out)
 	kill_leftovers
 	cleanup
-	nfv_unload 2>/dev/null || true
+	# A module that stays loaded would serve the next tests unseen.
+	unload=$(nfv_unload 2>&1) && unload=""
 	secs=$(( $(date +%s) - start ))
 	klog=$(dmesg | grep -E "$bad" | grep -vE "$benign")
-	if [ $rc -eq 0 ] && [ -z "$klog" ]; then
+	if [ $rc -eq 0 ] && [ -z "$klog" ] && [ -z "$unload" ]; then
 		passed=$((passed + 1))
 		echo "ok $n - $name (${secs}s)"
 		[ -n "${NFV_VERBOSE:-}" ] && echo "$out" | sed 's/^/#   /'
@@ -96,8 +97,10 @@ for t in "${tests[@]}"; do
 		failed=$((failed + 1))
 		[ $rc -eq 124 ] && why="timed out" || why="exit $rc"
 		[ -n "$klog" ] && why="$why, kernel log"
+		[ -n "$unload" ] && why="$why, module not unloaded"
 		echo "not ok $n - $name (${secs}s, $why)"
 		echo "$out" | sed 's/^/#   /'
+		[ -n "$unload" ] && echo "#   unload: $unload"
 		[ -n "$klog" ] && dmesg | sed 's/^/#   kernel: /'
 	fi
 done

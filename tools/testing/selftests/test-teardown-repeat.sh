@@ -96,11 +96,11 @@ check "forwarding after port del/add" forwards
 # the last flow is freed nothing pins the firewall instance.
 nfv_fw_load
 nfvctl fw add dp0 fw1 policy accept
-for i in $(seq "$repeat"); do
+for i in $(seq 20); do
 	printf '%s\n' "chain set dp0 dev r0 fw1 forward" \
 		"chain set dp0 dev r0 forward"
 done | nfvctl -b -
-took "$repeat chain replacements"
+took "20 chain replacements"
 check_eq "flows of the replaced firewall chain left" \
 	"$(nfvctl -j fw flows dp0 fw1 | jq length)" 0
 check "the firewall instance is free once its flows are" \
