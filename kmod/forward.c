@@ -11,6 +11,7 @@
 #include <net/ip.h>
 #include <net/ip6_fib.h>
 #include <net/ip6_route.h>
+#include <net/lwtunnel.h>
 #include <net/ndisc.h>
 #include <net/route.h>
 #include <net/xfrm.h>
@@ -79,7 +80,10 @@ static bool nfv_bad_addr4(__be32 saddr, __be32 daddr)
  * route as it is: skip the call. The policy is read after the route, as
  * xfrm itself does: adding a policy raises the count before it bumps the
  * routes' generation, so a route taken before a policy that this read
- * missed fails its next dst_check() and is looked up again.
+ * missed fails its next dst_check() and is looked up again. A bundle xfrm
+ * returns is cached in the flow like any route: bundles are always
+ * checked (DST_OBSOLETE_FORCE_CHK), and dst_check() fails once the SA is
+ * deleted or expires, the policy changes or the route beneath goes stale.
  */
 static bool nfv_xfrm_out(struct net *net)
 {
@@ -275,6 +279,41 @@ static int nfv_frag_out(struct net *net, struct sock *sk,
 	return nfv_neigh_xmit4(net, sk, skb);
 }
 
+/*
+ * Routes whose output is more than a neighbour entry: an xfrm bundle
+ * (the SA's transform, then the bundle's own route) and lightweight
+ * tunnels that redirect output or transmission (seg6, mpls, bpf). Sent to
+ * the neighbour, their packets would leave unencrypted or unencapsulated,
+ * or not at all; they go through dst_output(), as the kernel's forwarding
+ * sends them, which also segments and fragments them where needed.
+ */
+static bool nfv_dst_redirects(const struct dst_entry *dst)
+{
+	return dst_xfrm(dst) || lwtunnel_output_redirect(dst->lwtstate) ||
+	       lwtunnel_xmit_redirect(dst->lwtstate);
+}
+
+/* A packet without DF larger than the MTU: fragments to the neighbour. */
+static int nfv_frag_xmit4(struct nfv_pkt *pkt, struct net *net,
+			  struct sk_buff *skb)
+{
+	nfv_count(pkt->dp, NFV_STAT_FRAGS_SENT, 1);
+	return ip_do_fragment(net, NULL, skb, nfv_frag_out);
+}
+
+/* Sends a packet that passed the TTL and DF checks along dst. */
+static int nfv_out4(struct nfv_pkt *pkt, struct sk_buff *skb,
+		    struct dst_entry *dst, unsigned int mtu)
+{
+	struct net *net = dev_net(dst->dev);
+
+	if (unlikely(nfv_dst_redirects(dst)))
+		return dst_output(net, NULL, skb);
+	if (likely(!nfv_exceeds_mtu(skb, mtu)))
+		return nfv_neigh_xmit4(net, NULL, skb);
+	return nfv_frag_xmit4(pkt, net, skb);
+}
+
 static void nfv_xmit4(struct nfv_pkt *pkt, struct dst_entry *dst)
 {
 	struct sk_buff *skb = pkt->skb;
@@ -300,14 +339,7 @@ static void nfv_xmit4(struct nfv_pkt *pkt, struct dst_entry *dst)
 	ip_decrease_ttl(iph);
 	skb->dev = dst->dev;
 	len = skb->len;
-
-	if (nfv_exceeds_mtu(skb, mtu)) {
-		err = ip_do_fragment(dev_net(dst->dev), NULL, skb,
-				     nfv_frag_out);
-		nfv_count(pkt->dp, NFV_STAT_FRAGS_SENT, 1);
-	} else {
-		err = nfv_neigh_xmit4(dev_net(dst->dev), NULL, skb);
-	}
+	err = nfv_out4(pkt, skb, dst, mtu);
 	nfv_count_tx(pkt, dst->dev, len, err);
 }
 
@@ -336,7 +368,10 @@ static void nfv_xmit6(struct nfv_pkt *pkt, struct dst_entry *dst)
 	ip6->hop_limit--;
 	skb->dev = dst->dev;
 	len = skb->len;
-	err = nfv_neigh_xmit6(skb);
+	if (unlikely(nfv_dst_redirects(dst)))
+		err = dst_output(dev_net(dst->dev), NULL, skb);
+	else
+		err = nfv_neigh_xmit6(skb);
 	nfv_count_tx(pkt, dst->dev, len, err);
 }
 
