@@ -301,6 +301,40 @@ static int nfv_frag_xmit4(struct nfv_pkt *pkt, struct net *net,
 	return ip_do_fragment(net, NULL, skb, nfv_frag_out);
 }
 
+/*
+ * A GSO packet without DF whose segments exceed the MTU (GRO merged
+ * them). ip_do_fragment() cannot take it whole: it would checksum a GSO
+ * packet in software, which the kernel refuses with a WARN. Segment it
+ * first and fragment each segment that still exceeds the MTU, as
+ * ip_finish_output_gso() does.
+ */
+static int nfv_gso_xmit4(struct nfv_pkt *pkt, struct net *net,
+			 struct sk_buff *skb, unsigned int mtu)
+{
+	netdev_features_t features = netif_skb_features(skb);
+	struct sk_buff *segs, *next;
+	int err, ret = 0;
+
+	segs = skb_gso_segment(skb, features & ~NETIF_F_GSO_MASK);
+	if (IS_ERR_OR_NULL(segs)) {
+		kfree_skb(skb);
+		return -ENOMEM;
+	}
+	consume_skb(skb);
+	nfv_count(pkt->dp, NFV_STAT_GSO_SEGMENTED, 1);
+
+	skb_list_walk_safe(segs, segs, next) {
+		skb_mark_not_on_list(segs);
+		if (segs->len > mtu)
+			err = nfv_frag_xmit4(pkt, net, segs);
+		else
+			err = nfv_neigh_xmit4(net, NULL, segs);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
 /* Sends a packet that passed the TTL and DF checks along dst. */
 static int nfv_out4(struct nfv_pkt *pkt, struct sk_buff *skb,
 		    struct dst_entry *dst, unsigned int mtu)
@@ -311,6 +345,8 @@ static int nfv_out4(struct nfv_pkt *pkt, struct sk_buff *skb,
 		return dst_output(net, NULL, skb);
 	if (likely(!nfv_exceeds_mtu(skb, mtu)))
 		return nfv_neigh_xmit4(net, NULL, skb);
+	if (skb_is_gso(skb))
+		return nfv_gso_xmit4(pkt, net, skb, mtu);
 	return nfv_frag_xmit4(pkt, net, skb);
 }
 
