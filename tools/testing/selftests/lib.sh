@@ -68,6 +68,23 @@ await() {
 	done
 }
 
+# tcp_send BYTES: BYTES of random data from the client to the server over
+# TCP (port 5001); check_received then compares what arrived.
+tcp_send() {
+	local srv
+
+	head -c "$1" /dev/urandom > /tmp/payload
+	sv socat -u TCP-LISTEN:5001,reuseaddr OPEN:/tmp/received,creat,trunc &
+	srv=$!
+	listening server -t 5001
+	if ! cl socat -u OPEN:/tmp/payload TCP:10.0.2.2:5001; then
+		kill "$srv" 2>/dev/null
+		return 1
+	fi
+	wait "$srv"
+}
+check_received() { check "TCP payload intact" cmp /tmp/payload /tmp/received; }
+
 # listening NS -t|-u PORT: waits until a TCP or UDP socket of the namespace
 # listens on PORT.
 has_listener() { ip netns exec "$1" ss -Hln "$2" "sport = :$3" | grep -q .; }

@@ -40,12 +40,8 @@ check_eq "icmp orig packets" "$opkts" 3
 check_eq "icmp reply packets" "$rpkts" 3
 
 # TCP: a file crosses intact.
-head -c 300000 /dev/urandom > /tmp/payload
-sv socat -u TCP-LISTEN:5001,reuseaddr OPEN:/tmp/received,creat,trunc &
-listening server -t 5001
-cl socat -u OPEN:/tmp/payload TCP:10.0.2.2:5001
-wait
-check "TCP payload intact" cmp /tmp/payload /tmp/received
+tcp_send 300000
+check_received
 read -r dport obytes rpkts <<<"$(flow_fields tcp orig.dport orig.bytes reply.packets)"
 check_eq "tcp flow server port" "$dport" 5001
 check_gt "tcp orig bytes" "$obytes" 300000

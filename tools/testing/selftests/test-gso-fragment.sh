@@ -14,12 +14,8 @@ rt ip link set r1 mtu 1280
 # No DF on the client's packets, so the router fragments them.
 cl sysctl -qw net.ipv4.ip_no_pmtu_disc=1
 
-head -c 1000000 /dev/urandom > /tmp/payload
-sv socat -u TCP-LISTEN:5001,reuseaddr OPEN:/tmp/received,creat,trunc &
-listening server -t 5001
-cl socat -u OPEN:/tmp/payload TCP:10.0.2.2:5001
-wait
-check "TCP payload intact" cmp /tmp/payload /tmp/received
+tcp_send 1000000
+check_received
 check_gt "GSO packets segmented" "$(stat gso_segmented)" 0
 check_gt "packets fragmented" "$(stat frags_sent)" 0
 check_eq "none dropped for the MTU" "$(drop mtu)" 0

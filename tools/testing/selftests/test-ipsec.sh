@@ -50,13 +50,9 @@ check_eq "echo replies through the tunnel" \
 check_ge "the server's SA decrypted them" "$(v4 packets)" 3
 
 # TCP: a file crosses intact, all of it through the SA.
-head -c 300000 /dev/urandom > /tmp/payload
-sv socat -u TCP-LISTEN:5001,reuseaddr OPEN:/tmp/received,creat,trunc &
-listening server -t 5001
 tx=$(stat tx_packets)
-cl socat -u OPEN:/tmp/payload TCP:10.0.2.2:5001
-wait
-check "TCP payload intact" cmp /tmp/payload /tmp/received
+tcp_send 300000
+check_received
 check_gt "the server's SA decrypted the payload (bytes)" "$(v4 bytes)" 300000
 check_gt "the datapath forwarded it" "$(stat tx_packets)" "$((tx + 10))"
 check "the TCP flow is cached" jq_true \
