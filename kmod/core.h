@@ -78,9 +78,10 @@ struct nfv_port {
 #define NFV_FRAG_WAYS		4
 
 struct nfv_frag_entry {
-	struct nfv_key dkey;		/* ports hold the IP id */
+	struct nfv_key dkey;		/* ports hold the IP id; IPv6: no proto */
 	__be16 sport;			/* the datagram's ports */
 	__be16 dport;
+	u8 proto;			/* and its transport protocol */
 	u32 expires;			/* jiffies; 0: empty */
 };
 

@@ -2,8 +2,9 @@
 /*
  * Fragments. Only the first fragment of a datagram carries its ports. When
  * one goes through (forwarded or passed up), the datagram is remembered
- * with its ports; the later fragments, found by addresses, protocol and IP
- * id, take those ports and follow the flow's cached result. So every
+ * with its protocol and ports; the later fragments, found by addresses and
+ * IP id (and, for IPv4, protocol), take them and follow the flow's cached
+ * result. So every
  * fragment gets the verdict of its first one, and none gets past the chain
  * on its own. A fragment whose first fragment was not seen (lost, refused,
  * or overtaken) stays untracked, and the chain decides it without ports.
@@ -25,12 +26,20 @@
  */
 #define NFV_FRAG_TIMEOUT	(3 * HZ)
 
-/* The datagram: its key with the IP id where the ports go. */
+/*
+ * The datagram: its key with the IP id where the ports go. IPv4 names a
+ * datagram by addresses, protocol and id (RFC 791); IPv6 by addresses and
+ * id alone (RFC 8200), and a later fragment cannot tell the protocol: its
+ * Fragment header names the first header of the fragmentable part, which
+ * is an extension header (destination options, say) as often as not.
+ */
 static void nfv_frag_dkey(const struct nfv_pkt *pkt, struct nfv_key *dkey)
 {
 	*dkey = pkt->key;
 	dkey->sport = (__force __be16)(pkt->frag_id >> 16);
 	dkey->dport = (__force __be16)pkt->frag_id;
+	if (dkey->flags & NFV_KEY_V6)
+		dkey->proto = 0;
 }
 
 static struct nfv_frag_bucket *nfv_frag_bucket(struct nfv_frag_table *t,
@@ -83,6 +92,7 @@ void nfv_frag_note(struct nfv_dp *dp, const struct nfv_pkt *pkt)
 
 	write_seqcount_begin(&b->seq);
 	slot->dkey = dkey;
+	slot->proto = pkt->key.proto;
 	slot->sport = pkt->key.sport;
 	slot->dport = pkt->key.dport;
 	slot->expires = (now + NFV_FRAG_TIMEOUT) | 1;
@@ -92,7 +102,8 @@ void nfv_frag_note(struct nfv_dp *dp, const struct nfv_pkt *pkt)
 
 /*
  * For a non-first fragment: if its datagram's first fragment went
- * through, gives the packet that fragment's ports and makes it tracked.
+ * through, gives the packet that fragment's protocol and ports and makes
+ * it tracked.
  */
 bool nfv_frag_follow(struct nfv_dp *dp, struct nfv_pkt *pkt)
 {
@@ -101,6 +112,7 @@ bool nfv_frag_follow(struct nfv_dp *dp, struct nfv_pkt *pkt)
 	struct nfv_key dkey;
 	__be16 sport = 0, dport = 0;
 	u32 now = jiffies;
+	u8 proto = 0;
 	unsigned int seq;
 	bool found;
 	int i;
@@ -114,6 +126,7 @@ bool nfv_frag_follow(struct nfv_dp *dp, struct nfv_pkt *pkt)
 			const struct nfv_frag_entry *e = &b->e[i];
 
 			if (nfv_frag_match(e, &dkey, now)) {
+				proto = e->proto;
 				sport = e->sport;
 				dport = e->dport;
 				found = true;
@@ -126,6 +139,7 @@ bool nfv_frag_follow(struct nfv_dp *dp, struct nfv_pkt *pkt)
 		nfv_count(dp, NFV_STAT_FRAGS_UNKNOWN, 1);
 		return false;
 	}
+	pkt->key.proto = proto;
 	pkt->key.sport = sport;
 	pkt->key.dport = dport;
 	pkt->flags |= NFV_PKT_TRACK;

@@ -309,6 +309,11 @@ static int nfv_parse_ipv6(struct sk_buff *skb, struct nfv_pkt *pkt,
 			if (fh->frag_off & htons(IP6_OFFSET)) {
 				pkt->flags &= ~NFV_PKT_TRACK;
 				pkt->flags |= NFV_PKT_FRAG_TAIL;
+				/*
+				 * The protocol if no extension header
+				 * follows; nfv_frag_follow() has the
+				 * datagram's from its first fragment.
+				 */
 				key->proto = fh->nexthdr;
 				return 0;
 			}

@@ -975,8 +975,75 @@ static void frag_bucket_full(struct kunit *test)
 	}
 }
 
+/*
+ * IPv6 fragment @frag_off (in 8-byte units) of datagram 9 from build_ip6's
+ * source: a Fragment header, then a Destination Options header and a UDP
+ * header in the first fragment, payload bytes in a later one.
+ */
+static unsigned int build_frag6_dstopts(u8 *buf, u16 frag_off)
+{
+	u8 p[8 + 8 + 8 + 16] = { NEXTHDR_DEST };
+	struct frag_hdr *fh = (struct frag_hdr *)p;
+	struct udphdr *uh = (struct udphdr *)(p + 16);
+
+	fh->frag_off = htons(frag_off << 3 | IP6_MF);
+	fh->identification = htonl(9);
+	p[8] = IPPROTO_UDP;		/* options: PadN of 4 */
+	p[10] = 1;
+	p[11] = 4;
+	uh->source = htons(5);
+	uh->dest = htons(6);
+	uh->len = htons(4000);		/* the datagram's */
+	return build_ip6(buf, NEXTHDR_FRAGMENT, p, sizeof(p));
+}
+
+/*
+ * A later IPv6 fragment names the Fragment header's next header, here
+ * destination options, not UDP: it must still find the datagram its
+ * first fragment noted, and take UDP and the ports from it.
+ */
+static void frag_ipv6_exthdr_follows(struct kunit *test)
+{
+	struct nfv_pkt head, tail;
+	u8 buf[128];
+	unsigned int len;
+
+	len = build_frag6_dstopts(buf, 0);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &head),
+			0);
+	KUNIT_ASSERT_TRUE(test, head.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_EQ(test, head.key.proto, IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, head.key.sport, htons(5));
+
+	len = build_frag6_dstopts(buf, 185);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &tail),
+			0);
+	KUNIT_ASSERT_TRUE(test, tail.flags & NFV_PKT_FRAG_TAIL);
+	KUNIT_EXPECT_EQ(test, tail.key.proto, NEXTHDR_DEST);
+	KUNIT_EXPECT_FALSE(test, nfv_frag_follow(test->priv, &tail));
+
+	nfv_frag_note(test->priv, &head);
+	KUNIT_ASSERT_TRUE(test, nfv_frag_follow(test->priv, &tail));
+	KUNIT_EXPECT_TRUE(test, tail.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_EQ(test, tail.key.proto, IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, memcmp(&tail.key, &head.key, NFV_KEY_LEN6), 0);
+
+	/* Another id or source is another datagram. */
+	len = build_frag6_dstopts(buf, 185);
+	((struct frag_hdr *)(buf + 40))->identification = htonl(10);
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &tail),
+			0);
+	KUNIT_EXPECT_FALSE(test, nfv_frag_follow(test->priv, &tail));
+	len = build_frag6_dstopts(buf, 185);
+	buf[8 + 15] = 7;		/* saddr */
+	KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len, &tail),
+			0);
+	KUNIT_EXPECT_FALSE(test, nfv_frag_follow(test->priv, &tail));
+}
+
 static struct kunit_case nfv_frag_cases[] = {
 	KUNIT_CASE(frag_follows_first),
+	KUNIT_CASE(frag_ipv6_exthdr_follows),
 	KUNIT_CASE(frag_expires),
 	KUNIT_CASE(frag_bucket_full),
 	{}

@@ -9,6 +9,11 @@
                                           of the answer; "none" after 10 s
   udp-peer.py tail DEV MAC SRC DST PORT   sends a lone non-first IPv4
                                           fragment of a UDP datagram
+  udp-peer.py ask-dstopts DEV MAC SRC DST PORT LEN
+                                          as ask, to an IPv6 address, the
+                                          datagram sent as frames on DEV in
+                                          fragments whose Fragment header
+                                          a Destination Options one follows
 """
 import os
 import socket
@@ -64,5 +69,47 @@ def tail(dev, dst_mac, src, dst, port):
            struct.pack("!H", 0x0800) + hdr + payload)
 
 
+def frames6(dev, dst_mac, frags):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((dev, 0))
+    eth = bytes.fromhex(dst_mac.replace(":", "")) + s.getsockname()[4] + \
+        struct.pack("!H", 0x86dd)
+    for f in frags:
+        s.send(eth + f)
+
+
+def ask_dstopts(dev, dst_mac, src, dst, port, length):
+    """IPv6 | Fragment | Destination Options | UDP: RFC 8200 lets the
+    sender put the options in the fragmentable part, so a later fragment's
+    Fragment header names them, not UDP. Linux puts its own before the
+    Fragment header: hence frames, from a socket bound for the answer."""
+    sk = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    sk.bind((src, 0))
+    sk.settimeout(10)
+    s, d = socket.inet_pton(socket.AF_INET6, src), \
+        socket.inet_pton(socket.AF_INET6, dst)
+    data = b"q" * int(length)
+    ulen = 8 + len(data)
+    udp = struct.pack("!HHHH", sk.getsockname()[1], int(port), ulen, 0)
+    pseudo = struct.pack("!16s16sIxxxB", s, d, ulen, socket.IPPROTO_UDP)
+    ck = csum(pseudo + udp + data) or 0xffff
+    udp = udp[:6] + struct.pack("!H", ck)
+    dstopts = bytes([socket.IPPROTO_UDP, 0, 1, 4, 0, 0, 0, 0])  # PadN
+    body = dstopts + udp + data
+    chunk, frags, ident = 1448, [], 0x6a5e
+    for off in range(0, len(body), chunk):
+        part = body[off:off + chunk]
+        more = off + chunk < len(body)
+        fh = struct.pack("!BBHI", 60, 0, off | more, ident)
+        frags.append(struct.pack("!IHBB16s16s", 6 << 28, len(fh + part),
+                                 44, 64, s, d) + fh + part)
+    frames6(dev, dst_mac, frags)
+    try:
+        print(len(sk.recv(65535)))
+    except socket.timeout:
+        print("none")
+
+
 if __name__ == "__main__":
-    {"serve": serve, "ask": ask, "tail": tail}[sys.argv[1]](*sys.argv[2:])
+    {"serve": serve, "ask": ask, "tail": tail,
+     "ask-dstopts": ask_dstopts}[sys.argv[1]](*sys.argv[2:])
