@@ -8,11 +8,29 @@
 #ifndef _NFV_COMPAT_H
 #define _NFV_COMPAT_H
 
+#include <linux/ip.h>
+#include <linux/skbuff.h>
 #include <net/genetlink.h>
 
 /* skb_gso_validate_network_len(): 6.4 moved the GSO helpers to net/gso.h. */
 #ifdef NFV_HAVE_NET_GSO_H
 #include <net/gso.h>
+#endif
+
+/*
+ * iph_totlen(): 6.3 (BIG TCP for IPv4) lets a GSO TCP packet over 64 KiB
+ * carry tot_len 0, its length being the skb's. Before, the stack built
+ * none; the parser reads them alike on every kernel, as 6.3 does.
+ */
+#ifndef NFV_HAVE_IPH_TOTLEN
+static inline unsigned int iph_totlen(const struct sk_buff *skb,
+				      const struct iphdr *iph)
+{
+	u32 len = ntohs(iph->tot_len);
+
+	return (len || !skb_is_gso(skb) || !skb_is_gso_tcp(skb)) ?
+	       len : skb->len - skb_network_offset(skb);
+}
 #endif
 
 /* genl_info_dump(): 6.7 replaced genl_dumpit_info()->attrs with ->info. */

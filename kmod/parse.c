@@ -14,6 +14,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
+#include "compat.h"
 #include "core.h"
 
 #define NFV_MAX_VLANS		2
@@ -214,7 +215,8 @@ static int nfv_parse_ipv4(struct sk_buff *skb, struct nfv_pkt *pkt,
 	if (!nfv_pull(skb, off, hlen))
 		return -EINVAL;
 	iph = nfv_ptr(skb, off);
-	tot = ntohs(iph->tot_len);
+	/* BIG TCP: tot_len 0 on a GSO TCP packet over 64 KiB, as ip_rcv. */
+	tot = iph_totlen(skb, iph);
 	if (tot < hlen || tot > skb->len - off)
 		return -EINVAL;
 	if (unlikely(ip_fast_csum((u8 *)iph, iph->ihl)))
@@ -258,11 +260,38 @@ static bool nfv_ipv6_exthdr(u8 nexthdr)
 	       nexthdr == NEXTHDR_AUTH;
 }
 
+/*
+ * BIG TCP for IPv6: a GSO TCP packet over 64 KiB has payload_len 0 and a
+ * hop-by-hop header with only a jumbo payload option (RFC 2675) right
+ * after the IPv6 header, as ip6_xmit() and ipv6_gro_complete() build it
+ * and ipv6_has_hopopt_jumbo() knows it. Returns its payload length, the
+ * rest of the skb, which the option must say too; 0 for anything else
+ * (malformed: a GSO packet cannot be an empty datagram).
+ */
+static unsigned int nfv_ipv6_jumbo_len(struct sk_buff *skb, unsigned int off)
+{
+	unsigned int len = skb->len - off - sizeof(struct ipv6hdr);
+	struct hop_jumbo_hdr *jh;
+	struct ipv6hdr *ip6;
+
+	if (!skb_is_gso_tcp(skb) || len <= IPV6_MAXPLEN)
+		return 0;
+	if (!nfv_pull(skb, off, sizeof(*ip6) + sizeof(*jh)))
+		return 0;
+	ip6 = nfv_ptr(skb, off);
+	jh = nfv_ptr(skb, off + sizeof(*ip6));
+	if (ip6->nexthdr != NEXTHDR_HOP || jh->nexthdr != IPPROTO_TCP ||
+	    jh->hdrlen || jh->tlv_type != IPV6_TLV_JUMBO || jh->tlv_len != 4 ||
+	    ntohl(jh->jumbo_payload_len) != len)
+		return 0;
+	return len;
+}
+
 static int nfv_parse_ipv6(struct sk_buff *skb, struct nfv_pkt *pkt,
 			  unsigned int off)
 {
 	struct nfv_key *key = &pkt->key;
-	unsigned int end, n = 0;
+	unsigned int end, plen, n = 0;
 	struct ipv6hdr *ip6;
 	u8 nexthdr;
 	int addr;
@@ -272,7 +301,14 @@ static int nfv_parse_ipv6(struct sk_buff *skb, struct nfv_pkt *pkt,
 	ip6 = nfv_ptr(skb, off);
 	if (ip6->version != 6)
 		return -EINVAL;
-	end = off + sizeof(*ip6) + ntohs(ip6->payload_len);
+	plen = ntohs(ip6->payload_len);
+	if (!plen && skb_is_gso(skb)) {
+		plen = nfv_ipv6_jumbo_len(skb, off);
+		if (!plen)
+			return -EINVAL;
+		ip6 = nfv_ptr(skb, off);
+	}
+	end = off + sizeof(*ip6) + plen;
 	if (end > skb->len)
 		return -EINVAL;
 	if (skb->len > end) {

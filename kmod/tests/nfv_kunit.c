@@ -351,6 +351,112 @@ static void parse_ipv6(struct kunit *test)
 			-EINVAL);
 }
 
+/*
+ * BIG TCP: a GSO skb of @hlen header bytes from @hdr and @payload zero
+ * bytes after them, as GRO or a local TCP socket hands it over.
+ */
+#define BIG_PAYLOAD	70000
+
+static int parse_gso(struct kunit *test, __be16 proto, const void *hdr,
+		     unsigned int hlen, unsigned int gso_type,
+		     struct nfv_pkt *pkt)
+{
+	struct sk_buff *skb = alloc_skb(hlen + BIG_PAYLOAD + 64, GFP_KERNEL);
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, 32);
+	skb_put_data(skb, hdr, hlen);
+	skb_put_zero(skb, BIG_PAYLOAD);
+	skb->protocol = proto;
+	skb_shinfo(skb)->gso_size = gso_type ? 1448 : 0;
+	skb_shinfo(skb)->gso_segs = gso_type ? 49 : 0;
+	skb_shinfo(skb)->gso_type = gso_type;
+	memset(pkt, 0, sizeof(*pkt));
+	err = nfv_parse(skb, pkt, 0);
+	if (!err)
+		KUNIT_EXPECT_EQ(test, skb->len, hlen + BIG_PAYLOAD);
+	kfree_skb(skb);
+	return err;
+}
+
+/* IPv4 BIG TCP (6.3+): tot_len 0, the length is the GSO skb's. */
+static void parse_ip4_big_tcp(struct kunit *test)
+{
+	struct tcphdr th = {
+		.source = htons(40000), .dest = htons(80), .doff = 5, .ack = 1,
+	};
+	struct iphdr *iph;
+	struct nfv_pkt pkt;
+	u8 buf[64];
+	unsigned int len;
+
+	len = build_ip4(buf, IPPROTO_TCP, &th, sizeof(th));
+	iph = (struct iphdr *)buf;
+	iph->frag_off = htons(IP_DF);
+	iph->tot_len = 0;
+	iph->check = 0;
+	iph->check = ip_fast_csum((u8 *)iph, iph->ihl);
+	KUNIT_ASSERT_EQ(test, parse_gso(test, htons(ETH_P_IP), buf, len,
+					SKB_GSO_TCPV4, &pkt), 0);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_EQ(test, pkt.key.proto, IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, pkt.key.dport, htons(80));
+	KUNIT_EXPECT_EQ(test, pkt.tcp_flags, TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(test, pkt.l4, 20);
+
+	/* Not GSO, or GSO of another kind: a datagram of no length. */
+	KUNIT_EXPECT_EQ(test, parse_gso(test, htons(ETH_P_IP), buf, len, 0,
+					&pkt), -EINVAL);
+	KUNIT_EXPECT_EQ(test, parse_gso(test, htons(ETH_P_IP), buf, len,
+					SKB_GSO_UDP_L4, &pkt), -EINVAL);
+}
+
+/*
+ * IPv6 BIG TCP: payload_len 0 and a hop-by-hop jumbo payload option
+ * (RFC 2675) that says the GSO skb's length.
+ */
+static void parse_ipv6_big_tcp(struct kunit *test)
+{
+	struct tcphdr th = {
+		.source = htons(40000), .dest = htons(80), .doff = 5, .ack = 1,
+	};
+	u8 p[sizeof(struct hop_jumbo_hdr) + sizeof(th)];
+	struct hop_jumbo_hdr *jh = (struct hop_jumbo_hdr *)p;
+	struct nfv_pkt pkt;
+	u8 buf[96];
+	unsigned int len;
+
+	jh->nexthdr = IPPROTO_TCP;
+	jh->hdrlen = 0;
+	jh->tlv_type = IPV6_TLV_JUMBO;
+	jh->tlv_len = 4;
+	jh->jumbo_payload_len = htonl(sizeof(p) + BIG_PAYLOAD);
+	memcpy(p + sizeof(*jh), &th, sizeof(th));
+	len = build_ip6(buf, NEXTHDR_HOP, p, sizeof(p));
+	((struct ipv6hdr *)buf)->payload_len = 0;
+	KUNIT_ASSERT_EQ(test, parse_gso(test, htons(ETH_P_IPV6), buf, len,
+					SKB_GSO_TCPV6, &pkt), 0);
+	KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_TRACK);
+	KUNIT_EXPECT_EQ(test, pkt.key.proto, IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, pkt.key.dport, htons(80));
+	KUNIT_EXPECT_EQ(test, pkt.l4, 48);
+
+	/* Not GSO: payload_len 0 is an empty datagram, and TCP needs more. */
+	KUNIT_EXPECT_EQ(test, parse_gso(test, htons(ETH_P_IPV6), buf, len, 0,
+					&pkt), -EINVAL);
+	/* A jumbo option that disagrees with the skb. */
+	jh = (struct hop_jumbo_hdr *)(buf + sizeof(struct ipv6hdr));
+	jh->jumbo_payload_len = htonl(sizeof(p) + BIG_PAYLOAD - 1);
+	KUNIT_EXPECT_EQ(test, parse_gso(test, htons(ETH_P_IPV6), buf, len,
+					SKB_GSO_TCPV6, &pkt), -EINVAL);
+	/* No jumbo option. */
+	jh->jumbo_payload_len = htonl(sizeof(p) + BIG_PAYLOAD);
+	jh->tlv_type = IPV6_TLV_PADN;
+	KUNIT_EXPECT_EQ(test, parse_gso(test, htons(ETH_P_IPV6), buf, len,
+					SKB_GSO_TCPV6, &pkt), -EINVAL);
+}
+
 static void parse_vlan_and_other(struct kunit *test)
 {
 	struct nfv_pkt pkt;
@@ -393,6 +499,8 @@ static struct kunit_case nfv_parse_cases[] = {
 	KUNIT_CASE(parse_icmp4),
 	KUNIT_CASE(parse_tcp4),
 	KUNIT_CASE(parse_ipv6),
+	KUNIT_CASE(parse_ip4_big_tcp),
+	KUNIT_CASE(parse_ipv6_big_tcp),
 	KUNIT_CASE(parse_vlan_and_other),
 	{}
 };
