@@ -212,6 +212,12 @@ static bool nfv_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
 {
 	if (skb->len <= mtu)
 		return false;
+	/*
+	 * An IPv6 BIG TCP packet's hop-by-hop jumbo header is counted in each
+	 * segment, but segmentation takes it away (ipv6_gso_segment()).
+	 */
+	if (ipv6_has_hopopt_jumbo(skb))
+		mtu += sizeof(struct hop_jumbo_hdr);
 	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
 		return false;
 	return true;
