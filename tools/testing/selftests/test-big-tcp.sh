@@ -10,9 +10,10 @@
 router_setup
 big=$top/tools/testing/selftests/big-tcp.py
 fams=$(cl python3 "$big" set 185000 c0)
-[ "$(rt python3 "$big" set 185000 r0 r1)" = "$fams" ] &&
-	[ "$(sv python3 "$big" set 185000 s0)" = "$fams" ] ||
+if [ "$(rt python3 "$big" set 185000 r0 r1)" != "$fams" ] ||
+	[ "$(sv python3 "$big" set 185000 s0)" != "$fams" ]; then
 	fail "the veths took BIG TCP sizes for different families"
+fi
 [[ $fams == *ipv4* ]] ||
 	echo "skip: IPv4 BIG TCP (no gso_ipv4_max_size in $(uname -r))"
 [[ $fams == *ipv6* ]] ||
