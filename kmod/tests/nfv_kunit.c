@@ -629,9 +629,9 @@ static void flow_icmp_keeps_id(struct kunit *test)
 
 	/* Types that are no query answer themselves. */
 	k.sport = 0;
-	k.dport = htons(ICMP_ROUTERADVERT);
+	k.dport = htons(ICMP_ADDRESS);
 	nfv_key_invert(&r, &k);
-	KUNIT_EXPECT_EQ(test, r.dport, htons(ICMP_ROUTERADVERT));
+	KUNIT_EXPECT_EQ(test, r.dport, htons(ICMP_ADDRESS));
 }
 
 static void flow_duplicate_refused(struct kunit *test)
