@@ -889,21 +889,41 @@ static void flow_chains_mixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nfv_flow_flush(&dp->table, -1), n / 2);
 }
 
+static atomic_t kunit_flow_destroyed;
+
+static void kunit_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
+			       void *flow_priv)
+{
+	atomic_inc(&kunit_flow_destroyed);
+}
+
+static const struct nfv_nf_type kunit_nf_type = {
+	.name = "kunit",
+	.flow_destroy = kunit_flow_destroy,
+};
+
 /*
- * NF areas: TCP flows get the larger one, all of it inside the entry. The
- * chain's NFs are never called: flows that saw no NF are freed directly.
+ * NF areas: TCP flows get the larger one, all of it inside the entry.
+ * Each NF of the chain lets go of each flow, from the flow's RCU callback.
  */
 static void flow_nf_area_by_protocol(struct kunit *test)
 {
 	struct nfv_dp *dp = test->priv;
 	struct nfv_chain *chain;
 	struct nfv_flow *udp, *tcp;
+	struct nfv_nf *nf;
 	struct nfv_key k;
 
+	nf = kunit_kzalloc(test, sizeof(*nf), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, nf);
+	nf->type = &kunit_nf_type;
+	atomic_set(&kunit_flow_destroyed, 0);
 	chain = kunit_kzalloc(test, struct_size(chain, nf, 2), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, chain);
 	refcount_set(&chain->ref, 1);
 	chain->len = 2;
+	chain->nf[0].nf = nf;
+	chain->nf[1].nf = nf;
 	chain->flow_priv_size[NFV_AREA_OTHER] = 8;
 	chain->flow_priv_size[NFV_AREA_TCP] = 40;
 	chain->nf[1].priv_off[NFV_AREA_OTHER] = 0;
@@ -928,6 +948,7 @@ static void flow_nf_area_by_protocol(struct kunit *test)
 	nfv_flow_free(&dp->table, tcp);
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, refcount_read(&chain->ref), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kunit_flow_destroyed), 4);
 }
 
 static struct kunit_case nfv_flow_cases[] = {
