@@ -29,8 +29,11 @@ check_eq "the last rule is the one that admits the inside" \
 	"$(nfvctl fw rule list dp0 fw1 | tail -n 1 | cut -d'#' -f1)" \
 	"10002: in-port 1 ct state new accept  "
 
-# The stream: 40 x 100 kB over about 8 s.
-timeout 60 ip netns exec server socat -u TCP-LISTEN:7300,reuseaddr - |
+# The stream: 40 x 100 kB over about 8 s. The servers' timeouts only end
+# them if the test dies: six loads of 10,000 rules took over 60 s on the
+# debug kernel with another VM beside it, and the server it had killed
+# refused the next connections.
+timeout 300 ip netns exec server socat -u TCP-LISTEN:7300,reuseaddr - |
 	wc -c > /tmp/received &
 wait_listen server 7300
 { for i in $(seq 40); do head -c 100000 /dev/zero; sleep 0.2; done; } |
@@ -39,7 +42,7 @@ sleep 1
 
 # -t30: the client sends nothing, and socat's default of 0.5 s after its
 # end is less than a slow VM takes to start the shell that answers.
-timeout 60 ip netns exec server socat -T30 -t30 TCP-LISTEN:7301,reuseaddr,fork \
+timeout 300 ip netns exec server socat -T30 -t30 TCP-LISTEN:7301,reuseaddr,fork \
 	SYSTEM:'echo up' &
 wait_listen server 7301
 ok=0
