@@ -43,8 +43,10 @@ check_eq "forged time-exceeded for no flow: none arrived" \
 	"$(sniff_count err)" 0
 check_gt "and it was invalid" "$(fw_stat invalid)" "$invalid"
 
-# The same forgery about a datagram the client did send is related.
-timeout 15 ip netns exec far socat -u UDP-RECV:5555 - > /dev/null &
+# The same forgery about a datagram the client did send is related. The
+# receiver must outlive a slow VM: gone, it lets the far host answer the
+# datagram with a port unreachable, one error more at the client.
+timeout 120 ip netns exec far socat -u UDP-RECV:5555 - > /dev/null &
 wait_listen far 5555
 echo x | cl socat -u - UDP:10.0.3.2:5555,sourceport=4445
 related=$(fw_stat related)
