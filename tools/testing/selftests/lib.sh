@@ -23,7 +23,16 @@ nfvctl() { "$NFVCTL" -n router "$@"; }
 
 fail() {
 	echo "FAIL: $*" >&2
+	evidence >&2
 	exit 1
+}
+
+# What the datapath counted, for the log of a failed test.
+evidence() {
+	[ -e /sys/module/nfv ] && [ -e /run/netns/router ] || return 0
+	echo "# the datapath's counters at the failure:"
+	nfvctl stats "${DP:-dp0}" 2>&1 | sed 's/^/#  /'
+	nfvctl flow show "${DP:-dp0}" 2>&1 | head -20 | sed 's/^/#  /'
 }
 
 # check DESCRIPTION [!] COMMAND...: the command must succeed (with !, fail).
