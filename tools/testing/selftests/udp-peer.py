@@ -2,11 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 """One UDP datagram each way, of a chosen size, for the fragment tests.
 
-  udp-peer.py serve ADDR PORT REPLY_LEN   prints the size of the datagram
+  udp-peer.py serve ADDR PORT REPLY_LEN [WAIT]
+                                          prints the size of the datagram
                                           received and answers REPLY_LEN
-                                          bytes; "none" after 10 s
-  udp-peer.py ask ADDR PORT LEN           sends LEN bytes, prints the size
-                                          of the answer; "none" after 10 s
+                                          bytes; "none" after WAIT seconds
+  udp-peer.py ask ADDR PORT LEN [WAIT]    sends LEN bytes, prints the size
+                                          of the answer; "none" after WAIT
+                                          seconds
+
+WAIT is 120 by default: a time limit that only ends a dead test, since a
+loaded debug VM takes seconds to start the other side. A test that expects
+nothing waits for the datapath's counters instead, then stops the server.
   udp-peer.py tail DEV MAC SRC DST PORT   sends a lone non-first IPv4
                                           fragment of a UDP datagram
   udp-peer.py ask-dstopts DEV MAC SRC DST PORT LEN
@@ -29,11 +35,14 @@ def family(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
-def serve(addr, port, reply_len):
+WAIT = 120
+
+
+def serve(addr, port, reply_len, wait=WAIT):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
     s.bind((addr, int(port)))
     print("ready", file=sys.stderr, flush=True)
-    s.settimeout(10)
+    s.settimeout(float(wait))
     try:
         data, peer = s.recvfrom(65535)
     except socket.timeout:
@@ -43,9 +52,9 @@ def serve(addr, port, reply_len):
     s.sendto(b"r" * int(reply_len), peer)
 
 
-def ask(addr, port, length):
+def ask(addr, port, length, wait=WAIT):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
-    s.settimeout(10)
+    s.settimeout(float(wait))
     s.sendto(b"q" * int(length), (addr, int(port)))
     try:
         print(len(s.recv(65535)))
@@ -85,7 +94,7 @@ def ask_dstopts(dev, dst_mac, src, dst, port, length):
     Fragment header: hence frames, from a socket bound for the answer."""
     sk = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     sk.bind((src, 0))
-    sk.settimeout(10)
+    sk.settimeout(WAIT)
     s, d = socket.inet_pton(socket.AF_INET6, src), \
         socket.inet_pton(socket.AF_INET6, dst)
     data = b"q" * int(length)
