@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +85,7 @@ void usage_fw(FILE *f)
 	      "  fw rule list DP NAME\n"
 	      "  fw load DP NAME FILE\n"
 	      "  fw flows DP NAME\n"
-	      "  RULE := [in-port N] [src PREFIX] [dst PREFIX] [proto PROTO]\n"
+	      "  RULE := [in-port N|IFNAME] [src PREFIX] [dst PREFIX] [proto PROTO]\n"
 	      "          [sport N[-M]] [dport N[-M]] [icmp-type N] [icmp-code N]\n"
 	      "          [ct state STATE[,STATE]...] accept|drop|reject\n", f);
 }
@@ -208,14 +209,53 @@ static int put_u8_arg(struct nl_msg *msg, const char *cmd, const char *what,
 	return nla_put_u8(msg, type, (uint8_t)v) < 0 ? -2 : 0;
 }
 
-/* One rule's keywords, argv[0..argc), as an NFV_FW_A_RULE nest. */
-static int put_rule(struct nl_msg *msg, const char *cmd, int argc,
-		    char **argv)
+/*
+ * "in-port N|IFNAME": a port number, or a device name (anything that is
+ * not all digits) looked up once the whole rule has parsed.
+ */
+static int parse_in_port(const char *cmd, const char *arg, uint32_t *port,
+			 const char **dev)
+{
+	*dev = NULL;
+	if (*arg && strspn(arg, "0123456789") == strlen(arg))
+		return parse_u32(cmd, "port", arg, 1, 65534, port);
+	if (parse_name(cmd, "device name", arg, IF_NAMESIZE))
+		return -1;
+	*dev = arg;
+	return 0;
+}
+
+/*
+ * The port of device dev in the datapath, as nftables' iif resolves a
+ * name: now, once. The rule keeps the number; port numbers are not given
+ * again while the datapath lives, so if the port goes, the rule matches
+ * nothing rather than whatever device is added next.
+ */
+static int resolve_in_port(const char *cmd, struct port_names *ports,
+			   const char *dev, uint32_t *port)
+{
+	if (port_names_load(ports))
+		return -1;
+	if (port_names_find(ports, dev, port))
+		return 0;
+	err_msg("%s: device \"%s\" is not a port of datapath %s", cmd, dev,
+		ports->dp);
+	return -1;
+}
+
+/*
+ * One rule's keywords, argv[0..argc), as an NFV_FW_A_RULE nest. Device
+ * names are looked up in ports' datapath after the words all parsed, so
+ * that a bad word is reported before anything is asked of the kernel.
+ */
+static int put_rule(struct nl_msg *msg, const char *cmd,
+		    struct port_names *ports, int argc, char **argv)
 {
 	struct nlattr *nest = nla_nest_start(msg, NFV_FW_A_RULE);
 	uint8_t family = 0, proto = 0;
 	int action = -1, err = 0;
-	uint32_t port;
+	const char *in_dev = NULL;
+	uint32_t port = 0;
 
 	if (!nest)
 		return -2;
@@ -240,9 +280,7 @@ static int put_rule(struct nl_msg *msg, const char *cmd, int argc,
 		if (need_arg(cmd, &argc, &argv))
 			return -1;
 		if (matches(kw, "in-port")) {
-			err = parse_u32(cmd, "port", *argv, 1, 65534, &port) ?:
-			      (nla_put_u32(msg, NFV_FW_RULE_A_IN_PORT, port) < 0 ?
-			       -2 : 0);
+			err = parse_in_port(cmd, *argv, &port, &in_dev);
 		} else if (matches(kw, "src")) {
 			err = put_prefix(msg, cmd, *argv, NFV_FW_RULE_A_SRC,
 					 NFV_FW_RULE_A_SRC_LEN, &family);
@@ -277,7 +315,10 @@ static int put_rule(struct nl_msg *msg, const char *cmd, int argc,
 		return err;
 	if (action < 0)
 		return usage_err(cmd, "rule must end with accept, drop or reject");
-	if ((family && nla_put_u8(msg, NFV_FW_RULE_A_FAMILY, family) < 0) ||
+	if (in_dev && resolve_in_port(cmd, ports, in_dev, &port))
+		return -1;
+	if ((port && nla_put_u32(msg, NFV_FW_RULE_A_IN_PORT, port) < 0) ||
+	    (family && nla_put_u8(msg, NFV_FW_RULE_A_FAMILY, family) < 0) ||
 	    nla_put_u8(msg, NFV_FW_RULE_A_ACTION, (uint8_t)action) < 0)
 		return -2;
 	nla_nest_end(msg, nest);
@@ -391,6 +432,7 @@ static int fw_add_set(const char *cmd, uint8_t nlcmd, int argc, char **argv)
 /* fw rule add|set|del DP NAME [pos N] [RULE] */
 static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
 {
+	struct port_names ports = { 0 };
 	const char *dp, *name;
 	bool has_pos = false;
 	struct nl_msg *cfg;
@@ -399,6 +441,7 @@ static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
 
 	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
 		return -1;
+	ports.dp = dp;
 	if (argc && matches(*argv, "pos")) {
 		if (need_arg(cmd, &argc, &argv) ||
 		    parse_u32(cmd, "position", *argv, 0, UINT32_MAX, &pos))
@@ -419,7 +462,8 @@ static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
 	    (has_pos && nla_put_u32(cfg, NFV_FW_A_POS, pos) < 0))
 		err = -2;
 	else if (op != NFV_FW_OP_DELETE)
-		err = put_rule(cfg, cmd, argc, argv);
+		err = put_rule(cfg, cmd, &ports, argc, argv);
+	port_names_free(&ports);
 	if (err)
 		return scratch_fail(cfg, err);
 	return fw_send(NFV_CMD_NF_SET, dp, name, cfg);
@@ -598,6 +642,7 @@ struct fw_load {
 	unsigned int nbatch;
 	unsigned int in_batch;
 	int policy;
+	struct port_names ports;	/* for in-port IFNAME */
 };
 
 static int load_batch(struct fw_load *l)
@@ -659,7 +704,7 @@ static int load_line(struct fw_load *l, char *line, unsigned int lineno)
 		if (err)
 			return err;
 	}
-	err = put_rule(l->batch[l->nbatch - 1], l->cmd, n, words);
+	err = put_rule(l->batch[l->nbatch - 1], l->cmd, &l->ports, n, words);
 	if (err == -2)
 		return usage_err(l->cmd, "line %u: rule too large", lineno);
 	if (err)
@@ -725,6 +770,7 @@ static int fw_load(int argc, char **argv)
 
 	if (parse_dp_name(l.cmd, &argc, &argv, &dp, &name))
 		return -1;
+	l.ports.dp = dp;
 	if (!argc)
 		return usage_err(l.cmd, "missing FILE");
 	if (argc > 1)
@@ -740,6 +786,7 @@ static int fw_load(int argc, char **argv)
 		if (l.batch[i])
 			nlmsg_free(l.batch[i]);
 	free(l.batch);
+	port_names_free(&l.ports);
 	return err ? -1 : 0;
 }
 

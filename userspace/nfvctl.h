@@ -87,6 +87,25 @@ void flow_print(struct nlattr *flow, const char *lead, const char *sep);
 void flow_print_nf(struct nlattr *flow, uint8_t proto);
 int flow_show_reply(uint8_t cmd, struct nlattr **tb, void *arg);
 
+/*
+ * port.c: a datapath's ports by number and device name, for commands that
+ * take a device where the kernel wants a port number, and print it back.
+ */
+struct port_names {
+	const char *dp;
+	bool loaded;
+	unsigned int n;
+	struct port_name {
+		uint32_t no;
+		char dev[16];		/* IFNAMSIZ */
+	} *v;
+};
+int port_names_load(struct port_names *p);
+const char *port_names_dev(const struct port_names *p, uint32_t no);
+bool port_names_find(const struct port_names *p, const char *dev,
+		     uint32_t *no);
+void port_names_free(struct port_names *p);
+
 /* Names of enum values, for text output and JSON keys. */
 extern const char *const tmo_name[NFV_TMO_MAX + 1];
 extern const char *const tmo_key[NFV_TMO_MAX + 1];

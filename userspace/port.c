@@ -4,6 +4,8 @@
  */
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "json.h"
 #include "nfvctl.h"
@@ -217,6 +219,88 @@ static int port_show(int argc, char **argv)
 {
 	return dp_request("port show", NFV_CMD_PORT_GET, argc, argv,
 			  port_show_reply);
+}
+
+_Static_assert(sizeof(((struct port_name *)0)->dev) == IF_NAMESIZE,
+	       "a port's device name holds IF_NAMESIZE bytes");
+
+static int port_names_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	const char *ifname = attr_str(tb[NFV_A_IFNAME]);
+	struct port_names *p = arg;
+	struct port_name *more;
+	uint32_t no;
+
+	(void)cmd;
+	if (!attr_u32(tb[NFV_A_PORT_NO], &no) || !ifname ||
+	    strlen(ifname) >= sizeof(p->v->dev))
+		return 0;
+	more = realloc(p->v, (p->n + 1) * sizeof(*more));
+	if (!more) {
+		err_msg("out of memory");
+		return -1;
+	}
+	p->v = more;
+	p->v[p->n].no = no;
+	strcpy(p->v[p->n].dev, ifname);
+	p->n++;
+	return 0;
+}
+
+/*
+ * The ports of p->dp as they are now, from one dump, the first time this
+ * is called for p (a command that looks up several names dumps once).
+ * 0, or -1 once reported.
+ */
+int port_names_load(struct port_names *p)
+{
+	struct nl_msg *msg;
+
+	if (p->loaded)
+		return 0;
+	msg = nfv_msg(NFV_CMD_PORT_GET, true);
+	if (!msg)
+		return -1;
+	if (nla_put_string(msg, NFV_A_DP_NAME, p->dp) < 0)
+		return nfv_msg_full(msg);
+	if (nfv_talk(msg, port_names_reply, p))
+		return -1;
+	p->loaded = true;
+	return 0;
+}
+
+/* The device of port no, or NULL when the datapath has no such port. */
+const char *port_names_dev(const struct port_names *p, uint32_t no)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->v[i].no == no)
+			return p->v[i].dev;
+	return NULL;
+}
+
+/* The port of device dev: true and *no, or false when none is. */
+bool port_names_find(const struct port_names *p, const char *dev,
+		     uint32_t *no)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++) {
+		if (!strcmp(p->v[i].dev, dev)) {
+			*no = p->v[i].no;
+			return true;
+		}
+	}
+	return false;
+}
+
+void port_names_free(struct port_names *p)
+{
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+	p->loaded = false;
 }
 
 int do_port(int argc, char **argv)

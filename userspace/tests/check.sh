@@ -193,6 +193,29 @@ run 1 'fw load: line 2: bad rule' fw load dp0 fw1 "$TMP/rules"
 printf '# ok\npolicy drop\nct state established accept\n' > "$TMP/rules"
 parses fw load dp0 fw1 "$TMP/rules"
 parses fw rule add dp0 fw1 pos 0 in-port 2 src fd00::/8 proto udp dport 53 accept
+# in-port: all digits is a port number, anything else a device name, looked
+# up in the datapath only once the whole rule has parsed.
+run 0 "" fw help && out "[in-port N|IFNAME]"
+run 1 'fw rule add: port 0 out of range (1-65534)' fw rule add dp0 fw1 in-port 0 drop
+run 1 'fw rule add: port 65535 out of range (1-65534)' \
+	fw rule add dp0 fw1 in-port 65535 drop
+run 1 'fw rule add: empty device name' fw rule add dp0 fw1 in-port "" drop
+run 1 'fw rule add: device name "0123456789abcdef" too long (at most 15 characters)' \
+	fw rule add dp0 fw1 in-port 0123456789abcdef drop
+run 1 'fw rule add: unknown rule keyword "frob"' \
+	fw rule add dp0 fw1 in-port r0 frob 1 accept
+run 1 'fw rule add: rule must end with accept, drop or reject' \
+	fw rule add dp0 fw1 in-port r0 proto tcp
+run 1 'fw rule set: port 0 out of range' fw rule set dp0 fw1 pos 1 in-port 0 drop
+parses fw rule add dp0 fw1 in-port r0 proto tcp accept
+parses fw rule set dp0 fw1 pos 2 in-port 0123456789abcde accept
+parses fw rule add dp0 fw1 in-port 65534 accept
+parses fw rule add dp0 fw1 in-port 1x accept
+# fw load looks a name up as its line is read (the datapath's ports once).
+printf 'in-port 1 accept\nin-port r1 frob drop\nin-port r0 accept\n' > "$TMP/rules"
+run 1 'fw load: line 2: bad rule' fw load dp0 fw1 "$TMP/rules"
+printf 'policy drop\nin-port 1 accept\nin-port r1 ct state new accept\n' > "$TMP/rules"
+parses fw load dp0 fw1 "$TMP/rules"
 
 # flow, stats, monitor
 run 1 'flow: unknown command "frob"' flow frob dp0
