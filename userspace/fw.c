@@ -548,17 +548,51 @@ static void print_ctstate(struct nlattr *a)
 		jw_arr_close();
 }
 
-/* A rule, in the syntax "fw rule add" takes, then its counters. */
+/*
+ * "in-port N (IFNAME)" while port N is in the datapath. A port that went
+ * is not named: its number is not given again while the datapath lives,
+ * so the rule now matches nothing, and the device it had may be another
+ * port now.
+ */
+static void print_in_port(struct nlattr *a, const struct port_names *ports)
+{
+	const char *dev;
+	uint32_t port;
+
+	if (!attr_u32(a, &port))
+		return;
+	dev = port_names_dev(ports, port);
+	if (opts.json) {
+		jw_u64("in_port", port);
+		if (dev)
+			jw_str("in_dev", dev);
+	} else if (dev) {
+		printf(" in-port %u (%s)", port, dev);
+	} else {
+		printf(" in-port %u", port);
+	}
+}
+
+struct rule_list {
+	struct list_out out;
+	struct port_names ports;
+};
+
+/*
+ * A rule, in the syntax "fw rule add" takes (with its port's device name
+ * in parentheses), then its counters.
+ */
 static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 {
 	struct nlattr *r[NFV_FW_RULE_A_MAX + 1];
+	struct rule_list *l = arg;
 	uint32_t idx = 0;
 	uint8_t v;
 
 	(void)cmd;
 	if (attr_nested(r, NFV_FW_RULE_A_MAX, tb[NFV_A_NF_ITEM]) < 0)
 		return 0;
-	list_elem(arg);
+	list_elem(&l->out);
 	attr_u32(r[NFV_FW_RULE_A_INDEX], &idx);
 	if (opts.json) {
 		jw_obj_open(NULL);
@@ -566,7 +600,7 @@ static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	} else {
 		printf("%u:", idx);
 	}
-	print_u("in_port", "in-port", r[NFV_FW_RULE_A_IN_PORT], 32);
+	print_in_port(r[NFV_FW_RULE_A_IN_PORT], &l->ports);
 	print_prefix("src", r[NFV_FW_RULE_A_SRC], r[NFV_FW_RULE_A_SRC_LEN]);
 	print_prefix("dst", r[NFV_FW_RULE_A_DST], r[NFV_FW_RULE_A_DST_LEN]);
 	if (attr_u8(r[NFV_FW_RULE_A_PROTO], &v)) {
@@ -616,6 +650,38 @@ static int fw_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
 	return named_request(nlcmd, dp, name, reply);
 }
 
+/*
+ * fw rule list DP NAME: the ports first, for their device names (a dump
+ * cannot be asked for while another runs on the socket).
+ */
+static int fw_rule_list(int argc, char **argv)
+{
+	const char *cmd = "fw rule list", *dp, *name;
+	struct rule_list l = { .out = { 0 } };
+	struct nl_msg *msg;
+	int err;
+
+	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+		return -1;
+	if (argc)
+		return usage_err(cmd, "unknown argument \"%s\"", *argv);
+	l.ports.dp = dp;
+	if (port_names_load(&l.ports))
+		return -1;
+	msg = nfv_msg(NFV_CMD_NF_ITEM_GET, true);
+	if (!msg) {
+		err = -1;
+	} else if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0 ||
+		   nla_put_string(msg, NFV_A_NF_NAME, name) < 0) {
+		err = nfv_msg_full(msg);
+	} else {
+		err = nfv_talk(msg, rule_reply, &l);
+		list_end(&l.out, err);
+	}
+	port_names_free(&l.ports);
+	return err;
+}
+
 static int fw_rule(int argc, char **argv)
 {
 	if (!argc)
@@ -630,8 +696,7 @@ static int fw_rule(int argc, char **argv)
 		return fw_rule_edit("fw rule del", NFV_FW_OP_DELETE, argc - 1,
 				    argv + 1);
 	if (matches(*argv, "list") || matches(*argv, "show"))
-		return fw_request("fw rule list", NFV_CMD_NF_ITEM_GET,
-				  argc - 1, argv + 1, rule_reply);
+		return fw_rule_list(argc - 1, argv + 1);
 	return usage_err("fw rule", "unknown command \"%s\"", *argv);
 }
 

@@ -27,7 +27,7 @@ nfvctl fw load dp0 fw1 /tmp/rules-a
 check_eq "10,003 rules loaded" "$(nfvctl -j fw show dp0 | jq '.[0].rules')" 10003
 check_eq "the last rule is the one that admits the inside" \
 	"$(nfvctl fw rule list dp0 fw1 | tail -n 1 | cut -d'#' -f1)" \
-	"10002: in-port 1 ct state new accept  "
+	"10002: in-port 1 (r0) ct state new accept  "
 
 # The stream: 40 x 100 kB over about 8 s. The servers' timeouts only end
 # them if the test dies: six loads of 10,000 rules took over 60 s on the

@@ -90,6 +90,9 @@ check "neighbour discovery kept working on the outside" \
 
 check_gt "the new-accept rule counted" "$(rule_packets 2)" 5
 check_gt "the established rule counted" "$(rule_packets 0)" 5
-check_eq "a rule lists in the syntax it was added in" \
+check_eq "a rule lists in the syntax it was added in, with its port's device" \
 	"$(nfvctl fw rule list dp0 fw1 | sed -n 3p | cut -d'#' -f1)" \
-	"2: in-port 1 ct state new accept  "
+	"2: in-port 1 (r0) ct state new accept  "
+check_eq "and in JSON, the port as a number and its device" \
+	"$(nfvctl -j fw rule list dp0 fw1 | jq -c '.[2] | [.in_port, .in_dev]')" \
+	'[1,"r0"]'
