@@ -233,7 +233,8 @@ router_setup() {
 
 # The router with firewall fw1 in front of forward on both ports. The
 # client side (r0, port 1) is inside: the rules let it open connections,
-# and let nothing new in from the server side (r1, port 2).
+# and let nothing new in from the server side (r1, port 2). Rule 2 names
+# r0, which nfvctl resolves to port 1.
 fw_setup() {
 	nfv_fw_load
 	router_setup
@@ -241,7 +242,7 @@ fw_setup() {
 	fw add dp0 fw1 policy drop $*
 	fw rule add dp0 fw1 ct state established,related accept
 	fw rule add dp0 fw1 ct state invalid drop
-	fw rule add dp0 fw1 in-port 1 ct state new accept
+	fw rule add dp0 fw1 in-port r0 ct state new accept
 	chain set dp0 dev r0 fw1 forward
 	chain set dp0 dev r1 fw1 forward
 	EOF

@@ -96,3 +96,46 @@ check_eq "a rule lists in the syntax it was added in, with its port's device" \
 check_eq "and in JSON, the port as a number and its device" \
 	"$(nfvctl -j fw rule list dp0 fw1 | jq -c '.[2] | [.in_port, .in_dev]')" \
 	'[1,"r0"]'
+
+# in-port names a device of the datapath, resolved to its port when the
+# rule is added (fw_setup's rule 2 names r0); another name is refused.
+expect_fail 'device "nosuchdev" is not a port of datapath dp0' \
+	nfvctl fw rule add dp0 fw1 in-port nosuchdev ct state new accept
+expect_fail 'device "lo" is not a port of datapath dp0' \
+	nfvctl fw rule add dp0 fw1 in-port lo drop
+check_eq "nothing was added" "$(nfvctl -j fw show dp0 | jq '.[0].rules')" 3
+
+# The port goes and r0 comes back as another port: the rule keeps port 1,
+# which no device has now and none will get while dp0 lives, so it lists
+# without a device and matches nothing; new flows from the inside meet
+# the drop policy.
+nfvctl -b - <<-EOF
+	port del dp0 dev r0
+	port add dp0 dev r0
+	chain set dp0 dev r0 fw1 forward
+	EOF
+check_eq "r0 is a new port" \
+	"$(nfvctl -j port show dp0 | jq -c 'map(select(.ifname == "r0") | .port)')" \
+	'[3]'
+check_eq "the rule lists its old port without a device" \
+	"$(nfvctl fw rule list dp0 fw1 | sed -n 3p | cut -d'#' -f1)" \
+	"2: in-port 1 ct state new accept  "
+check_eq "and in JSON, without in_dev" \
+	"$(nfvctl -j fw rule list dp0 fw1 | jq -c '.[2] | [.in_port, has("in_dev")]')" \
+	'[1,false]'
+rule2=$(rule_packets 2)
+policy=$(fw_stat policy)
+check "ping from the inside through the old port's rule is dropped" ! \
+	cl ping -c1 -W1 10.0.2.2
+check_eq "the old port's rule matched nothing" "$(rule_packets 2)" "$rule2"
+check_gt "the policy dropped the ping" "$(fw_stat policy)" "$policy"
+
+# Naming r0 again finds its new port.
+nfvctl flow flush dp0
+nfvctl fw rule add dp0 fw1 in-port r0 ct state new accept
+check_eq "the new rule lists r0's new port" \
+	"$(nfvctl fw rule list dp0 fw1 | sed -n 4p | cut -d'#' -f1)" \
+	"3: in-port 3 (r0) ct state new accept  "
+check "ping from the inside through the new rule" cl ping -c1 -W2 10.0.2.2
+check_gt "the new rule counted it" "$(rule_packets 3)" 0
+check_eq "the old one still nothing" "$(rule_packets 2)" "$rule2"
