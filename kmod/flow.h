@@ -70,15 +70,22 @@ struct nfv_flow {
 #define NFV_FLOW_SIZE4	(offsetof(struct nfv_flow, key) + NFV_KEY_LEN4)
 #define NFV_FLOW_SIZE6	(offsetof(struct nfv_flow, key) + NFV_KEY_LEN6)
 
+/*
+ * What every packet reads (buckets, mask, seed) comes first and is
+ * written only at set-up; what each new or deleted flow writes (count)
+ * starts another cache line, so connection churn on one CPU does not
+ * steal the line that lookups on every other CPU read.
+ */
 struct nfv_flow_table {
 	struct nfv_node __rcu **buckets;
 	spinlock_t *locks;
 	unsigned int mask;		/* buckets - 1 */
 	unsigned int lock_mask;
 	siphash_key_t seed;
-	atomic_t count;
-	u32 max_flows;
 	unsigned long tmo[__NFV_TMO_MAX];	/* jiffies */
+
+	atomic_t count ____cacheline_aligned_in_smp;
+	u32 max_flows;
 	struct delayed_work gc_work;
 	unsigned int gc_next;		/* bucket the next GC run starts at */
 };
