@@ -9,6 +9,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <net/ipv6.h>
 
 #include "core.h"
 
@@ -141,12 +142,39 @@ static inline struct nfv_flow *nfv_link_flow(struct nfv_node *link)
 	       dir * sizeof(struct nfv_node);
 }
 
-static bool nfv_flow_match(struct nfv_flow *flow, unsigned int dir,
+/*
+ * Whether @key is the reply of @flow's original key, compared field by
+ * field against the stored key: no inverted copy on the stack for every
+ * reply node a lookup walks.
+ */
+static bool nfv_flow_match_reply(const struct nfv_flow *flow,
+				 const struct nfv_key *key)
+{
+	const struct nfv_key *k = &flow->key;
+
+	if (key->proto != k->proto || key->flags != k->flags ||
+	    key->zone != flow->reply_zone)
+		return false;
+	if (k->proto == IPPROTO_ICMP || k->proto == IPPROTO_ICMPV6) {
+		if (key->sport != k->sport ||
+		    key->dport != nfv_icmp_reply_type(k->proto, k->dport))
+			return false;
+	} else if (key->sport != k->dport || key->dport != k->sport) {
+		return false;
+	}
+	if (k->flags & NFV_KEY_V6)
+		return ipv6_addr_equal(&key->addr.v6.src, &k->addr.v6.dst) &&
+		       ipv6_addr_equal(&key->addr.v6.dst, &k->addr.v6.src);
+	return key->addr.v4.src == k->addr.v4.dst &&
+	       key->addr.v4.dst == k->addr.v4.src;
+}
+
+static bool nfv_flow_match(const struct nfv_flow *flow, unsigned int dir,
 			   const struct nfv_key *key)
 {
-	struct nfv_key buf;
-
-	return nfv_key_eq(nfv_flow_key(flow, dir, &buf), key);
+	if (dir == NFV_DIR_ORIG)
+		return nfv_key_eq(&flow->key, key);
+	return nfv_flow_match_reply(flow, key);
 }
 
 /* Lookup in the bucket the caller got from nfv_flow_hash(). */

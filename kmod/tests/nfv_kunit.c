@@ -947,12 +947,58 @@ static void flow_nf_area_by_protocol(struct kunit *test)
 	KUNIT_EXPECT_GE(test, ksize(tcp), 160);
 	nfv_flow_free(&dp->table, tcp);
 	rcu_barrier();
-	KUNIT_EXPECT_EQ(test, refcount_read(&chain->ref), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&nfv_kunit_chain_refs), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&kunit_flow_destroyed), 4);
+}
+
+/*
+ * The reply node is matched field by field, without an inverted copy:
+ * the exact inversion (nfv_key_invert() in the reply zone) is found, and
+ * a reply key that differs from it in any one field is not.
+ */
+static void reply_match_one(struct kunit *test, const struct nfv_key *k)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_flow *flow = nfv_flow_alloc(&dp->table, k, NULL, 1);
+	struct nfv_key r, bad;
+	unsigned int dir, i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	flow->reply_zone = 3;	/* the original leaves by a zone-3 port */
+	KUNIT_ASSERT_EQ(test, nfv_flow_insert(&dp->table, flow), 0);
+	nfv_key_invert(&r, k);
+	r.zone = 3;
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &r, &dir), flow);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_REPLY);
+	/* One byte of the reply key changed at a time, padding aside. */
+	for (i = 0; i < nfv_key_len(k); i++) {
+		bad = r;
+		((u8 *)&bad)[i] ^= 0x10;
+		KUNIT_EXPECT_FALSE_MSG(test, nfv_flow_match_reply(flow, &bad),
+				       "byte %u of the reply key", i);
+	}
+	rcu_read_unlock();
+}
+
+static void flow_reply_match_fields(struct kunit *test)
+{
+	struct nfv_key k = key4(1234, IPPROTO_TCP);
+
+	reply_match_one(test, &k);
+	k = key4(77, IPPROTO_ICMP);
+	k.dport = htons(ICMP_ECHO);
+	reply_match_one(test, &k);
+	k = key4(4000, IPPROTO_UDP);
+	k.flags = NFV_KEY_V6;
+	ipv6_addr_set(&k.addr.v6.src, htonl(0xfd000001), 0, 0, htonl(2));
+	ipv6_addr_set(&k.addr.v6.dst, htonl(0xfd000002), 0, 0, htonl(2));
+	reply_match_one(test, &k);
 }
 
 static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_lookup_both_directions),
+	KUNIT_CASE(flow_reply_match_fields),
 	KUNIT_CASE(flow_reply_zone),
 	KUNIT_CASE(flow_icmp_keeps_id),
 	KUNIT_CASE(flow_duplicate_refused),
