@@ -300,14 +300,39 @@ static void nfv_chain_free_rcu(struct rcu_head *head)
 
 	for (i = 0; i < chain->len; i++)
 		nfv_nf_put(chain->nf[i].nf);
+	percpu_ref_exit(&chain->ref);
 	kfree(chain);
 }
 
-/* Any context. */
+/* The last reference went, in any context. */
+static void nfv_chain_last_ref(struct percpu_ref *ref)
+{
+	struct nfv_chain *chain = container_of(ref, struct nfv_chain, ref);
+
+	call_rcu(&chain->rcu, nfv_chain_free_rcu);
+}
+
+/* A new flow's reference; its chain is in place, or the port's ref held. */
+void nfv_chain_get(struct nfv_chain *chain)
+{
+	percpu_ref_get(&chain->ref);
+}
+
+/* A flow's reference, in any context. */
 void nfv_chain_put(struct nfv_chain *chain)
 {
-	if (chain && refcount_dec_and_test(&chain->ref))
-		call_rcu(&chain->rcu, nfv_chain_free_rcu);
+	percpu_ref_put(&chain->ref);
+}
+
+/*
+ * The port lets go of its chain, after no reader can still find it there
+ * (so no flow takes a reference any more): the count turns atomic and the
+ * chain goes with its last flow.
+ */
+void nfv_chain_release(struct nfv_chain *chain)
+{
+	if (chain)
+		percpu_ref_kill(&chain->ref);
 }
 
 struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
@@ -344,10 +369,14 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 		return ERR_PTR(-EINVAL);
 	}
 
-	chain = kzalloc(struct_size(chain, nf, n), GFP_KERNEL);
+	chain = kzalloc(struct_size(chain, nf, n), GFP_KERNEL_ACCOUNT);
 	if (!chain)
 		return ERR_PTR(-ENOMEM);
-	refcount_set(&chain->ref, 1);
+	if (percpu_ref_init(&chain->ref, nfv_chain_last_ref, 0,
+			    GFP_KERNEL_ACCOUNT)) {
+		kfree(chain);
+		return ERR_PTR(-ENOMEM);
+	}
 	chain->len = n;
 	for (i = 0; i < n; i++) {
 		refcount_inc(&nfs[i]->ref);

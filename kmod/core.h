@@ -9,6 +9,7 @@
 #include <linux/idr.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
+#include <linux/percpu-refcount.h>
 #include <linux/rcupdate.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -51,7 +52,12 @@ static inline size_t nfv_nf_area_size(const struct nfv_nf_type *type,
 
 struct nfv_chain {
 	struct rcu_head rcu;
-	refcount_t ref;			/* the port's, plus one per flow */
+	/*
+	 * The port's (dropped by nfv_chain_release()), plus one per flow
+	 * with NF state. Per-CPU: new flows take it at the connection
+	 * rates CGNAT needs, on every CPU at once.
+	 */
+	struct percpu_ref ref;
 	unsigned int len;
 	/* Per enum nfv_area_kind; 0: those flows carry no NF state. */
 	size_t flow_priv_size[NFV_AREA_KINDS];
@@ -171,7 +177,9 @@ int nfv_nf_delete(struct nfv_nf *nf, struct netlink_ext_ack *extack);
 void nfv_nf_delete_all(struct nfv_dp *dp);
 struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 				   struct netlink_ext_ack *extack);
+void nfv_chain_get(struct nfv_chain *chain);
 void nfv_chain_put(struct nfv_chain *chain);
+void nfv_chain_release(struct nfv_chain *chain);
 enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt);
 int nfv_chain_init(void);
 void nfv_chain_exit(void);

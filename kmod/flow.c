@@ -277,7 +277,7 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 	flow->in_port = in_port;
 	flow->reply_zone = key->zone;
 	if (priv) {
-		refcount_inc(&chain->ref);
+		nfv_chain_get(chain);
 		*(struct nfv_chain **)nfv_flow_nf_area(flow) = chain;
 		flow->flags |= NFV_FLOW_NF;
 	}

@@ -118,7 +118,7 @@ void nfv_port_del(struct nfv_port *port, bool flush)
 	dp->n_ports--;
 	if (flush)
 		nfv_flow_flush(&dp->table, port->port_no);
-	nfv_chain_put(rcu_replace_pointer(port->chain, NULL, true));
+	nfv_chain_release(rcu_replace_pointer(port->chain, NULL, true));
 	idr_remove(&dp->port_ids, port->port_no);
 	netdev_put(port->dev, &port->dev_tracker);
 	call_rcu(&port->rcu, nfv_port_free_rcu);
@@ -163,7 +163,7 @@ int nfv_port_set_chain(struct nfv_port *port, struct nfv_chain *chain)
 		return 0;	/* no chain, no flows from this port */
 	synchronize_net();
 	nfv_flow_flush(&port->dp->table, port->port_no);
-	nfv_chain_put(old);
+	nfv_chain_release(old);
 	return 0;
 }
 
