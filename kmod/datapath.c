@@ -52,11 +52,18 @@ int nfv_dp_set_max_flows(struct nfv_dp *dp, u32 max_flows,
 			 const struct nlattr *attr,
 			 struct netlink_ext_ack *extack)
 {
-	int err = nfv_userns_reserve(dp->net, dp->table.max_flows, max_flows,
-				     attr, extack);
+	u32 old = dp->table.max_flows;
+	int err = nfv_userns_reserve(dp->net, old, max_flows, attr, extack);
 
-	if (!err)
-		nfv_flow_table_set_max(&dp->table, max_flows);
+	if (err)
+		return err;
+	err = nfv_flow_table_set_max(&dp->table, max_flows);
+	if (err) {
+		/* Giving back never fails. */
+		nfv_userns_reserve(dp->net, max_flows, old, attr, extack);
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "max-flows: no memory for a larger flow table; the limit is unchanged");
+	}
 	return err;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Flow table: RCU hash of connection entries, bounded, with a GC that does
- * bounded work per run.
+ * bounded work per run, and a bucket array that grows with max-flows.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -50,10 +50,14 @@ static bool nfv_key_eq(const struct nfv_key *a, const struct nfv_key *b)
 	return !diff;
 }
 
-/* The bucket of a key. */
+/*
+ * The hash of a key, all 32 bits: its bucket is the low bits an array's
+ * mask keeps, its lock stripe the low bits of those. The array may grow
+ * between a lookup and the insert that follows it; the hash holds in both.
+ */
 u32 nfv_flow_hash(const struct nfv_flow_table *t, const struct nfv_key *key)
 {
-	return siphash(key, nfv_key_len(key), &t->seed) & t->mask;
+	return siphash(key, nfv_key_len(key), &t->seed);
 }
 
 /*
@@ -177,15 +181,16 @@ static bool nfv_flow_match(const struct nfv_flow *flow, unsigned int dir,
 	return nfv_flow_match_reply(flow, key);
 }
 
-/* Lookup in the bucket the caller got from nfv_flow_hash(). */
-struct nfv_flow *__nfv_flow_lookup(struct nfv_flow_table *t,
-				   const struct nfv_key *key, u32 h,
-				   unsigned int *dir)
+static struct nfv_flow *nfv_bucket_find(struct nfv_node __rcu **bucket,
+					const struct nfv_key *key,
+					unsigned int *dir)
 {
 	struct nfv_node *link;
 
-	for (link = rcu_dereference(t->buckets[h]); link;
-	     link = rcu_dereference(nfv_link_node(link)->next)) {
+	for (link = rcu_dereference_check(*bucket, rcu_read_lock_any_held());
+	     link;
+	     link = rcu_dereference_check(nfv_link_node(link)->next,
+					  rcu_read_lock_any_held())) {
 		struct nfv_flow *flow = nfv_link_flow(link);
 
 		if (nfv_flow_match(flow, nfv_link_dir(link), key)) {
@@ -194,6 +199,68 @@ struct nfv_flow *__nfv_flow_lookup(struct nfv_flow_table *t,
 		}
 	}
 	return NULL;
+}
+
+/*
+ * The array that holds the nodes of @hash's stripe, whose lock the caller
+ * holds: the new one once a resize has moved the stripe. The stripe moves
+ * under its lock, so the answer holds until the caller lets go of it.
+ */
+static struct nfv_flow_buckets *nfv_stripe_buckets(struct nfv_flow_table *t,
+						    u32 hash)
+{
+	struct nfv_flow_buckets *ht;
+
+	ht = rcu_dereference_check(t->buckets, rcu_read_lock_any_held());
+	if (unlikely(READ_ONCE(ht->moving)) &&
+	    (hash & t->lock_mask) < READ_ONCE(t->moved))
+		return ht->next;
+	return ht;
+}
+
+static inline struct nfv_node __rcu **nfv_bucket(struct nfv_flow_buckets *ht,
+						 u32 hash)
+{
+	return &ht->b[hash & ht->mask];
+}
+
+/*
+ * A miss while a resize moves nodes: the walk may have been led off its
+ * chain. Under the stripe lock the key's nodes stay where they are.
+ */
+static noinline struct nfv_flow *
+nfv_flow_lookup_locked(struct nfv_flow_table *t, const struct nfv_key *key,
+		       u32 hash, unsigned int *dir)
+{
+	spinlock_t *lock = &t->locks[hash & t->lock_mask];
+	struct nfv_flow *flow;
+
+	spin_lock_bh(lock);
+	flow = nfv_bucket_find(nfv_bucket(nfv_stripe_buckets(t, hash), hash),
+			       key, dir);
+	spin_unlock_bh(lock);
+	return flow;
+}
+
+/*
+ * Lookup with the hash the caller got from nfv_flow_hash(). A hit is
+ * always good. A miss is good unless the array was moving: the resize
+ * set @moving before it moved a node, so a walk that saw a moved node's
+ * new links sees the flag after the barrier (as in message passing).
+ */
+struct nfv_flow *__nfv_flow_lookup(struct nfv_flow_table *t,
+				   const struct nfv_key *key, u32 hash,
+				   unsigned int *dir)
+{
+	struct nfv_flow_buckets *ht = rcu_dereference(t->buckets);
+	struct nfv_flow *flow = nfv_bucket_find(nfv_bucket(ht, hash), key, dir);
+
+	if (likely(flow))
+		return flow;
+	smp_rmb();	/* the chain's links, then the flag: pairs with resize */
+	if (likely(!READ_ONCE(ht->moving)))
+		return NULL;
+	return nfv_flow_lookup_locked(t, key, hash, dir);
 }
 
 struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
@@ -351,32 +418,31 @@ static void nfv_unlock2(struct nfv_flow_table *t, u32 h1, u32 h2)
 	spin_unlock_bh(&t->locks[min(l1, l2)]);
 }
 
+/* These three take the hash's stripe lock. */
 static bool nfv_bucket_has(struct nfv_flow_table *t, u32 h,
 			   const struct nfv_key *key)
 {
-	struct nfv_node *link;
+	unsigned int dir;
 
-	for (link = rcu_dereference_protected(t->buckets[h], true); link;
-	     link = rcu_dereference_protected(nfv_link_node(link)->next, true))
-		if (nfv_flow_match(nfv_link_flow(link), nfv_link_dir(link),
-				   key))
-			return true;
-	return false;
+	return nfv_bucket_find(nfv_bucket(nfv_stripe_buckets(t, h), h), key,
+			       &dir);
 }
 
 static void nfv_bucket_link(struct nfv_flow_table *t, u32 h,
 			    struct nfv_flow *flow, unsigned int dir)
 {
+	struct nfv_node __rcu **bucket = nfv_bucket(nfv_stripe_buckets(t, h), h);
+
 	RCU_INIT_POINTER(flow->node[dir].next,
-			 rcu_dereference_protected(t->buckets[h], true));
-	rcu_assign_pointer(t->buckets[h], nfv_flow_link(flow, dir));
+			 rcu_dereference_protected(*bucket, true));
+	rcu_assign_pointer(*bucket, nfv_flow_link(flow, dir));
 }
 
 static void nfv_bucket_unlink(struct nfv_flow_table *t, u32 h,
 			      struct nfv_flow *flow, unsigned int dir)
 {
 	struct nfv_node *link = nfv_flow_link(flow, dir);
-	struct nfv_node __rcu **pp = &t->buckets[h];
+	struct nfv_node __rcu **pp = nfv_bucket(nfv_stripe_buckets(t, h), h);
 	struct nfv_node *cur;
 
 	while ((cur = rcu_dereference_protected(*pp, true))) {
@@ -404,9 +470,9 @@ static void nfv_flow_hashes(struct nfv_flow_table *t, struct nfv_flow *flow,
 
 /*
  * Inserts a flow whose original key hashes to @ho, as the packet's lookup
- * found it: the seed and the bucket count never change in a table's life,
- * so that hash still holds. Returns -EEXIST if another CPU inserted either
- * key first.
+ * found it: the seed never changes in a table's life, so that hash still
+ * holds, and the stripe locks say which array each node goes in. Returns
+ * -EEXIST if another CPU inserted either key first.
  */
 int __nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow,
 		      u32 ho)
@@ -477,13 +543,16 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 	struct nfv_flow *unreplied = NULL;
 	u32 h = nfv_flow_hash(t, key), now = jiffies;
 	unsigned int i, scanned = 0;
+	struct nfv_flow_buckets *ht;
 	bool dropped = false;
 
+	/* A walk a resize leads astray finds less: it is only a heuristic. */
 	rcu_read_lock();
+	ht = rcu_dereference(t->buckets);
 	for (i = 0; i < NFV_EARLY_DROP_BUCKETS && !dropped; i++) {
 		struct nfv_node *link;
 
-		for (link = rcu_dereference(t->buckets[(h + i) & t->mask]);
+		for (link = rcu_dereference(ht->b[(h + i) & ht->mask]);
 		     link && scanned < NFV_EARLY_DROP_SCAN;
 		     link = rcu_dereference(nfv_link_node(link)->next),
 		     scanned++) {
@@ -513,12 +582,13 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 
 /* Deletes every flow, or those that came in on one port. Process context. */
 static unsigned int nfv_flow_flush_bucket(struct nfv_flow_table *t,
+					  struct nfv_flow_buckets *ht,
 					  unsigned int b, int in_port)
 {
 	struct nfv_node *link;
 	unsigned int n = 0;
 
-	for (link = rcu_dereference(t->buckets[b]); link;
+	for (link = rcu_dereference(ht->b[b]); link;
 	     link = rcu_dereference(nfv_link_node(link)->next)) {
 		struct nfv_flow *flow = nfv_link_flow(link);
 
@@ -534,41 +604,52 @@ static unsigned int nfv_flow_flush_bucket(struct nfv_flow_table *t,
 /*
  * One RCU read section per NFV_MIN_BUCKETS buckets, not per bucket: under
  * lockdep each section costs a lock acquisition, and a port del walks the
- * whole table.
+ * whole table. The mutex keeps the array in place between the sections.
  */
 unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
 {
+	struct nfv_flow_buckets *ht;
 	unsigned int b, i, n = 0;
 
-	for (b = 0; b <= t->mask; b += NFV_MIN_BUCKETS) {
+	mutex_lock(&t->mutex);
+	ht = rcu_dereference_protected(t->buckets,
+				       lockdep_is_held(&t->mutex));
+	for (b = 0; b <= ht->mask; b += NFV_MIN_BUCKETS) {
 		rcu_read_lock();
 		for (i = b; i < b + NFV_MIN_BUCKETS; i++)
-			n += nfv_flow_flush_bucket(t, i, in_port);
+			n += nfv_flow_flush_bucket(t, ht, i, in_port);
 		rcu_read_unlock();
 		cond_resched();
 	}
+	mutex_unlock(&t->mutex);
 	return n;
 }
 
-int nfv_flow_walk(struct nfv_flow_table *t, unsigned long *bucket,
-		  unsigned long *idx, nfv_flow_walk_fn fn, void *arg)
+/* Under rcu_read_lock(), as one netlink dump message is. */
+int nfv_flow_walk(struct nfv_flow_table *t, struct nfv_flow_cursor *c,
+		  nfv_flow_walk_fn fn, void *arg)
 {
-	for (; *bucket <= t->mask; (*bucket)++, *idx = 0) {
+	struct nfv_flow_buckets *ht = rcu_dereference(t->buckets);
+
+	if (c->size && c->size != ht->mask + 1)
+		c->idx = 0;	/* grown: see struct nfv_flow_cursor */
+	c->size = ht->mask + 1;
+	for (; c->bucket <= ht->mask; c->bucket++, c->idx = 0) {
 		struct nfv_node *link;
 		unsigned long i = 0;
 
-		for (link = rcu_dereference(t->buckets[*bucket]); link;
+		for (link = rcu_dereference(ht->b[c->bucket]); link;
 		     link = rcu_dereference(nfv_link_node(link)->next)) {
 			int err;
 
 			if (nfv_link_dir(link) == NFV_DIR_REPLY)
 				continue;
-			if (i++ < *idx)
+			if (i++ < c->idx)
 				continue;
 			err = fn(nfv_link_flow(link), arg);
 			if (err)
 				return err;
-			*idx = i;
+			c->idx = i;
 		}
 	}
 	return 0;
@@ -638,22 +719,32 @@ struct nfv_flow *nfv_flow_lookup_related(struct nfv_pkt *pkt,
 }
 EXPORT_SYMBOL_GPL(nfv_flow_lookup_related);
 
+/*
+ * A resize holds the mutex; the GC skips a run rather than wait, and the
+ * array stays put while it walks.
+ */
 static void nfv_flow_gc(struct work_struct *work)
 {
 	struct nfv_flow_table *t = container_of(to_delayed_work(work),
 						struct nfv_flow_table, gc_work);
-	unsigned int nb = t->mask + 1;
-	unsigned int todo = max(nb / NFV_GC_SWEEP_RUNS, NFV_GC_MIN_BUCKETS);
-	unsigned int scanned = 0, i;
+	struct nfv_flow_buckets *ht;
+	unsigned int scanned = 0, i, nb, todo;
 	u32 now = jiffies;
+
+	if (!mutex_trylock(&t->mutex))
+		goto out;
+	ht = rcu_dereference_protected(t->buckets,
+				       lockdep_is_held(&t->mutex));
+	nb = ht->mask + 1;
+	todo = max(nb / NFV_GC_SWEEP_RUNS, NFV_GC_MIN_BUCKETS);
 
 	/* As in nfv_flow_flush(), an RCU section spans many buckets. */
 	rcu_read_lock();
 	for (i = 0; i < min(todo, nb) && scanned < NFV_GC_MAX_SCAN; i++) {
-		unsigned int b = (t->gc_next + i) & t->mask;
+		unsigned int b = (t->gc_next + i) & ht->mask;
 		struct nfv_node *link;
 
-		for (link = rcu_dereference(t->buckets[b]); link;
+		for (link = rcu_dereference(ht->b[b]); link;
 		     link = rcu_dereference(nfv_link_node(link)->next)) {
 			struct nfv_flow *flow = nfv_link_flow(link);
 
@@ -668,40 +759,164 @@ static void nfv_flow_gc(struct work_struct *work)
 		}
 	}
 	rcu_read_unlock();
-	t->gc_next = (t->gc_next + i) & t->mask;
+	t->gc_next = (t->gc_next + i) & ht->mask;
+	mutex_unlock(&t->mutex);
+out:
 	queue_delayed_work(system_power_efficient_wq, &t->gc_work,
 			   NFV_GC_INTERVAL);
 }
 
-void nfv_flow_table_set_max(struct nfv_flow_table *t, u32 max_flows)
+static unsigned int nfv_flow_nbuckets(u32 max_flows)
 {
-	WRITE_ONCE(t->max_flows, max_flows);
+	return clamp_t(unsigned int, roundup_pow_of_two(max_flows),
+		       NFV_MIN_BUCKETS, NFV_MAX_BUCKETS);
+}
+
+static struct nfv_flow_buckets *nfv_flow_buckets_alloc(unsigned int nb)
+{
+	struct nfv_flow_buckets *ht;
+
+	ht = kvzalloc(struct_size(ht, b, nb), GFP_KERNEL_ACCOUNT);
+	if (ht)
+		ht->mask = nb - 1;
+	return ht;
+}
+
+/* Moves the nodes of one stripe, whose lock the caller holds. */
+static void nfv_flow_move_stripe(struct nfv_flow_table *t,
+				 struct nfv_flow_buckets *old,
+				 struct nfv_flow_buckets *new,
+				 unsigned int stripe)
+{
+	unsigned int b;
+
+	for (b = stripe; b <= old->mask; b += NFV_FLOW_LOCKS) {
+		struct nfv_node *link;
+
+		while ((link = rcu_dereference_protected(old->b[b], true))) {
+			struct nfv_node *node = nfv_link_node(link);
+			struct nfv_key buf;
+			const struct nfv_key *key;
+			struct nfv_node __rcu **to;
+
+			key = nfv_flow_key(nfv_link_flow(link),
+					   nfv_link_dir(link), &buf);
+			to = nfv_bucket(new, nfv_flow_hash(t, key));
+			/*
+			 * A reader on the node goes on into its new chain and
+			 * may miss: it sees old->moving and looks again.
+			 */
+			rcu_assign_pointer(old->b[b],
+				rcu_dereference_protected(node->next, true));
+			RCU_INIT_POINTER(node->next,
+					 rcu_dereference_protected(*to, true));
+			rcu_assign_pointer(*to, link);
+		}
+	}
+}
+
+/*
+ * Moves every node into an array of @nb buckets, one stripe at a time
+ * with its lock held, as conntrack's resize does with all its locks: the
+ * fast path goes on, inserts and deletes of a stripe wait for its move
+ * only. Moving a million flows takes some 100 ms all told.
+ */
+static int nfv_flow_resize(struct nfv_flow_table *t, unsigned int nb)
+{
+	struct nfv_flow_buckets *old, *new;
+	unsigned int stripe;
+
+	old = rcu_dereference_protected(t->buckets,
+					lockdep_is_held(&t->mutex));
+	new = nfv_flow_buckets_alloc(nb);
+	if (!new)
+		return -ENOMEM;
+
+	WRITE_ONCE(t->gen, t->gen + 1);
+	old->next = new;
+	smp_wmb();	/* @next before @moving, for nfv_stripe_buckets() */
+	WRITE_ONCE(old->moving, true);
+	smp_wmb();	/* @moving before the first move: pairs with lookup */
+	for (stripe = 0; stripe <= t->lock_mask; stripe++) {
+		spin_lock_bh(&t->locks[stripe]);
+		nfv_flow_move_stripe(t, old, new, stripe);
+		WRITE_ONCE(t->moved, stripe + 1);
+		spin_unlock_bh(&t->locks[stripe]);
+		cond_resched();
+	}
+	rcu_assign_pointer(t->buckets, new);
+	WRITE_ONCE(t->gen, t->gen + 1);
+	/* Readers and lock holders that still look at @old are done. */
+	synchronize_net();
+	WRITE_ONCE(t->moved, 0);
+	kvfree(old);
+	return 0;
+}
+
+/*
+ * A higher limit than the array was sized for grows the array, as
+ * nfv_flow_table_init() would have sized it for the new limit. A lower
+ * one leaves it: shrinking would cost a move for no gain in speed. If
+ * the larger array cannot be had, the limit stays too: an operator who
+ * raised it to hold more flows would rather hear so than get long chains.
+ */
+int nfv_flow_table_set_max(struct nfv_flow_table *t, u32 max_flows)
+{
+	unsigned int nb = nfv_flow_nbuckets(max_flows);
+	struct nfv_flow_buckets *ht;
+	int err = 0;
+
+	mutex_lock(&t->mutex);
+	ht = rcu_dereference_protected(t->buckets,
+				       lockdep_is_held(&t->mutex));
+	if (nb > ht->mask + 1)
+		err = nfv_flow_resize(t, nb);
+	if (!err)
+		WRITE_ONCE(t->max_flows, max_flows);
+	mutex_unlock(&t->mutex);
+	return err;
+}
+
+/* The size of the bucket array, for `dp show`. */
+unsigned int nfv_flow_table_buckets(struct nfv_flow_table *t)
+{
+	unsigned int nb;
+
+	rcu_read_lock();
+	nb = rcu_dereference(t->buckets)->mask + 1;
+	rcu_read_unlock();
+	return nb;
 }
 
 int nfv_flow_table_init(struct nfv_flow_table *t, u32 max_flows)
 {
-	unsigned int nb, i;
+	struct nfv_flow_buckets *ht;
+	unsigned int i;
 
-	nb = clamp_t(unsigned int, roundup_pow_of_two(max_flows),
-		     NFV_MIN_BUCKETS, NFV_MAX_BUCKETS);
-	t->buckets = kvcalloc(nb, sizeof(*t->buckets), GFP_KERNEL_ACCOUNT);
-	if (!t->buckets)
+	/* A key's stripe is the same in every array: see flow.h. */
+	BUILD_BUG_ON(NFV_FLOW_LOCKS > NFV_MIN_BUCKETS);
+	BUILD_BUG_ON(!is_power_of_2(NFV_FLOW_LOCKS));
+	ht = nfv_flow_buckets_alloc(nfv_flow_nbuckets(max_flows));
+	if (!ht)
 		return -ENOMEM;
 	t->locks = kvmalloc_array(NFV_FLOW_LOCKS, sizeof(*t->locks),
 				  GFP_KERNEL_ACCOUNT);
 	if (!t->locks) {
-		kvfree(t->buckets);
+		kvfree(ht);
 		return -ENOMEM;
 	}
 	for (i = 0; i < NFV_FLOW_LOCKS; i++)
 		spin_lock_init(&t->locks[i]);
-	t->mask = nb - 1;
+	RCU_INIT_POINTER(t->buckets, ht);
 	t->lock_mask = NFV_FLOW_LOCKS - 1;
+	t->moved = 0;
+	t->gen = 0;
 	get_random_bytes(&t->seed, sizeof(t->seed));
 	atomic_set(&t->count, 0);
 	t->max_flows = max_flows;
 	for (i = 0; i < __NFV_TMO_MAX; i++)
 		t->tmo[i] = nfv_default_tmo[i] * HZ;
+	mutex_init(&t->mutex);
 	t->gc_next = 0;
 	INIT_DELAYED_WORK(&t->gc_work, nfv_flow_gc);
 	queue_delayed_work(system_power_efficient_wq, &t->gc_work,
@@ -716,5 +931,6 @@ void nfv_flow_table_destroy(struct nfv_flow_table *t)
 	nfv_flow_flush(t, -1);
 	WARN_ON(atomic_read(&t->count));
 	kvfree(t->locks);
-	kvfree(t->buckets);
+	kvfree(rcu_dereference_protected(t->buckets, true));
+	mutex_destroy(&t->mutex);
 }

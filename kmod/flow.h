@@ -10,12 +10,23 @@
  * packet's port, the reply's that of the port the original leaves by. A NAT will add
  * a flow flag and a stored reply key. Readers walk the chains under RCU
  * with no lock; writers take the bucket locks of both nodes. Entries are
- * freed after a grace period and never move between chains, so a reader
- * that finds a key may use the entry until it leaves its RCU section.
+ * freed after a grace period, so a reader that finds a key may use the
+ * entry until it leaves its RCU section, wherever the entry is by then.
+ *
+ * Entries move between chains only when max-flows grows past what the
+ * bucket array was sized for (nfv_flow_table_set_max()): the resize moves
+ * every node into a larger array, one lock stripe at a time, while readers
+ * go on. A reader walking a chain then may be led into the new array's
+ * chain and miss its key, so a miss, never a hit, checks the array's
+ * @moving flag and, if set, looks again under the key's stripe lock.
+ * A key's stripe is its hash's low bits, the same in any array, so a
+ * stripe lock protects the key's bucket in the old array and the new.
+ * The array never shrinks.
  */
 #ifndef _NFV_FLOW_H
 #define _NFV_FLOW_H
 
+#include <linux/mutex.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -71,21 +82,37 @@ struct nfv_flow {
 #define NFV_FLOW_SIZE6	(offsetof(struct nfv_flow, key) + NFV_KEY_LEN6)
 
 /*
- * What every packet reads (buckets, mask, seed) comes first and is
- * written only at set-up; what each new or deleted flow writes (count)
- * starts another cache line, so connection churn on one CPU does not
- * steal the line that lookups on every other CPU read.
+ * A bucket array, with its size: readers load both through one pointer,
+ * so they never pair one array's mask with another's buckets. A resize
+ * sets @next, then @moving, before it moves the first node; neither
+ * changes back, and the array is freed a grace period after its
+ * successor took its place.
+ */
+struct nfv_flow_buckets {
+	unsigned int mask;		/* buckets - 1 */
+	bool moving;			/* nodes are leaving for @next */
+	struct nfv_flow_buckets *next;
+	struct nfv_node __rcu *b[];
+};
+
+/*
+ * What every packet reads (the array, seed, timeouts) comes first and is
+ * written only at set-up or by a resize; what each new or deleted flow
+ * writes (count) starts another cache line, so connection churn on one
+ * CPU does not steal the line that lookups on every other CPU read.
  */
 struct nfv_flow_table {
-	struct nfv_node __rcu **buckets;
-	spinlock_t *locks;
-	unsigned int mask;		/* buckets - 1 */
+	struct nfv_flow_buckets __rcu *buckets;
+	spinlock_t *locks;		/* NFV_FLOW_LOCKS stripes, fixed */
 	unsigned int lock_mask;
+	unsigned int moved;		/* in a resize: stripes moved so far */
+	unsigned int gen;		/* odd while a resize runs (dumps) */
 	siphash_key_t seed;
 	unsigned long tmo[__NFV_TMO_MAX];	/* jiffies */
 
 	atomic_t count ____cacheline_aligned_in_smp;
 	u32 max_flows;
+	struct mutex mutex;		/* resize against GC and flush */
 	struct delayed_work gc_work;
 	unsigned int gc_next;		/* bucket the next GC run starts at */
 };
@@ -115,7 +142,8 @@ static inline bool nfv_flow_expired(const struct nfv_flow_table *t,
 
 int nfv_flow_table_init(struct nfv_flow_table *t, u32 max_flows);
 void nfv_flow_table_destroy(struct nfv_flow_table *t);
-void nfv_flow_table_set_max(struct nfv_flow_table *t, u32 max_flows);
+int nfv_flow_table_set_max(struct nfv_flow_table *t, u32 max_flows);
+unsigned int nfv_flow_table_buckets(struct nfv_flow_table *t);
 
 u32 nfv_flow_hash(const struct nfv_flow_table *t, const struct nfv_key *key);
 struct nfv_flow *__nfv_flow_lookup(struct nfv_flow_table *t,
@@ -144,10 +172,19 @@ const struct nfv_key *nfv_flow_key(struct nfv_flow *flow, unsigned int dir,
 
 /*
  * Dump cursor: walks the original nodes bucket by bucket; a dump that
- * stops part-way resumes at (bucket, index within the bucket).
+ * stops part-way resumes at (bucket, index within the bucket), in an
+ * array of @size buckets. If the array grew in between, the walk resumes
+ * at the start of the same bucket: a flow not yet visited was in that
+ * bucket or a later one, and a grown array keeps it in a bucket of the
+ * same number or higher (the sizes are powers of two), so none is missed,
+ * though some are visited twice. Callers say so (NLM_F_DUMP_INTR).
  */
+struct nfv_flow_cursor {
+	unsigned long bucket, idx, size;
+};
+
 typedef int (*nfv_flow_walk_fn)(struct nfv_flow *flow, void *arg);
-int nfv_flow_walk(struct nfv_flow_table *t, unsigned long *bucket,
-		  unsigned long *idx, nfv_flow_walk_fn fn, void *arg);
+int nfv_flow_walk(struct nfv_flow_table *t, struct nfv_flow_cursor *c,
+		  nfv_flow_walk_fn fn, void *arg);
 
 #endif /* _NFV_FLOW_H */

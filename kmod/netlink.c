@@ -756,6 +756,7 @@ static int nfv_flow_dump_one(struct nfv_flow *flow, void *arg)
 
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(d->cb, hdr);
 	if (nla_put_string(d->skb, NFV_A_DP_NAME, d->dp->name) ||
 	    nfv_flow_fill(d->skb, d->dp, flow)) {
 		genlmsg_cancel(d->skb, hdr);
@@ -769,11 +770,17 @@ static int nfv_flow_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			 struct nfv_dp *dp)
 {
 	struct nfv_flow_dump d = { .skb = skb, .cb = cb, .dp = dp };
+	struct nfv_flow_cursor *c = (void *)cb->args;
 	int err;
 
+	BUILD_BUG_ON(sizeof(*c) > NFV_DUMP_STARTED * sizeof(cb->args[0]));
+	/*
+	 * A resize between two calls (none runs during one: both hold RTNL)
+	 * may repeat flows; the flag tells userspace so.
+	 */
+	cb->seq = READ_ONCE(dp->table.gen) + 1;
 	rcu_read_lock();
-	err = nfv_flow_walk(&dp->table, &cb->args[0], &cb->args[1],
-			    nfv_flow_dump_one, &d);
+	err = nfv_flow_walk(&dp->table, c, nfv_flow_dump_one, &d);
 	rcu_read_unlock();
 	return err;
 }

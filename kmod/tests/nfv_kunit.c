@@ -828,7 +828,7 @@ static void flow_walk_resumes(struct kunit *test)
 {
 	struct nfv_dp *dp = test->priv;
 	struct walk_state w = {};
-	unsigned long bucket = 0, idx = 0;
+	struct nfv_flow_cursor c = {};
 	unsigned int i, j, sum = 0;
 	struct nfv_key k;
 
@@ -839,7 +839,7 @@ static void flow_walk_resumes(struct kunit *test)
 	rcu_read_lock();
 	do {
 		w.budget = 1;	/* one flow per "message" */
-	} while (nfv_flow_walk(&dp->table, &bucket, &idx, walk_one, &w) &&
+	} while (nfv_flow_walk(&dp->table, &c, walk_one, &w) &&
 		 w.seen < 8);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, w.seen, 4);
