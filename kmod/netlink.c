@@ -233,7 +233,9 @@ static int nfv_dp_fill(struct sk_buff *skb, struct nfv_dp *dp)
 
 	if (nla_put_string(skb, NFV_A_DP_NAME, dp->name) ||
 	    nla_put_u32(skb, NFV_A_DP_MAX_FLOWS, READ_ONCE(dp->table.max_flows)) ||
-	    nla_put_u32(skb, NFV_A_DP_FLOWS, atomic_read(&dp->table.count)))
+	    nla_put_u32(skb, NFV_A_DP_FLOWS, atomic_read(&dp->table.count)) ||
+	    nla_put_u32(skb, NFV_A_DP_BUCKETS,
+			nfv_flow_table_buckets(&dp->table)))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, NFV_A_DP_TIMEOUTS);
 	if (!nest)

@@ -192,11 +192,12 @@ static void dp_print_tmo_text(struct nlattr *nest, const char *sep)
 void dp_print(struct nlattr **tb, const char *sep)
 {
 	const char *name = attr_str(tb[NFV_A_DP_NAME]);
-	bool has_flows, has_max;
-	uint32_t flows, max;
+	bool has_flows, has_max, has_buckets;
+	uint32_t flows, max, buckets;
 
 	has_flows = attr_u32(tb[NFV_A_DP_FLOWS], &flows);
 	has_max = attr_u32(tb[NFV_A_DP_MAX_FLOWS], &max);
+	has_buckets = attr_u32(tb[NFV_A_DP_BUCKETS], &buckets);
 	if (opts.json) {
 		if (name)
 			jw_str("name", name);
@@ -204,6 +205,8 @@ void dp_print(struct nlattr **tb, const char *sep)
 			jw_u64("flows", flows);
 		if (has_max)
 			jw_u64("max_flows", max);
+		if (has_buckets)
+			jw_u64("buckets", buckets);
 		dp_print_tmo_json(tb[NFV_A_DP_TIMEOUTS]);
 		return;
 	}
@@ -214,6 +217,8 @@ void dp_print(struct nlattr **tb, const char *sep)
 		printf(" flows %u", flows);
 	else if (has_max)
 		printf(" max-flows %u", max);
+	if (has_buckets)
+		printf(" buckets %u", buckets);
 	dp_print_tmo_text(tb[NFV_A_DP_TIMEOUTS], sep);
 }
 

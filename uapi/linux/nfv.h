@@ -68,6 +68,7 @@ enum nfv_attr {
 	NFV_A_FLOW,		/* nested enum nfv_flow_attr */
 	NFV_A_EVENT,		/* u8 enum nfv_event */
 	NFV_A_NF_ITEM,		/* nested, defined by the NF type (reply) */
+	NFV_A_DP_BUCKETS,	/* u32, flow table buckets (reply) */
 	__NFV_A_MAX
 };
 #define NFV_A_MAX (__NFV_A_MAX - 1)
