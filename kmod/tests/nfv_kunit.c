@@ -10,6 +10,8 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <net/ip.h>
 #include <net/tcp.h>
 
@@ -896,6 +898,235 @@ static void flow_chains_mixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nfv_flow_flush(&dp->table, -1), n / 2);
 }
 
+
+/* Flow @i of the resize tests: addresses, ports and protocols vary. */
+static struct nfv_key resize_key(unsigned int i)
+{
+	struct nfv_key k = key4(i, i & 1 ? IPPROTO_UDP : IPPROTO_TCP);
+
+	k.addr.v4.dst = htonl(0x0a000000 + i % 13);
+	return k;
+}
+
+/* Every node sits in the bucket its key hashes to, none twice. */
+static unsigned int resize_nodes_in_place(struct kunit *test,
+					  struct nfv_flow_table *t)
+{
+	struct nfv_flow_buckets *ht = rcu_dereference_protected(t->buckets,
+								 true);
+	unsigned int b, nodes = 0;
+
+	for (b = 0; b <= ht->mask; b++) {
+		struct nfv_node *link;
+
+		for (link = rcu_dereference_protected(ht->b[b], true); link;
+		     link = rcu_dereference_protected(nfv_link_node(link)->next,
+						      true)) {
+			struct nfv_key buf;
+			const struct nfv_key *k;
+
+			k = nfv_flow_key(nfv_link_flow(link),
+					 nfv_link_dir(link), &buf);
+			KUNIT_EXPECT_EQ(test, nfv_flow_hash(t, k) & ht->mask, b);
+			nodes++;
+		}
+	}
+	return nodes;
+}
+
+static void resize_expect_found(struct kunit *test, struct nfv_flow **flows,
+				unsigned int n)
+{
+	struct nfv_dp *dp = test->priv;
+	unsigned int i, dir, bad = 0;
+	struct nfv_key k, r;
+
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		k = resize_key(i);
+		nfv_key_invert(&r, &k);
+		r.zone = i % 3;
+		bad += nfv_flow_lookup(&dp->table, &k, &dir) != flows[i] ||
+		       (flows[i] && dir != NFV_DIR_ORIG);
+		bad += nfv_flow_lookup(&dp->table, &r, &dir) != flows[i] ||
+		       (flows[i] && dir != NFV_DIR_REPLY);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, bad, 0);
+}
+
+/*
+ * 6000 flows in 1024 buckets; max-flows raised to 100000 grows the array
+ * to 131072 buckets. Every flow is found from both sides, in the bucket
+ * its keys hash to, and the count stands; lowering the limit keeps the
+ * array; the GC and a flush still find every flow.
+ */
+static void flow_resize_grows(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_flow_table *t = &dp->table;
+	const unsigned int n = 6000;
+	u32 old = jiffies - 2 * t->tmo[NFV_TMO_UDP];
+	unsigned int i, expired = 0;
+	struct nfv_flow **flows;
+	struct nfv_key k;
+
+	flows = kunit_kcalloc(test, n, sizeof(*flows), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, flows);
+	KUNIT_ASSERT_EQ(test, nfv_flow_table_buckets(t), 1024);
+	/* Room for n flows in 1024 buckets: long chains to move. */
+	t->max_flows = n;
+
+	for (i = 0; i < n; i++) {
+		k = resize_key(i);
+		flows[i] = nfv_flow_alloc(t, &k, NULL, 1 + i % 2);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(flows[i]));
+		flows[i]->reply_zone = i % 3;
+		KUNIT_ASSERT_EQ(test, nfv_flow_insert(t, flows[i]), 0);
+	}
+	KUNIT_EXPECT_EQ(test, resize_nodes_in_place(test, t), 2 * n);
+
+	KUNIT_ASSERT_EQ(test, nfv_flow_table_set_max(t, 100000), 0);
+	KUNIT_EXPECT_EQ(test, nfv_flow_table_buckets(t), 131072);
+	KUNIT_EXPECT_EQ(test, t->max_flows, 100000);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), n);
+	KUNIT_EXPECT_EQ(test, resize_nodes_in_place(test, t), 2 * n);
+	resize_expect_found(test, flows, n);
+
+	/* Not sized down: the limit goes, the array stays. */
+	KUNIT_ASSERT_EQ(test, nfv_flow_table_set_max(t, 10), 0);
+	KUNIT_EXPECT_EQ(test, nfv_flow_table_buckets(t), 131072);
+	KUNIT_ASSERT_EQ(test, nfv_flow_table_set_max(t, 100000), 0);
+
+	/* The GC's sweep covers the grown array: every third flow expired. */
+	for (i = 0; i < n; i += 3) {
+		WRITE_ONCE(flows[i]->used, old);
+		WRITE_ONCE(flows[i]->tmo, NFV_TMO_UDP);
+		flows[i] = NULL;
+		expired++;
+	}
+	cancel_delayed_work_sync(&t->gc_work);
+	for (i = 0; i <= NFV_GC_SWEEP_RUNS; i++) {
+		nfv_flow_gc(&t->gc_work.work);
+		cancel_delayed_work_sync(&t->gc_work);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), n - expired);
+	KUNIT_EXPECT_EQ(test, flow_stat(dp, NFV_STAT_FLOWS_EXPIRED), expired);
+	resize_expect_found(test, flows, n);
+
+	/* Flush by port, then the rest. */
+	KUNIT_EXPECT_EQ(test, nfv_flow_flush(t, 1) + nfv_flow_flush(t, -1),
+			n - expired);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), 0);
+	KUNIT_EXPECT_EQ(test, resize_nodes_in_place(test, t), 0);
+}
+
+/* A dump cut short before a resize and resumed after it misses no flow. */
+static void flow_resize_walk(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	const unsigned int n = 3000;
+	struct nfv_flow_cursor c = {};
+	unsigned long *seen;
+	unsigned int i, calls = 0;
+	struct walk_state w;
+	struct nfv_key k;
+	int err;
+
+	seen = kunit_kcalloc(test, BITS_TO_LONGS(n), sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	nfv_flow_table_set_max(&dp->table, 1024);
+	dp->table.max_flows = n;
+	for (i = 0; i < n; i++) {
+		k = resize_key(i);
+		add(test, &k, 1);
+	}
+	do {
+		w.seen = 0;
+		w.budget = 8;
+		rcu_read_lock();
+		err = nfv_flow_walk(&dp->table, &c, walk_one, &w);
+		rcu_read_unlock();
+		for (i = 0; i < w.seen; i++)
+			__set_bit(w.ports[i], seen);
+		if (++calls == 100)
+			KUNIT_ASSERT_EQ(test,
+					nfv_flow_table_set_max(&dp->table, 40000),
+					0);
+	} while (err);
+	KUNIT_EXPECT_GT(test, calls, 100);
+	KUNIT_EXPECT_EQ(test, c.size, 65536);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(seen, n), n);
+}
+
+struct resize_reader {
+	struct nfv_flow_table *t;
+	unsigned int n;
+	atomic_t misses, rounds;
+};
+
+/* Looks every flow up from both sides, as the fast path would, till told. */
+static int resize_reader_fn(void *arg)
+{
+	struct resize_reader *r = arg;
+	unsigned int i, dir;
+	struct nfv_key k, rk;
+
+	while (!kthread_should_stop()) {
+		for (i = 0; i < r->n; i++) {
+			k = resize_key(i);
+			nfv_key_invert(&rk, &k);
+			local_bh_disable();
+			rcu_read_lock();
+			if (!nfv_flow_lookup(r->t, &k, &dir) ||
+			    !nfv_flow_lookup(r->t, &rk, &dir))
+				atomic_inc(&r->misses);
+			rcu_read_unlock();
+			local_bh_enable();
+		}
+		atomic_inc(&r->rounds);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Lookups on another CPU while the array grows, four times over: not one
+ * misses. A reader on a node as it moves is led into the new array's
+ * chain; without the check of @moving after a miss, that would be a miss.
+ */
+static void flow_resize_concurrent(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct resize_reader r = { .t = &dp->table, .n = 4000 };
+	struct task_struct *task;
+	unsigned int i, nb;
+	struct nfv_key k;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs a second CPU");
+	dp->table.max_flows = r.n;
+	for (i = 0; i < r.n; i++) {
+		k = resize_key(i);
+		add(test, &k, 1);
+	}
+	task = kthread_run(resize_reader_fn, &r, "nfv_kunit_reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	for (nb = 2048; nb <= 16384; nb *= 2) {
+		i = atomic_read(&r.rounds);
+		while (atomic_read(&r.rounds) == i)
+			msleep(20);
+		KUNIT_EXPECT_EQ(test, nfv_flow_table_set_max(&dp->table, nb), 0);
+		KUNIT_EXPECT_EQ(test, nfv_flow_table_buckets(&dp->table), nb);
+	}
+	i = atomic_read(&r.rounds);
+	while (atomic_read(&r.rounds) == i)
+		msleep(20);
+	kthread_stop(task);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r.misses), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), r.n);
+}
+
 static atomic_t kunit_flow_destroyed;
 
 static void kunit_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
@@ -1017,6 +1248,9 @@ static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_walk_resumes),
 	KUNIT_CASE(flow_chains_mixed),
 	KUNIT_CASE(flow_nf_area_by_protocol),
+	KUNIT_CASE(flow_resize_grows),
+	KUNIT_CASE(flow_resize_walk),
+	KUNIT_CASE(flow_resize_concurrent),
 	{}
 };
 
