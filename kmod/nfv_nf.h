@@ -100,7 +100,7 @@ struct nfv_pkt {
 	u8 ttl;			/* TTL or hop limit */
 	u8 drop_reason;		/* enum nfv_drop, with NFV_DROP */
 	u32 frag_id;		/* NFV_PKT_FRAG: the datagram's IP id */
-	u32 hash;		/* core: the key's flow table bucket */
+	u32 hash;		/* core: the key's flow table hash */
 
 	/* Slow path only. */
 	struct nfv_flow *flow;	/* NULL if untracked */
