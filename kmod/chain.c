@@ -7,9 +7,13 @@
  * that keep NF state. The last reference to an instance destroys it from
  * process context after a grace period.
  */
+#include <linux/kmod.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <net/genetlink.h>
 
+#include "compat.h"
 #include "core.h"
 
 static LIST_HEAD(nfv_types);
@@ -166,11 +170,67 @@ static int nfv_nf_parse_cfg(const struct nfv_nf_type *type, struct nlattr *cfg,
 	return 0;
 }
 
-struct nfv_nf *nfv_nf_create(struct nfv_dp *dp, const char *name,
-			     const char *type_name, struct nlattr *cfg,
-			     struct netlink_ext_ack *extack)
+/* The type of that name with a reference on its module, or NULL. */
+static struct nfv_nf_type *nfv_type_get_by_name(const char *name)
 {
 	struct nfv_nf_type *type;
+
+	mutex_lock(&nfv_types_lock);
+	type = nfv_type_find(name);
+	if (type && !nfv_type_get(type))
+		type = NULL;
+	mutex_unlock(&nfv_types_lock);
+	return type;
+}
+
+/*
+ * The NF type of that name, with a reference on its module for
+ * nfv_nf_type_put(). A type no module registered yet is asked for by its
+ * alias (MODULE_ALIAS_NFV_NF), as rtnetlink asks for "rtnl-link-KIND":
+ * the module's init registers the type while modprobe runs, which can
+ * take long and may need RTNL (a notifier) or genl_mutex, so both are
+ * dropped around request_module(), as ctrl_getfamily() does for genl
+ * families. The caller is a doit of our family (not parallel_ops: genl
+ * holds genl_mutex, pre_doit RTNL) and must look up anything it found
+ * under them again afterwards. genl's cb_lock stays held for reading: an
+ * NF module's init must not register a genl family.
+ */
+struct nfv_nf_type *nfv_nf_type_get(const struct nlattr *name,
+				    struct netlink_ext_ack *extack)
+{
+	struct nfv_nf_type *type = nfv_type_get_by_name(nla_data(name));
+
+	ASSERT_RTNL();
+#ifdef CONFIG_MODULES
+	if (!type) {
+		rtnl_unlock();
+		genl_unlock();
+		request_module(NFV_NF_ALIAS_PREFIX "%s", (char *)nla_data(name));
+		genl_lock();
+		rtnl_lock();
+		type = nfv_type_get_by_name(nla_data(name));
+	}
+#endif
+	if (!type) {
+		nfv_err_msg_attr_fmt(extack, name,
+				     "no NF type of that name (and no module for it)",
+				     "no NF type '%s' (module " NFV_NF_ALIAS_PREFIX "%s not found)",
+				     (char *)nla_data(name), (char *)nla_data(name));
+		return ERR_PTR(-ENOENT);
+	}
+	return type;
+}
+
+void nfv_nf_type_put(struct nfv_nf_type *type)
+{
+	nfv_type_put(type);
+}
+
+/* type: the caller's reference, from nfv_nf_type_get(); it keeps it. */
+struct nfv_nf *nfv_nf_create(struct nfv_dp *dp, const char *name,
+			     struct nfv_nf_type *type, struct nlattr *cfg,
+			     struct netlink_ext_ack *extack)
+{
 	struct nlattr **tb;
 	struct nfv_nf *nf;
 	int err;
@@ -184,15 +244,9 @@ struct nfv_nf *nfv_nf_create(struct nfv_dp *dp, const char *name,
 		NL_SET_ERR_MSG(extack, "too many NF instances in the datapath");
 		return ERR_PTR(-ENOSPC);
 	}
-	mutex_lock(&nfv_types_lock);
-	type = nfv_type_find(type_name);
-	if (type && !nfv_type_get(type))
-		type = NULL;
-	mutex_unlock(&nfv_types_lock);
-	if (!type) {
-		NL_SET_ERR_MSG(extack, "unknown NF type (is its module loaded?)");
-		return ERR_PTR(-ENOENT);
-	}
+	/* The instance's own reference; the caller's keeps the module. */
+	if (type->owner != THIS_MODULE)
+		__module_get(type->owner);
 
 	err = nfv_nf_parse_cfg(type, cfg, &tb, extack);
 	if (err)

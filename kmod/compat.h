@@ -43,6 +43,18 @@ static inline struct nlattr **nfv_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * NL_SET_ERR_MSG_FMT: 6.2. Before, an extended ack message is a constant:
+ * the words without the values.
+ */
+#ifdef NL_SET_ERR_MSG_ATTR_FMT
+#define nfv_err_msg_attr_fmt(extack, attr, plain, fmt, args...)	\
+	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, fmt, ##args)
+#else
+#define nfv_err_msg_attr_fmt(extack, attr, plain, fmt, args...)	\
+	NL_SET_ERR_MSG_ATTR(extack, attr, plain)
+#endif
+
 /* genl_split_ops: 6.2 passes split ops to pre_doit/post_doit. */
 #ifdef NFV_HAVE_GENL_SPLIT_OPS
 #define nfv_genl_hook_ops struct genl_split_ops

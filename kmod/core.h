@@ -168,8 +168,11 @@ void nfv_port_exit(void);
 /* chain.c */
 int nfv_nf_builtin_create(struct nfv_dp *dp);
 struct nfv_nf *nfv_nf_find(struct nfv_dp *dp, const char *name);
+struct nfv_nf_type *nfv_nf_type_get(const struct nlattr *name,
+				    struct netlink_ext_ack *extack);
+void nfv_nf_type_put(struct nfv_nf_type *type);
 struct nfv_nf *nfv_nf_create(struct nfv_dp *dp, const char *name,
-			     const char *type, struct nlattr *cfg,
+			     struct nfv_nf_type *type, struct nlattr *cfg,
 			     struct netlink_ext_ack *extack);
 int nfv_nf_configure(struct nfv_nf *nf, struct nlattr *cfg,
 		     struct netlink_ext_ack *extack);

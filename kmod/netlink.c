@@ -883,24 +883,37 @@ static struct nfv_nf *nfv_nf_lookup(struct nfv_dp *dp, struct nlattr *name,
 	return nf;
 }
 
+/*
+ * The type first: loading its module drops RTNL, so the datapath is
+ * looked up after it.
+ */
 static int nfv_cmd_nf_new(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nfv_dp *dp = nfv_dp_from_info(info);
+	struct nfv_nf_type *type;
+	struct nfv_dp *dp;
 	struct nfv_nf *nf;
 	int err;
 
-	if (IS_ERR(dp))
-		return PTR_ERR(dp);
 	err = nfv_require(info, NFV_A_NF_NAME,
 			  "missing NF instance name (NFV_A_NF_NAME)") ?:
 	      nfv_require(info, NFV_A_NF_TYPE,
 			  "missing NF type (NFV_A_NF_TYPE)");
 	if (err)
 		return err;
-	nf = nfv_nf_create(dp, nla_data(info->attrs[NFV_A_NF_NAME]),
-			   nla_data(info->attrs[NFV_A_NF_TYPE]),
+	type = nfv_nf_type_get(info->attrs[NFV_A_NF_TYPE], info->extack);
+	if (IS_ERR(type))
+		return PTR_ERR(type);
+	dp = nfv_dp_from_info(info);
+	if (IS_ERR(dp)) {
+		err = PTR_ERR(dp);
+		goto out;
+	}
+	nf = nfv_nf_create(dp, nla_data(info->attrs[NFV_A_NF_NAME]), type,
 			   info->attrs[NFV_A_NF_CONFIG], info->extack);
-	return PTR_ERR_OR_ZERO(nf);
+	err = PTR_ERR_OR_ZERO(nf);
+out:
+	nfv_nf_type_put(type);
+	return err;
 }
 
 static int nfv_cmd_nf_del(struct sk_buff *skb, struct genl_info *info)

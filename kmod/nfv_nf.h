@@ -172,6 +172,16 @@ static inline void *nfv_nf_priv(struct nfv_nf *nf)
 	return nf->priv;
 }
 
+/*
+ * An NF module declares the type it registers with MODULE_ALIAS_NFV_NF(),
+ * so that creating an instance of a type not registered yet loads it, as
+ * MODULE_ALIAS_RTNL_LINK() does for link kinds. Its init runs while the
+ * netlink request that asked for it waits: it must not register a genl
+ * family (genl's cb_lock is held for reading across the wait).
+ */
+#define NFV_NF_ALIAS_PREFIX	"nfv-nf-"
+#define MODULE_ALIAS_NFV_NF(name)	MODULE_ALIAS(NFV_NF_ALIAS_PREFIX name)
+
 int nfv_nf_type_register(struct nfv_nf_type *type);
 void nfv_nf_type_unregister(struct nfv_nf_type *type);
 

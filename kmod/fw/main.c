@@ -401,3 +401,4 @@ module_exit(fw_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("nfv stateful firewall NF");
 MODULE_SOFTDEP("pre: nfv");
+MODULE_ALIAS_NFV_NF("fw");
