@@ -47,6 +47,7 @@ static void usage(FILE *f)
 	      "  -j, --json          JSON output\n"
 	      "  -p, --pretty        pretty-printed JSON output (implies -j)\n"
 	      "  -b, --batch FILE    run the commands in FILE (- for stdin)\n"
+	      "      --force         in a batch, go on after a failed command\n"
 	      "  -n, --netns NETNS   in network namespace NETNS (a name of\n"
 	      "                      \"ip netns\", or a path)\n"
 	      "  -V, --version       print the version and exit\n"
@@ -54,6 +55,24 @@ static void usage(FILE *f)
 	      "Objects and commands:\n", f);
 	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		objects[i].usage(f);
+}
+
+/*
+ * Exit statuses, as iproute2's: a usage error (bad arguments, an unknown
+ * command, a file that cannot be read) is 1, an error the kernel returned
+ * (including no nfv family) 2.
+ */
+#define EXIT_USAGE	1
+#define EXIT_KERNEL	2
+
+/* A command's exit status from its return value. */
+static int cmd_status(int err)
+{
+	bool refused = nfv_refused();	/* and forget it */
+
+	if (!err)
+		return 0;
+	return refused ? EXIT_KERNEL : EXIT_USAGE;
 }
 
 /* Runs one command line without the program name. */
@@ -119,29 +138,43 @@ static int split(char *line, char ***argv, size_t *cap)
 	return argc;
 }
 
+/*
+ * Runs the file's commands up to the first that fails, or with --force all
+ * of them, as "ip -batch [-force]". Returns the exit status: the failed
+ * command's, with --force the highest any had.
+ */
 static int batch_lines(FILE *f)
 {
 	char *line = NULL, **argv = NULL;
 	size_t size = 0, cap = 0;
-	int argc, err = 0;
+	int argc, st, ret = 0;
 
-	while (!err && getline(&line, &size, f) != -1) {
+	while (getline(&line, &size, f) != -1) {
 		opts.batch_line++;
 		argc = split(line, &argv, &cap);
-		if (argc < 0)
-			err = -1;
-		else if (argc > 0 && matches(argv[0], "monitor"))
-			err = usage_err("monitor", "not allowed in a batch file");
-		else if (argc > 0)
-			err = do_cmd(argc, argv);
+		if (argc < 0) {
+			ret = EXIT_USAGE;	/* out of memory: no going on */
+			break;
+		}
+		if (!argc)
+			continue;
+		if (matches(argv[0], "monitor"))
+			st = cmd_status(usage_err("monitor",
+						  "not allowed in a batch file"));
+		else
+			st = cmd_status(do_cmd(argc, argv));
+		if (st > ret)
+			ret = st;
+		if (st && !opts.force)
+			break;
 	}
-	if (!err && ferror(f)) {
+	if ((!ret || opts.force) && ferror(f)) {
 		err_msg("read error: %s", strerror(errno));
-		err = -1;
+		ret = ret > EXIT_USAGE ? ret : EXIT_USAGE;
 	}
 	free(argv);
 	free(line);
-	return err;
+	return ret;
 }
 
 static int do_batch(const char *name)
@@ -154,7 +187,7 @@ static int do_batch(const char *name)
 		if (!f) {
 			err_msg("cannot open batch file %s: %s", name,
 				strerror(errno));
-			return -1;
+			return EXIT_USAGE;
 		}
 	}
 	opts.batch_file = name;
@@ -170,6 +203,7 @@ static const struct option long_opts[] = {
 	{ "pretty",	no_argument,		NULL, 'p' },
 	{ "batch",	required_argument,	NULL, 'b' },
 	{ "netns",	required_argument,	NULL, 'n' },
+	{ "force",	no_argument,		NULL, 'F' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 },
@@ -225,9 +259,12 @@ static const char *parse_opts(int argc, char **argv, int *ret)
 		case 'b':
 			batch = optarg;
 			break;
+		case 'F':
+			opts.force = true;
+			break;
 		case 'n':
 			if (enter_netns(optarg)) {
-				*ret = 1;
+				*ret = EXIT_USAGE;
 				return NULL;
 			}
 			break;
@@ -241,12 +278,12 @@ static const char *parse_opts(int argc, char **argv, int *ret)
 		case ':':
 			err_msg("option \"%s\" needs an argument (try \"nfvctl -h\")",
 				argv[optind - 1]);
-			*ret = 1;
+			*ret = EXIT_USAGE;
 			return NULL;
 		default:
 			err_msg("unknown option \"%s\" (try \"nfvctl -h\")",
 				argv[optind - 1]);
-			*ret = 1;
+			*ret = EXIT_USAGE;
 			return NULL;
 		}
 	}
@@ -267,15 +304,15 @@ static int run(int argc, char **argv)
 	if (*batch) {
 		if (argc) {
 			err_msg("no command arguments with -b (try \"nfvctl -h\")");
-			return 1;
+			return EXIT_USAGE;
 		}
-		return do_batch(batch) ? 1 : 0;
+		return do_batch(batch);
 	}
 	if (!argc) {
 		usage(stderr);
-		return 1;
+		return EXIT_USAGE;
 	}
-	return do_cmd(argc, argv) ? 1 : 0;
+	return cmd_status(do_cmd(argc, argv));
 }
 
 int main(int argc, char **argv)
@@ -285,7 +322,8 @@ int main(int argc, char **argv)
 	nfv_close();
 	if (fflush(stdout) || ferror(stdout)) {
 		err_msg("write error on standard output");
-		ret = 1;
+		if (!ret)
+			ret = EXIT_USAGE;
 	}
 	return ret;
 }

@@ -20,6 +20,7 @@
 struct nfvctl_opts {
 	bool json;
 	bool pretty;
+	bool force;		/* batch: go on after a failed command */
 	const char *batch_file;	/* NULL outside batch mode */
 	unsigned long batch_line;
 };
@@ -58,6 +59,7 @@ int dp_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
 	       nfv_reply_fn reply);
 int nfv_listen(nfv_reply_fn fn, void *arg);
 void nfv_close(void);
+bool nfv_refused(void);
 
 int nfv_msg_full(struct nl_msg *msg);
 

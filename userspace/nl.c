@@ -28,7 +28,20 @@ static struct {
 	struct nl_sock *sk;
 	int family;
 	uint32_t mcgrp;		/* id of NFV_MCGRP_EVENTS, 0 if none */
+	bool refused;		/* the kernel refused a request since asked */
 } nl;
+
+/*
+ * Did the kernel refuse a request since the last call? The exit status
+ * tells that apart from a usage error (nfvctl.c).
+ */
+bool nfv_refused(void)
+{
+	bool refused = nl.refused;
+
+	nl.refused = false;
+	return refused;
+}
 
 /* One request in flight: what to do with replies, and how it ended. */
 struct talk {
@@ -185,6 +198,7 @@ static int talk(struct nl_msg *msg, struct talk *t)
 
 static void talk_report(const struct talk *t)
 {
+	nl.refused = true;
 	if (t->msg[0])
 		err_msg("%s: %s", t->msg, strerror(-t->err));
 	else
@@ -248,6 +262,7 @@ static int family_resolve(void)
 	}
 	err = talk(msg, &t);
 	if (err == -ENOENT) {
+		nl.refused = true;
 		err_msg("nfv module not loaded (generic netlink family \"%s\" not found)",
 			NFV_GENL_NAME);
 		return -1;
@@ -262,6 +277,7 @@ static int family_resolve(void)
 		return -1;
 	}
 	if (f.version != NFV_GENL_VERSION) {
+		nl.refused = true;
 		err_msg("kernel nfv ABI version %u, nfvctl expects %u",
 			f.version, (unsigned int)NFV_GENL_VERSION);
 		return -1;

@@ -3,7 +3,8 @@
 #
 # Self-check of nfvctl that needs no kernel module: options, argument
 # errors (which must be caught before anything is sent), batch files, and
-# the "module not loaded" path when the nfv family is absent.
+# the "module not loaded" path when the nfv family is absent. Exit status:
+# 1 for a usage error, 2 for an error the kernel returned (no family).
 #
 # Usage: tests/check.sh [path/to/nfvctl]
 
@@ -40,6 +41,15 @@ bad() {
 	sed 's/^/    stdout: /' "$TMP/out"
 }
 
+# no_err SUBSTRING: the last command's stderr does not hold it
+no_err() {
+	if grep -qF -- "$1" "$TMP/err"; then
+		bad "stderr has '$1'"
+	else
+		pass=$((pass + 1))
+	fi
+}
+
 # out SUBSTRING: the last command's stdout holds it
 out() {
 	if grep -qF -- "$1" "$TMP/out"; then
@@ -58,10 +68,11 @@ else
 	echo "note: the nfv family exists; skipping the module-not-loaded cases"
 fi
 
-# A command line that parses must fail only for the missing module.
+# A command line that parses must fail only for the missing module: the
+# kernel's answer, exit status 2.
 parses() {
 	[ -z "$NOMOD" ] && return 0
-	run 1 "nfvctl: $NOMOD" "$@"
+	run 2 "nfvctl: $NOMOD" "$@"
 }
 
 # Options
@@ -254,9 +265,21 @@ if [ $? -eq 1 ] && grep -qF 'nfvctl: -:1: dp: unknown command "frob"' "$TMP/err"
 else
 	bad "batch from stdin"
 fi
+# A batch stops at its first failed command, with that command's status;
+# with --force it runs them all and exits with the highest status.
+printf 'dp frob\ndp add 0123456789abcdef\n' >"$B"
+run 1 "nfvctl: $B:1: dp: unknown command \"frob\"" -b "$B" &&
+	no_err "$B:2:"
+run 1 "nfvctl: $B:2: dp add: datapath name" --force -b "$B"
+run 1 'no command arguments with -b' --force -b "$B" dp show
 if [ -n "$NOMOD" ]; then
 	printf '# first command\n  dp   add\tdp0   max-flows 10  \r\ndp show\n' >"$B"
-	run 1 "nfvctl: $B:2: $NOMOD" -b "$B"
+	run 2 "nfvctl: $B:2: $NOMOD" -b "$B" && no_err "$B:3:"
+	run 2 "nfvctl: $B:3: $NOMOD" --force -b "$B"
+	printf 'dp show\ndp frob\n' >"$B"
+	run 2 "nfvctl: $B:2: dp: unknown command" --force -b "$B"
+	printf 'dp frob\ndp show\n' >"$B"
+	run 2 "nfvctl: $B:1: dp: unknown command" --force -b "$B"
 fi
 
 echo "nfvctl check: $pass passed, $fail failed"
