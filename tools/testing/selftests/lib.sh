@@ -154,6 +154,26 @@ nfv_fw_load() {
 	fi
 }
 
+# nfv_modprobe_setup: lets modprobe, and so the kernel's request_module(),
+# find the modules built in $NFV_KMOD. DKMS installed its modules where
+# depmod maps their aliases; the build directory's are known to no
+# modules.alias, and the host's /lib/modules is read-only here. So an
+# "install" line in /run/modprobe.d (a tmpfs kmod reads) for each name and
+# each alias a module declares itself (modinfo): a module without its alias
+# still cannot be found. nfv_modprobe_clear removes them.
+NFV_MODPROBE_CONF=/run/modprobe.d/nfv-build.conf
+nfv_modprobe_setup() {
+	local ko name
+	[ -z "${NFV_USE_DKMS:-}" ] || return 0
+	mkdir -p "$(dirname "$NFV_MODPROBE_CONF")"
+	for ko in "$NFV_KMOD/nfv.ko" "$NFV_KMOD"/fw/*.ko; do
+		for name in "$(basename "$ko" .ko)" $(modinfo -F alias "$ko"); do
+			echo "install $name /sbin/insmod $ko"
+		done
+	done > "$NFV_MODPROBE_CONF"
+}
+nfv_modprobe_clear() { rm -f "$NFV_MODPROBE_CONF"; }
+
 # Unloads the modules; fails if one is still loaded after 30 s each.
 nfv_unload() {
 	local i
