@@ -77,6 +77,6 @@ static void __exit nfv_exit(void)
 module_init(nfv_init);
 module_exit(nfv_exit);
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(NFV_VERSION);
 MODULE_DESCRIPTION("In-kernel NFV datapath: flow table, service chains, NF API");
 MODULE_ALIAS_GENL_FAMILY(NFV_GENL_NAME);

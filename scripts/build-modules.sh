@@ -22,8 +22,9 @@ done
 # Source files only: not the *.mod.c a build generates (an old in-tree
 # build's, copied, would link another kernel's version magic in).
 sources() {
-	(cd "$1" && find Kbuild kmod uapi -type f ! -name '*.mod.c' \
-		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) | sort)
+	(cd "$1" && find Kbuild VERSION kmod uapi -type f ! -name '*.mod.c' \
+		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \
+		   -o -name VERSION \) | sort)
 }
 
 # Makes DIR's copy of the sources equal to the checkout's.

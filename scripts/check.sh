@@ -128,6 +128,7 @@ debian_kernel() {
 
 t_start=$SECONDS
 case " $* " in *" debug "*) debug_early ;; esac
+step tree "one version (VERSION)" scripts/check-version.sh
 step nfvctl "build -Wall -Wextra" no_warnings make -s -C userspace
 step nfvctl "unit, command line" make -s -C userspace check
 for kernel in "$@"; do

@@ -21,7 +21,8 @@ if [ -n "$(dkms status -m "$name" -v "$ver" 2>/dev/null)" ] ||
 fi
 rm -rf "$src"
 mkdir -p "$src"
-cp -r "$top/dkms.conf" "$top/Kbuild" "$top/kmod" "$top/uapi" "$src/"
+"$top/scripts/check-version.sh"
+cp -r "$top/dkms.conf" "$top/Kbuild" "$top/VERSION" "$top/kmod" "$top/uapi" "$src/"
 find "$src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' \
 	-o -name modules.order -o -name Module.symvers \) -delete
 

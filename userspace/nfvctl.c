@@ -241,6 +241,24 @@ static int enter_netns(const char *name)
 	return 0;
 }
 
+/* nfvctl's version and, if it is loaded, the module's. */
+static void print_version(void)
+{
+	char ver[64] = "";
+	FILE *f;
+
+	printf("nfvctl %s (nfv netlink ABI version %u)\n", NFVCTL_VERSION,
+	       (unsigned int)NFV_GENL_VERSION);
+	f = fopen("/sys/module/nfv/version", "r");
+	if (!f)
+		return;
+	if (fgets(ver, sizeof(ver), f)) {
+		ver[strcspn(ver, "\n")] = 0;
+		printf("nfv module %s\n", ver);
+	}
+	fclose(f);
+}
+
 /* Returns the batch file, "" for none, NULL after an error or -V/-h. */
 static const char *parse_opts(int argc, char **argv, int *ret)
 {
@@ -269,8 +287,7 @@ static const char *parse_opts(int argc, char **argv, int *ret)
 			}
 			break;
 		case 'V':
-			printf("nfvctl %s (nfv netlink ABI version %u)\n",
-			       NFVCTL_VERSION, (unsigned int)NFV_GENL_VERSION);
+			print_version();
 			return NULL;
 		case 'h':
 			usage(stdout);

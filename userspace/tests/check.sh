@@ -78,7 +78,8 @@ parses() {
 # Options
 run 0 "" -h && out "Usage: nfvctl"
 run 0 "" --help && out "dp add NAME"
-run 0 "" -V && out "nfvctl "
+run 0 "" -V && out "nfvctl $(cat "$(dirname "$0")/../../VERSION") "
+run 0 "" --version && out "(nfv netlink ABI version "
 run 0 "" help && out "monitor"
 run 1 "Usage: nfvctl"
 run 1 'unknown option "-x"' -x dp show
