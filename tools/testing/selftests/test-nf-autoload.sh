@@ -11,6 +11,8 @@ trap nfv_modprobe_clear EXIT
 lsmod | grep -q '^nfv ' || nfv_load
 ip netns add router
 nfvctl dp add dp0
+check_eq "nfvctl -V names the module's version" \
+	"$("$NFVCTL" -V | sed -n 's/^nfv module //p')" "$(cat "$top/VERSION")"
 check "nfv_fw is not loaded" [ ! -e /sys/module/nfv_fw ]
 check "modprobe knows the alias" modprobe -n nfv-nf-fw
 
