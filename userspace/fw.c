@@ -18,7 +18,6 @@
 /* Rules per message of a load: the rule list attribute holds 64 KiB. */
 #define FW_LOAD_BATCH	256
 #define FW_LOAD_MSG_SIZE	65536
-#define FW_MAX_WORDS	32
 
 static const char *const action_name[__NFV_FW_ACTION_MAX] = {
 	[NFV_FW_ACCEPT]	= "accept",
@@ -729,30 +728,11 @@ static int load_batch(struct fw_load *l)
 	return l->rules ? 0 : -2;
 }
 
-/* Splits a line into words; '#' starts a comment. */
-static int split(char *line, char **words)
+static int load_line(struct fw_load *l, int n, char **words,
+		     unsigned long lineno)
 {
-	char *save = NULL, *w, *hash = strchr(line, '#');
-	int n = 0;
+	int err;
 
-	if (hash)
-		*hash = '\0';
-	for (w = strtok_r(line, " \t\r\n", &save); w;
-	     w = strtok_r(NULL, " \t\r\n", &save)) {
-		if (n == FW_MAX_WORDS)
-			return -1;
-		words[n++] = w;
-	}
-	return n;
-}
-
-static int load_line(struct fw_load *l, char *line, unsigned int lineno)
-{
-	char *words[FW_MAX_WORDS];
-	int n = split(line, words), err;
-
-	if (n < 0)
-		return usage_err(l->cmd, "line %u: too many words", lineno);
 	if (!n)
 		return 0;
 	if (matches(words[0], "policy")) {
@@ -760,7 +740,7 @@ static int load_line(struct fw_load *l, char *line, unsigned int lineno)
 					    words[1]) : -1;
 		if (l->policy < 0)
 			return usage_err(l->cmd,
-					 "line %u: policy is accept or drop",
+					 "line %lu: policy is accept or drop",
 					 lineno);
 		return 0;
 	}
@@ -771,32 +751,38 @@ static int load_line(struct fw_load *l, char *line, unsigned int lineno)
 	}
 	err = put_rule(l->batch[l->nbatch - 1], l->cmd, &l->ports, n, words);
 	if (err == -2)
-		return usage_err(l->cmd, "line %u: rule too large", lineno);
+		return usage_err(l->cmd, "line %lu: rule too large", lineno);
 	if (err)
-		return usage_err(l->cmd, "line %u: bad rule", lineno);
+		return usage_err(l->cmd, "line %lu: bad rule", lineno);
 	l->in_batch++;
 	return 0;
 }
 
+/* The file's lines, split as batch files are (cmd_read()). */
 static int load_read(struct fw_load *l, const char *path)
 {
-	unsigned int lineno = 0;
-	char line[1024];
-	int err = 0;
-	FILE *f;
+	struct cmd_reader r = { .f = stdin };
+	int n, err;
 
-	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	if (!f) {
+	if (strcmp(path, "-"))
+		r.f = fopen(path, "r");
+	if (!r.f) {
 		err_msg("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	err = load_batch(l);
-	while (!err && fgets(line, sizeof(line), f))
-		err = load_line(l, line, ++lineno);
+	while (!err && (n = cmd_read(&r)) != -1)
+		err = n < 0 ? usage_err(l->cmd, "line %lu: %s", r.lineno, r.err)
+			    : load_line(l, n, r.argv, r.lineno);
+	if (!err && r.err) {
+		err_msg("%s: read error: %s", path, r.err);
+		err = -1;
+	}
 	if (!err)
 		nla_nest_end(l->batch[l->nbatch - 1], l->rules);
-	if (f != stdin)
-		fclose(f);
+	if (r.f != stdin)
+		fclose(r.f);
+	cmd_reader_free(&r);
 	return err;
 }
 

@@ -112,32 +112,6 @@ void list_end(struct list_out *l, int err)
 	}
 }
 
-/* Splits line in place into words; a word starting with # ends it. */
-static int split(char *line, char ***argv, size_t *cap)
-{
-	static const char blank[] = " \t\r\n\v\f";
-	char *word, *save = NULL;
-	char **v;
-	int argc = 0;
-
-	for (word = strtok_r(line, blank, &save); word && *word != '#';
-	     word = strtok_r(NULL, blank, &save)) {
-		if ((size_t)argc + 1 >= *cap) {
-			v = realloc(*argv, (*cap * 2 + 8) * sizeof(*v));
-			if (!v) {
-				err_msg("out of memory");
-				return -1;
-			}
-			*argv = v;
-			*cap = *cap * 2 + 8;
-		}
-		(*argv)[argc++] = word;
-	}
-	if (*cap)
-		(*argv)[argc] = NULL;
-	return argc;
-}
-
 /*
  * Runs the file's commands up to the first that fails, or with --force all
  * of them, as "ip -batch [-force]". Returns the exit status: the failed
@@ -145,35 +119,33 @@ static int split(char *line, char ***argv, size_t *cap)
  */
 static int batch_lines(FILE *f)
 {
-	char *line = NULL, **argv = NULL;
-	size_t size = 0, cap = 0;
+	struct cmd_reader r = { .f = f };
 	int argc, st, ret = 0;
 
-	while (getline(&line, &size, f) != -1) {
-		opts.batch_line++;
-		argc = split(line, &argv, &cap);
+	while ((argc = cmd_read(&r)) != -1) {
+		opts.batch_line = r.lineno;
 		if (argc < 0) {
-			ret = EXIT_USAGE;	/* out of memory: no going on */
-			break;
-		}
-		if (!argc)
+			err_msg("%s", r.err);
+			st = EXIT_USAGE;
+		} else if (!argc) {
 			continue;
-		if (matches(argv[0], "monitor"))
+		} else if (matches(r.argv[0], "monitor")) {
 			st = cmd_status(usage_err("monitor",
 						  "not allowed in a batch file"));
-		else
-			st = cmd_status(do_cmd(argc, argv));
+		} else {
+			st = cmd_status(do_cmd(argc, r.argv));
+		}
 		if (st > ret)
 			ret = st;
 		if (st && !opts.force)
 			break;
 	}
-	if ((!ret || opts.force) && ferror(f)) {
-		err_msg("read error: %s", strerror(errno));
+	if (argc == -1 && r.err) {
+		opts.batch_line = r.next;
+		err_msg("read error: %s", r.err);
 		ret = ret > EXIT_USAGE ? ret : EXIT_USAGE;
 	}
-	free(argv);
-	free(line);
+	cmd_reader_free(&r);
 	return ret;
 }
 

@@ -40,6 +40,19 @@ int parse_dp(const char *cmd, int *argc, char ***argv, const char **name);
 int parse_dev(const char *cmd, int *argc, char ***argv, const char **dev);
 const char *ifname_of(uint32_t ifindex, char *buf);
 
+/* utils.c: the lines of a batch or rule file, split into words. */
+struct cmd_reader {
+	FILE *f;
+	unsigned long lineno;	/* where the last command read starts */
+	const char *err;	/* why it did not read or split */
+	char **argv;
+	char *line, *part;
+	size_t size, part_size, cap;
+	unsigned long next;	/* lines read so far */
+};
+int cmd_read(struct cmd_reader *r);
+void cmd_reader_free(struct cmd_reader *r);
+
 /* Reply attribute accessors: false when absent or malformed. */
 bool attr_u8(const struct nlattr *a, uint8_t *v);
 bool attr_u16(const struct nlattr *a, uint16_t *v);

@@ -137,6 +137,120 @@ const char *ifname_of(uint32_t ifindex, char *buf)
 	return if_indextoname(ifindex, buf);
 }
 
+/*
+ * Batch and rule files are read as "ip -batch" reads its file (iproute2's
+ * getcmdline() and makeargs()): a '#' anywhere ends the line, a backslash
+ * right before the newline joins the next line to it, and words are
+ * separated by blanks. A word that starts with ' or " runs to the next
+ * such quote, blanks and all, with no escapes inside. No limit on the
+ * length of a line or on its number of words.
+ */
+
+/* Appends the file's next line to r->line at len; its length, or -1. */
+static ssize_t cmd_append(struct cmd_reader *r, size_t len)
+{
+	ssize_t n = getline(&r->part, &r->part_size, r->f);
+	char *more, *hash;
+
+	if (n < 0)
+		return -1;
+	r->next++;
+	if (memchr(r->part, 0, n))
+		r->err = "NUL byte in line";
+	hash = strchr(r->part, '#');
+	if (hash) {
+		*hash = 0;
+		n = hash - r->part;
+	}
+	if (len + n >= r->size) {
+		more = realloc(r->line, len + n + 1);
+		if (!more)
+			return -1;
+		r->line = more;
+		r->size = len + n + 1;
+	}
+	memcpy(r->line + len, r->part, n + 1);
+	return n;
+}
+
+static int cmd_split(struct cmd_reader *r)
+{
+	static const char blank[] = " \t\r\n";
+	char *p = r->line, **more, quote;
+	size_t argc = 0, cap;
+
+	for (;;) {
+		p += strspn(p, blank);
+		if (!*p)
+			break;
+		if (argc + 2 > r->cap) {	/* room for a NULL after it */
+			cap = r->cap ? r->cap * 2 : 16;
+			more = realloc(r->argv, cap * sizeof(*more));
+			if (!more) {
+				r->err = "out of memory";
+				return -1;
+			}
+			r->argv = more;
+			r->cap = cap;
+		}
+		if (*p == '"' || *p == '\'') {
+			quote = *p++;
+			r->argv[argc++] = p;
+			p = strchr(p, quote);
+			if (!p) {
+				r->err = "unterminated quoted string";
+				return -2;
+			}
+		} else {
+			r->argv[argc++] = p;
+			p += strcspn(p, blank);
+			if (!*p)
+				break;
+		}
+		*p++ = 0;
+	}
+	if (r->cap)
+		r->argv[argc] = NULL;
+	return (int)argc;
+}
+
+/*
+ * Reads the next command into r->argv: its number of words, 0 for a blank
+ * line; -2 when the line is bad (r->err says why; the next may be good);
+ * -1 at the end of the file, or with r->err set when reading failed.
+ */
+int cmd_read(struct cmd_reader *r)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	r->err = NULL;
+	r->lineno = r->next + 1;
+	while ((n = cmd_append(r, len)) >= 0) {
+		len += n;
+		if (len < 2 || strcmp(r->line + len - 2, "\\\n"))
+			break;
+		len -= 2;	/* the line goes on */
+		r->line[len] = 0;
+	}
+	if (n < 0 && (!feof(r->f) || ferror(r->f))) {
+		r->err = strerror(errno ? errno : EIO);
+		return -1;
+	}
+	if (n < 0 && !len && r->lineno > r->next)
+		return -1;	/* end of file */
+	if (r->err)
+		return -2;
+	return cmd_split(r);
+}
+
+void cmd_reader_free(struct cmd_reader *r)
+{
+	free(r->line);
+	free(r->part);
+	free(r->argv);
+}
+
 /* Reply accessors. Lengths are checked, values copied: nothing is trusted. */
 
 static bool attr_get(const struct nlattr *a, void *v, int len)

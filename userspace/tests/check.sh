@@ -283,5 +283,67 @@ if [ -n "$NOMOD" ]; then
 	run 2 "nfvctl: $B:1: dp: unknown command" --force -b "$B"
 fi
 
+# Batch lines and rule files split into words alike (as "ip -batch"):
+# same_words TEXT ERROR: "fw rule add dp0 fw1 TEXT" in a batch and TEXT in
+# a rule file both fail with ERROR on line 1.
+same_words() {
+	printf 'fw rule add dp0 fw1 %s\n' "$1" >"$B"
+	run 1 "nfvctl: $B:1: fw rule add: $2" -b "$B"
+	printf '%s\n' "$1" >"$TMP/rules"
+	run 1 "fw load: $2" fw load dp0 fw1 "$TMP/rules" &&
+		run 1 "fw load: line 1: " fw load dp0 fw1 "$TMP/rules"
+}
+same_words 'src "10.0.0.0/33" drop # comment' \
+	'prefix length 33 out of range (0-32)'
+same_words "src '10.0.0.1' dst \"fd00::1\" drop" \
+	'addresses of two families in one rule'
+same_words 'proto tcp dport 9-1#comment accept' 'port range "9-1" is backwards'
+same_words 'in-port "" drop' 'empty device name'
+same_words 'in-port "r0 and some blanks" drop' \
+	'device name "r0 and some blanks" too long'
+same_words "in-port 'say \"hi\" to them' drop" \
+	'device name "say "hi" to them" too long'
+same_words 'in-port a"b"c-and-some-more drop' \
+	'device name "a"b"c-and-some-more" too long'
+same_words 'in-port "ab"cd drop' 'unknown rule keyword "cd"'
+same_words 'in-port r\0-and-some-more drop' \
+	'device name "r\0-and-some-more" too long'
+same_words 'proto tcp \
+	dport 9-1 drop' 'port range "9-1" is backwards'
+same_words 'proto tcp # \
+	dport 9-1 drop' 'rule must end with accept, drop or reject'
+# An unclosed quote, and a '#' inside quotes, leave the line unsplit.
+for line in 'src "10.0.0.1 drop' "in-port 'a#b' drop"; do
+	printf '# one\nfw rule add dp0 fw1 %s\n' "$line" >"$B"
+	run 1 "nfvctl: $B:2: unterminated quoted string" -b "$B"
+	printf 'policy drop\n%s\n' "$line" >"$TMP/rules"
+	run 1 "fw load: line 2: unterminated quoted string" \
+		fw load dp0 fw1 "$TMP/rules"
+done
+printf 'dp show\0 x\n' >"$B"
+run 1 "nfvctl: $B:1: NUL byte in line" -b "$B"
+run 1 "fw load: line 1: NUL byte in line" fw load dp0 fw1 "$B"
+# A joined line counts as the one it starts on; the next line after it.
+printf 'dp add \\\n  0123456789abcdef\ndp \\\n\\\n frob\n' >"$B"
+run 1 "nfvctl: $B:1: dp add: datapath name \"0123456789abcdef\" too long" \
+	--force -b "$B" && no_err "$B:2:"
+grep -qF "nfvctl: $B:3: dp: unknown command \"frob\"" "$TMP/err" &&
+	pass=$((pass + 1)) || bad "joined lines: line 3 not named"
+
+# No line length limit: a 100 KB line is read whole, in both.
+blanks=$(head -c 102400 /dev/zero | tr '\0' ' ')
+printf 'dp add%s0123456789abcdef\ndp frob\n' "$blanks" >"$B"
+run 1 "nfvctl: $B:1: dp add: datapath name \"0123456789abcdef\" too long" \
+	--force -b "$B" &&
+	run 1 "nfvctl: $B:2: dp: unknown command \"frob\"" --force -b "$B"
+printf '#%s\nproto tcp%sdport 9-1 drop\n' "$blanks" "$blanks" >"$TMP/rules"
+run 1 'fw load: port range "9-1" is backwards' fw load dp0 fw1 "$TMP/rules" &&
+	run 1 'fw load: line 2: bad rule' fw load dp0 fw1 "$TMP/rules"
+# and no limit on the number of words
+printf 'chain set dp0 dev r0 %s\n' "$(seq -s ' ' 1 40)" >"$B"
+run 1 "nfvctl: $B:1: chain set: chain of 40 NF instances is too long" -b "$B"
+printf 'proto tcp %s drop\n' "$(seq -s ' ' 1 40)" >"$TMP/rules"
+run 1 'fw load: unknown rule keyword "1"' fw load dp0 fw1 "$TMP/rules"
+
 echo "nfvctl check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
