@@ -67,10 +67,14 @@ static void print_enum(const char *key, const char *name, unsigned int v)
 static const char *tuple_addr(struct nlattr *a4, struct nlattr *a6,
 			      char *buf)
 {
-	if (a4 && nla_len(a4) >= 4)
-		return inet_ntop(AF_INET, nla_data(a4), buf, INET6_ADDRSTRLEN);
-	if (a6 && nla_len(a6) >= 16)
-		return inet_ntop(AF_INET6, nla_data(a6), buf, INET6_ADDRSTRLEN);
+	const void *p;
+
+	p = attr_bytes(a4, 4);
+	if (p)
+		return inet_ntop(AF_INET, p, buf, INET6_ADDRSTRLEN);
+	p = attr_bytes(a6, 16);
+	if (p)
+		return inet_ntop(AF_INET6, p, buf, INET6_ADDRSTRLEN);
 	return NULL;
 }
 

@@ -472,13 +472,14 @@ static void print_prefix(const char *key, struct nlattr *addr,
 			 struct nlattr *len)
 {
 	char buf[INET6_ADDRSTRLEN], out[INET6_ADDRSTRLEN + 8];
+	int af = addr && nla_len(addr) == 4 ? AF_INET : AF_INET6;
+	const void *p = attr_bytes(addr, af == AF_INET ? 4 : 16);
 	uint8_t l = 0;
 
-	if (!addr)
+	if (!p)
 		return;
 	attr_u8(len, &l);
-	if (!inet_ntop(nla_len(addr) == 4 ? AF_INET : AF_INET6, nla_data(addr),
-		       buf, sizeof(buf)))
+	if (!inet_ntop(af, p, buf, sizeof(buf)))
 		return;
 	snprintf(out, sizeof(out), "%s/%u", buf, l);
 	if (opts.json)

@@ -53,7 +53,8 @@ struct cmd_reader {
 int cmd_read(struct cmd_reader *r);
 void cmd_reader_free(struct cmd_reader *r);
 
-/* Reply attribute accessors: false when absent or malformed. */
+/* Reply attribute accessors: false or NULL when absent or malformed. */
+const void *attr_bytes(const struct nlattr *a, int len);
 bool attr_u8(const struct nlattr *a, uint8_t *v);
 bool attr_u16(const struct nlattr *a, uint16_t *v);
 bool attr_u32(const struct nlattr *a, uint32_t *v);

@@ -251,14 +251,42 @@ void cmd_reader_free(struct cmd_reader *r)
 	free(r->argv);
 }
 
-/* Reply accessors. Lengths are checked, values copied: nothing is trusted. */
+/*
+ * Reply accessors: every read of an attribute from the kernel goes through
+ * one, which checks its length (exact for fixed-size values, a NUL within
+ * it for strings) and copies the value. A malformed attribute reads as an
+ * absent one, and is reported once.
+ */
+
+static void attr_bad(const struct nlattr *a)
+{
+	static bool told;
+
+	if (!told)
+		warn_msg("ignored a malformed attribute (type %d, %d bytes)",
+			 nla_type(a), nla_len(a));
+	told = true;
+}
+
+/* The payload of a, when it holds exactly len bytes; else NULL. */
+const void *attr_bytes(const struct nlattr *a, int len)
+{
+	if (!a)
+		return NULL;
+	if (nla_len(a) != len) {
+		attr_bad(a);
+		return NULL;
+	}
+	return nla_data(a);
+}
 
 static bool attr_get(const struct nlattr *a, void *v, int len)
 {
-	if (!a || nla_len(a) < len)
-		return false;
-	memcpy(v, nla_data(a), len);
-	return true;
+	const void *p = attr_bytes(a, len);
+
+	if (p)
+		memcpy(v, p, len);
+	return p;
 }
 
 bool attr_u8(const struct nlattr *a, uint8_t *v)
@@ -281,27 +309,35 @@ bool attr_u64(const struct nlattr *a, uint64_t *v)
 {
 	uint32_t v32;
 
-	if (a && nla_len(a) == sizeof(v32) && attr_get(a, &v32, sizeof(v32))) {
+	if (a && nla_len(a) == sizeof(v32)) {
+		attr_get(a, &v32, sizeof(v32));
 		*v = v32;
 		return true;
 	}
 	return attr_get(a, v, sizeof(*v));
 }
 
-/* A NUL-terminated string attribute, or NULL. */
+/* A string attribute with its NUL within it, or NULL. */
 const char *attr_str(const struct nlattr *a)
 {
-	if (!a || nla_len(a) < 1 || !memchr(nla_data(a), 0, nla_len(a)))
+	if (!a)
 		return NULL;
+	if (nla_len(a) < 1 || !memchr(nla_data(a), 0, nla_len(a))) {
+		attr_bad(a);
+		return NULL;
+	}
 	return nla_data(a);
 }
 
-/* Parses a nest into tb[0..maxtype]; all NULL when a is absent. */
+/*
+ * Parses a nest into tb[0..maxtype]; all NULL when a is absent. No policy:
+ * nla_parse() checks that each attribute fits in the nest, and the values
+ * are read with the accessors above.
+ */
 int attr_nested(struct nlattr **tb, int maxtype, struct nlattr *a)
 {
-	if (!a) {
-		memset(tb, 0, sizeof(*tb) * (maxtype + 1));
+	memset(tb, 0, sizeof(*tb) * (maxtype + 1));
+	if (!a)
 		return -1;
-	}
 	return nla_parse_nested(tb, maxtype, a, NULL);
 }
