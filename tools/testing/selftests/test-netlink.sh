@@ -13,7 +13,7 @@ expect_fail "exists" nfvctl dp add dp0
 expect_fail "no NF instance" nfvctl chain set dp0 dev r0 nosuchnf
 expect_fail "not a port" nfvctl chain set dp0 dev lo forward
 expect_fail "built-in" nfvctl nf del dp0 forward
-expect_fail "unknown NF type" nfvctl nf add dp0 n1 type nosuchtype
+expect_fail "no NF type" nfvctl nf add dp0 n1 type nosuchtype
 
 # A bridge member already has an RX handler.
 rt ip link add br0 type bridge
