@@ -10,6 +10,8 @@
 #   make selftests  the netns selftests alone, on KERNEL=6.1 (default),
 #                   6.12, 6.12-rt, debug, or an installed version
 #   make kunit      the KUnit suites in the debug kernel
+#   make spec-check the netlink spec (Documentation/netlink/specs/nfv.yaml)
+#                   against uapi/linux/nfv.h and the kernel's policies
 #
 # Kernel versions are resolved by name (tools/testing/kver.sh), never
 # written down: Debian's security updates rename them.
@@ -20,7 +22,8 @@ KVER = $(shell tools/testing/kver.sh $(KERNEL) 2>/dev/null)
 # Kernels `make deps` installs besides 6.1 and 6.12.
 DEPS_KERNELS = $(addprefix -k ,$(filter 6.12-rt rt,$(KERNEL)))
 
-.PHONY: all modules nfvctl clean deps dkms selftests kunit check matrix demo
+.PHONY: all modules nfvctl clean deps dkms selftests kunit check matrix demo \
+	spec-check
 
 all: modules nfvctl
 
@@ -45,6 +48,9 @@ selftests: deps nfvctl
 
 kunit: deps nfvctl
 	scripts/kunit.sh
+
+spec-check:
+	scripts/check-spec.py
 
 check: deps
 	scripts/check.sh 6.1 6.12 debug

@@ -3,8 +3,10 @@
 # a warning-free build (W=1, sparse), a DKMS build and install, and the
 # selftests in a VM loading the module DKMS built; for the debug kernel its
 # build, the KUnit suites and the selftests under the sanitizers; once,
-# nfvctl's warning-free build and its own tests. Prints a table (kernel by
-# suite: passed, failed, seconds) and ends with the line "N passed, N failed".
+# on the host: one version, the netlink spec against the uapi header and
+# the kernel's policies, nfvctl's warning-free build and its own tests.
+# Prints a table (kernel by suite: passed, failed, seconds) and ends with
+# the line "N passed, N failed".
 # Usage: check.sh KERNEL...   (kinds of tools/testing/kver.sh, or debug)
 set -uo pipefail
 
@@ -129,6 +131,7 @@ debian_kernel() {
 t_start=$SECONDS
 case " $* " in *" debug "*) debug_early ;; esac
 step tree "one version (VERSION)" scripts/check-version.sh
+step tree "spec vs uapi, policies" scripts/check-spec.py
 step nfvctl "build -Wall -Wextra" no_warnings make -s -C userspace
 step nfvctl "unit, command line" make -s -C userspace check
 for kernel in "$@"; do
