@@ -52,6 +52,33 @@ check_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; echo "ok: $1
 check_ge() { [ "$2" -ge "$3" ] || fail "$1: got $2, expected at least $3"; echo "ok: $1 ($2 >= $3)"; }
 check_gt() { [ "$2" -gt "$3" ] || fail "$1: got $2, expected more than $3"; echo "ok: $1 ($2 > $3)"; }
 
+# no_reply NS ping ARGS...: ping from NS gets no answer. ping exits 1
+# when no reply came and 2 on any other error (a bad address, a missing
+# namespace), so a check with this cannot pass by a mistake of the test.
+no_reply() {
+	local ns=$1 rc=0
+	shift
+	ip netns exec "$ns" "$@" > /dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 1 ] || { echo "no_reply: $* exited $rc, expected 1 (no reply)" >&2; return 1; }
+}
+
+# gone NS DEV: waits until DEV has left NS, as a device does when its
+# veth peer's namespace is destroyed (in a workqueue, after ip netns del).
+no_link() { ! ip -n "$1" link show "$2" > /dev/null 2>&1; }
+gone() { await 600 no_link "$@"; }
+
+# tcp_unanswered NS ADDRESS: a TCP connection from NS to ADDRESS
+# (socat's TCP:host:port or TCP6:[host]:port) times out: its SYN was
+# dropped, not refused or reset.
+tcp_unanswered() {
+	local err
+	err=$(ip netns exec "$1" socat -T2 - "$2,connect-timeout=2" < /dev/null 2>&1) && {
+		echo "tcp_unanswered: $2 answered" >&2
+		return 1
+	}
+	grep -q "timed out" <<<"$err" || { echo "tcp_unanswered: $2: $err" >&2; return 1; }
+}
+
 # expect_fail TEXT COMMAND...: the command must fail and say TEXT on stderr.
 expect_fail() {
 	local text=$1 err

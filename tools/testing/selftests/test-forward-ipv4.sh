@@ -7,7 +7,7 @@
 
 netns_setup
 check "no forwarding before the datapath" \
-	! cl ping -c1 -W1 10.0.2.2 >/dev/null
+	no_reply client ping -c1 -W1 10.0.2.2
 
 # The flows must outlive the test, however slow the VM (debug kernel).
 nfvctl dp add dp0 timeout icmp 3600 timeout udp 3600 timeout tcp-closing 3600
@@ -85,7 +85,7 @@ check_gt "from the flow cache" "$(stat fast_packets)" "$fast"
 rt ip xfrm policy add dir out src 10.0.1.2/32 dst 10.0.2.2/32 action block
 no_route=$(drop no_route)
 check "an xfrm block policy stops a new flow" \
-	! cl ping -c1 -W1 10.0.2.2 >/dev/null
+	no_reply client ping -c1 -W1 10.0.2.2
 check_gt "dropped as no route" "$(drop no_route)" "$no_route"
 no_route=$(drop no_route)
 udp_xfrm after-policy

@@ -33,7 +33,7 @@ fi
 rt ip -6 xfrm policy add dir out src fd00:1::2/128 dst fd00:2::2/128 action block
 no_route=$(drop no_route)
 check "an xfrm block policy stops an IPv6 flow" \
-	! cl ping -6 -c1 -W1 fd00:2::2 >/dev/null
+	no_reply client ping -6 -c1 -W1 fd00:2::2
 check_gt "dropped as no route" "$(drop no_route)" "$no_route"
 rt ip -6 xfrm policy flush
 check "through again without the policy" cl ping -6 -c1 -W2 fd00:2::2 >/dev/null

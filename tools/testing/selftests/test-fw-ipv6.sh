@@ -29,9 +29,8 @@ nfvctl fw rule del dp0 fw1 pos 0
 
 # Nothing new comes in.
 policy=$(fw_stat policy)
-check "ping6 from the outside is dropped" ! sv ping -6 -c1 -W1 $C > /dev/null
-check "TCP from the outside is dropped" ! \
-	sv socat -T1 - "TCP6:[$C]:7002,connect-timeout=1" < /dev/null
+check "ping6 from the outside is dropped" no_reply server ping -6 -c1 -W1 $C
+check "TCP from the outside is dropped" tcp_unanswered server "TCP6:[$C]:7002"
 check_gt "both met the drop policy" "$(fw_stat policy)" $((policy + 1))
 
 # Forged errors, unreachable and too big, about a datagram never sent.

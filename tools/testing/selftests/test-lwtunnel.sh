@@ -27,7 +27,7 @@ ip -n server -f mpls route add 100 dev lo
 
 ip -n router route add 10.0.3.0/24 via 10.0.2.2 dev r1
 check "plain IP to 10.0.3.3: refused by the server" \
-	! cl ping -q -c1 -W2 10.0.3.3
+	no_reply client ping -q -c1 -W2 10.0.3.3
 ip -n router route replace 10.0.3.0/24 encap mpls 100 via 10.0.2.2 dev r1
 out=$(cl ping -c3 -i 0.2 -W2 10.0.3.3 || true)
 check_eq "echo replies through the MPLS route" \

@@ -22,4 +22,4 @@ ip -n other link add br0 type bridge
 check "released device can join a bridge" ip -n other link set o0 master br0
 nfvctl dp del dp0
 check "released router ports work for the host" cl ping -c1 -W2 10.0.1.1 >/dev/null
-check "and the host does not forward" ! cl ping -c1 -W1 10.0.2.2 >/dev/null
+check "and the host does not forward" no_reply client ping -c1 -W1 10.0.2.2

@@ -159,7 +159,8 @@ for i in $(seq "$repeat_ns"); do
 	wait
 done
 took "$repeat_ns namespace deletions"
-check "$repeat_ns router namespaces deleted under flood" true
+check "$repeat_ns router namespaces deleted under flood, each with its devices" \
+	gone client c0
 cleanup
 router_setup
 check "a new datapath forwards after them" forwards

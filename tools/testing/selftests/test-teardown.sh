@@ -37,5 +37,5 @@ router_setup
 flood 3
 ip netns del router
 wait
-check "datapaths gone with the namespace" true
+check "the namespace destroyed with its ports under traffic" gone client c0
 nfv_unload
