@@ -1,7 +1,9 @@
 #!/bin/bash
 # Runs inside the test VM: each selftest in turn, from a clean state, with
 # the kernel log checked after each. A WARN, BUG, Oops, KASAN, UBSAN or
-# lockdep report fails the test that was running.
+# lockdep report fails the test that was running, or the one after it if
+# the report came late (a namespace is destroyed in a workqueue); after
+# the last test the log is read once more, when every namespace is gone.
 # Usage: run-in-vm.sh [TEST...]   (default: every test-*.sh)
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,7 +52,50 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, 29, 1)  # SO_TIMESTAMP
 time.sleep(1e9)' < /dev/null > /dev/null 2>&1
 
-plan=${#tests[@]}
+# The kernel log, read from /dev/kmsg from here on by one process that
+# never clears it: each test's part of it runs from the mark put at the
+# end of the test before it to its own end mark. EPIPE: records
+# overwritten before they were read.
+klog=/tmp/kmsg
+: > "$klog"
+setsid -f python3 -c 'import os, sys
+fd = os.open("/dev/kmsg", os.O_RDONLY)
+os.lseek(fd, 0, os.SEEK_END)
+out = open(sys.argv[1], "a", buffering=1)
+out.write("nfv-selftests: reader %d\n" % os.getpid())
+while True:
+    try:
+        rec = os.read(fd, 8192)
+    except BrokenPipeError:
+        out.write("nfv-selftests: kernel log records lost\n")
+        continue
+    out.write(rec.decode(errors="replace").partition(";")[2].split("\n")[0] + "\n")' \
+	"$klog" < /dev/null > /dev/null 2>&1
+await 600 test -s "$klog"
+klog_pid=$(sed -n 's/^nfv-selftests: reader //p' "$klog")
+
+# klog_mark NAME: puts a mark in the kernel log and waits until the
+# reader has it, so the file holds every line printed before it.
+klog_seen() { grep -qxF "nfv-selftests: $1" "$klog" || [ ! -d "/proc/$klog_pid" ]; }
+klog_mark() {
+	echo "nfv-selftests: $1" > /dev/kmsg
+	await 600 klog_seen "$1"
+	grep -qxF "nfv-selftests: $1" "$klog"
+}
+
+# klog_since MARK: the kernel log after MARK; klog_bad: its reports.
+klog_since() { sed -n "/^nfv-selftests: $1\$/,\$p" "$klog" | tail -n +2; }
+klog_bad() { grep -E "$bad" | grep -vE "$benign"; }
+
+# Waits until the namespaces deleted so far are destroyed: netns_wq
+# destroys them one batch after the other, so once a namespace deleted
+# last has taken its veth's peer with it, the earlier ones are gone.
+netns_settled() {
+	ip netns add settle && ip link add settle0 type veth peer settle1 netns settle &&
+		ip netns del settle && await 3000 eval '! ip link show settle0 > /dev/null 2>&1'
+}
+
+plan=$(( ${#tests[@]} + 1 ))
 # On a kernel with kmemleak, a scan after the suite is one more test.
 [ -w "$kmemleak" ] && plan=$((plan + 1)) && echo clear > "$kmemleak"
 
@@ -58,6 +103,8 @@ passed=0
 failed=0
 skipped=0
 n=0
+last="suite start"
+klog_mark "$last"
 echo "TAP version 13"
 echo "1..$plan"
 for t in "${tests[@]}"; do
@@ -77,7 +124,7 @@ for t in "${tests[@]}"; do
 		continue
 	fi
 	cleanup
-	dmesg -C
+	from=$last
 	start=$(date +%s)
 	# Output to a file: a pipe would wait for whatever the test left running.
 	timeout -k 5 "$timeout" bash "$t" > /tmp/test.out 2>&1
@@ -88,22 +135,45 @@ for t in "${tests[@]}"; do
 	# A module that stays loaded would serve the next tests unseen.
 	unload=$(nfv_unload 2>&1) && unload=""
 	secs=$(( $(date +%s) - start ))
-	klog=$(dmesg | grep -E "$bad" | grep -vE "$benign")
-	if [ $rc -eq 0 ] && [ -z "$klog" ] && [ -z "$unload" ]; then
+	last="end $n"
+	if klog_mark "$last" && grep -qxF "nfv-selftests: $from" "$klog"; then
+		log=$(klog_since "$from")
+		reports=$(klog_bad <<<"$log")
+	else
+		log=""
+		reports="the kernel log reader is gone: the log is unread"
+	fi
+	if [ $rc -eq 0 ] && [ -z "$reports" ] && [ -z "$unload" ]; then
 		passed=$((passed + 1))
 		echo "ok $n - $name (${secs}s)"
 		[ -n "${NFV_VERBOSE:-}" ] && echo "$out" | sed 's/^/#   /'
 	else
 		failed=$((failed + 1))
 		[ $rc -eq 124 ] && why="timed out" || why="exit $rc"
-		[ -n "$klog" ] && why="$why, kernel log"
+		[ -n "$reports" ] && why="$why, kernel log"
 		[ -n "$unload" ] && why="$why, module not unloaded"
 		echo "not ok $n - $name (${secs}s, $why)"
 		echo "$out" | sed 's/^/#   /'
 		[ -n "$unload" ] && echo "#   unload: $unload"
-		[ -n "$klog" ] && dmesg | sed 's/^/#   kernel: /'
+		[ -n "$reports" ] && sed 's/^/#   kernel: /' <<<"${log:-$reports}"
 	fi
 done
+
+# Reports that came after the last test's end: namespace teardown and
+# RCU callbacks run late.
+n=$((n + 1))
+netns_settled || echo "# the namespaces did not settle"
+if ! klog_mark "after"; then
+	failed=$((failed + 1))
+	echo "not ok $n - kernel log after the last test (the reader is gone)"
+elif log=$(klog_since "$last") && [ -z "$(klog_bad <<<"$log")" ]; then
+	passed=$((passed + 1))
+	echo "ok $n - kernel log after the last test"
+else
+	failed=$((failed + 1))
+	echo "not ok $n - kernel log after the last test"
+	sed 's/^/#   kernel: /' <<<"$log"
+fi
 
 if [ -w "$kmemleak" ]; then
 	n=$((n + 1))
