@@ -1,8 +1,9 @@
 #!/bin/bash
 # Runs inside the debug VM: loads KUnit and the project's KUnit modules,
 # collects the KTAP they print and parses it with the kernel's own
-# kunit.py. Fails on a failed case, a sanitizer report, or a kmemleak
-# finding in the project's code.
+# kunit.py. Fails on a failed case, a sanitizer report, a kmemleak
+# finding in the project's code, or fewer or more cases run than the
+# suites' sources define (a suite that did not load runs none).
 # Usage: run-in-vm.sh KDIR MODULE.ko...
 set -uo pipefail
 
@@ -27,7 +28,15 @@ dmesg | sed -n 's/^\[ *[0-9.]*\] //p' | sed -n '/KTAP version/,$p' |
 	echo "1..$(grep -cE '^(not )?ok [0-9]+ ' /tmp/suites)"
 	cat /tmp/suites
 } > /tmp/ktap
-python3 "$kdir/tools/testing/kunit/kunit.py" parse /tmp/ktap || rc=1
+python3 "$kdir/tools/testing/kunit/kunit.py" parse /tmp/ktap > /tmp/kunit.out || rc=1
+cat /tmp/kunit.out
+src=$(cd "$(dirname "$0")/../../../kmod/tests" && pwd)
+defined=$(cat "$src"/*.c | grep -c 'KUNIT_CASE(')
+ran=$(sed -nE 's/.*Ran ([0-9]+) tests.*/\1/p' /tmp/kunit.out | tail -n 1)
+if [ "${ran:-0}" -ne "$defined" ]; then
+	echo "kunit: ran ${ran:-no} cases, the suites in $src define $defined"
+	rc=1
+fi
 
 bad='BUG:|KASAN|UBSAN|WARNING:|circular locking|general protection'
 if dmesg | grep -A30 -E "$bad"; then
