@@ -6,7 +6,10 @@
 # on the host: one version, the netlink spec against the uapi header and
 # the kernel's policies, nfvctl's warning-free build and its own tests.
 # Prints a table (kernel by suite: passed, failed, seconds) and ends with
-# the line "N passed, N failed".
+# the line "N passed, N failed". One deadline for the whole run
+# (NFV_CHECK_DEADLINE seconds, 85 minutes: CI stops at 90): a step still
+# running then is stopped and fails, the ones after it fail unrun, and
+# the table is printed all the same.
 # Usage: check.sh KERNEL...   (kinds of tools/testing/kver.sh, or debug)
 set -uo pipefail
 
@@ -18,6 +21,21 @@ mkdir -p "$log"
 passed=0
 failed=0
 table=()
+deadline=$((SECONDS + ${NFV_CHECK_DEADLINE:-5100}))
+
+# limited COMMAND...: runs COMMAND (a function too) until the deadline.
+# timeout kills the command's whole process group, the VM included.
+limited() {
+	local left=$((deadline - SECONDS))
+	if [ "$left" -le 0 ]; then
+		echo "check: the deadline passed before this step; not run"
+		return 124
+	fi
+	timeout -k 30 "$left" bash -c '"$@"' limited "$@"
+	local rc=$?
+	[ "$rc" -ne 124 ] || echo "check: stopped at the deadline (NFV_CHECK_DEADLINE)"
+	return $rc
+}
 
 # record KERNEL SUITE PASSED FAILED SECONDS
 record() {
@@ -31,7 +49,7 @@ step() {
 	local kernel=$1 suite=$2 t0=$SECONDS
 	shift 2
 	echo "=== $kernel: $suite"
-	if "$@"; then
+	if limited "$@"; then
 		echo "=== $kernel: $suite: ok"
 		record "$kernel" "$suite" 1 0 $((SECONDS - t0))
 	else
@@ -51,6 +69,7 @@ no_warnings() {
 	fi
 	return $rc
 }
+export -f no_warnings
 
 # counted KERNEL SUITE PARSER COMMAND...: a suite that reports its own
 # counts; PARSER reads its output and prints "PASSED FAILED". A suite that
@@ -58,20 +77,27 @@ no_warnings() {
 # one that failed with nothing failed in its summary (a sanitizer report
 # after the last case).
 counted() {
-	local kernel=$1 suite=$2 parser=$3 t0=$SECONDS rc out counts p f
+	local kernel=$1 suite=$2 parser=$3 t0=$SECONDS rc out
 	shift 3
 	echo "=== $kernel: $suite"
 	out=$log/check-$$.txt
-	"$@" 2>&1 | tee "$out"
+	limited "$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	counts=$("$parser" "$out")
+	tally "$kernel" "$suite" "$parser" "$out" "$rc" $((SECONDS - t0))
 	rm -f "$out"
+}
+
+# tally KERNEL SUITE PARSER OUTPUT STATUS SECONDS: records what PARSER
+# reads in OUTPUT, one failure more if STATUS failed and nothing did.
+tally() {
+	local counts p f
+	counts=$("$3" "$4")
 	p=${counts% *}
 	f=${counts#* }
 	[ -n "$counts" ] || { p=0; f=0; }
-	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=$((f + 1))
-	echo "=== $kernel: $suite: $p passed, $f failed"
-	record "$kernel" "$suite" "$p" "$f" $((SECONDS - t0))
+	[ "$5" -eq 0 ] || [ "$f" -gt 0 ] || f=$((f + 1))
+	echo "=== $1: $2: $p passed, $f failed"
+	record "$1" "$2" "$p" "$f" "$6"
 }
 
 # "selftests: 11 passed, 0 failed"
@@ -99,15 +125,34 @@ debug_early() {
 	[ "${NFV_DEBUG_EARLY:-1}" = 1 ] || return 0
 	tools/testing/kernel/build-debug.sh -n >/dev/null 2>&1 && return 0
 	echo "=== debug: building the kernel in the background ($log/build-debug.txt)"
-	tools/testing/kernel/build-debug.sh > "$log/build-debug.txt" 2>&1 &
+	setsid tools/testing/kernel/build-debug.sh > "$log/build-debug.txt" 2>&1 &
 	debug_pid=$!
 }
 
 debug_kernel() {
-	[ -z "$debug_pid" ] || wait "$debug_pid"
+	while [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			kill -- -"$debug_pid"
+			break
+		fi
+		sleep 5
+	done
 	step debug "build (kernel, W=1)" no_warnings scripts/debug-modules.sh
-	counted debug kunit kunit_counts scripts/kunit.sh
-	counted debug selftests selftests_counts scripts/selftests.sh debug
+	debug_suites
+}
+
+# KUnit and the selftests in one boot of the debug kernel, which takes
+# a minute; each has its own line in the table, KUnit's time included in
+# the selftests'. KUnit's run ends with "kunit: exit STATUS".
+debug_suites() {
+	local t0=$SECONDS rc out=$log/check-$$.txt
+	echo "=== debug: kunit, then selftests in the same boot"
+	limited env NFV_KUNIT=1 scripts/selftests.sh debug 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	grep -q '^kunit: exit 0' "$out"
+	tally debug kunit kunit_counts "$out" $? 0
+	tally debug selftests selftests_counts "$out" "$rc" $((SECONDS - t0))
+	rm -f "$out"
 }
 
 # The benchmark harness's smokes (test-bench-*) run on the first Debian

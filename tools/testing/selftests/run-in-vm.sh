@@ -21,6 +21,10 @@ timeout=${NFV_TEST_TIMEOUT:-300}
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=("$here"/test-*.sh)
 
+# NFV_KUNIT="KDIR MODULE.ko...": the KUnit suites first, in this boot.
+# shellcheck disable=SC2086
+[ -z "${NFV_KUNIT:-}" ] || bash "$here/../kunit/run-in-vm.sh" $NFV_KUNIT
+
 # Processes a test started in its namespaces, or left behind at all.
 kill_leftovers() {
 	local ns
