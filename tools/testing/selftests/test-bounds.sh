@@ -10,12 +10,12 @@
 router_setup max-flows 500 timeout udp 3600 timeout icmp 3600
 need pktgen
 rt ip neigh replace 10.0.2.2 dev r1 \
-	lladdr "$(sv cat /sys/class/net/s0/address)"
+	lladdr "$(mac server s0)"
 # 5,000 frames from random ports of 5,000: some 3,200 flows through 500 places.
 pg=/proc/net/pktgen
 cfg="echo rem_device_all > $pg/kpktgend_0; echo 'add_device r0' > $pg/kpktgend_0"
 for c in "count 5000" "pkt_size 64" "xmit_mode netif_receive" \
-	"dst_mac $(rt cat /sys/class/net/r0/address)" "src_min 10.0.1.2" \
+	"dst_mac $(mac router r0)" "src_min 10.0.1.2" \
 	"src_max 10.0.1.2" "dst 10.0.2.2" "udp_src_min 1" "udp_src_max 5000" \
 	"flag UDPSRC_RND"; do
 	cfg+="; echo '$c' > $pg/r0"

@@ -20,7 +20,7 @@ serve() {
 # ask PORT LEN: LEN bytes to the server's PORT from the client, in
 # fragments the Destination Options header follows (udp-peer.py); prints
 # the size of the answer.
-mac=$(rt cat /sys/class/net/r0/address)
+mac=$(mac router r0)
 ask() {
 	cl python3 "$peer" ask-dstopts c0 "$mac" fd00:1::2 fd00:2::2 "$1" "$2"
 }

@@ -61,7 +61,7 @@ check_eq "a fragmented datagram from the outside does not arrive" \
 unknown=$(stat frags_unknown)
 chain_drops=$(drop chain)
 check "a lone fragment is sent" sv python3 "$peer" tail s0 \
-	"$(rt cat /sys/class/net/r1/address)" 10.0.2.2 10.0.1.2 7100
+	"$(mac router r1)" 10.0.2.2 10.0.1.2 7100
 counted() { [ "$(stat frags_unknown)" -gt "$unknown" ]; }
 check "the lone fragment is counted" await 100 counted
 check_eq "once" "$(stat frags_unknown)" $((unknown + 1))

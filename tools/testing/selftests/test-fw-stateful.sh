@@ -10,15 +10,19 @@ fw_setup
 # listening (ss sees its port) when this returns. -t30: once the client's
 # side has ended, socat waits up to 30 s for REPLY, not the default 0.5 s,
 # which a slow VM spends starting the shell ("echo: I/O error").
+declare -A server_pid
 serve() {
 	local port=${2#*:}
 
-	timeout 60 ip netns exec "$1" socat -T30 -t30 "$2" SYSTEM:"$3" &
-	wait_listen "$1" "${port%%,*}"
+	port=${port%%,*}
+	timeout 60 nsenter --net="/run/netns/$1" socat -T30 -t30 "$2" SYSTEM:"$3" &
+	server_pid[$port]=$!
+	wait_listen "$1" "$port"
 }
-# unserve PORT: ends a server nobody could reach.
+# unserve PORT: ends a server nobody could reach (timeout passes the
+# signal on to socat).
 unserve() {
-	pkill -f "(LISTEN|RECVFROM):$1" || true
+	kill "${server_pid[$1]}" 2>/dev/null || true
 	wait || true
 }
 flows() { nfvctl -j fw flows dp0 fw1; }

@@ -11,7 +11,7 @@
 router_setup max-flows 100 timeout udp 3600 timeout icmp 3600
 need pktgen
 rt ip neigh replace 10.0.2.2 dev r1 \
-	lladdr "$(sv cat /sys/class/net/s0/address)"
+	lladdr "$(mac server s0)"
 
 buckets() { num "$(nfvctl -j dp show dp0)" '"buckets":([0-9]+)'; }
 check_eq "buckets for max-flows 100" "$(buckets)" 1024
@@ -24,7 +24,7 @@ pktgen_setup() {
 	local cfg c
 	cfg="echo rem_device_all > $pg/kpktgend_0; echo 'add_device r0' > $pg/kpktgend_0"
 	for c in "count $1" "pkt_size 64" "xmit_mode netif_receive" \
-		"dst_mac $(rt cat /sys/class/net/r0/address)" \
+		"dst_mac $(mac router r0)" \
 		"src_min 10.0.1.2" "src_max 10.0.1.2" "dst 10.0.2.2" \
 		"udp_src_min $2" "udp_src_max $3" "delay $4"; do
 		cfg+="; echo '$c' > $pg/r0"
@@ -33,7 +33,7 @@ pktgen_setup() {
 }
 
 # The established flow: a ping that runs until the end.
-cl ping -i 0.2 10.0.2.2 > /tmp/ping &
+nsenter --net=/run/netns/client ping -i 0.2 10.0.2.2 > /tmp/ping &
 ping_pid=$!
 trap 'kill $ping_pid 2>/dev/null || true' EXIT
 has_flow() { [ "$(nflows)" -ge 1 ]; }

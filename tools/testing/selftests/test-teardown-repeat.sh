@@ -39,7 +39,7 @@ pg=/proc/net/pktgen
 flood_start() {
 	need pktgen
 	local mac
-	mac=$(rt cat /sys/class/net/r0/address)
+	mac=$(mac router r0)
 	cl sh -c "
 		echo rem_device_all > $pg/kpktgend_0
 		echo 'add_device c0' > $pg/kpktgend_0
@@ -63,7 +63,7 @@ egress_config() {
 	sv ip link set s0 up
 	sv ip route add default via 10.0.2.1
 	rt ip neigh replace 10.0.2.2 dev r1 \
-		lladdr "$(sv cat /sys/class/net/s0/address)"
+		lladdr "$(mac server s0)"
 }
 
 # Under the flood a single echo may be lost: one reply of three will do.
