@@ -100,9 +100,10 @@ tally() {
 	record "$1" "$2" "$p" "$f" "$6"
 }
 
-# "selftests: 11 passed, 0 failed"
+# "selftests: 11 passed, 0 failed", once a boot: summed.
 selftests_counts() {
-	sed -nE 's/^selftests: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$1" | tail -n 1
+	sed -nE 's/^selftests: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$1" |
+		awk '{ p += $1; f += $2 } END { if (NR) print p, f }'
 }
 
 # kunit.py: "Ran 25 tests: passed: 23, failed: 1, crashed: 1"; a failed,

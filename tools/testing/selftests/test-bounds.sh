@@ -3,6 +3,7 @@
 # it is full, a new flow evicts one that never saw a reply (conntrack's
 # early drop), so the flood churns through its own flows while the
 # established flow keeps its entry and keeps working.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 # Long timeouts: a flood that outlasts them (the debug kernel in a loaded

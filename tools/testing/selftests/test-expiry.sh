@@ -1,5 +1,6 @@
 #!/bin/bash
 # Idle flows expire after their class's timeout and are counted.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 # Timeouts long enough for the checks below on a slow (debug, loaded) VM:

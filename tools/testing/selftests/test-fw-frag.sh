@@ -4,6 +4,7 @@
 # and the answers, arrive whole over UDP, ping and IPv6; the outside's
 # fragmented datagrams stay out, and so does a fragment whose first
 # fragment never came.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 fw_setup

@@ -3,6 +3,7 @@
 # refused with a message and change nothing (nlfuzz.py --fw), seeded
 # random rule edits leave exactly the rules a model of the list expects,
 # and the instance still works afterwards.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 fw_setup

@@ -3,6 +3,7 @@
 # tracks (related), and TCP resets inside a flow's window. Forged errors
 # about flows that do not exist and resets outside the window are invalid
 # and never reach the inside. Last, what reject answers.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 fw_setup

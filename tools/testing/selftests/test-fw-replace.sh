@@ -4,6 +4,7 @@
 # connections opened between the loads all get through. Then the zone
 # limits: flows and half-open connections beyond them are refused, and
 # room comes back when flows go.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 fw_setup

@@ -3,6 +3,7 @@
 # as the kernel's ip_finish_output_gso() does, and fragments each segment.
 # Fragmenting a GSO packet whole would checksum it in software, which the
 # kernel refuses with a WARN (run-in-vm.sh fails the test on it).
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 router_setup

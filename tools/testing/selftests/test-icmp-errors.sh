@@ -1,6 +1,7 @@
 #!/bin/bash
 # The datapath answers as a router would: time exceeded, unreachable,
 # fragmentation needed, packet too big; and fragments when DF is clear.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 router_setup

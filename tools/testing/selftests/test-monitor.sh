@@ -1,5 +1,6 @@
 #!/bin/bash
 # Configuration changes and flows are announced on the events group.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 nfv_fw_load

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Bad configuration is refused with a message that says why, and leaves
 # the configuration as it was; without CAP_NET_ADMIN nothing is allowed.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 router_setup

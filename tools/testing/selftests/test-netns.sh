@@ -1,5 +1,6 @@
 #!/bin/bash
 # Datapaths are per network namespace; deleting one releases its ports.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 router_setup

@@ -4,6 +4,7 @@
 # "ip link add type vxlan" loads vxlan. A type no module provides is
 # refused with a message naming it. The modules come through modprobe:
 # DKMS's, or the build directory's (nfv_modprobe_setup).
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 nfv_modprobe_setup

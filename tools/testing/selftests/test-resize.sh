@@ -4,6 +4,7 @@
 # entry and its fast path across the move, the flows already there stay,
 # and new flows that arrive during the move are all kept, none lost from
 # its chain (a dump finds as many as the table counts).
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 # 100 flows in 1024 buckets; long timeouts, so that nothing expires in a

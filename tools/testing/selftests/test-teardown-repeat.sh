@@ -16,6 +16,7 @@
 # starves the rest of the test; on a loaded host it held the
 # rcu_barrier() of a device deletion for minutes. 1000 frames a second,
 # 100 on the debug kernel.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 case "$(uname -r)" in

@@ -2,6 +2,7 @@
 # Everything can go away under traffic: a port, its device, the module, the
 # namespace. Nothing crashes, the kernel log stays clean (run-in-vm.sh
 # checks it), and a released device works for the host stack again.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 flood() {

@@ -3,6 +3,7 @@
 # direction keyed in the zone of the port it arrives on, so the firewall
 # takes its replies for replies, and an ICMP error from the far side finds
 # the connection it is about.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 R0_ZONE=1 R1_ZONE=2 fw_setup
