@@ -15,8 +15,9 @@
 # The tree lives outside the repository, in
 # ${NFV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nfv}/kernel-debug-KEY, KEY
 # being a hash of the linux-source-6.1 package version, debug.config and
-# this script. A finished tree carries a stamp; with it, a run prints the
-# path and exits at once. An interrupted build resumes where it stopped.
+# this script, comments left out. A finished tree carries a stamp; with
+# it, a run prints the path and exits at once. An interrupted build
+# resumes where it stopped.
 # Trees of other keys unused for NFV_KERNEL_KEEP_DAYS (7) days are removed.
 #
 # Usage: build-debug.sh [-v] [-c] [-n] [-j JOBS]
@@ -52,8 +53,15 @@ srcver() {
 	{ dpkg-query -W -f='${db:Status-Abbrev}${Version}' linux-source-6.1 2>/dev/null ||
 		true; } | sed -n 's/^ii *//p'
 }
+# The key: the package version, the fragment's settings and this
+# script's code, without comments and blank lines, so that rewording one
+# does not cost a 14-minute build ("# CONFIG_X is not set" is a setting).
 keyof() {
-	{ printf '%s\n' "$1"; cat "$frag" "$self"; } | sha256sum | cut -c1-16
+	{
+		printf '%s\n' "$1"
+		grep -E '^CONFIG_|^# CONFIG_[A-Za-z0-9_]+ is not set$' "$frag"
+		grep -vE '^[[:space:]]*(#|$)' "$self"
+	} | sha256sum | cut -c1-16
 }
 
 # The fast path: a finished tree for these inputs.
