@@ -210,16 +210,17 @@ static struct nfv_port *nfv_port_from_info(struct nfv_dp *dp,
 
 /* Replies and events */
 
+/* A counter nest: v[] is indexed by attribute, the counters follow pad. */
 static int nfv_put_u64_nest(struct sk_buff *skb, int type, const u64 *v,
-			    unsigned int n)
+			    unsigned int n, int pad)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
 	unsigned int i;
 
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 1; i < n; i++)
-		if (nla_put_u64_64bit(skb, i, v[i], 0))
+	for (i = pad + 1; i < n; i++)
+		if (nla_put_u64_64bit(skb, i, v[i], pad))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -249,8 +250,10 @@ static int nfv_dp_fill(struct sk_buff *skb, struct nfv_dp *dp)
 	if (!st)
 		return -ENOMEM;
 	nfv_dp_read_stats(dp, st);
-	if (!nfv_put_u64_nest(skb, NFV_A_DP_STATS, st->stat, __NFV_STAT_MAX) &&
-	    !nfv_put_u64_nest(skb, NFV_A_DP_DROPS, st->drop, __NFV_DROP_MAX))
+	if (!nfv_put_u64_nest(skb, NFV_A_DP_STATS, st->stat, __NFV_STAT_MAX,
+			      NFV_STAT_PAD) &&
+	    !nfv_put_u64_nest(skb, NFV_A_DP_DROPS, st->drop, __NFV_DROP_MAX,
+			      NFV_DROP_PAD))
 		err = 0;
 	kfree(st);
 	return err;
@@ -284,7 +287,8 @@ static int nfv_port_fill(struct sk_buff *skb, struct nfv_port *port)
 	    nla_put_string(skb, NFV_A_IFNAME, port->dev->name) ||
 	    nla_put_u16(skb, NFV_A_PORT_ZONE, port->zone) ||
 	    nfv_chain_fill(skb, rtnl_dereference(port->chain)) ||
-	    nfv_put_u64_nest(skb, NFV_A_PORT_STATS, st.stat, __NFV_PSTAT_MAX))
+	    nfv_put_u64_nest(skb, NFV_A_PORT_STATS, st.stat, __NFV_PSTAT_MAX,
+			     NFV_PSTAT_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

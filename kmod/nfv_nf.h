@@ -78,6 +78,16 @@ static inline unsigned int nfv_key_len(const struct nfv_key *key)
 /* Tagged with a VLAN id: no port terminates it (parse.c). */
 #define NFV_PKT_VLAN		0x20
 
+/*
+ * A flow's directions: the one its first packet went, and the other. Not
+ * ABI: replies name them by attribute (NFV_FLOW_A_ORIG, NFV_FLOW_A_REPLY).
+ */
+enum nfv_dir {
+	NFV_DIR_ORIG,
+	NFV_DIR_REPLY,
+	NFV_DIR_COUNT
+};
+
 /* Chain verdicts. */
 enum nfv_verdict {
 	NFV_CONTINUE,		/* next NF in the chain */

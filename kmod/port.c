@@ -64,7 +64,7 @@ struct nfv_port *nfv_port_add(struct nfv_dp *dp, struct net_device *dev,
 	 * Numbers go round, not lowest first: a rule or a flow that names a
 	 * deleted port must not move to the next port added.
 	 */
-	err = idr_alloc_cyclic(&dp->port_ids, port, 1, U16_MAX,
+	err = idr_alloc_cyclic(&dp->port_ids, port, 1, NFV_PORT_NO_MAX + 1,
 			       GFP_KERNEL_ACCOUNT);
 	if (err < 0)
 		goto err_stats;

@@ -144,8 +144,9 @@ static int put_range(struct nl_msg *msg, const char *cmd, const char *what,
 		return -1;
 	if (lo > hi)
 		return usage_err(cmd, "%s range \"%s\" is backwards", what, arg);
-	if (nla_put_u16(msg, amin, (uint16_t)lo) < 0 ||
-	    nla_put_u16(msg, amax, (uint16_t)hi) < 0)
+	/* Network byte order, as the packet's ports. */
+	if (nla_put_u16(msg, amin, htons((uint16_t)lo)) < 0 ||
+	    nla_put_u16(msg, amax, htons((uint16_t)hi)) < 0)
 		return -2;
 	return 0;
 }
@@ -182,7 +183,7 @@ static int put_prefix(struct nl_msg *msg, const char *cmd, const char *arg,
 static int put_ctstate(struct nl_msg *msg, const char *cmd, const char *arg)
 {
 	char buf[128], *tok, *save = NULL;
-	uint8_t mask = 0;
+	uint32_t mask = 0;
 
 	if (strlen(arg) >= sizeof(buf))
 		return usage_err(cmd, "invalid state \"%s\"", arg);
@@ -193,9 +194,9 @@ static int put_ctstate(struct nl_msg *msg, const char *cmd, const char *arg)
 
 		if (s < 0)
 			return usage_err(cmd, "unknown state \"%s\"", tok);
-		mask |= 1 << s;
+		mask |= 1U << s;
 	}
-	return nla_put_u8(msg, NFV_FW_RULE_A_CTSTATE, mask) < 0 ? -2 : 0;
+	return nla_put_u32(msg, NFV_FW_RULE_A_CTSTATE, mask) < 0 ? -2 : 0;
 }
 
 static int put_u8_arg(struct nl_msg *msg, const char *cmd, const char *what,
@@ -217,7 +218,7 @@ static int parse_in_port(const char *cmd, const char *arg, uint32_t *port,
 {
 	*dev = NULL;
 	if (*arg && strspn(arg, "0123456789") == strlen(arg))
-		return parse_u32(cmd, "port", arg, 1, 65534, port);
+		return parse_u32(cmd, "port", arg, 1, NFV_PORT_NO_MAX, port);
 	if (parse_name(cmd, "device name", arg, IF_NAMESIZE))
 		return -1;
 	*dev = arg;
@@ -495,6 +496,8 @@ static void print_range(const char *key, struct nlattr *lo, struct nlattr *hi)
 
 	if (!attr_u16(lo, &a) || !attr_u16(hi, &b))
 		return;
+	a = ntohs(a);
+	b = ntohs(b);
 	if (a == b)
 		snprintf(buf, sizeof(buf), "%u", a);
 	else
@@ -526,17 +529,17 @@ static void print_u(const char *key, const char *text, struct nlattr *a,
 
 static void print_ctstate(struct nlattr *a)
 {
-	uint8_t mask;
+	uint32_t mask;
 	int s, n = 0;
 
-	if (!attr_u8(a, &mask))
+	if (!attr_u32(a, &mask))
 		return;
 	if (opts.json)
 		jw_arr_open("ct_state");
 	else
 		printf(" ct state ");
 	for (s = 0; s < __NFV_FW_CT_MAX; s++) {
-		if (!(mask & (1 << s)))
+		if (!(mask & (1U << s)))
 			continue;
 		if (opts.json)
 			jw_str(NULL, ctstate_name[s]);
@@ -909,7 +912,9 @@ static const char *fw_state_name(uint8_t proto, uint8_t state)
 {
 	if (proto == IPPROTO_TCP)
 		return state < __NFV_FW_TCP_MAX ? tcp_state_name[state] : NULL;
-	return state == 1 ? "UNREPLIED" : state == 2 ? "REPLIED" : NULL;
+	if (state == NFV_FW_GEN_UNREPLIED)
+		return "UNREPLIED";
+	return state == NFV_FW_GEN_REPLIED ? "REPLIED" : NULL;
 }
 
 /* The per-NF state of a flow (NFV_FLOW_A_NF nests), for flow_print. */

@@ -140,7 +140,7 @@ static void port_print_stats(struct nlattr *nest, const char *sep)
 		return;
 	if (opts.json)
 		jw_obj_open("stats");
-	for (i = 1; i <= NFV_PSTAT_MAX; i++) {
+	for (i = NFV_PSTAT_PAD + 1; i <= NFV_PSTAT_MAX; i++) {
 		if (!attr_u64(tb[i], &v))
 			continue;
 		if (opts.json) {

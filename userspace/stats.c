@@ -67,6 +67,8 @@ static void counters_print(const char *key, struct nlattr *nest,
 	if (opts.json)
 		jw_obj_open(key);
 	for (i = 1; i <= max; i++) {
+		if (!names[i].key)	/* the nest's pad */
+			continue;
 		newline |= names[i].line;
 		if (!attr_u64(tb[i], &v))
 			continue;

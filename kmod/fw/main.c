@@ -322,7 +322,7 @@ static int fw_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	int cpu, i;
 
 	for_each_possible_cpu(cpu)
-		for (i = 1; i < __NFV_FW_STAT_MAX; i++)
+		for (i = NFV_FW_STAT_PAD + 1; i < __NFV_FW_STAT_MAX; i++)
 			sum[i] += READ_ONCE(per_cpu_ptr(fw->stats, cpu)->stat[i]);
 	if (nla_put_u8(skb, NFV_FW_A_POLICY, rs->policy) ||
 	    nla_put_u32(skb, NFV_FW_A_NRULES, rs->n) ||
@@ -334,8 +334,8 @@ static int fw_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	nest = nla_nest_start(skb, NFV_FW_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 1; i < __NFV_FW_STAT_MAX; i++)
-		if (nla_put_u64_64bit(skb, i, sum[i], NFV_FW_STAT_UNSPEC))
+	for (i = NFV_FW_STAT_PAD + 1; i < __NFV_FW_STAT_MAX; i++)
+		if (nla_put_u64_64bit(skb, i, sum[i], NFV_FW_STAT_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -385,6 +385,8 @@ static int __init fw_init(void)
 	BUILD_BUG_ON((int)FW_TCP_SYN_SENT2 != (int)NFV_FW_TCP_SYN_SENT2 ||
 		     (int)FW_TCP_CLOSE != (int)NFV_FW_TCP_CLOSE ||
 		     (int)FW_TCP_NSTATES != (int)__NFV_FW_TCP_MAX);
+	BUILD_BUG_ON((int)FW_GEN_UNREPLIED != (int)NFV_FW_GEN_UNREPLIED ||
+		     (int)FW_GEN_REPLIED != (int)NFV_FW_GEN_REPLIED);
 	BUILD_BUG_ON((int)FW_CT_INVALID != (int)NFV_FW_CT_INVALID ||
 		     (int)FW_CT_NSTATES != (int)__NFV_FW_CT_MAX);
 	return nfv_nf_type_register(&fw_type);

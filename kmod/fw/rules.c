@@ -13,7 +13,7 @@
 
 static struct netlink_range_validation fw_port_no_range = {
 	.min = 1,
-	.max = 65534,
+	.max = NFV_PORT_NO_MAX,
 };
 
 static const struct nla_policy fw_rule_policy[NFV_FW_RULE_A_MAX + 1] = {
@@ -25,13 +25,14 @@ static const struct nla_policy fw_rule_policy[NFV_FW_RULE_A_MAX + 1] = {
 	[NFV_FW_RULE_A_DST]	  = { .type = NLA_BINARY, .len = 16 },
 	[NFV_FW_RULE_A_DST_LEN]	  = NLA_POLICY_MAX(NLA_U8, 128),
 	[NFV_FW_RULE_A_PROTO]	  = { .type = NLA_U8 },
-	[NFV_FW_RULE_A_SPORT_MIN] = { .type = NLA_U16 },
-	[NFV_FW_RULE_A_SPORT_MAX] = { .type = NLA_U16 },
-	[NFV_FW_RULE_A_DPORT_MIN] = { .type = NLA_U16 },
-	[NFV_FW_RULE_A_DPORT_MAX] = { .type = NLA_U16 },
+	[NFV_FW_RULE_A_SPORT_MIN] = { .type = NLA_BE16 },
+	[NFV_FW_RULE_A_SPORT_MAX] = { .type = NLA_BE16 },
+	[NFV_FW_RULE_A_DPORT_MIN] = { .type = NLA_BE16 },
+	[NFV_FW_RULE_A_DPORT_MAX] = { .type = NLA_BE16 },
 	[NFV_FW_RULE_A_ICMP_TYPE] = { .type = NLA_U8 },
 	[NFV_FW_RULE_A_ICMP_CODE] = { .type = NLA_U8 },
-	[NFV_FW_RULE_A_CTSTATE]	  = NLA_POLICY_MASK(NLA_U8,
+	/* The core names the attribute when a bit is out of the mask. */
+	[NFV_FW_RULE_A_CTSTATE]	  = NLA_POLICY_MASK(NLA_U32,
 					(1 << __NFV_FW_CT_MAX) - 1),
 	[NFV_FW_RULE_A_ACTION]	  = NLA_POLICY_MAX(NLA_U8, NFV_FW_REJECT),
 };
@@ -47,15 +48,18 @@ static bool fw_proto_is_icmp(u8 proto)
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 }
 
-/* [MIN, MAX] from two attributes; MAX defaults to MIN. */
+/*
+ * [MIN, MAX] from two attributes in network byte order, as the packet's
+ * ports; MAX defaults to MIN. Rules keep them in host order, to compare.
+ */
 static void fw_range(struct nlattr **tb, int min, int max, u16 *lo, u16 *hi)
 {
 	*lo = 0;
 	*hi = 65535;
 	if (tb[min])
-		*lo = *hi = nla_get_u16(tb[min]);
+		*lo = *hi = ntohs(nla_get_be16(tb[min]));
 	if (tb[max])
-		*hi = nla_get_u16(tb[max]);
+		*hi = ntohs(nla_get_be16(tb[max]));
 }
 
 static int fw_parse_addr(struct nlattr **tb, int a, int l, __be32 *addr,
@@ -161,7 +165,7 @@ int fw_rule_parse(const struct nlattr *attr, struct fw_rule *r,
 	if (tb[NFV_FW_RULE_A_PROTO])
 		r->proto = nla_get_u8(tb[NFV_FW_RULE_A_PROTO]);
 	if (tb[NFV_FW_RULE_A_CTSTATE])
-		r->states = nla_get_u8(tb[NFV_FW_RULE_A_CTSTATE]);
+		r->states = nla_get_u32(tb[NFV_FW_RULE_A_CTSTATE]);
 	return fw_parse_addr(tb, NFV_FW_RULE_A_SRC, NFV_FW_RULE_A_SRC_LEN,
 			     r->src, &r->src_len, r->family, extack) ?:
 	       fw_parse_addr(tb, NFV_FW_RULE_A_DST, NFV_FW_RULE_A_DST_LEN,
@@ -326,7 +330,8 @@ static int fw_put_range(struct sk_buff *skb, int min, int max, u16 lo, u16 hi)
 {
 	if (lo == 0 && hi == 65535)
 		return 0;
-	return nla_put_u16(skb, min, lo) || nla_put_u16(skb, max, hi);
+	return nla_put_be16(skb, min, htons(lo)) ||
+	       nla_put_be16(skb, max, htons(hi));
 }
 
 static int fw_put_l4(struct sk_buff *skb, const struct fw_rule *r)
@@ -363,7 +368,7 @@ int fw_rule_fill(struct sk_buff *skb, const struct fw_ruleset *rs, u32 idx)
 	    (r->in_port && nla_put_u32(skb, NFV_FW_RULE_A_IN_PORT, r->in_port)) ||
 	    (r->family && nla_put_u8(skb, NFV_FW_RULE_A_FAMILY, r->family)) ||
 	    (r->proto && nla_put_u8(skb, NFV_FW_RULE_A_PROTO, r->proto)) ||
-	    (r->states && nla_put_u8(skb, NFV_FW_RULE_A_CTSTATE, r->states)) ||
+	    (r->states && nla_put_u32(skb, NFV_FW_RULE_A_CTSTATE, r->states)) ||
 	    fw_put_addr(skb, NFV_FW_RULE_A_SRC, NFV_FW_RULE_A_SRC_LEN, r->src,
 			r->src_len, r->family) ||
 	    fw_put_addr(skb, NFV_FW_RULE_A_DST, NFV_FW_RULE_A_DST_LEN, r->dst,

@@ -2,13 +2,16 @@
 /*
  * nfv: in-kernel NFV datapath, generic netlink ABI.
  *
- * Shared byte for byte by the kernel modules and by nfvctl. Every command
- * carries NFV_A_DP_NAME except where noted; a command's reply uses the same
+ * Shared by the kernel modules and by nfvctl. Every command carries
+ * NFV_A_DP_NAME except where noted; a command's reply uses the same
  * attribute space. Documentation/netlink.rst describes each command.
  *
- * The ABI version is the generic netlink family version. Userspace checks it
- * with CTRL_CMD_GETFAMILY before sending anything and puts it in the version
- * field of every genlmsghdr it sends; the kernel rejects any other version.
+ * ABI rule: version 3 is frozen. From it on, commands, attributes and enum
+ * values are only appended, never renumbered, re-typed or removed, and
+ * NFV_GENL_VERSION grows with each addition. The kernel accepts requests of
+ * any genlmsghdr version; userspace refuses a family older than 3 and
+ * detects newer commands and attributes from the family's ops and policies
+ * (CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY).
  */
 #ifndef _UAPI_LINUX_NFV_H
 #define _UAPI_LINUX_NFV_H
@@ -16,13 +19,15 @@
 #include <linux/types.h>
 
 #define NFV_GENL_NAME		"nfv"
-#define NFV_GENL_VERSION	2
+#define NFV_GENL_VERSION	3
 #define NFV_MCGRP_EVENTS	"events"
 
 /* Names of datapaths and NF instances, including the terminating NUL. */
 #define NFV_NAME_MAX		16
 /* Most NF instances one chain may hold. */
 #define NFV_CHAIN_MAX		8
+/* Port numbers, 1 .. NFV_PORT_NO_MAX. */
+#define NFV_PORT_NO_MAX		65534
 
 enum nfv_cmd {
 	NFV_CMD_UNSPEC,
@@ -96,12 +101,10 @@ enum nfv_timeout {
 };
 #define NFV_TMO_MAX (__NFV_TMO_MAX - 1)
 
-/*
- * Datapath counters, summed over CPUs. In this nest and the two below, u64
- * attributes are padded for alignment with attribute type 0.
- */
+/* Datapath counters, u64, summed over CPUs. */
 enum nfv_stat {
 	NFV_STAT_UNSPEC,
+	NFV_STAT_PAD,
 	NFV_STAT_RX_PACKETS,	/* seen by the RX hook */
 	NFV_STAT_RX_BYTES,
 	NFV_STAT_FAST_PACKETS,	/* forwarded from a cached flow result */
@@ -128,6 +131,7 @@ enum nfv_stat {
 /* Why a packet was dropped; each has a counter. */
 enum nfv_drop {
 	NFV_DROP_UNSPEC,
+	NFV_DROP_PAD,
 	NFV_DROP_MALFORMED,	/* truncated or inconsistent headers */
 	NFV_DROP_TABLE_FULL,	/* new flow with max_flows reached */
 	NFV_DROP_NO_ROUTE,	/* no FIB route for the destination */
@@ -142,8 +146,10 @@ enum nfv_drop {
 };
 #define NFV_DROP_MAX (__NFV_DROP_MAX - 1)
 
+/* Port counters, u64. */
 enum nfv_port_stat {
 	NFV_PSTAT_UNSPEC,
+	NFV_PSTAT_PAD,
 	NFV_PSTAT_RX_PACKETS,
 	NFV_PSTAT_RX_BYTES,
 	NFV_PSTAT_TX_PACKETS,	/* sent out of this port by the datapath */
@@ -153,13 +159,6 @@ enum nfv_port_stat {
 	__NFV_PSTAT_MAX
 };
 #define NFV_PSTAT_MAX (__NFV_PSTAT_MAX - 1)
-
-/* Flow directions. */
-enum nfv_dir {
-	NFV_DIR_ORIG,
-	NFV_DIR_REPLY,
-	NFV_DIR_COUNT
-};
 
 /* Cached result of one flow direction. */
 enum nfv_result {
@@ -232,13 +231,13 @@ enum nfv_fw_attr {
 	NFV_FW_A_OP,		/* u8 enum nfv_fw_op (NF_SET) */
 	NFV_FW_A_RULES,		/* nested: NFV_FW_A_RULE, repeated, in order */
 	NFV_FW_A_RULE,		/* nested enum nfv_fw_rule_attr */
-	NFV_FW_A_POS,		/* u32 rule index for insert and delete */
+	NFV_FW_A_POS,		/* u32 rule index: insert, set, delete */
 	NFV_FW_A_ZONE_MAX_FLOWS,	/* u32 flows per zone, 0: no limit */
 	NFV_FW_A_ZONE_MAX_HALF_OPEN,	/* u32 SYN_SENT flows per zone */
 	NFV_FW_A_NRULES,	/* u32 (reply) */
 	NFV_FW_A_STATS,		/* nested enum nfv_fw_stat, u64 (reply) */
-	NFV_FW_A_STATE,		/* u8 enum nfv_fw_tcp_state, or for other
-				 * protocols 1 unreplied, 2 replied (flow)
+	NFV_FW_A_STATE,		/* u8 (flow): enum nfv_fw_tcp_state for
+				 * TCP, else enum nfv_fw_gen_state
 				 */
 	NFV_FW_A_SUBTABLES,	/* u32 (reply): hash subtables the rule
 				 * lookup of a new flow may probe
@@ -281,24 +280,24 @@ enum nfv_fw_ctstate {
 	__NFV_FW_CT_MAX
 };
 
-/* Every field absent matches anything. Ports are host order. */
+/* Every field absent matches anything. Ports are network byte order. */
 enum nfv_fw_rule_attr {
 	NFV_FW_RULE_A_UNSPEC,
 	NFV_FW_RULE_A_PAD,
-	NFV_FW_RULE_A_IN_PORT,	/* u32 port number, 1 .. 65534 */
+	NFV_FW_RULE_A_IN_PORT,	/* u32 port number, 1 .. NFV_PORT_NO_MAX */
 	NFV_FW_RULE_A_FAMILY,	/* u8 AF_INET, AF_INET6; needed by SRC, DST */
 	NFV_FW_RULE_A_SRC,	/* binary, 4 or 16 bytes by family */
 	NFV_FW_RULE_A_SRC_LEN,	/* u8 prefix length (default: all) */
 	NFV_FW_RULE_A_DST,
 	NFV_FW_RULE_A_DST_LEN,
 	NFV_FW_RULE_A_PROTO,	/* u8 IP protocol */
-	NFV_FW_RULE_A_SPORT_MIN, /* u16; MAX defaults to MIN */
-	NFV_FW_RULE_A_SPORT_MAX, /* u16 */
-	NFV_FW_RULE_A_DPORT_MIN,
-	NFV_FW_RULE_A_DPORT_MAX,
+	NFV_FW_RULE_A_SPORT_MIN, /* be16; MAX defaults to MIN */
+	NFV_FW_RULE_A_SPORT_MAX, /* be16 */
+	NFV_FW_RULE_A_DPORT_MIN, /* be16 */
+	NFV_FW_RULE_A_DPORT_MAX, /* be16 */
 	NFV_FW_RULE_A_ICMP_TYPE, /* u8, ICMP and ICMPv6 */
 	NFV_FW_RULE_A_ICMP_CODE, /* u8 */
-	NFV_FW_RULE_A_CTSTATE,	/* u8 mask of 1 << enum nfv_fw_ctstate */
+	NFV_FW_RULE_A_CTSTATE,	/* u32 mask of 1 << enum nfv_fw_ctstate */
 	NFV_FW_RULE_A_ACTION,	/* u8 enum nfv_fw_action (required) */
 	NFV_FW_RULE_A_INDEX,	/* u32 (reply) */
 	NFV_FW_RULE_A_PACKETS,	/* u64 (reply) */
@@ -307,9 +306,10 @@ enum nfv_fw_rule_attr {
 };
 #define NFV_FW_RULE_A_MAX (__NFV_FW_RULE_A_MAX - 1)
 
-/* Instance counters; u64, padded with attribute type 0. */
+/* Instance counters, u64. */
 enum nfv_fw_stat {
 	NFV_FW_STAT_UNSPEC,
+	NFV_FW_STAT_PAD,
 	NFV_FW_STAT_NEW,	/* packets per state */
 	NFV_FW_STAT_ESTABLISHED,
 	NFV_FW_STAT_RELATED,
@@ -324,6 +324,7 @@ enum nfv_fw_stat {
 };
 #define NFV_FW_STAT_MAX (__NFV_FW_STAT_MAX - 1)
 
+/* NFV_FW_A_STATE of a TCP flow. */
 enum nfv_fw_tcp_state {
 	NFV_FW_TCP_NONE,
 	NFV_FW_TCP_SYN_SENT,
@@ -336,6 +337,14 @@ enum nfv_fw_tcp_state {
 	NFV_FW_TCP_CLOSE,
 	NFV_FW_TCP_SYN_SENT2,
 	__NFV_FW_TCP_MAX
+};
+
+/* NFV_FW_A_STATE of a flow of any other protocol. */
+enum nfv_fw_gen_state {
+	NFV_FW_GEN_NONE,
+	NFV_FW_GEN_UNREPLIED,	/* seen in its original direction only */
+	NFV_FW_GEN_REPLIED,
+	__NFV_FW_GEN_MAX
 };
 
 #endif /* _UAPI_LINUX_NFV_H */
