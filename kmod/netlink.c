@@ -99,27 +99,17 @@ static const struct nla_policy nfv_nf_set_policy[NFV_A_MAX + 1] = {
 	[NFV_A_NF_CONFIG]	= { .type = NLA_NESTED },
 };
 
-static int nfv_check_version(const struct nlmsghdr *nlh,
-			     struct netlink_ext_ack *extack)
-{
-	const struct genlmsghdr *hdr = nlmsg_data(nlh);
-
-	if (hdr->version != NFV_GENL_VERSION) {
-		NL_SET_ERR_MSG(extack,
-			       "nfv netlink ABI version mismatch (update nfvctl)");
-		return -EPROTO;
-	}
-	return 0;
-}
-
+/*
+ * Requests are taken whatever version their genlmsghdr carries, as most
+ * families do: from version 3 the ABI only grows (uapi/linux/nfv.h), so a
+ * request from an older client means what it meant, and a newer client
+ * learns what this module lacks from the family's ops and policies.
+ */
 static int nfv_pre_doit(const nfv_genl_hook_ops *ops, struct sk_buff *skb,
 			struct genl_info *info)
 {
-	int err = nfv_check_version(info->nlhdr, info->extack);
-
-	if (!err)
-		rtnl_lock();
-	return err;
+	rtnl_lock();
+	return 0;
 }
 
 static void nfv_post_doit(const nfv_genl_hook_ops *ops, struct sk_buff *skb,
@@ -623,16 +613,6 @@ static int nfv_cmd_dp_get(struct sk_buff *skb, struct genl_info *info)
 	return nfv_reply(info, NFV_CMD_DP_GET, nfv_dp_fill_obj, dp);
 }
 
-/*
- * Dumps check the version in ->start; they look up their datapath on each
- * call, because 6.1 reports extack messages from dumpit but not from start.
- */
-
-static int nfv_dump_start(struct netlink_callback *cb)
-{
-	return nfv_check_version(cb->nlh, cb->extack);
-}
-
 static void *nfv_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			  u8 cmd)
 {
@@ -679,8 +659,10 @@ static int nfv_cmd_dp_dump(struct sk_buff *skb, struct netlink_callback *cb)
 #define NFV_DUMP_STARTED	5	/* cb->args[] slot */
 
 /*
- * Runs fn with the datapath the dump names, under RTNL. A datapath that
- * goes away part-way ends the dump; one that is not there fails it.
+ * Runs fn with the datapath the dump names, under RTNL, looked up on each
+ * call rather than once in a ->start: 6.1 reports extack messages from
+ * dumpit but not from start. A datapath that goes away part-way ends the
+ * dump; one that is not there fails it.
  */
 static int nfv_dump_dp(struct sk_buff *skb, struct netlink_callback *cb,
 		       nfv_dump_fn fn)
@@ -1000,10 +982,9 @@ static int nfv_cmd_nf_item_dump(struct sk_buff *skb,
 #define NFV_OP(_cmd, _doit, _pol)					\
 	{ .cmd = _cmd, .doit = _doit, .policy = _pol,			\
 	  .maxattr = NFV_A_MAX, .flags = GENL_UNS_ADMIN_PERM }
-#define NFV_DUMP(_cmd, _start, _dumpit, _pol)				\
-	{ .cmd = _cmd, .start = _start, .dumpit = _dumpit,		\
-	  .policy = _pol, .maxattr = NFV_A_MAX,			\
-	  .flags = GENL_UNS_ADMIN_PERM }
+#define NFV_DUMP(_cmd, _dumpit, _pol)					\
+	{ .cmd = _cmd, .dumpit = _dumpit, .policy = _pol,		\
+	  .maxattr = NFV_A_MAX, .flags = GENL_UNS_ADMIN_PERM }
 
 static const struct genl_ops nfv_genl_ops[] = {
 	NFV_OP(NFV_CMD_DP_NEW, nfv_cmd_dp_new, nfv_dp_cfg_policy),
@@ -1011,7 +992,6 @@ static const struct genl_ops nfv_genl_ops[] = {
 	{
 		.cmd = NFV_CMD_DP_GET,
 		.doit = nfv_cmd_dp_get,
-		.start = nfv_dump_start,
 		.dumpit = nfv_cmd_dp_dump,
 		.policy = nfv_dp_policy,
 		.maxattr = NFV_A_MAX,
@@ -1020,18 +1000,15 @@ static const struct genl_ops nfv_genl_ops[] = {
 	NFV_OP(NFV_CMD_DP_SET, nfv_cmd_dp_set, nfv_dp_cfg_policy),
 	NFV_OP(NFV_CMD_PORT_NEW, nfv_cmd_port_new, nfv_port_policy),
 	NFV_OP(NFV_CMD_PORT_DEL, nfv_cmd_port_del, nfv_port_del_policy),
-	NFV_DUMP(NFV_CMD_PORT_GET, nfv_dump_start, nfv_cmd_port_dump,
-		 nfv_dp_policy),
+	NFV_DUMP(NFV_CMD_PORT_GET, nfv_cmd_port_dump, nfv_dp_policy),
 	NFV_OP(NFV_CMD_CHAIN_SET, nfv_cmd_chain_set, nfv_chain_set_policy),
 	NFV_OP(NFV_CMD_NF_NEW, nfv_cmd_nf_new, nfv_nf_policy),
 	NFV_OP(NFV_CMD_NF_DEL, nfv_cmd_nf_del, nfv_nf_name_policy),
-	NFV_DUMP(NFV_CMD_NF_GET, nfv_dump_start, nfv_cmd_nf_dump,
-		 nfv_dp_policy),
-	NFV_DUMP(NFV_CMD_FLOW_GET, nfv_dump_start, nfv_cmd_flow_dump,
-		 nfv_dp_policy),
+	NFV_DUMP(NFV_CMD_NF_GET, nfv_cmd_nf_dump, nfv_dp_policy),
+	NFV_DUMP(NFV_CMD_FLOW_GET, nfv_cmd_flow_dump, nfv_dp_policy),
 	NFV_OP(NFV_CMD_FLOW_FLUSH, nfv_cmd_flow_flush, nfv_dp_policy),
 	NFV_OP(NFV_CMD_NF_SET, nfv_cmd_nf_set, nfv_nf_set_policy),
-	NFV_DUMP(NFV_CMD_NF_ITEM_GET, nfv_dump_start, nfv_cmd_nf_item_dump,
+	NFV_DUMP(NFV_CMD_NF_ITEM_GET, nfv_cmd_nf_item_dump,
 		 nfv_nf_name_policy),
 };
 
