@@ -62,6 +62,41 @@ bool attr_u64(const struct nlattr *a, uint64_t *v);
 const char *attr_str(const struct nlattr *a);
 int attr_nested(struct nlattr **tb, int maxtype, struct nlattr *a);
 
+/*
+ * abi.c: what the loaded module supports. Version 3 froze the ABI; later
+ * versions only append commands and attributes (uapi/linux/nfv.h).
+ */
+#define NFV_ABI_FROZEN		3	/* the oldest module nfvctl talks to */
+#define NFV_ABI_FROZEN_A_MAX	NFV_A_DP_BUCKETS /* its last attribute */
+#define ABI_CMDS		256	/* commands are u8 */
+#define ABI_POLICIES		32	/* policy indexes kept from one dump */
+#define ABI_ATTRS		256	/* attribute types kept per policy */
+
+struct nfv_abi {
+	uint32_t version;		/* the family's, CTRL_ATTR_VERSION */
+	bool ops_known;			/* the family listed its ops */
+	uint32_t cmds[ABI_CMDS / 32];
+	uint32_t policy_asked[ABI_CMDS / 32];
+	uint32_t policy_known[ABI_CMDS / 32];
+	/* The attributes each command's request accepts, once known. */
+	uint32_t cmd_attrs[NFV_CMD_MAX + 1][ABI_ATTRS / 32];
+	struct abi_dump {		/* the policy dump being read */
+		uint8_t cmd;
+		int32_t do_idx, dump_idx;	/* -1: none */
+		uint32_t attrs[ABI_POLICIES][ABI_ATTRS / 32];
+	} dump;
+};
+
+const char *abi_cmd_name(uint8_t cmd);
+void abi_family(struct nfv_abi *abi, struct nlattr **tb);
+bool abi_version_ok(const struct nfv_abi *abi);
+bool abi_has_cmd(const struct nfv_abi *abi, uint8_t cmd);
+void abi_policy_begin(struct nfv_abi *abi, uint8_t cmd);
+void abi_policy_reply(struct nfv_abi *abi, struct nlattr **tb);
+void abi_policy_end(struct nfv_abi *abi, bool ok);
+bool abi_policy_asked(const struct nfv_abi *abi, uint8_t cmd);
+bool abi_has_attr(const struct nfv_abi *abi, uint8_t cmd, int type);
+
 /* nl.c: generic netlink plumbing */
 typedef int (*nfv_reply_fn)(uint8_t cmd, struct nlattr **tb, void *arg);
 
@@ -72,6 +107,8 @@ int named_request(uint8_t nlcmd, const char *dp, const char *nf,
 int dp_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
 	       nfv_reply_fn reply);
 int nfv_listen(nfv_reply_fn fn, void *arg);
+bool nl_has_cmd(uint8_t cmd);
+bool nl_has_attr(uint8_t cmd, int type);
 void nfv_close(void);
 bool nfv_refused(void);
 

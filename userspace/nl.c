@@ -2,7 +2,8 @@
 /*
  * Generic netlink plumbing: one socket for the whole run (batch mode reuses
  * it), the "nfv" family resolved and its ABI version checked before the
- * first request, every request acknowledged, kernel errors reported with
+ * first request, what the module supports asked before a request it may
+ * lack (abi.c), every request acknowledged, kernel errors reported with
  * their extended ack message.
  */
 #include <errno.h>
@@ -29,6 +30,7 @@ static struct {
 	int family;
 	uint32_t mcgrp;		/* id of NFV_MCGRP_EVENTS, 0 if none */
 	bool refused;		/* the kernel refused a request since asked */
+	struct nfv_abi abi;
 } nl;
 
 /*
@@ -196,6 +198,9 @@ static int talk(struct nl_msg *msg, struct talk *t)
 	return TALK_LOCAL_ERR;
 }
 
+/* The netlink core's words for an attribute a policy does not list. */
+#define UNKNOWN_ATTR	"Unknown attribute type"
+
 static void talk_report(const struct talk *t)
 {
 	nl.refused = true;
@@ -203,14 +208,18 @@ static void talk_report(const struct talk *t)
 		err_msg("%s: %s", t->msg, strerror(-t->err));
 	else
 		err_msg("%s", strerror(-t->err));
+	/* Nested attributes are not checked before sending (abi.c). */
+	if (nl.abi.version < NFV_GENL_VERSION && !strcmp(t->msg, UNKNOWN_ATTR))
+		err_msg("the nfv module (ABI version %u) is older than nfvctl (ABI version %u): update the module",
+			nl.abi.version, (unsigned int)NFV_GENL_VERSION);
 }
 
 /* Family resolution */
 
 struct family {
 	int id;
-	uint32_t version;
 	uint32_t mcgrp;
+	struct nfv_abi *abi;
 };
 
 static void family_groups(struct family *f, struct nlattr *groups)
@@ -237,7 +246,7 @@ static int family_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	(void)cmd;
 	if (attr_u16(tb[CTRL_ATTR_FAMILY_ID], &id))
 		f->id = id;
-	attr_u32(tb[CTRL_ATTR_VERSION], &f->version);
+	abi_family(f->abi, tb);
 	if (tb[CTRL_ATTR_MCAST_GROUPS])
 		family_groups(f, tb[CTRL_ATTR_MCAST_GROUPS]);
 	return 0;
@@ -245,7 +254,7 @@ static int family_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 
 static int family_resolve(void)
 {
-	struct family f = { .id = -1 };
+	struct family f = { .id = -1, .abi = &nl.abi };
 	struct talk t = {
 		.fn = family_reply, .arg = &f, .maxtype = CTRL_ATTR_MAX,
 	};
@@ -276,10 +285,8 @@ static int family_resolve(void)
 		err_msg("generic netlink family \"%s\" has no id", NFV_GENL_NAME);
 		return -1;
 	}
-	if (f.version != NFV_GENL_VERSION) {
+	if (!abi_version_ok(&nl.abi)) {
 		nl.refused = true;
-		err_msg("kernel nfv ABI version %u, nfvctl expects %u",
-			f.version, (unsigned int)NFV_GENL_VERSION);
 		return -1;
 	}
 	nl.family = f.id;
@@ -330,6 +337,90 @@ void nfv_close(void)
 	nl.sk = NULL;
 }
 
+/* Does the module have cmd? From the op list, at no cost. */
+bool nl_has_cmd(uint8_t cmd)
+{
+	return !nfv_open() && abi_has_cmd(&nl.abi, cmd);
+}
+
+static int policy_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	(void)cmd;
+	(void)arg;
+	abi_policy_reply(&nl.abi, tb);
+	return 0;
+}
+
+/*
+ * cmd's policy, asked once a run and only before sending an attribute
+ * that may be missing. Without it nothing is known, and the kernel's
+ * policy decides.
+ */
+static void policy_load(uint8_t cmd)
+{
+	struct talk t = { .fn = policy_reply, .maxtype = CTRL_ATTR_MAX };
+	struct nl_msg *msg;
+	int err;
+
+	if (abi_policy_asked(&nl.abi, cmd))
+		return;
+	abi_policy_begin(&nl.abi, cmd);
+	msg = nlmsg_alloc();
+	if (!msg ||
+	    !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0,
+			 NLM_F_DUMP, CTRL_CMD_GETPOLICY, 1) ||
+	    nla_put_u16(msg, CTRL_ATTR_FAMILY_ID, (uint16_t)nl.family) < 0 ||
+	    nla_put_u32(msg, CTRL_ATTR_OP, cmd) < 0) {
+		nlmsg_free(msg);
+		return;
+	}
+	err = talk(msg, &t);
+	/* ENODATA: the command has no policy, so it takes no attributes. */
+	abi_policy_end(&nl.abi, !err || err == -ENODATA);
+}
+
+/* Does cmd's request accept the top-level attribute type? */
+bool nl_has_attr(uint8_t cmd, int type)
+{
+	if (nfv_open())
+		return false;
+	if (abi_has_cmd(&nl.abi, cmd))
+		policy_load(cmd);
+	return abi_has_attr(&nl.abi, cmd, type);
+}
+
+/* Refuses, as the kernel would, what the module does not have. */
+static int no_support(const char *what, uint8_t cmd)
+{
+	nl.refused = true;
+	err_msg("the nfv module does not support %s%s (module ABI version %u; update the module)",
+		what, abi_cmd_name(cmd), nl.abi.version);
+	return -1;
+}
+
+/*
+ * Attributes after version 3's go only to a module whose policy for the
+ * command lists them: every module nfvctl talks to has the others, so a
+ * request without new attributes costs no policy dump.
+ */
+static int msg_supported(struct nl_msg *msg)
+{
+	struct genlmsghdr *ghdr = nlmsg_data(nlmsg_hdr(msg));
+	char what[48];
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(ghdr, 0),
+			  genlmsg_attrlen(ghdr, 0), rem) {
+		if (nla_type(a) <= NFV_ABI_FROZEN_A_MAX ||
+		    nl_has_attr(ghdr->cmd, nla_type(a)))
+			continue;
+		snprintf(what, sizeof(what), "attribute %d of ", nla_type(a));
+		return no_support(what, ghdr->cmd);
+	}
+	return 0;
+}
+
 /* A request for cmd, with NLM_F_ACK, and NLM_F_DUMP if dump. */
 struct nl_msg *nfv_msg(uint8_t cmd, bool dump)
 {
@@ -338,6 +429,10 @@ struct nl_msg *nfv_msg(uint8_t cmd, bool dump)
 
 	if (nfv_open())
 		return NULL;
+	if (!nl_has_cmd(cmd)) {
+		no_support("", cmd);
+		return NULL;
+	}
 	msg = nlmsg_alloc();
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl.family,
 				 0, flags, cmd, NFV_GENL_VERSION)) {
@@ -360,7 +455,13 @@ int nfv_msg_full(struct nl_msg *msg)
 int nfv_talk(struct nl_msg *msg, nfv_reply_fn fn, void *arg)
 {
 	struct talk t = { .fn = fn, .arg = arg, .maxtype = NFV_A_MAX };
-	int err = talk(msg, &t);
+	int err;
+
+	if (msg_supported(msg)) {
+		nlmsg_free(msg);
+		return -1;
+	}
+	err = talk(msg, &t);
 
 	if (err) {
 		if (err < 0)
