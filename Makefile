@@ -30,8 +30,9 @@ all: modules nfvctl
 modules:
 	+scripts/build-modules.sh
 
+# With the unit test test-abi.sh runs in the VM against the module.
 nfvctl:
-	$(MAKE) -C userspace
+	$(MAKE) -C userspace all tests/abi_test
 
 clean:
 	rm -rf build tools/testing/vm/out

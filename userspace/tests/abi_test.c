@@ -284,67 +284,137 @@ static int policy_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* One command's policy dump, as nl.c asks for it. */
-static int live_policy(struct nl_sock *sk, struct nfv_abi *abi, uint8_t cmd)
+/* A generic netlink family of the running kernel, read as nl.c does. */
+struct live {
+	struct nl_sock *sk;
+	const char *family;
+	struct nfv_abi abi;
+};
+
+/* Its CTRL_CMD_GETFAMILY reply; why not, if not. */
+static const char *live_open(struct live *l, const char *family)
+{
+	struct nl_msg *msg;
+
+	memset(&l->abi, 0, sizeof(l->abi));
+	l->family = family;
+	l->sk = nl_socket_alloc();
+	if (!l->sk || genl_connect(l->sk) < 0)
+		return "no generic netlink socket";
+	/* A reply, or a dump's NLMSG_DONE, ends each exchange here. */
+	nl_socket_disable_auto_ack(l->sk);
+	msg = genl_msg(CTRL_CMD_GETFAMILY);
+	if (nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, family) < 0 ||
+	    ask(l->sk, msg, family_cb, &l->abi) < 0 || !l->abi.ops_known)
+		return "no reply to CTRL_CMD_GETFAMILY";
+	return NULL;
+}
+
+/* One command's policy dump, as nl.c asks for it; false if it failed. */
+static bool live_policy(struct live *l, uint8_t cmd)
 {
 	struct nl_msg *msg = genl_msg(CTRL_CMD_GETPOLICY);
 	int err;
 
 	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_DUMP;
-	abi_policy_begin(abi, cmd);
-	if (nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl") < 0 ||
+	abi_policy_begin(&l->abi, cmd);
+	if (nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, l->family) < 0 ||
 	    nla_put_u32(msg, CTRL_ATTR_OP, cmd) < 0)
 		must(NULL);
-	err = ask(sk, msg, policy_cb, abi);
-	abi_policy_end(abi, err >= 0);
-	return err < 0;
+	err = ask(l->sk, msg, policy_cb, &l->abi);
+	abi_policy_end(&l->abi, err >= 0);
+	return err >= 0;
 }
 
-/* The running kernel's generic netlink controller, read as nfv's family. */
-static void test_live(void)
+/* The kernel's generic netlink controller, on the host: no module needed. */
+static void test_nlctrl(void)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	struct nfv_abi abi = { 0 };
-	struct nl_msg *msg;
+	struct live l;
+	const char *why = live_open(&l, "nlctrl");
 
-	if (!sk || genl_connect(sk) < 0) {
-		printf("skip live nlctrl: no generic netlink socket\n");
+	if (!why && (!live_policy(&l, CTRL_CMD_GETFAMILY) ||
+		     !live_policy(&l, CTRL_CMD_GETPOLICY)))
+		why = "no policy dump";
+	if (why) {
+		printf("skip live nlctrl: %s\n", why);
 		goto out;
 	}
-	/* A reply, or a dump's NLMSG_DONE, ends each exchange here. */
-	nl_socket_disable_auto_ack(sk);
-	msg = genl_msg(CTRL_CMD_GETFAMILY);
-	if (nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl") < 0 ||
-	    ask(sk, msg, family_cb, &abi) < 0 || !abi.ops_known) {
-		printf("skip live nlctrl: no reply to CTRL_CMD_GETFAMILY\n");
-		goto out;
-	}
-	check("live: GETFAMILY listed", abi_has_cmd(&abi, CTRL_CMD_GETFAMILY));
-	check("live: NEWFAMILY not listed",
-	      !abi_has_cmd(&abi, CTRL_CMD_NEWFAMILY));
-	if (live_policy(sk, &abi, CTRL_CMD_GETFAMILY) ||
-	    live_policy(sk, &abi, CTRL_CMD_GETPOLICY)) {
-		printf("skip live nlctrl: no policy dump\n");
-		goto out;
-	}
-	check("live: GETFAMILY takes a family name",
-	      abi_has_attr(&abi, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_NAME));
-	check("live: GETFAMILY takes no op",
-	      !abi_has_attr(&abi, CTRL_CMD_GETFAMILY, CTRL_ATTR_OP));
-	check("live: GETPOLICY takes an op",
-	      abi_has_attr(&abi, CTRL_CMD_GETPOLICY, CTRL_ATTR_OP));
-	check("live: GETPOLICY takes no version",
-	      !abi_has_attr(&abi, CTRL_CMD_GETPOLICY, CTRL_ATTR_VERSION));
+	check("nlctrl: GETFAMILY listed",
+	      abi_has_cmd(&l.abi, CTRL_CMD_GETFAMILY));
+	check("nlctrl: NEWFAMILY not listed",
+	      !abi_has_cmd(&l.abi, CTRL_CMD_NEWFAMILY));
+	check("nlctrl: GETFAMILY takes a family name",
+	      abi_has_attr(&l.abi, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_NAME));
+	check("nlctrl: GETFAMILY takes no op",
+	      !abi_has_attr(&l.abi, CTRL_CMD_GETFAMILY, CTRL_ATTR_OP));
+	check("nlctrl: GETPOLICY (dump only) takes an op",
+	      abi_has_attr(&l.abi, CTRL_CMD_GETPOLICY, CTRL_ATTR_OP));
+	check("nlctrl: GETPOLICY takes no version",
+	      !abi_has_attr(&l.abi, CTRL_CMD_GETPOLICY, CTRL_ATTR_VERSION));
 out:
-	nl_socket_free(sk);
+	nl_socket_free(l.sk);
 }
 
-int main(void)
+/*
+ * What some commands' requests take and do not, as the kernel's policies
+ * say. PORT_GET and NF_ITEM_GET are dump-only: 6.2 and later list them
+ * under command 0 in a dump of the whole family.
+ */
+static const struct takes {
+	uint8_t cmd;
+	int type;
+	bool takes;
+	const char *name;
+} nfv_takes[] = {
+	{ NFV_CMD_DP_SET, NFV_A_DP_MAX_FLOWS, true, "DP_SET: DP_MAX_FLOWS" },
+	{ NFV_CMD_DP_SET, NFV_A_DP_BUCKETS, false, "DP_SET: no DP_BUCKETS" },
+	{ NFV_CMD_DP_GET, NFV_A_DP_NAME, true, "DP_GET: DP_NAME" },
+	{ NFV_CMD_PORT_NEW, NFV_A_PORT_ZONE, true, "PORT_NEW: PORT_ZONE" },
+	{ NFV_CMD_PORT_DEL, NFV_A_PORT_ZONE, false, "PORT_DEL: no PORT_ZONE" },
+	{ NFV_CMD_PORT_GET, NFV_A_DP_NAME, true, "PORT_GET: DP_NAME" },
+	{ NFV_CMD_PORT_GET, NFV_A_IFNAME, false, "PORT_GET: no IFNAME" },
+	{ NFV_CMD_NF_ITEM_GET, NFV_A_NF_NAME, true, "NF_ITEM_GET: NF_NAME" },
+	{ NFV_CMD_NF_SET, NFV_A_NF_CONFIG, true, "NF_SET: NF_CONFIG" },
+};
+
+/* The loaded nfv module (a selftest runs this in the VM). */
+static void test_nfv(void)
 {
-	test_ops();
-	test_policies();
-	test_unknown_attrs();
-	test_live();
+	const struct takes *t;
+	struct live l;
+	const char *why = live_open(&l, NFV_GENL_NAME);
+	char name[64];
+	int cmd;
+
+	check(why ? why : "nfv: the family answers", !why);
+	if (why)
+		goto out;
+	check("nfv: version 3 or later", abi_version_ok(&l.abi));
+	for (cmd = 1; cmd <= NFV_CMD_MAX; cmd++)
+		if (cmd != NFV_CMD_FLOW_EVENT && !abi_has_cmd(&l.abi, cmd))
+			check(abi_cmd_name(cmd), false);
+	check("nfv: every command listed but the event",
+	      !abi_has_cmd(&l.abi, NFV_CMD_FLOW_EVENT));
+	for (t = nfv_takes; t < nfv_takes + ARRAY_SIZE(nfv_takes); t++) {
+		snprintf(name, sizeof(name), "nfv: %s", t->name);
+		check(name, live_policy(&l, t->cmd) &&
+		      abi_has_attr(&l.abi, t->cmd, t->type) == t->takes);
+	}
+out:
+	nl_socket_free(l.sk);
+}
+
+/* "abi_test": the unit tests and nlctrl; "abi_test nfv": the module. */
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "nfv")) {
+		test_nfv();
+	} else {
+		test_ops();
+		test_policies();
+		test_unknown_attrs();
+		test_nlctrl();
+	}
 	if (failures)
 		printf("%d abi test(s) failed\n", failures);
 	return failures ? 1 : 0;
