@@ -6,6 +6,8 @@
 # mask as a u32, and points the extended ack at a state bit it refuses.
 . "$(dirname "$0")/lib.sh"
 
+[ -x "$top/userspace/tests/abi_test" ] ||
+	fail "userspace/tests/abi_test is not built (make nfvctl)"
 nfv_fw_load
 router_setup
 check "nfvctl reads the module's ops and policies" \
