@@ -12,7 +12,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 dkms openssl	# kernel, DKMS
 	qemu-system-x86 busybox-static cpio gzip xz-utils kmod	# the VM
 	iproute2 iputils-ping socat jq python3 ethtool procps util-linux # tests
-	python3-yaml						# check-spec.py
+	python3-yaml				# check-spec.py, the fuzzers (nfvnl.py)
 	nftables						# test-fw-tcp-open
 	sparse							# C=1
 )
