@@ -6,6 +6,10 @@ Sends every command with missing, oversized, wrongly typed, misplaced,
 unknown and deeply nested attributes, wrong ABI versions and seeded random
 bytes. Every crafted request must be rejected with an error, the kernel
 must keep answering, and the configuration must be what it was before.
+The attributes come from the family's YNL spec (nfvnl.py): each command's
+request attributes encoded as their types and checks refuse (lengths,
+ranges, masks, strings, nesting), and the attributes of its set it does
+not take, besides the hand-written cases the spec cannot say.
 
 With --fw NAME, the firewall instance NAME of DP instead: crafted bad
 configurations through NF_NEW, NF_SET and NF_ITEM_GET (each refused with
@@ -22,9 +26,12 @@ import struct
 import sys
 
 import nfvnl as nl
-from nfvnl import A, string, u32, nest, attr, u8, u16, FW, FW_OP, RULE
+from nfvnl import A, string, u32, nest, attr, u8, FW, FW_OP, RULE
 
-NAME_MAX = 16
+# Attributes by name, encoded as the spec types them.
+NFV = nl.SPEC.sets['nfv']
+FWA = nl.SPEC.sets['fw']
+RA = nl.SPEC.sets['fw-rule']
 
 
 def snapshot(g, dp):
@@ -63,7 +70,8 @@ def oversized(D, dev):
         ('DP_SET: 64 KiB max_flows', 'DP_SET',
          D + attr(A['DP_MAX_FLOWS'], b'\x01' * BIG)),
         ('DP_SET: 64 KiB of zero timeouts', 'DP_SET',
-         D + nest(A['DP_TIMEOUTS'], *[u32(1, 0)] * (BIG // 8))),
+         D + nest(A['DP_TIMEOUTS'],
+                  *[nl.SPEC.sets['timeout'].put('tcp', 0)] * (BIG // 8))),
         ('NF_NEW: 64 KiB config for a type without one', 'NF_NEW',
          D + string(A['NF_NAME'], 'n4') + string(A['NF_TYPE'], 'pass') +
          nest(A['NF_CONFIG'], attr(1, b'c' * (BIG - 8)))),
@@ -75,21 +83,43 @@ def oversized(D, dev):
     ]
 
 
+def spec_cases(dp):
+    """From the spec: each command that takes a do request with each of
+    its request's attributes encoded as its type and checks refuse, and
+    with each attribute of its set the request does not list."""
+    cases = []
+    for op in nl.SPEC.ops.values():
+        req = op.request('do')
+        if req is None or op.event:
+            continue
+        cmd = nl.c_name(op.name)
+        aset = nl.SPEC.sets[op.attribute_set]
+        # A new object's name is free: a refusal must not come from its
+        # being taken.
+        D = aset.put('dp-name', 'fz0' if op.name == 'dp-new' else dp)
+        for name in req:
+            base = b'' if name == 'dp-name' else D
+            cases += [(f'{cmd}: {name} {what}', cmd, base + bad)
+                      for what, bad in aset[name].invalid()]
+        for a in aset.attrs.values():
+            if a.name in req or not a.value:
+                continue
+            good = a.valid()
+            one = a.put(good[0]) if good else attr(a.value, bytes(4))
+            cases.append((f'{cmd}: {a.name}, which it does not take', cmd,
+                          D + one))
+    return cases
+
+
 def crafted(dp, dev):
     """(description, command, payload, version): all must fail."""
     D = string(A['DP_NAME'], dp)
-    long_name = 'x' * (NAME_MAX + 4)
     cases = []
     for cmd in ('DP_DEL', 'DP_SET', 'PORT_NEW', 'PORT_DEL', 'CHAIN_SET',
                 'NF_NEW', 'NF_DEL', 'FLOW_FLUSH'):
         cases.append((f'{cmd}: no attributes', cmd, b''))
         cases.append((f'{cmd}: unknown datapath', cmd,
                       string(A['DP_NAME'], 'nosuchdp')))
-        cases.append((f'{cmd}: over-long datapath name', cmd,
-                      string(A['DP_NAME'], long_name)))
-        cases.append((f'{cmd}: name without NUL', cmd,
-                      attr(A['DP_NAME'], dp.encode())))
-        cases.append((f'{cmd}: name as u32', cmd, u32(A['DP_NAME'], 7)))
         cases.append((f'{cmd}: unknown attribute', cmd,
                       D + u32(nl.A_MAX + 5, 1)))
         cases.append((f'{cmd}: attribute type 0', cmd, D + u32(0, 1)))
@@ -98,36 +128,21 @@ def crafted(dp, dev):
         cases.append((f'{cmd}: attribute longer than message', cmd,
                       D + struct.pack('HH', 200, A['IFNAME']) + b'abc\0'))
     cases += [
-        ('DP_NEW: no name', 'DP_NEW', u32(A['DP_MAX_FLOWS'], 10)),
+        ('DP_NEW: no name', 'DP_NEW', NFV.put('dp-max-flows', 10)),
         ('DP_NEW: duplicate', 'DP_NEW', D),
-        ('DP_NEW: over-long name', 'DP_NEW', string(A['DP_NAME'], long_name)),
-        ('DP_NEW: max_flows 0', 'DP_NEW',
-         string(A['DP_NAME'], 'f0') + u32(A['DP_MAX_FLOWS'], 0)),
-        ('DP_NEW: max_flows too large', 'DP_NEW',
-         string(A['DP_NAME'], 'f1') + u32(A['DP_MAX_FLOWS'], 1 << 30)),
-        ('DP_NEW: max_flows as u8', 'DP_NEW',
-         string(A['DP_NAME'], 'f2') + attr(A['DP_MAX_FLOWS'], b'\x05')),
         ('DP_NEW: attribute of another op', 'DP_NEW',
          string(A['DP_NAME'], 'f3') + string(A['IFNAME'], dev)),
-        ('DP_NEW: timeout 0', 'DP_NEW', string(A['DP_NAME'], 'f4') +
-         nest(A['DP_TIMEOUTS'], u32(1, 0))),
         ('DP_NEW: unknown timeout class', 'DP_NEW',
          string(A['DP_NAME'], 'f5') + nest(A['DP_TIMEOUTS'], u32(40, 5))),
         ('DP_NEW: deeply nested timeouts', 'DP_NEW',
          string(A['DP_NAME'], 'f6') + deep_nest(A['DP_TIMEOUTS'], 64)),
-        ('DP_SET: timeouts not nested', 'DP_SET',
-         D + u32(A['DP_TIMEOUTS'], 5)),
         ('PORT_NEW: no device', 'PORT_NEW', D),
         ('PORT_NEW: unknown device', 'PORT_NEW',
          D + string(A['IFNAME'], 'nosuchdev0')),
         ('PORT_NEW: unknown ifindex', 'PORT_NEW',
-         D + u32(A['IFINDEX'], 0x7fffff00)),
+         D + NFV.put('ifindex', 0x7fffff00)),
         ('PORT_NEW: duplicate port', 'PORT_NEW', D + string(A['IFNAME'], dev)),
         ('PORT_NEW: loopback', 'PORT_NEW', D + string(A['IFNAME'], 'lo')),
-        ('PORT_NEW: over-long ifname', 'PORT_NEW',
-         D + string(A['IFNAME'], 'i' * 20)),
-        ('PORT_NEW: zone as u32', 'PORT_NEW', D + string(A['IFNAME'], dev) +
-         u32(A['PORT_ZONE'], 1)),
         ('PORT_DEL: not a port', 'PORT_DEL', D + string(A['IFNAME'], 'lo')),
         ('CHAIN_SET: no chain', 'CHAIN_SET', D + string(A['IFNAME'], dev)),
         ('CHAIN_SET: empty chain', 'CHAIN_SET',
@@ -165,7 +180,7 @@ def crafted(dp, dev):
         ('NF_ITEM_GET: not a dump', 'NF_ITEM_GET',
          D + string(A['NF_NAME'], 'forward')),
     ]
-    cases += oversized(D, dev)
+    cases += oversized(D, dev) + spec_cases(dp)
     return [(d, c, p, nl.VERSION) for d, c, p in cases] + [
         (f'{c}: ABI version {v}', c, D, v)
         for c in ('DP_GET', 'DP_SET', 'FLOW_FLUSH')
@@ -175,8 +190,8 @@ def crafted(dp, dev):
 # The firewall.
 AF_INET, AF_INET6 = 2, 10
 TCP, UDP, ICMP, ICMPV6 = 6, 17, 1, 58
-ACCEPT = u8(RULE['ACTION'], 0)
-V4 = u8(RULE['FAMILY'], AF_INET)
+ACCEPT = RA.put('action', nl.SPEC.enums['fw-action']['accept'])
+V4 = RA.put('family', AF_INET)
 
 
 def rule(*attrs):
@@ -199,7 +214,7 @@ def fw_snapshot(g, dp, name):
 
 
 def fw_rules(g, dp, name):
-    skip = (RULE['INDEX'], RULE['PACKETS'], RULE['BYTES'], 1)
+    skip = (RULE['INDEX'], RULE['PACKETS'], RULE['BYTES'], RULE['PAD'])
     rules = []
     for item in g.cmd('NF_ITEM_GET', string(A['DP_NAME'], dp) +
                       string(A['NF_NAME'], name), dump=True):
@@ -209,70 +224,63 @@ def fw_rules(g, dp, name):
 
 
 def bad_rules():
-    """(description, rule attributes) of rules that must be refused."""
-    R = RULE
-    tcp = u8(R['PROTO'], TCP)
+    """(description, rule attributes) of rules that must be refused for
+    what they mean; spec_bad_rules() has those the policy refuses."""
+    R = RA.put
+    tcp = R('proto', TCP)
+    v6 = R('family', AF_INET6)
     return [
-        ('no action', u8(R['PROTO'], TCP)),
-        ('unknown action', u8(R['ACTION'], 3)),
-        ('action 255', u8(R['ACTION'], 255)),
-        ('action as u32', u32(R['ACTION'], 0)),
-        ('empty action', attr(R['ACTION'], b'')),
-        ('duplicate action, the second unknown',
-         ACCEPT + u8(R['ACTION'], 9)),
-        ('family 7', ACCEPT + u8(R['FAMILY'], 7)),
-        ('family as u16', ACCEPT + u16(R['FAMILY'], AF_INET)),
-        ('source without family', ACCEPT + attr(R['SRC'], b'\x0a\0\0\1')),
-        ('5-byte IPv4 source', ACCEPT + V4 + attr(R['SRC'], b'\1' * 5)),
-        ('16-byte IPv4 source', ACCEPT + V4 + attr(R['SRC'], b'\1' * 16)),
-        ('17-byte IPv6 destination', ACCEPT + u8(R['FAMILY'], AF_INET6) +
-         attr(R['DST'], b'\1' * 17)),
+        ('no action', tcp),
+        ('duplicate action, the second unknown', ACCEPT + R('action', 9)),
+        ('family 7', ACCEPT + R('family', 7)),
+        ('source without family', ACCEPT + R('src', b'\x0a\0\0\1')),
+        ('5-byte IPv4 source', ACCEPT + V4 + R('src', b'\1' * 5)),
+        ('16-byte IPv4 source', ACCEPT + V4 + R('src', b'\1' * 16)),
+        ('17-byte IPv6 destination', ACCEPT + v6 + R('dst', b'\1' * 17)),
         ('duplicate family, IPv4 then IPv6, with an IPv4 source',
-         ACCEPT + V4 + u8(R['FAMILY'], AF_INET6) + attr(R['SRC'], b'\1' * 4)),
-        ('IPv4 prefix /33', ACCEPT + V4 + attr(R['SRC'], b'\1' * 4) +
-         u8(R['SRC_LEN'], 33)),
-        ('IPv6 prefix /129', ACCEPT + u8(R['FAMILY'], AF_INET6) +
-         attr(R['DST'], b'\1' * 16) + u8(R['DST_LEN'], 129)),
-        ('prefix length without address', ACCEPT + V4 + u8(R['DST_LEN'], 8)),
-        ('prefix length as u32', ACCEPT + V4 + attr(R['SRC'], b'\1' * 4) +
-         u32(R['SRC_LEN'], 8)),
-        ('in-port 0', ACCEPT + u32(R['IN_PORT'], 0)),
-        ('in-port 65535', ACCEPT + u32(R['IN_PORT'], 65535)),
-        ('in-port as u16', ACCEPT + u16(R['IN_PORT'], 1)),
-        ('source ports 2000-1000', ACCEPT + tcp + u16(R['SPORT_MIN'], 2000) +
-         u16(R['SPORT_MAX'], 1000)),
+         ACCEPT + V4 + v6 + R('src', b'\1' * 4)),
+        ('IPv4 prefix /33', ACCEPT + V4 + R('src', b'\1' * 4) +
+         R('src-len', 33)),
+        ('IPv6 prefix /129', ACCEPT + v6 + R('dst', b'\1' * 16) +
+         R('dst-len', 129)),
+        ('prefix length without address', ACCEPT + V4 + R('dst-len', 8)),
+        ('source ports 2000-1000', ACCEPT + tcp + R('sport-min', 2000) +
+         R('sport-max', 1000)),
         ('destination ports 65535-0', ACCEPT + tcp +
-         u16(R['DPORT_MIN'], 65535) + u16(R['DPORT_MAX'], 0)),
+         R('dport-min', 65535) + R('dport-max', 0)),
         ('destination port max under a lone min', ACCEPT + tcp +
-         u16(R['DPORT_MAX'], 10) + u16(R['DPORT_MIN'], 11)),
-        ('port as u32', ACCEPT + tcp + u32(R['DPORT_MIN'], 80)),
-        ('ports without a protocol', ACCEPT + u16(R['DPORT_MIN'], 80)),
-        ('ports with icmp', ACCEPT + u8(R['PROTO'], ICMP) +
-         u16(R['SPORT_MIN'], 80)),
-        ('icmp type with tcp', ACCEPT + tcp + u8(R['ICMP_TYPE'], 8)),
-        ('icmp code without a protocol', ACCEPT + u8(R['ICMP_CODE'], 0)),
-        ('unknown state bit', ACCEPT + u8(R['CTSTATE'], 0x10)),
-        ('every state bit', ACCEPT + u8(R['CTSTATE'], 0xff)),
-        ('protocol as u16', ACCEPT + u16(R['PROTO'], TCP)),
+         R('dport-max', 10) + R('dport-min', 11)),
+        ('ports without a protocol', ACCEPT + R('dport-min', 80)),
+        ('ports with icmp', ACCEPT + R('proto', ICMP) + R('sport-min', 80)),
+        ('icmp type with tcp', ACCEPT + tcp + R('icmp-type', 8)),
+        ('icmp code without a protocol', ACCEPT + R('icmp-code', 0)),
         ('unknown rule attribute', ACCEPT + u8(nl.RULE_MAX + 1, 1)),
-        ('reply-only index', ACCEPT + u32(R['INDEX'], 0)),
-        ('reply-only packets', ACCEPT + attr(R['PACKETS'], b'\0' * 8)),
+        ('reply-only index', ACCEPT + R('index', 0)),
+        ('reply-only packets', ACCEPT + R('packets', 0)),
         ('attribute type 0', ACCEPT + u8(0, 1)),
         ('truncated attribute', ACCEPT + b'\x08\x00'),
-        ('nested where a u8 goes', ACCEPT + nest(R['PROTO'], u8(1, 6))),
     ]
+
+
+def spec_bad_rules():
+    """Rules with one attribute as the spec's type and checks refuse it
+    (beside an action, unless it is the action)."""
+    return [(f'{a.name} {what}', bad if a.name == 'action' else ACCEPT + bad)
+            for a in RA.attrs.values() if a.value
+            for what, bad in a.invalid(0)]
 
 
 def fw_crafted(dp, name):
     """(description, command, payload, dump): all must be refused."""
     D = string(A['DP_NAME'], dp)
     N = string(A['NF_NAME'], name)
+    F = FWA.put
 
     def cfg(*attrs):
         return nest(A['NF_CONFIG'], *attrs)
 
     def op(o, *attrs):
-        return cfg(u8(FW['OP'], FW_OP[o]), *attrs)
+        return cfg(F('op', FW_OP[o]), *attrs)
 
     def new(*attrs):
         return D + string(A['NF_NAME'], 'fwnew') + \
@@ -280,62 +288,59 @@ def fw_crafted(dp, name):
 
     good = rule(ACCEPT)
     cases = []
-    for what, bad in bad_rules():
-        r = nest(FW['RULE'], bad)
-        cases += [
-            (f'NF_SET replace, rule 2: {what}', 'NF_SET',
-             D + N + cfg(nest(FW['RULES'], good, r))),
-            (f'NF_SET insert: {what}', 'NF_SET', D + N + op('INSERT', r)),
-            (f'NF_SET set rule 0: {what}', 'NF_SET',
-             D + N + op('SET', u32(FW['POS'], 0), r)),
-            (f'NF_NEW: {what}', 'NF_NEW', new(nest(FW['RULES'], r))),
-        ]
+    # Each bad rule four ways; the policy's refusals take one path
+    # whatever the op, so those two ways.
+    for ways, bads in ((4, bad_rules()), (2, spec_bad_rules())):
+        for what, bad in bads:
+            r = nest(FW['RULE'], bad)
+            cases += [
+                (f'NF_SET replace, rule 2: {what}', 'NF_SET',
+                 D + N + cfg(nest(FW['RULES'], good, r))),
+                (f'NF_SET insert: {what}', 'NF_SET', D + N + op('INSERT', r)),
+                (f'NF_SET set rule 0: {what}', 'NF_SET',
+                 D + N + op('SET', F('pos', 0), r)),
+                (f'NF_NEW: {what}', 'NF_NEW', new(nest(FW['RULES'], r))),
+            ][:ways]
+    cases += [(f'NF_SET: {a.name} {what}', 'NF_SET', D + N + cfg(bad))
+              for a in FWA.attrs.values() if a.value
+              for what, bad in a.invalid(0)]
     cases += [
         ('rule without NLA_F_NESTED', 'NF_SET',
          D + N + op('INSERT', attr(FW['RULE'], ACCEPT))),
         ('rule list without NLA_F_NESTED', 'NF_SET',
          D + N + cfg(attr(FW['RULES'], good))),
         ('config without NLA_F_NESTED', 'NF_SET',
-         D + N + attr(A['NF_CONFIG'], u8(FW['POLICY'], 1))),
+         D + N + attr(A['NF_CONFIG'], F('policy', 1))),
         ('rule list holding a position', 'NF_SET',
-         D + N + cfg(nest(FW['RULES'], good, u32(FW['POS'], 0)))),
+         D + N + cfg(nest(FW['RULES'], good, F('pos', 0)))),
         ('rule list holding a rule list', 'NF_SET',
          D + N + cfg(nest(FW['RULES'], nest(FW['RULES'], good)))),
         ('rule nested 64 deep', 'NF_SET',
          D + N + op('INSERT', deep_nest(FW['RULE'], 64))),
-        ('policy reject', 'NF_SET', D + N + cfg(u8(FW['POLICY'], 2))),
-        ('policy 255', 'NF_SET', D + N + cfg(u8(FW['POLICY'], 255))),
-        ('policy as u32', 'NF_SET', D + N + cfg(u32(FW['POLICY'], 1))),
-        ('unknown op', 'NF_SET', D + N + cfg(u8(FW['OP'], 7))),
-        ('op as u32', 'NF_SET', D + N + cfg(u32(FW['OP'], 4))),
         ('unknown config attribute', 'NF_SET',
-         D + N + cfg(u32(FW['STATE'] + 1, 0))),
-        ('reply-only rule count', 'NF_SET', D + N + cfg(u32(FW['NRULES'], 0))),
-        ('zone limit as u8', 'NF_SET',
-         D + N + cfg(u8(FW['ZONE_MAX_FLOWS'], 1))),
+         D + N + cfg(u32(FWA.max + 1, 0))),
+        ('reply-only rule count', 'NF_SET', D + N + cfg(F('nrules', 0))),
         ('insert without a rule', 'NF_SET', D + N + op('INSERT')),
         ('insert past the end', 'NF_SET',
-         D + N + op('INSERT', u32(FW['POS'], 1000), good)),
-        ('position as u8', 'NF_SET',
-         D + N + op('INSERT', u8(FW['POS'], 0), good)),
+         D + N + op('INSERT', F('pos', 1000), good)),
         ('delete without a position', 'NF_SET', D + N + op('DELETE')),
         ('delete past the end', 'NF_SET',
-         D + N + op('DELETE', u32(FW['POS'], 1000))),
+         D + N + op('DELETE', F('pos', 1000))),
         ('delete at position 2^32-1', 'NF_SET',
-         D + N + op('DELETE', u32(FW['POS'], 0xffffffff))),
+         D + N + op('DELETE', F('pos', 0xffffffff))),
         ('set without a position', 'NF_SET', D + N + op('SET', good)),
-        ('set without a rule', 'NF_SET',
-         D + N + op('SET', u32(FW['POS'], 0))),
+        ('set without a rule', 'NF_SET', D + N + op('SET', F('pos', 0))),
         ('set past the end', 'NF_SET',
-         D + N + op('SET', u32(FW['POS'], 1000), good)),
+         D + N + op('SET', F('pos', 1000), good)),
         ('append without begin', 'NF_SET',
          D + N + op('APPEND', nest(FW['RULES'], good))),
         ('commit without begin', 'NF_SET', D + N + op('COMMIT')),
-        ('NF_NEW: insert', 'NF_NEW', new(u8(FW['OP'], FW_OP['INSERT']), good)),
-        ('NF_NEW: begin', 'NF_NEW', new(u8(FW['OP'], FW_OP['BEGIN']))),
-        ('NF_NEW: policy reject', 'NF_NEW', new(u8(FW['POLICY'], 2))),
+        ('NF_NEW: insert', 'NF_NEW', new(F('op', FW_OP['INSERT']), good)),
+        ('NF_NEW: begin', 'NF_NEW', new(F('op', FW_OP['BEGIN']))),
+        ('NF_NEW: policy reject', 'NF_NEW',
+         new(F('policy', nl.SPEC.enums['fw-action']['reject']))),
         ('NF_NEW: delete without a position', 'NF_NEW',
-         new(u8(FW['OP'], FW_OP['DELETE']))),
+         new(F('op', FW_OP['DELETE']))),
         ('NF_ITEM_GET: unknown NF', 'NF_ITEM_GET',
          D + string(A['NF_NAME'], 'nosuchnf')),
         ('NF_ITEM_GET: no NF name', 'NF_ITEM_GET', D),
@@ -345,10 +350,10 @@ def fw_crafted(dp, name):
          string(A['DP_NAME'], 'nosuchdp') + N),
         # A refused request leaves the zone limits as they were too.
         ('zone limit with a delete that fails', 'NF_SET',
-         D + N + op('DELETE', u32(FW['ZONE_MAX_FLOWS'], 7))),
+         D + N + op('DELETE', F('zone-max-flows', 7))),
         ('half-open limit with a bad rule', 'NF_SET',
-         D + N + cfg(u32(FW['ZONE_MAX_HALF_OPEN'], 3),
-                     nest(FW['RULES'], rule(u8(RULE['PROTO'], TCP))))),
+         D + N + cfg(F('zone-max-half-open', 3),
+                     nest(FW['RULES'], rule(RA.put('proto', TCP))))),
     ]
     return [(d, c, p, c == 'NF_ITEM_GET') for d, c, p in cases]
 
@@ -361,7 +366,7 @@ def fw_oversized(g, dp, name):
 
     def stage(o):
         return g.raw(g.fam, nl.CMD['NF_SET'], D + nest(
-            A['NF_CONFIG'], u8(FW['OP'], FW_OP[o]), chunk))
+            A['NF_CONFIG'], FWA.put('op', FW_OP[o]), chunk))
 
     err, text, _ = stage('BEGIN')
     i = -1
@@ -370,8 +375,8 @@ def fw_oversized(g, dp, name):
             break
         err, text, _ = stage('APPEND')
     # Leave nothing staged for long: a new BEGIN drops it.
-    g.raw(g.fam, nl.CMD['NF_SET'], D + nest(A['NF_CONFIG'], u8(
-        FW['OP'], FW_OP['BEGIN'])))
+    g.raw(g.fam, nl.CMD['NF_SET'], D + nest(A['NF_CONFIG'], FWA.put(
+        'op', FW_OP['BEGIN'])))
     if err != -errno.E2BIG or 'too many' not in text:
         print(f'FAIL staging 70,000 rules: errno {err} {text!r} at '
               f'message {i + 2}, expected E2BIG "too many rules"')
@@ -383,53 +388,52 @@ def random_rule(rng):
     """A valid rule: its attributes, and what a dump gives back."""
     R, out, got = RULE, [], {}
 
-    def put(key, fmt, value, shown=True):
-        b = struct.pack(fmt, value)
-        out.append(attr(R[key], b))
+    def put(key, value, shown=True):
+        out.append(RA.put(key, value))
         if shown:
-            got[R[key]] = b
-    put('ACTION', 'B', rng.randrange(3))
+            got[RA[key].value] = RA[key].encode(value)
+    put('action', rng.choice(list(nl.SPEC.enums['fw-action'].values())))
     if rng.random() < 0.3:
-        put('IN_PORT', 'I', rng.randrange(1, 65535))
+        put('in-port', rng.randint(*RA['in-port'].bounds()))
     family = rng.choice((0, AF_INET, AF_INET6))
     if family:
-        put('FAMILY', 'B', family)
+        put('family', family)
         alen = 4 if family == AF_INET else 16
         for a, al in (('SRC', 'SRC_LEN'), ('DST', 'DST_LEN')):
             if rng.random() < 0.5:
                 continue
             addr = bytes(rng.getrandbits(8) for _ in range(alen))
             plen = rng.choice((None, rng.randrange(alen * 8 + 1)))
-            out.append(attr(R[a], addr))
+            out.append(RA.put(a, addr))
             if plen is not None:
-                out.append(u8(R[al], plen))
+                out.append(RA.put(al, plen))
             plen = alen * 8 if plen is None else plen
             if plen:	# stored masked; /0 is not shown
                 mask = ((1 << plen) - 1) << (alen * 8 - plen)
                 got[R[a]] = (int.from_bytes(addr, 'big') & mask).to_bytes(
                     alen, 'big')
-                got[R[al]] = bytes([plen])
+                got[R[al]] = RA[al].encode(plen)
     proto = rng.choice((0, TCP, UDP, 132, 136, ICMP, ICMPV6, 47))
     if proto or rng.random() < 0.2:
-        put('PROTO', 'B', proto, bool(proto))
+        put('proto', proto, bool(proto))
     if proto in (TCP, UDP, 132, 136):
         for lo, hi in (('SPORT_MIN', 'SPORT_MAX'), ('DPORT_MIN', 'DPORT_MAX')):
             a = rng.choice((None, rng.randrange(65536)))
             b = rng.choice((None, rng.randrange(a or 0, 65536)))
             if a is not None:
-                out.append(u16(R[lo], a))
+                out.append(RA.put(lo, a))
             if b is not None:
-                out.append(u16(R[hi], b))
+                out.append(RA.put(hi, b))
             a, b = a or 0, b if b is not None else a if a is not None else 65535
             if (a, b) != (0, 65535):
-                got[R[lo]], got[R[hi]] = struct.pack('H', a), struct.pack('H', b)
+                got[R[lo]], got[R[hi]] = RA[lo].encode(a), RA[hi].encode(b)
     if proto in (ICMP, ICMPV6):
         for key in ('ICMP_TYPE', 'ICMP_CODE'):
             if rng.random() < 0.5:
-                put(key, 'B', rng.randrange(256))
+                put(key, rng.randrange(256))
     if rng.random() < 0.4:
-        states = rng.randrange(16)
-        put('CTSTATE', 'B', states, bool(states))
+        states = rng.randrange(RA['ctstate'].checks()['mask'] + 1)
+        put('ctstate', states, bool(states))
     rng.shuffle(out)
     return rule(*out), got
 
@@ -438,7 +442,7 @@ def fw_random(g, dp, name, seed, count):
     """Random edits, valid and not, against a model of the rules."""
     rng = random.Random(seed)
     D = string(A['DP_NAME'], dp) + string(A['NF_NAME'], name)
-    bads = bad_rules()
+    bads = bad_rules() + spec_bad_rules()
     model = fw_rules(g, dp, name)
     failures = accepted = 0
     for i in range(count):
@@ -451,12 +455,12 @@ def fw_random(g, dp, name, seed, count):
             what, b = rng.choice(bads)
             rules[rng.randrange(len(rules))] = (nest(FW['RULE'], b), what)
         pos = rng.randrange(n + 1) if rng.random() < 0.9 else n + 5
-        cfg = [u8(FW['OP'], FW_OP[o])]
+        cfg = [FWA.put('op', FW_OP[o])]
         if o == 'REPLACE':
             cfg.append(nest(FW['RULES'], *[r for r, _ in rules]))
             want = [g for _, g in rules]
         else:
-            cfg.append(u32(FW['POS'], pos))
+            cfg.append(FWA.put('pos', pos))
             cfg += [rules[0][0]] if o != 'DELETE' else []
             limit = n if o == 'INSERT' else n - 1
             bad = bad and o != 'DELETE' or pos > limit
