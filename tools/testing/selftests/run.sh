@@ -39,6 +39,7 @@ rc=0
 "$here/../vm/run.sh" "${args[@]}" -t "${NFV_VM_TIMEOUT:-$vm_timeout}" -l "$log" -- \
 	env "${env[@]}" ${NFV_VERBOSE:+NFV_VERBOSE=1} ${NFV_NO_BENCH:+NFV_NO_BENCH=1} \
 	${NFV_KUNIT:+"NFV_KUNIT=$NFV_KUNIT"} \
+	${NFV_ABI_BASE:+NFV_ABI_BASE=$NFV_ABI_BASE} \
 	bash "$here/run-in-vm.sh" "$@" || rc=$?
 # A test that did not report (the VM died) is a failure too.
 planned=$(tr -d '\r' < "$log" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | tail -n 1)
