@@ -168,6 +168,7 @@ debian_kernel() {
 	step "$kver" "build W=1 C=2" no_warnings \
 		scripts/build-modules.sh "$kver" -- -s W=1 C=2
 	step "$kver" "dkms build, install" scripts/dkms-install.sh "$kver"
+	step "$kver" "ABI baseline build" scripts/abi-baseline.sh "$kver"
 	counted "$kver" "selftests (DKMS)" selftests_counts \
 		env NFV_USE_DKMS=1 ${bench_done:+NFV_NO_BENCH=1} \
 		tools/testing/selftests/run.sh -k "$kver"

@@ -49,6 +49,10 @@ debug)
 *)
 	kver=$("$top/tools/testing/kver.sh" "$kernel")
 	"$top/scripts/build-modules.sh" "$kver"
+	# test-abi-compat.sh needs the ABI baseline's nfvctl and modules.
+	if [ $# -eq 0 ] || printf '%s\n' "$@" | grep -q 'test-abi-compat'; then
+		"$top/scripts/abi-baseline.sh" "$kver" > /dev/null
+	fi
 	exec "$top/tools/testing/selftests/run.sh" -k "$kver" "$@"
 	;;
 esac
