@@ -3,7 +3,7 @@
 """Netlink fuzz for the nfv family.
 
 Sends every command with missing, oversized, wrongly typed, misplaced,
-unknown and deeply nested attributes, wrong ABI versions and seeded random
+unknown and deeply nested attributes, other ABI versions and seeded random
 bytes. Every crafted request must be rejected with an error, the kernel
 must keep answering, and the configuration must be what it was before.
 The attributes come from the family's YNL spec (nfvnl.py): each command's
@@ -184,7 +184,30 @@ def crafted(dp, dev):
     return [(d, c, p, nl.VERSION) for d, c, p in cases] + [
         (f'{c}: ABI version {v}', c, D, v)
         for c in ('DP_GET', 'DP_SET', 'FLOW_FLUSH')
-        for v in (0, nl.VERSION - 1, nl.VERSION + 1, 255)]
+        for v in OTHER_VERSIONS if nl.VERSION < FROZEN]
+
+
+# Documentation/netlink.rst: from version 3, the first frozen ABI, the
+# kernel takes a request of any genlmsghdr version as of its own; before,
+# it refused any but its own.
+FROZEN = 3
+OTHER_VERSIONS = (0, nl.VERSION - 1, nl.VERSION + 1, 255)
+
+
+def any_version(g, dp):
+    """From the frozen ABI on, a request at another version is answered
+    as at the spec's. Returns the number of failures."""
+    D = string(A['DP_NAME'], dp)
+    want = g.raw(g.fam, nl.CMD['DP_GET'], D)
+    failures = 0
+    for v in OTHER_VERSIONS if nl.VERSION >= FROZEN else ():
+        got = g.raw(g.fam, nl.CMD['DP_GET'], D, version=v)
+        if got[0] or len(got[2]) != len(want[2]):
+            print(f'FAIL DP_GET at ABI version {v}: errno {got[0]} '
+                  f'{got[1]!r}, {len(got[2])} replies; at {nl.VERSION}: '
+                  f'errno {want[0]}, {len(want[2])}')
+            failures += 1
+    return failures
 
 
 # The firewall.
@@ -521,7 +544,8 @@ def fw_main(g, args):
     return failures + fw_random(g, args.dp, args.fw, args.seed, args.random)
 
 
-DUMP_ONLY = ('PORT_GET', 'NF_GET', 'FLOW_GET', 'NF_ITEM_GET')
+DUMP_ONLY = [nl.c_name(o.name) for o in nl.SPEC.ops.values()
+             if 'dump' in o.y and 'do' not in o.y]
 
 
 def main():
@@ -565,6 +589,7 @@ def main():
             failures += 1
         elif not text and 'ABI' not in desc:
             print(f'note: no extack message for: {desc} (errno {err})')
+    failures += any_version(g, args.dp)
     # Beyond the socket's send buffer the kernel refuses the datagram
     # outright, and keeps answering the next request.
     try:
