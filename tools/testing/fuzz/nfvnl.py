@@ -172,8 +172,10 @@ class Attr:
         flags = NLA_F_NESTED if self.type == 'nest' else 0
         return attr(self.value | flags, self.encode(value))
 
-    def valid(self):
-        """Values the type and the checks accept, at their edges."""
+    def valid(self, depth=1):
+        """Values the type and the checks accept, at their edges; for a
+        nest, empty and, depth levels down, holding each attribute of its
+        set at its first such value."""
         c = self.checks()
         if self.fmt:
             lo, hi = self.bounds()
@@ -186,7 +188,11 @@ class Attr:
             n = c.get('exact-len', c.get('max-len', 16))
             return [bytes(c.get('min-len', 0)), bytes(range(n))]
         if self.type == 'nest':
-            return [[]]
+            inner = self.spec.sets.get(self.nested)
+            if not inner or depth < 1:
+                return [[]]
+            return [[], [a.put(a.valid(depth - 1)[0])
+                         for a in inner.attrs.values() if a.valid(0)]]
         return [True] if self.type == 'flag' else []
 
     def invalid(self, depth=1):

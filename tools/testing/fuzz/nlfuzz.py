@@ -544,6 +544,42 @@ def fw_main(g, args):
     return failures + fw_random(g, args.dp, args.fw, args.seed, args.random)
 
 
+def spec_random(g, seed, count):
+    """Seeded requests built from the spec: a command that takes a do
+    request, some of its attributes at values their checks accept (at
+    their edges), and in about a third one attribute as its policy
+    refuses it, which must have the request refused. The names the spec
+    gives valid strings are no datapath under test; datapaths made are
+    deleted after. Returns the number of failures."""
+    rng = random.Random(seed)
+    dps = {d[A['DP_NAME']][0] for d in g.cmd('DP_GET', dump=True)}
+    ops = [o for o in nl.SPEC.ops.values()
+           if o.request('do') and not o.event]
+    failures = accepted = 0
+    for _ in range(count):
+        op = rng.choice(ops)
+        aset, names = nl.SPEC.sets[op.attribute_set], op.request('do')
+        attrs = [aset.put(n, rng.choice(aset[n].valid())) for n in names
+                 if rng.random() < 0.7 and aset[n].valid()]
+        bad = rng.random() < 0.3 and rng.choice(names)
+        bads = bad and aset[bad].invalid()
+        if bads:
+            what, b = rng.choice(bads)
+            attrs.insert(rng.randrange(len(attrs) + 1), b)
+        err, text, _ = g.raw(g.fam, op.value, b''.join(attrs))
+        if bads and err >= 0:
+            print(f'FAIL {nl.c_name(op.name)} with {bad} {what} accepted')
+            failures += 1
+        accepted += err >= 0
+    for d in g.cmd('DP_GET', dump=True):
+        if d[A['DP_NAME']][0] not in dps:
+            g.raw(g.fam, nl.CMD['DP_DEL'], attr(A['DP_NAME'],
+                                                d[A['DP_NAME']][0]))
+    print(f'nlfuzz: {count} random requests from the spec (seed {seed}), '
+          f'{accepted} accepted, {failures} failures')
+    return failures
+
+
 DUMP_ONLY = [nl.c_name(o.name) for o in nl.SPEC.ops.values()
              if 'dump' in o.y and 'do' not in o.y]
 
@@ -621,6 +657,7 @@ def main():
                           version=rng.choice((nl.VERSION, nl.VERSION, 7)))
         accepted += err >= 0
     g.raw(g.fam, nl.CMD['DP_DEL'], scratch)
+    failures += spec_random(g, args.seed, args.random)
     if snapshot(g, args.dp) != before:
         print('FAIL random requests changed the datapath under test')
         failures += 1
