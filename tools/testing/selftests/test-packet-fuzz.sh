@@ -6,7 +6,8 @@
 
 router_setup
 cl ping -c 40 -i 0.1 -W2 10.0.2.2 > /tmp/ping &
-out=$(cl python3 "$FUZZ/pktfuzz.py" c0 "$(mac router r0)" \
+# ip netns exec: pktfuzz.py reads c0's address from /sys/class/net.
+out=$(ip netns exec client python3 "$FUZZ/pktfuzz.py" c0 "$(mac router r0)" \
 	--count 3000 --seed "${NFV_SEED:-1}")
 wait
 sent=$(sed -n 's/^malformed-sent //p' <<<"$out")
