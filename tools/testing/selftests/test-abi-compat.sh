@@ -87,8 +87,8 @@ scenario() {
 	ip netns exec server socat -u TCP-LISTEN:5002,reuseaddr - > /dev/null &
 	srv=$!
 	listening server -t 5002
-	check "$who: TCP to port 5002 is dropped" ! \
-		cl socat -u /dev/null TCP:10.0.2.2:5002,connect-timeout=2
+	check "$who: TCP to port 5002 is dropped" \
+		tcp_unanswered client TCP:10.0.2.2:5002
 	kill "$srv"
 
 	jq_check "$who: flow show" '
