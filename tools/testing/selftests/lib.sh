@@ -148,7 +148,7 @@ tcp_send() {
 }
 check_received() { check "TCP payload intact" cmp /tmp/payload /tmp/received; }
 
-# listening NS -t|-u PORT: waits until a TCP or UDP socket of the namespace
+# listening NS -t|-u|-tu PORT: waits until a TCP or UDP socket of the namespace
 # listens on PORT.
 has_listener() { [ -n "$(in_ns "$1" ss -Hln "$2" "sport = :$3")" ]; }
 listening() {
@@ -322,12 +322,6 @@ fw_setup() {
 	EOF
 }
 
-# wait_listen NS PORT: until a TCP or UDP socket listens there (slow
-# kernels take a while to start a server).
-wait_listen() {
-	await 100 has_listener "$1" -tu "$2" || fail "nothing listens on $1 port $2"
-}
-
 # fw_stat NAME: an instance counter of fw1.
 fw_stat() {
 	num "$(nfvctl -j fw show dp0)" \
@@ -388,7 +382,7 @@ fw_rst_window() {
 	await 100 grep -q ready /tmp/seq.err || fail "capture did not start"
 	timeout 300 nsenter --net=/run/netns/server socat -T300 "$3",reuseaddr \
 		SYSTEM:'cat > /dev/null' &
-	wait_listen server 7200
+	listening server -tu 7200
 	cl timeout 300 socat -T300 SYSTEM:'echo a; sleep 290' "$4" &
 	await 100 test -s /tmp/seq || fail "no segment from the server"
 	cport=$(nfvctl -j fw flows dp0 fw1 |

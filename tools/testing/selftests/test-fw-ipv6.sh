@@ -44,7 +44,7 @@ check_eq "both were invalid" "$(( $(fw_stat invalid) - invalid ))" 2
 # The same errors about a datagram the client did send are related, from
 # the server or from the router on the way.
 timeout 15 ip netns exec server socat -u UDP6-RECV:5555 - > /dev/null &
-wait_listen server 5555
+listening server -tu 5555
 echo x | cl socat -u - "UDP6:[$S]:5555,sourceport=4445"
 related=$(fw_stat related)
 craft server icmp-err $S $C $C $S 4445 5555 1 -- \

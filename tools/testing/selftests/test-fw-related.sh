@@ -22,7 +22,7 @@ check_gt "and it was invalid" "$(fw_stat invalid)" "$invalid"
 
 # The same error about a flow that exists is related and arrives.
 timeout 60 ip netns exec server socat -u UDP-RECV:5555 - > /dev/null &
-wait_listen server 5555
+listening server -tu 5555
 echo x | cl socat -u - UDP:10.0.2.2:5555,sourceport=4445
 craft server icmp-err 10.0.2.2 10.0.1.2 10.0.1.2 10.0.2.2 4445 5555
 check_eq "forged error for a live flow: it arrived" "$(sniff_stop err)" 1

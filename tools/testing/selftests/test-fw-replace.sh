@@ -38,7 +38,7 @@ check_eq "the last rule is the one that admits the inside" \
 # server killed early fails the test for nothing.
 timeout 300 ip netns exec server socat -u TCP-LISTEN:7300,reuseaddr - |
 	wc -c > /tmp/received &
-wait_listen server 7300
+listening server -tu 7300
 { for i in $(seq 40); do head -c 100000 /dev/zero; sleep 0.2; done; } |
 	cl timeout 300 socat -u - TCP:10.0.2.2:7300 &
 sleep 1
@@ -47,7 +47,7 @@ sleep 1
 # end is less than a slow VM takes to start the shell that answers.
 timeout 300 ip netns exec server socat -T30 -t30 TCP-LISTEN:7301,reuseaddr,fork \
 	SYSTEM:'echo up' &
-wait_listen server 7301
+listening server -tu 7301
 ok=0
 for i in 1 2 3 4 5 6; do
 	[ $((i % 2)) -eq 1 ] && f=/tmp/rules-b || f=/tmp/rules-a

@@ -17,7 +17,7 @@ serve() {
 	port=${port%%,*}
 	timeout 60 nsenter --net="/run/netns/$1" socat -T30 -t30 "$2" SYSTEM:"$3" &
 	server_pid[$port]=$!
-	wait_listen "$1" "$port"
+	listening "$1" -tu "$port"
 }
 # unserve PORT: ends a server nobody could reach (timeout passes the
 # signal on to socat).

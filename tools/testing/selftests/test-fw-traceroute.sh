@@ -47,7 +47,7 @@ check_gt "and it was invalid" "$(fw_stat invalid)" "$invalid"
 # receiver must outlive a slow VM: gone, it lets the far host answer the
 # datagram with a port unreachable, one error more at the client.
 timeout 120 ip netns exec far socat -u UDP-RECV:5555 - > /dev/null &
-wait_listen far 5555
+listening far -tu 5555
 echo x | cl socat -u - UDP:10.0.3.2:5555,sourceport=4445
 related=$(fw_stat related)
 craft server icmp-err 10.0.2.2 10.0.1.2 10.0.1.2 10.0.3.2 4445 5555 11
