@@ -41,7 +41,7 @@ mac() {
 nfvctl() { "$NFVCTL" -n router "$@"; }
 
 fail() {
-	echo "FAIL: $*" >&2
+	echo "FAIL: $* (${SECONDS}s into the test)" >&2
 	evidence >&2
 	exit 1
 }
@@ -54,6 +54,10 @@ evidence() {
 	nfvctl flow show "${DP:-dp0}" 2>&1 | head -20 | sed 's/^/#  /'
 }
 
+# passed TEXT: one check's line; with NFV_VERBOSE, the seconds since the
+# test began, to see where its time goes.
+passed() { echo "ok: $*${NFV_VERBOSE:+ [${SECONDS}s]}"; }
+
 # check DESCRIPTION [!] COMMAND...: the command must succeed (with !, fail).
 check() {
 	local what=$1
@@ -64,12 +68,12 @@ check() {
 	else
 		"$@" || fail "$what"
 	fi
-	echo "ok: $what"
+	passed "$what"
 }
 
-check_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; echo "ok: $1 ($2)"; }
-check_ge() { [ "$2" -ge "$3" ] || fail "$1: got $2, expected at least $3"; echo "ok: $1 ($2 >= $3)"; }
-check_gt() { [ "$2" -gt "$3" ] || fail "$1: got $2, expected more than $3"; echo "ok: $1 ($2 > $3)"; }
+check_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; passed "$1 ($2)"; }
+check_ge() { [ "$2" -ge "$3" ] || fail "$1: got $2, expected at least $3"; passed "$1 ($2 >= $3)"; }
+check_gt() { [ "$2" -gt "$3" ] || fail "$1: got $2, expected more than $3"; passed "$1 ($2 > $3)"; }
 
 # no_reply NS ping ARGS...: ping from NS gets no answer. ping exits 1
 # when no reply came and 2 on any other error (a bad address, a missing
@@ -107,7 +111,7 @@ expect_fail() {
 	fi
 	echo "$err" | grep -qi -- "$text" ||
 		fail "'$*' said '$err', expected it to mention '$text'"
-	echo "ok: refused: $* -> $err"
+	passed "refused: $* -> $err"
 }
 
 # nap SECONDS: sleep(1) without a process, which costs a third of a

@@ -27,7 +27,7 @@ jq_check() {
 	shift 2
 	out=$("$@") || fail "$what: '$*' failed"
 	jq_true "$filter" <<<"$out" || fail "$what: '$*' gave $out"
-	echo "ok: $what"
+	passed "$what"
 }
 
 # The same configuration, traffic and reads through whichever nfvctl
@@ -154,7 +154,7 @@ new=$(python3 - "$top/Documentation/netlink/specs/nfv.yaml" \
 	EOF
 ) || fail "cannot compare the specs"
 if [ -z "$new" ]; then
-	echo "ok: HEAD's spec has no command the baseline lacks: nothing for (c)"
+	passed "HEAD's spec has no command the baseline lacks: nothing for (c)"
 	exit 0
 fi
 router_setup
@@ -166,5 +166,5 @@ for op in $new; do
 	check_eq "(c) $op: nfvctl ${invoke[$op]}: exit status" "$rc" 2
 	grep -qiE -- "${op}|${op//-/_}" <<<"$err" ||
 		fail "(c) $op: the message does not name the command: $err"
-	echo "ok: (c) $op refused: $err"
+	passed "(c) $op refused: $err"
 done

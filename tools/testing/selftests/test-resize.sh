@@ -62,7 +62,7 @@ pkts=$(icmp_packets)
 fast=$(stat fast_packets)
 await 200 moved_on "$pkts" "$fast" ||
 	fail "the ping's flow stopped counting after the resize ($pkts packets)"
-echo "ok: the ping's flow counts on: $(icmp_packets) replies > $pkts"
+passed "the ping's flow counts on: $(icmp_packets) replies > $pkts"
 check_eq "no packet took the slow path" "$(stat slow_packets)" "$slow"
 check_eq "no flow was created again" "$(stat flows_created)" "$created"
 
