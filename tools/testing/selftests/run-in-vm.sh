@@ -25,6 +25,13 @@ tests=("$@")
 # shellcheck disable=SC2086
 [ -z "${NFV_KUNIT:-}" ] || bash "$here/../kunit/run-in-vm.sh" $NFV_KUNIT
 
+# since T0 T1: seconds from one $EPOCHREALTIME to another, to 0.1 s.
+since() {
+	local a=${1/./} b=${2/./}
+	local d=$(( (10#$b - 10#$a) / 100000 ))
+	echo "$((d / 10)).$((d % 10))"
+}
+
 # Processes a test started in its namespaces, or left behind at all.
 kill_leftovers() {
 	local ns
@@ -141,16 +148,21 @@ for t in "${tests[@]}"; do
 	fi
 	cleanup
 	from=$last
-	start=$(date +%s)
+	start=$(date +%s) t_start=$EPOCHREALTIME
 	# Output to a file: a pipe would wait for whatever the test left running.
 	timeout -k 5 "$timeout" bash "$t" > /tmp/test.out 2>&1
 	rc=$?
+	t_body=$EPOCHREALTIME
 	out=$(cat /tmp/test.out)
 	kill_leftovers
 	cleanup
+	t_clean=$EPOCHREALTIME
 	# A module that stays loaded would serve the next tests unseen.
 	unload=$(nfv_unload 2>&1) && unload=""
+	t_unload=$EPOCHREALTIME
 	secs=$(( $(date +%s) - start ))
+	# With NFV_VERBOSE, where the harness's share of a test's time goes.
+	times="test $(since "$t_start" "$t_body") s, then cleanup $(since "$t_body" "$t_clean") s, unload $(since "$t_clean" "$t_unload") s"
 	last="end $n"
 	if klog_mark "$last" && grep -qxF "nfv-selftests: $from" "$klog"; then
 		log=$(klog_since "$from")
@@ -162,7 +174,8 @@ for t in "${tests[@]}"; do
 	if [ $rc -eq 0 ] && [ -z "$reports" ] && [ -z "$unload" ]; then
 		passed=$((passed + 1))
 		echo "ok $n - $name (${secs}s)"
-		[ -n "${NFV_VERBOSE:-}" ] && echo "$out" | sed 's/^/#   /'
+		[ -n "${NFV_VERBOSE:-}" ] && echo "$out" | sed 's/^/#   /' &&
+			echo "#   $times"
 	else
 		failed=$((failed + 1))
 		[ $rc -eq 124 ] && why="timed out" || why="exit $rc"
@@ -170,6 +183,7 @@ for t in "${tests[@]}"; do
 		[ -n "$unload" ] && why="$why, module not unloaded"
 		echo "not ok $n - $name (${secs}s, $why)"
 		echo "$out" | sed 's/^/#   /'
+		echo "#   $times"
 		[ -n "$unload" ] && echo "#   unload: $unload"
 		[ -n "$reports" ] && sed 's/^/#   kernel: /' <<<"${log:-$reports}"
 	fi
