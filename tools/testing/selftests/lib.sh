@@ -414,9 +414,13 @@ fw_tcp_state() {
 		jq -r ".[] | select(.orig.sport == $1) | .nf[0].state"
 }
 
+# Deletes every named namespace, in one process: the harness runs this
+# after every test, and on the debug kernel a process costs a third of a
+# second.
 cleanup() {
-	local ns
-	for ns in client router server $(ip netns list | awk '{print $1}'); do
-		ip netns del "$ns" 2>/dev/null || true
+	local f cmds=""
+	for f in /run/netns/*; do
+		[ -e "$f" ] && cmds+="netns del ${f##*/}"$'\n'
 	done
+	[ -z "$cmds" ] || ip -force -b - <<<"$cmds" >/dev/null 2>&1 || true
 }

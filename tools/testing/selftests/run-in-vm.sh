@@ -33,10 +33,15 @@ since() {
 }
 
 # Processes a test started in its namespaces, or left behind at all.
+# A process is in a namespace if its ns/net is the same file (-ef) as the
+# namespace's: no process started for the test (ip netns pids is three).
 kill_leftovers() {
-	local ns
-	for ns in $(ip netns list | awk '{print $1}'); do
-		ip netns pids "$ns" | xargs -r kill -9 2>/dev/null
+	local f p
+	for f in /run/netns/*; do
+		[ -e "$f" ] || continue
+		for p in /proc/[0-9]*; do
+			[[ $p/ns/net -ef $f ]] && kill -9 "${p#/proc/}" 2>/dev/null
+		done
 	done
 	pkill -9 -P $$ 2>/dev/null
 	true
