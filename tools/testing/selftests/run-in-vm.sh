@@ -134,17 +134,14 @@ for t in "${tests[@]}"; do
 	[ -f "$t" ] || t=$here/$t
 	name=$(basename "$t" .sh)
 	n=$((n + 1))
-	# A rate under KASAN and lockdep says nothing, and takes minutes;
-	# NFV_NO_BENCH=1: the harness's smokes ran on another kernel.
+	# A test that says "# debug: skip WHY" runs on the Debian kernels
+	# only. NFV_NO_BENCH=1: the harness's smokes ran on another kernel.
 	why=""
-	if [[ $name == test-bench-* ]]; then
-		[[ $(uname -r) != *-nfv-debug ]] || why="benchmark on the debug kernel"
-		[ -z "${NFV_NO_BENCH:-}" ] || why="benchmark smokes run on another kernel"
+	if [[ $(uname -r) == *-nfv-debug ]]; then
+		why=$(sed -n 's/^# debug: skip //p' "$t")
 	fi
-	# The ABI is the same on every kernel: the Debian kernels test it,
-	# and the sanitizers would look at the baseline's code.
-	if [[ $name == test-abi-compat && $(uname -r) == *-nfv-debug ]]; then
-		why="the ABI is tested on the Debian kernels"
+	if [[ $name == test-bench-* && -n ${NFV_NO_BENCH:-} ]]; then
+		why="benchmark smokes run on another kernel"
 	fi
 	if [ -n "$why" ]; then
 		skipped=$((skipped + 1))
