@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Packet parser: VLAN tags, IPv4, IPv6 with extension headers, TCP, UDP,
- * ICMP, ICMPv6. Every read is preceded by pskb_may_pull() for its extent,
+ * UDP-Lite, SCTP, DCCP, ICMP, ICMPv6. Every read is preceded by pskb_may_pull() for its extent,
  * so a truncated packet is reported as malformed and never read past.
  */
 #include <linux/icmp.h>
@@ -9,6 +9,7 @@
 #include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/sctp.h>
 #include <net/tcp.h>
 #include <linux/udp.h>
 #include <net/ip.h>
@@ -19,6 +20,14 @@
 
 #define NFV_MAX_VLANS		2
 #define NFV_MAX_EXTHDRS		8
+
+/*
+ * DCCP's generic header (RFC 4340 5.1), read by offset: its uapi header
+ * leaves the kernel with the protocol. Ports, then the data offset in
+ * words at byte 4; X, 48-bit sequence numbers, is the low bit of byte 8.
+ */
+#define NFV_DCCP_HLEN		12
+#define NFV_DCCP_XHLEN		16
 
 /* Makes [off, off + len) of the packet linear; false if it is not there. */
 static bool nfv_pull(struct sk_buff *skb, unsigned int off, unsigned int len)
@@ -152,6 +161,31 @@ static int nfv_parse_l4(struct sk_buff *skb, struct nfv_pkt *pkt,
 			return -EINVAL;
 		key->sport = uh->source;
 		key->dport = uh->dest;
+		break;
+	}
+	case IPPROTO_SCTP: {
+		struct sctphdr *sh;
+
+		/* The common header, whole, as conntrack asks of it. */
+		if (len < sizeof(*sh) || !nfv_pull(skb, off, sizeof(*sh)))
+			return -EINVAL;
+		sh = nfv_ptr(skb, off);
+		key->sport = sh->source;
+		key->dport = sh->dest;
+		break;
+	}
+	case IPPROTO_DCCP: {
+		unsigned int hlen;
+		u8 *dh;
+
+		if (len < NFV_DCCP_HLEN || !nfv_pull(skb, off, NFV_DCCP_HLEN))
+			return -EINVAL;
+		dh = nfv_ptr(skb, off);
+		hlen = dh[8] & 1 ? NFV_DCCP_XHLEN : NFV_DCCP_HLEN;
+		if (dh[4] * 4 < hlen || dh[4] * 4 > len)
+			return -EINVAL;
+		memcpy(&key->sport, dh, 2);
+		memcpy(&key->dport, dh + 2, 2);
 		break;
 	}
 	case IPPROTO_ICMP: {
@@ -376,6 +410,8 @@ static void nfv_inner_ports(const u8 *l4, struct nfv_key *key)
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
 		memcpy(&key->sport, l4, 2);
 		memcpy(&key->dport, l4 + 2, 2);
 		break;

@@ -68,6 +68,7 @@ static const struct {
 	{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
 	{ "icmp", IPPROTO_ICMP }, { "icmpv6", IPPROTO_ICMPV6 },
 	{ "udplite", IPPROTO_UDPLITE }, { "sctp", IPPROTO_SCTP },
+	{ "dccp", IPPROTO_DCCP },
 };
 
 void usage_fw(FILE *f)

@@ -37,10 +37,12 @@ static const struct nla_policy fw_rule_policy[NFV_FW_RULE_A_MAX + 1] = {
 	[NFV_FW_RULE_A_ACTION]	  = NLA_POLICY_MAX(NLA_U8, NFV_FW_REJECT),
 };
 
+/* The protocols whose ports the core's parser puts in the key. */
 static bool fw_proto_has_ports(u8 proto)
 {
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
-	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP;
+	       proto == IPPROTO_UDPLITE || proto == IPPROTO_SCTP ||
+	       proto == IPPROTO_DCCP;
 }
 
 static bool fw_proto_is_icmp(u8 proto)
@@ -101,12 +103,15 @@ static int fw_parse_addr(struct nlattr **tb, int a, int l, __be32 *addr,
 static int fw_parse_l4(struct nlattr **tb, struct fw_rule *r,
 		       struct netlink_ext_ack *extack)
 {
-	bool ports = tb[NFV_FW_RULE_A_SPORT_MIN] || tb[NFV_FW_RULE_A_SPORT_MAX] ||
-		     tb[NFV_FW_RULE_A_DPORT_MIN] || tb[NFV_FW_RULE_A_DPORT_MAX];
+	struct nlattr *ports = tb[NFV_FW_RULE_A_SPORT_MIN] ?:
+			       tb[NFV_FW_RULE_A_SPORT_MAX] ?:
+			       tb[NFV_FW_RULE_A_DPORT_MIN] ?:
+			       tb[NFV_FW_RULE_A_DPORT_MAX];
 	bool icmp = tb[NFV_FW_RULE_A_ICMP_TYPE] || tb[NFV_FW_RULE_A_ICMP_CODE];
 
 	if (ports && !fw_proto_has_ports(r->proto)) {
-		NL_SET_ERR_MSG(extack, "ports need tcp, udp, udplite or sctp");
+		NL_SET_ERR_MSG_ATTR(extack, ports,
+				    "ports need tcp, udp, udplite, sctp or dccp");
 		return -EINVAL;
 	}
 	if (icmp && !fw_proto_is_icmp(r->proto)) {

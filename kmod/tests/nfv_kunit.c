@@ -466,6 +466,78 @@ static void parse_ipv6_big_tcp(struct kunit *test)
 					SKB_GSO_TCPV6, &pkt), -EINVAL);
 }
 
+/*
+ * SCTP, DCCP and UDP-Lite: their ports in the key, over IPv4, IPv6 and a
+ * first fragment; a header cut short, or a DCCP data offset shorter than
+ * its header or longer than the packet, is malformed.
+ */
+static void expect_ports(struct kunit *test, __be16 l3, const u8 *buf,
+			 unsigned int len, u8 proto)
+{
+	struct nfv_pkt pkt;
+
+	KUNIT_ASSERT_EQ(test, parse(test, l3, buf, len, &pkt), 0);
+	KUNIT_EXPECT_EQ(test, pkt.key.proto, proto);
+	KUNIT_EXPECT_EQ(test, pkt.key.sport, htons(1234));
+	KUNIT_EXPECT_EQ(test, pkt.key.dport, htons(9999));
+}
+
+static void parse_port_protos(struct kunit *test)
+{
+	static const u8 protos[] = { IPPROTO_SCTP, IPPROTO_DCCP,
+				     IPPROTO_UDPLITE };
+	u8 l4[16] = { 0x04, 0xd2, 0x27, 0x0f };	/* ports 1234 -> 9999 */
+	struct nfv_pkt pkt;
+	struct iphdr *iph;
+	u8 buf[128];
+	unsigned int i, len, min;
+
+	l4[4] = 4;		/* DCCP: 16 bytes of header, with X */
+	l4[8] = 1;
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		min = protos[i] == IPPROTO_UDPLITE ? 8 :
+		      protos[i] == IPPROTO_SCTP ? 12 : 16;
+		len = build_ip4(buf, protos[i], l4, sizeof(l4));
+		expect_ports(test, htons(ETH_P_IP), buf, len, protos[i]);
+
+		/* A first fragment has its ports. */
+		iph = (struct iphdr *)buf;
+		iph->frag_off = htons(IP_MF);
+		iph->check = 0;
+		iph->check = ip_fast_csum((u8 *)iph, iph->ihl);
+		KUNIT_ASSERT_EQ(test, parse(test, htons(ETH_P_IP), buf, len,
+					    &pkt), 0);
+		KUNIT_EXPECT_TRUE(test, pkt.flags & NFV_PKT_FRAG);
+		KUNIT_EXPECT_EQ(test, pkt.key.dport, htons(9999));
+
+		len = build_ip6(buf, protos[i], l4, sizeof(l4));
+		expect_ports(test, htons(ETH_P_IPV6), buf, len, protos[i]);
+
+		/* One byte short of the header, whole packet consistent. */
+		len = build_ip4(buf, protos[i], l4, min - 1);
+		KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len,
+					    &pkt), -EINVAL);
+		len = build_ip6(buf, protos[i], l4, min - 1);
+		KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IPV6), buf, len,
+					    &pkt), -EINVAL);
+	}
+
+	/* DCCP: X set but a 12-byte offset; an offset past the packet. */
+	l4[4] = 3;
+	len = build_ip4(buf, IPPROTO_DCCP, l4, sizeof(l4));
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt),
+			-EINVAL);
+	l4[4] = 5;
+	len = build_ip4(buf, IPPROTO_DCCP, l4, sizeof(l4));
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt),
+			-EINVAL);
+	/* Without X, 12 bytes are a whole header. */
+	l4[4] = 3;
+	l4[8] = 0;
+	len = build_ip4(buf, IPPROTO_DCCP, l4, 12);
+	KUNIT_EXPECT_EQ(test, parse(test, htons(ETH_P_IP), buf, len, &pkt), 0);
+}
+
 static void parse_vlan_and_other(struct kunit *test)
 {
 	struct nfv_pkt pkt;
@@ -510,6 +582,7 @@ static struct kunit_case nfv_parse_cases[] = {
 	KUNIT_CASE(parse_ipv6),
 	KUNIT_CASE(parse_ip4_big_tcp),
 	KUNIT_CASE(parse_ipv6_big_tcp),
+	KUNIT_CASE(parse_port_protos),
 	KUNIT_CASE(parse_vlan_and_other),
 	{}
 };

@@ -9,15 +9,19 @@ Addresses may be IPv4 or IPv6 (ICMPv6 then).
                        unreachable; IPv4 11 time exceeded, IPv6 2 too big)
   fw-craft.py rst SRC DST SPORT DPORT SEQ                TCP RST
   fw-craft.py tcp SRC DST SPORT DPORT FLAGS SEQ [ACK]    FLAGS: of SAFR
-  fw-craft.py sniff DEV SECONDS KIND PORT                count arrivals
+  fw-craft.py l4 SRC DST PROTO SPORT DPORT [LEN]         an SCTP, DCCP or
+                       UDP-Lite header (sctp, dccp, udplite), cut to LEN
+  fw-craft.py sniff DEV SECONDS KIND PORT[,PORT]...     count arrivals
   fw-craft.py seq DEV SPORT SECONDS                      next seq from SPORT
   fw-craft.py udp-refused DST PORT                       exit 0 if refused
   fw-craft.py trace DST PORT MAXTTL                      "TTL HOP TYPE" lines
 
 KIND is icmp-err (errors quoting UDP destination PORT), rst (resets to
-TCP destination PORT) or tcp (any segment to TCP destination PORT). sniff
+TCP destination PORT), tcp (any segment to TCP destination PORT) or l4
+(SCTP, DCCP or UDP-Lite to destination PORT). sniff
 and seq say "ready" on stderr once listening; sniff prints its count when
-SECONDS are up or when it is sent SIGTERM, and the count so far on SIGUSR1.
+SECONDS are up or when it is sent SIGTERM, and the count so far on SIGUSR1
+(with several ports, one count per port: 0/6).
 Several commands separated by "--" run in one process.
 """
 import os
@@ -96,6 +100,22 @@ def tcp(src, dst, sport, dport, flags, seq, ack=0):
     send_raw(dst, ip(src, dst, socket.IPPROTO_TCP, seg))
 
 
+L4 = {'sctp': 132, 'dccp': 33, 'udplite': 136}
+
+
+def l4(src, dst, proto, sport, dport, length=None):
+    """A header the receiver need not accept: the datapath reads ports."""
+    ports = struct.pack('!HH', int(sport), int(dport))
+    if proto == 'sctp':		# common header, then an empty DATA chunk
+        seg = ports + bytes(8) + struct.pack('!BBH', 0, 3, 4)
+    elif proto == 'dccp':	# data offset 4 words, X: a 16-byte header
+        seg = ports + struct.pack('!BBHBBHI', 4, 0, 0, 1, 0, 0, 1)
+    else:			# UDP-Lite: coverage 0, the whole datagram
+        seg = ports + bytes(4) + b'data'
+    seg = seg[:int(length)] if length is not None else seg
+    send_raw(dst, ip(src, dst, L4[proto], seg))
+
+
 def rst(src, dst, sport, dport, seq):
     tcp(src, dst, sport, dport, 'R', seq)
 
@@ -136,22 +156,33 @@ def port(b, off):
     return struct.unpack('!H', b[off:off + 2])[0] if len(b) >= off + 2 else -1
 
 
-def sniff(dev, seconds, kind, dport):
-    n, dport = [0], int(dport)
-    signal.signal(signal.SIGUSR1, lambda *_: print(n[0], flush=True))
+def sniff(dev, seconds, kind, dports):
+    """Counts per destination port (PORT[,PORT]...), printed a/b/..."""
+    dports = [int(p) for p in dports.split(',')]
+    n = dict.fromkeys(dports, 0)
+
+    def show(*_):
+        print('/'.join(str(n[p]) for p in dports), flush=True)
+    signal.signal(signal.SIGUSR1, show)
     try:
         for f, proto, l4 in frames(dev, seconds):
             # the quoted UDP destination port, after the quoted IP header
             quoted = 8 + (40 if f == socket.AF_INET6 else 20) + 2
             if kind == 'icmp-err' and proto == ICMP[f] and l4 and \
-                    l4[0] in ERRORS[f] and port(l4, quoted) == dport:
-                n[0] += 1
-            if proto == socket.IPPROTO_TCP and port(l4, 2) == dport and \
+                    l4[0] in ERRORS[f]:
+                dport = port(l4, quoted)
+            elif kind == 'l4' and proto in L4.values():
+                dport = port(l4, 2)
+            elif proto == socket.IPPROTO_TCP and \
                     (kind == 'tcp' or kind == 'rst' and l4[13] & 4):
-                n[0] += 1
+                dport = port(l4, 2)
+            else:
+                continue
+            if dport in n:
+                n[dport] += 1
     except Stop:
         pass
-    print(n[0])
+    show()
 
 
 def seq(dev, sport, seconds):
@@ -218,7 +249,8 @@ def trace(dst, dport, maxttl):
 
 
 if __name__ == '__main__':
-    cmds = {'icmp-err': icmp_err, 'rst': rst, 'tcp': tcp, 'sniff': sniff,
+    cmds = {'icmp-err': icmp_err, 'rst': rst, 'tcp': tcp, 'l4': l4,
+            'sniff': sniff,
             'seq': seq, 'udp-refused': udp_refused, 'trace': trace}
     args = sys.argv[1:]
     while args:		# CMD ARGS [-- CMD ARGS]...: one start, many sends
