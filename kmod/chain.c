@@ -275,7 +275,7 @@ err_module:
 	return ERR_PTR(err);
 }
 
-int nfv_nf_configure(struct nfv_nf *nf, struct nlattr *cfg,
+int nfv_nf_configure(struct nfv_nf *nf, struct nlattr *cfg, u32 portid,
 		     struct netlink_ext_ack *extack)
 {
 	const struct nfv_nf_type *type = nf->type;
@@ -291,7 +291,7 @@ int nfv_nf_configure(struct nfv_nf *nf, struct nlattr *cfg,
 	err = nfv_nf_parse_cfg(type, cfg, &tb, extack);
 	if (err)
 		return err;
-	err = type->configure(nf, tb, extack);
+	err = type->configure(nf, tb, portid, extack);
 	kfree(tb);
 	return err;
 }

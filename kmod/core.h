@@ -174,7 +174,7 @@ void nfv_nf_type_put(struct nfv_nf_type *type);
 struct nfv_nf *nfv_nf_create(struct nfv_dp *dp, const char *name,
 			     struct nfv_nf_type *type, struct nlattr *cfg,
 			     struct netlink_ext_ack *extack);
-int nfv_nf_configure(struct nfv_nf *nf, struct nlattr *cfg,
+int nfv_nf_configure(struct nfv_nf *nf, struct nlattr *cfg, u32 portid,
 		     struct netlink_ext_ack *extack);
 int nfv_nf_delete(struct nfv_nf *nf, struct netlink_ext_ack *extack);
 void nfv_nf_delete_all(struct nfv_dp *dp);

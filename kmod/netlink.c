@@ -931,7 +931,7 @@ static int nfv_cmd_nf_set(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	return nfv_nf_configure(nf, info->attrs[NFV_A_NF_CONFIG],
-				info->extack);
+				info->snd_portid, info->extack);
 }
 
 static int nfv_nf_item_dump(struct sk_buff *skb, struct netlink_callback *cb,

@@ -146,8 +146,12 @@ struct nfv_nf_type {
 			     void *flow_priv);
 	/* Adds NFV_A_NF_INFO contents to a NF_GET reply. */
 	int (*fill_info)(struct nfv_nf *nf, struct sk_buff *skb);
-	/* NF_SET: cfg parsed with the type's policy. RTNL held. */
-	int (*configure)(struct nfv_nf *nf, struct nlattr **cfg,
+	/*
+	 * NF_SET: cfg parsed with the type's policy, from the netlink
+	 * socket portid (state kept across requests is the requester's).
+	 * RTNL held.
+	 */
+	int (*configure)(struct nfv_nf *nf, struct nlattr **cfg, u32 portid,
 			 struct netlink_ext_ack *extack);
 	/*
 	 * NF_ITEM_GET dump: adds the contents of NFV_A_NF_ITEM for item idx

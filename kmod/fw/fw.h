@@ -7,6 +7,7 @@
 #define _NFV_FW_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -51,10 +52,9 @@ struct fw_inst {
 	u32 zone_max_half_open;
 	struct fw_stats __percpu *stats;
 	spinlock_t locks[1 << FW_LOCK_BITS];	/* serialise a flow's packets */
-	/* RTNL: rules being staged by BEGIN/APPEND, swapped in by COMMIT. */
-	struct fw_rule *staged;
-	u32 nstaged;
-	bool staging;
+	/* RTNL: loads being staged (struct fw_stage), one per socket. */
+	struct list_head stages;
+	u32 nstages;
 };
 
 static inline void fw_count(struct fw_inst *fw, enum nfv_fw_stat s)

@@ -147,37 +147,107 @@ static int fw_op_rule(struct fw_inst *fw, u8 op, struct nlattr **tb,
 	return err ?: fw_edit(fw, op, &rule, pos, policy, extack);
 }
 
-static void fw_unstage(struct fw_inst *fw)
+/*
+ * A load staged by BEGIN and APPEND, swapped in by COMMIT: one per netlink
+ * socket (portid), so two loaders never mix their rules. At most
+ * FW_MAX_STAGES per instance; one idle for FW_STAGE_IDLE is freed by the
+ * next BEGIN (its loader died or gave up), the rest with the instance.
+ */
+#define FW_MAX_STAGES	4
+#define FW_STAGE_IDLE	(60 * HZ)
+
+struct fw_stage {
+	struct list_head list;
+	u32 portid;
+	unsigned long used;		/* jiffies of its last message */
+	struct fw_rule *rules;
+	u32 n;
+};
+
+static void fw_stage_free(struct fw_inst *fw, struct fw_stage *st)
 {
-	kvfree(fw->staged);
-	fw->staged = NULL;
-	fw->nstaged = 0;
-	fw->staging = false;
+	list_del(&st->list);
+	fw->nstages--;
+	kvfree(st->rules);
+	kfree(st);
+}
+
+static void fw_stages_free(struct fw_inst *fw, bool idle_only)
+{
+	struct fw_stage *st, *tmp;
+
+	list_for_each_entry_safe(st, tmp, &fw->stages, list)
+		if (!idle_only ||
+		    time_after(jiffies, st->used + FW_STAGE_IDLE))
+			fw_stage_free(fw, st);
+}
+
+static struct fw_stage *fw_stage_find(struct fw_inst *fw, u32 portid)
+{
+	struct fw_stage *st;
+
+	list_for_each_entry(st, &fw->stages, list)
+		if (st->portid == portid)
+			return st;
+	return NULL;
+}
+
+static struct fw_stage *fw_stage_begin(struct fw_inst *fw, u32 portid,
+				       struct nlattr *op,
+				       struct netlink_ext_ack *extack)
+{
+	struct fw_stage *st = fw_stage_find(fw, portid);
+
+	if (st) {			/* this socket starts over */
+		fw_stage_free(fw, st);
+	} else {
+		fw_stages_free(fw, true);
+		if (fw->nstages >= FW_MAX_STAGES) {
+			NL_SET_ERR_MSG_ATTR(extack, op,
+					    "too many rule loads in progress");
+			return ERR_PTR(-EBUSY);
+		}
+	}
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return ERR_PTR(-ENOMEM);
+	st->portid = portid;
+	list_add(&st->list, &fw->stages);
+	fw->nstages++;
+	return st;
 }
 
 /* BEGIN, APPEND, COMMIT: stage rules over several messages. */
 static int fw_op_stage(struct fw_inst *fw, u8 op, struct nlattr **tb,
-		       u8 policy, struct netlink_ext_ack *extack)
+		       u8 policy, u32 portid, struct netlink_ext_ack *extack)
 {
+	struct fw_stage *st;
 	int err = 0;
 
 	if (op == NFV_FW_OP_BEGIN) {
-		fw_unstage(fw);
-		fw->staging = true;
-	} else if (!fw->staging) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_OP],
-				    "no rule load in progress (send begin)");
-		return -EINVAL;
+		st = fw_stage_begin(fw, portid, tb[NFV_FW_A_OP], extack);
+		if (IS_ERR(st))
+			return PTR_ERR(st);
+	} else {
+		st = fw_stage_find(fw, portid);
+		if (!st) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_OP],
+					    "no rule load in progress (send begin)");
+			return -EINVAL;
+		}
 	}
+	st->used = jiffies;
 	if (tb[NFV_FW_A_RULES])
-		err = fw_rules_parse(tb[NFV_FW_A_RULES], &fw->staged,
-				     &fw->nstaged, FW_MAX_RULES - fw->nstaged,
-				     extack);
-	if (err || op != NFV_FW_OP_COMMIT)
-		return err;
-	err = fw_install(fw, fw->staged, fw->nstaged, policy, NULL, extack);
-	fw->staged = NULL;	/* taken over, even on failure */
-	fw_unstage(fw);
+		err = fw_rules_parse(tb[NFV_FW_A_RULES], &st->rules, &st->n,
+				     FW_MAX_RULES - st->n, extack);
+	if (!err && op != NFV_FW_OP_COMMIT)
+		return 0;
+	/* A refused message ends the load: the loader gives up on it. */
+	if (!err) {
+		err = fw_install(fw, st->rules, st->n, policy, NULL, extack);
+		st->rules = NULL;	/* taken over, even on failure */
+	}
+	fw_stage_free(fw, st);
 	return err;
 }
 
@@ -235,7 +305,7 @@ static void fw_limits_apply(struct fw_inst *fw, struct nlattr **tb,
 }
 
 static int fw_op(struct fw_inst *fw, u8 op, struct nlattr **tb, u8 policy,
-		 struct netlink_ext_ack *extack)
+		 u32 portid, struct netlink_ext_ack *extack)
 {
 	switch (op) {
 	case NFV_FW_OP_INSERT:
@@ -245,13 +315,13 @@ static int fw_op(struct fw_inst *fw, u8 op, struct nlattr **tb, u8 policy,
 	case NFV_FW_OP_BEGIN:
 	case NFV_FW_OP_APPEND:
 	case NFV_FW_OP_COMMIT:
-		return fw_op_stage(fw, op, tb, policy, extack);
+		return fw_op_stage(fw, op, tb, policy, portid, extack);
 	default:
 		return fw_op_replace(fw, tb, policy, extack);
 	}
 }
 
-static int fw_configure(struct nfv_nf *nf, struct nlattr **tb,
+static int fw_configure(struct nfv_nf *nf, struct nlattr **tb, u32 portid,
 			struct netlink_ext_ack *extack)
 {
 	struct fw_inst *fw = nfv_nf_priv(nf);
@@ -267,7 +337,7 @@ static int fw_configure(struct nfv_nf *nf, struct nlattr **tb,
 	err = fw_limits_prepare(fw, tb, &zones);
 	if (err)
 		return err;
-	err = fw_op(fw, op, tb, policy, extack);
+	err = fw_op(fw, op, tb, policy, portid, extack);
 	if (err) {
 		kvfree(zones);
 		return err;
@@ -281,7 +351,7 @@ static void fw_destroy(struct nfv_nf *nf)
 	struct fw_inst *fw = nfv_nf_priv(nf);
 
 	fw_ruleset_free(rcu_dereference_protected(fw->rs, true));
-	fw_unstage(fw);
+	fw_stages_free(fw, false);
 	kvfree(fw->zones);
 	free_percpu(fw->stats);
 }
@@ -299,6 +369,7 @@ static int fw_create(struct nfv_nf *nf, struct nlattr **tb,
 				    "a new instance takes its rules whole");
 		return -EINVAL;
 	}
+	INIT_LIST_HEAD(&fw->stages);
 	fw->stats = alloc_percpu(struct fw_stats);
 	if (!fw->stats)
 		return -ENOMEM;
@@ -307,7 +378,7 @@ static int fw_create(struct nfv_nf *nf, struct nlattr **tb,
 	err = fw_install(fw, NULL, 0, tb[NFV_FW_A_POLICY] ?
 			 nla_get_u8(tb[NFV_FW_A_POLICY]) : NFV_FW_ACCEPT,
 			 NULL, extack) ?:
-	      fw_configure(nf, tb, extack);
+	      fw_configure(nf, tb, 0, extack);
 	if (err)
 		fw_destroy(nf);
 	return err;
