@@ -59,6 +59,7 @@ static const struct {
 	{ NFV_FW_STAT_POLICY, "policy" },
 	{ NFV_FW_STAT_ZONE_FULL, "zone_full" },
 	{ NFV_FW_STAT_HALF_OPEN_FULL, "half_open_full" },
+	{ NFV_FW_STAT_REJECT_SUPPRESSED, "reject_suppressed" },
 };
 
 static const struct {

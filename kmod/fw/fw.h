@@ -83,6 +83,6 @@ void fw_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 		     void *flow_priv);
 
 /* reject.c */
-void fw_reject(struct nfv_pkt *pkt);
+void fw_reject(struct fw_inst *fw, struct nfv_pkt *pkt);
 
 #endif /* _NFV_FW_H */

@@ -346,7 +346,7 @@ enum nfv_verdict fw_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 		return NFV_CONTINUE;
 	case NFV_FW_REJECT:
 		fw_count(fw, NFV_FW_STAT_REJECT);
-		fw_reject(pkt);
+		fw_reject(fw, pkt);
 		break;
 	default:
 		fw_count(fw, NFV_FW_STAT_DROP);

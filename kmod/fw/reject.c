@@ -3,7 +3,15 @@
  * The reject action: a TCP RST in the name of the packet's destination,
  * or an ICMP/ICMPv6 port unreachable. Sent through the host's output
  * path, which routes it back to the source.
+ *
+ * As the kernel's ICMP (icmp_msgs_per_sec, icmp_msgs_burst), answers are
+ * rate-limited by a token bucket, one per CPU so no lock or shared line
+ * is touched; and a broadcast, multicast or unspecified source, or a
+ * packet sent to a broadcast or multicast address, is never answered
+ * (RFC 1122 3.2.2, RFC 4443 2.4 (e)). A reject left unanswered either way
+ * is counted (reject_suppressed).
  */
+#include <linux/moduleparam.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/ip.h>
@@ -17,6 +25,43 @@
 
 #define FW_RST_ROOM	(LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
 			 sizeof(struct tcphdr))
+
+static unsigned int reject_rate __read_mostly = 1000;
+module_param(reject_rate, uint, 0644);
+MODULE_PARM_DESC(reject_rate, "RSTs and ICMP errors a second per CPU");
+static unsigned int reject_burst __read_mostly = 50;
+module_param(reject_burst, uint, 0644);
+MODULE_PARM_DESC(reject_burst, "answers a CPU sends at once after a pause");
+
+struct fw_bucket {
+	unsigned long stamp;		/* jiffies tokens were last added */
+	u32 tokens;			/* 0 stamp: never used, full */
+};
+
+static DEFINE_PER_CPU(struct fw_bucket, fw_reject_bucket);
+
+/* Softirq: this CPU's bucket is its alone. */
+static bool fw_reject_allow(void)
+{
+	struct fw_bucket *b = this_cpu_ptr(&fw_reject_bucket);
+	u32 burst = READ_ONCE(reject_burst), add;
+	unsigned long now = jiffies;
+
+	if (!b->stamp) {
+		b->tokens = burst;
+		b->stamp = now;
+	}
+	add = min_t(unsigned long, now - b->stamp, HZ) *
+	      READ_ONCE(reject_rate) / HZ;
+	if (add)
+		b->stamp = now;
+	/* Capped each time: the burst may have been lowered. */
+	b->tokens = min(b->tokens + add, burst);
+	if (!b->tokens)
+		return false;
+	b->tokens--;
+	return true;
+}
 
 /* The RST's TCP header, answering oth (RFC 793, "Reset Generation"). */
 static struct tcphdr *fw_rst_tcp(struct sk_buff *nskb,
@@ -54,8 +99,9 @@ static struct sk_buff *fw_rst_alloc(struct dst_entry *dst)
 	return nskb;
 }
 
-static void fw_rst4(struct nfv_pkt *pkt, const struct tcphdr *oth,
-		    u32 payload)
+/* -EADDRNOTAVAIL: the source is a subnet's broadcast, as routes say. */
+static int fw_rst4(struct nfv_pkt *pkt, const struct tcphdr *oth,
+		   u32 payload)
 {
 	const struct iphdr *oiph = ip_hdr(pkt->skb);
 	struct net *net = dev_net(pkt->skb->dev);
@@ -72,10 +118,14 @@ static void fw_rst4(struct nfv_pkt *pkt, const struct tcphdr *oth,
 
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
-		return;
+		return PTR_ERR(rt);
+	if (rt->rt_type != RTN_UNICAST) {
+		ip_rt_put(rt);
+		return -EADDRNOTAVAIL;
+	}
 	nskb = fw_rst_alloc(&rt->dst);
 	if (!nskb)
-		return;
+		return -ENOMEM;
 	iph = skb_put_zero(nskb, sizeof(*iph));
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
@@ -90,6 +140,7 @@ static void fw_rst4(struct nfv_pkt *pkt, const struct tcphdr *oth,
 	nskb->protocol = htons(ETH_P_IP);
 	skb_dst_set(nskb, &rt->dst);
 	ip_local_out(net, NULL, nskb);
+	return 0;
 }
 
 static void fw_rst6(struct nfv_pkt *pkt, const struct tcphdr *oth,
@@ -132,21 +183,45 @@ static void fw_rst6(struct nfv_pkt *pkt, const struct tcphdr *oth,
 	ip6_local_out(net, NULL, nskb);
 }
 
-void fw_reject(struct nfv_pkt *pkt)
+/* A source or destination no answer may go to or come from. */
+static bool fw_reject_bad_addr(const struct nfv_pkt *pkt)
 {
-	const struct tcphdr *th;
+	const struct nfv_key *k = &pkt->key;
+
+	if (k->flags & NFV_KEY_V6)
+		return ipv6_addr_is_multicast(&k->addr.v6.src) ||
+		       ipv6_addr_any(&k->addr.v6.src) ||
+		       ipv6_addr_is_multicast(&k->addr.v6.dst);
+	return ipv4_is_multicast(k->addr.v4.src) ||
+	       ipv4_is_lbcast(k->addr.v4.src) ||
+	       ipv4_is_zeronet(k->addr.v4.src) ||
+	       ipv4_is_multicast(k->addr.v4.dst) ||
+	       ipv4_is_lbcast(k->addr.v4.dst);
+}
+
+void fw_reject(struct fw_inst *fw, struct nfv_pkt *pkt)
+{
+	bool v6 = pkt->key.flags & NFV_KEY_V6;
+	const struct tcphdr *th = NULL;
 	u32 payload;
 
-	if (pkt->key.proto != IPPROTO_TCP || !pkt->l4) {
+	if (pkt->key.proto == IPPROTO_TCP && pkt->l4) {
+		th = (const void *)(pkt->skb->data + pkt->l4);
+		if (th->rst)
+			return;		/* never answer a reset */
+	}
+	if (fw_reject_bad_addr(pkt) || !fw_reject_allow()) {
+		fw_count(fw, NFV_FW_STAT_REJECT_SUPPRESSED);
+		return;
+	}
+	/* icmp_send() itself refuses a source a route calls broadcast. */
+	if (!th) {
 		nfv_icmp_reject(pkt);
 		return;
 	}
-	th = (const void *)(pkt->skb->data + pkt->l4);
-	if (th->rst)
-		return;		/* never answer a reset */
 	payload = pkt->skb->len - pkt->l4 - th->doff * 4;
-	if (pkt->key.flags & NFV_KEY_V6)
+	if (v6)
 		fw_rst6(pkt, th, payload);
-	else
-		fw_rst4(pkt, th, payload);
+	else if (fw_rst4(pkt, th, payload) == -EADDRNOTAVAIL)
+		fw_count(fw, NFV_FW_STAT_REJECT_SUPPRESSED);
 }

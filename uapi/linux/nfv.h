@@ -320,6 +320,9 @@ enum nfv_fw_stat {
 	NFV_FW_STAT_POLICY,	/* packets no rule matched */
 	NFV_FW_STAT_ZONE_FULL,	/* new flows over a zone's flow limit */
 	NFV_FW_STAT_HALF_OPEN_FULL, /* SYNs over a zone's half-open limit */
+	NFV_FW_STAT_REJECT_SUPPRESSED, /* rejects answered by nothing: over
+					* the rate, or a source not to answer
+					*/
 	__NFV_FW_STAT_MAX
 };
 #define NFV_FW_STAT_MAX (__NFV_FW_STAT_MAX - 1)
