@@ -817,6 +817,43 @@ static int load_send(struct fw_load *l, const char *dp, const char *name)
 	return err;
 }
 
+struct fw_policy_of {
+	const char *name;
+	int policy;
+};
+
+static int fw_policy_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct fw_policy_of *p = arg;
+	struct nlattr *info[NFV_FW_A_MAX + 1];
+	const char *name = attr_str(tb[NFV_A_NF_NAME]);
+	uint8_t v;
+
+	(void)cmd;
+	if (name && !strcmp(name, p->name) &&
+	    attr_nested(info, NFV_FW_A_MAX, tb[NFV_A_NF_INFO]) >= 0 &&
+	    attr_u8(info[NFV_FW_A_POLICY], &v) && v <= NFV_FW_DROP)
+		p->policy = v;
+	return 0;
+}
+
+/* A file without a policy line leaves the policy: say which it is. */
+static void load_note_policy(const char *dp, const char *name)
+{
+	struct fw_policy_of p = { .name = name, .policy = -1 };
+	struct nl_msg *msg = nfv_msg(NFV_CMD_NF_GET, true);
+
+	if (!msg)
+		return;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0) {
+		nlmsg_free(msg);
+		return;
+	}
+	if (!nfv_talk(msg, fw_policy_reply, &p) && p.policy >= 0)
+		fprintf(stderr, "fw load: no policy line: %s keeps policy %s\n",
+			name, action_name[p.policy]);
+}
+
 /* fw load DP NAME FILE: the file's rules replace the instance's at once. */
 static int fw_load(int argc, char **argv)
 {
@@ -839,6 +876,8 @@ static int fw_load(int argc, char **argv)
 		err_msg("out of memory");
 	if (!err)
 		err = load_send(&l, dp, name);
+	if (!err && l.policy < 0)
+		load_note_policy(dp, name);
 	for (i = 0; i < l.nbatch; i++)
 		if (l.batch[i])
 			nlmsg_free(l.batch[i]);

@@ -23,3 +23,11 @@ check_eq "a fifth load in progress is refused" \
 check_eq "the first socket's empty load emptied the rules" \
 	"$(nfvctl -j fw rule list dp0 fw1 | jq length)" 0
 
+# A rule file without a policy line leaves the policy, and says which.
+echo "ct state established,related accept" > /tmp/fw.rules
+check_eq "fw load without a policy line names the policy that stays" \
+	"$(nfvctl fw load dp0 fw1 /tmp/fw.rules 2>&1)" \
+	"fw load: no policy line: fw1 keeps policy drop"
+echo "policy accept" >> /tmp/fw.rules
+check_eq "and with one says nothing" \
+	"$(nfvctl fw load dp0 fw1 /tmp/fw.rules 2>&1)" ""
