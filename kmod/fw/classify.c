@@ -11,11 +11,16 @@
  * outside it skips the subtable before any masking or hashing; a probe
  * masks, hashes and compares only the key words its mask covers (two of
  * eleven for a rule on an address and a port).
+ *
+ * A build finds an entry's subtable through a hash of the masks, and at
+ * most FW_MAX_SUBS masks are allowed: the slow path probes each of them,
+ * so the cap bounds what the first packet of a flow may cost.
  */
 #include <linux/errno.h>
 #include <linux/jhash.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 
@@ -188,10 +193,18 @@ static void fw_rule_base(const struct fw_rule *r, struct fw_key *m,
 	}
 }
 
+/*
+ * Subtables by mask, open addressing: an entry finds its subtable in one
+ * probe or a few, not by a walk over all of them, so a build costs
+ * entries + masks, not entries x masks.
+ */
+#define FW_MASK_SLOTS	(2 * FW_MAX_SUBS)
+
 struct fw_builder {
 	struct fw_cls *cls;
 	u32 maxsubs;
 	u32 *sub_of;		/* entry -> subtable */
+	u32 *slots;		/* FW_MASK_SLOTS subtable indices or FW_NONE */
 };
 
 static void fw_sub_init(struct fw_sub *sub, const struct fw_key *mask,
@@ -215,11 +228,18 @@ static int fw_sub_find(struct fw_builder *b, const struct fw_key *mask,
 		       u32 rule)
 {
 	struct fw_cls *cls = b->cls;
-	u32 i;
+	u32 slot = jhash2((const u32 *)mask, FW_KEY_WORDS, 0), i;
 
-	for (i = 0; i < cls->nsubs; i++)
+	for (;; slot++) {
+		i = b->slots[slot % FW_MASK_SLOTS];
+		if (i == FW_NONE)
+			break;
 		if (fw_key_eq(&cls->subs[i].mask, mask))
 			return i;
+	}
+	if (cls->nsubs == FW_MAX_SUBS)
+		return -E2BIG;
+	i = cls->nsubs;
 	if (cls->nsubs == b->maxsubs) {
 		u32 max = b->maxsubs * 2;
 		struct fw_sub *subs = kvcalloc(max, sizeof(*subs), GFP_KERNEL);
@@ -231,6 +251,7 @@ static int fw_sub_find(struct fw_builder *b, const struct fw_key *mask,
 		cls->subs = subs;
 		b->maxsubs = max;
 	}
+	b->slots[slot % FW_MASK_SLOTS] = i;
 	fw_sub_init(&cls->subs[i], mask, rule);
 	cls->nsubs++;
 	return i;
@@ -326,6 +347,8 @@ static int fw_hash_entries(struct fw_builder *b)
 
 		e->next = *head;
 		*head = i;
+		if (!(i % 1024))
+			cond_resched();
 	}
 	return 0;
 }
@@ -358,6 +381,7 @@ static u32 fw_count_entries(const struct fw_rule *rules, u32 n)
 		total += e;
 		if (total > FW_MAX_ENTRIES)
 			return FW_MAX_ENTRIES + 1;
+		cond_resched();
 	}
 	return total;
 }
@@ -383,8 +407,10 @@ struct fw_cls *fw_cls_build(const struct fw_rule *rules, u32 n, int *err)
 	cls->entries = kvcalloc(max_t(u32, total, 1), sizeof(*cls->entries),
 				GFP_KERNEL);
 	b.sub_of = kvcalloc(max_t(u32, total, 1), sizeof(u32), GFP_KERNEL);
-	if (!cls->subs || !cls->entries || !b.sub_of)
+	b.slots = kvmalloc_array(FW_MASK_SLOTS, sizeof(u32), GFP_KERNEL);
+	if (!cls->subs || !cls->entries || !b.sub_of || !b.slots)
 		goto fail;
+	memset(b.slots, 0xff, FW_MASK_SLOTS * sizeof(u32));
 	for (i = 0; i < n; i++) {
 		*err = -EINVAL;
 		if (!fw_rule_valid(&rules[i]))
@@ -392,13 +418,17 @@ struct fw_cls *fw_cls_build(const struct fw_rule *rules, u32 n, int *err)
 		*err = fw_expand_rule(&b, &rules[i], i);
 		if (*err)
 			goto fail;
+		/* Under RTNL, and 65,536 rules take a while on a debug kernel. */
+		cond_resched();
 	}
 	*err = fw_hash_entries(&b);
 	if (*err)
 		goto fail;
+	kvfree(b.slots);
 	kvfree(b.sub_of);
 	return cls;
 fail:
+	kvfree(b.slots);
 	kvfree(b.sub_of);
 	fw_cls_free(cls);
 	return NULL;

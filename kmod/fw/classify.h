@@ -44,6 +44,7 @@ struct fw_rule {
 
 #define FW_MAX_RULES		65536
 #define FW_MAX_ENTRIES		(1U << 20)	/* after range expansion */
+#define FW_MAX_SUBS		16384		/* distinct masks */
 
 struct fw_cls;
 

@@ -6,6 +6,7 @@
  */
 #include <linux/in.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
@@ -213,6 +214,7 @@ int fw_rules_parse(const struct nlattr *list, struct fw_rule **rules,
 			kvfree(more);
 			return err;
 		}
+		cond_resched();
 	}
 	kvfree(*rules);
 	*rules = more;
@@ -300,9 +302,11 @@ struct fw_ruleset *fw_ruleset_build(struct fw_rule *rules, u32 n, u8 policy,
 		rs->base = kvcalloc(n, sizeof(*rs->base), GFP_KERNEL);
 		if (!rs->base)
 			goto fail;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			if (carry[i] >= 0 && carry[i] < old->n)
 				fw_ruleset_read(old, carry[i], &rs->base[i]);
+			cond_resched();
+		}
 	}
 	rs->cls = fw_cls_build(rules, n, err);
 	if (rs->cls)
