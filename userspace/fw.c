@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fwsyntax.h"
 #include "json.h"
 #include "nfvctl.h"
 
@@ -88,7 +89,10 @@ void usage_fw(FILE *f)
 	      "  fw flows DP NAME\n"
 	      "  RULE := [in-port N|IFNAME] [src PREFIX] [dst PREFIX] [proto PROTO]\n"
 	      "          [sport N[-M]] [dport N[-M]] [icmp-type N] [icmp-code N]\n"
-	      "          [ct state STATE[,STATE]...] accept|drop|reject\n", f);
+	      "          [ct state STATE[,STATE]...] accept|drop|reject\n"
+	      "  nftables' spellings (iifname, ip saddr, tcp dport, icmp type NAME,\n"
+	      "  { sets }, != on ports and a prefix, counter, reject with tcp reset)\n"
+	      "  become such rules; see nfvctl(8)\n", f);
 }
 
 static int lookup(const char *const *names, int n, const char *s)
@@ -432,13 +436,47 @@ static int fw_add_set(const char *cmd, uint8_t nlcmd, int argc, char **argv)
 }
 
 /* fw rule add|set|del DP NAME [pos N] [RULE] */
+/* The messages of one "fw rule add|set": one per rule its line makes. */
+struct fw_edit {
+	const char *cmd;
+	uint8_t op;
+	bool has_pos;
+	uint32_t pos;
+	struct port_names *ports;
+	struct nl_msg *msg[64];
+	unsigned int n;
+};
+
+static int fw_edit_msg(void *ctx, int argc, char **argv)
+{
+	struct fw_edit *e = ctx;
+	struct nl_msg *cfg;
+	int err = 0;
+
+	if (e->n == ARRAY_SIZE(e->msg) || (e->n && e->op != NFV_FW_OP_INSERT))
+		return usage_err(e->cmd, "the rule's sets make more than %s rules",
+				 e->op == NFV_FW_OP_INSERT ? "64" : "one");
+	cfg = scratch_msg();
+	if (!cfg)
+		return -1;
+	/* A set's rules go in one after the other, in the order written. */
+	if (nla_put_u8(cfg, NFV_FW_A_OP, e->op) < 0 ||
+	    (e->has_pos && nla_put_u32(cfg, NFV_FW_A_POS, e->pos + e->n) < 0))
+		err = -2;
+	else
+		err = put_rule(cfg, e->cmd, e->ports, argc, argv);
+	if (err)
+		return scratch_fail(cfg, err);
+	e->msg[e->n++] = cfg;
+	return 0;
+}
+
 static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
 {
 	struct port_names ports = { 0 };
+	struct fw_edit e = { .cmd = cmd, .op = op, .ports = &ports };
 	const char *dp, *name;
-	bool has_pos = false;
-	struct nl_msg *cfg;
-	uint32_t pos = 0;
+	unsigned int i;
 	int err = 0;
 
 	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
@@ -446,29 +484,36 @@ static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
 	ports.dp = dp;
 	if (argc && matches(*argv, "pos")) {
 		if (need_arg(cmd, &argc, &argv) ||
-		    parse_u32(cmd, "position", *argv, 0, UINT32_MAX, &pos))
+		    parse_u32(cmd, "position", *argv, 0, UINT32_MAX, &e.pos))
 			return -1;
-		has_pos = true;
+		e.has_pos = true;
 		argc--, argv++;
 	}
-	if (!has_pos && op != NFV_FW_OP_INSERT)
+	if (!e.has_pos && op != NFV_FW_OP_INSERT)
 		return usage_err(cmd, "missing \"pos N\"");
 	if (op == NFV_FW_OP_DELETE && argc)
 		return usage_err(cmd, "unknown argument \"%s\"", *argv);
 	if (op != NFV_FW_OP_DELETE && !argc)
 		return usage_err(cmd, "missing rule");
-	cfg = scratch_msg();
-	if (!cfg)
-		return -1;
-	if (nla_put_u8(cfg, NFV_FW_A_OP, op) < 0 ||
-	    (has_pos && nla_put_u32(cfg, NFV_FW_A_POS, pos) < 0))
-		err = -2;
-	else if (op != NFV_FW_OP_DELETE)
-		err = put_rule(cfg, cmd, &ports, argc, argv);
+	if (op == NFV_FW_OP_DELETE) {
+		e.msg[0] = scratch_msg();
+		if (!e.msg[0])
+			return -1;
+		e.n = 1;
+		if (nla_put_u8(e.msg[0], NFV_FW_A_OP, op) < 0 ||
+		    nla_put_u32(e.msg[0], NFV_FW_A_POS, e.pos) < 0)
+			err = -2;
+	} else {
+		err = fw_expand_rule(cmd, argc, argv, fw_edit_msg, &e);
+	}
 	port_names_free(&ports);
-	if (err)
-		return scratch_fail(cfg, err);
-	return fw_send(NFV_CMD_NF_SET, dp, name, cfg);
+	for (i = 0; i < e.n; i++) {
+		if (err)
+			nlmsg_free(e.msg[i]);
+		else
+			err = fw_send(NFV_CMD_NF_SET, dp, name, e.msg[i]);
+	}
+	return err == -2 ? scratch_fail(NULL, err) : err;
 }
 
 static void print_prefix(const char *key, struct nlattr *addr,
@@ -734,6 +779,23 @@ static int load_batch(struct fw_load *l)
 	return l->rules ? 0 : -2;
 }
 
+/* One rule of a line (a set makes several), into the open batch. */
+static int load_rule(void *ctx, int argc, char **argv)
+{
+	struct fw_load *l = ctx;
+	int err;
+
+	if (l->in_batch == FW_LOAD_BATCH) {
+		err = load_batch(l);
+		if (err)
+			return err;
+	}
+	err = put_rule(l->batch[l->nbatch - 1], l->cmd, &l->ports, argc, argv);
+	if (!err)
+		l->in_batch++;
+	return err;
+}
+
 static int load_line(struct fw_load *l, int n, char **words,
 		     unsigned long lineno)
 {
@@ -750,17 +812,11 @@ static int load_line(struct fw_load *l, int n, char **words,
 					 lineno);
 		return 0;
 	}
-	if (l->in_batch == FW_LOAD_BATCH) {
-		err = load_batch(l);
-		if (err)
-			return err;
-	}
-	err = put_rule(l->batch[l->nbatch - 1], l->cmd, &l->ports, n, words);
+	err = fw_expand_rule(l->cmd, n, words, load_rule, l);
 	if (err == -2)
 		return usage_err(l->cmd, "line %lu: rule too large", lineno);
 	if (err)
 		return usage_err(l->cmd, "line %lu: bad rule", lineno);
-	l->in_batch++;
 	return 0;
 }
 

@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nftables' rule habits, rewritten into the rule words the kernel's rules
+ * hold (fw.c's put_rule()): "iifname", "ip saddr", "tcp dport",
+ * "icmp type echo-request", anonymous sets ("dport { 22, 443 }"), "!="
+ * on ports and prefixes, "counter", "reject with tcp reset". A set or a
+ * "!=" makes several rules, one per element or per piece of the
+ * complement, in the order written; they are sent as separate rules.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fwsyntax.h"
+#include "nfvctl.h"
+
+#define FW_MAX_VALUES	64	/* elements of one field, complements included */
+#define FW_MAX_EXPAND	4096	/* rules one line may become */
+
+/* A field's values after sets and "!=" are undone: each a word for fw.c. */
+struct fw_field {
+	const char *kw;			/* fw.c's keyword */
+	char *val[FW_MAX_VALUES];
+	unsigned int n;
+};
+
+enum {
+	F_IN, F_SRC, F_DST, F_SPORT, F_DPORT, F_ITYPE, F_ICODE, F_STATE,
+	F_NUM
+};
+
+struct fw_line {
+	const char *cmd;
+	struct fw_field f[F_NUM];
+	const char *proto;
+	const char *action;
+};
+
+static const struct {
+	const char *name;
+	uint8_t type;
+} icmp_types[] = {
+	{ "echo-reply", 0 }, { "destination-unreachable", 3 },
+	{ "source-quench", 4 }, { "redirect", 5 }, { "echo-request", 8 },
+	{ "router-advertisement", 9 }, { "router-solicitation", 10 },
+	{ "time-exceeded", 11 }, { "parameter-problem", 12 },
+	{ "timestamp-request", 13 }, { "timestamp-reply", 14 },
+	{ "info-request", 15 }, { "info-reply", 16 },
+	{ "address-mask-request", 17 }, { "address-mask-reply", 18 },
+}, icmpv6_types[] = {
+	{ "destination-unreachable", 1 }, { "packet-too-big", 2 },
+	{ "time-exceeded", 3 }, { "parameter-problem", 4 },
+	{ "echo-request", 128 }, { "echo-reply", 129 },
+	{ "mld-listener-query", 130 }, { "mld-listener-report", 131 },
+	{ "mld-listener-done", 132 }, { "nd-router-solicit", 133 },
+	{ "nd-router-advert", 134 }, { "nd-neighbor-solicit", 135 },
+	{ "nd-neighbor-advert", 136 }, { "nd-redirect", 137 },
+	{ "mld2-listener-report", 143 },
+};
+
+int fw_icmp_type(const char *name, bool v6)
+{
+	size_t i, n = v6 ? ARRAY_SIZE(icmpv6_types) : ARRAY_SIZE(icmp_types);
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(name, v6 ? icmpv6_types[i].name :
+				       icmp_types[i].name))
+			return v6 ? icmpv6_types[i].type : icmp_types[i].type;
+	}
+	return -1;
+}
+
+static void line_free(struct fw_line *l)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < F_NUM; i++)
+		for (j = 0; j < l->f[i].n; j++)
+			free(l->f[i].val[j]);
+}
+
+static int add_value(struct fw_line *l, int f, const char *v)
+{
+	struct fw_field *fd = &l->f[f];
+
+	if (fd->n == FW_MAX_VALUES)
+		return usage_err(l->cmd, "more than %d values for \"%s\"",
+				 FW_MAX_VALUES, fd->kw);
+	fd->val[fd->n] = strdup(v);
+	if (!fd->val[fd->n])
+		return usage_err(l->cmd, "out of memory");
+	fd->n++;
+	return 0;
+}
+
+/*
+ * The value at argv[0]: one word, or a set "{ a, b }" over as many words
+ * as it takes, split into elements. Returns the words used, or -1.
+ */
+static int take_set(struct fw_line *l, int argc, char **argv,
+		    char *out[], unsigned int *n, char *buf, size_t size)
+{
+	int used = 0;
+	char *p, *save = NULL;
+
+	*n = 0;
+	buf[0] = '\0';
+	if (argv[0][0] != '{') {
+		if (strlen(argv[0]) >= size)
+			return usage_err(l->cmd, "value too long");
+		strcpy(buf, argv[0]);
+		out[(*n)++] = buf;
+		return 1;
+	}
+	for (; used < argc; used++) {
+		if (strlen(buf) + strlen(argv[used]) + 2 > size)
+			return usage_err(l->cmd, "set too long");
+		strcat(buf, argv[used]);
+		strcat(buf, " ");
+		if (strchr(argv[used], '}'))
+			break;
+	}
+	if (used == argc)
+		return usage_err(l->cmd, "set without a closing \"}\"");
+	p = strchr(buf, '}');
+	if (p[1] != ' ' || p[2])
+		return usage_err(l->cmd, "words after \"}\" in \"%s\"", buf);
+	*p = '\0';
+	for (p = strtok_r(buf + 1, ", \t", &save); p;
+	     p = strtok_r(NULL, ", \t", &save)) {
+		if (*n == FW_MAX_VALUES)
+			return usage_err(l->cmd, "set of more than %d elements",
+					 FW_MAX_VALUES);
+		out[(*n)++] = p;
+	}
+	if (!*n)
+		return usage_err(l->cmd, "empty set");
+	return used + 1;
+}
+
+static int parse_port(const char *cmd, const char *s, uint32_t *lo,
+		      uint32_t *hi)
+{
+	char buf[32], *dash;
+
+	if (strlen(s) >= sizeof(buf))
+		return usage_err(cmd, "invalid port \"%s\"", s);
+	strcpy(buf, s);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash++ = '\0';
+	if (parse_u32(cmd, "port", buf, 0, 65535, lo) ||
+	    parse_u32(cmd, "port", dash ? dash : buf, 0, 65535, hi))
+		return -1;
+	if (*lo > *hi)
+		return usage_err(cmd, "port range \"%s\" is backwards", s);
+	return 0;
+}
+
+/* The ports outside the union of v[0..n), as ranges. */
+static int ports_not(struct fw_line *l, int f, char *v[], unsigned int n)
+{
+	static uint8_t in[65536];
+	uint32_t lo, hi, p, start;
+	char buf[16];
+	unsigned int i;
+
+	memset(in, 0, sizeof(in));
+	for (i = 0; i < n; i++) {
+		if (parse_port(l->cmd, v[i], &lo, &hi))
+			return -1;
+		memset(in + lo, 1, hi - lo + 1);
+	}
+	for (p = 0; p < 65536; p++) {
+		if (in[p])
+			continue;
+		for (start = p; p + 1 < 65536 && !in[p + 1]; p++)
+			;
+		if (start == p)
+			snprintf(buf, sizeof(buf), "%u", start);
+		else
+			snprintf(buf, sizeof(buf), "%u-%u", start, p);
+		if (add_value(l, f, buf))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The addresses outside one prefix: for each of its bits, the prefix
+ * that agrees up to that bit and differs in it.
+ */
+static int prefix_not(struct fw_line *l, int f, const char *s)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, out[INET6_ADDRSTRLEN + 8];
+	int fam = strchr(s, ':') ? AF_INET6 : AF_INET;
+	unsigned int len = fam == AF_INET ? 32 : 128, k;
+	unsigned char addr[16], flip[16];
+
+	if (strlen(s) >= sizeof(buf))
+		return usage_err(l->cmd, "invalid prefix \"%s\"", s);
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash++ = '\0';
+		if (parse_u32(l->cmd, "prefix length", slash, 0, len, &k))
+			return -1;
+		len = k;
+	}
+	if (inet_pton(fam, buf, addr) != 1)
+		return usage_err(l->cmd, "invalid address \"%s\"", buf);
+	if (!len)
+		return usage_err(l->cmd, "\"!= %s\" matches nothing", s);
+	for (k = 1; k <= len; k++) {
+		size_t at;
+
+		unsigned int i;
+
+		/* The first k bits of the prefix, the last of them flipped. */
+		memcpy(flip, addr, sizeof(flip));
+		for (i = k; i < 128; i++)
+			flip[i / 8] &= ~(0x80 >> (i % 8));
+		flip[(k - 1) / 8] ^= 0x80 >> ((k - 1) % 8);
+		inet_ntop(fam, flip, out, sizeof(out));
+		at = strlen(out);
+		snprintf(out + at, sizeof(out) - at, "/%u", k);
+		if (add_value(l, f, out))
+			return -1;
+	}
+	return 0;
+}
+
+static int set_proto(struct fw_line *l, const char *p)
+{
+	if (l->proto && strcmp(l->proto, p))
+		return usage_err(l->cmd, "protocols %s and %s in one rule",
+				 l->proto, p);
+	l->proto = p;
+	return 0;
+}
+
+/* A field's value (or set), with "!=" or "==" before it. */
+static int field(struct fw_line *l, int f, int argc, char **argv)
+{
+	char buf[4096], *v[FW_MAX_VALUES];
+	unsigned int n, i;
+	bool neg = false;
+	int used, skip = 0;
+
+	if (argc && (!strcmp(argv[0], "!=") || !strcmp(argv[0], "=="))) {
+		neg = argv[0][0] == '!';
+		skip = 1;
+	}
+	if (argc <= skip)
+		return usage_err(l->cmd, "missing value after \"%s\"",
+				 l->f[f].kw);
+	used = take_set(l, argc - skip, argv + skip, v, &n, buf, sizeof(buf));
+	if (used < 0)
+		return -1;
+	if (l->f[f].n)
+		return usage_err(l->cmd, "\"%s\" twice in one rule",
+				 l->f[f].kw);
+	if (neg && (f == F_SPORT || f == F_DPORT)) {
+		if (ports_not(l, f, v, n))
+			return -1;
+	} else if (neg && (f == F_SRC || f == F_DST) && n == 1) {
+		if (prefix_not(l, f, v[0]))
+			return -1;
+	} else if (neg) {
+		return usage_err(l->cmd, "\"!=\" works on ports and on one prefix, not on \"%s\"",
+				 l->f[f].kw);
+	} else {
+		for (i = 0; i < n; i++) {
+			int t = -1;
+
+			if (f == F_ITYPE && l->proto)
+				t = fw_icmp_type(v[i],
+						 !strcmp(l->proto, "icmpv6"));
+			if (t >= 0) {
+				char num[12];
+
+				snprintf(num, sizeof(num), "%d", t);
+				if (add_value(l, f, num))
+					return -1;
+			} else if (add_value(l, f, v[i])) {
+				return -1;
+			}
+		}
+	}
+	return skip + used;
+}
+
+static int field_of(const char *kw)
+{
+	static const char *const names[F_NUM][4] = {
+		[F_IN]	  = { "in-port", "iifname", "iif" },
+		[F_SRC]	  = { "src", "saddr" },
+		[F_DST]	  = { "dst", "daddr" },
+		[F_SPORT] = { "sport" },
+		[F_DPORT] = { "dport" },
+		[F_ITYPE] = { "icmp-type", "type" },
+		[F_ICODE] = { "icmp-code", "code" },
+		[F_STATE] = { "state" },
+	};
+	int f, i;
+
+	for (f = 0; f < F_NUM; f++)
+		for (i = 0; i < 4 && names[f][i]; i++)
+			if (!strcmp(kw, names[f][i]))
+				return f;
+	return -1;
+}
+
+static bool is_l4(const char *w)
+{
+	return !strcmp(w, "tcp") || !strcmp(w, "udp") || !strcmp(w, "sctp") ||
+	       !strcmp(w, "udplite") || !strcmp(w, "icmp") ||
+	       !strcmp(w, "icmpv6");
+}
+
+/* "reject [with tcp reset | with icmp[x|v6] type port-unreachable]" */
+static int action(struct fw_line *l, int argc, char **argv)
+{
+	l->action = argv[0];
+	if (argc == 1)
+		return 1;
+	if (strcmp(argv[0], "reject") || strcmp(argv[1], "with"))
+		return 1;
+	if (argc == 4 && !strcmp(argv[2], "tcp") && !strcmp(argv[3], "reset")) {
+		if (!l->proto || strcmp(l->proto, "tcp"))
+			return usage_err(l->cmd, "\"reject with tcp reset\" needs tcp");
+		return 4;
+	}
+	if (argc == 5 && !strcmp(argv[3], "type") &&
+	    (!strcmp(argv[2], "icmp") || !strcmp(argv[2], "icmpx") ||
+	     !strcmp(argv[2], "icmpv6"))) {
+		if (!strcmp(argv[4], "port-unreachable"))
+			return 5;
+		return usage_err(l->cmd, "reject sends port-unreachable only, not \"%s\"",
+				 argv[4]);
+	}
+	return usage_err(l->cmd, "unknown reject \"with %s\"", argv[2]);
+}
+
+static int parse_line(struct fw_line *l, int argc, char **argv)
+{
+	int used, f;
+
+	while (argc > 0) {
+		const char *kw = argv[0];
+
+		if (!strcmp(kw, "accept") || !strcmp(kw, "drop") ||
+		    !strcmp(kw, "reject")) {
+			used = action(l, argc, argv);
+			if (used > 0 && used < argc)
+				return usage_err(l->cmd, "words after the action (at \"%s\")",
+						 kw);
+			return used < 0 ? -1 : 0;
+		}
+		if (!strcmp(kw, "counter") || !strcmp(kw, "ip") ||
+		    !strcmp(kw, "ip6") || !strcmp(kw, "meta") ||
+		    !strcmp(kw, "ct")) {
+			/* Prefixes the kernel's fields need not. */
+			argc--;
+			argv++;
+			continue;
+		}
+		if (!strcmp(kw, "proto") || !strcmp(kw, "protocol") ||
+		    !strcmp(kw, "l4proto") || !strcmp(kw, "nexthdr")) {
+			if (argc < 2)
+				return usage_err(l->cmd, "missing value after \"%s\"",
+						 kw);
+			if (set_proto(l, argv[1]))
+				return -1;
+			argc -= 2;
+			argv += 2;
+			continue;
+		}
+		if (is_l4(kw) && argc > 1 && field_of(argv[1]) >= 0) {
+			/* "tcp dport", "icmp type": a protocol and a field */
+			if (set_proto(l, kw))
+				return -1;
+			argc--;
+			argv++;
+			continue;
+		}
+		f = field_of(kw);
+		if (f < 0)
+			return usage_err(l->cmd, "unknown rule keyword \"%s\"",
+					 kw);
+		used = field(l, f, argc - 1, argv + 1);
+		if (used < 0)
+			return -1;
+		argc -= 1 + used;
+		argv += 1 + used;
+	}
+	return 1;	/* no action */
+}
+
+/* Rule words for one element of each field, then cb. */
+static int emit(struct fw_line *l, unsigned int *pick, fw_rule_cb cb,
+		void *ctx)
+{
+	char *w[2 * F_NUM + 3];
+	int n = 0, f;
+
+	if (l->proto) {
+		w[n++] = "proto";
+		w[n++] = (char *)l->proto;
+	}
+	for (f = 0; f < F_NUM; f++) {
+		if (!l->f[f].n)
+			continue;
+		w[n++] = (char *)l->f[f].kw;
+		w[n++] = l->f[f].val[pick[f]];
+	}
+	w[n++] = (char *)l->action;
+	return cb(ctx, n, w);
+}
+
+int fw_expand_rule(const char *cmd, int argc, char **argv, fw_rule_cb cb,
+		   void *ctx)
+{
+	struct fw_line l = {
+		.cmd = cmd,
+		.f = {
+			[F_IN] = { .kw = "in-port" }, [F_SRC] = { .kw = "src" },
+			[F_DST] = { .kw = "dst" }, [F_SPORT] = { .kw = "sport" },
+			[F_DPORT] = { .kw = "dport" },
+			[F_ITYPE] = { .kw = "icmp-type" },
+			[F_ICODE] = { .kw = "icmp-code" },
+			[F_STATE] = { .kw = "state" },
+		},
+	};
+	unsigned int pick[F_NUM] = { 0 }, total = 1;
+	int f, err;
+
+	err = parse_line(&l, argc, argv);
+	if (err == 1) {
+		/* fw.c names a bad value before the missing action. */
+		err = cb(ctx, argc, argv) ?:
+		      usage_err(cmd, "rule must end with accept, drop or reject");
+		goto out;
+	}
+	if (err)
+		goto out;
+	/* ct state { established, related }: one rule, states OR'ed. */
+	if (l.f[F_STATE].n > 1) {
+		char buf[128] = "";
+		unsigned int i;
+
+		for (i = 0; i < l.f[F_STATE].n; i++) {
+			if (strlen(buf) + strlen(l.f[F_STATE].val[i]) + 2 >
+			    sizeof(buf))
+				break;
+			strcat(buf, i ? "," : "");
+			strcat(buf, l.f[F_STATE].val[i]);
+			free(l.f[F_STATE].val[i]);
+		}
+		l.f[F_STATE].n = 0;
+		err = add_value(&l, F_STATE, buf);
+		if (err)
+			goto out;
+	}
+	for (f = 0; f < F_NUM; f++)
+		if (l.f[f].n)
+			total *= l.f[f].n;
+	if (total > FW_MAX_EXPAND) {
+		err = usage_err(cmd, "the sets make %u rules, more than %d",
+				total, FW_MAX_EXPAND);
+		goto out;
+	}
+	/* Every combination, the last field varying fastest. */
+	for (;;) {
+		err = emit(&l, pick, cb, ctx);
+		if (err)
+			break;
+		for (f = F_NUM - 1; f >= 0; f--) {
+			if (++pick[f] < l.f[f].n)
+				break;
+			pick[f] = 0;
+		}
+		if (f < 0)
+			break;
+	}
+out:
+	line_free(&l);
+	return err;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* nftables' rule habits into nfvctl's rule words (fwsyntax.c). */
+#ifndef NFVCTL_FWSYNTAX_H
+#define NFVCTL_FWSYNTAX_H
+
+#include <stdbool.h>
+
+/* Called once per rule a line makes; a nonzero return stops the rest. */
+typedef int (*fw_rule_cb)(void *ctx, int argc, char **argv);
+
+int fw_expand_rule(const char *cmd, int argc, char **argv, fw_rule_cb cb,
+		   void *ctx);
+/* An ICMP (v6: ICMPv6) type by its nftables name, or -1. */
+int fw_icmp_type(const char *name, bool v6);
+
+#endif /* NFVCTL_FWSYNTAX_H */
