@@ -11,6 +11,7 @@
  * the caller passes, per direction, how many bytes went by unseen; the
  * bounds that move with data widen by that much and no more.
  */
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
@@ -140,52 +141,93 @@ static void fw_settle_scale(struct fw_ct *ct)
 		ct->scale[0] = ct->scale[1] = 0;
 }
 
+/*
+ * Is x within [lo, lo + span]? A span of 2^32 or more holds every number:
+ * so many bytes went by unseen that the sender could be anywhere.
+ */
+static bool fw_within(u32 x, u32 lo, u64 span)
+{
+	return span > U32_MAX || (u32)(x - lo) <= span;
+}
+
+/* How far b lies past a, or 0 if before it (b is a stale edge of a's). */
+static u32 fw_past(u32 a, u32 b)
+{
+	return fw_before(b, a) ? 0 : b - a;
+}
+
+/*
+ * Bounds as ranges from the lowest edge, not signed comparisons: the edges
+ * lag the traffic by the slack, which may exceed 2 GiB (the sequence
+ * space's half) on a long transfer through the fast path.
+ */
 static bool fw_in_window(struct fw_ct *ct, unsigned int dir,
-			 const struct fw_tcp_seg *seg, const u32 slack[2])
+			 const struct fw_tcp_seg *seg, const u64 slack[2])
 {
 	struct fw_ct_dir *s = &ct->dir[dir], *r = &ct->dir[!dir];
 	u32 end = fw_seg_end(seg), ack = seg->ack, win = seg->win;
 	u32 maxackwin = s->maxwin ? s->maxwin : FW_MAXACKWIN;
+	u32 lo = s->end - r->maxwin, acklo = r->end - maxackwin;
+	u64 span = (u64)fw_past(lo, s->maxend) + slack[dir] + (end - seg->seq);
 
 	if (!(seg->flags & FW_TH_SYN))
 		win <<= ct->scale[dir];
 	if (!(seg->flags & FW_TH_ACK))
 		ack = r->end;
 
-	if (fw_after(seg->seq, s->maxend + slack[dir]))
-		return false;		/* beyond what the receiver allowed */
-	if (fw_before(end, s->end - r->maxwin))
-		return false;		/* older than any window */
-	if (fw_after(ack, r->end + slack[!dir]))
-		return false;		/* acknowledges data never sent */
-	if (fw_before(ack, r->end - maxackwin))
-		return false;		/* acknowledges data long gone */
+	/* Not older than any window, not beyond what the receiver allowed. */
+	if (!fw_within(end, lo, span))
+		return false;
+	/* Acknowledges neither data long gone nor data never sent. */
+	if (!fw_within(ack, acklo, (u64)maxackwin + slack[!dir]))
+		return false;
 
 	if (s->maxwin < win)
 		s->maxwin = win;
-	if (fw_after(end, s->end))
+	if ((u32)(end - lo) > r->maxwin || slack[dir] > U32_MAX)
 		s->end = end;
+	/* What passed unseen, the receiver allowed. */
+	if (slack[dir] && fw_after(s->end, s->maxend))
+		s->maxend = s->end;
 	if (seg->flags & FW_TH_ACK) {
-		u32 edge = ack + max_t(u32, win, 1);
+		u64 edge = (u64)(u32)(ack - acklo) + max_t(u32, win, 1);
 
-		if (fw_after(edge, r->maxend))
-			r->maxend = edge;
+		/* The ACK proves the peer sent this much. */
+		if ((u32)(ack - acklo) > maxackwin || slack[!dir] > U32_MAX)
+			r->end = ack;
+		if (edge > fw_past(acklo, r->maxend) ||
+		    slack[!dir] > U32_MAX)
+			r->maxend = ack + max_t(u32, win, 1);
 	}
 	return true;
 }
 
-/* A SYN that opens the flow, or reopens one in TIME_WAIT or CLOSE. */
-static int fw_tcp_open(struct fw_ct *ct, const struct fw_tcp_seg *seg,
-		       bool retransmit)
+u64 fw_ct_slack(const struct fw_ct *ct, unsigned int d, u64 bytes)
 {
-	u8 retrans = retransmit ? ct->retrans + 1 : 0;
+	u64 seen = (u64)ct->seen_hi[d] << 32 | ct->dir[d].seen;
 
+	return (bytes - seen) & (BIT_ULL(40) - 1);
+}
+
+void fw_ct_sync(struct fw_ct *ct, unsigned int d, u64 bytes)
+{
+	ct->dir[d].seen = (u32)bytes;
+	ct->seen_hi[d] = (u8)(bytes >> 32);
+}
+
+void fw_ct_skip(struct fw_ct *ct, unsigned int d, u32 len)
+{
+	fw_ct_sync(ct, d, ((u64)ct->seen_hi[d] << 32 | ct->dir[d].seen) + len);
+}
+
+/* A SYN that opens the flow, or reopens one in TIME_WAIT or CLOSE. */
+static int fw_tcp_open(struct fw_ct *ct, const struct fw_tcp_seg *seg)
+{
 	memset(ct->dir, 0, sizeof(ct->dir));
 	ct->dflags[1] = 0;
 	ct->scale[1] = 0;
 	fw_dir_init(ct, 0, seg);
 	ct->state = FW_TCP_SYN_SENT;
-	ct->retrans = min_t(u8, retrans, 255);
 	return FW_CT_NEW;
 }
 
@@ -222,7 +264,7 @@ static u8 fw_tcp_refine(const struct fw_ct *ct, unsigned int dir, u8 old,
 }
 
 int fw_ct_tcp(struct fw_ct *ct, unsigned int dir, bool new_flow,
-	      const struct fw_tcp_seg *seg, const u32 slack[2])
+	      const struct fw_tcp_seg *seg, const u64 slack[2])
 {
 	u8 old = new_flow ? FW_TCP_NONE : ct->state;
 	u8 next = fw_tcp_next(old, dir, seg->flags);
@@ -230,14 +272,9 @@ int fw_ct_tcp(struct fw_ct *ct, unsigned int dir, bool new_flow,
 
 	if (next == FW_TCP_INVALID)
 		return FW_CT_INVALID;
-	if (dir == 0 && next == FW_TCP_SYN_SENT) {
-		if (old == FW_TCP_NONE || old == FW_TCP_TIME_WAIT ||
-		    old == FW_TCP_CLOSE)
-			return fw_tcp_open(ct, seg, false);
-		if (seg->seq + 1 != ct->dir[0].end)
-			return fw_tcp_open(ct, seg, false);
-		return fw_tcp_open(ct, seg, true);
-	}
+	/* A first SYN, its retransmit, or a new ISN on a closed tuple. */
+	if (dir == 0 && next == FW_TCP_SYN_SENT)
+		return fw_tcp_open(ct, seg);
 
 	saved = *ct;
 	if (dir == 1 && !(ct->dflags[1] & FW_DIR_INIT)) {

@@ -51,7 +51,7 @@ struct fw_ct_dir {
 	u32 end;	/* highest seq + len sent */
 	u32 maxend;	/* highest ack + window the peer allowed */
 	u32 maxwin;	/* largest window the sender advertised */
-	u32 seen;	/* low bits of the core's byte counter when last seen */
+	u32 seen;	/* the core's byte counter when last synced, bits 0-31 */
 };
 
 /*
@@ -64,7 +64,7 @@ struct fw_ct {
 	/* TCP flows only from here. */
 	u8 scale[2];	/* window scale, once both sides agreed */
 	u8 dflags[2];	/* FW_DIR_* */
-	u8 retrans;	/* SYN retransmits */
+	u8 seen_hi[2];	/* bits 32-39 of fw_ct_dir.seen */
 	struct fw_ct_dir dir[2];
 };
 
@@ -101,11 +101,23 @@ struct fw_tcp_seg {
 /*
  * Runs one TCP segment through flow ct, seen in direction dir (0 original,
  * 1 reply). slack[d] bounds the bytes of direction d that passed in the
- * fast path since the state was last updated (0 when none could have).
+ * fast path since the state was last updated (0 when none could have); any
+ * amount is fine, the bounds stay exact modulo 2^32.
  * Returns the packet's enum fw_ctstate; on FW_CT_INVALID ct is unchanged.
  */
 int fw_ct_tcp(struct fw_ct *ct, unsigned int dir, bool new_flow,
-	      const struct fw_tcp_seg *seg, const u32 slack[2]);
+	      const struct fw_tcp_seg *seg, const u64 slack[2]);
+
+/*
+ * The bytes direction d carried since fw_ct_sync() last recorded its
+ * counter: bytes is the core's counter of the direction. Exact below 2^40
+ * (1 TiB) between two segments the firewall sees.
+ */
+u64 fw_ct_slack(const struct fw_ct *ct, unsigned int d, u64 bytes);
+/* Records the core's counter of direction d as seen. */
+void fw_ct_sync(struct fw_ct *ct, unsigned int d, u64 bytes);
+/* A refused packet of len bytes: counted by the core, never slack. */
+void fw_ct_skip(struct fw_ct *ct, unsigned int d, u32 len);
 
 /* What a UDP, ICMP or other packet is, for fw_ct_gen(). */
 enum fw_gen_kind {

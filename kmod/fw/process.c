@@ -118,7 +118,7 @@ static bool fw_tcp_seg(struct nfv_pkt *pkt, struct fw_tcp_seg *seg)
 static int fw_track_tcp(struct nfv_pkt *pkt, struct fw_ct *ct)
 {
 	struct fw_tcp_seg seg;
-	u32 bytes[2], slack[2];
+	u64 bytes[2], slack[2] = {};
 	unsigned int d;
 	int state;
 
@@ -126,16 +126,16 @@ static int fw_track_tcp(struct nfv_pkt *pkt, struct fw_ct *ct)
 		return FW_CT_INVALID;
 	for (d = 0; d < 2; d++) {
 		bytes[d] = nfv_flow_bytes(pkt->flow, d);
-		slack[d] = pkt->new_flow ? 0 : bytes[d] - ct->dir[d].seen;
+		if (!pkt->new_flow)
+			slack[d] = fw_ct_slack(ct, d, bytes[d]);
 	}
+	/* The core counted this segment already: it is not slack. */
+	slack[pkt->dir] -= min_t(u64, slack[pkt->dir], pkt->skb->len);
 	state = fw_ct_tcp(ct, pkt->dir, pkt->new_flow, &seg, slack);
-	if (state == FW_CT_INVALID) {
-		/* What was refused must not widen the window later. */
-		ct->dir[pkt->dir].seen += pkt->skb->len;
+	if (state == FW_CT_INVALID)
 		return state;
-	}
 	for (d = 0; d < 2; d++)
-		ct->dir[d].seen = bytes[d];
+		fw_ct_sync(ct, d, bytes[d]);
 	return state;
 }
 
@@ -292,8 +292,11 @@ static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 	action = fw_classify(fw, pkt, *state);
 	if (action == NFV_FW_ACCEPT && pkt->new_flow && *state == FW_CT_NEW)
 		action = fw_zone_admit(fw, pkt, ct);
-	if (action != NFV_FW_ACCEPT) {
+	if (action != NFV_FW_ACCEPT || *state == FW_CT_INVALID) {
 		memcpy(ct, &saved, size);
+		/* What was refused must not widen the window later. */
+		if (pkt->key.proto == IPPROTO_TCP && !pkt->new_flow)
+			fw_ct_skip(ct, pkt->dir, pkt->skb->len);
 	} else if ((ct->flags & FW_CT_HALF_OPEN) &&
 		   ct->state != FW_TCP_SYN_SENT) {
 		fw_zone_release(fw, pkt->key.zone, ct, FW_CT_HALF_OPEN);

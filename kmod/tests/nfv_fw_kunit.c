@@ -15,7 +15,7 @@
 #define FIN	FW_TH_FIN
 #define RST	FW_TH_RST
 
-static const u32 no_slack[2];
+static const u64 no_slack[2];
 
 struct tcp_step {
 	u8 dir;
@@ -133,17 +133,22 @@ static void tcp_handshake_and_close(struct kunit *test)
 	}
 }
 
+/* A retransmitted SYN keeps the flow; a new ISN starts it over. */
 static void tcp_syn_retransmit(struct kunit *test)
 {
 	static const struct tcp_step steps[] = {
 		{ 0, SYN, 100, 0, 0, FW_CT_NEW, FW_TCP_SYN_SENT },
 		{ 0, SYN, 100, 0, 0, FW_CT_NEW, FW_TCP_SYN_SENT },
-		{ 0, SYN, 100, 0, 0, FW_CT_NEW, FW_TCP_SYN_SENT },
+		{ 0, SYN, 7000, 0, 0, FW_CT_NEW, FW_TCP_SYN_SENT },
+		/* A SYN/ACK for the first ISN acknowledges nothing sent now. */
+		{ 1, SYN | ACK, 5000, 101, 0, FW_CT_INVALID, FW_TCP_SYN_SENT },
+		{ 1, SYN | ACK, 5000, 7001, 0, FW_CT_ESTABLISHED,
+		  FW_TCP_SYN_RECV },
 	};
 	struct fw_ct ct = {};
 
 	run_steps(test, &ct, steps, ARRAY_SIZE(steps));
-	KUNIT_EXPECT_EQ(test, ct.retrans, 2);
+	KUNIT_EXPECT_EQ(test, ct.dir[0].end, 7001);
 }
 
 static void tcp_simultaneous_open(struct kunit *test)
@@ -161,7 +166,7 @@ static void tcp_simultaneous_open(struct kunit *test)
 }
 
 static int seg_ct(struct fw_ct *ct, unsigned int dir, u8 flags, u32 seq,
-		  u32 ack, const u32 slack[2])
+		  u32 ack, const u64 slack[2])
 {
 	struct fw_tcp_seg seg = {
 		.seq = seq, .ack = ack, .win = 1000, .flags = flags,
@@ -229,7 +234,7 @@ static void tcp_data_window(struct kunit *test)
 /* Bytes the fast path carried widen the bounds by as much, no more. */
 static void tcp_window_slack(struct kunit *test)
 {
-	const u32 slack[2] = { 0, 50000 };
+	const u64 slack[2] = { 0, 50000 };
 	struct fw_ct ct;
 
 	open_flow(test, &ct);
@@ -314,9 +319,81 @@ static void gen_icmp_echo(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ct.state, FW_GEN_REPLIED);
 }
 
-static void ct_size(struct kunit *test)
+#define GIB	(1ULL << 30)
+
+/*
+ * A client sends gib GiB through the fast path, the server acks it unseen,
+ * then both close: every closing segment is valid, and a segment beyond
+ * what the client could have sent is not.
+ */
+static void long_transfer(struct kunit *test, u64 gib)
 {
-	KUNIT_EXPECT_LE(test, sizeof(struct fw_ct), 40);
+	u64 data = gib * GIB, slack[2] = { data + data / 20, data / 40 };
+	int far = data > U32_MAX ? FW_CT_ESTABLISHED : FW_CT_INVALID;
+	u32 fin = 111 + (u32)data, srv = 5021;
+	struct fw_ct ct, before;
+
+	open_flow(test, &ct);
+	before = ct;
+	/*
+	 * Further than all the data and a window: invalid, unless more than
+	 * 4 GiB went by, after which any number could be right.
+	 */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, FIN | ACK, fin + (u32)(data / 10),
+				     srv, slack), far);
+	ct = before;
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, ACK, srv, fin + (u32)(data / 10),
+				     slack), far);
+	ct = before;
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, FIN | ACK, fin, srv, slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_FIN_WAIT);
+	/* The caller synced both counters: no slack from here on. */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, ACK, srv, fin + 1, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE_WAIT);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, FIN | ACK, srv, fin + 1, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, ACK, fin + 1, srv + 1, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_TIME_WAIT);
+
+	/* Or the server resets it after the transfer. */
+	ct = before;
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST | ACK, srv, fin, slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+}
+
+/* 3 GiB: past the sequence space's half, where signed checks flip. */
+static void tcp_long_transfer_3g(struct kunit *test)
+{
+	long_transfer(test, 3);
+}
+
+/* 5 GiB: past a 32-bit byte counter; the client could be anywhere. */
+static void tcp_long_transfer_5g(struct kunit *test)
+{
+	long_transfer(test, 5);
+}
+
+/* The slack the caller computes from the core's 64-bit byte counters. */
+static void ct_slack_counter(struct kunit *test)
+{
+	struct fw_ct ct = {};
+
+	fw_ct_sync(&ct, 0, GIB);
+	fw_ct_sync(&ct, 1, 7);
+	/* Across 4 GiB: 32 bits of seen would say 1 GiB. */
+	KUNIT_EXPECT_EQ(test, fw_ct_slack(&ct, 0, 6 * GIB), 5 * GIB);
+	KUNIT_EXPECT_EQ(test, fw_ct_slack(&ct, 1, 7), 0);
+	/* A refused packet moves the counter, never the slack. */
+	fw_ct_skip(&ct, 0, 1500);
+	KUNIT_EXPECT_EQ(test, fw_ct_slack(&ct, 0, GIB + 1500), 0);
+	fw_ct_sync(&ct, 0, 4 * GIB - 100);
+	fw_ct_skip(&ct, 0, 200);
+	KUNIT_EXPECT_EQ(test, fw_ct_slack(&ct, 0, 4 * GIB + 100), 0);
+	KUNIT_EXPECT_EQ(test, fw_ct_slack(&ct, 0, 4 * GIB + 160), 60);
 }
 
 static struct kunit_case fw_conntrack_cases[] = {
@@ -332,7 +409,9 @@ static struct kunit_case fw_conntrack_cases[] = {
 	KUNIT_CASE(tcp_reopen),
 	KUNIT_CASE(gen_udp),
 	KUNIT_CASE(gen_icmp_echo),
-	KUNIT_CASE(ct_size),
+	KUNIT_CASE(tcp_long_transfer_3g),
+	KUNIT_CASE(tcp_long_transfer_5g),
+	KUNIT_CASE(ct_slack_counter),
 	{}
 };
 
