@@ -201,7 +201,11 @@ void nfv_nf_type_unregister(struct nfv_nf_type *type);
 
 /* Moves a flow to another idle-timeout class (enum nfv_timeout). */
 void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo);
-/* Makes packets with any of these TCP flags take the slow path. */
+/*
+ * Makes packets with any of these TCP flags take the slow path;
+ * NFV_TCP_TRAP_ALL, every segment, also those without a flag.
+ */
+#define NFV_TCP_TRAP_ALL	0xff
 void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags);
 /* The number of the port the packet came in on. */
 u16 nfv_pkt_in_port(const struct nfv_pkt *pkt);

@@ -84,8 +84,10 @@ static bool nfv_fast_path(struct nfv_pkt *pkt, struct nfv_flow *flow,
 {
 	struct dst_entry *dst;
 	u32 cookie = 0;
+	u8 trap;
 
-	if (pkt->tcp_flags & READ_ONCE(flow->tcp_trap))
+	trap = READ_ONCE(flow->tcp_trap);
+	if ((pkt->tcp_flags & trap) || trap == NFV_TCP_TRAP_ALL)
 		return false;
 
 	switch (READ_ONCE(flow->res[dir])) {

@@ -92,8 +92,14 @@ static enum fw_seg_type fw_seg_type(u8 flags)
 
 u8 fw_tcp_next(u8 state, unsigned int dir, u8 tcp_flags)
 {
-	/* SYN with FIN or RST is nonsense in any state. */
+	/*
+	 * As conntrack's tcp_valid_flags: SYN with FIN or RST, FIN with RST,
+	 * and FIN without ACK are nonsense in any state.
+	 */
 	if ((tcp_flags & FW_TH_SYN) && (tcp_flags & (FW_TH_FIN | FW_TH_RST)))
+		return FW_TCP_INVALID;
+	if ((tcp_flags & FW_TH_FIN) &&
+	    (tcp_flags & (FW_TH_RST | FW_TH_ACK)) != FW_TH_ACK)
 		return FW_TCP_INVALID;
 	if (state >= FW_TCP_NSTATES || dir > 1)
 		return FW_TCP_INVALID;

@@ -10,12 +10,15 @@
 #include <linux/in.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip6_checksum.h>
 #include <net/tcp.h>
 
 #include "fw.h"
 
 #define FW_TRAP_ESTABLISHED	(TCPHDR_SYN | TCPHDR_FIN | TCPHDR_RST)
-#define FW_TRAP_ALL		(FW_TRAP_ESTABLISHED | TCPHDR_ACK)
+/* Every segment, with or without flags, as conntrack judges each one. */
+#define FW_TRAP_ALL		NFV_TCP_TRAP_ALL
 
 static const u8 fw_tcp_tmo[FW_TCP_NSTATES] = {
 	[FW_TCP_NONE]		= NFV_TMO_TCP_OPENING,
@@ -115,6 +118,29 @@ static bool fw_tcp_seg(struct nfv_pkt *pkt, struct fw_tcp_seg *seg)
 	return true;
 }
 
+/*
+ * A segment that changes the state must carry a good checksum, or the
+ * endpoint discards what the firewall believed (a forged RST would close
+ * the flow here only). Fragments are checked by whoever reassembles them.
+ */
+static bool fw_tcp_csum_ok(struct nfv_pkt *pkt)
+{
+	struct sk_buff *skb = pkt->skb;
+	const struct nfv_key *key = &pkt->key;
+	unsigned int len = skb->len - pkt->l4;
+	__wsum csum;
+
+	if (!(pkt->tcp_flags & (TCPHDR_SYN | TCPHDR_FIN | TCPHDR_RST)) ||
+	    (pkt->flags & NFV_PKT_FRAG) || skb_csum_unnecessary(skb))
+		return true;
+	csum = skb_checksum(skb, pkt->l4, len, 0);
+	if (key->flags & NFV_KEY_V6)
+		return !csum_ipv6_magic(&key->addr.v6.src, &key->addr.v6.dst,
+					len, IPPROTO_TCP, csum);
+	return !csum_tcpudp_magic(key->addr.v4.src, key->addr.v4.dst, len,
+				  IPPROTO_TCP, csum);
+}
+
 static int fw_track_tcp(struct nfv_pkt *pkt, struct fw_ct *ct)
 {
 	struct fw_tcp_seg seg;
@@ -122,7 +148,7 @@ static int fw_track_tcp(struct nfv_pkt *pkt, struct fw_ct *ct)
 	unsigned int d;
 	int state;
 
-	if (!fw_tcp_seg(pkt, &seg))
+	if (!fw_tcp_seg(pkt, &seg) || !fw_tcp_csum_ok(pkt))
 		return FW_CT_INVALID;
 	for (d = 0; d < 2; d++) {
 		bytes[d] = nfv_flow_bytes(pkt->flow, d);

@@ -8,7 +8,8 @@ Addresses may be IPv4 or IPv6 (ICMPv6 then).
                        an error quoting a UDP datagram (default: port
                        unreachable; IPv4 11 time exceeded, IPv6 2 too big)
   fw-craft.py rst SRC DST SPORT DPORT SEQ                TCP RST
-  fw-craft.py tcp SRC DST SPORT DPORT FLAGS SEQ [ACK]    FLAGS: of SAFR
+  fw-craft.py tcp SRC DST SPORT DPORT FLAGS SEQ [ACK]    FLAGS: of SAFRP,
+                       X for a wrong checksum, - for none
   fw-craft.py l4 SRC DST PROTO SPORT DPORT [LEN]         an SCTP, DCCP or
                        UDP-Lite header (sctp, dccp, udplite), cut to LEN
   fw-craft.py sniff DEV SECONDS KIND PORT[,PORT]...     count arrivals
@@ -92,11 +93,13 @@ def icmp_err(src, dst, qsrc, qdst, qsport, qdport, type=None, code=0):
 
 
 def tcp(src, dst, sport, dport, flags, seq, ack=0):
-    bits = sum(b for c, b in zip('FSRA', (1, 2, 4, 16)) if c in flags)
+    bits = sum(b for c, b in zip('FSRPA', (1, 2, 4, 8, 16)) if c in flags)
     seg = struct.pack('!HHIIBBHHH', int(sport), int(dport), int(seq),
                       int(ack), 5 << 4, bits, 65535 if 'R' not in flags else 0,
                       0, 0)
     seg = l4_csum(src, dst, socket.IPPROTO_TCP, seg, 16)
+    if 'X' in flags:  # a wrong checksum
+        seg = seg[:16] + bytes([seg[16] ^ 0x5a]) + seg[17:]
     send_raw(dst, ip(src, dst, socket.IPPROTO_TCP, seg))
 
 

@@ -1,9 +1,11 @@
 #!/bin/bash
 # The TCP state machine through the datapath, with handshakes crafted on
 # both sides: a retransmitted SYN is new again and leaves the flow in
-# SYN_SENT; a simultaneous open (a SYN from each side, then a SYN/ACK
+# SYN_SENT, and segments without a flag before the flow is established
+# are invalid; a simultaneous open (a SYN from each side, then a SYN/ACK
 # from each) is let in although the outside sent a SYN, and reaches
-# ESTABLISHED. The hosts' own TCP never sees the crafted segments.
+# ESTABLISHED, where an RST with a bad checksum, a FIN without ACK and
+# FIN|RST change nothing. The hosts' own TCP never sees the crafted segments.
 . "$(dirname "$0")/lib.sh"
 
 fw_setup
@@ -34,6 +36,15 @@ check_eq "one flow" "$(nfvctl -j fw flows dp0 fw1 |
 	jq '[.[] | select(.orig.sport == 40000)] | length')" 1
 check_eq "still SYN_SENT" "$(fw_tcp_state 40000)" SYN_SENT
 
+# Before the flow is established every segment is judged, also those
+# with no flag or PSH alone (they once left on the SYN's cached verdict).
+invalid=$(fw_stat invalid)
+craft client tcp $C $S 40000 9000 - 1001
+craft client tcp $C $S 40000 9000 P 1001
+check_eq "no-flag and PSH-only segments did not reach the server" \
+	"$(sniff_count tosv)" 2
+check_eq "both were invalid" "$(( $(fw_stat invalid) - invalid ))" 2
+
 # Simultaneous open: client port 40001, server port 9000.
 invalid=$(fw_stat invalid)
 craft client tcp $C $S 40001 9000 S 5000
@@ -50,6 +61,17 @@ check_eq "the client's SYN, SYN/ACK and ACK reached the server" \
 check_eq "the server's SYN and SYN/ACK reached the client" \
 	"$(sniff_count tocl)" 2
 check_eq "nothing was invalid" "$(fw_stat invalid)" "$invalid"
+
+# Segments the endpoint would discard do not move the flow: an RST at the
+# right sequence number with a wrong checksum, a FIN without ACK, FIN|RST.
+craft client tcp $C $S 40001 9000 RXA 5001 9001
+craft client tcp $C $S 40001 9000 F 5001
+craft client tcp $C $S 40001 9000 FRA 5001 9001
+check_eq "all three invalid" "$(( $(fw_stat invalid) - invalid ))" 3
+check_eq "the flow is still ESTABLISHED" "$(fw_tcp_state 40001)" ESTABLISHED
+craft client tcp $C $S 40001 9000 RA 5001 9001
+check_eq "the same RST with its checksum closes it" \
+	"$(fw_tcp_state 40001)" CLOSE
 
 # The outside's SYN was let in as part of the flow; alone it is not.
 policy=$(fw_stat policy)
