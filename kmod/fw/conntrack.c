@@ -316,5 +316,6 @@ int fw_ct_gen(struct fw_ct *ct, unsigned int dir, bool new_flow,
 	}
 	if (dir == 1)
 		ct->state = FW_GEN_REPLIED;
-	return FW_CT_ESTABLISHED;
+	/* As conntrack: new until the other side answered. */
+	return ct->state == FW_GEN_REPLIED ? FW_CT_ESTABLISHED : FW_CT_NEW;
 }

@@ -300,12 +300,15 @@ static void gen_udp(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 0, true, FW_GEN_DATA), FW_CT_NEW);
 	KUNIT_EXPECT_EQ(test, ct.state, FW_GEN_UNREPLIED);
+	/* Still new until the first reply, as in conntrack. */
 	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 0, false, FW_GEN_DATA),
-			FW_CT_ESTABLISHED);
+			FW_CT_NEW);
 	KUNIT_EXPECT_EQ(test, ct.state, FW_GEN_UNREPLIED);
 	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 1, false, FW_GEN_DATA),
 			FW_CT_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, ct.state, FW_GEN_REPLIED);
+	KUNIT_EXPECT_EQ(test, fw_ct_gen(&ct, 0, false, FW_GEN_DATA),
+			FW_CT_ESTABLISHED);
 }
 
 static void gen_icmp_echo(struct kunit *test)
