@@ -71,8 +71,23 @@ def l4_csum(src, dst, proto, seg, at):
 
 
 def send_raw(dst, packet):
+    """Sends an IP packet: through the IP stack, or with CRAFT_L2=DEV,MAC
+    in an Ethernet frame out of DEV to MAC, which no local rule sees."""
+    if os.environ.get('CRAFT_L2'):
+        dev, mac = os.environ['CRAFT_L2'].split(',')
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        s.bind((dev, 0))
+        eth = 0x86dd if fam(dst) == socket.AF_INET6 else 0x0800
+        s.send(bytes.fromhex(mac.replace(':', '')) + s.getsockname()[4] +
+               struct.pack('!H', eth) + packet)
+        return
     s = socket.socket(fam(dst), socket.SOCK_RAW, socket.IPPROTO_RAW)
-    s.sendto(packet, (dst, 0))
+    try:
+        s.sendto(packet, (dst, 0))
+    except OSError as e:
+        proto = packet[6] if fam(dst) == socket.AF_INET6 else packet[9]
+        sys.exit(f'fw-craft: sending {len(packet)} bytes of protocol {proto} '
+                 f'to {dst}: {e}')
 
 
 def icmp_err(src, dst, qsrc, qdst, qsport, qdport, type=None, code=0):

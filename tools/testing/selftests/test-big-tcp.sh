@@ -25,6 +25,9 @@ fi
 # socat's 8 KiB writes leave every packet small. At least 128 segments
 # (184 kB) a packet, and writes of 256 KiB.
 cl sysctl -qw net.ipv4.tcp_min_tso_segs=128
+# A slow receiver's window limits the packets too: an 8 MB buffer from the
+# start, so the whole transfer fits in it.
+sv sysctl -qw net.ipv4.tcp_rmem="4096 8388608 16777216"
 
 head -c 8M /dev/urandom > /tmp/big.in
 ip netns exec router python3 "$big" sniff r0 > /tmp/big.sniff \

@@ -26,20 +26,24 @@ for p in $protos; do
 		back="$back l4 $2 $1 $p 9998 1234 -- l4 $2 $1 $p 9998 1235 --"
 	done
 done
+# Frames, not sends through the hosts' IP stacks: once nf_conntrack is
+# loaded (make check's benchmark smokes load openvswitch, which loads it),
+# 6.1 refuses a raw socket's DCCP packet with EPERM, in every namespace.
+lan="c0,$(mac router r0)" wan="s0,$(mac router r1)"
 # shellcheck disable=SC2086
-craft client ${out% --}
+CRAFT_L2=$lan craft client ${out% --}
 check_eq "to 9999 none arrived, to 9998 all six" "$(sniff_count sv)" 0/6/0
 check_eq "each port rule matched its protocol twice" \
 	"$(nfvctl -j fw rule list dp0 fw1 | jq -c '[.[:3][].packets]')" \
 	"[2,2,2]"
 # shellcheck disable=SC2086
-craft server ${back% --}
+CRAFT_L2=$wan craft server ${back% --}
 check_eq "replies: to the sending port all six, to another none" \
 	"$(sniff_stop cl)" 6/0
 
 # A header one byte short is malformed, not a packet without ports.
 malformed=$(drop malformed)
-craft client l4 10.0.1.2 10.0.2.2 sctp 1235 9997 11 -- \
+CRAFT_L2=$lan craft client l4 10.0.1.2 10.0.2.2 sctp 1235 9997 11 -- \
 	l4 fd00:1::2 fd00:2::2 dccp 1235 9997 15 -- \
 	l4 10.0.1.2 10.0.2.2 udplite 1235 9997 7
 check_eq "cut headers: none arrived" "$(sniff_stop sv)" 0/6/0
