@@ -150,7 +150,7 @@ for t in "${tests[@]}"; do
 	fi
 	cleanup
 	from=$last
-	start=$(date +%s) t_start=$EPOCHREALTIME
+	t_start=$EPOCHREALTIME
 	# Output to a file: a pipe would wait for whatever the test left running.
 	timeout -k 5 "$timeout" bash "$t" > /tmp/test.out 2>&1
 	rc=$?
@@ -162,7 +162,7 @@ for t in "${tests[@]}"; do
 	# A module that stays loaded would serve the next tests unseen.
 	unload=$(nfv_unload 2>&1) && unload=""
 	t_unload=$EPOCHREALTIME
-	secs=$(( $(date +%s) - start ))
+	secs=$(( ${t_unload%.*} - ${t_start%.*} ))
 	# With NFV_VERBOSE, where the harness's share of a test's time goes.
 	times="test $(since "$t_start" "$t_body") s, then cleanup $(since "$t_body" "$t_clean") s, unload $(since "$t_clean" "$t_unload") s"
 	last="end $n"
