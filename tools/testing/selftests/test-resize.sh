@@ -17,13 +17,17 @@ rt ip neigh replace 10.0.2.2 dev r1 \
 buckets() { num "$(nfvctl -j dp show dp0)" '"buckets":([0-9]+)'; }
 check_eq "buckets for max-flows 100" "$(buckets)" 1024
 
+pg=/proc/net/pktgen
 # pktgen_setup COUNT FIRST END DELAY_NS: COUNT UDP frames into r0 from
 # source ports FIRST..END-1 in turn (pktgen's maximum is exclusive), one
-# flow each.
-pg=/proc/net/pktgen
+# flow each. rem_device_all only asks: pktgen's thread lets go of r0 at its next
+# turn, which a loaded host delays past the write's 125 ms, and until then
+# add_device fails ("interface already used"). Wait for r0's file to go.
 pktgen_setup() {
 	local cfg c
-	cfg="echo rem_device_all > $pg/kpktgend_0; echo 'add_device r0' > $pg/kpktgend_0"
+	cfg="echo rem_device_all > $pg/kpktgend_0; i=0"
+	cfg+="; while [ -e $pg/r0 ] && [ \$i -lt 600 ]; do sleep 0.1; i=\$((i + 1)); done"
+	cfg+="; echo 'add_device r0' > $pg/kpktgend_0"
 	for c in "count $1" "pkt_size 64" "xmit_mode netif_receive" \
 		"dst_mac $(mac router r0)" \
 		"src_min 10.0.1.2" "src_max 10.0.1.2" "dst 10.0.2.2" \
