@@ -23,15 +23,28 @@
 #define NFV_EARLY_DROP_BUCKETS	8
 #define NFV_EARLY_DROP_SCAN	64	/* nodes examined per new flow */
 
+/*
+ * Seconds. The untracked classes are the core's own: a flow no NF tracks
+ * never says it closed, so its "established" class stays short. The
+ * firewall's tracked TCP states and UDP, ICMP and other flows take
+ * conntrack's defaults (nf_conntrack_tcp_timeout_established and the rest).
+ */
 static const unsigned int nfv_default_tmo[__NFV_TMO_MAX] = {
-	[NFV_TMO_TCP]		= 1800,
-	[NFV_TMO_TCP_OPENING]	= 60,
-	[NFV_TMO_TCP_CLOSING]	= 30,
-	[NFV_TMO_UDP]		= 60,
-	[NFV_TMO_ICMP]		= 30,
-	[NFV_TMO_OTHER]		= 60,
-	[NFV_TMO_TCP_CLOSE]	= 10,
-	[NFV_TMO_UDP_UNREPLIED]	= 30,
+	[NFV_TMO_TCP]			= 1800,
+	[NFV_TMO_TCP_OPENING]		= 60,
+	[NFV_TMO_TCP_CLOSING]		= 30,
+	[NFV_TMO_UDP]			= 120,
+	[NFV_TMO_ICMP]			= 30,
+	[NFV_TMO_OTHER]			= 600,
+	[NFV_TMO_TCP_CLOSE]		= 10,
+	[NFV_TMO_UDP_UNREPLIED]		= 30,
+	[NFV_TMO_TCP_ESTABLISHED]	= 5 * 24 * 3600,
+	[NFV_TMO_TCP_SYN_SENT]		= 120,
+	[NFV_TMO_TCP_SYN_RECV]		= 60,
+	[NFV_TMO_TCP_FIN_WAIT]		= 120,
+	[NFV_TMO_TCP_CLOSE_WAIT]	= 60,
+	[NFV_TMO_TCP_LAST_ACK]		= 30,
+	[NFV_TMO_TCP_TIME_WAIT]		= 120,
 };
 
 static bool nfv_key_eq(const struct nfv_key *a, const struct nfv_key *b)

@@ -41,6 +41,13 @@ static const struct nla_policy nfv_tmo_policy[NFV_TMO_MAX + 1] = {
 	[NFV_TMO_OTHER]		= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
 	[NFV_TMO_TCP_CLOSE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
 	[NFV_TMO_UDP_UNREPLIED]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_ESTABLISHED] = NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_SYN_SENT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_SYN_RECV]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_FIN_WAIT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_CLOSE_WAIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_LAST_ACK]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
+	[NFV_TMO_TCP_TIME_WAIT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfv_tmo_range),
 };
 
 #define NFV_POL_NAME	{ .type = NLA_NUL_STRING, .len = NFV_NAME_MAX - 1 }

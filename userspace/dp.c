@@ -16,6 +16,13 @@ const char *const tmo_name[NFV_TMO_MAX + 1] = {
 	[NFV_TMO_OTHER]		= "other",
 	[NFV_TMO_TCP_CLOSE]	= "tcp-close",
 	[NFV_TMO_UDP_UNREPLIED]	= "udp-unreplied",
+	[NFV_TMO_TCP_ESTABLISHED] = "tcp-established",
+	[NFV_TMO_TCP_SYN_SENT]	= "tcp-syn-sent",
+	[NFV_TMO_TCP_SYN_RECV]	= "tcp-syn-recv",
+	[NFV_TMO_TCP_FIN_WAIT]	= "tcp-fin-wait",
+	[NFV_TMO_TCP_CLOSE_WAIT] = "tcp-close-wait",
+	[NFV_TMO_TCP_LAST_ACK]	= "tcp-last-ack",
+	[NFV_TMO_TCP_TIME_WAIT]	= "tcp-time-wait",
 };
 
 const char *const tmo_key[NFV_TMO_MAX + 1] = {
@@ -27,6 +34,13 @@ const char *const tmo_key[NFV_TMO_MAX + 1] = {
 	[NFV_TMO_OTHER]		= "other",
 	[NFV_TMO_TCP_CLOSE]	= "tcp_close",
 	[NFV_TMO_UDP_UNREPLIED]	= "udp_unreplied",
+	[NFV_TMO_TCP_ESTABLISHED] = "tcp_established",
+	[NFV_TMO_TCP_SYN_SENT]	= "tcp_syn_sent",
+	[NFV_TMO_TCP_SYN_RECV]	= "tcp_syn_recv",
+	[NFV_TMO_TCP_FIN_WAIT]	= "tcp_fin_wait",
+	[NFV_TMO_TCP_CLOSE_WAIT] = "tcp_close_wait",
+	[NFV_TMO_TCP_LAST_ACK]	= "tcp_last_ack",
+	[NFV_TMO_TCP_TIME_WAIT]	= "tcp_time_wait",
 };
 
 void usage_dp(FILE *f)
@@ -35,8 +49,10 @@ void usage_dp(FILE *f)
 	      "  dp set NAME [max-flows N] [timeout CLASS SECONDS]...\n"
 	      "  dp del NAME\n"
 	      "  dp show [NAME]\n"
-	      "     CLASS := tcp | tcp-opening | tcp-closing | tcp-close | udp |\n"
-	      "              udp-unreplied | icmp | other\n",
+	      "     CLASS := tcp-established | tcp-syn-sent | tcp-syn-recv |\n"
+	      "              tcp-fin-wait | tcp-close-wait | tcp-last-ack |\n"
+	      "              tcp-time-wait | tcp-close | udp | udp-unreplied |\n"
+	      "              icmp | other | tcp | tcp-opening | tcp-closing\n",
 	      f);
 }
 
@@ -119,6 +135,24 @@ static int dp_put_cfg(struct nl_msg *msg, const struct dp_cfg *c)
 	return nla_nest_end(msg, nest) < 0 ? -1 : 0;
 }
 
+/* The timeout classes ABI version 4 added: the firewall's TCP states. */
+#define TMO_V4_FIRST	NFV_TMO_TCP_ESTABLISHED
+
+static int dp_tmo_supported(const struct dp_cfg *c)
+{
+	char what[48];
+	int i;
+
+	for (i = TMO_V4_FIRST; i <= NFV_TMO_MAX; i++) {
+		if (!c->has_tmo[i])
+			continue;
+		snprintf(what, sizeof(what), "timeout class %s", tmo_name[i]);
+		if (nl_need_version(4, what))
+			return -1;
+	}
+	return 0;
+}
+
 /* dp add|set NAME [max-flows N] [timeout CLASS SECONDS]... */
 static int dp_modify(const char *cmd, uint8_t nlcmd, int argc, char **argv)
 {
@@ -127,7 +161,7 @@ static int dp_modify(const char *cmd, uint8_t nlcmd, int argc, char **argv)
 	const char *name;
 
 	if (parse_dp(cmd, &argc, &argv, &name) ||
-	    dp_parse_cfg(cmd, argc, argv, &cfg))
+	    dp_parse_cfg(cmd, argc, argv, &cfg) || dp_tmo_supported(&cfg))
 		return -1;
 	msg = nfv_msg(nlcmd, false);
 	if (!msg)

@@ -109,6 +109,7 @@ int dp_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
 int nfv_listen(nfv_reply_fn fn, void *arg);
 bool nl_has_cmd(uint8_t cmd);
 bool nl_has_attr(uint8_t cmd, int type);
+int nl_need_version(uint32_t since, const char *what);
 void nfv_close(void);
 bool nfv_refused(void);
 

@@ -408,6 +408,23 @@ static int no_support(const char *what, uint8_t cmd)
 }
 
 /*
+ * What came with ABI version since inside a nest, whose policy nfvctl does
+ * not read (a new timeout class): refused, as no_support() refuses a
+ * command, when the module is older.
+ */
+int nl_need_version(uint32_t since, const char *what)
+{
+	if (nfv_open())
+		return -1;
+	if (nl.abi.version >= since)
+		return 0;
+	nl.refused = true;
+	err_msg("the nfv module does not support %s (module ABI version %u, %s came with %u; update the module)",
+		what, nl.abi.version, what, since);
+	return -1;
+}
+
+/*
  * Attributes after version 3's go only to a module whose policy for the
  * command lists them: every module nfvctl talks to has the others, so a
  * request without new attributes costs no policy dump.

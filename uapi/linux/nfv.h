@@ -19,7 +19,7 @@
 #include <linux/types.h>
 
 #define NFV_GENL_NAME		"nfv"
-#define NFV_GENL_VERSION	3
+#define NFV_GENL_VERSION	4
 #define NFV_MCGRP_EVENTS	"events"
 
 /* Names of datapaths and NF instances, including the terminating NUL. */
@@ -82,8 +82,10 @@ enum nfv_attr {
 #define NFV_MAX_FLOWS_LIMIT	(1U << 24)
 
 /* Idle timeouts in seconds, 1 .. NFV_TIMEOUT_MAX, one per class of flow;
- * NF modules may move a flow between classes (the firewall's TCP states use
- * the TCP ones).
+ * NF modules may move a flow between classes. The core puts a TCP flow in
+ * TCP_OPENING, TCP once answered, TCP_CLOSING after a FIN or RST; the
+ * firewall's tracked states have classes of their own (version 4), with
+ * conntrack's defaults.
  */
 #define NFV_TIMEOUT_MAX		(7 * 24 * 3600)
 
@@ -97,6 +99,13 @@ enum nfv_timeout {
 	NFV_TMO_OTHER,
 	NFV_TMO_TCP_CLOSE,	/* TCP after RST */
 	NFV_TMO_UDP_UNREPLIED,	/* UDP before the first reply */
+	NFV_TMO_TCP_ESTABLISHED,	/* tracked TCP states, from version 4 */
+	NFV_TMO_TCP_SYN_SENT,
+	NFV_TMO_TCP_SYN_RECV,
+	NFV_TMO_TCP_FIN_WAIT,
+	NFV_TMO_TCP_CLOSE_WAIT,
+	NFV_TMO_TCP_LAST_ACK,
+	NFV_TMO_TCP_TIME_WAIT,
 	__NFV_TMO_MAX
 };
 #define NFV_TMO_MAX (__NFV_TMO_MAX - 1)

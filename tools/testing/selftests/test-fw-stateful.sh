@@ -26,6 +26,19 @@ unserve() {
 	wait || true
 }
 flows() { nfvctl -j fw flows dp0 fw1; }
+# flow_tmo PROTO PORT: "STATE TIMEOUT_MS" of the flow to server port PORT:
+# the idle timeout of the class its state put it in (idle_ms says how much
+# of it has passed).
+flow_tmo() {
+	flows | jq -r ".[] | select(.proto == \"$1\" and .orig.dport == $2) |
+		       \"\(.nf[0].state) \(.timeout_ms)\""
+}
+is_tmo() { [ "$(flow_tmo "$1" "$2")" = "$3" ]; }
+# check_tmo WHAT PROTO PORT "STATE TIMEOUT_MS": waits for the state.
+check_tmo() {
+	await 100 is_tmo "$2" "$3" "$4" || true
+	check_eq "$1" "$(flow_tmo "$2" "$3")" "$4"
+}
 
 # TCP out: a request and its answer cross the firewall.
 serve server TCP-LISTEN:7000,reuseaddr 'read l; echo "pong $l"'
@@ -37,6 +50,8 @@ closing() {
 			     test("TIME_WAIT|CLOSE|LAST_ACK|FIN_WAIT|CLOSE_WAIT"))'
 }
 check "the closed connection is in a closing state" closing
+check_tmo "and in TIME_WAIT for conntrack's 2 minutes" tcp 7000 \
+	"TIME_WAIT 120000"
 
 # A connection that stays open is ESTABLISHED: the server holds it
 # until killed, the client only listens.
@@ -46,7 +61,23 @@ established() {
 serve server TCP-LISTEN:7001,reuseaddr 'sleep 60'
 cl timeout 60 socat -u TCP:10.0.2.2:7001 - > /dev/null &
 check "an open connection is ESTABLISHED" await 100 established
+check_tmo "for conntrack's 5 days" tcp 7001 "ESTABLISHED 432000000"
+nfvctl dp set dp0 timeout tcp-established 3600 timeout tcp 900
+check_tmo "or what the datapath sets" tcp 7001 "ESTABLISHED 3600000"
+check_eq "which dp show lists, the untracked tcp class apart" \
+	"$(nfvctl -j dp show dp0 | jq -c '.[0].timeouts | [.tcp_established, .tcp]')" \
+	"[3600,900]"
 unserve 7001
+
+# A connection the server closed and the client holds open: CLOSE_WAIT.
+serve server TCP-LISTEN:7006,reuseaddr 'echo bye'
+timeout 60 nsenter --net=/run/netns/client \
+	bash -c 'exec 3<>/dev/tcp/10.0.2.2/7006; exec sleep 60' &
+holder=$!
+check_tmo "a half-closed connection is in CLOSE_WAIT for 60 s" tcp 7006 \
+	"CLOSE_WAIT 60000"
+kill "$holder"
+unserve 7006
 
 # TCP in: the outside cannot open a connection.
 serve client TCP-LISTEN:7002,reuseaddr 'echo hello'
@@ -60,6 +91,10 @@ serve server UDP-RECVFROM:7003 'read l; echo "re $l"'
 check_eq "UDP from the inside, answered" \
 	"$(echo q | cl socat -t5 -T5 - UDP:10.0.2.2:7003)" "re q"
 wait
+check_tmo "and REPLIED for conntrack's stream timeout" udp 7003 "REPLIED 120000"
+echo q | cl socat -u - UDP:10.0.2.2:7007
+check_tmo "UDP without an answer stays UNREPLIED for 30 s" udp 7007 \
+	"UNREPLIED 30000"
 serve client UDP-RECVFROM:7004 'echo leak'
 check_eq "UDP from the outside gets no answer" \
 	"$(echo q | sv socat -T2 - UDP:10.0.1.2:7004 || true)" ""
