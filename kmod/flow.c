@@ -543,11 +543,23 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 }
 
 /*
+ * Early drop spares a flow its NFs assured; one without NF state, once a
+ * reply came. A reply the core merely counted proves nothing where an NF
+ * tracks the flow: it may have been a forgery the NF refused.
+ */
+static bool nfv_flow_assured(const struct nfv_flow *flow)
+{
+	if (READ_ONCE(flow->flags) & NFV_FLOW_NF)
+		return READ_ONCE(flow->assured);
+	return READ_ONCE(flow->stats[NFV_DIR_REPLY].packets);
+}
+
+/*
  * The table is full: make room in the new key's neighbourhood. An expired
- * flow the GC has not reached yet goes first; failing that, a flow that
- * never saw a reply, as conntrack's early drop does, so that unanswered
- * SYNs or probes cannot lock established flows out. The caller's count
- * stays: the dropped flow's goes when it is freed.
+ * flow the GC has not reached yet goes first; failing that, one that is
+ * not assured, as conntrack's early drop does, so that unanswered SYNs,
+ * probes or forged replies cannot lock established flows out. The
+ * caller's count stays: the dropped flow's goes when it is freed.
  */
 static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 				const struct nfv_key *key)
@@ -578,8 +590,7 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 							  NFV_EVENT_EXPIRED);
 				if (dropped)
 					break;
-			} else if (!unreplied &&
-				   !READ_ONCE(flow->stats[NFV_DIR_REPLY].packets)) {
+			} else if (!unreplied && !nfv_flow_assured(flow)) {
 				unreplied = flow;
 			}
 		}
@@ -691,6 +702,13 @@ void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo)
 		WRITE_ONCE(flow->tmo, tmo);
 }
 EXPORT_SYMBOL_GPL(nfv_flow_set_timeout);
+
+void nfv_flow_set_assured(struct nfv_flow *flow, bool assured)
+{
+	if (READ_ONCE(flow->assured) != assured)
+		WRITE_ONCE(flow->assured, assured);
+}
+EXPORT_SYMBOL_GPL(nfv_flow_set_assured);
 
 void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags)
 {

@@ -71,7 +71,8 @@ struct nfv_flow {
 	u16 in_port;			/* port of the first packet */
 	u8 flags;			/* NFV_FLOW_* */
 	u16 reply_zone;			/* zone of the reply key */
-	u8 pad[2];
+	u8 assured;			/* set by an NF: spared by early drop */
+	u8 pad;
 
 	struct dst_entry *dst[NFV_DIR_COUNT];	/* NFV_RES_FORWARD routes */
 	struct nfv_node node[NFV_DIR_COUNT];

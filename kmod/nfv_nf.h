@@ -202,6 +202,13 @@ void nfv_nf_type_unregister(struct nfv_nf_type *type);
 /* Moves a flow to another idle-timeout class (enum nfv_timeout). */
 void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo);
 /*
+ * Says whether early drop must spare the flow when the table is full: an
+ * NF that keeps per-flow state assures a flow once it validated a reply
+ * (conntrack's ASSURED). A flow without NF state is assured by its first
+ * reply packet.
+ */
+void nfv_flow_set_assured(struct nfv_flow *flow, bool assured);
+/*
  * Makes packets with any of these TCP flags take the slow path;
  * NFV_TCP_TRAP_ALL, every segment, also those without a flag.
  */

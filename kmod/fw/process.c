@@ -200,11 +200,20 @@ static int fw_track(struct nfv_pkt *pkt, struct fw_ct *ct)
 	}
 }
 
-/* Which packets the firewall sees next, and when the flow expires. */
+/*
+ * Which packets the firewall sees next, when the flow expires and whether
+ * early drop spares it: as conntrack's ASSURED, a TCP flow once the
+ * handshake completed, until it closes; any other once a reply passed.
+ * ct holds only what the firewall accepted, never a refused reply.
+ */
 static void fw_flow_update(struct nfv_pkt *pkt, const struct fw_ct *ct)
 {
 	struct nfv_flow *flow = pkt->flow;
 
+	if (pkt->key.proto == IPPROTO_TCP)
+		nfv_flow_set_assured(flow, ct->state == FW_TCP_ESTABLISHED);
+	else
+		nfv_flow_set_assured(flow, ct->state == FW_GEN_REPLIED);
 	switch (pkt->key.proto) {
 	case IPPROTO_TCP:
 		nfv_flow_set_tcp_trap(flow, ct->state == FW_TCP_ESTABLISHED ?
@@ -224,6 +233,13 @@ static void fw_flow_update(struct nfv_pkt *pkt, const struct fw_ct *ct)
 	default:
 		nfv_flow_set_timeout(flow, NFV_TMO_OTHER);
 	}
+}
+
+/* Half-open, as the limit counts: a handshake begun, not completed. */
+static bool fw_tcp_half_open(u8 state)
+{
+	return state == FW_TCP_SYN_SENT || state == FW_TCP_SYN_RECV ||
+	       state == FW_TCP_SYN_SENT2;
 }
 
 static bool fw_zone_take(atomic_t *count, u32 max)
@@ -248,7 +264,7 @@ static int fw_zone_admit(struct fw_inst *fw, struct nfv_pkt *pkt,
 		return NFV_FW_DROP;
 	}
 	ct->flags |= FW_CT_COUNTED;
-	if (pkt->key.proto != IPPROTO_TCP || ct->state != FW_TCP_SYN_SENT)
+	if (pkt->key.proto != IPPROTO_TCP || !fw_tcp_half_open(ct->state))
 		return NFV_FW_ACCEPT;
 	if (!fw_zone_take(&z->half_open, READ_ONCE(fw->zone_max_half_open))) {
 		atomic_dec(&z->flows);
@@ -325,7 +341,7 @@ static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 		if (pkt->key.proto == IPPROTO_TCP && !pkt->new_flow)
 			fw_ct_skip(ct, pkt->dir, pkt->skb->len);
 	} else if ((ct->flags & FW_CT_HALF_OPEN) &&
-		   ct->state != FW_TCP_SYN_SENT) {
+		   !fw_tcp_half_open(ct->state)) {
 		fw_zone_release(fw, pkt->key.zone, ct, FW_CT_HALF_OPEN);
 	}
 	fw_flow_update(pkt, ct);

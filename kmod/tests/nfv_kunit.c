@@ -1217,6 +1217,63 @@ static const struct nfv_nf_type kunit_nf_type = {
  * NF areas: TCP flows get the larger one, all of it inside the entry.
  * Each NF of the chain lets go of each flow, from the flow's RCU callback.
  */
+/*
+ * Flows with NF state are spared by early drop only once their NF assured
+ * them: a reply the core counted may have been a forgery the NF refused
+ * (a spoofed SYN/ACK must not make a SYN flood's flows unevictable).
+ */
+static void flow_early_drop_assured(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_flow *flow;
+	struct nfv_chain *chain;
+	struct nfv_nf *nf;
+	struct nfv_key k;
+	int i;
+
+	nf = kunit_kzalloc(test, sizeof(*nf), GFP_KERNEL);
+	chain = kunit_kzalloc(test, struct_size(chain, nf, 1), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, nf);
+	KUNIT_ASSERT_NOT_NULL(test, chain);
+	nf->type = &kunit_nf_type;
+	chain->len = 1;
+	chain->nf[0].nf = nf;
+	chain->flow_priv_size[NFV_AREA_OTHER] = 8;
+	nfv_flow_table_set_max(&dp->table, 1024);
+	for (i = 0; i < 1024; i++) {
+		k = key4(1000 + i, IPPROTO_UDP);
+		flow = nfv_flow_alloc(&dp->table, &k, chain, 1);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+		KUNIT_ASSERT_EQ(test, nfv_flow_insert(&dp->table, flow), 0);
+		flow->stats[NFV_DIR_REPLY].packets = 1;
+	}
+	k = key4(5000, IPPROTO_UDP);
+	rcu_read_lock();
+	flow = nfv_flow_alloc(&dp->table, &k, NULL, 1);
+	rcu_read_unlock();
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	KUNIT_EXPECT_EQ(test, flow_stat(dp, NFV_STAT_FLOWS_EVICTED), 1);
+	KUNIT_ASSERT_EQ(test, nfv_flow_insert(&dp->table, flow), 0);
+	flow->stats[NFV_DIR_REPLY].packets = 1;
+
+	/* Assured, they stay: the table refuses the next flow instead. */
+	rcu_read_lock();
+	for (i = 0; i < 1024; i++) {
+		unsigned int dir;
+
+		k = key4(1000 + i, IPPROTO_UDP);
+		flow = nfv_flow_lookup(&dp->table, &k, &dir);
+		if (flow)
+			nfv_flow_set_assured(flow, true);
+	}
+	k = key4(5001, IPPROTO_UDP);
+	flow = nfv_flow_alloc(&dp->table, &k, NULL, 1);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, flow, ERR_PTR(-ENOSPC));
+	if (!IS_ERR(flow))
+		nfv_flow_free(&dp->table, flow);
+}
+
 static void flow_nf_area_by_protocol(struct kunit *test)
 {
 	struct nfv_dp *dp = test->priv;
@@ -1321,6 +1378,7 @@ static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_walk_resumes),
 	KUNIT_CASE(flow_chains_mixed),
 	KUNIT_CASE(flow_nf_area_by_protocol),
+	KUNIT_CASE(flow_early_drop_assured),
 	KUNIT_CASE(flow_resize_grows),
 	KUNIT_CASE(flow_resize_walk),
 	KUNIT_CASE(flow_resize_concurrent),

@@ -89,3 +89,18 @@ refused_two() { [ "$(fw_stat half_open_full)" -ge 2 ]; }
 check "the other SYNs refused" await 150 refused_two
 check_eq "half-open flows at the limit" "$(nflows)" 2
 wait || true
+
+# A handshake half done is half-open too: a SYN from an address nobody
+# has and a forged SYN/ACK from a host that does not exist leave the flow
+# in SYN_RECV, the ACK never coming.
+nfvctl fw set dp0 fw1 zone-max-half-open 1
+nfvctl flow flush dp0
+craft client tcp 10.0.1.99 10.0.2.99 5555 80 S 1000
+craft server tcp 10.0.2.99 10.0.1.99 80 5555 SA 7000 1001
+syn_recv() { [ "$(fw_tcp_state 5555)" = SYN_RECV ]; }
+check "the handshake is half done" await 100 syn_recv
+full=$(fw_stat half_open_full)
+craft client tcp 10.0.1.99 10.0.2.99 5556 80 S 2000
+refused_one() { [ "$(fw_stat half_open_full)" -gt "$full" ]; }
+check "a SYN beyond the half-open limit is refused" await 50 refused_one
+check_eq "SYN_RECV counted: one flow" "$(nflows)" 1
