@@ -82,6 +82,13 @@ void nfv_nf_type_unregister(struct nfv_nf_type *type)
 }
 EXPORT_SYMBOL_GPL(nfv_nf_type_unregister);
 
+/* The network namespace of the instance's datapath, fixed for its life. */
+struct net *nfv_nf_net(const struct nfv_nf *nf)
+{
+	return nf->dp->net;
+}
+EXPORT_SYMBOL_GPL(nfv_nf_net);
+
 /* Instances pin the module of their type; the core's own types do not. */
 static bool nfv_type_get(const struct nfv_nf_type *type)
 {

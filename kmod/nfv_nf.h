@@ -198,6 +198,7 @@ static inline void *nfv_nf_priv(struct nfv_nf *nf)
 
 int nfv_nf_type_register(struct nfv_nf_type *type);
 void nfv_nf_type_unregister(struct nfv_nf_type *type);
+struct net *nfv_nf_net(const struct nfv_nf *nf);
 
 /* Moves a flow to another idle-timeout class (enum nfv_timeout). */
 void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo);

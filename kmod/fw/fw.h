@@ -52,9 +52,14 @@ struct fw_inst {
 	u32 zone_max_half_open;
 	struct fw_stats __percpu *stats;
 	spinlock_t locks[1 << FW_LOCK_BITS];	/* serialise a flow's packets */
-	/* RTNL: loads being staged (struct fw_stage), one per socket. */
+	/*
+	 * fw_stage_lock: loads being staged (struct fw_stage), one per
+	 * socket, freed when it closes; the instance on fw_insts for that.
+	 */
 	struct list_head stages;
 	u32 nstages;
+	struct list_head node;
+	struct net *net;
 };
 
 static inline void fw_count(struct fw_inst *fw, enum nfv_fw_stat s)

@@ -5,6 +5,9 @@
  * change to the rules compiles a new rule set and swaps it in under RCU.
  */
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -150,11 +153,18 @@ static int fw_op_rule(struct fw_inst *fw, u8 op, struct nlattr **tb,
 /*
  * A load staged by BEGIN and APPEND, swapped in by COMMIT: one per netlink
  * socket (portid), so two loaders never mix their rules. At most
- * FW_MAX_STAGES per instance; one idle for FW_STAGE_IDLE is freed by the
- * next BEGIN (its loader died or gave up), the rest with the instance.
+ * FW_MAX_STAGES per instance; a load goes when its socket closes
+ * (NETLINK_URELEASE: its loader ended or died), one idle for
+ * FW_STAGE_IDLE with the next BEGIN (its loader gave up), the rest with
+ * the instance. fw_stage_lock, not RTNL, guards them, and COMMIT
+ * compiles outside it: closing a netlink socket, anywhere, waits neither
+ * for RTNL nor for a rule set being built.
  */
 #define FW_MAX_STAGES	4
 #define FW_STAGE_IDLE	(60 * HZ)
+
+static DEFINE_MUTEX(fw_stage_lock);
+static LIST_HEAD(fw_insts);		/* every instance, fw_stage_lock */
 
 struct fw_stage {
 	struct list_head list;
@@ -164,10 +174,15 @@ struct fw_stage {
 	u32 n;
 };
 
-static void fw_stage_free(struct fw_inst *fw, struct fw_stage *st)
+static void fw_stage_unlink(struct fw_inst *fw, struct fw_stage *st)
 {
 	list_del(&st->list);
 	fw->nstages--;
+}
+
+static void fw_stage_free(struct fw_inst *fw, struct fw_stage *st)
+{
+	fw_stage_unlink(fw, st);
 	kvfree(st->rules);
 	kfree(st);
 }
@@ -217,39 +232,88 @@ static struct fw_stage *fw_stage_begin(struct fw_inst *fw, u32 portid,
 	return st;
 }
 
-/* BEGIN, APPEND, COMMIT: stage rules over several messages. */
-static int fw_op_stage(struct fw_inst *fw, u8 op, struct nlattr **tb,
-		       u8 policy, u32 portid, struct netlink_ext_ack *extack)
+/* BEGIN and APPEND stage rules; the load, unlinked, on COMMIT or error. */
+static struct fw_stage *fw_stage_add(struct fw_inst *fw, u8 op,
+				     struct nlattr **tb, u32 portid,
+				     struct netlink_ext_ack *extack)
 {
 	struct fw_stage *st;
 	int err = 0;
 
+	mutex_lock(&fw_stage_lock);
 	if (op == NFV_FW_OP_BEGIN) {
 		st = fw_stage_begin(fw, portid, tb[NFV_FW_A_OP], extack);
 		if (IS_ERR(st))
-			return PTR_ERR(st);
+			goto out;
 	} else {
 		st = fw_stage_find(fw, portid);
 		if (!st) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_OP],
 					    "no rule load in progress (send begin)");
-			return -EINVAL;
+			st = ERR_PTR(-EINVAL);
+			goto out;
 		}
 	}
 	st->used = jiffies;
 	if (tb[NFV_FW_A_RULES])
 		err = fw_rules_parse(tb[NFV_FW_A_RULES], &st->rules, &st->n,
 				     FW_MAX_RULES - st->n, extack);
-	if (!err && op != NFV_FW_OP_COMMIT)
-		return 0;
-	/* A refused message ends the load: the loader gives up on it. */
-	if (!err) {
-		err = fw_install(fw, st->rules, st->n, policy, NULL, extack);
-		st->rules = NULL;	/* taken over, even on failure */
+	if (!err && op != NFV_FW_OP_COMMIT) {
+		st = NULL;
+		goto out;
 	}
-	fw_stage_free(fw, st);
+	/* A refused message ends the load: the loader gives up on it. */
+	if (err) {
+		fw_stage_free(fw, st);
+		st = ERR_PTR(err);
+	} else {
+		fw_stage_unlink(fw, st);
+	}
+out:
+	mutex_unlock(&fw_stage_lock);
+	return st;
+}
+
+/* BEGIN, APPEND, COMMIT: stage rules over several messages. */
+static int fw_op_stage(struct fw_inst *fw, u8 op, struct nlattr **tb,
+		       u8 policy, u32 portid, struct netlink_ext_ack *extack)
+{
+	struct fw_stage *st = fw_stage_add(fw, op, tb, portid, extack);
+	int err;
+
+	if (IS_ERR_OR_NULL(st))
+		return PTR_ERR_OR_ZERO(st);
+	/* COMMIT, outside the lock: a socket's close need not wait for it. */
+	err = fw_install(fw, st->rules, st->n, policy, NULL, extack);
+	kfree(st);		/* the rules taken over, even on failure */
 	return err;
 }
+
+/* A socket closed: the loads it staged will never be committed. */
+static int fw_netlink_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct fw_stage *st;
+	struct fw_inst *fw;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	mutex_lock(&fw_stage_lock);
+	list_for_each_entry(fw, &fw_insts, node) {
+		if (!net_eq(fw->net, n->net))
+			continue;
+		st = fw_stage_find(fw, n->portid);
+		if (st)
+			fw_stage_free(fw, st);
+	}
+	mutex_unlock(&fw_stage_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block fw_netlink_notifier = {
+	.notifier_call = fw_netlink_event,
+};
 
 static int fw_op_replace(struct fw_inst *fw, struct nlattr **tb, u8 policy,
 			 struct netlink_ext_ack *extack)
@@ -351,7 +415,10 @@ static void fw_destroy(struct nfv_nf *nf)
 	struct fw_inst *fw = nfv_nf_priv(nf);
 
 	fw_ruleset_free(rcu_dereference_protected(fw->rs, true));
+	mutex_lock(&fw_stage_lock);
+	list_del(&fw->node);
 	fw_stages_free(fw, false);
+	mutex_unlock(&fw_stage_lock);
 	kvfree(fw->zones);
 	free_percpu(fw->stats);
 }
@@ -370,6 +437,10 @@ static int fw_create(struct nfv_nf *nf, struct nlattr **tb,
 		return -EINVAL;
 	}
 	INIT_LIST_HEAD(&fw->stages);
+	fw->net = nfv_nf_net(nf);
+	mutex_lock(&fw_stage_lock);
+	list_add(&fw->node, &fw_insts);
+	mutex_unlock(&fw_stage_lock);
 	fw->stats = alloc_percpu(struct fw_stats);
 	if (!fw->stats)
 		return -ENOMEM;
@@ -451,6 +522,8 @@ static struct nfv_nf_type fw_type = {
 
 static int __init fw_init(void)
 {
+	int err;
+
 	BUILD_BUG_ON(sizeof(struct fw_ct) > 40 || FW_CT_GEN_SIZE > 8);
 	/* The state numbers are the ABI's. */
 	BUILD_BUG_ON((int)FW_TCP_SYN_SENT2 != (int)NFV_FW_TCP_SYN_SENT2 ||
@@ -460,12 +533,19 @@ static int __init fw_init(void)
 		     (int)FW_GEN_REPLIED != (int)NFV_FW_GEN_REPLIED);
 	BUILD_BUG_ON((int)FW_CT_INVALID != (int)NFV_FW_CT_INVALID ||
 		     (int)FW_CT_NSTATES != (int)__NFV_FW_CT_MAX);
-	return nfv_nf_type_register(&fw_type);
+	err = netlink_register_notifier(&fw_netlink_notifier);
+	if (err)
+		return err;
+	err = nfv_nf_type_register(&fw_type);
+	if (err)
+		netlink_unregister_notifier(&fw_netlink_notifier);
+	return err;
 }
 
 static void __exit fw_exit(void)
 {
 	nfv_nf_type_unregister(&fw_type);
+	netlink_unregister_notifier(&fw_netlink_notifier);
 	rcu_barrier();		/* rule sets replaced by NF_SET */
 }
 
