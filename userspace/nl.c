@@ -419,8 +419,8 @@ int nl_need_version(uint32_t since, const char *what)
 	if (nl.abi.version >= since)
 		return 0;
 	nl.refused = true;
-	err_msg("the nfv module does not support %s (module ABI version %u, %s came with %u; update the module)",
-		what, nl.abi.version, what, since);
+	err_msg("the nfv module does not support %s (module ABI version %u, added in %u; update the module)",
+		what, nl.abi.version, since);
 	return -1;
 }
 
