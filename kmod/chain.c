@@ -442,6 +442,7 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 	for (i = 0; i < n; i++) {
 		refcount_inc(&nfs[i]->ref);
 		chain->nf[i].nf = nfs[i];
+		chain->nat |= nfs[i]->type->nat;
 		for (k = 0; k < NFV_AREA_KINDS; k++) {
 			chain->nf[i].priv_off[k] = off[k];
 			off[k] += ALIGN(nfv_nf_area_size(nfs[i]->type, k), 8);

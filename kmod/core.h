@@ -59,6 +59,7 @@ struct nfv_chain {
 	 */
 	struct percpu_ref ref;
 	unsigned int len;
+	bool nat;		/* an NF may translate: flows store reply keys */
 	/* Per enum nfv_area_kind; 0: those flows carry no NF state. */
 	size_t flow_priv_size[NFV_AREA_KINDS];
 	struct {
@@ -199,6 +200,16 @@ bool nfv_frag_follow(struct nfv_dp *dp, struct nfv_pkt *pkt);
 /* parse.c */
 int nfv_parse(struct sk_buff *skb, struct nfv_pkt *pkt, u16 zone);
 int nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key);
+
+/* nat.c */
+u8 nfv_nat_diff(const struct nfv_key *from, const struct nfv_key *to);
+bool nfv_nat_supported(u8 proto, u8 fields);
+int nfv_nat_prepare(struct sk_buff *skb, unsigned int l3, unsigned int l4,
+		    const struct nfv_key *key);
+void __nfv_nat_rewrite(struct sk_buff *skb, unsigned int l3, unsigned int l4,
+		       u8 fields, const struct nfv_key *to);
+int nfv_nat_rewrite(struct sk_buff *skb, unsigned int l3, unsigned int l4,
+		    u8 fields, const struct nfv_key *to);
 
 /* forward.c */
 extern const struct nfv_nf_type nfv_forward_type;

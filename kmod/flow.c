@@ -120,12 +120,22 @@ void nfv_key_invert(struct nfv_key *dst, const struct nfv_key *src)
 	}
 }
 
-/* The key of direction @dir: the stored one, or its inversion in @buf. */
+/* A new flow's, before it is in the table: where its replies arrive. */
+void nfv_flow_set_reply_zone(struct nfv_flow *flow, u16 zone)
+{
+	flow->reply_zone = zone;
+	if (flow->flags & NFV_FLOW_NAT)
+		nfv_flow_reply_key(flow)->zone = zone;
+}
+
+/* The key of direction @dir: a stored one, or the inversion in @buf. */
 const struct nfv_key *nfv_flow_key(struct nfv_flow *flow, unsigned int dir,
 				   struct nfv_key *buf)
 {
 	if (dir == NFV_DIR_ORIG)
 		return &flow->key;
+	if (flow->flags & NFV_FLOW_NAT)
+		return nfv_flow_reply_key(flow);
 	nfv_key_invert(buf, &flow->key);
 	buf->zone = flow->reply_zone;
 	return buf;
@@ -191,6 +201,8 @@ static bool nfv_flow_match(const struct nfv_flow *flow, unsigned int dir,
 {
 	if (dir == NFV_DIR_ORIG)
 		return nfv_key_eq(&flow->key, key);
+	if (flow->flags & NFV_FLOW_NAT)
+		return nfv_key_eq(nfv_flow_reply_key(flow), key);
 	return nfv_flow_match_reply(flow, key);
 }
 
@@ -282,11 +294,13 @@ struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
 	return __nfv_flow_lookup(t, key, nfv_flow_hash(t, key), dir);
 }
 
+/* After the keys and, for IPv6, the route cookies. */
 static u8 *nfv_flow_nf_area(struct nfv_flow *flow)
 {
-	size_t off = nfv_flow_is_v6(flow) ?
-		     NFV_FLOW_SIZE6 + 2 * sizeof(u32) : NFV_FLOW_SIZE4;
+	size_t off = nfv_flow_keys_end(flow);
 
+	if (nfv_flow_is_v6(flow))
+		off += NFV_DIR_COUNT * sizeof(u32);
 	return (u8 *)flow + ALIGN(off, 8);
 }
 
@@ -329,13 +343,18 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				const struct nfv_key *key,
 				struct nfv_chain *chain, u16 in_port)
 {
-	bool v6 = key->flags & NFV_KEY_V6;
+	bool v6 = key->flags & NFV_KEY_V6, nat = chain && chain->nat;
 	size_t size = v6 ? NFV_FLOW_SIZE6 + 2 * sizeof(u32) : NFV_FLOW_SIZE4;
 	size_t priv = chain ? chain->flow_priv_size[nfv_area_kind(key->proto)] : 0;
 	struct nfv_flow *flow;
 
 	BUILD_BUG_ON(offsetof(struct nfv_flow, dst) != 64);
 	BUILD_BUG_ON(NFV_FLOW_SIZE4 != 112);
+	/* An IPv4 NAT entry still fits kmalloc-128. */
+	BUILD_BUG_ON(NFV_FLOW_SIZE4 + NFV_KEY_LEN4 != 128);
+
+	if (nat)
+		size += nfv_key_len(key);
 
 	if (priv)
 		size = ALIGN(size, 8) + sizeof(chain) + priv;
@@ -356,6 +375,11 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 	flow->tmo = nfv_default_class(key->proto);
 	flow->in_port = in_port;
 	flow->reply_zone = key->zone;
+	if (nat) {
+		/* Until claimed, the reply key is the inversion. */
+		flow->flags |= NFV_FLOW_NAT;
+		nfv_key_invert(nfv_flow_reply_key(flow), key);
+	}
 	if (priv) {
 		nfv_chain_get(chain);
 		*(struct nfv_chain **)nfv_flow_nf_area(flow) = chain;
@@ -482,6 +506,28 @@ static void nfv_flow_hashes(struct nfv_flow_table *t, struct nfv_flow *flow,
 }
 
 /*
+ * Links both nodes of a flow whose keys hash to @ho and @hr, unless a
+ * flow holds either key: -EBUSY for the original, -EEXIST for the reply.
+ */
+static int nfv_flow_link2(struct nfv_flow_table *t, struct nfv_flow *flow,
+			  u32 ho, const struct nfv_key *reply, u32 hr)
+{
+	int err = 0;
+
+	nfv_lock2(t, ho, hr);
+	if (nfv_bucket_has(t, ho, &flow->key))
+		err = -EBUSY;
+	else if (nfv_bucket_has(t, hr, reply))
+		err = -EEXIST;
+	if (!err) {
+		nfv_bucket_link(t, ho, flow, NFV_DIR_ORIG);
+		nfv_bucket_link(t, hr, flow, NFV_DIR_REPLY);
+	}
+	nfv_unlock2(t, ho, hr);
+	return err;
+}
+
+/*
  * Inserts a flow whose original key hashes to @ho, as the packet's lookup
  * found it: the seed never changes in a table's life, so that hash still
  * holds, and the stripe locks say which array each node goes in. Returns
@@ -492,34 +538,70 @@ int __nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow,
 {
 	struct nfv_key buf;
 	const struct nfv_key *reply = nfv_flow_key(flow, NFV_DIR_REPLY, &buf);
-	int err = -EEXIST;
-	u32 hr;
 
-	hr = nfv_flow_hash(t, reply);
-	nfv_lock2(t, ho, hr);
-	if (!nfv_bucket_has(t, ho, &flow->key) &&
-	    !nfv_bucket_has(t, hr, reply)) {
-		nfv_bucket_link(t, ho, flow, NFV_DIR_ORIG);
-		nfv_bucket_link(t, hr, flow, NFV_DIR_REPLY);
-		err = 0;
-	}
-	nfv_unlock2(t, ho, hr);
+	if (nfv_flow_link2(t, flow, ho, reply, nfv_flow_hash(t, reply)))
+		return -EEXIST;
+	return 0;
+}
+
+/*
+ * Claims the reply key of a new flow of a NAT chain and inserts the flow
+ * at once, so that a tuple clash shows before the NF rewrote anything:
+ * see nfv_nf.h. The packet then leaves as the inversion of @reply.
+ */
+int nfv_flow_nat_claim(struct nfv_pkt *pkt, const struct nfv_key *reply)
+{
+	struct nfv_flow_table *t = &pkt->dp->table;
+	struct nfv_flow *flow = pkt->flow;
+	struct nfv_key *stored;
+	struct nfv_key to;
+	int err;
+
+	if (!flow || !pkt->new_flow || (pkt->flags & NFV_PKT_NAT) ||
+	    !(flow->flags & NFV_FLOW_NAT) || reply->proto != flow->key.proto ||
+	    reply->flags != flow->key.flags)
+		return -EINVAL;
+	stored = nfv_flow_reply_key(flow);
+	memcpy(stored, reply, nfv_key_len(reply));
+	nfv_key_invert(&to, reply);
+	to.zone = pkt->key.zone;
+	flow->nat[NFV_DIR_ORIG] = nfv_nat_diff(&flow->key, &to);
+	nfv_key_invert(&to, &flow->key);
+	to.zone = reply->zone;
+	flow->nat[NFV_DIR_REPLY] = nfv_nat_diff(reply, &to);
+	err = -EOPNOTSUPP;
+	if (!nfv_nat_supported(reply->proto, flow->nat[NFV_DIR_ORIG]))
+		goto undo;
+	/* What may fail comes before the insert: nothing to undo after it. */
+	err = nfv_nat_prepare(pkt->skb, pkt->l3, pkt->l4, &pkt->key);
+	if (err)
+		goto undo;
+	flow->reply_zone = reply->zone;
+	err = nfv_flow_link2(t, flow, pkt->hash, stored,
+			     nfv_flow_hash(t, stored));
+	if (err)
+		goto undo;
+	__nfv_flow_nat_apply(pkt, flow, NFV_DIR_ORIG);
+	return 0;
+
+undo:
+	/* An NF that gives up may still let the flow through untranslated. */
+	nfv_key_invert(stored, &flow->key);
+	flow->reply_zone = flow->key.zone;
+	flow->nat[NFV_DIR_ORIG] = 0;
+	flow->nat[NFV_DIR_REPLY] = 0;
 	return err;
 }
+EXPORT_SYMBOL_GPL(nfv_flow_nat_claim);
 
 int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow)
 {
 	return __nfv_flow_insert(t, flow, nfv_flow_hash(t, &flow->key));
 }
 
-/*
- * Unlinks a flow and frees it after a grace period. Returns false if
- * someone else got there first.
- */
-bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
-		     u8 event)
+/* Unlinks a flow; false if someone else got there first. */
+static bool nfv_flow_unlink(struct nfv_flow_table *t, struct nfv_flow *flow)
 {
-	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
 	bool mine = false;
 	u32 ho, hr;
 
@@ -532,7 +614,30 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 		mine = true;
 	}
 	nfv_unlock2(t, ho, hr);
-	if (!mine)
+	return mine;
+}
+
+/*
+ * A claimed flow whose first packet did not go through: out of the table
+ * with no event, as it had none for its creation (the slow path sends
+ * NEW when the first verdict is cached).
+ */
+void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow)
+{
+	if (nfv_flow_unlink(t, flow))
+		nfv_flow_free(t, flow);
+}
+
+/*
+ * Unlinks a flow and frees it after a grace period. Returns false if
+ * someone else got there first.
+ */
+bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
+		     u8 event)
+{
+	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
+
+	if (!nfv_flow_unlink(t, flow))
 		return false;
 
 	nfv_notify_flow(dp, flow, event);

@@ -7,8 +7,9 @@
  * inversion in the reply zone, worked out when a lookup meets the reply
  * node. Each direction's zone is that of the port its packets arrive on,
  * as with conntrack's directional zones: the original's that of the first
- * packet's port, the reply's that of the port the original leaves by. A NAT will add
- * a flow flag and a stored reply key. Readers walk the chains under RCU
+ * packet's port, the reply's that of the port the original leaves by. A NAT
+ * flow (NFV_FLOW_NAT) stores its reply key after the original instead, as
+ * its NF claimed it (nfv_flow_nat_claim()). Readers walk the chains under RCU
  * with no lock; writers take the bucket locks of both nodes. Entries are
  * freed after a grace period, so a reader that finds a key may use the
  * entry until it leaves its RCU section, wherever the entry is by then.
@@ -53,13 +54,26 @@ struct nfv_node {
 /* flow->flags */
 #define NFV_FLOW_DYING		0x01	/* unlinked, or being unlinked */
 #define NFV_FLOW_NF		0x02	/* has an NF area with a chain ref */
+#define NFV_FLOW_NAT		0x04	/* stores its reply key; never changes */
+
+/*
+ * flow->nat[dir]: the fields a packet of that direction rewrites, from
+ * the key it arrives with to the inversion of the other direction's key.
+ * Set when the flow is claimed, before it is in the table; never changed.
+ */
+#define NFV_NAT_SADDR		0x01
+#define NFV_NAT_DADDR		0x02
+#define NFV_NAT_SPORT		0x04	/* or the ICMP query id */
+#define NFV_NAT_DPORT		0x08
 
 /*
  * An IPv4 entry is 112 bytes, in two cache lines: the first written by
  * every packet (counters, last use), the second only read (results, chain
  * nodes, key). IPv6 entries have a 40-byte key and two route cookies.
- * Chains whose NFs keep per-flow state add a chain pointer and their
- * areas at the end.
+ * A NAT flow (of a chain with an NF that translates) stores its reply
+ * key right after the original, 16 or 40 bytes, so an IPv4 NAT entry is
+ * 128 bytes. Chains whose NFs keep per-flow state add a chain pointer
+ * and their areas at the end.
  */
 struct nfv_flow {
 	struct rcu_head rcu;
@@ -70,9 +84,9 @@ struct nfv_flow {
 	u8 res[NFV_DIR_COUNT];		/* enum nfv_result */
 	u16 in_port;			/* port of the first packet */
 	u8 flags;			/* NFV_FLOW_* */
-	u16 reply_zone;			/* zone of the reply key */
 	u8 assured;			/* set by an NF: spared by early drop */
-	u8 pad;
+	u16 reply_zone;			/* zone of the reply key */
+	u8 nat[NFV_DIR_COUNT];		/* NFV_NAT_*, per direction */
 
 	struct dst_entry *dst[NFV_DIR_COUNT];	/* NFV_RES_FORWARD routes */
 	struct nfv_node node[NFV_DIR_COUNT];
@@ -123,10 +137,26 @@ static inline bool nfv_flow_is_v6(const struct nfv_flow *flow)
 	return flow->key.flags & NFV_KEY_V6;
 }
 
-/* IPv6 route cookies, after the key; IPv4 routes need none. */
+/* The stored reply key of an NFV_FLOW_NAT flow, after the original. */
+static inline struct nfv_key *nfv_flow_reply_key(const struct nfv_flow *flow)
+{
+	return (struct nfv_key *)((u8 *)&flow->key + nfv_key_len(&flow->key));
+}
+
+/* Where the keys end: one, or two for a NAT flow. */
+static inline size_t nfv_flow_keys_end(const struct nfv_flow *flow)
+{
+	size_t len = nfv_key_len(&flow->key);
+
+	if (flow->flags & NFV_FLOW_NAT)
+		len *= 2;
+	return offsetof(struct nfv_flow, key) + len;
+}
+
+/* IPv6 route cookies, after the keys; IPv4 routes need none. */
 static inline u32 *nfv_flow_cookies(struct nfv_flow *flow)
 {
-	return (u32 *)((u8 *)flow + NFV_FLOW_SIZE6);
+	return (u32 *)((u8 *)flow + nfv_flow_keys_end(flow));
 }
 
 /*
@@ -152,6 +182,12 @@ struct nfv_flow *__nfv_flow_lookup(struct nfv_flow_table *t,
 				   unsigned int *dir);
 struct nfv_flow *nfv_flow_lookup(struct nfv_flow_table *t,
 				 const struct nfv_key *key, unsigned int *dir);
+int nfv_flow_nat_apply(struct nfv_pkt *pkt, struct nfv_flow *flow,
+		       unsigned int dir);
+void __nfv_flow_nat_apply(struct nfv_pkt *pkt, struct nfv_flow *flow,
+			  unsigned int dir);
+void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow);
+void nfv_flow_set_reply_zone(struct nfv_flow *flow, u16 zone);
 struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				const struct nfv_key *key,
 				struct nfv_chain *chain, u16 in_port);

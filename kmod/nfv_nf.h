@@ -77,6 +77,11 @@ static inline unsigned int nfv_key_len(const struct nfv_key *key)
 #define NFV_PKT_FRAG_TAIL	0x10
 /* Tagged with a VLAN id: no port terminates it (parse.c). */
 #define NFV_PKT_VLAN		0x20
+/*
+ * Translated by a NAT flow: the headers and the key are as the packet
+ * leaves (nfv_flow_nat_claim(), or the core for a NAT flow's later packets).
+ */
+#define NFV_PKT_NAT		0x40
 
 /*
  * A flow's directions: the one its first packet went, and the other. Not
@@ -115,7 +120,7 @@ struct nfv_pkt {
 	/* Slow path only. */
 	struct nfv_flow *flow;	/* NULL if untracked */
 	u8 dir;			/* enum nfv_dir */
-	bool new_flow;		/* flow is not in the table yet */
+	bool new_flow;		/* not in the table yet, unless NAT-claimed */
 	bool nocache;		/* do not cache this verdict */
 	struct dst_entry *dst;	/* NFV_FORWARD: route, reference held */
 	u32 cookie;		/* dst_check() cookie (IPv6) */
@@ -129,6 +134,11 @@ struct nfv_nf_type {
 	size_t priv_size;		/* per instance, nfv_nf_priv() */
 	size_t flow_priv_size;		/* per flow, nfv_flow_priv() */
 	size_t flow_priv_size_tcp;	/* per TCP flow, if more is needed */
+	/*
+	 * May translate (nfv_flow_nat_claim()): the flows of chains with
+	 * an instance of the type store their reply key.
+	 */
+	bool nat;
 	const struct nla_policy *policy; /* for NFV_A_NF_CONFIG */
 	unsigned int maxattr;
 
@@ -223,6 +233,18 @@ void nfv_icmp_reject(struct nfv_pkt *pkt);
 const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow);
 /* Bytes a direction carried so far, fast path included. */
 u64 nfv_flow_bytes(const struct nfv_flow *flow, unsigned int dir);
+/*
+ * NAT: for a new flow (pkt->new_flow) of a chain with a .nat type, stores
+ * @reply as the reply key (the key replies arrive with, zone included)
+ * and inserts the flow into the table, then translates the packet to the
+ * inversion of @reply (pkt->key too, NFV_PKT_NAT set). Later packets of
+ * either direction are translated by the core, before the chain or on the
+ * fast path. Returns -EEXIST if a flow holds @reply (pick another port and
+ * claim again), -EBUSY if another CPU inserted this connection first
+ * (drop the packet), -EOPNOTSUPP for a protocol whose translation the
+ * core cannot do, -ENOMEM, -EINVAL. On an error nothing changed.
+ */
+int nfv_flow_nat_claim(struct nfv_pkt *pkt, const struct nfv_key *reply);
 /*
  * For an NFV_PKT_ICMP_ERR packet: the flow its quoted header belongs to,
  * if the error travels back to the quoted packet's sender, and the

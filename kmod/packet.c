@@ -62,13 +62,45 @@ static void nfv_frag_join(struct nfv_pkt *pkt, struct nfv_flow *flow)
 	pkt->key.dport = 0;
 }
 
-/* A first fragment that goes through leads the rest of its datagram. */
+/*
+ * A first fragment that goes through leads the rest of its datagram,
+ * which arrives with the addresses it had: a translated packet is noted
+ * under its arrival key, the flow's key of its direction.
+ */
 static void nfv_frag_lead(struct nfv_pkt *pkt)
 {
 	u8 f = pkt->flags & (NFV_PKT_FRAG | NFV_PKT_FRAG_TAIL | NFV_PKT_TRACK);
+	struct nfv_key buf;
+	u16 zone;
 
-	if (unlikely(f == (NFV_PKT_FRAG | NFV_PKT_TRACK)))
-		nfv_frag_note(pkt->dp, pkt);
+	if (likely(f != (NFV_PKT_FRAG | NFV_PKT_TRACK)))
+		return;
+	if (pkt->flags & NFV_PKT_NAT) {
+		zone = pkt->key.zone;
+		memcpy(&pkt->key, nfv_flow_key(pkt->flow, pkt->dir, &buf),
+		       nfv_key_len(&pkt->key));
+		pkt->key.zone = zone;
+		pkt->flags &= ~NFV_PKT_NAT;
+	}
+	nfv_frag_note(pkt->dp, pkt);
+}
+
+/*
+ * A NAT flow's packet leaves translated; an skb that cannot be made
+ * writable, or too short for the headers to rewrite, is dropped.
+ */
+static bool nfv_nat(struct nfv_pkt *pkt, struct nfv_flow *flow,
+		    unsigned int dir)
+{
+	int err;
+
+	if (likely(!READ_ONCE(flow->nat[dir])))
+		return true;
+	err = nfv_flow_nat_apply(pkt, flow, dir);
+	if (likely(!err))
+		return true;
+	nfv_drop(pkt, err == -ENOMEM ? NFV_DROP_NOMEM : NFV_DROP_MALFORMED);
+	return false;
 }
 
 static rx_handler_result_t nfv_forward(struct nfv_pkt *pkt,
@@ -104,13 +136,17 @@ static bool nfv_fast_path(struct nfv_pkt *pkt, struct nfv_flow *flow,
 		nfv_flow_account(flow, dir, pkt);
 		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
 		nfv_frag_lead(pkt);
-		*ret = nfv_forward(pkt, dst);
+		*ret = RX_HANDLER_CONSUMED;
+		if (nfv_nat(pkt, flow, dir))
+			*ret = nfv_forward(pkt, dst);
 		return true;
 	case NFV_RES_PASS:
 		nfv_flow_account(flow, dir, pkt);
 		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
 		nfv_frag_lead(pkt);
-		*ret = nfv_pass(pkt);
+		*ret = RX_HANDLER_CONSUMED;
+		if (nfv_nat(pkt, flow, dir))
+			*ret = nfv_pass(pkt);
 		return true;
 	case NFV_RES_DROP:
 		nfv_flow_account(flow, dir, pkt);
@@ -161,9 +197,19 @@ static u16 nfv_reply_zone(struct nfv_pkt *pkt, struct dst_entry *dst)
 	return out ? out->zone : pkt->key.zone;
 }
 
+/* A new flow that will not stay; a claimed one is in the table already. */
+static void nfv_new_flow_drop(struct nfv_pkt *pkt)
+{
+	if (pkt->flags & NFV_PKT_NAT)
+		nfv_flow_discard(&pkt->dp->table, pkt->flow);
+	else
+		nfv_flow_free(&pkt->dp->table, pkt->flow);
+}
+
 /*
- * Caches the verdict in the flow and inserts a new flow. Returns true if
- * the flow took over the reference on pkt->dst.
+ * Caches the verdict in the flow and inserts a new flow, unless its NF
+ * claimed it (inserted it) already. Returns true if the flow took over
+ * the reference on pkt->dst.
  */
 static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
 {
@@ -175,15 +221,25 @@ static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
 		/* Only flows that pass are remembered: drops cost no entry. */
 		if (pkt->nocache || (res != NFV_RES_FORWARD &&
 				     res != NFV_RES_PASS)) {
-			nfv_flow_free(&pkt->dp->table, flow);
+			nfv_new_flow_drop(pkt);
 			return false;
 		}
 		nfv_flow_set_result(flow, pkt->dir, res, dst, pkt->cookie);
-		flow->reply_zone = nfv_reply_zone(pkt, dst);
-		if (__nfv_flow_insert(&pkt->dp->table, flow, pkt->hash)) {
-			/* Another CPU won the race; its entry stands. */
-			nfv_flow_free(&pkt->dp->table, flow);
-			return dst != NULL;
+		if (pkt->flags & NFV_PKT_NAT) {
+			/*
+			 * Its reply zone was the NF's to say. Evicted or
+			 * flushed since the claim: it never was, to listeners.
+			 */
+			if (READ_ONCE(flow->flags) & NFV_FLOW_DYING)
+				return dst != NULL;
+		} else {
+			nfv_flow_set_reply_zone(flow, nfv_reply_zone(pkt, dst));
+			if (__nfv_flow_insert(&pkt->dp->table, flow,
+					      pkt->hash)) {
+				/* Another CPU won the race; its entry stands. */
+				nfv_flow_free(&pkt->dp->table, flow);
+				return dst != NULL;
+			}
 		}
 		nfv_count(pkt->dp, NFV_STAT_FLOWS_CREATED, 1);
 		nfv_notify_flow(pkt->dp, flow, NFV_EVENT_NEW);
@@ -235,13 +291,16 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 	}
 	if (flow)
 		nfv_flow_account(flow, pkt->dir, pkt);
+	/* A NAT flow's later packets: the whole chain sees them translated. */
+	if (flow && !pkt->new_flow && !nfv_nat(pkt, flow, dir))
+		return RX_HANDLER_CONSUMED;
 
 	v = nfv_chain_run(chain, pkt);
 	if (v == NFV_FORWARD && WARN_ON_ONCE(!pkt->dst))
 		v = NFV_DROP;
 	owned = flow && v != NFV_STOLEN && nfv_slow_commit(pkt, v);
 	if (v == NFV_STOLEN && pkt->new_flow)
-		nfv_flow_free(&pkt->dp->table, flow);
+		nfv_new_flow_drop(pkt);
 
 	switch (v) {
 	case NFV_FORWARD:
