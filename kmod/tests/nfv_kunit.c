@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suites for the parser, the flow table and the fragment table. The units under test are
+ * KUnit suites for the parser, the flow table, NAT and the fragment table. The units under test are
  * compiled into this module (static functions included); the rest of the
  * core is stubbed, so the suites run without nfv.ko loaded.
  */
@@ -13,6 +13,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/tcp.h>
 
 /* This module has its own copy: nfv.ko exports these. */
@@ -22,6 +23,7 @@
 #include "../parse.c"
 #include "../flow.c"
 #include "../frag.c"
+#include "../nat.c"
 
 /* Stubs for what flow.c calls in the rest of the core. */
 static unsigned int nfv_kunit_events;
@@ -1392,6 +1394,528 @@ static struct kunit_suite nfv_flow_suite = {
 	.test_cases = nfv_flow_cases,
 };
 
+/* NAT suite: NAT flows and the rewrite, on the flow suite's set-up. */
+
+static const __be32 PUB4 = htonl(0xc6336401);	/* 198.51.100.1 */
+
+/* A chain whose NF translates: its flows store a reply key. */
+static struct nfv_chain *nat_chain(struct kunit *test)
+{
+	struct nfv_chain *chain = kunit_kzalloc(test, sizeof(*chain),
+						GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, chain);
+	chain->nat = true;
+	return chain;
+}
+
+/* A parsed packet in its own skb, which the test frees. */
+static void nat_pkt(struct kunit *test, struct nfv_dp *dp, const u8 *buf,
+		    unsigned int len, __be16 l3proto, struct nfv_pkt *pkt)
+{
+	struct sk_buff *skb = pkt_skb(test, l3proto, buf, len);
+
+	memset(pkt, 0, sizeof(*pkt));
+	KUNIT_ASSERT_EQ(test, nfv_parse(skb, pkt, 0), 0);
+	pkt->dp = dp;
+	pkt->hash = nfv_flow_hash(&dp->table, &pkt->key);
+}
+
+/* The first packet of a flow of a NAT chain, as the slow path has it. */
+static struct nfv_flow *nat_new(struct kunit *test, struct nfv_pkt *pkt,
+				struct nfv_chain *chain)
+{
+	struct nfv_dp *dp = pkt->dp;
+	struct nfv_flow *flow;
+
+	flow = nfv_flow_alloc(&dp->table, &pkt->key, chain, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	pkt->flow = flow;
+	pkt->dir = NFV_DIR_ORIG;
+	pkt->new_flow = true;
+	return flow;
+}
+
+/* The reply key of a source NAT to PUB4:@port. */
+static struct nfv_key snat_reply(const struct nfv_key *orig, u16 port)
+{
+	struct nfv_key r;
+
+	nfv_key_invert(&r, orig);
+	r.addr.v4.dst = PUB4;
+	if (orig->proto == IPPROTO_ICMP)
+		r.sport = htons(port);
+	else
+		r.dport = htons(port);
+	return r;
+}
+
+/* The transport header of an IPv4 packet without options, or IPv6. */
+#define L4_4(skb, type)	((type *)((skb)->data + sizeof(struct iphdr)))
+#define L4_6(skb, type)	((type *)((skb)->data + sizeof(struct ipv6hdr)))
+
+/*
+ * Whether an IPv4 packet's header and transport checksums are right,
+ * recomputed over the whole packet.
+ */
+static void expect_csums4(struct kunit *test, struct sk_buff *skb)
+{
+	struct iphdr *iph = (struct iphdr *)skb->data;
+	unsigned int len = ntohs(iph->tot_len) - iph->ihl * 4;
+	u8 *l4 = skb->data + iph->ihl * 4;
+	__wsum sum = csum_partial(l4, len, 0);
+
+	KUNIT_EXPECT_EQ(test, ip_fast_csum((u8 *)iph, iph->ihl), 0);
+	if (iph->protocol == IPPROTO_UDP && !((struct udphdr *)l4)->check)
+		return;		/* sent without a checksum */
+	if (iph->protocol == IPPROTO_ICMP)
+		KUNIT_EXPECT_EQ(test, csum_fold(sum), 0);
+	else
+		KUNIT_EXPECT_EQ(test, csum_tcpudp_magic(iph->saddr, iph->daddr,
+							len, iph->protocol,
+							sum), 0);
+}
+
+/* Room for an NF's reply key after the original; IPv4 fits 128 bytes. */
+static void nat_flow_layout(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_key k = key4(1234, IPPROTO_UDP), r, buf;
+	struct nfv_flow *flow;
+
+	flow = nfv_flow_alloc(&dp->table, &k, nat_chain(test), 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	KUNIT_EXPECT_TRUE(test, flow->flags & NFV_FLOW_NAT);
+	KUNIT_EXPECT_EQ(test, ksize(flow), 128);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)nfv_flow_reply_key(flow),
+			    (void *)flow + 112);
+	/* Unclaimed, the stored reply key is the inversion. */
+	nfv_key_invert(&r, &k);
+	KUNIT_EXPECT_EQ(test, memcmp(nfv_flow_key(flow, NFV_DIR_REPLY, &buf),
+				     &r, NFV_KEY_LEN4), 0);
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_key(flow, NFV_DIR_REPLY, &buf),
+			    (const struct nfv_key *)nfv_flow_reply_key(flow));
+	/* Not claimed: the slow path sets the zone replies arrive in. */
+	nfv_flow_set_reply_zone(flow, 3);
+	KUNIT_EXPECT_EQ(test, nfv_flow_key(flow, NFV_DIR_REPLY, &buf)->zone, 3);
+	nfv_flow_free(&dp->table, flow);
+
+	/* IPv6: both keys, then the route cookies. */
+	k.flags = NFV_KEY_V6;
+	ipv6_addr_set(&k.addr.v6.src, htonl(0xfd000001), 0, 0, htonl(2));
+	ipv6_addr_set(&k.addr.v6.dst, htonl(0xfd000002), 0, 0, htonl(2));
+	flow = nfv_flow_alloc(&dp->table, &k, nat_chain(test), 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(flow));
+	KUNIT_EXPECT_PTR_EQ(test, (void *)nfv_flow_cookies(flow),
+			    (void *)flow + NFV_FLOW_SIZE6 + NFV_KEY_LEN6);
+	KUNIT_EXPECT_GE(test, ksize(flow), NFV_FLOW_SIZE6 + NFV_KEY_LEN6 + 8);
+	nfv_flow_free(&dp->table, flow);
+}
+
+/*
+ * Two subscribers' flows to one server, whose NF picks the same public
+ * port for both: the second claim is refused before its packet changes,
+ * and succeeds with another port. Each flow is found by its reply key,
+ * translated the right way, and leaves the table by it.
+ */
+static void nat_claim_clash(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_chain *chain = nat_chain(test);
+	struct nfv_flow *a, *b, *dup;
+	struct nfv_pkt pa, pb, pc;
+	struct nfv_key ra, rb, rc;
+	unsigned int len, dir;
+	u8 buf[128], orig[128];
+
+	len = build_udp4(buf, 1000, 53);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &pa);
+	a = nat_new(test, &pa, chain);
+	((struct iphdr *)buf)->saddr = htonl(0x0a000103);
+	((struct iphdr *)buf)->check = 0;
+	((struct iphdr *)buf)->check = ip_fast_csum(buf, 5);
+	memcpy(orig, buf, len);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &pb);
+	b = nat_new(test, &pb, chain);
+
+	ra = snat_reply(&a->key, 2000);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pa, &ra), 0);
+	KUNIT_EXPECT_TRUE(test, pa.flags & NFV_PKT_NAT);
+	KUNIT_EXPECT_EQ(test, pa.key.addr.v4.src, PUB4);
+	KUNIT_EXPECT_EQ(test, pa.key.sport, htons(2000));
+	KUNIT_EXPECT_EQ(test, ((struct iphdr *)pa.skb->data)->saddr, PUB4);
+	KUNIT_EXPECT_EQ(test, L4_4(pa.skb, struct udphdr)->source, htons(2000));
+	expect_csums4(test, pa.skb);
+
+	rb = snat_reply(&b->key, 2000);
+	KUNIT_EXPECT_EQ(test, nfv_flow_nat_claim(&pb, &rb), -EEXIST);
+	KUNIT_EXPECT_FALSE(test, pb.flags & NFV_PKT_NAT);
+	KUNIT_EXPECT_EQ(test, memcmp(pb.skb->data, orig, len), 0);
+	rb.dport = htons(2001);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pb, &rb), 0);
+	KUNIT_EXPECT_EQ(test, L4_4(pb.skb, struct udphdr)->source, htons(2001));
+	KUNIT_EXPECT_EQ(test, b->nat[NFV_DIR_ORIG],
+			NFV_NAT_SADDR | NFV_NAT_SPORT);
+	KUNIT_EXPECT_EQ(test, b->nat[NFV_DIR_REPLY],
+			NFV_NAT_DADDR | NFV_NAT_DPORT);
+	/* A claim is once per flow. */
+	KUNIT_EXPECT_EQ(test, nfv_flow_nat_claim(&pb, &rb), -EINVAL);
+
+	/* The same connection again, from another CPU: the original clashes. */
+	memcpy(buf, orig, len);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &pc);
+	dup = nat_new(test, &pc, chain);
+	rc = rb;
+	rc.dport = htons(2002);
+	KUNIT_EXPECT_EQ(test, nfv_flow_nat_claim(&pc, &rc), -EBUSY);
+	nfv_flow_free(&dp->table, dup);
+
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &ra, &dir), a);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_REPLY);
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &rb, &dir), b);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_REPLY);
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &b->key, &dir),
+			    b);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_ORIG);
+	/* The inversion of the original is no key of the flow any more. */
+	nfv_key_invert(&rb, &b->key);
+	KUNIT_EXPECT_NULL(test, nfv_flow_lookup(&dp->table, &rb, &dir));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 2);
+
+	/* A claimed flow whose first packet is dropped leaves no trace. */
+	nfv_flow_discard(&dp->table, a);
+	KUNIT_EXPECT_TRUE(test, nfv_flow_delete(&dp->table, b, NFV_EVENT_DEL));
+	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 0);
+	KUNIT_EXPECT_EQ(test, resize_nodes_in_place(test, &dp->table), 0);
+	kfree_skb(pa.skb);
+	kfree_skb(pb.skb);
+	kfree_skb(pc.skb);
+}
+
+/*
+ * A reply to the translated packet arrives with the stored key and
+ * leaves as the inversion of the original; a later packet of the
+ * original direction is translated as the first was.
+ */
+static void nat_apply_both_directions(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_flow *flow;
+	struct nfv_pkt pkt, reply;
+	struct nfv_key r;
+	struct udphdr *uh;
+	struct iphdr *iph;
+	unsigned int len, dir;
+	u8 buf[128];
+
+	len = build_udp4(buf, 1000, 53);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &pkt);
+	flow = nat_new(test, &pkt, nat_chain(test));
+	r = snat_reply(&flow->key, 4000);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pkt, &r), 0);
+
+	/* The server's answer: 10.0.2.2:53 -> PUB4:4000. */
+	iph = (struct iphdr *)buf;
+	uh = (struct udphdr *)(buf + 20);
+	swap(iph->saddr, iph->daddr);
+	iph->daddr = PUB4;
+	iph->check = 0;
+	iph->check = ip_fast_csum(buf, 5);
+	uh->source = htons(53);
+	uh->dest = htons(4000);
+	uh->check = 0;
+	uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, 12, IPPROTO_UDP,
+				      csum_partial(uh, 12, 0));
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &reply);
+	rcu_read_lock();
+	KUNIT_ASSERT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &reply.key, &dir),
+			    flow);
+	KUNIT_ASSERT_EQ(test, dir, NFV_DIR_REPLY);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_apply(&reply, flow, dir), 0);
+	rcu_read_unlock();
+	iph = ((struct iphdr *)reply.skb->data);
+	KUNIT_EXPECT_EQ(test, iph->saddr, DST4);
+	KUNIT_EXPECT_EQ(test, iph->daddr, SRC4);
+	KUNIT_EXPECT_EQ(test, L4_4(reply.skb, struct udphdr)->dest, htons(1000));
+	KUNIT_EXPECT_EQ(test, L4_4(reply.skb, struct udphdr)->source, htons(53));
+	expect_csums4(test, reply.skb);
+	KUNIT_EXPECT_EQ(test, reply.key.addr.v4.dst, SRC4);
+	KUNIT_EXPECT_EQ(test, reply.key.dport, htons(1000));
+
+	/* A later fragment: the addresses alone. */
+	kfree_skb(reply.skb);
+	len = build_udp4(buf, 1000, 53);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &reply);
+	reply.l4 = 0;
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_apply(&reply, flow, NFV_DIR_ORIG),
+			0);
+	KUNIT_EXPECT_EQ(test, ((struct iphdr *)reply.skb->data)->saddr, PUB4);
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(reply.skb->data, 5), 0);
+	KUNIT_EXPECT_EQ(test, ((struct udphdr *)(reply.skb->data + 20))->source,
+			htons(1000));
+	kfree_skb(reply.skb);
+	kfree_skb(pkt.skb);
+}
+
+/*
+ * An ICMP error quotes the packet as it left, translated: the error from
+ * the outside finds the flow, and the direction of the quoted packet.
+ */
+static void nat_related_error(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	u8 buf[128], l4[8 + 28] = { ICMP_DEST_UNREACH, ICMP_PORT_UNREACH };
+	struct nfv_pkt pkt, err;
+	struct nfv_flow *flow;
+	struct iphdr *iph;
+	struct nfv_key r;
+	unsigned int len, dir = 9;
+
+	len = build_udp4(buf, 1000, 53);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &pkt);
+	flow = nat_new(test, &pkt, nat_chain(test));
+	r = snat_reply(&flow->key, 4000);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pkt, &r), 0);
+
+	/* The server's port unreachable, quoting PUB4:4000 -> DST4:53. */
+	memcpy(l4 + 8, pkt.skb->data, 28);
+	len = build_ip4(buf, IPPROTO_ICMP, l4, sizeof(l4));
+	iph = (struct iphdr *)buf;
+	iph->saddr = DST4;
+	iph->daddr = PUB4;
+	iph->check = 0;
+	iph->check = ip_fast_csum(buf, 5);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &err);
+	KUNIT_ASSERT_TRUE(test, err.flags & NFV_PKT_ICMP_ERR);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup_related(&err, &dir), flow);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_ORIG);
+	kfree_skb(err.skb);
+	kfree_skb(pkt.skb);
+}
+
+/* Rewrites a packet from its parsed key to @to; checks its checksums. */
+static struct sk_buff *nat_rewrite4(struct kunit *test, const u8 *buf,
+				    unsigned int len, const struct nfv_key *to)
+{
+	struct sk_buff *skb = pkt_skb(test, htons(ETH_P_IP), buf, len);
+	struct nfv_pkt pkt = {};
+
+	KUNIT_ASSERT_EQ(test, nfv_parse(skb, &pkt, 0), 0);
+	KUNIT_ASSERT_EQ(test, nfv_nat_rewrite(skb, pkt.l3, pkt.l4,
+					      nfv_nat_diff(&pkt.key, to), to),
+			0);
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		expect_csums4(test, skb);
+	return skb;
+}
+
+static struct nfv_key key_of(const struct nfv_key *k, __be32 src, u16 sport,
+			     __be32 dst, u16 dport)
+{
+	struct nfv_key to = *k;
+
+	to.addr.v4.src = src;
+	to.addr.v4.dst = dst;
+	to.sport = htons(sport);
+	to.dport = htons(dport);
+	return to;
+}
+
+/* TCP, and a hairpin: both addresses and both ports at once. */
+static void nat_rewrite_tcp(struct kunit *test)
+{
+	struct tcphdr th = {
+		.source = htons(40000), .dest = htons(80), .doff = 5, .ack = 1,
+		.seq = htonl(0x12345678), .window = htons(512),
+	};
+	struct nfv_key k = key4(40000, IPPROTO_TCP), to;
+	struct sk_buff *skb;
+	struct iphdr *iph;
+	u8 buf[128];
+	unsigned int len;
+
+	len = build_ip4(buf, IPPROTO_TCP, &th, sizeof(th));
+	iph = (struct iphdr *)buf;
+	((struct tcphdr *)(buf + 20))->check =
+		csum_tcpudp_magic(iph->saddr, iph->daddr, sizeof(th),
+				  IPPROTO_TCP, csum_partial(buf + 20,
+							    sizeof(th), 0));
+	to = key_of(&k, PUB4, 3333, DST4, 80);
+	skb = nat_rewrite4(test, buf, len, &to);
+	KUNIT_EXPECT_EQ(test, L4_4(skb, struct tcphdr)->source, htons(3333));
+	kfree_skb(skb);
+
+	to = key_of(&k, PUB4, 3333, htonl(0x0a000104), 8080);
+	skb = nat_rewrite4(test, buf, len, &to);
+	KUNIT_EXPECT_EQ(test, ((struct iphdr *)skb->data)->daddr, htonl(0x0a000104));
+	KUNIT_EXPECT_EQ(test, L4_4(skb, struct tcphdr)->dest, htons(8080));
+	kfree_skb(skb);
+}
+
+/* UDP: checksummed, without a checksum, and one that comes out 0. */
+static void nat_rewrite_udp(struct kunit *test)
+{
+	struct nfv_key k = key4(1000, IPPROTO_UDP), to;
+	struct sk_buff *skb;
+	struct udphdr *uh;
+	struct iphdr *iph;
+	u8 buf[128];
+	unsigned int len;
+	__sum16 c;
+
+	len = build_udp4(buf, 1000, 53);
+	iph = (struct iphdr *)buf;
+	uh = (struct udphdr *)(buf + 20);
+	to = key_of(&k, PUB4, 2000, DST4, 53);
+
+	/* No checksum: stays none. */
+	skb = nat_rewrite4(test, buf, len, &to);
+	KUNIT_EXPECT_EQ(test, L4_4(skb, struct udphdr)->check, 0);
+	KUNIT_EXPECT_EQ(test, L4_4(skb, struct udphdr)->source, htons(2000));
+	kfree_skb(skb);
+
+	/*
+	 * Payload chosen so that the translated datagram sums to 0, sent as
+	 * 0xffff: the checksum of the datagram as it leaves, put in the
+	 * payload, cancels itself out.
+	 */
+	iph->saddr = PUB4;
+	uh->source = htons(2000);
+	c = csum_tcpudp_magic(PUB4, DST4, 12, IPPROTO_UDP,
+			      csum_partial(uh, 12, 0));
+	memcpy(buf + 28, &c, 2);
+	KUNIT_ASSERT_EQ(test, csum_tcpudp_magic(PUB4, DST4, 12, IPPROTO_UDP,
+						csum_partial(uh, 12, 0)), 0);
+	iph->saddr = SRC4;
+	uh->source = htons(1000);
+	uh->check = csum_tcpudp_magic(SRC4, DST4, 12, IPPROTO_UDP,
+				      csum_partial(uh, 12, 0));
+	KUNIT_ASSERT_NE(test, uh->check, 0);
+	skb = nat_rewrite4(test, buf, len, &to);
+	KUNIT_EXPECT_EQ(test, L4_4(skb, struct udphdr)->check, CSUM_MANGLED_0);
+	kfree_skb(skb);
+}
+
+/*
+ * CHECKSUM_PARTIAL, as a local sender's offload leaves it: the field
+ * holds the pseudo-header's sum, which the rewrite keeps so.
+ */
+static void nat_rewrite_partial(struct kunit *test)
+{
+	struct nfv_key k = key4(1000, IPPROTO_UDP), to;
+	struct sk_buff *skb = NULL;
+	struct nfv_pkt pkt = {};
+	__sum16 want;
+	u8 buf[128];
+	unsigned int len;
+
+	len = build_udp4(buf, 1000, 53);
+	((struct udphdr *)(buf + 20))->check =
+		~csum_tcpudp_magic(SRC4, DST4, 12, IPPROTO_UDP, 0);
+	skb = pkt_skb(test, htons(ETH_P_IP), buf, len);
+	KUNIT_ASSERT_EQ(test, nfv_parse(skb, &pkt, 0), 0);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) + 20;
+	skb->csum_offset = offsetof(struct udphdr, check);
+	to = key_of(&k, PUB4, 2000, DST4, 53);
+	KUNIT_ASSERT_EQ(test, nfv_nat_rewrite(skb, pkt.l3, pkt.l4,
+					      nfv_nat_diff(&pkt.key, &to), &to),
+			0);
+	want = ~csum_tcpudp_magic(PUB4, DST4, 12, IPPROTO_UDP, 0);
+	KUNIT_EXPECT_EQ(test, L4_4(skb, struct udphdr)->check, want);
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(skb->data, 5), 0);
+	kfree_skb(skb);
+}
+
+/* ICMP echo: the id changes, the address does not enter its checksum. */
+static void nat_rewrite_icmp(struct kunit *test)
+{
+	u8 l4[16] = { ICMP_ECHO, 0, 0, 0, 0x12, 0x34, 0, 1, 'n', 'f', 'v' };
+	struct nfv_key k = key4(0x1234, IPPROTO_ICMP), to;
+	struct sk_buff *skb;
+	__sum16 c;
+	u8 buf[128];
+	unsigned int len;
+
+	c = ip_compute_csum(l4, sizeof(l4));
+	memcpy(l4 + 2, &c, 2);
+	len = build_ip4(buf, IPPROTO_ICMP, l4, sizeof(l4));
+	k.dport = htons(ICMP_ECHO);
+	to = key_of(&k, PUB4, 0x4321, DST4, ICMP_ECHO);
+	skb = nat_rewrite4(test, buf, len, &to);
+	KUNIT_EXPECT_EQ(test, skb->data[20], ICMP_ECHO);
+	KUNIT_EXPECT_EQ(test, L4_4(skb, struct icmphdr)->un.echo.id, htons(0x4321));
+	KUNIT_EXPECT_EQ(test, ((struct iphdr *)skb->data)->saddr, PUB4);
+	kfree_skb(skb);
+
+	/* The address alone: the ICMP checksum stays as it was. */
+	to = key_of(&k, PUB4, 0x1234, DST4, ICMP_ECHO);
+	skb = nat_rewrite4(test, buf, len, &to);
+	KUNIT_EXPECT_EQ(test, L4_4(skb, struct icmphdr)->checksum, c);
+	kfree_skb(skb);
+}
+
+/* IPv6 UDP: the pseudo-header's addresses in the transport checksum. */
+static void nat_rewrite_udp6(struct kunit *test)
+{
+	struct udphdr uh = { .source = htons(5), .dest = htons(6),
+			     .len = htons(12) };
+	u8 l4[12] = { 0 };
+	struct sk_buff *skb;
+	struct nfv_pkt pkt = {};
+	struct ipv6hdr *ip6;
+	struct nfv_key to;
+	u8 buf[128];
+	unsigned int len;
+
+	memcpy(l4, &uh, sizeof(uh));
+	len = build_ip6(buf, IPPROTO_UDP, l4, sizeof(l4));
+	ip6 = (struct ipv6hdr *)buf;
+	((struct udphdr *)(buf + 40))->check =
+		csum_ipv6_magic(&ip6->saddr, &ip6->daddr, 12, IPPROTO_UDP,
+				csum_partial(buf + 40, 12, 0));
+	skb = pkt_skb(test, htons(ETH_P_IPV6), buf, len);
+	KUNIT_ASSERT_EQ(test, nfv_parse(skb, &pkt, 0), 0);
+	to = pkt.key;
+	ipv6_addr_set(&to.addr.v6.src, htonl(0x20010db8), 0, 0, htonl(7));
+	to.sport = htons(7777);
+	KUNIT_ASSERT_EQ(test, nfv_nat_rewrite(skb, pkt.l3, pkt.l4,
+					      nfv_nat_diff(&pkt.key, &to), &to),
+			0);
+	ip6 = (struct ipv6hdr *)skb->data;
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ip6->saddr, &to.addr.v6.src));
+	KUNIT_EXPECT_EQ(test, L4_6(skb, struct udphdr)->source, htons(7777));
+	KUNIT_EXPECT_EQ(test, csum_ipv6_magic(&ip6->saddr, &ip6->daddr, 12,
+					      IPPROTO_UDP,
+					      csum_partial(L4_6(skb, struct udphdr),
+							   12, 0)), 0);
+	kfree_skb(skb);
+}
+
+static struct kunit_case nfv_nat_cases[] = {
+	KUNIT_CASE(nat_flow_layout),
+	KUNIT_CASE(nat_claim_clash),
+	KUNIT_CASE(nat_apply_both_directions),
+	KUNIT_CASE(nat_related_error),
+	KUNIT_CASE(nat_rewrite_tcp),
+	KUNIT_CASE(nat_rewrite_udp),
+	KUNIT_CASE(nat_rewrite_partial),
+	KUNIT_CASE(nat_rewrite_icmp),
+	KUNIT_CASE(nat_rewrite_udp6),
+	{}
+};
+
+static struct kunit_suite nfv_nat_suite = {
+	.name = "nfv_nat",
+	.init = flow_init,
+	.exit = flow_exit,
+	.test_cases = nfv_nat_cases,
+};
+
 /* Fragment table suite */
 
 static int frag_init(struct kunit *test)
@@ -1603,6 +2127,7 @@ static struct kunit_suite nfv_frag_suite = {
 	.test_cases = nfv_frag_cases,
 };
 
-kunit_test_suites(&nfv_parse_suite, &nfv_flow_suite, &nfv_frag_suite);
+kunit_test_suites(&nfv_parse_suite, &nfv_flow_suite, &nfv_nat_suite,
+		  &nfv_frag_suite);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for the nfv parser and flow table");
