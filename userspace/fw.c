@@ -76,9 +76,9 @@ static const struct {
 void usage_fw(FILE *f)
 {
 	fputs("  fw add DP NAME [policy accept|drop] [zone-max-flows N]\n"
-	      "         [zone-max-half-open N]\n"
+	      "         [zone-max-half-open N] [tcp-loose on|off]\n"
 	      "  fw set DP NAME [policy accept|drop] [zone-max-flows N]\n"
-	      "         [zone-max-half-open N]\n"
+	      "         [zone-max-half-open N] [tcp-loose on|off]\n"
 	      "  fw del DP NAME\n"
 	      "  fw show DP\n"
 	      "  fw rule add DP NAME [pos N] RULE\n"
@@ -397,10 +397,14 @@ static int parse_dp_name(const char *cmd, int *argc, char ***argv,
 	return 0;
 }
 
-/* fw add|set DP NAME [policy P] [zone-max-flows N] [zone-max-half-open N] */
+/*
+ * fw add|set DP NAME [policy P] [zone-max-flows N] [zone-max-half-open N]
+ *	[tcp-loose on|off]
+ */
 static int fw_add_set(const char *cmd, uint8_t nlcmd, int argc, char **argv)
 {
 	const char *dp, *name;
+	bool loose = false;
 	struct nl_msg *cfg;
 	uint32_t v;
 	int a, err = 0;
@@ -426,13 +430,23 @@ static int fw_add_set(const char *cmd, uint8_t nlcmd, int argc, char **argv)
 			    NFV_FW_A_ZONE_MAX_FLOWS : NFV_FW_A_ZONE_MAX_HALF_OPEN;
 			err = parse_u32(cmd, kw, *argv, 0, UINT32_MAX, &v) ?:
 			      (nla_put_u32(cfg, a, v) < 0 ? -2 : 0);
+		} else if (matches(kw, "tcp-loose")) {
+			a = !strcmp(*argv, "on") ? 1 :
+			    !strcmp(*argv, "off") ? 0 : -1;
+			loose = true;
+			err = a < 0 ? usage_err(cmd, "tcp-loose is on or off") :
+			      nla_put_u8(cfg, NFV_FW_A_TCP_LOOSE, (uint8_t)a) < 0 ?
+			      -2 : 0;
 		} else {
 			err = usage_err(cmd, "unknown argument \"%s\"", kw);
 		}
 	}
 	if (err)
 		return scratch_fail(cfg, err);
-	return fw_send(nlcmd, dp, name, cfg);
+	err = fw_send(nlcmd, dp, name, cfg);
+	if (err && loose && nl_unknown_attr())
+		err_msg("the nfv_fw module lacks tcp-loose (NFV_FW_A_TCP_LOOSE): update the module");
+	return err;
 }
 
 /* fw rule add|set|del DP NAME [pos N] [RULE] */
@@ -572,6 +586,19 @@ static void print_u(const char *key, const char *text, struct nlattr *a,
 		jw_u64(key, v);
 	else
 		printf(" %s %llu", text, (unsigned long long)v);
+}
+
+/* A u8 switch; absent from an older module's replies. */
+static void print_on_off(const char *key, const char *text, struct nlattr *a)
+{
+	uint8_t v;
+
+	if (!attr_u8(a, &v))
+		return;
+	if (opts.json)
+		jw_bool(key, v);
+	else
+		printf(" %s %s", text, v ? "on" : "off");
 }
 
 static void print_ctstate(struct nlattr *a)
@@ -997,6 +1024,7 @@ static int fw_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 		info[NFV_FW_A_ZONE_MAX_FLOWS], 32);
 	print_u("zone_max_half_open", "zone-max-half-open",
 		info[NFV_FW_A_ZONE_MAX_HALF_OPEN], 32);
+	print_on_off("tcp_loose", "tcp-loose", info[NFV_FW_A_TCP_LOOSE]);
 	print_fw_stats(info[NFV_FW_A_STATS]);
 	if (opts.json)
 		jw_obj_close();

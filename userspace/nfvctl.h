@@ -110,6 +110,7 @@ int nfv_listen(nfv_reply_fn fn, void *arg);
 bool nl_has_cmd(uint8_t cmd);
 bool nl_has_attr(uint8_t cmd, int type);
 int nl_need_version(uint32_t since, const char *what);
+bool nl_unknown_attr(void);
 void nfv_close(void);
 bool nfv_refused(void);
 

@@ -30,6 +30,7 @@ static struct {
 	int family;
 	uint32_t mcgrp;		/* id of NFV_MCGRP_EVENTS, 0 if none */
 	bool refused;		/* the kernel refused a request since asked */
+	bool unknown_attr;	/* the last refusal named an unknown attribute */
 	struct nfv_abi abi;
 } nl;
 
@@ -204,6 +205,7 @@ static int talk(struct nl_msg *msg, struct talk *t)
 static void talk_report(const struct talk *t)
 {
 	nl.refused = true;
+	nl.unknown_attr = !strcmp(t->msg, UNKNOWN_ATTR);
 	if (t->msg[0])
 		err_msg("%s: %s", t->msg, strerror(-t->err));
 	else
@@ -212,6 +214,15 @@ static void talk_report(const struct talk *t)
 	if (nl.abi.version < NFV_GENL_VERSION && !strcmp(t->msg, UNKNOWN_ATTR))
 		err_msg("the nfv module (ABI version %u) is older than nfvctl (ABI version %u): update the module",
 			nl.abi.version, (unsigned int)NFV_GENL_VERSION);
+}
+
+/*
+ * Did the last refusal name an attribute the module does not know? An NF
+ * module older than nfvctl lacks that NF's newest configuration attributes.
+ */
+bool nl_unknown_attr(void)
+{
+	return nl.unknown_attr;
 }
 
 /* Family resolution */

@@ -50,6 +50,7 @@ struct fw_inst {
 	struct fw_zone *zones;		/* set once, when a limit is first set */
 	u32 zone_max_flows;		/* 0: none */
 	u32 zone_max_half_open;
+	u8 tcp_loose;			/* pick up connections under way */
 	struct fw_stats __percpu *stats;
 	spinlock_t locks[1 << FW_LOCK_BITS];	/* serialise a flow's packets */
 	/*

@@ -22,6 +22,7 @@ static const struct nla_policy fw_policy[NFV_FW_A_MAX + 1] = {
 	[NFV_FW_A_POS]		= { .type = NLA_U32 },
 	[NFV_FW_A_ZONE_MAX_FLOWS]	= { .type = NLA_U32 },
 	[NFV_FW_A_ZONE_MAX_HALF_OPEN]	= { .type = NLA_U32 },
+	[NFV_FW_A_TCP_LOOSE]	= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static struct fw_ruleset *fw_rs(struct fw_inst *fw)
@@ -407,6 +408,8 @@ static int fw_configure(struct nfv_nf *nf, struct nlattr **tb, u32 portid,
 		return err;
 	}
 	fw_limits_apply(fw, tb, zones);
+	if (tb[NFV_FW_A_TCP_LOOSE])
+		WRITE_ONCE(fw->tcp_loose, nla_get_u8(tb[NFV_FW_A_TCP_LOOSE]));
 	return 0;
 }
 
@@ -441,6 +444,7 @@ static int fw_create(struct nfv_nf *nf, struct nlattr **tb,
 	mutex_lock(&fw_stage_lock);
 	list_add(&fw->node, &fw_insts);
 	mutex_unlock(&fw_stage_lock);
+	fw->tcp_loose = 1;	/* as conntrack's nf_conntrack_tcp_loose */
 	fw->stats = alloc_percpu(struct fw_stats);
 	if (!fw->stats)
 		return -ENOMEM;
@@ -471,7 +475,8 @@ static int fw_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	    nla_put_u32(skb, NFV_FW_A_SUBTABLES, fw_cls_subtables(rs->cls)) ||
 	    nla_put_u32(skb, NFV_FW_A_ZONE_MAX_FLOWS, fw->zone_max_flows) ||
 	    nla_put_u32(skb, NFV_FW_A_ZONE_MAX_HALF_OPEN,
-			fw->zone_max_half_open))
+			fw->zone_max_half_open) ||
+	    nla_put_u8(skb, NFV_FW_A_TCP_LOOSE, fw->tcp_loose))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, NFV_FW_A_STATS);
 	if (!nest)
@@ -524,7 +529,7 @@ static int __init fw_init(void)
 {
 	int err;
 
-	BUILD_BUG_ON(sizeof(struct fw_ct) > 40 || FW_CT_GEN_SIZE > 8);
+	BUILD_BUG_ON(sizeof(struct fw_ct) > 48 || FW_CT_GEN_SIZE > 8);
 	/* The state numbers are the ABI's. */
 	BUILD_BUG_ON((int)FW_TCP_SYN_SENT2 != (int)NFV_FW_TCP_SYN_SENT2 ||
 		     (int)FW_TCP_CLOSE != (int)NFV_FW_TCP_CLOSE ||

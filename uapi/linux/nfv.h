@@ -251,6 +251,9 @@ enum nfv_fw_attr {
 	NFV_FW_A_SUBTABLES,	/* u32 (reply): hash subtables the rule
 				 * lookup of a new flow may probe
 				 */
+	NFV_FW_A_TCP_LOOSE,	/* u8 bool: pick up TCP connections under
+				 * way from their first ACK (default 1)
+				 */
 	__NFV_FW_A_MAX
 };
 #define NFV_FW_A_MAX (__NFV_FW_A_MAX - 1)

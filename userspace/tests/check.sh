@@ -184,6 +184,8 @@ run 0 "" fw help && out "fw load DP NAME FILE"
 run 1 'fw add: missing firewall instance name' fw add dp0
 run 1 'fw add: policy is accept or drop' fw add dp0 fw1 policy reject
 run 1 'fw add: unknown argument "frob"' fw add dp0 fw1 frob 1
+run 1 'fw add: tcp-loose is on or off' fw add dp0 fw1 tcp-loose 1
+parses fw set dp0 fw1 tcp-loose off
 run 1 'fw rule add: missing rule' fw rule add dp0 fw1
 run 1 'fw rule add: rule must end with accept, drop or reject' \
 	fw rule add dp0 fw1 proto tcp dport 22
