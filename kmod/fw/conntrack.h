@@ -45,6 +45,12 @@ enum fw_ctstate {
 #define FW_DIR_WSCALE		0x01	/* sent the window scale option */
 #define FW_DIR_FIN		0x02	/* sent a FIN */
 #define FW_DIR_INIT		0x04	/* end/maxend/maxwin are valid */
+#define FW_DIR_MAXACK		0x08	/* maxack is valid */
+#define FW_DIR_SYN		0x10	/* a SYN reusing the tuple passed:
+					 * maxack holds its end until the
+					 * SYN/ACK that resyncs (as conntrack's
+					 * last_end)
+					 */
 
 /* Per direction TCP window state, as the sender of that direction. */
 struct fw_ct_dir {
@@ -52,11 +58,16 @@ struct fw_ct_dir {
 	u32 maxend;	/* highest ack + window the peer allowed */
 	u32 maxwin;	/* largest window the sender advertised */
 	u32 seen;	/* the core's byte counter when last synced, bits 0-31 */
+	u32 maxack;	/* highest ACK the sender sent (conntrack's td_maxack) */
 };
 
 /*
- * The firewall's per-flow state, in the core's NF area: 40 bytes for a TCP
+ * The firewall's per-flow state, in the core's NF area: 48 bytes for a TCP
  * flow, FW_CT_GEN_SIZE for the others, whose areas end before scale[].
+ * maxack takes it from 40 to 48: an RST closes the flow only at the
+ * sequence number the receiver acknowledged, so a blind RST anywhere else
+ * in the window cannot (RFC 5961, and conntrack's check); the core aligns
+ * each area to 8 bytes, so 44 would cost as much.
  */
 struct fw_ct {
 	u8 state;	/* enum fw_tcp_state or enum fw_gen_state */
@@ -78,6 +89,13 @@ static inline size_t fw_ct_size(u8 proto)
 /* fw_ct.flags */
 #define FW_CT_COUNTED		0x01	/* counted in its zone's flow limit */
 #define FW_CT_HALF_OPEN		0x02	/* counted as half-open */
+#define FW_CT_PICKUP		0x04	/* picked up mid-stream: window scale
+					 * unknown, checked as the widest
+					 */
+#define FW_CT_RST_HELD		0x08	/* an RST passed that the firewall could
+					 * not judge: the endpoint decides, the
+					 * flow waits on a short timeout
+					 */
 
 #define FW_NOSCALE		0xff
 #define FW_MAX_WSCALE		14
@@ -98,14 +116,21 @@ struct fw_tcp_seg {
 	u8 wscale;
 };
 
+/* fw_ct_tcp()'s how */
+#define FW_CT_FIRST		0x01	/* the flow's first packet */
+#define FW_CT_LOOSE		0x02	/* may pick up a connection under way
+					 * from its first ACK (tcp-loose)
+					 */
+
 /*
  * Runs one TCP segment through flow ct, seen in direction dir (0 original,
- * 1 reply). slack[d] bounds the bytes of direction d that passed in the
- * fast path since the state was last updated (0 when none could have); any
- * amount is fine, the bounds stay exact modulo 2^32.
+ * 1 reply); how holds FW_CT_FIRST and FW_CT_LOOSE. slack[d] bounds the
+ * bytes of direction d that passed in the fast path since the state was
+ * last updated (0 when none could have); any amount is fine, the bounds
+ * stay exact modulo 2^32.
  * Returns the packet's enum fw_ctstate; on FW_CT_INVALID ct is unchanged.
  */
-int fw_ct_tcp(struct fw_ct *ct, unsigned int dir, bool new_flow,
+int fw_ct_tcp(struct fw_ct *ct, unsigned int dir, unsigned int how,
 	      const struct fw_tcp_seg *seg, const u64 slack[2]);
 
 /*

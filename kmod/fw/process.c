@@ -142,8 +142,10 @@ static bool fw_tcp_csum_ok(struct nfv_pkt *pkt)
 				  IPPROTO_TCP, csum);
 }
 
-static int fw_track_tcp(struct nfv_pkt *pkt, struct fw_ct *ct)
+static int fw_track_tcp(struct fw_inst *fw, struct nfv_pkt *pkt,
+			struct fw_ct *ct)
 {
+	unsigned int how = READ_ONCE(fw->tcp_loose) ? FW_CT_LOOSE : 0;
 	struct fw_tcp_seg seg;
 	u64 bytes[2], slack[2] = {};
 	unsigned int d;
@@ -156,9 +158,11 @@ static int fw_track_tcp(struct nfv_pkt *pkt, struct fw_ct *ct)
 		if (!pkt->new_flow)
 			slack[d] = fw_ct_slack(ct, d, bytes[d]);
 	}
+	if (pkt->new_flow)
+		how |= FW_CT_FIRST;
 	/* The core counted this segment already: it is not slack. */
 	slack[pkt->dir] -= min_t(u64, slack[pkt->dir], pkt->skb->len);
-	state = fw_ct_tcp(ct, pkt->dir, pkt->new_flow, &seg, slack);
+	state = fw_ct_tcp(ct, pkt->dir, how, &seg, slack);
 	if (state == FW_CT_INVALID)
 		return state;
 	for (d = 0; d < 2; d++)
@@ -187,11 +191,12 @@ static enum fw_gen_kind fw_icmp_kind(const struct nfv_pkt *pkt)
 	return FW_GEN_DATA;
 }
 
-static int fw_track(struct nfv_pkt *pkt, struct fw_ct *ct)
+static int fw_track(struct fw_inst *fw, struct nfv_pkt *pkt,
+		    struct fw_ct *ct)
 {
 	switch (pkt->key.proto) {
 	case IPPROTO_TCP:
-		return fw_track_tcp(pkt, ct);
+		return fw_track_tcp(fw, pkt, ct);
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		return fw_ct_gen(ct, pkt->dir, pkt->new_flow, fw_icmp_kind(pkt));
@@ -201,26 +206,42 @@ static int fw_track(struct nfv_pkt *pkt, struct fw_ct *ct)
 }
 
 /*
+ * Established flows leave data to the fast path once both sides were
+ * seen (a picked-up flow waits for its answer) and no RST is held: the
+ * segment after a held RST tells whether the connection lives on. Only
+ * such a flow is spared by early drop (conntrack's ASSURED): a flow one
+ * forged ACK picked up is not.
+ */
+static void fw_tcp_update(struct nfv_flow *flow, const struct fw_ct *ct)
+{
+	bool answered = ct->dflags[1] & FW_DIR_INIT;
+	bool open = ct->state == FW_TCP_ESTABLISHED && answered &&
+		    !(ct->flags & FW_CT_RST_HELD);
+	u8 tmo = ct->state < FW_TCP_NSTATES ? fw_tcp_tmo[ct->state] :
+		 NFV_TMO_TCP_OPENING;
+
+	if (ct->flags & FW_CT_RST_HELD)
+		tmo = NFV_TMO_TCP_CLOSE;
+	else if (!answered)
+		tmo = NFV_TMO_TCP_OPENING;
+	nfv_flow_set_tcp_trap(flow, open ? FW_TRAP_ESTABLISHED : FW_TRAP_ALL);
+	nfv_flow_set_assured(flow, open);
+	nfv_flow_set_timeout(flow, tmo);
+}
+
+/*
  * Which packets the firewall sees next, when the flow expires and whether
- * early drop spares it: as conntrack's ASSURED, a TCP flow once the
- * handshake completed, until it closes; any other once a reply passed.
- * ct holds only what the firewall accepted, never a refused reply.
+ * early drop spares it: a TCP flow as above, any other once a reply
+ * passed. ct holds only what the firewall accepted, never a refused reply.
  */
 static void fw_flow_update(struct nfv_pkt *pkt, const struct fw_ct *ct)
 {
 	struct nfv_flow *flow = pkt->flow;
 
-	if (pkt->key.proto == IPPROTO_TCP)
-		nfv_flow_set_assured(flow, ct->state == FW_TCP_ESTABLISHED);
-	else
-		nfv_flow_set_assured(flow, ct->state == FW_GEN_REPLIED);
 	switch (pkt->key.proto) {
 	case IPPROTO_TCP:
-		nfv_flow_set_tcp_trap(flow, ct->state == FW_TCP_ESTABLISHED ?
-				      FW_TRAP_ESTABLISHED : FW_TRAP_ALL);
-		if (ct->state < FW_TCP_NSTATES)
-			nfv_flow_set_timeout(flow, fw_tcp_tmo[ct->state]);
-		break;
+		fw_tcp_update(flow, ct);
+		return;
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
 		nfv_flow_set_timeout(flow, ct->state == FW_GEN_REPLIED ?
@@ -233,6 +254,7 @@ static void fw_flow_update(struct nfv_pkt *pkt, const struct fw_ct *ct)
 	default:
 		nfv_flow_set_timeout(flow, NFV_TMO_OTHER);
 	}
+	nfv_flow_set_assured(flow, ct->state == FW_GEN_REPLIED);
 }
 
 /* Half-open, as the limit counts: a handshake begun, not completed. */
@@ -331,7 +353,7 @@ static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 
 	spin_lock(lock);
 	memcpy(&saved, ct, size);
-	*state = fw_track(pkt, ct);
+	*state = fw_track(fw, pkt, ct);
 	action = fw_classify(fw, pkt, *state);
 	if (action == NFV_FW_ACCEPT && pkt->new_flow && *state == FW_CT_NEW)
 		action = fw_zone_admit(fw, pkt, ct);

@@ -39,8 +39,9 @@ static void run_steps(struct kunit *test, struct fw_ct *ct,
 			.win = 1000, .flags = st->flags, .wscale = FW_NOSCALE,
 		};
 
-		KUNIT_EXPECT_EQ_MSG(test, fw_ct_tcp(ct, st->dir, i == 0, &seg,
-						    no_slack),
+		KUNIT_EXPECT_EQ_MSG(test, fw_ct_tcp(ct, st->dir,
+						    i == 0 ? FW_CT_FIRST : 0,
+						    &seg, no_slack),
 				    st->ctstate, "step %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, ct->state, st->state, "step %u", i);
 	}
@@ -67,14 +68,14 @@ static void tcp_table(struct kunit *test)
 		u8 state, dir, flags, next;
 	} cases[] = {
 		{ FW_TCP_NONE,        0, SYN,       FW_TCP_SYN_SENT },
-		{ FW_TCP_NONE,        0, ACK,       FW_TCP_INVALID },
+		{ FW_TCP_NONE,        0, ACK,       FW_TCP_ESTABLISHED },
 		{ FW_TCP_NONE,        0, SYN | ACK, FW_TCP_INVALID },
 		{ FW_TCP_NONE,        0, RST,       FW_TCP_INVALID },
 		{ FW_TCP_NONE,        0, FIN,       FW_TCP_INVALID },
 		{ FW_TCP_SYN_SENT,    0, SYN,       FW_TCP_SYN_SENT },
 		{ FW_TCP_SYN_SENT,    1, SYN | ACK, FW_TCP_SYN_RECV },
 		{ FW_TCP_SYN_SENT,    1, SYN,       FW_TCP_SYN_SENT2 },
-		{ FW_TCP_SYN_SENT,    1, ACK,       FW_TCP_INVALID },
+		{ FW_TCP_SYN_SENT,    1, ACK,       FW_TCP_IGNORE },
 		{ FW_TCP_SYN_SENT,    1, RST | ACK, FW_TCP_CLOSE },
 		{ FW_TCP_SYN_SENT2,   0, SYN | ACK, FW_TCP_SYN_RECV },
 		{ FW_TCP_SYN_RECV,    0, ACK,       FW_TCP_ESTABLISHED },
@@ -94,7 +95,7 @@ static void tcp_table(struct kunit *test)
 		{ FW_TCP_CLOSE_WAIT,  1, FIN | ACK, FW_TCP_LAST_ACK },
 		{ FW_TCP_LAST_ACK,    0, ACK,       FW_TCP_TIME_WAIT },
 		{ FW_TCP_TIME_WAIT,   0, SYN,       FW_TCP_SYN_SENT },
-		{ FW_TCP_TIME_WAIT,   1, SYN,       FW_TCP_INVALID },
+		{ FW_TCP_TIME_WAIT,   1, SYN,       FW_TCP_SYN_SENT2 },
 		{ FW_TCP_CLOSE,       0, SYN,       FW_TCP_SYN_SENT },
 		{ FW_TCP_CLOSE,       0, ACK,       FW_TCP_CLOSE },
 		{ FW_TCP_NSTATES,     0, SYN,       FW_TCP_INVALID },
@@ -130,7 +131,7 @@ static void tcp_handshake_and_close(struct kunit *test)
 			.wscale = FW_NOSCALE,
 		};
 
-		KUNIT_EXPECT_EQ_MSG(test, fw_ct_tcp(&ct, close[i].dir, false,
+		KUNIT_EXPECT_EQ_MSG(test, fw_ct_tcp(&ct, close[i].dir, 0,
 						    &seg, no_slack),
 				    close[i].ctstate, "close step %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, ct.state, close[i].state,
@@ -178,7 +179,7 @@ static int seg_ct(struct fw_ct *ct, unsigned int dir, u8 flags, u32 seq,
 		.wscale = FW_NOSCALE,
 	};
 
-	return fw_ct_tcp(ct, dir, false, &seg, slack);
+	return fw_ct_tcp(ct, dir, 0, &seg, slack);
 }
 
 static void tcp_synack_must_ack_syn(struct kunit *test)
@@ -187,7 +188,7 @@ static void tcp_synack_must_ack_syn(struct kunit *test)
 	struct fw_tcp_seg syn = { .seq = 100, .win = 1000, .flags = SYN,
 				  .wscale = FW_NOSCALE };
 
-	KUNIT_ASSERT_EQ(test, fw_ct_tcp(&ct, 0, true, &syn, no_slack),
+	KUNIT_ASSERT_EQ(test, fw_ct_tcp(&ct, 0, FW_CT_FIRST, &syn, no_slack),
 			FW_CT_NEW);
 	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, SYN | ACK, 5000, 4242, no_slack),
 			FW_CT_INVALID);
@@ -261,20 +262,20 @@ static void tcp_window_scale(struct kunit *test)
 				  .flags = ACK };
 	struct fw_ct ct = {};
 
-	fw_ct_tcp(&ct, 0, true, &syn, no_slack);
-	KUNIT_EXPECT_EQ(test, fw_ct_tcp(&ct, 1, false, &synack, no_slack),
+	fw_ct_tcp(&ct, 0, FW_CT_FIRST, &syn, no_slack);
+	KUNIT_EXPECT_EQ(test, fw_ct_tcp(&ct, 1, 0, &synack, no_slack),
 			FW_CT_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, ct.scale[0], 7);
 	KUNIT_EXPECT_EQ(test, ct.scale[1], 2);
-	KUNIT_EXPECT_EQ(test, fw_ct_tcp(&ct, 0, false, &ack, no_slack),
+	KUNIT_EXPECT_EQ(test, fw_ct_tcp(&ct, 0, 0, &ack, no_slack),
 			FW_CT_ESTABLISHED);
 	/* 100 << 7 lets the server send 12800 bytes. */
 	KUNIT_EXPECT_EQ(test, ct.dir[1].maxend, 5001 + 12800);
 
 	memset(&ct, 0, sizeof(ct));
 	synack.wscale = FW_NOSCALE;
-	fw_ct_tcp(&ct, 0, true, &syn, no_slack);
-	fw_ct_tcp(&ct, 1, false, &synack, no_slack);
+	fw_ct_tcp(&ct, 0, FW_CT_FIRST, &syn, no_slack);
+	fw_ct_tcp(&ct, 1, 0, &synack, no_slack);
 	KUNIT_EXPECT_EQ(test, ct.scale[0], 0);
 	KUNIT_EXPECT_EQ(test, ct.scale[1], 0);
 }
@@ -292,6 +293,227 @@ static void tcp_reopen(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_SYN_SENT);
 	KUNIT_EXPECT_EQ(test, ct.dir[0].end, 90001);
 	KUNIT_EXPECT_EQ(test, ct.dflags[1], 0);
+}
+
+/* A segment with a payload, for the cases below. */
+static int seg_len(struct fw_ct *ct, unsigned int dir, unsigned int how,
+		   u8 flags, u32 seq, u32 ack, u32 len)
+{
+	struct fw_tcp_seg seg = {
+		.seq = seq, .ack = ack, .len = len, .win = 1000,
+		.flags = flags, .wscale = FW_NOSCALE,
+	};
+
+	return fw_ct_tcp(ct, dir, how, &seg, no_slack);
+}
+
+/*
+ * tcp-loose: a connection under way is picked up from its first ACK, new
+ * until the other side answers, then checked against what both sent.
+ */
+static void tcp_pickup(struct kunit *test)
+{
+	const unsigned int first = FW_CT_FIRST | FW_CT_LOOSE;
+	struct fw_ct ct = {};
+
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 0, FW_CT_FIRST, ACK, 1000, 9000,
+				      100), FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 0, first, FIN | ACK, 1000, 9000,
+				      0), FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 0, first, RST, 1000, 0, 0),
+			FW_CT_INVALID);
+
+	KUNIT_ASSERT_EQ(test, seg_len(&ct, 0, first, ACK, 1000, 9000, 100),
+			FW_CT_NEW);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_ESTABLISHED);
+	/* Unanswered: a retransmit and an ACK of earlier data are fine. */
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 0, 0, ACK, 900, 9500, 100),
+			FW_CT_NEW);
+	/* The answer acknowledges data sent before the pickup. */
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 1, 0, ACK, 9500, 1150, 50),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.dflags[1] & FW_DIR_INIT, FW_DIR_INIT);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 0, 0, ACK, 1100, 9550, 100),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 1, 0, ACK, 9550, 1200, 0),
+			FW_CT_ESTABLISHED);
+	/* Checked from now on: far off, or acknowledging the unsent. */
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 1, 0, RST, 9550 + (1U << 31),
+				      0, 0), FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 0, 0, ACK, 1200,
+				      9550 + (1U << 31), 0), FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 1, 0, RST, 9550, 0, 0),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+
+	/* The first answer an RST: only where the picker acknowledged. */
+	memset(&ct, 0, sizeof(ct));
+	seg_len(&ct, 0, first, ACK, 1000, 9000, 0);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 1, 0, RST, 9001, 0, 0),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 1, 0, RST, 9000, 0, 0),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+}
+
+/*
+ * Blind RSTs (RFC 5961, conntrack's td_maxack): an RST closes the flow
+ * only where the receiver expects it; one before its last ACK or past
+ * all the sender sent is invalid and changes nothing.
+ */
+static void tcp_rst_maxack(struct kunit *test)
+{
+	const u64 slack[2] = { 0, 300 };
+	struct fw_ct ct, before;
+
+	open_flow(test, &ct);
+	/* The client acknowledges all 20 bytes the server sent. */
+	KUNIT_ASSERT_EQ(test, seg_ct(&ct, 0, ACK, 111, 5021, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.dir[0].maxack, 5021);
+	before = ct;
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5020, 0, no_slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021 + 500, 0, no_slack),
+			FW_CT_INVALID);
+	/* Just outside the 1000-byte window the client granted. */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021 + 1001, 0, no_slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021 + 500, 0, slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, memcmp(&ct, &before, sizeof(ct)), 0);
+
+	/* Fast-path bytes: the endpoint judges, the flow waits. */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021 + 200, 0, slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_ESTABLISHED);
+	KUNIT_EXPECT_TRUE(test, ct.flags & FW_CT_RST_HELD);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, ACK, 111, 5021, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_FALSE(test, ct.flags & FW_CT_RST_HELD);
+
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST, 5021, 0, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+	/* The client's own, at its end. */
+	open_flow(test, &ct);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, RST | ACK, 111, 5021, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+}
+
+/* A new SYN on an established tuple passes; its SYN/ACK resyncs. */
+static void tcp_syn_reuse(struct kunit *test)
+{
+	static const struct tcp_step reuse[] = {
+		{ 0, SYN,	90000, 0,     0, FW_CT_ESTABLISHED,
+		  FW_TCP_ESTABLISHED },
+		{ 1, SYN | ACK,	70000, 90001, 0, FW_CT_ESTABLISHED,
+		  FW_TCP_SYN_RECV },
+		{ 0, ACK,	90001, 70001, 0, FW_CT_ESTABLISHED,
+		  FW_TCP_ESTABLISHED },
+		{ 1, ACK,	70001, 90001, 10, FW_CT_ESTABLISHED,
+		  FW_TCP_ESTABLISHED },
+	};
+	struct fw_ct ct;
+	unsigned int i;
+
+	open_flow(test, &ct);
+	for (i = 0; i < ARRAY_SIZE(reuse); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, seg_ct(&ct, reuse[i].dir,
+						 reuse[i].flags, reuse[i].seq,
+						 reuse[i].ack, no_slack),
+				    reuse[i].ctstate, "step %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ct.state, reuse[i].state,
+				    "step %u", i);
+	}
+	/* A late SYN/ACK of the old connection resyncs nothing. */
+	open_flow(test, &ct);
+	seg_ct(&ct, 0, SYN, 90000, 0, no_slack);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, SYN | ACK, 5000, 101, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.dir[1].end, 5021);
+	/* The server refuses it: closed. */
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, RST | ACK, 0, 90001, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+}
+
+/* A challenge ACK answers a SYN in SYN_SENT; the client's RST to it. */
+static void tcp_challenge_ack(struct kunit *test)
+{
+	struct fw_ct ct = {};
+
+	KUNIT_ASSERT_EQ(test, seg_len(&ct, 0, FW_CT_FIRST, SYN, 100, 0, 0),
+			FW_CT_NEW);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 1, ACK, 777, 4242, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, RST, 4243, 0, no_slack),
+			FW_CT_INVALID);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, RST, 4242, 0, no_slack),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, seg_ct(&ct, 0, SYN, 100, 0, no_slack),
+			FW_CT_NEW);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_SYN_SENT);
+}
+
+/* The server reopens a tuple in TIME_WAIT: new to the rules. */
+static void tcp_reopen_reply(struct kunit *test)
+{
+	static const struct tcp_step steps[] = {
+		{ 0, FIN | ACK, 111,  5021, 0, FW_CT_ESTABLISHED, FW_TCP_FIN_WAIT },
+		{ 1, FIN | ACK, 5021, 112,  0, FW_CT_ESTABLISHED, FW_TCP_LAST_ACK },
+		{ 0, ACK,	112,  5022, 0, FW_CT_ESTABLISHED, FW_TCP_TIME_WAIT },
+		{ 1, SYN,	60000, 0,   0, FW_CT_NEW,	  FW_TCP_SYN_SENT2 },
+		{ 0, SYN | ACK,	30000, 60001, 0, FW_CT_ESTABLISHED,
+		  FW_TCP_SYN_RECV },
+		{ 0, ACK,	30001, 60001, 0, FW_CT_ESTABLISHED,
+		  FW_TCP_ESTABLISHED },
+	};
+	struct fw_ct ct;
+	unsigned int i;
+
+	open_flow(test, &ct);
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, seg_ct(&ct, steps[i].dir,
+						 steps[i].flags, steps[i].seq,
+						 steps[i].ack, no_slack),
+				    steps[i].ctstate, "step %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ct.state, steps[i].state,
+				    "step %u", i);
+	}
+}
+
+/* TCP Fast Open: the server may take the SYN's data or decline it. */
+static void tcp_fastopen(struct kunit *test)
+{
+	static const u32 acks[] = { 151, 101, 152, 100 };
+	static const int want[] = { FW_CT_ESTABLISHED, FW_CT_ESTABLISHED,
+				    FW_CT_INVALID, FW_CT_INVALID };
+	struct fw_ct ct;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(acks); i++) {
+		memset(&ct, 0, sizeof(ct));
+		KUNIT_ASSERT_EQ(test, seg_len(&ct, 0, FW_CT_FIRST, SYN, 100,
+					      0, 50), FW_CT_NEW);
+		KUNIT_EXPECT_EQ_MSG(test, seg_len(&ct, 1, 0, SYN | ACK, 5000,
+						  acks[i], 0), want[i],
+				    "ack %u", acks[i]);
+	}
+	/* Declined: the client sends the data again, in the window. */
+	memset(&ct, 0, sizeof(ct));
+	seg_len(&ct, 0, FW_CT_FIRST, SYN, 100, 0, 50);
+	seg_len(&ct, 1, 0, SYN | ACK, 5000, 101, 0);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 0, 0, ACK, 101, 5001, 50),
+			FW_CT_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, ct.state, FW_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, seg_len(&ct, 1, 0, ACK, 5001, 151, 0),
+			FW_CT_ESTABLISHED);
 }
 
 static void gen_udp(struct kunit *test)
@@ -415,6 +637,12 @@ static struct kunit_case fw_conntrack_cases[] = {
 	KUNIT_CASE(tcp_window_slack),
 	KUNIT_CASE(tcp_window_scale),
 	KUNIT_CASE(tcp_reopen),
+	KUNIT_CASE(tcp_pickup),
+	KUNIT_CASE(tcp_rst_maxack),
+	KUNIT_CASE(tcp_syn_reuse),
+	KUNIT_CASE(tcp_challenge_ack),
+	KUNIT_CASE(tcp_reopen_reply),
+	KUNIT_CASE(tcp_fastopen),
 	KUNIT_CASE(gen_udp),
 	KUNIT_CASE(gen_icmp_echo),
 	KUNIT_CASE(tcp_long_transfer_3g),
