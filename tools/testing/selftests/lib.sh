@@ -377,8 +377,10 @@ sniff_stop() { sniff_signal "$1" TERM; }
 # open for minutes (the debug kernel is slow) and watched from the
 # client's side for the sequence number a genuine reset would carry. A
 # reset from the server far outside the window must be dropped as invalid
-# and leave the flow ESTABLISHED; one at that sequence number arrives and
-# closes the flow.
+# and leave the flow ESTABLISHED, and so must blind ones just before that
+# number (the client acknowledged past it) and well inside the window
+# (past anything the server sent: the connection carried only the
+# client's line); one at that sequence number arrives and closes the flow.
 fw_rst_window() {
 	local saddr=$1 caddr=$2 cport seq invalid
 
@@ -403,6 +405,17 @@ fw_rst_window() {
 	check_gt "and it was invalid" "$(fw_stat invalid)" "$invalid"
 	check_eq "the connection stays ESTABLISHED" "$(fw_tcp_state "$cport")" \
 		ESTABLISHED
+
+	invalid=$(fw_stat invalid)
+	craft server rst "$saddr" "$caddr" 7200 "$cport" \
+		$(( (seq + 4294967295) % 4294967296 ))
+	craft server rst "$saddr" "$caddr" 7200 "$cport" \
+		$(( (seq + 1000) % 4294967296 ))
+	check_eq "blind RSTs at seq - 1 and seq + 1000: none arrived" \
+		"$(sniff_count rst)" 0
+	check_eq "both were invalid" "$(( $(fw_stat invalid) - invalid ))" 2
+	check_eq "the connection is still ESTABLISHED" \
+		"$(fw_tcp_state "$cport")" ESTABLISHED
 
 	craft server rst "$saddr" "$caddr" 7200 "$cport" "$seq"
 	check_eq "in-window RST: it arrived" "$(sniff_stop rst)" 1

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The firewall as a host's "ct state" ruleset: connections the inside
 # (client) opens pass both ways, over TCP, UDP and ping, on IPv4 and IPv6;
-# nothing new comes in from the outside (server); the tracked flows show
+# nothing new comes in from the outside (server); a TCP connection under
+# way survives a flush unless tcp-loose is off; the tracked flows show
 # their state and the rules count what they matched.
 . "$(dirname "$0")/lib.sh"
 
@@ -78,6 +79,42 @@ check_tmo "a half-closed connection is in CLOSE_WAIT for 60 s" tcp 7006 \
 	"CLOSE_WAIT 60000"
 kill "$holder"
 unserve 7006
+
+# A connection under way survives a flush of the flow table: its next
+# segment picks it up (tcp-loose, as conntrack's nf_conntrack_tcp_loose),
+# new from the inside, and every line arrives. With tcp-loose off, the
+# flushed connection's segments are invalid until it is on again.
+lines() { [ "$(wc -l < /tmp/loose.out)" -ge "$1" ]; }
+invalid_over() { [ "$(fw_stat invalid)" -gt "$1" ]; }
+rm -f /tmp/loose.in /tmp/loose.out
+mkfifo /tmp/loose.in
+serve server TCP-LISTEN:7009,reuseaddr 'cat > /tmp/loose.out'
+cl timeout 120 socat -u PIPE:/tmp/loose.in TCP:10.0.2.2:7009 &
+loose_pid=$!
+exec 3> /tmp/loose.in
+printf 'line %s\n' 1 2 3 4 5 >&3
+check "five lines before the flush" await 100 lines 5
+nfvctl flow flush dp0
+printf 'line %s\n' 6 7 8 9 10 >&3
+check "the five after it arrived too" await 100 lines 10
+cport=$(flows | jq -r '.[] | select(.orig.dport == 7009) | .orig.sport')
+check_eq "the picked-up connection is ESTABLISHED" \
+	"$(fw_tcp_state "$cport")" ESTABLISHED
+nfvctl fw set dp0 fw1 tcp-loose off
+check_eq "fw show: tcp-loose off" \
+	"$(nfvctl -j fw show dp0 | jq '.[0].tcp_loose')" false
+nfvctl flow flush dp0
+invalid=$(fw_stat invalid)
+echo 'line 11' >&3
+check "tcp-loose off: the flushed connection's segment is invalid" \
+	await 100 invalid_over "$invalid"
+check_eq "and line 11 did not arrive" "$(wc -l < /tmp/loose.out)" 10
+nfvctl fw set dp0 fw1 tcp-loose on
+check "tcp-loose on again: line 11's retransmission arrives" \
+	await 300 lines 11
+exec 3>&-
+wait "$loose_pid" || true
+unserve 7009
 
 # TCP in: the outside cannot open a connection.
 serve client TCP-LISTEN:7002,reuseaddr 'echo hello'
