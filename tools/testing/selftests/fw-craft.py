@@ -8,8 +8,9 @@ Addresses may be IPv4 or IPv6 (ICMPv6 then).
                        an error quoting a UDP datagram (default: port
                        unreachable; IPv4 11 time exceeded, IPv6 2 too big)
   fw-craft.py rst SRC DST SPORT DPORT SEQ                TCP RST
-  fw-craft.py tcp SRC DST SPORT DPORT FLAGS SEQ [ACK]    FLAGS: of SAFRP,
-                       X for a wrong checksum, - for none
+  fw-craft.py tcp SRC DST SPORT DPORT FLAGS SEQ [ACK [LEN]]  FLAGS: of
+                       SAFRP, X for a wrong checksum, - for none; LEN
+                       bytes of payload
   fw-craft.py l4 SRC DST PROTO SPORT DPORT [LEN]         an SCTP, DCCP or
                        UDP-Lite header (sctp, dccp, udplite), cut to LEN
   fw-craft.py sniff DEV SECONDS KIND PORT[,PORT]...     count arrivals
@@ -107,11 +108,11 @@ def icmp_err(src, dst, qsrc, qdst, qsport, qdport, type=None, code=0):
     send_raw(dst, ip(src, dst, ICMP[f], body))
 
 
-def tcp(src, dst, sport, dport, flags, seq, ack=0):
+def tcp(src, dst, sport, dport, flags, seq, ack=0, length=0):
     bits = sum(b for c, b in zip('FSRPA', (1, 2, 4, 8, 16)) if c in flags)
     seg = struct.pack('!HHIIBBHHH', int(sport), int(dport), int(seq),
                       int(ack), 5 << 4, bits, 65535 if 'R' not in flags else 0,
-                      0, 0)
+                      0, 0) + b'x' * int(length)
     seg = l4_csum(src, dst, socket.IPPROTO_TCP, seg, 16)
     if 'X' in flags:  # a wrong checksum
         seg = seg[:16] + bytes([seg[16] ^ 0x5a]) + seg[17:]

@@ -5,7 +5,10 @@
 # are invalid; a simultaneous open (a SYN from each side, then a SYN/ACK
 # from each) is let in although the outside sent a SYN, and reaches
 # ESTABLISHED, where an RST with a bad checksum, a FIN without ACK and
-# FIN|RST change nothing. The hosts' own TCP never sees the crafted segments.
+# FIN|RST change nothing. A Fast Open SYN whose data the server declines
+# (its SYN/ACK acknowledges the SYN alone) opens a flow, and a SYN with a
+# new ISN on it once established passes and resyncs on its SYN/ACK. The
+# hosts' own TCP never sees the crafted segments.
 . "$(dirname "$0")/lib.sh"
 
 fw_setup
@@ -16,7 +19,7 @@ for ns in client server; do
 	table inet quiet {
 		chain in {
 			type filter hook input priority 0
-			tcp dport { 9000, 40000, 40001 } drop
+			tcp dport { 9000, 40000, 40001, 40002 } drop
 		}
 	}
 	EOF
@@ -78,3 +81,22 @@ policy=$(fw_stat policy)
 craft server tcp $S $C 9002 40001 S 7000
 check_eq "a SYN from the outside alone: dropped" "$(sniff_stop tocl)" 2
 check_gt "by the policy" "$(fw_stat policy)" "$policy"
+
+# TCP Fast Open: 100 bytes on the SYN, declined by the server's SYN/ACK.
+invalid=$(fw_stat invalid)
+craft client tcp $C $S 40002 9000 S 3000 0 100
+craft server tcp $S $C 9000 40002 SA 8000 3001
+check_eq "a SYN/ACK declining a Fast Open SYN's data: SYN_RECV" \
+	"$(fw_tcp_state 40002)" SYN_RECV
+
+# The client sends the data again, then reuses the tuple with a new ISN:
+# its SYN passes, and the SYN/ACK that acknowledges it restarts the
+# tracking.
+craft client tcp $C $S 40002 9000 A 3001 8001 100 -- \
+	tcp $C $S 40002 9000 S 70000
+check_eq "the data sent again, then a new SYN: ESTABLISHED" \
+	"$(fw_tcp_state 40002)" ESTABLISHED
+craft server tcp $S $C 9000 40002 SA 20000 70001
+check_eq "the SYN/ACK to the new SYN: SYN_RECV" \
+	"$(fw_tcp_state 40002)" SYN_RECV
+check_eq "none of it was invalid" "$(fw_stat invalid)" "$invalid"
