@@ -6,7 +6,7 @@
 #  (b) HEAD's nfvctl drives the baseline's modules,
 # each through dp, port, fw, chain, traffic, flow show and flush; and
 #  (c) a command HEAD's nfvctl has and the baseline's modules lack fails
-# with exit 2 and a message naming it.
+# with exit 2 and a message naming it, as does nfv_fw's tcp-loose.
 # debug: skip the ABI is the same on every kernel, and half is the baseline's
 . "$(dirname "$0")/lib.sh"
 
@@ -136,6 +136,18 @@ check_eq "the baseline's nfv is loaded" "$(cat /sys/module/nfv/srcversion)" \
 	"$(modinfo -F srcversion "$base_kmod/nfv.ko")"
 NFVCTL=$head_nfvctl
 scenario "HEAD's nfvctl, baseline modules"
+
+# A configuration attribute HEAD's nfv_fw has and the baseline's lacks:
+# the module refuses it, and nfvctl says which the module lacks.
+netns_setup
+nfvctl dp add dpabi
+err=$(nfvctl fw add dpabi fwabi tcp-loose off 2>&1 >/dev/null) && rc=0 || rc=$?
+check_eq "fw add tcp-loose on the baseline's nfv_fw: exit status" "$rc" 2
+grep -q "module lacks tcp-loose" <<<"$err" ||
+	fail "fw add tcp-loose: the message does not say what lacks it: $err"
+passed "fw add tcp-loose refused: $err"
+nfvctl dp del dpabi
+cleanup
 
 # (c) Commands HEAD's spec has and the baseline's lacks: HEAD's nfvctl
 # must refuse each against the baseline's modules with exit 2 and a
