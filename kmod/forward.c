@@ -56,14 +56,20 @@ static void nfv_icmp4_unreach(struct nfv_pkt *pkt, int err)
 	}
 }
 
-void nfv_icmp_reject(struct nfv_pkt *pkt)
+void nfv_icmp_reject_code(struct nfv_pkt *pkt, u8 code, u8 code6)
 {
 	if (!(pkt->key.flags & NFV_KEY_V6)) {
-		nfv_icmp4_send_unreach(pkt, ICMP_PORT_UNREACH);
+		nfv_icmp4_send_unreach(pkt, code);
 		return;
 	}
-	icmpv6_send(pkt->skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+	icmpv6_send(pkt->skb, ICMPV6_DEST_UNREACH, code6, 0);
 	nfv_icmp_sent(pkt);
+}
+EXPORT_SYMBOL_GPL(nfv_icmp_reject_code);
+
+void nfv_icmp_reject(struct nfv_pkt *pkt)
+{
+	nfv_icmp_reject_code(pkt, ICMP_PORT_UNREACH, ICMPV6_PORT_UNREACH);
 }
 EXPORT_SYMBOL_GPL(nfv_icmp_reject);
 

@@ -128,6 +128,12 @@ struct nfv_pkt {
 
 struct nfv_nf;
 
+enum nfv_port_event {
+	NFV_PORT_ADDED,
+	NFV_PORT_DELETED,
+	NFV_PORT_RENAMED,
+};
+
 struct nfv_nf_type {
 	const char *name;
 	struct module *owner;
@@ -177,6 +183,14 @@ struct nfv_nf_type {
 	int (*fill_flow)(struct nfv_nf *nf, struct nfv_flow *flow,
 			 void *flow_priv, struct sk_buff *skb);
 	size_t flow_info_size;
+	/*
+	 * A port of the instance's datapath was added or deleted, or its
+	 * device renamed (enum nfv_port_event): for NFs that name ports by
+	 * device. RTNL held, off the fast path; the port list already
+	 * shows the change. Optional.
+	 */
+	void (*port_event)(struct nfv_nf *nf, u16 port_no,
+			   enum nfv_port_event event);
 
 	struct list_head list;
 };
@@ -227,8 +241,12 @@ void nfv_flow_set_assured(struct nfv_flow *flow, bool assured);
 void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags);
 /* The number of the port the packet came in on. */
 u16 nfv_pkt_in_port(const struct nfv_pkt *pkt);
+/* The number of the datapath's port on device name, or 0. RTNL held. */
+u16 nfv_port_no_by_name(struct nfv_dp *dp, const char *name);
 /* Sends an ICMP or ICMPv6 port unreachable back to the packet's source. */
 void nfv_icmp_reject(struct nfv_pkt *pkt);
+/* The same with another destination unreachable code (ICMPv6: code6). */
+void nfv_icmp_reject_code(struct nfv_pkt *pkt, u8 code, u8 code6);
 /* The flow's original tuple (its zone, protocol, addresses). */
 const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow);
 /* Bytes a direction carried so far, fast path included. */

@@ -36,6 +36,16 @@ static int nfv_port_check_dev(struct net_device *dev,
 	return 0;
 }
 
+/* Tells the datapath's NFs that ask (nf-api.rst, port_event). */
+static void nfv_port_notify(struct nfv_port *port, enum nfv_port_event event)
+{
+	struct nfv_nf *nf;
+
+	list_for_each_entry(nf, &port->dp->nfs, node)
+		if (nf->type->port_event)
+			nf->type->port_event(nf, port->port_no, event);
+}
+
 struct nfv_port *nfv_port_add(struct nfv_dp *dp, struct net_device *dev,
 			      u16 zone, struct netlink_ext_ack *extack)
 {
@@ -83,6 +93,7 @@ struct nfv_port *nfv_port_add(struct nfv_dp *dp, struct net_device *dev,
 	netdev_hold(dev, &port->dev_tracker, GFP_KERNEL);
 	list_add_tail(&port->node, &dp->ports);
 	dp->n_ports++;
+	nfv_port_notify(port, NFV_PORT_ADDED);
 	return port;
 
 err_idr:
@@ -120,6 +131,9 @@ void nfv_port_del(struct nfv_port *port, bool flush)
 		nfv_flow_flush(&dp->table, port->port_no);
 	nfv_chain_release(rcu_replace_pointer(port->chain, NULL, true));
 	idr_remove(&dp->port_ids, port->port_no);
+	/* A datapath going away takes its NFs along: nothing to tell. */
+	if (flush)
+		nfv_port_notify(port, NFV_PORT_DELETED);
 	netdev_put(port->dev, &port->dev_tracker);
 	call_rcu(&port->rcu, nfv_port_free_rcu);
 }
@@ -186,9 +200,14 @@ static int nfv_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct nfv_port *port;
 
-	if (event != NETDEV_UNREGISTER || !nfv_is_port(dev))
+	if ((event != NETDEV_UNREGISTER && event != NETDEV_CHANGENAME) ||
+	    !nfv_is_port(dev))
 		return NOTIFY_DONE;
 	port = rtnl_dereference(dev->rx_handler_data);
+	if (event == NETDEV_CHANGENAME) {
+		nfv_port_notify(port, NFV_PORT_RENAMED);
+		return NOTIFY_DONE;
+	}
 	nfv_notify_port_gone(port);
 	nfv_port_del(port, true);
 	return NOTIFY_DONE;
@@ -213,3 +232,15 @@ u16 nfv_pkt_in_port(const struct nfv_pkt *pkt)
 	return pkt->in->port_no;
 }
 EXPORT_SYMBOL_GPL(nfv_pkt_in_port);
+
+u16 nfv_port_no_by_name(struct nfv_dp *dp, const char *name)
+{
+	struct nfv_port *port;
+
+	ASSERT_RTNL();
+	list_for_each_entry(port, &dp->ports, node)
+		if (!strncmp(port->dev->name, name, IFNAMSIZ))
+			return port->port_no;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nfv_port_no_by_name);
