@@ -6,6 +6,7 @@
 #ifndef _NFV_FW_CLASSIFY_H
 #define _NFV_FW_CLASSIFY_H
 
+#include <linux/if.h>
 #include <linux/types.h>
 
 /*
@@ -27,11 +28,17 @@ struct fw_key {
 
 #define FW_KEY_WORDS	(sizeof(struct fw_key) / sizeof(u32))
 
-/* A rule as configured; any field at its "any" value matches all. */
+/*
+ * A rule as configured; any field at its "any" value matches all. The
+ * classifier reads the match fields only; handle, ifname and reject ride
+ * along with the rule through edits.
+ */
 struct fw_rule {
 	__be32 src[4];
 	__be32 dst[4];
-	u16 in_port;		/* 0: any */
+	u32 handle;		/* unique in the instance, never reused */
+	char ifname[IFNAMSIZ];	/* "": in_port as given; else resolved */
+	u16 in_port;		/* 0: any; FW_PORT_NONE: no port */
 	u16 sport_lo, sport_hi;	/* 0..65535: any */
 	u16 dport_lo, dport_hi;
 	u8 family;		/* 0: any; required with addresses */
@@ -39,8 +46,12 @@ struct fw_rule {
 	u8 src_len, dst_len;	/* prefix lengths; 0: any */
 	u8 states;		/* 1 << enum fw_ctstate, OR'ed; 0: any */
 	u8 action;		/* enum nfv_fw_action */
-	u8 pad[2];
+	u8 reject;		/* enum nfv_fw_reject, with REJECT */
+	u8 pad;
 };
+
+/* The in_port of a rule whose device is not a port: no packet has it. */
+#define FW_PORT_NONE		0xffff
 
 #define FW_MAX_RULES		65536
 #define FW_MAX_ENTRIES		(1U << 20)	/* after range expansion */

@@ -32,6 +32,7 @@ struct fw_ruleset {
 	struct fw_rule *rules;
 	u32 n;
 	u8 policy;			/* NFV_FW_ACCEPT or NFV_FW_DROP */
+	u32 n_named;			/* rules that name a device */
 	struct fw_cnt *base;		/* carried from the previous set */
 	struct fw_cnt __percpu *cnt[];	/* DIV_ROUND_UP(n, FW_CNT_CHUNK) */
 };
@@ -47,6 +48,8 @@ struct fw_stats {
 
 struct fw_inst {
 	struct fw_ruleset __rcu *rs;
+	struct nfv_dp *dp;		/* resolves rules' device names */
+	u32 last_handle;		/* RTNL: the last handle given */
 	struct fw_zone *zones;		/* set once, when a limit is first set */
 	u32 zone_max_flows;		/* 0: none */
 	u32 zone_max_half_open;
@@ -69,7 +72,8 @@ static inline void fw_count(struct fw_inst *fw, enum nfv_fw_stat s)
 }
 
 /* rules.c */
-struct fw_ruleset *fw_ruleset_build(struct fw_rule *rules, u32 n, u8 policy,
+struct fw_ruleset *fw_ruleset_build(struct fw_inst *fw, struct fw_rule *rules,
+				    u32 n, u8 policy,
 				    const struct fw_ruleset *old,
 				    const s32 *carry, int *err);
 void fw_ruleset_free(struct fw_ruleset *rs);
@@ -88,7 +92,14 @@ enum nfv_verdict fw_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 void fw_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 		     void *flow_priv);
 
+/*
+ * What fw_classify() returns: the action, and for a reject its type
+ * (enum nfv_fw_reject) above it, so that ACCEPT stays 0.
+ */
+#define FW_VERDICT_ACTION(v)	((v) & 0xff)
+#define FW_VERDICT_REJECT(v)	((v) >> 8)
+
 /* reject.c */
-void fw_reject(struct fw_inst *fw, struct nfv_pkt *pkt);
+void fw_reject(struct fw_inst *fw, struct nfv_pkt *pkt, u8 type);
 
 #endif /* _NFV_FW_H */

@@ -23,6 +23,8 @@ static const struct nla_policy fw_policy[NFV_FW_A_MAX + 1] = {
 	[NFV_FW_A_ZONE_MAX_FLOWS]	= { .type = NLA_U32 },
 	[NFV_FW_A_ZONE_MAX_HALF_OPEN]	= { .type = NLA_U32 },
 	[NFV_FW_A_TCP_LOOSE]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[NFV_FW_A_HANDLE]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[NFV_FW_A_AFTER]	= { .type = NLA_FLAG },
 };
 
 static struct fw_ruleset *fw_rs(struct fw_inst *fw)
@@ -38,11 +40,14 @@ static int fw_install(struct fw_inst *fw, struct fw_rule *rules, u32 n,
 	struct fw_ruleset *rs;
 	int err;
 
-	rs = fw_ruleset_build(rules, n, policy, fw_rs(fw), carry, &err);
+	rs = fw_ruleset_build(fw, rules, n, policy, fw_rs(fw), carry, &err);
 	if (!rs) {
 		if (err == -E2BIG)
 			NL_SET_ERR_MSG(extack,
 				       "rule set too large once port ranges are split");
+		else if (err == -ENOSPC)
+			NL_SET_ERR_MSG(extack,
+				       "rule handles used up: delete and create the instance");
 		else
 			NL_SET_ERR_MSG(extack, "cannot compile the rule set");
 		return err;
@@ -93,7 +98,11 @@ static int fw_edit(struct fw_inst *fw, u8 op, const struct fw_rule *rule,
 		memmove(&rules[pos], &rules[pos + 1],
 			(rs->n - pos - 1) * sizeof(*rules));
 	if (rule) {
+		/* A rule set in place keeps its handle, as nft's replace. */
+		u32 handle = op == NFV_FW_OP_SET ? rules[pos].handle : 0;
+
 		rules[pos] = *rule;
+		rules[pos].handle = handle;
 		carry[pos] = -1;
 	}
 	err = fw_install(fw, rules, n, policy, carry, extack);
@@ -101,45 +110,70 @@ static int fw_edit(struct fw_inst *fw, u8 op, const struct fw_rule *rule,
 	return err;
 }
 
-static int fw_get_pos(struct nlattr **tb, u32 n, u32 *pos,
-		      struct netlink_ext_ack *extack)
+/*
+ * The rule a request names, by NFV_FW_A_POS or NFV_FW_A_HANDLE, as an
+ * index; n if it names none. An insert may name position n, the end.
+ */
+static int fw_get_pos(struct nlattr **tb, const struct fw_ruleset *rs,
+		      bool insert, u32 *pos, struct netlink_ext_ack *extack)
 {
-	if (!tb[NFV_FW_A_POS]) {
-		NL_SET_ERR_MSG(extack, "missing rule position (NFV_FW_A_POS)");
+	struct nlattr *h = tb[NFV_FW_A_HANDLE];
+	u32 i;
+
+	*pos = rs->n;
+	if (tb[NFV_FW_A_POS] && h) {
+		NL_SET_ERR_MSG_ATTR(extack, h, "a rule position and a handle");
 		return -EINVAL;
 	}
-	*pos = nla_get_u32(tb[NFV_FW_A_POS]);
-	if (*pos >= n) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_POS], "no rule there");
-		return -ENOENT;
-	}
-	return 0;
-}
-
-/* INSERT, DELETE, SET: one rule. */
-static int fw_op_rule(struct fw_inst *fw, u8 op, struct nlattr **tb,
-		      u8 policy, struct netlink_ext_ack *extack)
-{
-	u32 n = fw_rs(fw)->n, pos = n;
-	struct fw_rule rule;
-	int err;
-
-	if (op == NFV_FW_OP_INSERT) {
-		if (n >= FW_MAX_RULES) {
-			NL_SET_ERR_MSG(extack, "too many rules");
-			return -E2BIG;
-		}
-		if (tb[NFV_FW_A_POS])
-			pos = nla_get_u32(tb[NFV_FW_A_POS]);
-		if (pos > n) {
+	if (tb[NFV_FW_A_POS]) {
+		*pos = nla_get_u32(tb[NFV_FW_A_POS]);
+		if (insert && *pos > rs->n) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_POS],
 					    "position past the end of the rules");
 			return -ERANGE;
 		}
-	} else {
-		err = fw_get_pos(tb, n, &pos, extack);
-		if (err)
-			return err;
+		if (!insert && *pos >= rs->n) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_A_POS],
+					    "no rule there");
+			return -ENOENT;
+		}
+	}
+	if (!h)
+		return 0;
+	for (i = 0; i < rs->n; i++) {
+		if (rs->rules[i].handle == nla_get_u32(h)) {
+			*pos = i;
+			return 0;
+		}
+	}
+	NL_SET_ERR_MSG_ATTR(extack, h, "no rule has this handle");
+	return -ENOENT;
+}
+
+/* INSERT (before the rule named, or after it), DELETE, SET: one rule. */
+static int fw_op_rule(struct fw_inst *fw, u8 op, struct nlattr **tb,
+		      u8 policy, struct netlink_ext_ack *extack)
+{
+	const struct fw_ruleset *rs = fw_rs(fw);
+	bool named = tb[NFV_FW_A_POS] || tb[NFV_FW_A_HANDLE];
+	struct fw_rule rule;
+	u32 pos;
+	int err;
+
+	err = fw_get_pos(tb, rs, op == NFV_FW_OP_INSERT, &pos, extack);
+	if (err)
+		return err;
+	if (op == NFV_FW_OP_INSERT) {
+		if (rs->n >= FW_MAX_RULES) {
+			NL_SET_ERR_MSG(extack, "too many rules");
+			return -E2BIG;
+		}
+		if (named && tb[NFV_FW_A_AFTER] && pos < rs->n)
+			pos++;
+	} else if (!named) {
+		NL_SET_ERR_MSG(extack,
+			       "missing rule position or handle (NFV_FW_A_POS, NFV_FW_A_HANDLE)");
+		return -EINVAL;
 	}
 	if (op == NFV_FW_OP_DELETE)
 		return fw_edit(fw, op, NULL, pos, policy, extack);
@@ -445,6 +479,7 @@ static int fw_create(struct nfv_nf *nf, struct nlattr **tb,
 	list_add(&fw->node, &fw_insts);
 	mutex_unlock(&fw_stage_lock);
 	fw->tcp_loose = 1;	/* as conntrack's nf_conntrack_tcp_loose */
+	fw->dp = nf->dp;
 	fw->stats = alloc_percpu(struct fw_stats);
 	if (!fw->stats)
 		return -ENOMEM;
@@ -476,7 +511,8 @@ static int fw_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	    nla_put_u32(skb, NFV_FW_A_ZONE_MAX_FLOWS, fw->zone_max_flows) ||
 	    nla_put_u32(skb, NFV_FW_A_ZONE_MAX_HALF_OPEN,
 			fw->zone_max_half_open) ||
-	    nla_put_u8(skb, NFV_FW_A_TCP_LOOSE, fw->tcp_loose))
+	    nla_put_u8(skb, NFV_FW_A_TCP_LOOSE, fw->tcp_loose) ||
+	    nla_put_u32(skb, NFV_FW_A_RULE_MAXATTR, NFV_FW_RULE_A_MAX))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, NFV_FW_A_STATS);
 	if (!nest)
@@ -506,6 +542,25 @@ static int fw_fill_flow(struct nfv_nf *nf, struct nfv_flow *flow,
 	return nla_put_u8(skb, NFV_FW_A_STATE, READ_ONCE(ct->state));
 }
 
+/*
+ * Rules by device name follow their port: rebuild the set, which
+ * resolves the names again. A rebuild that fails (no memory) leaves them
+ * as they were: a deleted port's number is not given again while the
+ * datapath lives, so they match nothing rather than another port.
+ */
+static void fw_port_event(struct nfv_nf *nf, u16 port_no,
+			  enum nfv_port_event event)
+{
+	struct fw_inst *fw = nfv_nf_priv(nf);
+	const struct fw_ruleset *rs = fw_rs(fw);
+
+	if (!rs->n_named)
+		return;
+	if (fw_edit(fw, NFV_FW_OP_SET, NULL, rs->n, rs->policy, NULL))
+		pr_warn_ratelimited("nfv_fw: %s: rules by device name not updated for port %u\n",
+				    nf->name, port_no);
+}
+
 static struct nfv_nf_type fw_type = {
 	.name = "fw",
 	.owner = THIS_MODULE,
@@ -523,6 +578,7 @@ static struct nfv_nf_type fw_type = {
 	.fill_item = fw_fill_item,
 	.fill_flow = fw_fill_flow,
 	.flow_info_size = NLA_ALIGN(NLA_HDRLEN + sizeof(u8)),	/* STATE */
+	.port_event = fw_port_event,
 };
 
 static int __init fw_init(void)
@@ -530,6 +586,7 @@ static int __init fw_init(void)
 	int err;
 
 	BUILD_BUG_ON(sizeof(struct fw_ct) > 48 || FW_CT_GEN_SIZE > 8);
+	BUILD_BUG_ON(FW_PORT_NONE <= NFV_PORT_NO_MAX);
 	/* The state numbers are the ABI's. */
 	BUILD_BUG_ON((int)FW_TCP_SYN_SENT2 != (int)NFV_FW_TCP_SYN_SENT2 ||
 		     (int)FW_TCP_CLOSE != (int)NFV_FW_TCP_CLOSE ||

@@ -323,7 +323,7 @@ static int fw_classify(struct fw_inst *fw, struct nfv_pkt *pkt, int state)
 		return rs->policy;
 	}
 	fw_ruleset_count(rs, idx, pkt->skb->len);
-	return rs->rules[idx].action;
+	return rs->rules[idx].action | rs->rules[idx].reject << 8;
 }
 
 /* ICMP errors about a flow in the table are related; the rest invalid. */
@@ -408,13 +408,13 @@ enum nfv_verdict fw_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 	/* Never cache what an invalid packet or a drop decided. */
 	if (pkt->flow && (state == FW_CT_INVALID || action != NFV_FW_ACCEPT))
 		pkt->nocache = true;
-	switch (action) {
+	switch (FW_VERDICT_ACTION(action)) {
 	case NFV_FW_ACCEPT:
 		fw_count(fw, NFV_FW_STAT_ACCEPT);
 		return NFV_CONTINUE;
 	case NFV_FW_REJECT:
 		fw_count(fw, NFV_FW_STAT_REJECT);
-		fw_reject(fw, pkt);
+		fw_reject(fw, pkt, FW_VERDICT_REJECT(action));
 		break;
 	default:
 		fw_count(fw, NFV_FW_STAT_DROP);

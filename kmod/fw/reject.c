@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The reject action: a TCP RST in the name of the packet's destination,
- * or an ICMP/ICMPv6 port unreachable. Sent through the host's output
- * path, which routes it back to the source.
+ * or an ICMP/ICMPv6 destination unreachable (port unreachable unless the
+ * rule names another code, enum nfv_fw_reject). Sent through the host's
+ * output path, which routes it back to the source.
  *
  * As the kernel's ICMP (icmp_msgs_per_sec, icmp_msgs_burst), answers are
  * rate-limited by a token bucket, one per CPU so no lock or shared line
@@ -11,6 +12,8 @@
  * (RFC 1122 3.2.2, RFC 4443 2.4 (e)). A reject left unanswered either way
  * is counted (reject_suppressed).
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/moduleparam.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -199,7 +202,19 @@ static bool fw_reject_bad_addr(const struct nfv_pkt *pkt)
 	       ipv4_is_lbcast(k->addr.v4.dst);
 }
 
-void fw_reject(struct fw_inst *fw, struct nfv_pkt *pkt)
+/* ICMP and ICMPv6 destination unreachable codes, by enum nfv_fw_reject. */
+static const u8 fw_reject_code[][2] = {
+	[NFV_FW_REJECT_PORT_UNREACH]	 = { ICMP_PORT_UNREACH,
+					     ICMPV6_PORT_UNREACH },
+	[NFV_FW_REJECT_HOST_UNREACH]	 = { ICMP_HOST_UNREACH,
+					     ICMPV6_ADDR_UNREACH },
+	[NFV_FW_REJECT_ADMIN_PROHIBITED] = { ICMP_PKT_FILTERED,
+					     ICMPV6_ADM_PROHIBITED },
+	[NFV_FW_REJECT_NO_ROUTE]	 = { ICMP_NET_UNREACH, ICMPV6_NOROUTE },
+};
+
+/* type: enum nfv_fw_reject, which the rule's parser checked. */
+void fw_reject(struct fw_inst *fw, struct nfv_pkt *pkt, u8 type)
 {
 	bool v6 = pkt->key.flags & NFV_KEY_V6;
 	const struct tcphdr *th = NULL;
@@ -214,9 +229,14 @@ void fw_reject(struct fw_inst *fw, struct nfv_pkt *pkt)
 		fw_count(fw, NFV_FW_STAT_REJECT_SUPPRESSED);
 		return;
 	}
+	if (type != NFV_FW_REJECT_AUTO && type != NFV_FW_REJECT_TCP_RST)
+		th = NULL;
+	if (type == NFV_FW_REJECT_AUTO || type == NFV_FW_REJECT_TCP_RST)
+		type = NFV_FW_REJECT_PORT_UNREACH;	/* if not TCP */
 	/* icmp_send() itself refuses a source a route calls broadcast. */
 	if (!th) {
-		nfv_icmp_reject(pkt);
+		nfv_icmp_reject_code(pkt, fw_reject_code[type][0],
+				     fw_reject_code[type][1]);
 		return;
 	}
 	payload = pkt->skb->len - pkt->l4 - th->doff * 4;

@@ -36,6 +36,9 @@ static const struct nla_policy fw_rule_policy[NFV_FW_RULE_A_MAX + 1] = {
 	[NFV_FW_RULE_A_CTSTATE]	  = NLA_POLICY_MASK(NLA_U32,
 					(1 << __NFV_FW_CT_MAX) - 1),
 	[NFV_FW_RULE_A_ACTION]	  = NLA_POLICY_MAX(NLA_U8, NFV_FW_REJECT),
+	[NFV_FW_RULE_A_IN_IFNAME] = { .type = NLA_NUL_STRING,
+				      .len = IFNAMSIZ - 1 },
+	[NFV_FW_RULE_A_REJECT]	  = NLA_POLICY_MAX(NLA_U8, NFV_FW_REJECT_MAX),
 };
 
 /* The protocols whose ports the core's parser puts in the key. */
@@ -141,6 +144,48 @@ static int fw_parse_l4(struct nlattr **tb, struct fw_rule *r,
 	return 0;
 }
 
+/* The input port: a number, or a device's name resolved at each build. */
+static int fw_parse_in(struct nlattr **tb, struct fw_rule *r,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *name = tb[NFV_FW_RULE_A_IN_IFNAME];
+
+	if (tb[NFV_FW_RULE_A_IN_PORT])
+		r->in_port = nla_get_u32(tb[NFV_FW_RULE_A_IN_PORT]);
+	if (!name)
+		return 0;
+	if (r->in_port) {
+		NL_SET_ERR_MSG_ATTR(extack, name,
+				    "a port number and a device name");
+		return -EINVAL;
+	}
+	if (!nla_strscpy(r->ifname, name, IFNAMSIZ)) {
+		NL_SET_ERR_MSG_ATTR(extack, name, "empty device name");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int fw_parse_reject(struct nlattr **tb, struct fw_rule *r,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *type = tb[NFV_FW_RULE_A_REJECT];
+
+	if (!type)
+		return 0;
+	if (r->action != NFV_FW_REJECT) {
+		NL_SET_ERR_MSG_ATTR(extack, type,
+				    "a reject type needs the reject action");
+		return -EINVAL;
+	}
+	r->reject = nla_get_u8(type);
+	if (r->reject == NFV_FW_REJECT_TCP_RST && r->proto != IPPROTO_TCP) {
+		NL_SET_ERR_MSG_ATTR(extack, type, "a TCP reset needs proto tcp");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int fw_rule_parse(const struct nlattr *attr, struct fw_rule *r,
 		  struct netlink_ext_ack *extack)
 {
@@ -166,13 +211,13 @@ int fw_rule_parse(const struct nlattr *attr, struct fw_rule *r,
 			return -EINVAL;
 		}
 	}
-	if (tb[NFV_FW_RULE_A_IN_PORT])
-		r->in_port = nla_get_u32(tb[NFV_FW_RULE_A_IN_PORT]);
 	if (tb[NFV_FW_RULE_A_PROTO])
 		r->proto = nla_get_u8(tb[NFV_FW_RULE_A_PROTO]);
 	if (tb[NFV_FW_RULE_A_CTSTATE])
 		r->states = nla_get_u32(tb[NFV_FW_RULE_A_CTSTATE]);
-	return fw_parse_addr(tb, NFV_FW_RULE_A_SRC, NFV_FW_RULE_A_SRC_LEN,
+	return fw_parse_in(tb, r, extack) ?:
+	       fw_parse_reject(tb, r, extack) ?:
+	       fw_parse_addr(tb, NFV_FW_RULE_A_SRC, NFV_FW_RULE_A_SRC_LEN,
 			     r->src, &r->src_len, r->family, extack) ?:
 	       fw_parse_addr(tb, NFV_FW_RULE_A_DST, NFV_FW_RULE_A_DST_LEN,
 			     r->dst, &r->dst_len, r->family, extack) ?:
@@ -272,16 +317,50 @@ static void fw_ruleset_free_rcu(struct rcu_head *head)
 }
 
 /*
+ * Rules that name a device match its port as the datapath has it now;
+ * while it is no port, nothing (FW_PORT_NONE). Every build resolves them
+ * again, and a port event rebuilds a set that has any (main.c). Rules
+ * without a handle (new ones) get the next. Returns the named rules.
+ */
+static u32 fw_rules_prepare(struct fw_inst *fw, struct fw_rule *rules, u32 n)
+{
+	u32 named = 0, i;
+
+	for (i = 0; i < n; i++) {
+		struct fw_rule *r = &rules[i];
+
+		if (!r->handle)
+			r->handle = ++fw->last_handle;
+		if (!r->ifname[0])
+			continue;
+		r->in_port = nfv_port_no_by_name(fw->dp, r->ifname) ?:
+			     FW_PORT_NONE;
+		named++;
+		if (!(named % 1024))
+			cond_resched();
+	}
+	return named;
+}
+
+/*
  * Compiles rules (taking them over, even on failure) into a set. carry,
  * if given, names for each new rule the rule of old whose counters it
  * continues, or -1.
  */
-struct fw_ruleset *fw_ruleset_build(struct fw_rule *rules, u32 n, u8 policy,
+struct fw_ruleset *fw_ruleset_build(struct fw_inst *fw, struct fw_rule *rules,
+				    u32 n, u8 policy,
 				    const struct fw_ruleset *old,
 				    const s32 *carry, int *err)
 {
 	u32 chunks = DIV_ROUND_UP(n, FW_CNT_CHUNK), i;
 	struct fw_ruleset *rs;
+
+	/* Handles are u32 and never given twice: refuse past the last. */
+	if (n > U32_MAX - fw->last_handle) {
+		kvfree(rules);
+		*err = -ENOSPC;
+		return NULL;
+	}
 
 	*err = -ENOMEM;
 	rs = kzalloc(struct_size(rs, cnt, chunks), GFP_KERNEL);
@@ -292,6 +371,7 @@ struct fw_ruleset *fw_ruleset_build(struct fw_rule *rules, u32 n, u8 policy,
 	rs->rules = rules;
 	rs->n = n;
 	rs->policy = policy;
+	rs->n_named = fw_rules_prepare(fw, rules, n);
 	for (i = 0; i < chunks; i++) {
 		rs->cnt[i] = __alloc_percpu(FW_CNT_CHUNK * sizeof(struct fw_cnt),
 					    __alignof__(struct fw_cnt));
@@ -361,6 +441,16 @@ static int fw_put_l4(struct sk_buff *skb, const struct fw_rule *r)
 	return 0;
 }
 
+/* A rule by device name shows the name only: its port may change. */
+static int fw_put_in(struct sk_buff *skb, const struct fw_rule *r)
+{
+	if (r->ifname[0])
+		return nla_put_string(skb, NFV_FW_RULE_A_IN_IFNAME, r->ifname);
+	if (r->in_port)
+		return nla_put_u32(skb, NFV_FW_RULE_A_IN_PORT, r->in_port);
+	return 0;
+}
+
 /* The contents of one rule's NFV_A_NF_ITEM. */
 int fw_rule_fill(struct sk_buff *skb, const struct fw_ruleset *rs, u32 idx)
 {
@@ -374,7 +464,9 @@ int fw_rule_fill(struct sk_buff *skb, const struct fw_ruleset *rs, u32 idx)
 			      NFV_FW_RULE_A_PAD) ||
 	    nla_put_u64_64bit(skb, NFV_FW_RULE_A_BYTES, c.bytes,
 			      NFV_FW_RULE_A_PAD) ||
-	    (r->in_port && nla_put_u32(skb, NFV_FW_RULE_A_IN_PORT, r->in_port)) ||
+	    nla_put_u32(skb, NFV_FW_RULE_A_HANDLE, r->handle) ||
+	    fw_put_in(skb, r) ||
+	    (r->reject && nla_put_u8(skb, NFV_FW_RULE_A_REJECT, r->reject)) ||
 	    (r->family && nla_put_u8(skb, NFV_FW_RULE_A_FAMILY, r->family)) ||
 	    (r->proto && nla_put_u8(skb, NFV_FW_RULE_A_PROTO, r->proto)) ||
 	    (r->states && nla_put_u32(skb, NFV_FW_RULE_A_CTSTATE, r->states)) ||

@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include <linux/in.h>
+#include <linux/nfv.h>
 
 #include "../fw/conntrack.c"
 #include "../fw/classify.c"
@@ -976,6 +977,28 @@ static void cls_bad_rules(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, err, -E2BIG);
 }
 
+/*
+ * A rule by device name while the device is no port has FW_PORT_NONE:
+ * it matches no packet, from any port, and the rules after it still do.
+ */
+static void cls_port_none(struct kunit *test)
+{
+	struct fw_rule rules[2] = { any_rule(1), any_rule(0) };
+	struct fw_cls *cls;
+	struct fw_key k;
+
+	rules[0].in_port = FW_PORT_NONE;
+	cls = build(test, rules, ARRAY_SIZE(rules));
+	k = key4(0x0a010203, 0x0a020001, IPPROTO_TCP, 4000, 22, FW_CT_NEW);
+	for (k.in_port = 1; k.in_port < 4; k.in_port++)
+		KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 1);
+	k.in_port = NFV_PORT_NO_MAX;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 1);
+	k.in_port = 0;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 1);
+	fw_cls_free(cls);
+}
+
 static struct kunit_case fw_classify_cases[] = {
 	KUNIT_CASE(cls_range_prefixes),
 	KUNIT_CASE(cls_ct_firewall),
@@ -984,6 +1007,7 @@ static struct kunit_case fw_classify_cases[] = {
 	KUNIT_CASE(cls_many_rules),
 	KUNIT_CASE(cls_many_masks),
 	KUNIT_CASE(cls_bad_rules),
+	KUNIT_CASE(cls_port_none),
 	{}
 };
 

@@ -254,6 +254,13 @@ enum nfv_fw_attr {
 	NFV_FW_A_TCP_LOOSE,	/* u8 bool: pick up TCP connections under
 				 * way from their first ACK (default 1)
 				 */
+	NFV_FW_A_HANDLE,	/* u32 rule handle: insert, set, delete
+				 * name a rule by it instead of POS
+				 */
+	NFV_FW_A_AFTER,		/* flag: insert after the rule named */
+	NFV_FW_A_RULE_MAXATTR,	/* u32 (reply): the last enum
+				 * nfv_fw_rule_attr the module knows
+				 */
 	__NFV_FW_A_MAX
 };
 #define NFV_FW_A_MAX (__NFV_FW_A_MAX - 1)
@@ -269,9 +276,13 @@ enum nfv_fw_op {
 	NFV_FW_OP_BEGIN,	/* start staging, with the first rules */
 	NFV_FW_OP_APPEND,	/* more staged rules */
 	NFV_FW_OP_COMMIT,	/* the staged rules become the rule set */
-	NFV_FW_OP_INSERT,	/* one rule before NFV_FW_A_POS (default: end) */
-	NFV_FW_OP_DELETE,	/* the rule at NFV_FW_A_POS */
-	NFV_FW_OP_SET,		/* NFV_FW_A_RULE replaces the one at POS */
+	NFV_FW_OP_INSERT,	/* one rule before NFV_FW_A_POS or HANDLE
+				 * (after it with AFTER; default: end)
+				 */
+	NFV_FW_OP_DELETE,	/* the rule at NFV_FW_A_POS or of HANDLE */
+	NFV_FW_OP_SET,		/* NFV_FW_A_RULE replaces the one at POS or
+				 * of HANDLE, which keeps its handle
+				 */
 	__NFV_FW_OP_MAX
 };
 #define NFV_FW_OP_MAX (__NFV_FW_OP_MAX - 1)
@@ -279,9 +290,28 @@ enum nfv_fw_op {
 enum nfv_fw_action {
 	NFV_FW_ACCEPT,
 	NFV_FW_DROP,
-	NFV_FW_REJECT,		/* TCP RST, else ICMP port/admin unreachable */
+	NFV_FW_REJECT,		/* TCP RST, else ICMP port unreachable; or
+				 * NFV_FW_RULE_A_REJECT's answer
+				 */
 	__NFV_FW_ACTION_MAX
 };
+
+/*
+ * What a reject answers. AUTO: a TCP RST to TCP, an ICMP or ICMPv6 port
+ * unreachable otherwise. The ICMP ones answer with the packet's family's
+ * code (ICMPv6: NO_ROUTE is code 0, ADMIN_PROHIBITED 1, HOST_UNREACH the
+ * address unreachable 3, PORT_UNREACH 4).
+ */
+enum nfv_fw_reject {
+	NFV_FW_REJECT_AUTO,
+	NFV_FW_REJECT_TCP_RST,		/* rules of proto tcp only */
+	NFV_FW_REJECT_PORT_UNREACH,
+	NFV_FW_REJECT_HOST_UNREACH,
+	NFV_FW_REJECT_ADMIN_PROHIBITED,
+	NFV_FW_REJECT_NO_ROUTE,		/* ICMP net unreachable */
+	__NFV_FW_REJECT_MAX
+};
+#define NFV_FW_REJECT_MAX (__NFV_FW_REJECT_MAX - 1)
 
 /* Connection states; rules match a set of them (1 << state). */
 enum nfv_fw_ctstate {
@@ -314,6 +344,11 @@ enum nfv_fw_rule_attr {
 	NFV_FW_RULE_A_INDEX,	/* u32 (reply) */
 	NFV_FW_RULE_A_PACKETS,	/* u64 (reply) */
 	NFV_FW_RULE_A_BYTES,	/* u64 (reply) */
+	NFV_FW_RULE_A_IN_IFNAME, /* string, < IFNAMSIZ: the port of that
+				  * device, now and after it is added again
+				  */
+	NFV_FW_RULE_A_HANDLE,	/* u32 (reply): never reused by the instance */
+	NFV_FW_RULE_A_REJECT,	/* u8 enum nfv_fw_reject, with REJECT */
 	__NFV_FW_RULE_A_MAX
 };
 #define NFV_FW_RULE_A_MAX (__NFV_FW_RULE_A_MAX - 1)

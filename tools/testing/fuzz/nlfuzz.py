@@ -238,7 +238,8 @@ def fw_snapshot(g, dp, name):
 
 
 def fw_rules(g, dp, name):
-    skip = (RULE['INDEX'], RULE['PACKETS'], RULE['BYTES'], RULE['PAD'])
+    skip = (RULE['INDEX'], RULE['PACKETS'], RULE['BYTES'], RULE['PAD'],
+            RULE['HANDLE'])
     rules = []
     for item in g.cmd('NF_ITEM_GET', string(A['DP_NAME'], dp) +
                       string(A['NF_NAME'], name), dump=True):
