@@ -26,6 +26,14 @@ static const char *const action_name[__NFV_FW_ACTION_MAX] = {
 	[NFV_FW_REJECT]	= "reject",
 };
 
+static const char *const reject_name[__NFV_FW_REJECT_MAX] = {
+	[NFV_FW_REJECT_TCP_RST]		 = "tcp-reset",
+	[NFV_FW_REJECT_PORT_UNREACH]	 = "port-unreachable",
+	[NFV_FW_REJECT_HOST_UNREACH]	 = "host-unreachable",
+	[NFV_FW_REJECT_ADMIN_PROHIBITED] = "admin-prohibited",
+	[NFV_FW_REJECT_NO_ROUTE]	 = "no-route",
+};
+
 static const char *const ctstate_name[__NFV_FW_CT_MAX] = {
 	[NFV_FW_CT_NEW]		= "new",
 	[NFV_FW_CT_ESTABLISHED]	= "established",
@@ -81,17 +89,22 @@ void usage_fw(FILE *f)
 	      "         [zone-max-half-open N] [tcp-loose on|off]\n"
 	      "  fw del DP NAME\n"
 	      "  fw show DP\n"
-	      "  fw rule add DP NAME [pos N] RULE\n"
-	      "  fw rule set DP NAME pos N RULE\n"
-	      "  fw rule del DP NAME pos N\n"
+	      "  fw rule add DP NAME [[before|after] pos N|handle H] RULE\n"
+	      "  fw rule set DP NAME pos N|handle H RULE\n"
+	      "  fw rule del DP NAME pos N|handle H\n"
 	      "  fw rule list DP NAME\n"
 	      "  fw load DP NAME FILE\n"
 	      "  fw flows DP NAME\n"
 	      "  RULE := [in-port N|IFNAME] [src PREFIX] [dst PREFIX] [proto PROTO]\n"
 	      "          [sport N[-M]] [dport N[-M]] [icmp-type N] [icmp-code N]\n"
-	      "          [ct state STATE[,STATE]...] accept|drop|reject\n"
+	      "          [ct state STATE[,STATE]...] [reject-with TYPE]\n"
+	      "          accept|drop|reject\n"
+	      "  TYPE := tcp-reset|port-unreachable|host-unreachable|\n"
+	      "          admin-prohibited|no-route\n"
 	      "  nftables' spellings (iifname, ip saddr, tcp dport, icmp type NAME,\n"
-	      "  { sets }, != on ports and a prefix, counter, reject with tcp reset)\n"
+	      "  { sets }, != on ports and a prefix, counter, reject with tcp reset,\n"
+	      "  reject with icmpx type admin-prohibited) become such rules\n"
+	      "  (see nfvctl(8))\n"
 	      "  become such rules; see nfvctl(8)\n", f);
 }
 
@@ -232,9 +245,77 @@ static int parse_in_port(const char *cmd, const char *arg, uint32_t *port,
 }
 
 /*
- * The port of device dev in the datapath, as nftables' iif resolves a
- * name: now, once. The rule keeps the number; port numbers are not given
- * again while the datapath lives, so if the port goes, the rule matches
+ * The instance rules go to: its datapath's ports (ports.dp names the
+ * datapath) and the last rule attribute its module knows, both asked for
+ * only when a rule needs them.
+ */
+struct fw_target {
+	struct port_names ports;
+	const char *name;
+	int rule_maxattr;		/* 0: not asked yet */
+};
+
+struct fw_info_of {
+	const char *name;
+	int policy;
+	int rule_maxattr;
+};
+
+static int fw_info_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct fw_info_of *p = arg;
+	struct nlattr *info[NFV_FW_A_MAX + 1];
+	const char *name = attr_str(tb[NFV_A_NF_NAME]);
+	uint32_t max;
+	uint8_t v;
+
+	(void)cmd;
+	if (!name || strcmp(name, p->name) ||
+	    attr_nested(info, NFV_FW_A_MAX, tb[NFV_A_NF_INFO]) < 0)
+		return 0;
+	if (attr_u8(info[NFV_FW_A_POLICY], &v) && v <= NFV_FW_DROP)
+		p->policy = v;
+	/* Modules before rule handles do not say: they end at BYTES. */
+	p->rule_maxattr = NFV_FW_RULE_A_BYTES;
+	if (attr_u32(info[NFV_FW_A_RULE_MAXATTR], &max) && max < INT32_MAX)
+		p->rule_maxattr = (int)max;
+	return 0;
+}
+
+/* The instance's policy and what its module knows (NF_GET dump). */
+static int fw_info(const char *dp, struct fw_info_of *p)
+{
+	struct nl_msg *msg = nfv_msg(NFV_CMD_NF_GET, true);
+
+	p->policy = -1;
+	p->rule_maxattr = 0;
+	if (!msg)
+		return -1;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0)
+		return nfv_msg_full(msg);
+	return nfv_talk(msg, fw_info_reply, p);
+}
+
+/*
+ * Does the instance's module take rule attribute type? An instance not
+ * found is left to the request that follows to report.
+ */
+static bool fw_has_rule_attr(struct fw_target *t, int type)
+{
+	struct fw_info_of p = { .name = t->name };
+
+	if (!t->rule_maxattr) {
+		t->rule_maxattr = NFV_FW_RULE_A_MAX;
+		if (!fw_info(t->ports.dp, &p) && p.rule_maxattr)
+			t->rule_maxattr = p.rule_maxattr;
+	}
+	return type <= t->rule_maxattr;
+}
+
+/*
+ * The port of device dev in the datapath, now, once: what a module
+ * without NFV_FW_RULE_A_IN_IFNAME gets. Port numbers are not given again
+ * while the datapath lives, so if the port goes, the rule matches
  * nothing rather than whatever device is added next.
  */
 static int resolve_in_port(const char *cmd, struct port_names *ports,
@@ -242,24 +323,65 @@ static int resolve_in_port(const char *cmd, struct port_names *ports,
 {
 	if (port_names_load(ports))
 		return -1;
-	if (port_names_find(ports, dev, port))
+	if (port_names_find(ports, dev, port)) {
+		fprintf(stderr, "%s: warning: the fw module does not follow devices by name (update it): \"%s\" is port %u for good\n",
+			cmd, dev, *port);
 		return 0;
+	}
 	err_msg("%s: device \"%s\" is not a port of datapath %s", cmd, dev,
 		ports->dp);
 	return -1;
 }
 
 /*
+ * A device by name: the module resolves it whenever its ports change,
+ * as nftables' iifname matches whatever device has the name.
+ */
+static int put_in_dev(struct nl_msg *msg, const char *cmd,
+		      struct fw_target *t, const char *dev)
+{
+	uint32_t port;
+
+	if (fw_has_rule_attr(t, NFV_FW_RULE_A_IN_IFNAME))
+		return nla_put_string(msg, NFV_FW_RULE_A_IN_IFNAME, dev) < 0 ?
+		       -2 : 0;
+	if (resolve_in_port(cmd, &t->ports, dev, &port))
+		return -1;
+	return nla_put_u32(msg, NFV_FW_RULE_A_IN_PORT, port) < 0 ? -2 : 0;
+}
+
+/*
+ * What a reject answers. A module without reject types sends a TCP RST
+ * to TCP and a port unreachable to the rest: that much needs no type.
+ */
+static int put_reject(struct nl_msg *msg, const char *cmd,
+		      struct fw_target *t, int type, uint8_t proto)
+{
+	if (type == NFV_FW_REJECT_TCP_RST && proto != IPPROTO_TCP)
+		return usage_err(cmd, "reject-with tcp-reset needs proto tcp");
+	if (fw_has_rule_attr(t, NFV_FW_RULE_A_REJECT))
+		return nla_put_u8(msg, NFV_FW_RULE_A_REJECT, (uint8_t)type) < 0 ?
+		       -2 : 0;
+	if (type == NFV_FW_REJECT_TCP_RST ||
+	    (type == NFV_FW_REJECT_PORT_UNREACH && proto &&
+	     proto != IPPROTO_TCP))
+		return 0;
+	err_msg("%s: the fw module sends no reject but a TCP reset or a port unreachable: update it for %s",
+		cmd, reject_name[type]);
+	return -1;
+}
+
+/*
  * One rule's keywords, argv[0..argc), as an NFV_FW_A_RULE nest. Device
- * names are looked up in ports' datapath after the words all parsed, so
- * that a bad word is reported before anything is asked of the kernel.
+ * names are looked up after the words all parsed, so that a bad word is
+ * reported before anything is asked of the kernel.
  */
 static int put_rule(struct nl_msg *msg, const char *cmd,
-		    struct port_names *ports, int argc, char **argv)
+		    struct fw_target *t, int argc, char **argv)
 {
 	struct nlattr *nest = nla_nest_start(msg, NFV_FW_A_RULE);
+	int action = -1, reject = -1, err = 0;
 	uint8_t family = 0, proto = 0;
-	int action = -1, err = 0;
 	const char *in_dev = NULL;
 	uint32_t port = 0;
 
@@ -313,6 +435,11 @@ static int put_rule(struct nl_msg *msg, const char *cmd,
 					 NFV_FW_RULE_A_ICMP_CODE);
 		} else if (matches(kw, "state")) {
 			err = put_ctstate(msg, cmd, *argv);
+		} else if (!strcmp(kw, "reject-with")) {
+			reject = lookup(reject_name, __NFV_FW_REJECT_MAX, *argv);
+			if (reject < 0)
+				return usage_err(cmd, "unknown reject type \"%s\"",
+						 *argv);
 		} else {
 			return usage_err(cmd, "unknown rule keyword \"%s\"", kw);
 		}
@@ -321,8 +448,12 @@ static int put_rule(struct nl_msg *msg, const char *cmd,
 		return err;
 	if (action < 0)
 		return usage_err(cmd, "rule must end with accept, drop or reject");
-	if (in_dev && resolve_in_port(cmd, ports, in_dev, &port))
-		return -1;
+	if (reject >= 0 && action != NFV_FW_REJECT)
+		return usage_err(cmd, "reject-with needs the reject action");
+	err = (in_dev ? put_in_dev(msg, cmd, t, in_dev) : 0) ?:
+	      (reject >= 0 ? put_reject(msg, cmd, t, reject, proto) : 0);
+	if (err)
+		return err;
 	if ((port && nla_put_u32(msg, NFV_FW_RULE_A_IN_PORT, port) < 0) ||
 	    (family && nla_put_u8(msg, NFV_FW_RULE_A_FAMILY, family) < 0) ||
 	    nla_put_u8(msg, NFV_FW_RULE_A_ACTION, (uint8_t)action) < 0)
@@ -449,17 +580,38 @@ static int fw_add_set(const char *cmd, uint8_t nlcmd, int argc, char **argv)
 	return err;
 }
 
-/* fw rule add|set|del DP NAME [pos N] [RULE] */
+/* fw rule add|set|del DP NAME [[before|after] pos N|handle H] [RULE] */
 /* The messages of one "fw rule add|set": one per rule its line makes. */
 struct fw_edit {
 	const char *cmd;
 	uint8_t op;
 	bool has_pos;
+	bool after;
 	uint32_t pos;
-	struct port_names *ports;
+	uint32_t handle;		/* 0: none */
+	struct fw_target *t;
 	struct nl_msg *msg[64];
 	unsigned int n;
 };
+
+/* Where a rule goes: by position (a set's in a row) or by handle. */
+static int put_where(struct nl_msg *cfg, const struct fw_edit *e)
+{
+	if (e->has_pos &&
+	    nla_put_u32(cfg, NFV_FW_A_POS, e->pos + e->after + e->n) < 0)
+		return -2;
+	if (!e->handle)
+		return 0;
+	if (!fw_has_rule_attr(e->t, NFV_FW_RULE_A_HANDLE)) {
+		err_msg("%s: the fw module has no rule handles: update it, or name rules by pos",
+			e->cmd);
+		return -1;
+	}
+	if (nla_put_u32(cfg, NFV_FW_A_HANDLE, e->handle) < 0 ||
+	    (e->after && nla_put_flag(cfg, NFV_FW_A_AFTER) < 0))
+		return -2;
+	return 0;
+}
 
 static int fw_edit_msg(void *ctx, int argc, char **argv)
 {
@@ -474,37 +626,59 @@ static int fw_edit_msg(void *ctx, int argc, char **argv)
 	if (!cfg)
 		return -1;
 	/* A set's rules go in one after the other, in the order written. */
-	if (nla_put_u8(cfg, NFV_FW_A_OP, e->op) < 0 ||
-	    (e->has_pos && nla_put_u32(cfg, NFV_FW_A_POS, e->pos + e->n) < 0))
-		err = -2;
-	else
-		err = put_rule(cfg, e->cmd, e->ports, argc, argv);
+	err = nla_put_u8(cfg, NFV_FW_A_OP, e->op) < 0 ? -2 :
+	      put_where(cfg, e) ?: put_rule(cfg, e->cmd, e->t, argc, argv);
 	if (err)
 		return scratch_fail(cfg, err);
 	e->msg[e->n++] = cfg;
 	return 0;
 }
 
+/* "[before|after] pos N|handle H" */
+static int parse_where(struct fw_edit *e, int *argc, char ***argv)
+{
+	const char *cmd = e->cmd;
+
+	if (*argc && (!strcmp(**argv, "before") || !strcmp(**argv, "after"))) {
+		if (e->op != NFV_FW_OP_INSERT)
+			return usage_err(cmd, "\"%s\" is for fw rule add", **argv);
+		e->after = !strcmp(**argv, "after");
+		(*argc)--, (*argv)++;
+		if (!*argc || (!matches(**argv, "pos") &&
+			       !matches(**argv, "handle")))
+			return usage_err(cmd, "missing \"pos N\" or \"handle H\"");
+	}
+	if (*argc && matches(**argv, "pos")) {
+		if (need_arg(cmd, argc, argv) ||
+		    parse_u32(cmd, "position", **argv, 0, UINT32_MAX, &e->pos))
+			return -1;
+		e->has_pos = true;
+		(*argc)--, (*argv)++;
+	} else if (*argc && matches(**argv, "handle")) {
+		if (need_arg(cmd, argc, argv) ||
+		    parse_u32(cmd, "handle", **argv, 1, UINT32_MAX, &e->handle))
+			return -1;
+		(*argc)--, (*argv)++;
+	}
+	if (!e->has_pos && !e->handle && e->op != NFV_FW_OP_INSERT)
+		return usage_err(cmd, "missing \"pos N\" or \"handle H\"");
+	return 0;
+}
+
 static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
 {
-	struct port_names ports = { 0 };
-	struct fw_edit e = { .cmd = cmd, .op = op, .ports = &ports };
+	struct fw_target t = { .rule_maxattr = 0 };
+	struct fw_edit e = { .cmd = cmd, .op = op, .t = &t };
 	const char *dp, *name;
 	unsigned int i;
 	int err = 0;
 
 	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
 		return -1;
-	ports.dp = dp;
-	if (argc && matches(*argv, "pos")) {
-		if (need_arg(cmd, &argc, &argv) ||
-		    parse_u32(cmd, "position", *argv, 0, UINT32_MAX, &e.pos))
-			return -1;
-		e.has_pos = true;
-		argc--, argv++;
-	}
-	if (!e.has_pos && op != NFV_FW_OP_INSERT)
-		return usage_err(cmd, "missing \"pos N\"");
+	t.ports.dp = dp;
+	t.name = name;
+	if (parse_where(&e, &argc, &argv))
+		return -1;
 	if (op == NFV_FW_OP_DELETE && argc)
 		return usage_err(cmd, "unknown argument \"%s\"", *argv);
 	if (op != NFV_FW_OP_DELETE && !argc)
@@ -514,18 +688,23 @@ static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
 		if (!e.msg[0])
 			return -1;
 		e.n = 1;
-		if (nla_put_u8(e.msg[0], NFV_FW_A_OP, op) < 0 ||
-		    nla_put_u32(e.msg[0], NFV_FW_A_POS, e.pos) < 0)
-			err = -2;
+		err = nla_put_u8(e.msg[0], NFV_FW_A_OP, op) < 0 ? -2 :
+		      put_where(e.msg[0], &e);
 	} else {
 		err = fw_expand_rule(cmd, argc, argv, fw_edit_msg, &e);
 	}
-	port_names_free(&ports);
+	port_names_free(&t.ports);
+	/*
+	 * Each rule of a set inserted after a handle goes right after it:
+	 * the last first keeps them in the order written.
+	 */
 	for (i = 0; i < e.n; i++) {
+		unsigned int j = e.handle && e.after ? e.n - 1 - i : i;
+
 		if (err)
-			nlmsg_free(e.msg[i]);
+			nlmsg_free(e.msg[j]);
 		else
-			err = fw_send(NFV_CMD_NF_SET, dp, name, e.msg[i]);
+			err = fw_send(NFV_CMD_NF_SET, dp, name, e.msg[j]);
 	}
 	return err == -2 ? scratch_fail(NULL, err) : err;
 }
@@ -650,6 +829,18 @@ static void print_in_port(struct nlattr *a, const struct port_names *ports)
 	}
 }
 
+static void print_reject(struct nlattr *a)
+{
+	uint8_t v;
+
+	if (!attr_u8(a, &v) || v >= __NFV_FW_REJECT_MAX || !reject_name[v])
+		return;
+	if (opts.json)
+		jw_str("reject_with", reject_name[v]);
+	else
+		printf(" reject-with %s", reject_name[v]);
+}
+
 struct rule_list {
 	struct list_out out;
 	struct port_names ports;
@@ -678,6 +869,13 @@ static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 		printf("%u:", idx);
 	}
 	print_in_port(r[NFV_FW_RULE_A_IN_PORT], &l->ports);
+	if (attr_str(r[NFV_FW_RULE_A_IN_IFNAME])) {
+		if (opts.json)
+			jw_str("iifname", attr_str(r[NFV_FW_RULE_A_IN_IFNAME]));
+		else
+			printf(" iifname %s",
+			       attr_str(r[NFV_FW_RULE_A_IN_IFNAME]));
+	}
 	print_prefix("src", r[NFV_FW_RULE_A_SRC], r[NFV_FW_RULE_A_SRC_LEN]);
 	print_prefix("dst", r[NFV_FW_RULE_A_DST], r[NFV_FW_RULE_A_DST_LEN]);
 	if (attr_u8(r[NFV_FW_RULE_A_PROTO], &v)) {
@@ -698,6 +896,7 @@ static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	print_u("icmp_code", "icmp-code", r[NFV_FW_RULE_A_ICMP_CODE], 8);
 	print_ctstate(r[NFV_FW_RULE_A_CTSTATE]);
 	if (attr_u8(r[NFV_FW_RULE_A_ACTION], &v) && v < __NFV_FW_ACTION_MAX) {
+		print_reject(r[NFV_FW_RULE_A_REJECT]);
 		if (opts.json)
 			jw_str("action", action_name[v]);
 		else
@@ -705,6 +904,7 @@ static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	}
 	if (!opts.json)
 		printf("  #");
+	print_u("handle", "handle", r[NFV_FW_RULE_A_HANDLE], 32);
 	print_u("packets", "packets", r[NFV_FW_RULE_A_PACKETS], 64);
 	print_u("bytes", "bytes", r[NFV_FW_RULE_A_BYTES], 64);
 	if (opts.json)
@@ -784,7 +984,7 @@ struct fw_load {
 	unsigned int nbatch;
 	unsigned int in_batch;
 	int policy;
-	struct port_names ports;	/* for in-port IFNAME */
+	struct fw_target t;		/* for in-port IFNAME */
 };
 
 static int load_batch(struct fw_load *l)
@@ -817,7 +1017,7 @@ static int load_rule(void *ctx, int argc, char **argv)
 		if (err)
 			return err;
 	}
-	err = put_rule(l->batch[l->nbatch - 1], l->cmd, &l->ports, argc, argv);
+	err = put_rule(l->batch[l->nbatch - 1], l->cmd, &l->t, argc, argv);
 	if (!err)
 		l->in_batch++;
 	return err;
@@ -900,39 +1100,12 @@ static int load_send(struct fw_load *l, const char *dp, const char *name)
 	return err;
 }
 
-struct fw_policy_of {
-	const char *name;
-	int policy;
-};
-
-static int fw_policy_reply(uint8_t cmd, struct nlattr **tb, void *arg)
-{
-	struct fw_policy_of *p = arg;
-	struct nlattr *info[NFV_FW_A_MAX + 1];
-	const char *name = attr_str(tb[NFV_A_NF_NAME]);
-	uint8_t v;
-
-	(void)cmd;
-	if (name && !strcmp(name, p->name) &&
-	    attr_nested(info, NFV_FW_A_MAX, tb[NFV_A_NF_INFO]) >= 0 &&
-	    attr_u8(info[NFV_FW_A_POLICY], &v) && v <= NFV_FW_DROP)
-		p->policy = v;
-	return 0;
-}
-
 /* A file without a policy line leaves the policy: say which it is. */
 static void load_note_policy(const char *dp, const char *name)
 {
-	struct fw_policy_of p = { .name = name, .policy = -1 };
-	struct nl_msg *msg = nfv_msg(NFV_CMD_NF_GET, true);
+	struct fw_info_of p = { .name = name };
 
-	if (!msg)
-		return;
-	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0) {
-		nlmsg_free(msg);
-		return;
-	}
-	if (!nfv_talk(msg, fw_policy_reply, &p) && p.policy >= 0)
+	if (!fw_info(dp, &p) && p.policy >= 0)
 		fprintf(stderr, "fw load: no policy line: %s keeps policy %s\n",
 			name, action_name[p.policy]);
 }
@@ -947,7 +1120,8 @@ static int fw_load(int argc, char **argv)
 
 	if (parse_dp_name(l.cmd, &argc, &argv, &dp, &name))
 		return -1;
-	l.ports.dp = dp;
+	l.t.ports.dp = dp;
+	l.t.name = name;
 	if (!argc)
 		return usage_err(l.cmd, "missing FILE");
 	if (argc > 1)
@@ -965,7 +1139,7 @@ static int fw_load(int argc, char **argv)
 		if (l.batch[i])
 			nlmsg_free(l.batch[i]);
 	free(l.batch);
-	port_names_free(&l.ports);
+	port_names_free(&l.t.ports);
 	return err ? -1 : 0;
 }
 

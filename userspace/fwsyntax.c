@@ -3,7 +3,8 @@
  * nftables' rule habits, rewritten into the rule words the kernel's rules
  * hold (fw.c's put_rule()): "iifname", "ip saddr", "tcp dport",
  * "icmp type echo-request", anonymous sets ("dport { 22, 443 }"), "!="
- * on ports and prefixes, "counter", "reject with tcp reset". A set or a
+ * on ports and prefixes, "counter", "reject with icmpx type
+ * admin-prohibited". A set or a
  * "!=" makes several rules, one per element or per piece of the
  * complement, in the order written; they are sent as separate rules.
  */
@@ -35,6 +36,7 @@ struct fw_line {
 	struct fw_field f[F_NUM];
 	const char *proto;
 	const char *action;
+	const char *reject;		/* fw.c's reject-with value */
 };
 
 static const struct {
@@ -319,9 +321,34 @@ static bool is_l4(const char *w)
 	       !strcmp(w, "icmpv6");
 }
 
-/* "reject [with tcp reset | with icmp[x|v6] type port-unreachable]" */
+/*
+ * nftables' reject types and the answer nfv_fw gives for each, in the
+ * packet's family: "icmp type" and "icmpv6 type" name the same four.
+ */
+static const struct {
+	const char *kind;
+	const char *name;
+	const char *with;		/* fw.c's reject-with value */
+} reject_types[] = {
+	{ "icmp", "port-unreachable", "port-unreachable" },
+	{ "icmp", "host-unreachable", "host-unreachable" },
+	{ "icmp", "admin-prohibited", "admin-prohibited" },
+	{ "icmp", "net-unreachable", "no-route" },
+	{ "icmpv6", "port-unreachable", "port-unreachable" },
+	{ "icmpv6", "addr-unreachable", "host-unreachable" },
+	{ "icmpv6", "admin-prohibited", "admin-prohibited" },
+	{ "icmpv6", "no-route", "no-route" },
+	{ "icmpx", "port-unreachable", "port-unreachable" },
+	{ "icmpx", "host-unreachable", "host-unreachable" },
+	{ "icmpx", "admin-prohibited", "admin-prohibited" },
+	{ "icmpx", "no-route", "no-route" },
+};
+
+/* "reject [with tcp reset | with icmp[x|v6] type TYPE]" */
 static int action(struct fw_line *l, int argc, char **argv)
 {
+	size_t i;
+
 	l->action = argv[0];
 	if (argc == 1)
 		return 1;
@@ -330,17 +357,20 @@ static int action(struct fw_line *l, int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[2], "tcp") && !strcmp(argv[3], "reset")) {
 		if (!l->proto || strcmp(l->proto, "tcp"))
 			return usage_err(l->cmd, "\"reject with tcp reset\" needs tcp");
+		l->reject = "tcp-reset";
 		return 4;
 	}
-	if (argc == 5 && !strcmp(argv[3], "type") &&
-	    (!strcmp(argv[2], "icmp") || !strcmp(argv[2], "icmpx") ||
-	     !strcmp(argv[2], "icmpv6"))) {
-		if (!strcmp(argv[4], "port-unreachable"))
+	if (argc != 5 || strcmp(argv[3], "type"))
+		return usage_err(l->cmd, "unknown reject \"with %s\"", argv[2]);
+	for (i = 0; i < ARRAY_SIZE(reject_types); i++) {
+		if (!strcmp(argv[2], reject_types[i].kind) &&
+		    !strcmp(argv[4], reject_types[i].name)) {
+			l->reject = reject_types[i].with;
 			return 5;
-		return usage_err(l->cmd, "reject sends port-unreachable only, not \"%s\"",
-				 argv[4]);
+		}
 	}
-	return usage_err(l->cmd, "unknown reject \"with %s\"", argv[2]);
+	return usage_err(l->cmd, "reject sends no %s type \"%s\" (port-unreachable, host-unreachable, admin-prohibited, no-route)",
+			 argv[2], argv[4]);
 }
 
 static int parse_line(struct fw_line *l, int argc, char **argv)
@@ -402,7 +432,7 @@ static int parse_line(struct fw_line *l, int argc, char **argv)
 static int emit(struct fw_line *l, unsigned int *pick, fw_rule_cb cb,
 		void *ctx)
 {
-	char *w[2 * F_NUM + 3];
+	char *w[2 * F_NUM + 5];
 	int n = 0, f;
 
 	if (l->proto) {
@@ -414,6 +444,10 @@ static int emit(struct fw_line *l, unsigned int *pick, fw_rule_cb cb,
 			continue;
 		w[n++] = (char *)l->f[f].kw;
 		w[n++] = l->f[f].val[pick[f]];
+	}
+	if (l->reject) {
+		w[n++] = "reject-with";
+		w[n++] = (char *)l->reject;
 	}
 	w[n++] = (char *)l->action;
 	return cb(ctx, n, w);

@@ -68,9 +68,15 @@ int main(void)
 	expect("iifname wan0 icmp type echo-request accept",
 	       "proto icmp in-port wan0 icmp-type 8 accept\n");
 	expect("iifname wan0 tcp dport 25 reject with tcp reset",
-	       "proto tcp in-port wan0 dport 25 reject\n");
+	       "proto tcp in-port wan0 dport 25 reject-with tcp-reset reject\n");
 	expect("meta l4proto udp counter reject with icmpx type port-unreachable",
-	       "proto udp reject\n");
+	       "proto udp reject-with port-unreachable reject\n");
+	expect("tcp dport 22 reject with icmp type admin-prohibited",
+	       "proto tcp dport 22 reject-with admin-prohibited reject\n");
+	expect("reject with icmpv6 type addr-unreachable",
+	       "reject-with host-unreachable reject\n");
+	expect("reject with icmp type net-unreachable",
+	       "reject-with no-route reject\n");
 	expect("icmpv6 type { echo-request, 1 } accept",
 	       "proto icmpv6 icmp-type 128 accept\n"
 	       "proto icmpv6 icmp-type 1 accept\n");
@@ -105,7 +111,8 @@ int main(void)
 	expect("ip saddr != 0.0.0.0/0 drop", NULL);
 	expect("iifname != lan0 drop", NULL);
 	expect("tcp flags syn drop", NULL);
-	expect("tcp dport 22 reject with icmp type admin-prohibited", NULL);
+	expect("reject with icmp type prot-unreachable", NULL);
+	expect("reject with icmpx type addr-unreachable", NULL);
 	expect("udp dport 53 reject with tcp reset", NULL);
 	expect("tcp dport 22 accept drop", NULL);
 	expect("tcp dport 22", NULL);
