@@ -18,7 +18,9 @@ Addresses may be IPv4 or IPv6 (ICMPv6 then).
   fw-craft.py udp-refused DST PORT                       exit 0 if refused
   fw-craft.py trace DST PORT MAXTTL                      "TTL HOP TYPE" lines
 
-KIND is icmp-err (errors quoting UDP destination PORT), rst (resets to
+KIND is icmp-err (errors quoting UDP destination PORT), unreach/CODE
+(destination unreachable errors of that code quoting TCP or UDP
+destination PORT), rst (resets to
 TCP destination PORT), tcp (any segment to TCP destination PORT) or l4
 (SCTP, DCCP or UDP-Lite to destination PORT). sniff
 and seq say "ready" on stderr once listening; sniff prints its count when
@@ -40,6 +42,7 @@ from pktfuzz import csum  # noqa: E402  (the Internet checksum)
 ETH_P_ALL = 3
 ICMP = {socket.AF_INET: socket.IPPROTO_ICMP, socket.AF_INET6: 58}
 ERRORS = {socket.AF_INET: (3, 11), socket.AF_INET6: (1, 2, 3)}
+UNREACH = {socket.AF_INET: 3, socket.AF_INET6: 1}
 IP_RECVERR, IPV6_RECVERR = 11, 25
 
 
@@ -179,6 +182,7 @@ def sniff(dev, seconds, kind, dports):
     """Counts per destination port (PORT[,PORT]...), printed a/b/..."""
     dports = [int(p) for p in dports.split(',')]
     n = dict.fromkeys(dports, 0)
+    kind, _, code = kind.partition('/')
 
     def show(*_):
         print('/'.join(str(n[p]) for p in dports), flush=True)
@@ -189,6 +193,9 @@ def sniff(dev, seconds, kind, dports):
             quoted = 8 + (40 if f == socket.AF_INET6 else 20) + 2
             if kind == 'icmp-err' and proto == ICMP[f] and l4 and \
                     l4[0] in ERRORS[f]:
+                dport = port(l4, quoted)
+            elif kind == 'unreach' and proto == ICMP[f] and \
+                    len(l4) > 1 and l4[0] == UNREACH[f] and l4[1] == int(code):
                 dport = port(l4, quoted)
             elif kind == 'l4' and proto in L4.values():
                 dport = port(l4, 2)
