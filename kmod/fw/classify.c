@@ -185,6 +185,9 @@ static void fw_rule_base(const struct fw_rule *r, struct fw_key *m,
 		m->proto = 0xff;
 		k->proto = r->proto;
 	}
+	/* A mask, as the addresses': one subtable per mask, not per value. */
+	m->tcp_flags = r->tcp_mask;
+	k->tcp_flags = r->tcp_flags & r->tcp_mask;
 	fw_prefix_mask(m->src, r->src_len);
 	fw_prefix_mask(m->dst, r->dst_len);
 	for (i = 0; i < 4; i++) {

@@ -21,7 +21,8 @@ struct fw_key {
 	u8 family;		/* AF_INET, AF_INET6 */
 	u8 proto;
 	u8 state;
-	u8 pad[3];
+	u8 tcp_flags;		/* TCP only */
+	u8 pad[2];
 	__be32 src[4];		/* IPv4 in src[0] */
 	__be32 dst[4];
 };
@@ -47,7 +48,9 @@ struct fw_rule {
 	u8 states;		/* 1 << enum fw_ctstate, OR'ed; 0: any */
 	u8 action;		/* enum nfv_fw_action */
 	u8 reject;		/* enum nfv_fw_reject, with REJECT */
-	u8 pad;
+	u8 tcp_flags;		/* (flags & tcp_mask) == tcp_flags */
+	u8 tcp_mask;		/* 0: any flags */
+	u8 pad[3];
 };
 
 /* The in_port of a rule whose device is not a port: no packet has it. */

@@ -79,6 +79,8 @@ static void fw_key_build(const struct nfv_pkt *pkt, int state,
 	} else {
 		k->sport = ntohs(key->sport);
 		k->dport = ntohs(key->dport);
+		if (key->proto == IPPROTO_TCP)
+			k->tcp_flags = pkt->tcp_flags;
 	}
 }
 

@@ -39,6 +39,8 @@ static const struct nla_policy fw_rule_policy[NFV_FW_RULE_A_MAX + 1] = {
 	[NFV_FW_RULE_A_IN_IFNAME] = { .type = NLA_NUL_STRING,
 				      .len = IFNAMSIZ - 1 },
 	[NFV_FW_RULE_A_REJECT]	  = NLA_POLICY_MAX(NLA_U8, NFV_FW_REJECT_MAX),
+	[NFV_FW_RULE_A_TCP_FLAGS] = { .type = NLA_U8 },
+	[NFV_FW_RULE_A_TCP_FLAGS_MASK] = { .type = NLA_U8 },
 };
 
 /* The protocols whose ports the core's parser puts in the key. */
@@ -186,6 +188,35 @@ static int fw_parse_reject(struct nlattr **tb, struct fw_rule *r,
 	return 0;
 }
 
+/* nft's "tcp flags & MASK == FLAGS"; MASK defaults to FLAGS. */
+static int fw_parse_tcp_flags(struct nlattr **tb, struct fw_rule *r,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *flags = tb[NFV_FW_RULE_A_TCP_FLAGS];
+	struct nlattr *mask = tb[NFV_FW_RULE_A_TCP_FLAGS_MASK];
+
+	if (!flags) {
+		if (mask) {
+			NL_SET_ERR_MSG_ATTR(extack, mask,
+					    "a TCP flags mask without the flags");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (r->proto != IPPROTO_TCP) {
+		NL_SET_ERR_MSG_ATTR(extack, flags, "TCP flags need proto tcp");
+		return -EINVAL;
+	}
+	r->tcp_flags = nla_get_u8(flags);
+	r->tcp_mask = mask ? nla_get_u8(mask) : r->tcp_flags;
+	if (r->tcp_flags & ~r->tcp_mask) {
+		NL_SET_ERR_MSG_ATTR(extack, flags,
+				    "TCP flags outside their mask: the rule would match nothing");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int fw_rule_parse(const struct nlattr *attr, struct fw_rule *r,
 		  struct netlink_ext_ack *extack)
 {
@@ -217,6 +248,7 @@ int fw_rule_parse(const struct nlattr *attr, struct fw_rule *r,
 		r->states = nla_get_u32(tb[NFV_FW_RULE_A_CTSTATE]);
 	return fw_parse_in(tb, r, extack) ?:
 	       fw_parse_reject(tb, r, extack) ?:
+	       fw_parse_tcp_flags(tb, r, extack) ?:
 	       fw_parse_addr(tb, NFV_FW_RULE_A_SRC, NFV_FW_RULE_A_SRC_LEN,
 			     r->src, &r->src_len, r->family, extack) ?:
 	       fw_parse_addr(tb, NFV_FW_RULE_A_DST, NFV_FW_RULE_A_DST_LEN,
@@ -467,6 +499,9 @@ int fw_rule_fill(struct sk_buff *skb, const struct fw_ruleset *rs, u32 idx)
 	    nla_put_u32(skb, NFV_FW_RULE_A_HANDLE, r->handle) ||
 	    fw_put_in(skb, r) ||
 	    (r->reject && nla_put_u8(skb, NFV_FW_RULE_A_REJECT, r->reject)) ||
+	    (r->tcp_mask &&
+	     (nla_put_u8(skb, NFV_FW_RULE_A_TCP_FLAGS, r->tcp_flags) ||
+	      nla_put_u8(skb, NFV_FW_RULE_A_TCP_FLAGS_MASK, r->tcp_mask))) ||
 	    (r->family && nla_put_u8(skb, NFV_FW_RULE_A_FAMILY, r->family)) ||
 	    (r->proto && nla_put_u8(skb, NFV_FW_RULE_A_PROTO, r->proto)) ||
 	    (r->states && nla_put_u32(skb, NFV_FW_RULE_A_CTSTATE, r->states)) ||

@@ -705,7 +705,8 @@ static bool rule_matches(const struct fw_rule *r, const struct fw_key *k)
 	    (r->proto && r->proto != k->proto) ||
 	    k->sport < r->sport_lo || k->sport > r->sport_hi ||
 	    k->dport < r->dport_lo || k->dport > r->dport_hi ||
-	    (r->states && !(r->states & (1 << (k->state - 1)))))
+	    (r->states && !(r->states & (1 << (k->state - 1)))) ||
+	    (k->tcp_flags & r->tcp_mask) != r->tcp_flags)
 		return false;
 	fw_prefix_mask(m, r->src_len);
 	for (i = 0; i < 4; i++)
@@ -846,6 +847,10 @@ static void cls_random_vs_linear(struct kunit *test)
 			r->states = lcg(&seed) % 16;
 		if (lcg(&seed) % 4 == 0)
 			r->in_port = 1 + lcg(&seed) % 2;
+		if (r->proto == IPPROTO_TCP && lcg(&seed) % 4 == 0) {
+			r->tcp_mask = lcg(&seed) % 64;
+			r->tcp_flags = lcg(&seed) & r->tcp_mask;
+		}
 	}
 	cls = build(test, rules, n);
 	for (i = 0; i < 20000; i++) {
@@ -857,6 +862,8 @@ static void cls_random_vs_linear(struct kunit *test)
 		s32 want;
 
 		k.in_port = 1 + lcg(&seed) % 3;
+		if (k.proto == IPPROTO_TCP)
+			k.tcp_flags = lcg(&seed) % 64;
 		want = linear_lookup(rules, n, &k);
 		hits += want >= 0;
 		KUNIT_EXPECT_EQ_MSG(test, fw_cls_lookup(cls, &k), want,
@@ -999,6 +1006,29 @@ static void cls_port_none(struct kunit *test)
 	fw_cls_free(cls);
 }
 
+/* nft's "tcp flags syn / syn,ack": SYN without ACK, whatever else. */
+static void cls_tcp_flags(struct kunit *test)
+{
+	struct fw_rule rules[2] = { any_rule(1), any_rule(0) };
+	struct fw_cls *cls;
+	struct fw_key k;
+
+	rules[0].proto = IPPROTO_TCP;
+	rules[0].tcp_flags = SYN;
+	rules[0].tcp_mask = SYN | ACK;
+	cls = build(test, rules, ARRAY_SIZE(rules));
+	k = key4(0x0a010203, 0x0a020001, IPPROTO_TCP, 4000, 22, FW_CT_NEW);
+	k.tcp_flags = SYN;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 0);
+	k.tcp_flags = SYN | 0xc0;	/* ECE, CWR: ECN setup */
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 0);
+	k.tcp_flags = SYN | ACK;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 1);
+	k.tcp_flags = ACK;
+	KUNIT_EXPECT_EQ(test, fw_cls_lookup(cls, &k), 1);
+	fw_cls_free(cls);
+}
+
 static struct kunit_case fw_classify_cases[] = {
 	KUNIT_CASE(cls_range_prefixes),
 	KUNIT_CASE(cls_ct_firewall),
@@ -1008,6 +1038,7 @@ static struct kunit_case fw_classify_cases[] = {
 	KUNIT_CASE(cls_many_masks),
 	KUNIT_CASE(cls_bad_rules),
 	KUNIT_CASE(cls_port_none),
+	KUNIT_CASE(cls_tcp_flags),
 	{}
 };
 

@@ -349,6 +349,8 @@ enum nfv_fw_rule_attr {
 				  */
 	NFV_FW_RULE_A_HANDLE,	/* u32 (reply): never reused by the instance */
 	NFV_FW_RULE_A_REJECT,	/* u8 enum nfv_fw_reject, with REJECT */
+	NFV_FW_RULE_A_TCP_FLAGS, /* u8: the TCP flags under MASK, proto tcp */
+	NFV_FW_RULE_A_TCP_FLAGS_MASK, /* u8, with TCP_FLAGS (default: them) */
 	__NFV_FW_RULE_A_MAX
 };
 #define NFV_FW_RULE_A_MAX (__NFV_FW_RULE_A_MAX - 1)
