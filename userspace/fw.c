@@ -97,7 +97,8 @@ void usage_fw(FILE *f)
 	      "  fw flows DP NAME\n"
 	      "  RULE := [in-port N|IFNAME] [src PREFIX] [dst PREFIX] [proto PROTO]\n"
 	      "          [sport N[-M]] [dport N[-M]] [icmp-type N] [icmp-code N]\n"
-	      "          [ct state STATE[,STATE]...] [reject-with TYPE]\n"
+	      "          [tcp-flags FLAGS[/MASK]] [ct state STATE[,STATE]...]\n"
+	      "          [reject-with TYPE]\n"
 	      "          accept|drop|reject\n"
 	      "  TYPE := tcp-reset|port-unreachable|host-unreachable|\n"
 	      "          admin-prohibited|no-route\n"
@@ -371,6 +372,36 @@ static int put_reject(struct nl_msg *msg, const char *cmd,
 	return -1;
 }
 
+/* "F[/M]": flags F under mask M (default F), as (M << 8) | F. */
+static int parse_tcp_flags(const char *cmd, const char *arg, int *out)
+{
+	const char *slash = strchr(arg, '/');
+	int f, m;
+
+	f = fw_tcp_flags_parse(arg, slash ? (size_t)(slash - arg) : strlen(arg));
+	m = slash ? fw_tcp_flags_parse(slash + 1, strlen(slash + 1)) : f;
+	if (f < 0 || m <= 0 || (f & ~m))
+		return usage_err(cmd, "bad TCP flags \"%s\" (FLAGS[/MASK], flags within the mask)",
+				 arg);
+	*out = m << 8 | f;
+	return 0;
+}
+
+static int put_tcp_flags(struct nl_msg *msg, const char *cmd,
+			 struct fw_target *t, int v, uint8_t proto)
+{
+	if (proto != IPPROTO_TCP)
+		return usage_err(cmd, "tcp-flags needs proto tcp");
+	if (!fw_has_rule_attr(t, NFV_FW_RULE_A_TCP_FLAGS_MASK)) {
+		err_msg("%s: the fw module does not match TCP flags: update it",
+			cmd);
+		return -1;
+	}
+	return nla_put_u8(msg, NFV_FW_RULE_A_TCP_FLAGS, v & 0xff) < 0 ||
+	       nla_put_u8(msg, NFV_FW_RULE_A_TCP_FLAGS_MASK, v >> 8) < 0 ?
+	       -2 : 0;
+}
+
 /*
  * One rule's keywords, argv[0..argc), as an NFV_FW_A_RULE nest. Device
  * names are looked up after the words all parsed, so that a bad word is
@@ -380,7 +411,7 @@ static int put_rule(struct nl_msg *msg, const char *cmd,
 		    struct fw_target *t, int argc, char **argv)
 {
 	struct nlattr *nest = nla_nest_start(msg, NFV_FW_A_RULE);
-	int action = -1, reject = -1, err = 0;
+	int action = -1, reject = -1, tcp_flags = -1, err = 0;
 	uint8_t family = 0, proto = 0;
 	const char *in_dev = NULL;
 	uint32_t port = 0;
@@ -435,6 +466,8 @@ static int put_rule(struct nl_msg *msg, const char *cmd,
 					 NFV_FW_RULE_A_ICMP_CODE);
 		} else if (matches(kw, "state")) {
 			err = put_ctstate(msg, cmd, *argv);
+		} else if (!strcmp(kw, "tcp-flags")) {
+			err = parse_tcp_flags(cmd, *argv, &tcp_flags);
 		} else if (!strcmp(kw, "reject-with")) {
 			reject = lookup(reject_name, __NFV_FW_REJECT_MAX, *argv);
 			if (reject < 0)
@@ -451,7 +484,9 @@ static int put_rule(struct nl_msg *msg, const char *cmd,
 	if (reject >= 0 && action != NFV_FW_REJECT)
 		return usage_err(cmd, "reject-with needs the reject action");
 	err = (in_dev ? put_in_dev(msg, cmd, t, in_dev) : 0) ?:
-	      (reject >= 0 ? put_reject(msg, cmd, t, reject, proto) : 0);
+	      (reject >= 0 ? put_reject(msg, cmd, t, reject, proto) : 0) ?:
+	      (tcp_flags >= 0 ? put_tcp_flags(msg, cmd, t, tcp_flags, proto) :
+	       0);
 	if (err)
 		return err;
 	if ((port && nla_put_u32(msg, NFV_FW_RULE_A_IN_PORT, port) < 0) ||
@@ -829,6 +864,24 @@ static void print_in_port(struct nlattr *a, const struct port_names *ports)
 	}
 }
 
+/* "tcp-flags syn/syn,ack", or "tcp-flags syn" when the mask is the flags. */
+static void print_tcp_flags(struct nlattr *fa, struct nlattr *ma)
+{
+	char f[64], m[64], out[140];
+	uint8_t fv, mv;
+
+	if (!attr_u8(fa, &fv) || !attr_u8(ma, &mv))
+		return;
+	fw_tcp_flags_str(fv, f, sizeof(f));
+	fw_tcp_flags_str(mv, m, sizeof(m));
+	snprintf(out, sizeof(out), "%s%s%s", f, fv == mv ? "" : "/",
+		 fv == mv ? "" : m);
+	if (opts.json)
+		jw_str("tcp_flags", out);
+	else
+		printf(" tcp-flags %s", out);
+}
+
 static void print_reject(struct nlattr *a)
 {
 	uint8_t v;
@@ -894,6 +947,8 @@ static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 		    r[NFV_FW_RULE_A_DPORT_MAX]);
 	print_u("icmp_type", "icmp-type", r[NFV_FW_RULE_A_ICMP_TYPE], 8);
 	print_u("icmp_code", "icmp-code", r[NFV_FW_RULE_A_ICMP_CODE], 8);
+	print_tcp_flags(r[NFV_FW_RULE_A_TCP_FLAGS],
+			r[NFV_FW_RULE_A_TCP_FLAGS_MASK]);
 	print_ctstate(r[NFV_FW_RULE_A_CTSTATE]);
 	if (attr_u8(r[NFV_FW_RULE_A_ACTION], &v) && v < __NFV_FW_ACTION_MAX) {
 		print_reject(r[NFV_FW_RULE_A_REJECT]);

@@ -9,6 +9,7 @@
  * complement, in the order written; they are sent as separate rules.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -37,6 +38,7 @@ struct fw_line {
 	const char *proto;
 	const char *action;
 	const char *reject;		/* fw.c's reject-with value */
+	char tcp_flags[16];		/* fw.c's tcp-flags value, F/M */
 };
 
 static const struct {
@@ -71,6 +73,128 @@ int fw_icmp_type(const char *name, bool v6)
 			return v6 ? icmpv6_types[i].type : icmp_types[i].type;
 	}
 	return -1;
+}
+
+static const char *const tcp_flag_names[8] = {
+	"fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr",
+};
+
+/* One flag by nft's name (ECE is "ecn"; "ece" too), or -1. */
+static int tcp_flag(const char *s, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		if (strlen(tcp_flag_names[i]) == len &&
+		    !strncmp(s, tcp_flag_names[i], len))
+			return 1 << i;
+	return len == 3 && !strncmp(s, "ece", 3) ? 0x40 : -1;
+}
+
+/*
+ * "syn,ack", "syn|ack", "(syn|ack)", a number, or "0": the flags' bits;
+ * -1 if it is none of these.
+ */
+int fw_tcp_flags_parse(const char *s, size_t len)
+{
+	int v = 0, f;
+	char *end;
+
+	if (len > 1 && s[0] == '(' && s[len - 1] == ')') {
+		s++;
+		len -= 2;
+	}
+	if (len && s[0] >= '0' && s[0] <= '9') {
+		long n = strtol(s, &end, 0);
+
+		return (size_t)(end - s) == len && n >= 0 && n <= 255 ? (int)n : -1;
+	}
+	while (len) {
+		size_t n = strcspn(s, ",|");
+
+		if (n > len)
+			n = len;
+		f = tcp_flag(s, n);
+		if (f < 0)
+			return -1;
+		v |= f;
+		s += n;
+		len -= n;
+		if (len) {		/* the separator */
+			s++;
+			len--;
+			if (!len)
+				return -1;
+		}
+	}
+	return v;
+}
+
+/* The flags' names, "syn,ack", or "0" for none. */
+void fw_tcp_flags_str(uint8_t v, char *buf, size_t size)
+{
+	unsigned int i;
+
+	snprintf(buf, size, "%s", v ? "" : "0");
+	for (i = 0; i < 8; i++)
+		if (v & (1 << i))
+			snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+				 buf[0] ? "," : "", tcp_flag_names[i]);
+}
+
+/* Could the word be part of a "tcp flags" expression? */
+static bool flags_word(const char *w)
+{
+	while (*w) {
+		size_t n = strcspn(w, ",|&()/=!");
+
+		if (n && fw_tcp_flags_parse(w, n) < 0)
+			return false;
+		w += n;
+		w += strspn(w, ",|&()/=!");
+	}
+	return true;
+}
+
+/*
+ * nft's "tcp flags" forms that say what they mean: "F / M" and
+ * "& M == F" (the flags F under the mask M), "== F" (exactly F) and one
+ * flag alone ("syn": SYN set). Several flags alone mean "any of them"
+ * to some nft versions and "exactly these" to others: refused.
+ */
+static int tcp_flags(struct fw_line *l, int argc, char **argv)
+{
+	char e[128] = "", *op;
+	int used = 0, f, m;
+
+	if (!l->proto || strcmp(l->proto, "tcp"))
+		return usage_err(l->cmd, "\"flags\" needs tcp");
+	for (; used < argc && flags_word(argv[used]); used++) {
+		if (strlen(e) + strlen(argv[used]) + 1 > sizeof(e))
+			return usage_err(l->cmd, "tcp flags too long");
+		strcat(e, argv[used]);
+	}
+	if (e[0] == '&' && (op = strstr(e, "=="))) {
+		m = fw_tcp_flags_parse(e + 1, op - e - 1);
+		f = fw_tcp_flags_parse(op + 2, strlen(op + 2));
+	} else if (!strncmp(e, "==", 2)) {
+		f = fw_tcp_flags_parse(e + 2, strlen(e + 2));
+		m = 0xff;
+	} else if ((op = strchr(e, '/'))) {
+		f = fw_tcp_flags_parse(e, op - e);
+		m = fw_tcp_flags_parse(op + 1, strlen(op + 1));
+	} else {
+		f = m = fw_tcp_flags_parse(e, strlen(e));
+		if (f > 0 && (f & (f - 1)))
+			return usage_err(l->cmd, "\"tcp flags %s\": write \"%s / %s\" for all of them set",
+					 e, e, e);
+	}
+	if (f < 0 || m <= 0 || (f & ~m))
+		return usage_err(l->cmd, "tcp flags \"%s\": write F / M, & M == F, == F or one flag",
+				 e);
+	snprintf(l->tcp_flags, sizeof(l->tcp_flags), "%u/%u", f & 0xff,
+		 m & 0xff);
+	return used;
 }
 
 static void line_free(struct fw_line *l)
@@ -407,7 +531,16 @@ static int parse_line(struct fw_line *l, int argc, char **argv)
 			argv += 2;
 			continue;
 		}
-		if (is_l4(kw) && argc > 1 && field_of(argv[1]) >= 0) {
+		if (!strcmp(kw, "flags")) {
+			used = tcp_flags(l, argc - 1, argv + 1);
+			if (used < 0)
+				return -1;
+			argc -= 1 + used;
+			argv += 1 + used;
+			continue;
+		}
+		if (is_l4(kw) && argc > 1 &&
+		    (field_of(argv[1]) >= 0 || !strcmp(argv[1], "flags"))) {
 			/* "tcp dport", "icmp type": a protocol and a field */
 			if (set_proto(l, kw))
 				return -1;
@@ -432,7 +565,7 @@ static int parse_line(struct fw_line *l, int argc, char **argv)
 static int emit(struct fw_line *l, unsigned int *pick, fw_rule_cb cb,
 		void *ctx)
 {
-	char *w[2 * F_NUM + 5];
+	char *w[2 * F_NUM + 7];
 	int n = 0, f;
 
 	if (l->proto) {
@@ -444,6 +577,10 @@ static int emit(struct fw_line *l, unsigned int *pick, fw_rule_cb cb,
 			continue;
 		w[n++] = (char *)l->f[f].kw;
 		w[n++] = l->f[f].val[pick[f]];
+	}
+	if (l->tcp_flags[0]) {
+		w[n++] = "tcp-flags";
+		w[n++] = l->tcp_flags;
 	}
 	if (l->reject) {
 		w[n++] = "reject-with";

@@ -110,7 +110,20 @@ int main(void)
 	expect("ip saddr != { 10.0.0.1, 10.0.0.2 } drop", NULL);
 	expect("ip saddr != 0.0.0.0/0 drop", NULL);
 	expect("iifname != lan0 drop", NULL);
-	expect("tcp flags syn drop", NULL);
+	expect("tcp flags syn / syn,ack ct state new accept",
+	       "proto tcp state new tcp-flags 2/18 accept\n");
+	expect("tcp flags & (syn | ack) == syn drop",
+	       "proto tcp tcp-flags 2/18 drop\n");
+	expect("tcp flags & (fin|syn) == (fin|syn) drop",
+	       "proto tcp tcp-flags 3/3 drop\n");
+	expect("tcp dport 22 tcp flags syn accept",
+	       "proto tcp dport 22 tcp-flags 2/2 accept\n");
+	expect("tcp flags == syn,ecn,cwr drop",
+	       "proto tcp tcp-flags 194/255 drop\n");
+	expect("tcp flags syn,ack drop", NULL);
+	expect("tcp flags syn / ack drop", NULL);
+	expect("tcp flags bogus / syn drop", NULL);
+	expect("udp flags syn drop", NULL);
 	expect("reject with icmp type prot-unreachable", NULL);
 	expect("reject with icmpx type addr-unreachable", NULL);
 	expect("udp dport 53 reject with tcp reset", NULL);
