@@ -1,7 +1,8 @@
 #!/bin/bash
 # nftables' rule language, as nf-fw.rst's migration example writes it:
 # the lines of an nft forward chain (iifname, ip saddr/daddr, tcp dport,
-# anonymous sets, !=, icmp type names, counter, reject with tcp reset)
+# anonymous sets, !=, icmp type names, tcp flags, counter, reject with
+# tcp reset)
 # load unchanged with nfvctl fw load, and the same traffic meets the same
 # verdicts through the datapath's firewall and through nftables itself
 # (the router's kernel forwarding with the lines in an nft chain).
@@ -16,9 +17,10 @@ ct state established,related accept
 ct state invalid drop
 iifname "r0" ct state new accept
 iifname "r1" ip saddr != 10.0.2.0/24 drop
+iifname "r1" tcp dport 7022 tcp flags ack / syn,ack drop
 iifname "r1" ip daddr 10.0.1.2 tcp dport { 7022, 7443 } ct state new accept
 iifname "r1" icmp type echo-request accept
-iifname "r1" tcp dport 7025 reject with tcp reset
+iifname "r1" tcp dport 7025 tcp flags & (syn | ack) == syn reject with tcp reset
 iifname "r1" ip saddr != 10.9.0.0/16 tcp dport 7080 reject with tcp reset
 iifname "r1" udp dport != 7053 counter accept
 EOF
@@ -82,7 +84,7 @@ verdicts() {
 
 	check_eq "$who: the inside opens a connection" \
 		"$(tcp_answer client 10.0.2.2:7000)" up
-	check_eq "$who: dport { 7022, 7443 }: 7022 let in" \
+	check_eq "$who: dport { 7022, 7443 }: 7022 let in (its SYN has no ACK)" \
 		"$(tcp_answer server 10.0.1.2:7022)" up
 	check_eq "$who: dport { 7022, 7443 }: 7443 let in" \
 		"$(tcp_answer server 10.0.1.2:7443)" up
@@ -90,7 +92,8 @@ verdicts() {
 		tcp_unanswered server TCP:10.0.1.2:7023
 	check "$who: icmp type echo-request let in" \
 		sv ping -q -c1 -W5 10.0.1.2
-	check "$who: reject with tcp reset" tcp_reset server 10.0.1.2:7025
+	check "$who: a SYN without ACK: reject with tcp reset" \
+		tcp_reset server 10.0.1.2:7025
 	check "$who: saddr != 10.9.0.0/16 matched 10.0.2.2: reset" \
 		tcp_reset server 10.0.1.2:7080
 	check_eq "$who: udp dport != 7053: 7054 let in" \
@@ -100,13 +103,16 @@ verdicts() {
 }
 
 nfvctl fw load dp0 fw1 /tmp/fw.rules
-# 9 lines, 49 rules: != 10.0.2.0/24 is 24 prefixes, != 10.9.0.0/16 16,
-# the set two rules, != 7053 two ranges. Rule 27 is the set's 7022.
+# 10 lines, 50 rules: != 10.0.2.0/24 is 24 prefixes, != 10.9.0.0/16 16,
+# the set two rules, != 7053 two ranges. Rule 28 is the set's 7022.
 check_eq "the lines became rules" \
-	"$(nfvctl -j fw show dp0 | jq '.[0].rules')" $((3 + 24 + 2 + 1 + 1 + 16 + 2))
+	"$(nfvctl -j fw show dp0 | jq '.[0].rules')" $((3 + 24 + 1 + 2 + 1 + 1 + 16 + 2))
 servers
 verdicts nfv
-check_gt "the set's rules counted" "$(rule_packets 27)" 0
+check_gt "the set's rules counted" "$(rule_packets 28)" 0
+check_eq "tcp flags lists as the kernel holds it" \
+	"$(nfvctl -j fw rule list dp0 fw1 | jq -c '[.[27].tcp_flags, .[27].packets]')" \
+	'["ack/syn,ack",0]'
 stop_servers
 
 # The same lines in nftables, the router's own forwarding in place of
