@@ -38,7 +38,7 @@ struct fw_line {
 	const char *proto;
 	const char *action;
 	const char *reject;		/* fw.c's reject-with value */
-	char tcp_flags[16];		/* fw.c's tcp-flags value, F/M */
+	char tcp_flags[64];		/* fw.c's tcp-flags value, F/M */
 };
 
 static const struct {
@@ -527,6 +527,18 @@ static int parse_line(struct fw_line *l, int argc, char **argv)
 						 kw);
 			if (set_proto(l, argv[1]))
 				return -1;
+			argc -= 2;
+			argv += 2;
+			continue;
+		}
+		if ((!strcmp(kw, "tcp-flags") || !strcmp(kw, "reject-with")) &&
+		    argc > 1) {
+			/* fw.c's own words, as fw rule list shows them */
+			if (kw[0] == 't')
+				snprintf(l->tcp_flags, sizeof(l->tcp_flags),
+					 "%s", argv[1]);
+			else
+				l->reject = argv[1];
 			argc -= 2;
 			argv += 2;
 			continue;

@@ -120,6 +120,8 @@ int main(void)
 	       "proto tcp dport 22 tcp-flags 2/2 accept\n");
 	expect("tcp flags == syn,ecn,cwr drop",
 	       "proto tcp tcp-flags 194/255 drop\n");
+	expect("proto tcp tcp-flags syn/syn,ack reject-with admin-prohibited reject",
+	       "proto tcp tcp-flags syn/syn,ack reject-with admin-prohibited reject\n");
 	expect("tcp flags syn,ack drop", NULL);
 	expect("tcp flags syn / ack drop", NULL);
 	expect("tcp flags bogus / syn drop", NULL);
