@@ -103,9 +103,8 @@ void usage_fw(FILE *f)
 	      "  TYPE := tcp-reset|port-unreachable|host-unreachable|\n"
 	      "          admin-prohibited|no-route\n"
 	      "  nftables' spellings (iifname, ip saddr, tcp dport, icmp type NAME,\n"
-	      "  { sets }, != on ports and a prefix, counter, reject with tcp reset,\n"
-	      "  reject with icmpx type admin-prohibited) become such rules\n"
-	      "  (see nfvctl(8))\n"
+	      "  { sets }, != on ports and a prefix, tcp flags F / M, counter,\n"
+	      "  reject with tcp reset, reject with icmpx type admin-prohibited)\n"
 	      "  become such rules; see nfvctl(8)\n", f);
 }
 
