@@ -721,9 +721,9 @@ static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
 		e.msg[0] = scratch_msg();
 		if (!e.msg[0])
 			return -1;
-		e.n = 1;
 		err = nla_put_u8(e.msg[0], NFV_FW_A_OP, op) < 0 ? -2 :
 		      put_where(e.msg[0], &e);
+		e.n = 1;
 	} else {
 		err = fw_expand_rule(cmd, argc, argv, fw_edit_msg, &e);
 	}

@@ -55,6 +55,9 @@ nfvctl fw rule set dp0 fh handle 3 proto tcp dport 33 drop
 check_eq "deleted and set by handle, the set one keeping it" "$(handles)" \
 	'[["30",8],["1",1],["10",4],["11",5],["20",7],["21",6],["33",3]]'
 expect_fail "no rule has this handle" nfvctl fw rule del dp0 fh handle 2
+nfvctl fw rule del dp0 fh pos 0
+check_eq "a position still names the rule there" "$(handles)" \
+	'[["1",1],["10",4],["11",5],["20",7],["21",6],["33",3]]'
 echo "proto tcp dport 5 accept" > /tmp/fh.rules
 nfvctl fw load dp0 fh /tmp/fh.rules
 check_eq "a load's rules get new handles" "$(handles)" '[["5",9]]'
