@@ -474,15 +474,16 @@ static int fw_create(struct nfv_nf *nf, struct nlattr **tb,
 		return -EINVAL;
 	}
 	INIT_LIST_HEAD(&fw->stages);
-	fw->net = nfv_nf_net(nf);
-	mutex_lock(&fw_stage_lock);
-	list_add(&fw->node, &fw_insts);
-	mutex_unlock(&fw_stage_lock);
 	fw->tcp_loose = 1;	/* as conntrack's nf_conntrack_tcp_loose */
 	fw->dp = nf->dp;
 	fw->stats = alloc_percpu(struct fw_stats);
 	if (!fw->stats)
 		return -ENOMEM;
+	/* From here a failure goes through fw_destroy(), which unlists it. */
+	fw->net = nfv_nf_net(nf);
+	mutex_lock(&fw_stage_lock);
+	list_add(&fw->node, &fw_insts);
+	mutex_unlock(&fw_stage_lock);
 	for (i = 0; i < ARRAY_SIZE(fw->locks); i++)
 		spin_lock_init(&fw->locks[i]);
 	err = fw_install(fw, NULL, 0, tb[NFV_FW_A_POLICY] ?
