@@ -366,6 +366,7 @@ static int put_reject(struct nl_msg *msg, const char *cmd,
 	    (type == NFV_FW_REJECT_PORT_UNREACH && proto &&
 	     proto != IPPROTO_TCP))
 		return 0;
+	nl_lacks();
 	err_msg("%s: the fw module sends no reject but a TCP reset or a port unreachable: update it for %s",
 		cmd, reject_name[type]);
 	return -1;
@@ -392,6 +393,7 @@ static int put_tcp_flags(struct nl_msg *msg, const char *cmd,
 	if (proto != IPPROTO_TCP)
 		return usage_err(cmd, "tcp-flags needs proto tcp");
 	if (!fw_has_rule_attr(t, NFV_FW_RULE_A_TCP_FLAGS_MASK)) {
+		nl_lacks();
 		err_msg("%s: the fw module does not match TCP flags: update it",
 			cmd);
 		return -1;
@@ -637,6 +639,7 @@ static int put_where(struct nl_msg *cfg, const struct fw_edit *e)
 	if (!e->handle)
 		return 0;
 	if (!fw_has_rule_attr(e->t, NFV_FW_RULE_A_HANDLE)) {
+		nl_lacks();
 		err_msg("%s: the fw module has no rule handles: update it, or name rules by pos",
 			e->cmd);
 		return -1;

@@ -111,6 +111,7 @@ bool nl_has_cmd(uint8_t cmd);
 bool nl_has_attr(uint8_t cmd, int type);
 int nl_need_version(uint32_t since, const char *what);
 bool nl_unknown_attr(void);
+void nl_lacks(void);
 void nfv_close(void);
 bool nfv_refused(void);
 

@@ -409,6 +409,15 @@ bool nl_has_attr(uint8_t cmd, int type)
 	return abi_has_attr(&nl.abi, cmd, type);
 }
 
+/*
+ * What the module lacks, found by nfvctl before it sent anything, counts
+ * as the kernel's refusal (exit status 2), as if the module had said so.
+ */
+void nl_lacks(void)
+{
+	nl.refused = true;
+}
+
 /* Refuses, as the kernel would, what the module does not have. */
 static int no_support(const char *what, uint8_t cmd)
 {
