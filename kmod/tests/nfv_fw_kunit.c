@@ -28,8 +28,10 @@ struct tcp_step {
 	u8 state;	/* expected state afterwards */
 };
 
-static void run_steps(struct kunit *test, struct fw_ct *ct,
-		      const struct tcp_step *steps, unsigned int n)
+/* Runs steps on ct; the first is the flow's first packet if first. */
+static void __run_steps(struct kunit *test, struct fw_ct *ct,
+			const struct tcp_step *steps, unsigned int n,
+			bool first)
 {
 	unsigned int i;
 
@@ -41,11 +43,25 @@ static void run_steps(struct kunit *test, struct fw_ct *ct,
 		};
 
 		KUNIT_EXPECT_EQ_MSG(test, fw_ct_tcp(ct, st->dir,
-						    i == 0 ? FW_CT_FIRST : 0,
+						    i == 0 && first ?
+						    FW_CT_FIRST : 0,
 						    &seg, no_slack),
 				    st->ctstate, "step %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, ct->state, st->state, "step %u", i);
 	}
+}
+
+static void run_steps(struct kunit *test, struct fw_ct *ct,
+		      const struct tcp_step *steps, unsigned int n)
+{
+	__run_steps(test, ct, steps, n, true);
+}
+
+/* Steps on a flow already under way. */
+static void more_steps(struct kunit *test, struct fw_ct *ct,
+		       const struct tcp_step *steps, unsigned int n)
+{
+	__run_steps(test, ct, steps, n, false);
 }
 
 /* Client ISN 100, server ISN 5000; 1000-byte windows, no scaling. */
@@ -122,22 +138,9 @@ static void tcp_handshake_and_close(struct kunit *test)
 		{ 0, ACK,	112,  5022, 0, FW_CT_ESTABLISHED, FW_TCP_TIME_WAIT },
 	};
 	struct fw_ct ct;
-	unsigned int i;
 
 	open_flow(test, &ct);
-	for (i = 0; i < ARRAY_SIZE(close); i++) {
-		struct fw_tcp_seg seg = {
-			.seq = close[i].seq, .ack = close[i].ack,
-			.win = 1000, .flags = close[i].flags,
-			.wscale = FW_NOSCALE,
-		};
-
-		KUNIT_EXPECT_EQ_MSG(test, fw_ct_tcp(&ct, close[i].dir, 0,
-						    &seg, no_slack),
-				    close[i].ctstate, "close step %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, ct.state, close[i].state,
-				    "close step %u", i);
-	}
+	more_steps(test, &ct, close, ARRAY_SIZE(close));
 }
 
 /* A retransmitted SYN keeps the flow; a new ISN starts it over. */
@@ -418,17 +421,9 @@ static void tcp_syn_reuse(struct kunit *test)
 		  FW_TCP_ESTABLISHED },
 	};
 	struct fw_ct ct;
-	unsigned int i;
 
 	open_flow(test, &ct);
-	for (i = 0; i < ARRAY_SIZE(reuse); i++) {
-		KUNIT_EXPECT_EQ_MSG(test, seg_ct(&ct, reuse[i].dir,
-						 reuse[i].flags, reuse[i].seq,
-						 reuse[i].ack, no_slack),
-				    reuse[i].ctstate, "step %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, ct.state, reuse[i].state,
-				    "step %u", i);
-	}
+	more_steps(test, &ct, reuse, ARRAY_SIZE(reuse));
 	/* A late SYN/ACK of the old connection resyncs nothing. */
 	open_flow(test, &ct);
 	seg_ct(&ct, 0, SYN, 90000, 0, no_slack);
@@ -476,17 +471,9 @@ static void tcp_reopen_reply(struct kunit *test)
 		  FW_TCP_ESTABLISHED },
 	};
 	struct fw_ct ct;
-	unsigned int i;
 
 	open_flow(test, &ct);
-	for (i = 0; i < ARRAY_SIZE(steps); i++) {
-		KUNIT_EXPECT_EQ_MSG(test, seg_ct(&ct, steps[i].dir,
-						 steps[i].flags, steps[i].seq,
-						 steps[i].ack, no_slack),
-				    steps[i].ctstate, "step %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, ct.state, steps[i].state,
-				    "step %u", i);
-	}
+	more_steps(test, &ct, steps, ARRAY_SIZE(steps));
 }
 
 /* TCP Fast Open: the server may take the SYN's data or decline it. */
