@@ -509,8 +509,8 @@ static void nfv_flow_hashes(struct nfv_flow_table *t, struct nfv_flow *flow,
  * Links both nodes of a flow whose keys hash to @ho and @hr, unless a
  * flow holds either key: -EBUSY for the original, -EEXIST for the reply.
  */
-static int nfv_flow_link2(struct nfv_flow_table *t, struct nfv_flow *flow,
-			  u32 ho, const struct nfv_key *reply, u32 hr)
+int nfv_flow_link2(struct nfv_flow_table *t, struct nfv_flow *flow,
+		   u32 ho, const struct nfv_key *reply, u32 hr)
 {
 	int err = 0;
 
@@ -544,63 +544,13 @@ int __nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow,
 	return 0;
 }
 
-/*
- * Claims the reply key of a new flow of a NAT chain and inserts the flow
- * at once, so that a tuple clash shows before the NF rewrote anything:
- * see nfv_nf.h. The packet then leaves as the inversion of @reply.
- */
-int nfv_flow_nat_claim(struct nfv_pkt *pkt, const struct nfv_key *reply)
-{
-	struct nfv_flow_table *t = &pkt->dp->table;
-	struct nfv_flow *flow = pkt->flow;
-	struct nfv_key *stored;
-	struct nfv_key to;
-	int err;
-
-	if (!flow || !pkt->new_flow || (pkt->flags & NFV_PKT_NAT) ||
-	    !(flow->flags & NFV_FLOW_NAT) || reply->proto != flow->key.proto ||
-	    reply->flags != flow->key.flags)
-		return -EINVAL;
-	stored = nfv_flow_reply_key(flow);
-	memcpy(stored, reply, nfv_key_len(reply));
-	nfv_key_invert(&to, reply);
-	to.zone = pkt->key.zone;
-	flow->nat[NFV_DIR_ORIG] = nfv_nat_diff(&flow->key, &to);
-	nfv_key_invert(&to, &flow->key);
-	to.zone = reply->zone;
-	flow->nat[NFV_DIR_REPLY] = nfv_nat_diff(reply, &to);
-	err = -EOPNOTSUPP;
-	if (!nfv_nat_supported(reply->proto, flow->nat[NFV_DIR_ORIG]))
-		goto undo;
-	/* What may fail comes before the insert: nothing to undo after it. */
-	err = nfv_nat_prepare(pkt->skb, pkt->l3, pkt->l4, &pkt->key);
-	if (err)
-		goto undo;
-	flow->reply_zone = reply->zone;
-	err = nfv_flow_link2(t, flow, pkt->hash, stored,
-			     nfv_flow_hash(t, stored));
-	if (err)
-		goto undo;
-	__nfv_flow_nat_apply(pkt, flow, NFV_DIR_ORIG);
-	return 0;
-
-undo:
-	/* An NF that gives up may still let the flow through untranslated. */
-	nfv_key_invert(stored, &flow->key);
-	flow->reply_zone = flow->key.zone;
-	flow->nat[NFV_DIR_ORIG] = 0;
-	flow->nat[NFV_DIR_REPLY] = 0;
-	return err;
-}
-EXPORT_SYMBOL_GPL(nfv_flow_nat_claim);
-
 int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow)
 {
 	return __nfv_flow_insert(t, flow, nfv_flow_hash(t, &flow->key));
 }
 
 /* Unlinks a flow; false if someone else got there first. */
-static bool nfv_flow_unlink(struct nfv_flow_table *t, struct nfv_flow *flow)
+bool nfv_flow_unlink(struct nfv_flow_table *t, struct nfv_flow *flow)
 {
 	bool mine = false;
 	u32 ho, hr;
@@ -615,17 +565,6 @@ static bool nfv_flow_unlink(struct nfv_flow_table *t, struct nfv_flow *flow)
 	}
 	nfv_unlock2(t, ho, hr);
 	return mine;
-}
-
-/*
- * A claimed flow whose first packet did not go through: out of the table
- * with no event, as it had none for its creation (the slow path sends
- * NEW when the first verdict is cached).
- */
-void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow)
-{
-	if (nfv_flow_unlink(t, flow))
-		nfv_flow_free(t, flow);
 }
 
 /*
@@ -832,28 +771,6 @@ u64 nfv_flow_bytes(const struct nfv_flow *flow, unsigned int dir)
 	return READ_ONCE(flow->stats[dir].bytes);
 }
 EXPORT_SYMBOL_GPL(nfv_flow_bytes);
-
-/*
- * The error travels the opposite way to the packet it quotes, so it
- * arrives in the zone of that opposite direction: look that direction's
- * key up, the quoted key inverted in the error's zone.
- */
-struct nfv_flow *nfv_flow_lookup_related(struct nfv_pkt *pkt,
-					 unsigned int *dir)
-{
-	struct nfv_key inner, back;
-	struct nfv_flow *flow;
-
-	if (!(pkt->flags & NFV_PKT_ICMP_ERR) ||
-	    nfv_parse_icmp_inner(pkt, &inner))
-		return NULL;
-	nfv_key_invert(&back, &inner);
-	flow = nfv_flow_lookup(&pkt->dp->table, &back, dir);
-	if (flow)
-		*dir = !*dir;
-	return flow;
-}
-EXPORT_SYMBOL_GPL(nfv_flow_lookup_related);
 
 /*
  * A resize holds the mutex; the GC skips a run rather than wait, and the

@@ -195,6 +195,9 @@ void nfv_flow_free(struct nfv_flow_table *t, struct nfv_flow *flow);
 int __nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow,
 		      u32 hash);
 int nfv_flow_insert(struct nfv_flow_table *t, struct nfv_flow *flow);
+int nfv_flow_link2(struct nfv_flow_table *t, struct nfv_flow *flow,
+		   u32 ho, const struct nfv_key *reply, u32 hr);
+bool nfv_flow_unlink(struct nfv_flow_table *t, struct nfv_flow *flow);
 bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 		     u8 event);
 unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port);

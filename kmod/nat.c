@@ -5,7 +5,8 @@
  * (nfv_nat_diff()); each packet then rewrites those fields and updates
  * the checksums incrementally, as netfilter's NAT does: the IPv4 header
  * checksum, and the transport checksum for the pseudo-header's addresses
- * and for the ports or ICMP query id.
+ * and for the ports or ICMP query id. The claim that makes a flow a NAT
+ * flow is here too.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -245,4 +246,65 @@ void __nfv_flow_nat_apply(struct nfv_pkt *pkt, struct nfv_flow *flow,
 	__nfv_nat_rewrite(pkt->skb, pkt->l3, pkt->l4, fields, &to);
 	memcpy(&pkt->key, &to, nfv_key_len(&to));
 	pkt->flags |= NFV_PKT_NAT;
+}
+
+/*
+ * Claims the reply key of a new flow of a NAT chain and inserts the flow
+ * at once, so that a tuple clash shows before the NF rewrote anything:
+ * see nfv_nf.h. The packet then leaves as the inversion of @reply.
+ */
+int nfv_flow_nat_claim(struct nfv_pkt *pkt, const struct nfv_key *reply)
+{
+	struct nfv_flow_table *t = &pkt->dp->table;
+	struct nfv_flow *flow = pkt->flow;
+	struct nfv_key *stored;
+	struct nfv_key to;
+	int err;
+
+	if (!flow || !pkt->new_flow || (pkt->flags & NFV_PKT_NAT) ||
+	    !(flow->flags & NFV_FLOW_NAT) || reply->proto != flow->key.proto ||
+	    reply->flags != flow->key.flags)
+		return -EINVAL;
+	stored = nfv_flow_reply_key(flow);
+	memcpy(stored, reply, nfv_key_len(reply));
+	nfv_key_invert(&to, reply);
+	to.zone = pkt->key.zone;
+	flow->nat[NFV_DIR_ORIG] = nfv_nat_diff(&flow->key, &to);
+	nfv_key_invert(&to, &flow->key);
+	to.zone = reply->zone;
+	flow->nat[NFV_DIR_REPLY] = nfv_nat_diff(reply, &to);
+	err = -EOPNOTSUPP;
+	if (!nfv_nat_supported(reply->proto, flow->nat[NFV_DIR_ORIG]))
+		goto undo;
+	/* What may fail comes before the insert: nothing to undo after it. */
+	err = nfv_nat_prepare(pkt->skb, pkt->l3, pkt->l4, &pkt->key);
+	if (err)
+		goto undo;
+	flow->reply_zone = reply->zone;
+	err = nfv_flow_link2(t, flow, pkt->hash, stored,
+			     nfv_flow_hash(t, stored));
+	if (err)
+		goto undo;
+	__nfv_flow_nat_apply(pkt, flow, NFV_DIR_ORIG);
+	return 0;
+
+undo:
+	/* An NF that gives up may still let the flow through untranslated. */
+	nfv_key_invert(stored, &flow->key);
+	flow->reply_zone = flow->key.zone;
+	flow->nat[NFV_DIR_ORIG] = 0;
+	flow->nat[NFV_DIR_REPLY] = 0;
+	return err;
+}
+EXPORT_SYMBOL_GPL(nfv_flow_nat_claim);
+
+/*
+ * A claimed flow whose first packet did not go through: out of the table
+ * with no event, as it had none for its creation (the slow path sends
+ * NEW when the first verdict is cached).
+ */
+void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow)
+{
+	if (nfv_flow_unlink(t, flow))
+		nfv_flow_free(t, flow);
 }

@@ -24,6 +24,7 @@
 #include "../flow.c"
 #include "../frag.c"
 #include "../nat.c"
+#include "../icmp.c"
 
 /* Stubs for what flow.c calls in the rest of the core. */
 static unsigned int nfv_kunit_events;
