@@ -9,8 +9,9 @@
 
 #include "compat.h"
 #include "core.h"
+#include "netlink.h"
 
-static struct genl_family nfv_genl_family;
+struct genl_family nfv_genl_family;
 static bool nfv_genl_up;
 
 enum nfv_mcgrp { NFV_MCGRP_EV };
@@ -153,7 +154,7 @@ static struct nfv_dp *nfv_dp_lookup(struct net *net, struct nlattr *name,
 	return dp;
 }
 
-static struct nfv_dp *nfv_dp_from_info(struct genl_info *info)
+struct nfv_dp *nfv_dp_from_info(struct genl_info *info)
 {
 	if (GENL_REQ_ATTR_CHECK(info, NFV_A_DP_NAME)) {
 		NL_SET_ERR_MSG(info->extack,
@@ -307,153 +308,13 @@ static int nfv_nf_fill(struct sk_buff *skb, struct nfv_nf *nf)
 	return 0;
 }
 
-/* An ICMP key holds its type in dport; the ABI gives it its own place. */
-static int nfv_tuple_fill_l4(struct sk_buff *skb, const struct nfv_key *key)
-{
-	if (key->proto == IPPROTO_ICMP || key->proto == IPPROTO_ICMPV6)
-		return nla_put_be16(skb, NFV_TUPLE_A_SPORT, key->sport) ||
-		       nla_put_be16(skb, NFV_TUPLE_A_DPORT, 0) ||
-		       nla_put_u8(skb, NFV_TUPLE_A_ICMP_TYPE, ntohs(key->dport));
-	return nla_put_be16(skb, NFV_TUPLE_A_SPORT, key->sport) ||
-	       nla_put_be16(skb, NFV_TUPLE_A_DPORT, key->dport);
-}
-
-static int nfv_tuple_fill(struct sk_buff *skb, struct nfv_flow *flow,
-			  unsigned int dir)
-{
-	struct nfv_key buf;
-	const struct nfv_key *key = nfv_flow_key(flow, dir, &buf);
-	struct dst_entry *dst = READ_ONCE(flow->dst[dir]);
-	u8 res = READ_ONCE(flow->res[dir]);
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, dir ? NFV_FLOW_A_REPLY : NFV_FLOW_A_ORIG);
-	if (!nest)
-		return -EMSGSIZE;
-	if (key->flags & NFV_KEY_V6) {
-		if (nla_put_in6_addr(skb, NFV_TUPLE_A_SRC6, &key->addr.v6.src) ||
-		    nla_put_in6_addr(skb, NFV_TUPLE_A_DST6, &key->addr.v6.dst))
-			return -EMSGSIZE;
-	} else {
-		if (nla_put_in_addr(skb, NFV_TUPLE_A_SRC4, key->addr.v4.src) ||
-		    nla_put_in_addr(skb, NFV_TUPLE_A_DST4, key->addr.v4.dst))
-			return -EMSGSIZE;
-	}
-	if (nfv_tuple_fill_l4(skb, key) ||
-	    nla_put_u16(skb, NFV_TUPLE_A_ZONE, key->zone) ||
-	    nla_put_u64_64bit(skb, NFV_TUPLE_A_PACKETS,
-			      READ_ONCE(flow->stats[dir].packets),
-			      NFV_TUPLE_A_PAD) ||
-	    nla_put_u64_64bit(skb, NFV_TUPLE_A_BYTES,
-			      READ_ONCE(flow->stats[dir].bytes),
-			      NFV_TUPLE_A_PAD) ||
-	    nla_put_u8(skb, NFV_TUPLE_A_RESULT, res))
-		return -EMSGSIZE;
-	if (res == NFV_RES_FORWARD && dst && dst->dev &&
-	    nla_put_u32(skb, NFV_TUPLE_A_OUT_IFINDEX, dst->dev->ifindex))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/* The state each NF of the flow's chain keeps for it. */
-static int nfv_flow_nf_fill(struct sk_buff *skb, struct nfv_flow *flow)
-{
-	struct nfv_chain *chain = nfv_flow_chain(flow);
-	unsigned int i;
-
-	for (i = 0; chain && i < chain->len; i++) {
-		struct nfv_nf *nf = chain->nf[i].nf;
-		struct nlattr *nest, *info;
-
-		if (!nf->type->fill_flow)
-			continue;
-		nest = nla_nest_start(skb, NFV_FLOW_A_NF);
-		if (!nest || nla_put_string(skb, NFV_A_NF_NAME, nf->name))
-			return -EMSGSIZE;
-		info = nla_nest_start(skb, NFV_A_NF_INFO);
-		if (!info ||
-		    nf->type->fill_flow(nf, flow,
-					nfv_flow_priv(flow, chain, i),
-					skb))
-			return -EMSGSIZE;
-		nla_nest_end(skb, info);
-		nla_nest_end(skb, nest);
-	}
-	return 0;
-}
-
-static int nfv_flow_fill(struct sk_buff *skb, struct nfv_dp *dp,
-			 struct nfv_flow *flow)
-{
-	const struct nfv_key *key = &flow->key;
-	u32 idle = (u32)jiffies - READ_ONCE(flow->used);
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, NFV_A_FLOW);
-	if (!nest ||
-	    nla_put_u8(skb, NFV_FLOW_A_FAMILY,
-		       key->flags & NFV_KEY_V6 ? AF_INET6 : AF_INET) ||
-	    nla_put_u8(skb, NFV_FLOW_A_PROTO, key->proto) ||
-	    nla_put_u16(skb, NFV_FLOW_A_ZONE, key->zone) ||
-	    nla_put_u32(skb, NFV_FLOW_A_IN_PORT, flow->in_port) ||
-	    nla_put_u32(skb, NFV_FLOW_A_IDLE_MS, jiffies_to_msecs(idle)) ||
-	    nla_put_u32(skb, NFV_FLOW_A_TIMEOUT_MS,
-			jiffies_to_msecs(dp->table.tmo[READ_ONCE(flow->tmo)])) ||
-	    nfv_tuple_fill(skb, flow, NFV_DIR_ORIG) ||
-	    nfv_tuple_fill(skb, flow, NFV_DIR_REPLY) ||
-	    nfv_flow_nf_fill(skb, flow))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/* The most nfv_tuple_fill() adds. */
-static size_t nfv_tuple_size(void)
-{
-	return nla_total_size(0) +			/* the nest */
-	       2 * nla_total_size(sizeof(struct in6_addr)) +
-	       2 * nla_total_size(sizeof(u16)) +	/* ports */
-	       nla_total_size(sizeof(u8)) +		/* ICMP type */
-	       nla_total_size(sizeof(u16)) +		/* zone */
-	       2 * nla_total_size_64bit(sizeof(u64)) +	/* counters */
-	       nla_total_size(sizeof(u8)) +		/* result */
-	       nla_total_size(sizeof(u32));		/* out ifindex */
-}
-
-/*
- * The most a flow event takes, made in softirq for every flow created and
- * deleted while someone listens: sized to the flow, not a page each.
- */
-static size_t nfv_flow_event_size(struct nfv_flow *flow)
-{
-	struct nfv_chain *chain = nfv_flow_chain(flow);
-	size_t size = nla_total_size(NFV_NAME_MAX) +	/* DP_NAME */
-		      nla_total_size(sizeof(u8)) +	/* EVENT */
-		      nla_total_size(0) +		/* FLOW */
-		      2 * nla_total_size(sizeof(u8)) +	/* family, proto */
-		      nla_total_size(sizeof(u16)) +	/* zone */
-		      3 * nla_total_size(sizeof(u32)) + /* port, idle, timeout */
-		      2 * nfv_tuple_size();
-	unsigned int i;
-
-	for (i = 0; chain && i < chain->len; i++) {
-		const struct nfv_nf_type *type = chain->nf[i].nf->type;
-
-		if (type->fill_flow)
-			size += nla_total_size(nla_total_size(NFV_NAME_MAX) +
-					       nla_total_size(type->flow_info_size));
-	}
-	return size;
-}
-
-static void nfv_multicast(struct net *net, struct sk_buff *skb, gfp_t gfp)
+void nfv_multicast(struct net *net, struct sk_buff *skb, gfp_t gfp)
 {
 	genlmsg_multicast_netns(&nfv_genl_family, net, skb, 0, NFV_MCGRP_EV,
 				gfp);
 }
 
-static bool nfv_has_listeners(struct net *net)
+bool nfv_has_listeners(struct net *net)
 {
 	return READ_ONCE(nfv_genl_up) &&
 	       genl_has_listeners(&nfv_genl_family, net, NFV_MCGRP_EV);
@@ -494,30 +355,6 @@ static int nfv_port_fill_obj(struct sk_buff *skb, void *obj)
 void nfv_notify_port_gone(struct nfv_port *port)
 {
 	nfv_notify(port->dp->net, NFV_CMD_PORT_DEL, nfv_port_fill_obj, port);
-}
-
-void nfv_notify_flow(struct nfv_dp *dp, struct nfv_flow *flow, u8 event)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	if (!nfv_has_listeners(dp->net))
-		return;
-	skb = genlmsg_new(nfv_flow_event_size(flow), GFP_ATOMIC);
-	if (!skb)
-		return;
-	hdr = genlmsg_put(skb, 0, 0, &nfv_genl_family, 0, NFV_CMD_FLOW_EVENT);
-	rcu_read_lock();
-	if (WARN_ON_ONCE(!hdr || nla_put_string(skb, NFV_A_DP_NAME, dp->name) ||
-			 nla_put_u8(skb, NFV_A_EVENT, event) ||
-			 nfv_flow_fill(skb, dp, flow))) {
-		rcu_read_unlock();
-		nlmsg_free(skb);
-		return;
-	}
-	rcu_read_unlock();
-	genlmsg_end(skb, hdr);
-	nfv_multicast(dp->net, skb, GFP_ATOMIC);
 }
 
 static int nfv_reply(struct genl_info *info, u8 cmd, nfv_fill_fn fill,
@@ -620,15 +457,11 @@ static int nfv_cmd_dp_get(struct sk_buff *skb, struct genl_info *info)
 	return nfv_reply(info, NFV_CMD_DP_GET, nfv_dp_fill_obj, dp);
 }
 
-static void *nfv_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
-			  u8 cmd)
+void *nfv_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
 {
 	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			   &nfv_genl_family, NLM_F_MULTI, cmd);
 }
-
-typedef int (*nfv_dump_fn)(struct sk_buff *skb, struct netlink_callback *cb,
-			   struct nfv_dp *dp);
 
 static int nfv_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			u8 cmd, nfv_fill_fn fill, void *obj)
@@ -663,16 +496,14 @@ static int nfv_cmd_dp_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-#define NFV_DUMP_STARTED	5	/* cb->args[] slot */
-
 /*
  * Runs fn with the datapath the dump names, under RTNL, looked up on each
  * call rather than once in a ->start: 6.1 reports extack messages from
  * dumpit but not from start. A datapath that goes away part-way ends the
  * dump; one that is not there fails it.
  */
-static int nfv_dump_dp(struct sk_buff *skb, struct netlink_callback *cb,
-		       nfv_dump_fn fn)
+int nfv_dump_dp(struct sk_buff *skb, struct netlink_callback *cb,
+		nfv_dump_fn fn)
 {
 	struct nlattr *name = nfv_dump_attrs(cb)[NFV_A_DP_NAME];
 	struct nfv_dp *dp;
@@ -736,63 +567,6 @@ static int nfv_nf_dump(struct sk_buff *skb, struct netlink_callback *cb,
 static int nfv_cmd_nf_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return nfv_dump_dp(skb, cb, nfv_nf_dump);
-}
-
-struct nfv_flow_dump {
-	struct sk_buff *skb;
-	struct netlink_callback *cb;
-	struct nfv_dp *dp;
-};
-
-static int nfv_flow_dump_one(struct nfv_flow *flow, void *arg)
-{
-	struct nfv_flow_dump *d = arg;
-	void *hdr = nfv_dump_hdr(d->skb, d->cb, NFV_CMD_FLOW_GET);
-
-	if (!hdr)
-		return -EMSGSIZE;
-	genl_dump_check_consistent(d->cb, hdr);
-	if (nla_put_string(d->skb, NFV_A_DP_NAME, d->dp->name) ||
-	    nfv_flow_fill(d->skb, d->dp, flow)) {
-		genlmsg_cancel(d->skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(d->skb, hdr);
-	return 0;
-}
-
-static int nfv_flow_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			 struct nfv_dp *dp)
-{
-	struct nfv_flow_dump d = { .skb = skb, .cb = cb, .dp = dp };
-	struct nfv_flow_cursor *c = (void *)cb->args;
-	int err;
-
-	BUILD_BUG_ON(sizeof(*c) > NFV_DUMP_STARTED * sizeof(cb->args[0]));
-	/*
-	 * A resize between two calls (none runs during one: both hold RTNL)
-	 * may repeat flows; the flag tells userspace so.
-	 */
-	cb->seq = READ_ONCE(dp->table.gen) + 1;
-	rcu_read_lock();
-	err = nfv_flow_walk(&dp->table, c, nfv_flow_dump_one, &d);
-	rcu_read_unlock();
-	return err;
-}
-
-static int nfv_cmd_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	return nfv_dump_dp(skb, cb, nfv_flow_dump);
-}
-
-static int nfv_cmd_flow_flush(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nfv_dp *dp = nfv_dp_from_info(info);
-
-	if (IS_ERR(dp))
-		return PTR_ERR(dp);
-	nfv_flow_flush(&dp->table, -1);
-	return 0;
 }
 
 /* Ports and chains */
@@ -1019,7 +793,7 @@ static const struct genl_ops nfv_genl_ops[] = {
 		 nfv_nf_name_policy),
 };
 
-static struct genl_family nfv_genl_family __ro_after_init = {
+struct genl_family nfv_genl_family __ro_after_init = {
 	.name = NFV_GENL_NAME,
 	.version = NFV_GENL_VERSION,
 	.maxattr = NFV_A_MAX,
