@@ -59,12 +59,23 @@ struct nfv_node {
 /*
  * flow->nat[dir]: the fields a packet of that direction rewrites, from
  * the key it arrives with to the inversion of the other direction's key.
- * Set when the flow is claimed, before it is in the table; never changed.
+ * Set when the flow is claimed, before it is in the table; never changed
+ * but for NFV_NAT_PENDING.
  */
 #define NFV_NAT_SADDR		0x01
 #define NFV_NAT_DADDR		0x02
 #define NFV_NAT_SPORT		0x04	/* or the ICMP query id */
 #define NFV_NAT_DPORT		0x08
+#define NFV_NAT_FIELDS		0x0f
+/*
+ * In nat[NFV_DIR_ORIG] only: claimed, and its first packet's verdict not
+ * committed yet. The flow is in the table from the claim on, so another
+ * CPU's packet of it may find it before its NFs finished setting it up:
+ * such packets are dropped (NFV_DROP_PENDING), as conntrack drops the
+ * loser of an unconfirmed race. Set before the flow is in the table,
+ * cleared once by the CPU that claimed it; read with READ_ONCE.
+ */
+#define NFV_NAT_PENDING		0x80
 
 /*
  * An IPv4 entry is 112 bytes, in two cache lines: the first written by
@@ -159,6 +170,12 @@ static inline u32 *nfv_flow_cookies(struct nfv_flow *flow)
 	return (u32 *)((u8 *)flow + nfv_flow_keys_end(flow));
 }
 
+/* Claimed and not committed yet: see NFV_NAT_PENDING. */
+static inline bool nfv_flow_pending(const struct nfv_flow *flow)
+{
+	return READ_ONCE(flow->nat[NFV_DIR_ORIG]) & NFV_NAT_PENDING;
+}
+
 /*
  * Signed: a packet on another CPU may have used the flow after the GC read
  * @now, and that flow is as fresh as can be, not four billion ticks idle.
@@ -187,6 +204,7 @@ int nfv_flow_nat_apply(struct nfv_pkt *pkt, struct nfv_flow *flow,
 void __nfv_flow_nat_apply(struct nfv_pkt *pkt, struct nfv_flow *flow,
 			  unsigned int dir);
 void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow);
+void nfv_flow_nat_commit(struct nfv_flow *flow);
 void nfv_flow_set_reply_zone(struct nfv_flow *flow, u16 zone);
 struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				const struct nfv_key *key,

@@ -236,7 +236,7 @@ int nfv_flow_nat_apply(struct nfv_pkt *pkt, struct nfv_flow *flow,
 void __nfv_flow_nat_apply(struct nfv_pkt *pkt, struct nfv_flow *flow,
 			  unsigned int dir)
 {
-	u8 fields = flow->nat[dir];
+	u8 fields = READ_ONCE(flow->nat[dir]) & NFV_NAT_FIELDS;
 	struct nfv_key buf, to;
 
 	if (!pkt->l4)
@@ -281,6 +281,7 @@ int nfv_flow_nat_claim(struct nfv_pkt *pkt, const struct nfv_key *reply)
 	if (err)
 		goto undo;
 	flow->reply_zone = reply->zone;
+	flow->nat[NFV_DIR_ORIG] |= NFV_NAT_PENDING;
 	err = nfv_flow_link2(t, flow, pkt->hash, stored,
 			     nfv_flow_hash(t, stored));
 	if (err)
@@ -297,6 +298,16 @@ undo:
 	return err;
 }
 EXPORT_SYMBOL_GPL(nfv_flow_nat_claim);
+
+/*
+ * The claimed flow's first verdict is cached: other CPUs' packets of it
+ * may run its chain from now on. Only the claiming CPU writes the byte.
+ */
+void nfv_flow_nat_commit(struct nfv_flow *flow)
+{
+	WRITE_ONCE(flow->nat[NFV_DIR_ORIG],
+		   flow->nat[NFV_DIR_ORIG] & ~NFV_NAT_PENDING);
+}
 
 /*
  * A claimed flow whose first packet did not go through: out of the table

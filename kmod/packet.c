@@ -226,6 +226,7 @@ static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
 		}
 		nfv_flow_set_result(flow, pkt->dir, res, dst, pkt->cookie);
 		if (pkt->flags & NFV_PKT_NAT) {
+			nfv_flow_nat_commit(flow);
 			/*
 			 * Its reply zone was the NF's to say. Evicted or
 			 * flushed since the claim: it never was, to listeners.
@@ -260,6 +261,11 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 	enum nfv_verdict v;
 	bool owned;
 
+	/* Claimed on another CPU, whose NFs are not done with it yet. */
+	if (flow && unlikely(nfv_flow_pending(flow))) {
+		nfv_drop(pkt, NFV_DROP_PENDING);
+		return RX_HANDLER_CONSUMED;
+	}
 	chain = flow ? nfv_flow_owner_chain(pkt, flow) :
 		       rcu_dereference(pkt->in->chain);
 	if (!chain)

@@ -46,6 +46,7 @@ static const struct counter drop_names[NFV_DROP_MAX + 1] = {
 	[NFV_DROP_NOMEM]	= { "nomem", "nomem", false },
 	[NFV_DROP_TX_ERROR]	= { "tx_error", "tx-error", false },
 	[NFV_DROP_BAD_ADDR]	= { "bad_addr", "bad-addr", false },
+	[NFV_DROP_PENDING]	= { "pending", "pending", false },
 };
 
 void usage_stats(FILE *f)

@@ -25,6 +25,7 @@
 #include "../frag.c"
 #include "../nat.c"
 #include "../icmp.c"
+#include "../packet.c"
 
 /* Stubs for what flow.c calls in the rest of the core. */
 static unsigned int nfv_kunit_events;
@@ -45,6 +46,28 @@ void nfv_chain_get(struct nfv_chain *chain)
 void nfv_chain_put(struct nfv_chain *chain)
 {
 	atomic_dec(&nfv_kunit_chain_refs);
+}
+
+/* What packet.c calls: a chain whose verdict the test sets, no output. */
+static unsigned int nfv_kunit_chain_runs;
+static enum nfv_verdict nfv_kunit_verdict = NFV_PASS;
+
+enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt)
+{
+	nfv_kunit_chain_runs++;
+	return nfv_kunit_verdict;
+}
+
+int nfv_forward_xmit(struct nfv_pkt *pkt, struct dst_entry *dst)
+{
+	kfree_skb(pkt->skb);
+	return 0;
+}
+
+struct nfv_port *nfv_port_rcu(const struct nfv_dp *dp,
+			      const struct net_device *dev)
+{
+	return NULL;
 }
 
 /* Packet builders */
@@ -1556,7 +1579,7 @@ static void nat_claim_clash(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pb, &rb), 0);
 	KUNIT_EXPECT_EQ(test, L4_4(pb.skb, struct udphdr)->source, htons(2001));
 	KUNIT_EXPECT_EQ(test, b->nat[NFV_DIR_ORIG],
-			NFV_NAT_SADDR | NFV_NAT_SPORT);
+			NFV_NAT_PENDING | NFV_NAT_SADDR | NFV_NAT_SPORT);
 	KUNIT_EXPECT_EQ(test, b->nat[NFV_DIR_REPLY],
 			NFV_NAT_DADDR | NFV_NAT_DPORT);
 	/* A claim is once per flow. */
@@ -1696,6 +1719,116 @@ static void nat_related_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_ORIG);
 	kfree_skb(err.skb);
 	kfree_skb(pkt.skb);
+}
+
+/* A datapath's port 1, whose chain is @chain, for the slow path. */
+static struct nfv_port *nat_port(struct kunit *test, struct nfv_dp *dp,
+				 struct nfv_chain *chain)
+{
+	struct nfv_port *port = kunit_kzalloc(test, sizeof(*port), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, port);
+	port->stats = alloc_percpu(struct nfv_port_stats);
+	KUNIT_ASSERT_NOT_NULL(test, port->stats);
+	port->dp = dp;
+	port->port_no = 1;
+	RCU_INIT_POINTER(port->chain, chain);
+	idr_init(&dp->port_ids);
+	KUNIT_ASSERT_EQ(test, idr_alloc(&dp->port_ids, port, 1, 2, GFP_KERNEL),
+			1);
+	return port;
+}
+
+static void nat_port_free(struct nfv_dp *dp, struct nfv_port *port)
+{
+	idr_destroy(&dp->port_ids);
+	free_percpu(port->stats);
+}
+
+static u64 drops(struct nfv_dp *dp, enum nfv_drop reason)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu_ptr(dp->stats, cpu)->drop[reason];
+	return n;
+}
+
+/*
+ * A claimed flow is in the table before its first verdict: another CPU's
+ * packet of it, either direction, is dropped and counted, and never runs
+ * the chain on the flow its NFs are still setting up. Once the verdict is
+ * committed, the flow's packets run the chain again.
+ */
+static void nat_pending(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_chain *chain = nat_chain(test);
+	struct nfv_port *port = nat_port(test, dp, chain);
+	u8 buf[128], reply[128];
+	struct nfv_pkt pkt, again, back, later;
+	unsigned int len, runs, dir = 9;
+	struct nfv_flow *flow;
+	struct iphdr *iph;
+	struct nfv_key r;
+
+	len = build_udp4(buf, 1000, 53);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &pkt);
+	pkt.in = port;
+	flow = nat_new(test, &pkt, chain);
+	r = snat_reply(&flow->key, 4000);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pkt, &r), 0);
+	KUNIT_EXPECT_TRUE(test, nfv_flow_pending(flow));
+	/* The mark is no field to rewrite. */
+	KUNIT_EXPECT_EQ(test, flow->nat[NFV_DIR_ORIG] & NFV_NAT_FIELDS,
+			NFV_NAT_SADDR | NFV_NAT_SPORT);
+
+	/* The same packet again, a reply to DST4:53 -> PUB4:4000, a later one. */
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &again);
+	memcpy(reply, buf, len);
+	iph = (struct iphdr *)reply;
+	swap(iph->saddr, iph->daddr);
+	iph->daddr = PUB4;
+	iph->check = 0;
+	iph->check = ip_fast_csum(reply, 5);
+	((struct udphdr *)(reply + 20))->source = htons(53);
+	((struct udphdr *)(reply + 20))->dest = htons(4000);
+	nat_pkt(test, dp, reply, len, htons(ETH_P_IP), &back);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &later);
+	again.in = back.in = later.in = port;
+
+	rcu_read_lock();
+	runs = nfv_kunit_chain_runs;
+	KUNIT_ASSERT_PTR_EQ(test, __nfv_flow_lookup(&dp->table, &again.key,
+						    again.hash, &dir), flow);
+	KUNIT_EXPECT_EQ(test, nfv_slow_path(&again, flow, dir),
+			RX_HANDLER_CONSUMED);
+	KUNIT_ASSERT_PTR_EQ(test, __nfv_flow_lookup(&dp->table, &back.key,
+						    back.hash, &dir), flow);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_REPLY);
+	KUNIT_EXPECT_EQ(test, nfv_slow_path(&back, flow, dir),
+			RX_HANDLER_CONSUMED);
+	KUNIT_EXPECT_EQ(test, nfv_kunit_chain_runs, runs);
+	KUNIT_EXPECT_EQ(test, drops(dp, NFV_DROP_PENDING), 2);
+	KUNIT_EXPECT_EQ(test, flow->stats[NFV_DIR_REPLY].packets, 0);
+
+	/* The first packet's verdict: the flow is the chain's from now on. */
+	nfv_kunit_verdict = NFV_PASS;
+	KUNIT_EXPECT_FALSE(test, nfv_slow_commit(&pkt, NFV_PASS));
+	KUNIT_EXPECT_FALSE(test, nfv_flow_pending(flow));
+	KUNIT_EXPECT_EQ(test, flow->nat[NFV_DIR_ORIG],
+			NFV_NAT_SADDR | NFV_NAT_SPORT);
+	KUNIT_EXPECT_EQ(test, nfv_slow_path(&later, flow, NFV_DIR_ORIG),
+			RX_HANDLER_PASS);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, nfv_kunit_chain_runs, runs + 1);
+	KUNIT_EXPECT_EQ(test, drops(dp, NFV_DROP_PENDING), 2);
+	/* Translated on its way, as every later packet of the flow. */
+	KUNIT_EXPECT_EQ(test, ip_hdr(later.skb)->saddr, PUB4);
+	kfree_skb(later.skb);
+	kfree_skb(pkt.skb);
+	nat_port_free(dp, port);
 }
 
 /* Rewrites a packet from its parsed key to @to; checks its checksums. */
@@ -1902,6 +2035,7 @@ static struct kunit_case nfv_nat_cases[] = {
 	KUNIT_CASE(nat_claim_clash),
 	KUNIT_CASE(nat_apply_both_directions),
 	KUNIT_CASE(nat_related_error),
+	KUNIT_CASE(nat_pending),
 	KUNIT_CASE(nat_rewrite_tcp),
 	KUNIT_CASE(nat_rewrite_udp),
 	KUNIT_CASE(nat_rewrite_partial),

@@ -151,6 +151,7 @@ enum nfv_drop {
 	NFV_DROP_NOMEM,
 	NFV_DROP_TX_ERROR,	/* output device refused the packet */
 	NFV_DROP_BAD_ADDR,	/* martian, multicast or link-local to forward */
+	NFV_DROP_PENDING,	/* a flow another CPU claimed, not committed yet */
 	__NFV_DROP_MAX
 };
 #define NFV_DROP_MAX (__NFV_DROP_MAX - 1)
