@@ -200,6 +200,8 @@ bool nfv_frag_follow(struct nfv_dp *dp, struct nfv_pkt *pkt);
 /* parse.c */
 int nfv_parse(struct sk_buff *skb, struct nfv_pkt *pkt, u16 zone);
 int nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key);
+int __nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key,
+			   unsigned int *l4);
 
 /* nat.c */
 u8 nfv_nat_diff(const struct nfv_key *from, const struct nfv_key *to);
@@ -210,6 +212,9 @@ void __nfv_nat_rewrite(struct sk_buff *skb, unsigned int l3, unsigned int l4,
 		       u8 fields, const struct nfv_key *to);
 int nfv_nat_rewrite(struct sk_buff *skb, unsigned int l3, unsigned int l4,
 		    u8 fields, const struct nfv_key *to);
+
+/* icmp.c */
+int nfv_icmp_nat_error(struct nfv_pkt *pkt);
 
 /* forward.c */
 extern const struct nfv_nf_type nfv_forward_type;

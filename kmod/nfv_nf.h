@@ -124,6 +124,12 @@ struct nfv_pkt {
 	bool nocache;		/* do not cache this verdict */
 	struct dst_entry *dst;	/* NFV_FORWARD: route, reference held */
 	u32 cookie;		/* dst_check() cookie (IPv6) */
+	/*
+	 * NFV_PKT_ICMP_ERR: the flow the quoted header belongs to, as the
+	 * core found it before the chain; use nfv_flow_lookup_related().
+	 */
+	struct nfv_flow *related;
+	u8 related_dir;
 };
 
 struct nfv_nf;

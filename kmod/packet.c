@@ -279,7 +279,18 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 	pkt->dst = NULL;
 	pkt->cookie = 0;
 	pkt->drop_reason = NFV_DROP_CHAIN;
+	pkt->related = NULL;
 
+	/* An error about a NAT flow: the chain sees it translated too. */
+	if (unlikely(pkt->flags & NFV_PKT_ICMP_ERR)) {
+		int err = nfv_icmp_nat_error(pkt);
+
+		if (err) {
+			nfv_drop(pkt, err == -ENOMEM ? NFV_DROP_NOMEM :
+				 NFV_DROP_MALFORMED);
+			return RX_HANDLER_CONSUMED;
+		}
+	}
 	if (!flow && (pkt->flags & NFV_PKT_TRACK)) {
 		flow = nfv_flow_alloc(&pkt->dp->table, &pkt->key, chain,
 				      pkt->in->port_no);

@@ -430,7 +430,7 @@ static void nfv_inner_ports(const u8 *l4, struct nfv_key *key)
 }
 
 static int nfv_inner_ipv4(struct sk_buff *skb, unsigned int off,
-			  struct nfv_key *key)
+			  struct nfv_key *key, unsigned int *l4)
 {
 	struct iphdr *iph;
 
@@ -441,12 +441,13 @@ static int nfv_inner_ipv4(struct sk_buff *skb, unsigned int off,
 	key->proto = iph->protocol;
 	key->addr.v4.src = iph->saddr;
 	key->addr.v4.dst = iph->daddr;
-	nfv_inner_ports(nfv_ptr(skb, off + iph->ihl * 4), key);
+	*l4 = off + iph->ihl * 4;
+	nfv_inner_ports(nfv_ptr(skb, *l4), key);
 	return 0;
 }
 
 static int nfv_inner_ipv6(struct sk_buff *skb, unsigned int off,
-			  struct nfv_key *key)
+			  struct nfv_key *key, unsigned int *l4)
 {
 	struct ipv6hdr *ip6 = nfv_ptr(skb, off);
 	unsigned int n = 0;
@@ -476,6 +477,7 @@ static int nfv_inner_ipv6(struct sk_buff *skb, unsigned int off,
 	if (!nfv_pull(skb, off, 8))
 		return -EINVAL;
 	key->proto = nexthdr;
+	*l4 = off;
 	nfv_inner_ports(nfv_ptr(skb, off), key);
 	return 0;
 }
@@ -483,9 +485,11 @@ static int nfv_inner_ipv6(struct sk_buff *skb, unsigned int off,
 /*
  * The key of the packet an ICMP or ICMPv6 error quotes, as that packet
  * travelled. Fails unless the error goes back to the quoted packet's
- * sender: an error about a flow concerns whoever sent into it.
+ * sender: an error about a flow concerns whoever sent into it. @l4: where
+ * the quoted transport header starts, 8 bytes of it in the linear part.
  */
-int nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key)
+int __nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key,
+			   unsigned int *l4)
 {
 	struct sk_buff *skb = pkt->skb;
 	unsigned int off = pkt->l4 + 8;
@@ -494,16 +498,23 @@ int nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key)
 	memset(key, 0, sizeof(*key));
 	key->zone = pkt->key.zone;
 	if (pkt->key.flags & NFV_KEY_V6) {
-		err = nfv_inner_ipv6(skb, off, key);
+		err = nfv_inner_ipv6(skb, off, key, l4);
 		if (!err && !ipv6_addr_equal(&key->addr.v6.src,
 					     &pkt->key.addr.v6.dst))
 			err = -EINVAL;
 	} else {
-		err = nfv_inner_ipv4(skb, off, key);
+		err = nfv_inner_ipv4(skb, off, key, l4);
 		if (!err && key->addr.v4.src != pkt->key.addr.v4.dst)
 			err = -EINVAL;
 	}
 	return err;
+}
+
+int nfv_parse_icmp_inner(const struct nfv_pkt *pkt, struct nfv_key *key)
+{
+	unsigned int l4;
+
+	return __nfv_parse_icmp_inner(pkt, key, &l4);
 }
 
 /*

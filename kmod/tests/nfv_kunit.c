@@ -1831,6 +1831,199 @@ static void nat_pending(struct kunit *test)
 	nat_port_free(dp, port);
 }
 
+/* ICMP errors about NAT flows (RFC 5508) */
+
+static const __be32 RTR4 = htonl(0xc0000209);	/* 192.0.2.9 */
+
+/* An ICMP error from RTR4 to @dst quoting @qlen bytes of @quote. */
+static unsigned int build_err4(u8 *buf, u8 type, u8 code, __be32 dst,
+			       const u8 *quote, unsigned int qlen)
+{
+	u8 l4[8 + 64] = { type, code };
+	struct iphdr *iph = (struct iphdr *)buf;
+	unsigned int len;
+	__sum16 c;
+
+	memcpy(l4 + 8, quote, qlen);
+	c = ip_compute_csum(l4, 8 + qlen);
+	memcpy(l4 + 2, &c, 2);
+	len = build_ip4(buf, IPPROTO_ICMP, l4, 8 + qlen);
+	iph->saddr = RTR4;
+	iph->daddr = dst;
+	iph->check = 0;
+	iph->check = ip_fast_csum(buf, 5);
+	return len;
+}
+
+/*
+ * An error from the outside about a translated IPv4 packet: outer and
+ * quoted headers as the inside host expects them, every checksum good.
+ */
+static void expect_error4(struct kunit *test, struct nfv_pkt *err,
+			  struct nfv_flow *flow, const u8 *orig,
+			  unsigned int qlen)
+{
+	struct iphdr *iph = (struct iphdr *)err->skb->data;
+	unsigned int dir = 9;
+
+	KUNIT_EXPECT_TRUE(test, err->flags & NFV_PKT_NAT);
+	KUNIT_EXPECT_EQ(test, iph->saddr, RTR4);
+	KUNIT_EXPECT_EQ(test, iph->daddr, SRC4);
+	KUNIT_EXPECT_EQ(test, err->key.addr.v4.dst, SRC4);
+	KUNIT_EXPECT_EQ(test, ip_fast_csum((u8 *)iph, 5), 0);
+	KUNIT_EXPECT_EQ(test, csum_fold(skb_checksum(err->skb, 20, 8 + qlen,
+						     0)), 0);
+	/* Byte for byte what it sent: addresses, ports or id, checksums. */
+	KUNIT_EXPECT_EQ(test, memcmp(err->skb->data + 28, orig, qlen), 0);
+	/* NFs in the chain find the flow, although the quote changed. */
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup_related(err, &dir), flow);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_ORIG);
+}
+
+/* A port unreachable about a UDP datagram, its checksum quoted. */
+static void nat_icmp_error_udp4(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_pkt pkt, err;
+	u8 orig[64], buf[128];
+	unsigned int olen, len;
+	struct nfv_flow *flow;
+	struct iphdr *iph;
+	struct nfv_key r;
+
+	olen = build_udp4(orig, 1000, 53);
+	iph = (struct iphdr *)orig;
+	((struct udphdr *)(orig + 20))->check =
+		csum_tcpudp_magic(iph->saddr, iph->daddr, olen - 20,
+				  IPPROTO_UDP, csum_partial(orig + 20,
+							    olen - 20, 0));
+	nat_pkt(test, dp, orig, olen, htons(ETH_P_IP), &pkt);
+	flow = nat_new(test, &pkt, nat_chain(test));
+	r = snat_reply(&flow->key, 4000);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pkt, &r), 0);
+
+	/* Quoting PUB4:4000 -> DST4:53, as the datagram left. */
+	len = build_err4(buf, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, PUB4,
+			 pkt.skb->data, olen);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &err);
+	KUNIT_ASSERT_TRUE(test, err.flags & NFV_PKT_ICMP_ERR);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, nfv_icmp_nat_error(&err), 0);
+	rcu_read_unlock();
+	expect_error4(test, &err, flow, orig, olen);
+	kfree_skb(err.skb);
+
+	/* A bad ICMP checksum is refused, not made good. */
+	len = build_err4(buf, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, PUB4,
+			 pkt.skb->data, olen);
+	buf[22] ^= 1;
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &err);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, nfv_icmp_nat_error(&err), -EINVAL);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, ip_hdr(err.skb)->daddr, PUB4);
+	kfree_skb(err.skb);
+	kfree_skb(pkt.skb);
+}
+
+/*
+ * Traceroute with ping through the NAT: time exceeded quoting the echo
+ * request's header and its first 8 bytes, with the translated id.
+ */
+static void nat_icmp_error_echo4(struct kunit *test)
+{
+	u8 l4[16] = { ICMP_ECHO, 0, 0, 0, 0, 77, 0, 1, 't', 'r' };
+	struct nfv_dp *dp = test->priv;
+	struct nfv_pkt pkt, err;
+	u8 orig[64], buf[128];
+	struct nfv_flow *flow;
+	unsigned int len;
+	struct nfv_key r;
+	__sum16 c;
+
+	c = ip_compute_csum(l4, sizeof(l4));
+	memcpy(l4 + 2, &c, 2);
+	build_ip4(orig, IPPROTO_ICMP, l4, sizeof(l4));
+	nat_pkt(test, dp, orig, 20 + sizeof(l4), htons(ETH_P_IP), &pkt);
+	flow = nat_new(test, &pkt, nat_chain(test));
+	r = snat_reply(&flow->key, 5000);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pkt, &r), 0);
+	KUNIT_ASSERT_EQ(test, L4_4(pkt.skb, struct icmphdr)->un.echo.id,
+			htons(5000));
+
+	len = build_err4(buf, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, PUB4,
+			 pkt.skb->data, 28);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &err);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, nfv_icmp_nat_error(&err), 0);
+	rcu_read_unlock();
+	expect_error4(test, &err, flow, orig, 28);
+	kfree_skb(err.skb);
+	kfree_skb(pkt.skb);
+}
+
+/* IPv6: the outer addresses are in the ICMPv6 checksum's pseudo-header. */
+static void nat_icmp_error_udp6(struct kunit *test)
+{
+	struct udphdr uh = { .source = htons(1000), .dest = htons(53),
+			     .len = htons(12) };
+	struct nfv_dp *dp = test->priv;
+	u8 l4[12] = { 0 }, e[8 + 52] = { ICMPV6_DEST_UNREACH,
+					  ICMPV6_PORT_UNREACH };
+	u8 orig[64], buf[128];
+	struct in6_addr pub, rtr;
+	struct nfv_pkt pkt, err;
+	struct nfv_flow *flow;
+	struct ipv6hdr *ip6;
+	unsigned int olen, len, dir = 9;
+	struct nfv_key r;
+	__sum16 c;
+
+	ipv6_addr_set(&pub, htonl(0x20010db8), 0, 0, htonl(1));
+	ipv6_addr_set(&rtr, htonl(0x20010db8), 0, 0, htonl(0x99));
+	memcpy(l4, &uh, sizeof(uh));
+	olen = build_ip6(orig, IPPROTO_UDP, l4, sizeof(l4));
+	ip6 = (struct ipv6hdr *)orig;
+	((struct udphdr *)(orig + 40))->check =
+		csum_ipv6_magic(&ip6->saddr, &ip6->daddr, 12, IPPROTO_UDP,
+				csum_partial(orig + 40, 12, 0));
+	nat_pkt(test, dp, orig, olen, htons(ETH_P_IPV6), &pkt);
+	flow = nat_new(test, &pkt, nat_chain(test));
+	nfv_key_invert(&r, &flow->key);
+	r.addr.v6.dst = pub;
+	r.dport = htons(4000);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pkt, &r), 0);
+
+	memcpy(e + 8, pkt.skb->data, olen);
+	len = build_ip6(buf, IPPROTO_ICMPV6, e, sizeof(e));
+	ip6 = (struct ipv6hdr *)buf;
+	ip6->saddr = rtr;
+	ip6->daddr = pub;
+	c = csum_ipv6_magic(&rtr, &pub, sizeof(e), IPPROTO_ICMPV6,
+			    csum_partial(e, sizeof(e), 0));
+	memcpy(buf + 42, &c, 2);
+	nat_pkt(test, dp, buf, len, htons(ETH_P_IPV6), &err);
+	KUNIT_ASSERT_TRUE(test, err.flags & NFV_PKT_ICMP_ERR);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, nfv_icmp_nat_error(&err), 0);
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup_related(&err, &dir), flow);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_ORIG);
+	ip6 = (struct ipv6hdr *)err.skb->data;
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ip6->saddr, &rtr));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ip6->daddr,
+					       &((struct ipv6hdr *)orig)->saddr));
+	KUNIT_EXPECT_EQ(test, csum_ipv6_magic(&ip6->saddr, &ip6->daddr,
+					      sizeof(e), IPPROTO_ICMPV6,
+					      skb_checksum(err.skb, 40,
+							   sizeof(e), 0)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(err.skb->data + 48, orig, olen), 0);
+	kfree_skb(err.skb);
+	kfree_skb(pkt.skb);
+}
+
 /* Rewrites a packet from its parsed key to @to; checks its checksums. */
 static struct sk_buff *nat_rewrite4(struct kunit *test, const u8 *buf,
 				    unsigned int len, const struct nfv_key *to)
@@ -2036,6 +2229,9 @@ static struct kunit_case nfv_nat_cases[] = {
 	KUNIT_CASE(nat_apply_both_directions),
 	KUNIT_CASE(nat_related_error),
 	KUNIT_CASE(nat_pending),
+	KUNIT_CASE(nat_icmp_error_udp4),
+	KUNIT_CASE(nat_icmp_error_echo4),
+	KUNIT_CASE(nat_icmp_error_udp6),
 	KUNIT_CASE(nat_rewrite_tcp),
 	KUNIT_CASE(nat_rewrite_udp),
 	KUNIT_CASE(nat_rewrite_partial),
