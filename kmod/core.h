@@ -215,6 +215,8 @@ int nfv_nat_rewrite(struct sk_buff *skb, unsigned int l3, unsigned int l4,
 
 /* icmp.c */
 int nfv_icmp_nat_error(struct nfv_pkt *pkt);
+struct sk_buff *nfv_icmp_quote(struct nfv_pkt *pkt);
+void nfv_icmp_quote_done(struct nfv_pkt *pkt, struct sk_buff *skb);
 
 /* forward.c */
 extern const struct nfv_nf_type nfv_forward_type;

@@ -24,19 +24,51 @@ static void nfv_icmp_sent(struct nfv_pkt *pkt)
 	nfv_count(pkt->dp, NFV_STAT_ICMP_SENT, 1);
 }
 
+/*
+ * The core's errors quote the packet as its sender sent it, and go back
+ * to that sender: a packet a NAT flow translated is quoted from a copy
+ * with the rewrite undone (nfv_icmp_quote()).
+ */
+static void nfv_icmp4_send(struct nfv_pkt *pkt, int type, int code,
+			   __be32 info)
+{
+	struct sk_buff *skb = nfv_icmp_quote(pkt);
+
+	if (!skb)
+		return;
+	icmp_send(skb, type, code, info);
+	nfv_icmp_quote_done(pkt, skb);
+	nfv_icmp_sent(pkt);
+}
+
+static void nfv_icmp6_send(struct nfv_pkt *pkt, u8 type, u8 code, u32 info)
+{
+	struct sk_buff *skb = nfv_icmp_quote(pkt);
+
+	if (!skb)
+		return;
+	icmpv6_send(skb, type, code, info);
+	nfv_icmp_quote_done(pkt, skb);
+	nfv_icmp_sent(pkt);
+}
+
 static void nfv_icmp4_send_unreach(struct nfv_pkt *pkt, int code)
 {
-	struct sk_buff *skb = pkt->skb;
-	const struct iphdr *iph = ip_hdr(skb);
+	struct sk_buff *skb = nfv_icmp_quote(pkt);
+	const struct iphdr *iph;
 
-	/* icmp_send() wants an input route to tell where the error goes. */
-	skb_dst_drop(skb);
-	if (ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
-				 skb->dev))
+	if (!skb)
 		return;
-	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-	icmp_send(skb, ICMP_DEST_UNREACH, code, 0);
-	nfv_icmp_sent(pkt);
+	/* icmp_send() wants an input route to tell where the error goes. */
+	iph = ip_hdr(skb);
+	skb_dst_drop(skb);
+	if (!ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
+				  skb->dev)) {
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		icmp_send(skb, ICMP_DEST_UNREACH, code, 0);
+		nfv_icmp_sent(pkt);
+	}
+	nfv_icmp_quote_done(pkt, skb);
 }
 
 static void nfv_icmp4_unreach(struct nfv_pkt *pkt, int err)
@@ -62,8 +94,7 @@ void nfv_icmp_reject_code(struct nfv_pkt *pkt, u8 code, u8 code6)
 		nfv_icmp4_send_unreach(pkt, code);
 		return;
 	}
-	icmpv6_send(pkt->skb, ICMPV6_DEST_UNREACH, code6, 0);
-	nfv_icmp_sent(pkt);
+	nfv_icmp6_send(pkt, ICMPV6_DEST_UNREACH, code6, 0);
 }
 EXPORT_SYMBOL_GPL(nfv_icmp_reject_code);
 
@@ -171,8 +202,7 @@ static enum nfv_verdict nfv_route6(struct nfv_pkt *pkt)
 	dst = ip6_route_output(net, NULL, &fl6);
 	if (dst->error) {
 		dst_release(dst);
-		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0);
-		nfv_icmp_sent(pkt);
+		nfv_icmp6_send(pkt, ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0);
 		goto no_route;
 	}
 	rt = (struct rt6_info *)dst;
@@ -370,15 +400,14 @@ static void nfv_xmit4(struct nfv_pkt *pkt, struct dst_entry *dst)
 	int err;
 
 	if (iph->ttl <= 1) {
-		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
-		nfv_icmp_sent(pkt);
+		nfv_icmp4_send(pkt, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
 		return nfv_xmit_fail(pkt, NFV_DROP_TTL);
 	}
 	IPCB(skb)->flags |= IPSKB_FORWARDED;
 	mtu = ip_dst_mtu_maybe_forward(dst, true);
 	if (nfv_exceeds_mtu(skb, mtu) && (iph->frag_off & htons(IP_DF))) {
-		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
-		nfv_icmp_sent(pkt);
+		nfv_icmp4_send(pkt, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			       htonl(mtu));
 		return nfv_xmit_fail(pkt, NFV_DROP_MTU);
 	}
 	if (skb_cow(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len))
@@ -399,15 +428,13 @@ static void nfv_xmit6(struct nfv_pkt *pkt, struct dst_entry *dst)
 	int err;
 
 	if (ip6->hop_limit <= 1) {
-		icmpv6_send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, 0);
-		nfv_icmp_sent(pkt);
+		nfv_icmp6_send(pkt, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, 0);
 		return nfv_xmit_fail(pkt, NFV_DROP_TTL);
 	}
 	mtu = max_t(unsigned int, ip6_dst_mtu_maybe_forward(dst, true),
 		    IPV6_MIN_MTU);
 	if (nfv_exceeds_mtu(skb, mtu)) {
-		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
-		nfv_icmp_sent(pkt);
+		nfv_icmp6_send(pkt, ICMPV6_PKT_TOOBIG, 0, mtu);
 		return nfv_xmit_fail(pkt, NFV_DROP_MTU);
 	}
 	if (skb_cow(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len))
@@ -433,9 +460,12 @@ int nfv_forward_xmit(struct nfv_pkt *pkt, struct dst_entry *dst)
 	struct sk_buff *skb = pkt->skb;
 
 	/* Inner VLAN tags and the outer one end at this hop. */
-	if (pkt->l3)
+	if (unlikely(pkt->l3)) {
 		__skb_pull(skb, pkt->l3);
-	pkt->l3 = 0;
+		if (pkt->l4)	/* offsets stay from skb->data */
+			pkt->l4 -= pkt->l3;
+		pkt->l3 = 0;
+	}
 	skb_reset_network_header(skb);
 	skb->protocol = pkt->key.flags & NFV_KEY_V6 ? htons(ETH_P_IPV6) :
 						   htons(ETH_P_IP);

@@ -270,3 +270,41 @@ int nfv_icmp_nat_error(struct nfv_pkt *pkt)
 		return 0;
 	return nfv_icmp_translate(pkt, l4, flow, !dir);
 }
+
+/*
+ * The packet an ICMP error the core sends must quote: the packet as its
+ * sender sent it, so that the error means something to that sender and
+ * goes back to its address (icmp_send() answers the quoted source). A
+ * packet a NAT flow translated on its way out gets a copy with the
+ * rewrite undone; NULL if that cannot be had (no error is sent then).
+ * The caller hands the result to nfv_icmp_quote_done().
+ */
+struct sk_buff *nfv_icmp_quote(struct nfv_pkt *pkt)
+{
+	struct nfv_flow *flow = pkt->flow;
+	const struct nfv_key *sent;
+	struct sk_buff *skb;
+	struct nfv_key buf;
+	u8 fields;
+
+	if (likely(!(pkt->flags & NFV_PKT_NAT)) || !flow)
+		return pkt->skb;
+	fields = READ_ONCE(flow->nat[pkt->dir]) & NFV_NAT_FIELDS;
+	if (!pkt->l4)
+		fields &= NFV_NAT_SADDR | NFV_NAT_DADDR;
+	skb = pskb_copy(pkt->skb, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	sent = nfv_flow_key(flow, pkt->dir, &buf);
+	if (nfv_nat_rewrite(skb, pkt->l3, pkt->l4, fields, sent)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+void nfv_icmp_quote_done(struct nfv_pkt *pkt, struct sk_buff *skb)
+{
+	if (skb && skb != pkt->skb)
+		consume_skb(skb);
+}

@@ -246,6 +246,9 @@ void __nfv_flow_nat_apply(struct nfv_pkt *pkt, struct nfv_flow *flow,
 	__nfv_nat_rewrite(pkt->skb, pkt->l3, pkt->l4, fields, &to);
 	memcpy(&pkt->key, &to, nfv_key_len(&to));
 	pkt->flags |= NFV_PKT_NAT;
+	/* The fast path's too: an error about it quotes the arrival key. */
+	pkt->flow = flow;
+	pkt->dir = dir;
 }
 
 /*

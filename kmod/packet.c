@@ -65,24 +65,26 @@ static void nfv_frag_join(struct nfv_pkt *pkt, struct nfv_flow *flow)
 /*
  * A first fragment that goes through leads the rest of its datagram,
  * which arrives with the addresses it had: a translated packet is noted
- * under its arrival key, the flow's key of its direction.
+ * under its arrival key, the flow's key of its direction. It leaves
+ * translated still, and an error about it quotes it untranslated.
  */
 static void nfv_frag_lead(struct nfv_pkt *pkt)
 {
 	u8 f = pkt->flags & (NFV_PKT_FRAG | NFV_PKT_FRAG_TAIL | NFV_PKT_TRACK);
-	struct nfv_key buf;
-	u16 zone;
+	struct nfv_key buf, out;
 
 	if (likely(f != (NFV_PKT_FRAG | NFV_PKT_TRACK)))
 		return;
-	if (pkt->flags & NFV_PKT_NAT) {
-		zone = pkt->key.zone;
-		memcpy(&pkt->key, nfv_flow_key(pkt->flow, pkt->dir, &buf),
-		       nfv_key_len(&pkt->key));
-		pkt->key.zone = zone;
-		pkt->flags &= ~NFV_PKT_NAT;
+	if (!(pkt->flags & NFV_PKT_NAT)) {
+		nfv_frag_note(pkt->dp, pkt);
+		return;
 	}
+	out = pkt->key;
+	memcpy(&pkt->key, nfv_flow_key(pkt->flow, pkt->dir, &buf),
+	       nfv_key_len(&pkt->key));
+	pkt->key.zone = out.zone;
 	nfv_frag_note(pkt->dp, pkt);
+	pkt->key = out;
 }
 
 /*

@@ -2024,6 +2024,63 @@ static void nat_icmp_error_udp6(struct kunit *test)
 	kfree_skb(pkt.skb);
 }
 
+/*
+ * The core's own errors (time exceeded, fragmentation needed, reject)
+ * quote a translated packet as its sender sent it: a copy with the
+ * rewrite undone, in either direction, the packet itself left as it is.
+ */
+static void nat_icmp_quote(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	u8 orig[64], reply[64];
+	struct nfv_pkt pkt, back, plain;
+	struct nfv_flow *flow;
+	struct sk_buff *q;
+	struct iphdr *iph;
+	unsigned int len;
+	struct nfv_key r;
+
+	len = build_udp4(orig, 1000, 53);
+	iph = (struct iphdr *)orig;
+	((struct udphdr *)(orig + 20))->check =
+		csum_tcpudp_magic(iph->saddr, iph->daddr, len - 20,
+				  IPPROTO_UDP, csum_partial(orig + 20,
+							    len - 20, 0));
+	nat_pkt(test, dp, orig, len, htons(ETH_P_IP), &pkt);
+	flow = nat_new(test, &pkt, nat_chain(test));
+	r = snat_reply(&flow->key, 4000);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pkt, &r), 0);
+	q = nfv_icmp_quote(&pkt);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_NE(test, q, pkt.skb);
+	KUNIT_EXPECT_EQ(test, memcmp(q->data, orig, len), 0);
+	KUNIT_EXPECT_EQ(test, ip_hdr(pkt.skb)->saddr, PUB4);
+	nfv_icmp_quote_done(&pkt, q);
+
+	/* A reply, translated as the fast path does, with no flow set. */
+	memcpy(reply, pkt.skb->data, len);
+	iph = (struct iphdr *)reply;
+	swap(iph->saddr, iph->daddr);
+	swap(((struct udphdr *)(reply + 20))->source,
+	     ((struct udphdr *)(reply + 20))->dest);
+	nat_pkt(test, dp, reply, len, htons(ETH_P_IP), &back);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_apply(&back, flow, NFV_DIR_REPLY),
+			0);
+	KUNIT_EXPECT_EQ(test, ip_hdr(back.skb)->daddr, SRC4);
+	q = nfv_icmp_quote(&back);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, memcmp(q->data, reply, len), 0);
+	nfv_icmp_quote_done(&back, q);
+
+	/* A packet no NAT touched is quoted as it is. */
+	nat_pkt(test, dp, orig, len, htons(ETH_P_IP), &plain);
+	KUNIT_EXPECT_PTR_EQ(test, nfv_icmp_quote(&plain), plain.skb);
+	nfv_icmp_quote_done(&plain, plain.skb);
+	kfree_skb(plain.skb);
+	kfree_skb(back.skb);
+	kfree_skb(pkt.skb);
+}
+
 /* Rewrites a packet from its parsed key to @to; checks its checksums. */
 static struct sk_buff *nat_rewrite4(struct kunit *test, const u8 *buf,
 				    unsigned int len, const struct nfv_key *to)
@@ -2232,6 +2289,7 @@ static struct kunit_case nfv_nat_cases[] = {
 	KUNIT_CASE(nat_icmp_error_udp4),
 	KUNIT_CASE(nat_icmp_error_echo4),
 	KUNIT_CASE(nat_icmp_error_udp6),
+	KUNIT_CASE(nat_icmp_quote),
 	KUNIT_CASE(nat_rewrite_tcp),
 	KUNIT_CASE(nat_rewrite_udp),
 	KUNIT_CASE(nat_rewrite_partial),
