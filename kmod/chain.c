@@ -305,6 +305,7 @@ int nfv_nf_configure(struct nfv_nf *nf, struct nlattr *cfg, u32 portid,
 
 static void nfv_nf_unlink(struct nfv_nf *nf)
 {
+	nfv_nf_timeouts_release(nf);
 	list_del(&nf->node);
 	nf->dp->n_nfs--;
 	nfv_nf_put(nf);

@@ -740,13 +740,6 @@ void nfv_flow_set_result(struct nfv_flow *flow, unsigned int dir, u8 res,
 		dst_release(old);
 }
 
-void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo)
-{
-	if (tmo > NFV_TMO_UNSPEC && tmo <= NFV_TMO_MAX)
-		WRITE_ONCE(flow->tmo, tmo);
-}
-EXPORT_SYMBOL_GPL(nfv_flow_set_timeout);
-
 void nfv_flow_set_assured(struct nfv_flow *flow, bool assured)
 {
 	if (READ_ONCE(flow->assured) != assured)
@@ -969,6 +962,7 @@ int nfv_flow_table_init(struct nfv_flow_table *t, u32 max_flows)
 	t->max_flows = max_flows;
 	for (i = 0; i < __NFV_TMO_MAX; i++)
 		t->tmo[i] = nfv_default_tmo[i] * HZ;
+	nfv_flow_timeouts_init(t);
 	mutex_init(&t->mutex);
 	t->gc_next = 0;
 	INIT_DELAYED_WORK(&t->gc_work, nfv_flow_gc);

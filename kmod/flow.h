@@ -122,6 +122,17 @@ struct nfv_flow_buckets {
 };
 
 /*
+ * Timeout classes: flow->tmo indexes the table's tmo[], one entry for
+ * each value the byte can hold. Classes 1 .. NFV_TMO_MAX are the core's
+ * (uapi, `dp set ... timeout`); from NFV_TMO_NF_FIRST on, NF instances
+ * own them (nfv_nf_timeout_class()), so an NF sets per-flow timeouts of
+ * its own without a byte more in the entry.
+ */
+#define NFV_TMO_NF_FIRST	128
+#define NFV_TMO_CLASSES		256
+#define NFV_TMO_NF_COUNT	(NFV_TMO_CLASSES - NFV_TMO_NF_FIRST)
+
+/*
  * What every packet reads (the array, seed, timeouts) comes first and is
  * written only at set-up or by a resize; what each new or deleted flow
  * writes (count) starts another cache line, so connection churn on one
@@ -134,13 +145,16 @@ struct nfv_flow_table {
 	unsigned int moved;		/* in a resize: stripes moved so far */
 	unsigned int gen;		/* odd while a resize runs (dumps) */
 	siphash_key_t seed;
-	unsigned long tmo[__NFV_TMO_MAX];	/* jiffies */
+	unsigned long tmo[NFV_TMO_CLASSES];	/* jiffies */
 
 	atomic_t count ____cacheline_aligned_in_smp;
 	u32 max_flows;
 	struct mutex mutex;		/* resize against GC and flush */
 	struct delayed_work gc_work;
 	unsigned int gc_next;		/* bucket the next GC run starts at */
+	/* NF timeout classes, RTNL: owners, and the slot to try first. */
+	const struct nfv_nf *tmo_owner[NFV_TMO_NF_COUNT];
+	unsigned int tmo_next;
 };
 
 static inline bool nfv_flow_is_v6(const struct nfv_flow *flow)
@@ -205,6 +219,8 @@ void __nfv_flow_nat_apply(struct nfv_pkt *pkt, struct nfv_flow *flow,
 			  unsigned int dir);
 void nfv_flow_discard(struct nfv_flow_table *t, struct nfv_flow *flow);
 void nfv_flow_nat_commit(struct nfv_flow *flow);
+void nfv_flow_timeouts_init(struct nfv_flow_table *t);
+void nfv_nf_timeouts_release(struct nfv_nf *nf);
 void nfv_flow_set_reply_zone(struct nfv_flow *flow, u16 zone);
 struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				const struct nfv_key *key,

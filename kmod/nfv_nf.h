@@ -230,8 +230,20 @@ int nfv_nf_type_register(struct nfv_nf_type *type);
 void nfv_nf_type_unregister(struct nfv_nf_type *type);
 struct net *nfv_nf_net(const struct nfv_nf *nf);
 
-/* Moves a flow to another idle-timeout class (enum nfv_timeout). */
+/*
+ * Moves a flow to another idle-timeout class: the core's (enum
+ * nfv_timeout) or one of the instance's own (nfv_nf_timeout_class()).
+ */
 void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo);
+/*
+ * A timeout class of the instance's own, of @secs seconds (1 ..
+ * NFV_TIMEOUT_MAX): its number, for nfv_flow_set_timeout(), or -ENOSPC
+ * (128 per datapath). It is the instance's until the instance leaves its
+ * datapath. RTNL held: create() or configure().
+ */
+int nfv_nf_timeout_class(struct nfv_nf *nf, unsigned int secs);
+/* Changes one of the instance's classes, for every flow in it. RTNL held. */
+int nfv_nf_timeout_set(struct nfv_nf *nf, int cls, unsigned int secs);
 /*
  * Says whether early drop must spare the flow when the table is full: an
  * NF that keeps per-flow state assures a flow once it validated a reply

@@ -26,6 +26,7 @@
 #include "../nat.c"
 #include "../icmp.c"
 #include "../packet.c"
+#include "../timeout.c"
 
 /* Stubs for what flow.c calls in the rest of the core. */
 static unsigned int nfv_kunit_events;
@@ -892,6 +893,58 @@ static void flow_expiry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, add(test, &k, 1)->tmo, NFV_TMO_TCP_OPENING);
 }
 
+/*
+ * Timeout classes of NF instances' own: each its owner's to set, used by
+ * flows through the class byte, free again when the owner leaves, and the
+ * slot freed last taken last.
+ */
+static void flow_nf_timeout_classes(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_nf a = { .dp = dp }, b = { .dp = dp };
+	struct nfv_key k = key4(5, IPPROTO_UDP);
+	struct nfv_flow *flow = add(test, &k, 1);
+	unsigned long *tmo = dp->table.tmo;
+	u32 now = jiffies;
+	int ca, cb, c, n;
+
+	rtnl_lock();
+	ca = nfv_nf_timeout_class(&a, 7440);
+	cb = nfv_nf_timeout_class(&b, 30);
+	KUNIT_EXPECT_GE(test, ca, NFV_TMO_NF_FIRST);
+	KUNIT_EXPECT_GE(test, cb, NFV_TMO_NF_FIRST);
+	KUNIT_EXPECT_NE(test, ca, cb);
+	KUNIT_EXPECT_EQ(test, tmo[ca], 7440UL * HZ);
+	KUNIT_EXPECT_EQ(test, nfv_nf_timeout_set(&a, cb, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nfv_nf_timeout_set(&a, NFV_TMO_UDP, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tmo[cb], 30UL * HZ);
+
+	flow->used = now - 31 * HZ;
+	nfv_flow_set_timeout(flow, cb);
+	KUNIT_EXPECT_EQ(test, flow->tmo, cb);
+	KUNIT_EXPECT_TRUE(test, nfv_flow_expired(&dp->table, flow, now));
+	nfv_flow_set_timeout(flow, ca);
+	KUNIT_EXPECT_FALSE(test, nfv_flow_expired(&dp->table, flow, now));
+	KUNIT_EXPECT_EQ(test, nfv_nf_timeout_set(&a, ca, 20), 0);
+	KUNIT_EXPECT_TRUE(test, nfv_flow_expired(&dp->table, flow, now));
+	/* No class between the core's and the instances'. */
+	nfv_flow_set_timeout(flow, NFV_TMO_NF_FIRST - 1);
+	KUNIT_EXPECT_EQ(test, flow->tmo, ca);
+
+	/* a goes: its flow keeps a sane timeout, and the slot is taken last. */
+	nfv_nf_timeouts_release(&a);
+	KUNIT_EXPECT_EQ(test, tmo[ca], tmo[NFV_TMO_OTHER]);
+	KUNIT_EXPECT_EQ(test, nfv_nf_timeout_set(&a, ca, 20), -EINVAL);
+	for (n = 0; (c = nfv_nf_timeout_class(&a, 60)) >= 0; n++)
+		if (n < NFV_TMO_NF_COUNT - 2)
+			KUNIT_EXPECT_NE(test, c, ca);
+	KUNIT_EXPECT_EQ(test, c, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, n, NFV_TMO_NF_COUNT - 1);
+	nfv_nf_timeouts_release(&a);
+	nfv_nf_timeouts_release(&b);
+	rtnl_unlock();
+}
+
 static void flow_flush_by_port(struct kunit *test)
 {
 	struct nfv_dp *dp = test->priv;
@@ -1400,6 +1453,7 @@ static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_early_drop),
 	KUNIT_CASE(flow_full_reclaims_expired),
 	KUNIT_CASE(flow_expiry),
+	KUNIT_CASE(flow_nf_timeout_classes),
 	KUNIT_CASE(flow_flush_by_port),
 	KUNIT_CASE(flow_walk_resumes),
 	KUNIT_CASE(flow_chains_mixed),
