@@ -2018,6 +2018,50 @@ static void nat_icmp_error_echo4(struct kunit *test)
 	kfree_skb(pkt.skb);
 }
 
+/*
+ * Fragmentation needed about a TCP segment: the quoted TCP checksum is
+ * translated when the whole header was quoted, and out of reach (and
+ * left) when only the 8 bytes an error must quote were.
+ */
+static void nat_icmp_error_tcp4(struct kunit *test)
+{
+	struct tcphdr th = {
+		.source = htons(40000), .dest = htons(80), .doff = 5, .ack = 1,
+		.seq = htonl(0x12345678), .window = htons(512),
+	};
+	struct nfv_dp *dp = test->priv;
+	struct nfv_pkt pkt, err;
+	u8 orig[64], buf[128];
+	struct nfv_flow *flow;
+	unsigned int olen, len, q;
+	struct iphdr *iph;
+	struct nfv_key r;
+
+	olen = build_ip4(orig, IPPROTO_TCP, &th, sizeof(th));
+	iph = (struct iphdr *)orig;
+	((struct tcphdr *)(orig + 20))->check =
+		csum_tcpudp_magic(iph->saddr, iph->daddr, sizeof(th),
+				  IPPROTO_TCP, csum_partial(orig + 20,
+							    sizeof(th), 0));
+	nat_pkt(test, dp, orig, olen, htons(ETH_P_IP), &pkt);
+	flow = nat_new(test, &pkt, nat_chain(test));
+	r = snat_reply(&flow->key, 3333);
+	KUNIT_ASSERT_EQ(test, nfv_flow_nat_claim(&pkt, &r), 0);
+	KUNIT_ASSERT_NE(test, memcmp(pkt.skb->data + 36, orig + 36, 2), 0);
+
+	for (q = olen; q >= 28; q -= olen - 28) {
+		len = build_err4(buf, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+				 PUB4, pkt.skb->data, q);
+		nat_pkt(test, dp, buf, len, htons(ETH_P_IP), &err);
+		rcu_read_lock();
+		KUNIT_EXPECT_EQ(test, nfv_icmp_nat_error(&err), 0);
+		rcu_read_unlock();
+		expect_error4(test, &err, flow, orig, q);
+		kfree_skb(err.skb);
+	}
+	kfree_skb(pkt.skb);
+}
+
 /* IPv6: the outer addresses are in the ICMPv6 checksum's pseudo-header. */
 static void nat_icmp_error_udp6(struct kunit *test)
 {
@@ -2342,6 +2386,7 @@ static struct kunit_case nfv_nat_cases[] = {
 	KUNIT_CASE(nat_pending),
 	KUNIT_CASE(nat_icmp_error_udp4),
 	KUNIT_CASE(nat_icmp_error_echo4),
+	KUNIT_CASE(nat_icmp_error_tcp4),
 	KUNIT_CASE(nat_icmp_error_udp6),
 	KUNIT_CASE(nat_icmp_quote),
 	KUNIT_CASE(nat_rewrite_tcp),
