@@ -400,4 +400,90 @@ enum nfv_fw_gen_state {
 	__NFV_FW_GEN_MAX
 };
 
+/*
+ * The "cgnat" NF type (nfv_cgnat.ko), NAT44 for subscribers of an inside
+ * prefix over public pools: NFV_A_NF_CONFIG of NF_NEW, NFV_A_NF_INFO of
+ * NF_GET, NFV_A_NF_ITEM of NF_ITEM_GET (one mapping each).
+ */
+enum nfv_cgnat_attr {
+	NFV_CGNAT_A_UNSPEC,
+	NFV_CGNAT_A_PAD,
+	NFV_CGNAT_A_POOLS,	/* nested: NFV_CGNAT_A_POOL, repeated */
+	NFV_CGNAT_A_POOL,	/* nested enum nfv_cgnat_pool_attr */
+	NFV_CGNAT_A_INSIDE,	/* be32 prefix (default 100.64.0.0) */
+	NFV_CGNAT_A_INSIDE_LEN,	/* u8 (default 10) */
+	NFV_CGNAT_A_BLOCK_SIZE,	/* u32 ports per block, >= 8, divides
+				 * 64512 (ports 1024-65535; default 512)
+				 */
+	NFV_CGNAT_A_MAX_BLOCKS,	/* u32 blocks per subscriber (default 4) */
+	NFV_CGNAT_A_MAX_SESSIONS, /* u32 flows per subscriber (default 4096) */
+	NFV_CGNAT_A_QUARANTINE,	/* u32 seconds a released block waits
+				 * before another subscriber gets it (120)
+				 */
+	NFV_CGNAT_A_MAX_SUBSCRIBERS, /* u32 (default 65536) */
+	NFV_CGNAT_A_MAX_MAPPINGS, /* u32 (default 262144) */
+	NFV_CGNAT_A_OUTSIDE_ZONE, /* u16: the zone replies arrive in (0) */
+	NFV_CGNAT_A_SUBSCRIBERS, /* u32 (reply) */
+	NFV_CGNAT_A_MAPPINGS,	/* u32 (reply) */
+	NFV_CGNAT_A_STATS,	/* nested enum nfv_cgnat_stat, u64 (reply) */
+	__NFV_CGNAT_A_MAX
+};
+#define NFV_CGNAT_A_MAX (__NFV_CGNAT_A_MAX - 1)
+
+/* A public pool: its prefix, then its use (reply). */
+enum nfv_cgnat_pool_attr {
+	NFV_CGNAT_POOL_A_UNSPEC,
+	NFV_CGNAT_POOL_A_PAD,
+	NFV_CGNAT_POOL_A_ADDR,	/* be32 prefix */
+	NFV_CGNAT_POOL_A_LEN,	/* u8, 16 .. 32 */
+	NFV_CGNAT_POOL_A_ADDRESSES, /* u32 (reply) */
+	NFV_CGNAT_POOL_A_BLOCKS, /* u32 (reply): of all its addresses */
+	NFV_CGNAT_POOL_A_BLOCKS_USED, /* u32 (reply) */
+	NFV_CGNAT_POOL_A_BLOCKS_QUARANTINED, /* u32 (reply) */
+	NFV_CGNAT_POOL_A_SUBSCRIBERS, /* u32 (reply): paired to its addresses */
+	__NFV_CGNAT_POOL_A_MAX
+};
+#define NFV_CGNAT_POOL_A_MAX (__NFV_CGNAT_POOL_A_MAX - 1)
+
+/* A mapping (NFV_A_NF_ITEM): inside address and port -> public. */
+enum nfv_cgnat_map_attr {
+	NFV_CGNAT_MAP_A_UNSPEC,
+	NFV_CGNAT_MAP_A_PAD,
+	NFV_CGNAT_MAP_A_PROTO,	/* u8 IP protocol */
+	NFV_CGNAT_MAP_A_ZONE,	/* u16, of the inside */
+	NFV_CGNAT_MAP_A_INSIDE,	/* be32 */
+	NFV_CGNAT_MAP_A_INSIDE_PORT, /* be16; ICMP: the query id */
+	NFV_CGNAT_MAP_A_PUBLIC,	/* be32 */
+	NFV_CGNAT_MAP_A_PUBLIC_PORT, /* be16 */
+	NFV_CGNAT_MAP_A_FLOWS,	/* u32 flows using it */
+	__NFV_CGNAT_MAP_A_MAX
+};
+#define NFV_CGNAT_MAP_A_MAX (__NFV_CGNAT_MAP_A_MAX - 1)
+
+/* Instance counters, u64. Drops are counted once, by their reason. */
+enum nfv_cgnat_stat {
+	NFV_CGNAT_STAT_UNSPEC,
+	NFV_CGNAT_STAT_PAD,
+	NFV_CGNAT_STAT_OUT,	/* outbound flows translated */
+	NFV_CGNAT_STAT_IN,	/* inbound flows to a mapping */
+	NFV_CGNAT_STAT_NO_MAPPING, /* inbound flows to no mapping */
+	NFV_CGNAT_STAT_NO_PORT,	/* a subscriber's blocks full, max-blocks
+				 * reached
+				 */
+	NFV_CGNAT_STAT_NO_BLOCK, /* its address has no free block */
+	NFV_CGNAT_STAT_NO_ADDRESS, /* a new subscriber: no address has */
+	NFV_CGNAT_STAT_SESSION_LIMIT, /* over max-sessions */
+	NFV_CGNAT_STAT_SUBSCRIBER_LIMIT, /* over max-subscribers */
+	NFV_CGNAT_STAT_MAPPING_LIMIT, /* over max-mappings */
+	NFV_CGNAT_STAT_CLASH,	/* the mapping's public tuple taken */
+	NFV_CGNAT_STAT_UNSUPPORTED, /* from the inside, not translatable:
+				     * untracked, or a protocol the core
+				     * cannot translate
+				     */
+	NFV_CGNAT_STAT_NOMEM,
+	NFV_CGNAT_STAT_REJECT_SUPPRESSED, /* ICMP not sent: over the rate */
+	__NFV_CGNAT_STAT_MAX
+};
+#define NFV_CGNAT_STAT_MAX (__NFV_CGNAT_STAT_MAX - 1)
+
 #endif /* _UAPI_LINUX_NFV_H */

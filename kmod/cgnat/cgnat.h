@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nfv_cgnat: NAT44 for the subscribers of an inside prefix over public
+ * pools, with paired pooling, port blocks and endpoint-independent mapping
+ * and filtering (Documentation/nf-cgnat.rst).
+ *
+ * Only a flow's first packet reaches the NF: the core translates the rest
+ * from the flow's stored reply key. So every table here changes on the
+ * slow path of new flows and in flow_destroy(), under one lock per
+ * instance (cg->lock): a new flow touches a subscriber, its address's
+ * blocks and two mapping hashes at once, which stripes would have to lock
+ * together anyway. Established flows never take it.
+ */
+#ifndef _NFV_CGNAT_H
+#define _NFV_CGNAT_H
+
+#include <linux/percpu.h>
+#include <linux/ratelimit.h>
+#include <linux/spinlock.h>
+
+#include "../nfv_nf.h"
+#include "block.h"
+
+#define CG_MAX_POOLS		8
+#define CG_MAX_ADDRS		65536	/* of all pools */
+#define CG_MAX_BLOCKS_TOTAL	(1U << 20)	/* descriptors, all addresses */
+#define CG_MAX_BLOCKS_SUB	64	/* max-blocks */
+#define CG_MAX_TRIES		8	/* ports tried on a claim clash */
+
+#define CG_DEF_INSIDE		0x64400000	/* 100.64.0.0/10 */
+#define CG_DEF_INSIDE_LEN	10
+#define CG_DEF_BLOCK_SIZE	512
+#define CG_DEF_MAX_BLOCKS	4
+#define CG_DEF_MAX_SESSIONS	4096
+#define CG_DEF_QUARANTINE	120
+#define CG_DEF_MAX_SUBS		65536
+#define CG_DEF_MAX_MAPS		262144
+#define CG_LIMIT_MAX		(1U << 24)	/* subscribers, mappings */
+
+struct cg_pool {
+	u32 first;		/* host order */
+	u32 n;			/* addresses */
+	u8 len;
+};
+
+/* One public address: its blocks and the subscribers paired to it. */
+struct cg_addr {
+	struct cg_blocks blocks;
+	u32 nsubs;
+};
+
+/* A subscriber: an inside address of a zone, paired to one address. */
+struct cg_sub {
+	struct hlist_node node;
+	__be32 addr;
+	u16 zone;
+	u8 nblocks;
+	u32 pub;		/* index into cg->addrs */
+	u32 nmaps;
+	u32 sessions;		/* flows using its mappings */
+	u16 blocks[];		/* nblocks of max_blocks */
+};
+
+/* A mapping: (inside address, zone, protocol, port or ICMP id) -> public. */
+struct cg_map {
+	struct hlist_node in_node;	/* by inside tuple */
+	struct hlist_node pub_node;	/* by public tuple */
+	struct list_head list;		/* cg->maps, for dumps */
+	struct cg_sub *sub;
+	__be32 addr;
+	__be16 port;
+	__be16 pub_port;
+	u16 zone;
+	u8 proto;
+	u32 flows;
+};
+
+/* The per-flow area: the mapping the flow uses. */
+struct cg_flow {
+	struct cg_map *map;
+};
+
+struct cg_stats {
+	u64 stat[__NFV_CGNAT_STAT_MAX];
+};
+
+struct cg_inst {
+	/* Configuration: fixed once the instance is created. */
+	struct cg_pool pools[CG_MAX_POOLS];
+	unsigned int npools;
+	u32 naddrs;
+	__be32 inside, inside_mask;
+	u8 inside_len;
+	u16 block_size;
+	u16 outside_zone;
+	u32 max_blocks, max_sessions, max_subs, max_maps;
+	unsigned long quarantine;	/* jiffies */
+	u32 seed;
+
+	/* Under lock. */
+	spinlock_t lock;
+	struct cg_addr *addrs;		/* naddrs */
+	struct cg_block *block_mem;	/* the addresses' descriptors */
+	struct hlist_head *subs;	/* sub_mask + 1 buckets */
+	struct hlist_head *maps_in;	/* map_mask + 1 each */
+	struct hlist_head *maps_pub;
+	u32 sub_mask, map_mask;
+	u32 nsubs, nmaps;
+	struct list_head maps;
+	struct ratelimit_state reject_rs;
+	/* fill_item's place in maps, valid while gen is unchanged. */
+	u32 gen;
+	struct {
+		u32 gen;
+		unsigned long idx;
+		struct cg_map *map;
+	} cursor;
+
+	struct cg_stats __percpu *stats;
+};
+
+static inline void cg_count(struct cg_inst *cg, unsigned int s)
+{
+	this_cpu_inc(cg->stats->stat[s]);
+}
+
+static inline __be32 cg_addr_of(const struct cg_inst *cg, u32 idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < cg->npools; i++) {
+		if (idx < cg->pools[i].n)
+			return htonl(cg->pools[i].first + idx);
+		idx -= cg->pools[i].n;
+	}
+	return 0;
+}
+
+/* process.c */
+enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
+			    void *flow_priv);
+void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
+		     void *flow_priv);
+void cg_tables_free(struct cg_inst *cg);
+
+#endif /* _NFV_CGNAT_H */

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfv_cgnat: the "cgnat" NF type. An instance is configured once, at
+ * NF_NEW: its pools, inside prefix, block size and limits; NF_GET shows
+ * its use, NF_ITEM_GET its mappings.
+ */
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/netlink.h>
+
+#include "cgnat.h"
+
+/* Literal numbers, for scripts/check-spec.py; cg_init() checks them. */
+static struct netlink_range_validation cg_block_size_range = {
+	.min = 8,		/* CG_BLOCK_MIN */
+	.max = 64512,		/* CG_PORTS */
+};
+
+static struct netlink_range_validation cg_quarantine_range = {
+	.max = 86400,
+};
+
+static struct netlink_range_validation cg_limit_range = {
+	.min = 1,
+	.max = 16777216,	/* CG_LIMIT_MAX */
+};
+
+static const struct nla_policy cg_pool_policy[NFV_CGNAT_POOL_A_MAX + 1] = {
+	[NFV_CGNAT_POOL_A_ADDR]	= { .type = NLA_BE32 },
+	[NFV_CGNAT_POOL_A_LEN]	= NLA_POLICY_RANGE(NLA_U8, 16, 32),
+};
+
+static const struct nla_policy cg_policy[NFV_CGNAT_A_MAX + 1] = {
+	[NFV_CGNAT_A_POOLS]	= { .type = NLA_NESTED },
+	[NFV_CGNAT_A_INSIDE]	= { .type = NLA_BE32 },
+	[NFV_CGNAT_A_INSIDE_LEN] = NLA_POLICY_RANGE(NLA_U8, 1, 32),
+	[NFV_CGNAT_A_BLOCK_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &cg_block_size_range),
+	[NFV_CGNAT_A_MAX_BLOCKS] = NLA_POLICY_RANGE(NLA_U32, 1, 64), /* CG_MAX_BLOCKS_SUB */
+	[NFV_CGNAT_A_MAX_SESSIONS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NFV_CGNAT_A_QUARANTINE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &cg_quarantine_range),
+	[NFV_CGNAT_A_MAX_SUBSCRIBERS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							      &cg_limit_range),
+	[NFV_CGNAT_A_MAX_MAPPINGS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &cg_limit_range),
+	[NFV_CGNAT_A_OUTSIDE_ZONE] = { .type = NLA_U16 },
+};
+
+static u32 cg_mask(u8 len)
+{
+	return len ? ~0U << (32 - len) : 0;
+}
+
+static bool cg_overlap(u32 a, u8 alen, u32 b, u8 blen)
+{
+	return !((a ^ b) & cg_mask(min(alen, blen)));
+}
+
+static int cg_parse_inside(struct cg_inst *cg, struct nlattr **tb,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = tb[NFV_CGNAT_A_INSIDE];
+	u32 addr = CG_DEF_INSIDE;
+	u8 len = CG_DEF_INSIDE_LEN;
+
+	if (a) {
+		addr = ntohl(nla_get_be32(a));
+		len = 32;
+	}
+	if (tb[NFV_CGNAT_A_INSIDE_LEN])
+		len = nla_get_u8(tb[NFV_CGNAT_A_INSIDE_LEN]);
+	if (addr & ~cg_mask(len)) {
+		NL_SET_ERR_MSG_ATTR(extack, a ?: tb[NFV_CGNAT_A_INSIDE_LEN],
+				    "inside prefix has bits past its length");
+		return -EINVAL;
+	}
+	cg->inside = htonl(addr);
+	cg->inside_mask = htonl(cg_mask(len));
+	cg->inside_len = len;
+	return 0;
+}
+
+static int cg_parse_pool(struct cg_inst *cg, struct nlattr *a,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NFV_CGNAT_POOL_A_MAX + 1];
+	struct cg_pool *p = &cg->pools[cg->npools];
+	unsigned int i;
+	int err;
+
+	if (nla_type(a) != NFV_CGNAT_A_POOL) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "pools holds pool attributes only");
+		return -EINVAL;
+	}
+	if (cg->npools >= CG_MAX_POOLS) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "too many pools (8 at most)");
+		return -E2BIG;
+	}
+	err = nla_parse_nested(tb, NFV_CGNAT_POOL_A_MAX, a, cg_pool_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[NFV_CGNAT_POOL_A_ADDR]) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "pool without an address");
+		return -EINVAL;
+	}
+	p->first = ntohl(nla_get_be32(tb[NFV_CGNAT_POOL_A_ADDR]));
+	p->len = tb[NFV_CGNAT_POOL_A_LEN] ?
+		 nla_get_u8(tb[NFV_CGNAT_POOL_A_LEN]) : 32;
+	p->n = 1U << (32 - p->len);
+	if (p->first & ~cg_mask(p->len)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_CGNAT_POOL_A_ADDR],
+				    "pool prefix has bits past its length");
+		return -EINVAL;
+	}
+	if (cg_overlap(p->first, p->len, ntohl(cg->inside), cg->inside_len)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "pool overlaps the inside prefix");
+		return -EINVAL;
+	}
+	for (i = 0; i < cg->npools; i++) {
+		if (cg_overlap(p->first, p->len, cg->pools[i].first,
+			       cg->pools[i].len)) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "pools overlap");
+			return -EINVAL;
+		}
+	}
+	if (cg->naddrs + p->n > CG_MAX_ADDRS) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "too many pool addresses (65536 at most)");
+		return -E2BIG;
+	}
+	cg->naddrs += p->n;
+	cg->npools++;
+	return 0;
+}
+
+static int cg_parse_pools(struct cg_inst *cg, struct nlattr **tb,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+	int rem, err;
+
+	if (!tb[NFV_CGNAT_A_POOLS]) {
+		NL_SET_ERR_MSG(extack, "missing pool (NFV_CGNAT_A_POOLS)");
+		return -EINVAL;
+	}
+	nla_for_each_nested(a, tb[NFV_CGNAT_A_POOLS], rem) {
+		err = cg_parse_pool(cg, a, extack);
+		if (err)
+			return err;
+	}
+	if (!cg->npools) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_CGNAT_A_POOLS],
+				    "no pool in pools");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static u32 cg_get_u32(struct nlattr **tb, int type, u32 def)
+{
+	return tb[type] ? nla_get_u32(tb[type]) : def;
+}
+
+static int cg_parse_limits(struct cg_inst *cg, struct nlattr **tb,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *bsa = tb[NFV_CGNAT_A_BLOCK_SIZE];
+	u32 bs = cg_get_u32(tb, NFV_CGNAT_A_BLOCK_SIZE, CG_DEF_BLOCK_SIZE);
+
+	if (CG_PORTS % bs) {
+		NL_SET_ERR_MSG_ATTR(extack, bsa,
+				    "block size must divide 64512 (ports 1024-65535)");
+		return -EINVAL;
+	}
+	if ((u64)cg->naddrs * (CG_PORTS / bs) > CG_MAX_BLOCKS_TOTAL) {
+		NL_SET_ERR_MSG_ATTR(extack, bsa ?: tb[NFV_CGNAT_A_POOLS],
+				    "too many blocks: fewer pool addresses or larger blocks");
+		return -E2BIG;
+	}
+	cg->block_size = bs;
+	cg->max_blocks = cg_get_u32(tb, NFV_CGNAT_A_MAX_BLOCKS,
+				    CG_DEF_MAX_BLOCKS);
+	cg->max_sessions = cg_get_u32(tb, NFV_CGNAT_A_MAX_SESSIONS,
+				      CG_DEF_MAX_SESSIONS);
+	cg->quarantine = cg_get_u32(tb, NFV_CGNAT_A_QUARANTINE,
+				    CG_DEF_QUARANTINE) * HZ;
+	cg->max_subs = cg_get_u32(tb, NFV_CGNAT_A_MAX_SUBSCRIBERS,
+				  CG_DEF_MAX_SUBS);
+	cg->max_maps = cg_get_u32(tb, NFV_CGNAT_A_MAX_MAPPINGS,
+				  CG_DEF_MAX_MAPS);
+	if (tb[NFV_CGNAT_A_OUTSIDE_ZONE])
+		cg->outside_zone = nla_get_u16(tb[NFV_CGNAT_A_OUTSIDE_ZONE]);
+	return 0;
+}
+
+/* Hash buckets for up to max entries: a quarter as many, bounded. */
+static struct hlist_head *cg_buckets(u32 max, u32 lo, u32 hi, u32 *mask)
+{
+	u32 n = roundup_pow_of_two(clamp(max / 4, lo, hi));
+
+	*mask = n - 1;
+	return kvcalloc(n, sizeof(struct hlist_head), GFP_KERNEL);
+}
+
+static int cg_alloc(struct cg_inst *cg)
+{
+	u32 nblocks = CG_PORTS / cg->block_size, i;
+
+	cg->addrs = kvcalloc(cg->naddrs, sizeof(*cg->addrs), GFP_KERNEL);
+	cg->block_mem = kvcalloc(cg->naddrs * nblocks, sizeof(*cg->block_mem),
+				 GFP_KERNEL);
+	cg->subs = cg_buckets(cg->max_subs, 16, 1U << 16, &cg->sub_mask);
+	cg->maps_in = cg_buckets(cg->max_maps, 64, 1U << 18, &cg->map_mask);
+	cg->maps_pub = cg_buckets(cg->max_maps, 64, 1U << 18, &cg->map_mask);
+	cg->stats = alloc_percpu(struct cg_stats);
+	if (!cg->addrs || !cg->block_mem || !cg->subs || !cg->maps_in ||
+	    !cg->maps_pub || !cg->stats)
+		return -ENOMEM;
+	for (i = 0; i < cg->naddrs; i++)
+		cg_blocks_init(&cg->addrs[i].blocks,
+			       cg->block_mem + i * nblocks, cg->block_size);
+	return 0;
+}
+
+static void cg_destroy(struct nfv_nf *nf)
+{
+	struct cg_inst *cg = nfv_nf_priv(nf);
+
+	cg_tables_free(cg);
+	free_percpu(cg->stats);
+}
+
+static int cg_create(struct nfv_nf *nf, struct nlattr **tb,
+		     struct netlink_ext_ack *extack)
+{
+	struct cg_inst *cg = nfv_nf_priv(nf);
+	int err;
+
+	spin_lock_init(&cg->lock);
+	INIT_LIST_HEAD(&cg->maps);
+	/* Answers to exhaustion, at most 100 a second, silently. */
+	ratelimit_state_init(&cg->reject_rs, HZ, 100);
+	ratelimit_set_flags(&cg->reject_rs, RATELIMIT_MSG_ON_RELEASE);
+	cg->seed = get_random_u32();
+	err = cg_parse_inside(cg, tb, extack) ?:
+	      cg_parse_pools(cg, tb, extack) ?:
+	      cg_parse_limits(cg, tb, extack) ?:
+	      cg_alloc(cg);
+	if (err)
+		cg_destroy(nf);
+	return err;
+}
+
+static int cg_fill_pool(struct cg_inst *cg, struct sk_buff *skb,
+			const struct cg_pool *p, u32 base)
+{
+	u32 used = 0, quar = 0, subs = 0, i;
+	struct nlattr *nest;
+
+	for (i = base; i < base + p->n; i++) {
+		struct cg_addr *a = &cg->addrs[i];
+
+		cg_blocks_expire(&a->blocks, jiffies);
+		used += a->blocks.used;
+		quar += a->blocks.quarantined;
+		subs += a->nsubs;
+	}
+	nest = nla_nest_start(skb, NFV_CGNAT_A_POOL);
+	if (!nest ||
+	    nla_put_in_addr(skb, NFV_CGNAT_POOL_A_ADDR, htonl(p->first)) ||
+	    nla_put_u8(skb, NFV_CGNAT_POOL_A_LEN, p->len) ||
+	    nla_put_u32(skb, NFV_CGNAT_POOL_A_ADDRESSES, p->n) ||
+	    nla_put_u32(skb, NFV_CGNAT_POOL_A_BLOCKS,
+			p->n * (CG_PORTS / cg->block_size)) ||
+	    nla_put_u32(skb, NFV_CGNAT_POOL_A_BLOCKS_USED, used) ||
+	    nla_put_u32(skb, NFV_CGNAT_POOL_A_BLOCKS_QUARANTINED, quar) ||
+	    nla_put_u32(skb, NFV_CGNAT_POOL_A_SUBSCRIBERS, subs))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int cg_fill_pools(struct cg_inst *cg, struct sk_buff *skb)
+{
+	struct nlattr *nest = nla_nest_start(skb, NFV_CGNAT_A_POOLS);
+	unsigned int i;
+	u32 base = 0;
+	int err = 0;
+
+	if (!nest)
+		return -EMSGSIZE;
+	spin_lock_bh(&cg->lock);
+	for (i = 0; i < cg->npools && !err; i++) {
+		err = cg_fill_pool(cg, skb, &cg->pools[i], base);
+		base += cg->pools[i].n;
+	}
+	if (!err) {
+		nla_nest_end(skb, nest);
+		err = nla_put_u32(skb, NFV_CGNAT_A_SUBSCRIBERS, cg->nsubs) ?:
+		      nla_put_u32(skb, NFV_CGNAT_A_MAPPINGS, cg->nmaps);
+	}
+	spin_unlock_bh(&cg->lock);
+	return err ? -EMSGSIZE : 0;
+}
+
+static int cg_fill_stats(struct cg_inst *cg, struct sk_buff *skb)
+{
+	u64 sum[__NFV_CGNAT_STAT_MAX] = {};
+	struct nlattr *nest;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu)
+		for (i = NFV_CGNAT_STAT_PAD + 1; i < __NFV_CGNAT_STAT_MAX; i++)
+			sum[i] += READ_ONCE(per_cpu_ptr(cg->stats, cpu)->stat[i]);
+	nest = nla_nest_start(skb, NFV_CGNAT_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = NFV_CGNAT_STAT_PAD + 1; i < __NFV_CGNAT_STAT_MAX; i++)
+		if (nla_put_u64_64bit(skb, i, sum[i], NFV_CGNAT_STAT_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
+{
+	struct cg_inst *cg = nfv_nf_priv(nf);
+
+	if (nla_put_in_addr(skb, NFV_CGNAT_A_INSIDE, cg->inside) ||
+	    nla_put_u8(skb, NFV_CGNAT_A_INSIDE_LEN, cg->inside_len) ||
+	    nla_put_u32(skb, NFV_CGNAT_A_BLOCK_SIZE, cg->block_size) ||
+	    nla_put_u32(skb, NFV_CGNAT_A_MAX_BLOCKS, cg->max_blocks) ||
+	    nla_put_u32(skb, NFV_CGNAT_A_MAX_SESSIONS, cg->max_sessions) ||
+	    nla_put_u32(skb, NFV_CGNAT_A_QUARANTINE, cg->quarantine / HZ) ||
+	    nla_put_u32(skb, NFV_CGNAT_A_MAX_SUBSCRIBERS, cg->max_subs) ||
+	    nla_put_u32(skb, NFV_CGNAT_A_MAX_MAPPINGS, cg->max_maps) ||
+	    nla_put_u16(skb, NFV_CGNAT_A_OUTSIDE_ZONE, cg->outside_zone))
+		return -EMSGSIZE;
+	return cg_fill_pools(cg, skb) ?: cg_fill_stats(cg, skb);
+}
+
+/*
+ * Mapping idx of the list, under cg->lock. A dump asks for 0, 1, 2...:
+ * the cursor makes each step O(1) while no mapping came or went.
+ */
+static struct cg_map *cg_map_at(struct cg_inst *cg, unsigned long idx)
+{
+	struct cg_map *map = NULL, *m;
+	unsigned long i = 0;
+
+	if (cg->cursor.map && cg->cursor.gen == cg->gen) {
+		if (idx == cg->cursor.idx)
+			map = cg->cursor.map;
+		else if (idx == cg->cursor.idx + 1 &&
+			 !list_is_last(&cg->cursor.map->list, &cg->maps))
+			map = list_next_entry(cg->cursor.map, list);
+	}
+	if (!map) {
+		list_for_each_entry(m, &cg->maps, list) {
+			if (i++ == idx) {
+				map = m;
+				break;
+			}
+		}
+	}
+	cg->cursor.map = map;
+	cg->cursor.idx = idx;
+	cg->cursor.gen = cg->gen;
+	return map;
+}
+
+static int cg_fill_item(struct nfv_nf *nf, struct sk_buff *skb,
+			unsigned long idx)
+{
+	struct cg_inst *cg = nfv_nf_priv(nf);
+	struct cg_map *map;
+	int err = -ENOENT;
+
+	spin_lock_bh(&cg->lock);
+	map = cg_map_at(cg, idx);
+	if (map)
+		err = nla_put_u8(skb, NFV_CGNAT_MAP_A_PROTO, map->proto) ?:
+		      nla_put_u16(skb, NFV_CGNAT_MAP_A_ZONE, map->zone) ?:
+		      nla_put_in_addr(skb, NFV_CGNAT_MAP_A_INSIDE, map->addr) ?:
+		      nla_put_be16(skb, NFV_CGNAT_MAP_A_INSIDE_PORT,
+				   map->port) ?:
+		      nla_put_in_addr(skb, NFV_CGNAT_MAP_A_PUBLIC,
+				      cg_addr_of(cg, map->sub->pub)) ?:
+		      nla_put_be16(skb, NFV_CGNAT_MAP_A_PUBLIC_PORT,
+				   map->pub_port) ?:
+		      nla_put_u32(skb, NFV_CGNAT_MAP_A_FLOWS, map->flows);
+	spin_unlock_bh(&cg->lock);
+	return err;
+}
+
+static struct nfv_nf_type cg_type = {
+	.name = "cgnat",
+	.owner = THIS_MODULE,
+	.priv_size = sizeof(struct cg_inst),
+	.flow_priv_size = sizeof(struct cg_flow),
+	.nat = true,
+	.policy = cg_policy,
+	.maxattr = NFV_CGNAT_A_MAX,
+	.create = cg_create,
+	.destroy = cg_destroy,
+	.process = cg_process,
+	.flow_destroy = cg_flow_destroy,
+	.fill_info = cg_fill_info,
+	.fill_item = cg_fill_item,
+};
+
+static int __init cg_init(void)
+{
+	BUILD_BUG_ON(CG_PORTS % CG_DEF_BLOCK_SIZE);
+	BUILD_BUG_ON(CG_BLOCK_MIN != 8 || CG_PORTS != 64512 ||
+		     CG_LIMIT_MAX != 16777216 || CG_MAX_BLOCKS_SUB != 64);
+	BUILD_BUG_ON(CG_MAX_BLOCKS_SUB > U8_MAX);
+	return nfv_nf_type_register(&cg_type);
+}
+
+static void __exit cg_exit(void)
+{
+	nfv_nf_type_unregister(&cg_type);
+}
+
+module_init(cg_init);
+module_exit(cg_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("nfv carrier-grade NAT44 NF");
+MODULE_SOFTDEP("pre: nfv");
+MODULE_ALIAS_NFV_NF("cgnat");
+MODULE_VERSION(NFV_VERSION);

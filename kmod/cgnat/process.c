@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfv_cgnat's packet path: the first packet of each new flow. An outbound
+ * flow (from the inside prefix) finds or makes its subscriber's mapping
+ * and claims the reply key server -> public address:port; an inbound flow
+ * to a pool address finds the mapping by its public tuple (endpoint-
+ * independent filtering: any outside host reaches a live mapping). The
+ * core translates every later packet. Flows hold their mapping; the last
+ * flow's flow_destroy() gives its port back.
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/in.h>
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "cgnat.h"
+
+static bool cg_inside(const struct cg_inst *cg, __be32 a)
+{
+	return (a & cg->inside_mask) == cg->inside;
+}
+
+/* The index of a pool address, or -1. */
+static s64 cg_pub_index(const struct cg_inst *cg, __be32 a)
+{
+	u32 h = ntohl(a), base = 0;
+	unsigned int i;
+
+	for (i = 0; i < cg->npools; i++) {
+		if (h - cg->pools[i].first < cg->pools[i].n)
+			return base + h - cg->pools[i].first;
+		base += cg->pools[i].n;
+	}
+	return -1;
+}
+
+/* The reply type of an ICMP query the core tracks (flow.c), or -1. */
+static int cg_icmp_reply(u8 type)
+{
+	switch (type) {
+	case ICMP_ECHO:
+		return ICMP_ECHOREPLY;
+	case ICMP_TIMESTAMP:
+		return ICMP_TIMESTAMPREPLY;
+	case ICMP_INFO_REQUEST:
+		return ICMP_INFO_REPLY;
+	}
+	return -1;
+}
+
+static u32 cg_sub_hash(const struct cg_inst *cg, __be32 addr, u16 zone)
+{
+	return jhash_2words((__force u32)addr, zone, cg->seed) & cg->sub_mask;
+}
+
+static u32 cg_in_hash(const struct cg_inst *cg, __be32 addr, __be16 port,
+		      u16 zone, u8 proto)
+{
+	return jhash_3words((__force u32)addr,
+			    (__force u32)port << 16 | zone, proto,
+			    cg->seed) & cg->map_mask;
+}
+
+static u32 cg_pub_hash(const struct cg_inst *cg, u32 pub, __be16 port,
+		       u8 proto)
+{
+	return jhash_3words(pub, (__force u32)port, proto, ~cg->seed) &
+	       cg->map_mask;
+}
+
+static struct cg_sub *cg_sub_find(struct cg_inst *cg, __be32 addr, u16 zone)
+{
+	struct cg_sub *sub;
+
+	hlist_for_each_entry(sub, &cg->subs[cg_sub_hash(cg, addr, zone)], node)
+		if (sub->addr == addr && sub->zone == zone)
+			return sub;
+	return NULL;
+}
+
+static struct cg_map *cg_map_find_in(struct cg_inst *cg,
+				     const struct nfv_key *k)
+{
+	u32 h = cg_in_hash(cg, k->addr.v4.src, k->sport, k->zone, k->proto);
+	struct cg_map *map;
+
+	hlist_for_each_entry(map, &cg->maps_in[h], in_node)
+		if (map->addr == k->addr.v4.src && map->port == k->sport &&
+		    map->zone == k->zone && map->proto == k->proto)
+			return map;
+	return NULL;
+}
+
+static struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub,
+				      __be16 port, u8 proto)
+{
+	struct cg_map *map;
+
+	hlist_for_each_entry(map, &cg->maps_pub[cg_pub_hash(cg, pub, port,
+							     proto)],
+			     pub_node)
+		if (map->sub->pub == pub && map->pub_port == port &&
+		    map->proto == proto)
+			return map;
+	return NULL;
+}
+
+static void cg_sub_free(struct cg_inst *cg, struct cg_sub *sub)
+{
+	struct cg_blocks *bs = &cg->addrs[sub->pub].blocks;
+	unsigned int i;
+
+	/* Blocks with ports in use went with their last mapping. */
+	for (i = 0; i < sub->nblocks; i++)
+		cg_block_put(bs, sub->blocks[i], jiffies, 0);
+	hlist_del(&sub->node);
+	cg->addrs[sub->pub].nsubs--;
+	cg->nsubs--;
+	kfree(sub);
+}
+
+/*
+ * The subscriber of the inside address, or a new one paired to an address
+ * with a free block (that block its first): the address its inside
+ * address hashes to, else the next one that has one.
+ */
+static struct cg_sub *cg_sub_get(struct cg_inst *cg, __be32 addr, u16 zone,
+				 int *reason)
+{
+	struct cg_sub *sub = cg_sub_find(cg, addr, zone);
+	u32 start, i, idx;
+	int blk = -ENOSPC;
+
+	if (sub)
+		return sub;
+	if (cg->nsubs >= cg->max_subs) {
+		*reason = NFV_CGNAT_STAT_SUBSCRIBER_LIMIT;
+		return NULL;
+	}
+	sub = kzalloc(struct_size(sub, blocks, cg->max_blocks), GFP_ATOMIC);
+	if (!sub) {
+		*reason = NFV_CGNAT_STAT_NOMEM;
+		return NULL;
+	}
+	start = jhash_2words((__force u32)addr, zone, cg->seed ^ 0x5a5a5a5a);
+	for (i = 0; i < cg->naddrs && blk == -ENOSPC; i++) {
+		idx = (start + i) % cg->naddrs;
+		blk = cg_block_take(&cg->addrs[idx].blocks, get_random_u32(),
+				    jiffies, GFP_ATOMIC);
+	}
+	if (blk < 0) {
+		*reason = blk == -ENOMEM ? NFV_CGNAT_STAT_NOMEM :
+					   NFV_CGNAT_STAT_NO_ADDRESS;
+		kfree(sub);
+		return NULL;
+	}
+	sub->addr = addr;
+	sub->zone = zone;
+	sub->pub = idx;
+	sub->blocks[0] = blk;
+	sub->nblocks = 1;
+	cg->addrs[idx].nsubs++;
+	cg->nsubs++;
+	hlist_add_head(&sub->node, &cg->subs[cg_sub_hash(cg, addr, zone)]);
+	return sub;
+}
+
+/*
+ * A free port of the subscriber's: in one of its blocks, from a random
+ * one on, else in a new block while it has fewer than max-blocks.
+ */
+static int cg_sub_port(struct cg_inst *cg, struct cg_sub *sub, int *reason)
+{
+	struct cg_blocks *bs = &cg->addrs[sub->pub].blocks;
+	u32 rnd = get_random_u32();
+	unsigned int i;
+	int port, blk;
+
+	for (i = 0; i < sub->nblocks; i++) {
+		port = cg_port_take(bs, sub->blocks[(rnd + i) % sub->nblocks],
+				    rnd >> 8);
+		if (port > 0)
+			return port;
+	}
+	if (sub->nblocks >= cg->max_blocks) {
+		*reason = NFV_CGNAT_STAT_NO_PORT;
+		return -ENOSPC;
+	}
+	blk = cg_block_take(bs, rnd, jiffies, GFP_ATOMIC);
+	if (blk < 0) {
+		*reason = blk == -ENOMEM ? NFV_CGNAT_STAT_NOMEM :
+					   NFV_CGNAT_STAT_NO_BLOCK;
+		return blk;
+	}
+	sub->blocks[sub->nblocks++] = blk;
+	return cg_port_take(bs, blk, rnd >> 8);
+}
+
+/* Gives a port back; its block leaves the subscriber if it emptied. */
+static void cg_sub_port_put(struct cg_inst *cg, struct cg_sub *sub, u16 port,
+			    unsigned long quarantine)
+{
+	struct cg_blocks *bs = &cg->addrs[sub->pub].blocks;
+	unsigned int blk = cg_block_of(bs, port), i;
+
+	if (!cg_port_put(bs, port, jiffies, quarantine))
+		return;
+	for (i = 0; i < sub->nblocks; i++) {
+		if (sub->blocks[i] == blk) {
+			sub->blocks[i] = sub->blocks[--sub->nblocks];
+			break;
+		}
+	}
+}
+
+/* A mapping no flow uses any more, or never did (quarantine 0). */
+static void cg_map_free(struct cg_inst *cg, struct cg_map *map,
+			unsigned long quarantine)
+{
+	struct cg_sub *sub = map->sub;
+
+	if (!hlist_unhashed(&map->in_node)) {
+		hlist_del(&map->in_node);
+		hlist_del(&map->pub_node);
+		list_del(&map->list);
+		cg->nmaps--;
+		cg->gen++;
+	}
+	cg_sub_port_put(cg, sub, ntohs(map->pub_port), quarantine);
+	if (!--sub->nmaps)
+		cg_sub_free(cg, sub);
+	kfree(map);
+}
+
+static void cg_map_hash(struct cg_inst *cg, struct cg_map *map)
+{
+	hlist_add_head(&map->in_node,
+		       &cg->maps_in[cg_in_hash(cg, map->addr, map->port,
+					       map->zone, map->proto)]);
+	hlist_add_head(&map->pub_node,
+		       &cg->maps_pub[cg_pub_hash(cg, map->sub->pub,
+						 map->pub_port, map->proto)]);
+	list_add_tail(&map->list, &cg->maps);
+	cg->nmaps++;
+	cg->gen++;
+}
+
+/* A new mapping for the packet's inside tuple, not hashed yet. */
+static struct cg_map *cg_map_new(struct cg_inst *cg, const struct nfv_key *k,
+				 int *reason)
+{
+	struct cg_map *map;
+	struct cg_sub *sub;
+	int port;
+
+	if (cg->nmaps >= cg->max_maps) {
+		*reason = NFV_CGNAT_STAT_MAPPING_LIMIT;
+		return NULL;
+	}
+	map = kzalloc(sizeof(*map), GFP_ATOMIC);
+	if (!map) {
+		*reason = NFV_CGNAT_STAT_NOMEM;
+		return NULL;
+	}
+	sub = cg_sub_get(cg, k->addr.v4.src, k->zone, reason);
+	if (!sub)
+		goto fail;
+	if (sub->sessions >= cg->max_sessions) {
+		*reason = NFV_CGNAT_STAT_SESSION_LIMIT;
+		goto fail_sub;
+	}
+	port = cg_sub_port(cg, sub, reason);
+	if (port < 0)
+		goto fail_sub;
+	sub->nmaps++;
+	map->sub = sub;
+	map->addr = k->addr.v4.src;
+	map->port = k->sport;
+	map->zone = k->zone;
+	map->proto = k->proto;
+	map->pub_port = htons(port);
+	return map;
+
+fail_sub:
+	if (!sub->nmaps)
+		cg_sub_free(cg, sub);
+fail:
+	kfree(map);
+	return NULL;
+}
+
+/* Another port for a new mapping whose port a flow holds. */
+static int cg_map_reroll(struct cg_inst *cg, struct cg_map *map, int *reason)
+{
+	u16 old = ntohs(map->pub_port);
+	int port = cg_sub_port(cg, map->sub, reason);
+
+	if (port < 0)
+		return port;
+	map->pub_port = htons(port);
+	cg_sub_port_put(cg, map->sub, old, 0);
+	return 0;
+}
+
+/* The key the replies of an outbound flow arrive with. */
+static void cg_reply_out(const struct cg_inst *cg, const struct nfv_key *k,
+			 const struct cg_map *map, struct nfv_key *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->zone = cg->outside_zone;
+	r->proto = k->proto;
+	r->flags = k->flags;
+	r->addr.v4.src = k->addr.v4.dst;
+	r->addr.v4.dst = cg_addr_of(cg, map->sub->pub);
+	if (k->proto == IPPROTO_ICMP) {
+		r->sport = map->pub_port;
+		r->dport = htons(cg_icmp_reply(ntohs(k->dport)));
+	} else {
+		r->sport = k->dport;
+		r->dport = map->pub_port;
+	}
+}
+
+/* Claims the reply key; -errno with the reason counted in *reason. */
+static int cg_claim(struct cg_inst *cg, struct nfv_pkt *pkt,
+		    const struct nfv_key *reply, int *reason)
+{
+	int err = nfv_flow_nat_claim(pkt, reply);
+
+	switch (err) {
+	case 0:
+	case -EBUSY:		/* the sender retransmits into that flow */
+		break;
+	case -EEXIST:
+		*reason = NFV_CGNAT_STAT_CLASH;
+		break;
+	case -ENOMEM:
+		*reason = NFV_CGNAT_STAT_NOMEM;
+		break;
+	default:
+		*reason = NFV_CGNAT_STAT_UNSUPPORTED;
+	}
+	return err;
+}
+
+static void cg_flow_hold(struct cg_map *map, struct cg_flow *cf)
+{
+	map->flows++;
+	map->sub->sessions++;
+	cf->map = map;
+}
+
+static bool cg_proto_ok(const struct nfv_key *k)
+{
+	if (k->proto == IPPROTO_ICMP)
+		return cg_icmp_reply(ntohs(k->dport)) >= 0;
+	return k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP;
+}
+
+/* Limits that answer with ICMP administratively prohibited. */
+static bool cg_exhausted(int reason)
+{
+	switch (reason) {
+	case NFV_CGNAT_STAT_NO_PORT:
+	case NFV_CGNAT_STAT_NO_BLOCK:
+	case NFV_CGNAT_STAT_NO_ADDRESS:
+	case NFV_CGNAT_STAT_SESSION_LIMIT:
+	case NFV_CGNAT_STAT_SUBSCRIBER_LIMIT:
+	case NFV_CGNAT_STAT_MAPPING_LIMIT:
+		return true;
+	}
+	return false;
+}
+
+/* A new flow from the inside: its mapping (EIM), then the claim. */
+static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt,
+		  struct cg_flow *cf)
+{
+	int reason = NFV_CGNAT_STAT_UNSUPPORTED, tries = 0, err;
+	const struct nfv_key *k = &pkt->key;
+	struct nfv_key reply;
+	struct cg_map *map;
+
+	if (!cg_proto_ok(k))
+		return reason;
+	spin_lock(&cg->lock);
+	map = cg_map_find_in(cg, k);
+	if (map) {
+		if (map->sub->sessions >= cg->max_sessions) {
+			reason = NFV_CGNAT_STAT_SESSION_LIMIT;
+			goto out;
+		}
+		cg_reply_out(cg, k, map, &reply);
+		err = cg_claim(cg, pkt, &reply, &reason);
+		if (!err)
+			cg_flow_hold(map, cf);
+		goto out_err;
+	}
+	map = cg_map_new(cg, k, &reason);
+	if (!map)
+		goto out;
+	do {
+		cg_reply_out(cg, k, map, &reply);
+		err = cg_claim(cg, pkt, &reply, &reason);
+	} while (err == -EEXIST && ++tries < CG_MAX_TRIES &&
+		 !cg_map_reroll(cg, map, &reason));
+	if (err) {
+		cg_map_free(cg, map, 0);
+		goto out_err;
+	}
+	cg_map_hash(cg, map);
+	cg_flow_hold(map, cf);
+out_err:
+	reason = err == -EBUSY ? -1 : err ? reason : NFV_CGNAT_STAT_OUT;
+out:
+	spin_unlock(&cg->lock);
+	return reason;
+}
+
+/* A new flow to a pool address: a live mapping's, from any host (EIF). */
+static int cg_in(struct cg_inst *cg, struct nfv_pkt *pkt, u32 pub,
+		 struct cg_flow *cf)
+{
+	int reason = NFV_CGNAT_STAT_NO_MAPPING, err;
+	const struct nfv_key *k = &pkt->key;
+	struct nfv_key reply = {};
+	struct cg_map *map;
+
+	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
+		return reason;
+	spin_lock(&cg->lock);
+	map = cg_map_find_pub(cg, pub, k->dport, k->proto);
+	if (!map)
+		goto out;
+	if (map->sub->sessions >= cg->max_sessions) {
+		reason = NFV_CGNAT_STAT_SESSION_LIMIT;
+		goto out;
+	}
+	reply.zone = map->zone;
+	reply.proto = k->proto;
+	reply.flags = k->flags;
+	reply.addr.v4.src = map->addr;
+	reply.addr.v4.dst = k->addr.v4.src;
+	reply.sport = map->port;
+	reply.dport = k->sport;
+	err = cg_claim(cg, pkt, &reply, &reason);
+	if (!err)
+		cg_flow_hold(map, cf);
+	reason = err == -EBUSY ? -1 : err ? reason : NFV_CGNAT_STAT_IN;
+out:
+	spin_unlock(&cg->lock);
+	return reason;
+}
+
+static enum nfv_verdict cg_drop(struct cg_inst *cg, struct nfv_pkt *pkt,
+				int reason)
+{
+	if (reason >= 0)
+		cg_count(cg, reason);
+	if (reason >= 0 && cg_exhausted(reason)) {
+		if (__ratelimit(&cg->reject_rs))
+			nfv_icmp_reject_code(pkt, ICMP_PKT_FILTERED,
+					     ICMPV6_ADM_PROHIBITED);
+		else
+			cg_count(cg, NFV_CGNAT_STAT_REJECT_SUPPRESSED);
+	}
+	pkt->drop_reason = NFV_DROP_CHAIN;
+	return NFV_DROP;
+}
+
+enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
+			    void *flow_priv)
+{
+	struct cg_inst *cg = nfv_nf_priv(nf);
+	const struct nfv_key *k = &pkt->key;
+	struct cg_flow *cf = flow_priv;
+	bool from_inside;
+	int reason;
+	s64 pub;
+
+	/* NAT44 only; a flow translated already is done with. */
+	if ((k->flags & NFV_KEY_V6) || (pkt->flags & NFV_PKT_NAT)) {
+		if (cf && cf->map && pkt->dir == NFV_DIR_REPLY)
+			nfv_flow_set_assured(pkt->flow, true);
+		return NFV_CONTINUE;
+	}
+	from_inside = cg_inside(cg, k->addr.v4.src) &&
+		      !cg_inside(cg, k->addr.v4.dst);
+	if (from_inside) {
+		/* Nothing leaves with an inside source address. */
+		if (!pkt->flow || !pkt->new_flow)
+			return cg_drop(cg, pkt, NFV_CGNAT_STAT_UNSUPPORTED);
+		reason = cg_out(cg, pkt, cf);
+		if (reason != NFV_CGNAT_STAT_OUT)
+			return cg_drop(cg, pkt, reason);
+		cg_count(cg, reason);
+		return NFV_CONTINUE;
+	}
+	pub = cg_pub_index(cg, k->addr.v4.dst);
+	if (pub < 0 || k->zone != cg->outside_zone)
+		return NFV_CONTINUE;
+	if (!pkt->flow || !pkt->new_flow)
+		return cg_drop(cg, pkt, NFV_CGNAT_STAT_NO_MAPPING);
+	reason = cg_in(cg, pkt, pub, cf);
+	if (reason != NFV_CGNAT_STAT_IN)
+		return cg_drop(cg, pkt, reason);
+	cg_count(cg, reason);
+	return NFV_CONTINUE;
+}
+
+void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
+		     void *flow_priv)
+{
+	struct cg_inst *cg = nfv_nf_priv(nf);
+	struct cg_flow *cf = flow_priv;
+	struct cg_map *map = cf->map;
+
+	if (!map)
+		return;
+	spin_lock_bh(&cg->lock);
+	map->sub->sessions--;
+	if (!--map->flows)
+		cg_map_free(cg, map, cg->quarantine);
+	spin_unlock_bh(&cg->lock);
+}
+
+/* Instance destroy: no flow is left, but free whatever is. */
+void cg_tables_free(struct cg_inst *cg)
+{
+	struct cg_map *map, *tmp;
+	struct hlist_node *n;
+	struct cg_sub *sub;
+	u32 i;
+
+	list_for_each_entry_safe(map, tmp, &cg->maps, list)
+		kfree(map);
+	if (cg->subs)
+		for (i = 0; i <= cg->sub_mask; i++)
+			hlist_for_each_entry_safe(sub, n, &cg->subs[i], node)
+				kfree(sub);
+	if (cg->addrs)
+		for (i = 0; i < cg->naddrs; i++)
+			cg_blocks_release(&cg->addrs[i].blocks);
+	kvfree(cg->subs);
+	kvfree(cg->maps_in);
+	kvfree(cg->maps_pub);
+	kvfree(cg->addrs);
+	kvfree(cg->block_mem);
+}
