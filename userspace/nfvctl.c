@@ -32,6 +32,7 @@ static const struct object {
 	{ "chain",	do_chain,	usage_chain },
 	{ "nf",		do_nf,		usage_nf },
 	{ "fw",		do_fw,		usage_fw },
+	{ "cgnat",	do_cgnat,	usage_cgnat },
 	{ "flow",	do_flow,	usage_flow },
 	{ "stats",	do_stats,	usage_stats },
 	{ "monitor",	do_monitor,	usage_monitor },

@@ -123,6 +123,7 @@ int do_port(int argc, char **argv);
 int do_chain(int argc, char **argv);
 int do_nf(int argc, char **argv);
 int do_fw(int argc, char **argv);
+int do_cgnat(int argc, char **argv);
 int do_flow(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_monitor(int argc, char **argv);
@@ -132,9 +133,15 @@ void usage_port(FILE *f);
 void usage_chain(FILE *f);
 void usage_nf(FILE *f);
 void usage_fw(FILE *f);
+void usage_cgnat(FILE *f);
 void usage_flow(FILE *f);
 void usage_stats(FILE *f);
 void usage_monitor(FILE *f);
+
+/* cgnat.c: parts its unit test drives */
+int cgnat_parse_prefix(const char *cmd, const char *arg, uint32_t *addr,
+		       uint8_t *len);
+int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv);
 
 /* Printers shared by the show commands and monitor. */
 void dp_print(struct nlattr **tb, const char *sep);

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfvctl cgnat: instances of the "cgnat" NF type (nfv_cgnat.ko), their
+ * pools' use and their mappings.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "nfvctl.h"
+
+void usage_cgnat(FILE *f)
+{
+	fputs("  cgnat add DP NAME pool PREFIX [pool PREFIX]... [inside PREFIX]\n"
+	      "         [block-size N] [max-blocks N] [max-sessions N]\n"
+	      "         [quarantine SECONDS] [max-subscribers N]\n"
+	      "         [max-mappings N] [outside-zone Z]\n"
+	      "  cgnat del DP NAME\n"
+	      "  cgnat show DP [NAME]\n"
+	      "  cgnat mappings DP NAME\n", f);
+}
+
+/* "A.B.C.D[/LEN]", IPv4 only: 0, or -1 with the error reported. */
+int cgnat_parse_prefix(const char *cmd, const char *arg, uint32_t *addr,
+		       uint8_t *len)
+{
+	char buf[INET_ADDRSTRLEN + 4], *slash;
+	uint32_t l = 32;
+	struct in_addr a;
+
+	if (strlen(arg) >= sizeof(buf))
+		return usage_err(cmd, "invalid prefix \"%s\"", arg);
+	strcpy(buf, arg);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash++ = '\0';
+		if (parse_u32(cmd, "prefix length", slash, 0, 32, &l))
+			return -1;
+	}
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return usage_err(cmd, "invalid IPv4 address \"%s\"", buf);
+	*addr = a.s_addr;
+	*len = (uint8_t)l;
+	return 0;
+}
+
+static int put_pool(struct nl_msg *cfg, const char *cmd, const char *arg)
+{
+	struct nlattr *nest;
+	uint32_t addr;
+	uint8_t len;
+
+	if (cgnat_parse_prefix(cmd, arg, &addr, &len))
+		return -1;
+	nest = nla_nest_start(cfg, NFV_CGNAT_A_POOL);
+	if (!nest || nla_put_u32(cfg, NFV_CGNAT_POOL_A_ADDR, addr) < 0 ||
+	    nla_put_u8(cfg, NFV_CGNAT_POOL_A_LEN, len) < 0)
+		return -2;
+	nla_nest_end(cfg, nest);
+	return 0;
+}
+
+static int put_inside(struct nl_msg *cfg, const char *cmd, const char *arg)
+{
+	uint32_t addr;
+	uint8_t len;
+
+	if (cgnat_parse_prefix(cmd, arg, &addr, &len))
+		return -1;
+	if (nla_put_u32(cfg, NFV_CGNAT_A_INSIDE, addr) < 0 ||
+	    nla_put_u8(cfg, NFV_CGNAT_A_INSIDE_LEN, len) < 0)
+		return -2;
+	return 0;
+}
+
+static const struct {
+	const char *word;
+	int attr;
+	uint32_t min, max;
+} cgnat_nums[] = {
+	{ "block-size",		NFV_CGNAT_A_BLOCK_SIZE,		8, 64512 },
+	{ "max-blocks",		NFV_CGNAT_A_MAX_BLOCKS,		1, 64 },
+	{ "max-sessions",	NFV_CGNAT_A_MAX_SESSIONS,	1, UINT32_MAX },
+	{ "quarantine",		NFV_CGNAT_A_QUARANTINE,		0, 86400 },
+	{ "max-subscribers",	NFV_CGNAT_A_MAX_SUBSCRIBERS,	1, 1U << 24 },
+	{ "max-mappings",	NFV_CGNAT_A_MAX_MAPPINGS,	1, 1U << 24 },
+};
+
+static int put_num(struct nl_msg *cfg, const char *cmd, const char *kw,
+		   const char *arg, bool *known)
+{
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cgnat_nums); i++) {
+		if (strcmp(kw, cgnat_nums[i].word))
+			continue;
+		*known = true;
+		if (parse_u32(cmd, kw, arg, cgnat_nums[i].min,
+			      cgnat_nums[i].max, &v))
+			return -1;
+		return nla_put_u32(cfg, cgnat_nums[i].attr, v) < 0 ? -2 : 0;
+	}
+	*known = false;
+	return 0;
+}
+
+/* One "KEYWORD VALUE" of "cgnat add" other than pool. */
+static int put_option(struct nl_msg *cfg, const char *cmd, const char *kw,
+		      const char *arg)
+{
+	bool known;
+	uint32_t v;
+	int err;
+
+	if (!strcmp(kw, "inside"))
+		return put_inside(cfg, cmd, arg);
+	if (!strcmp(kw, "outside-zone")) {
+		if (parse_u32(cmd, kw, arg, 0, UINT16_MAX, &v))
+			return -1;
+		return nla_put_u16(cfg, NFV_CGNAT_A_OUTSIDE_ZONE,
+				   (uint16_t)v) < 0 ? -2 : 0;
+	}
+	err = put_num(cfg, cmd, kw, arg, &known);
+	if (!known)
+		return usage_err(cmd, "unknown argument \"%s\"", kw);
+	return err;
+}
+
+/*
+ * The NF_CONFIG of "cgnat add" in cfg: the pools in their nest first,
+ * then the rest. 0, -1 (reported) or -2 (the message is full).
+ */
+int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv)
+{
+	struct nlattr *pools;
+	int i, j, err = 0, npools = 0;
+
+	for (i = 0; i < argc; i += 2)
+		if (i + 1 >= argc)
+			return usage_err(cmd, "\"%s\" needs an argument",
+					 argv[i]);
+	pools = nla_nest_start(cfg, NFV_CGNAT_A_POOLS);
+	if (!pools)
+		return -2;
+	for (i = 0; i < argc && !err; i += 2) {
+		if (strcmp(argv[i], "pool"))
+			continue;
+		err = put_pool(cfg, cmd, argv[i + 1]);
+		npools++;
+	}
+	if (err)
+		return err;
+	if (!npools)
+		return usage_err(cmd, "missing pool");
+	nla_nest_end(cfg, pools);
+	for (i = 0; i < argc && !err; i += 2) {
+		if (!strcmp(argv[i], "pool"))
+			continue;
+		for (j = 0; j < i; j += 2)
+			if (!strcmp(argv[i], argv[j]))
+				return usage_err(cmd, "duplicate \"%s\"",
+						 argv[i]);
+		err = put_option(cfg, cmd, argv[i], argv[i + 1]);
+	}
+	return err;
+}
+
+/* "DP NAME" at the head of argv. */
+static int parse_dp_name(const char *cmd, int *argc, char ***argv,
+			 const char **dp, const char **name)
+{
+	if (parse_dp(cmd, argc, argv, dp))
+		return -1;
+	if (!*argc)
+		return usage_err(cmd, "missing cgnat instance name");
+	if (parse_name(cmd, "instance name", **argv, NFV_NAME_MAX))
+		return -1;
+	*name = **argv;
+	(*argc)--;
+	(*argv)++;
+	return 0;
+}
+
+static int cgnat_add(int argc, char **argv)
+{
+	const char *cmd = "cgnat add", *dp, *name;
+	struct nl_msg *cfg, *msg;
+	struct nlmsghdr *h;
+	struct nlattr *nest;
+	int err;
+
+	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+		return -1;
+	cfg = nlmsg_alloc();
+	if (!cfg) {
+		err_msg("out of memory");
+		return -1;
+	}
+	err = cgnat_config(cfg, cmd, argc, argv);
+	if (err) {
+		nlmsg_free(cfg);
+		if (err == -2)
+			err_msg("request does not fit in a netlink message");
+		return -1;
+	}
+	msg = nfv_msg(NFV_CMD_NF_NEW, false);
+	if (!msg) {
+		nlmsg_free(cfg);
+		return -1;
+	}
+	h = nlmsg_hdr(cfg);
+	nest = NULL;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) >= 0 &&
+	    nla_put_string(msg, NFV_A_NF_NAME, name) >= 0 &&
+	    nla_put_string(msg, NFV_A_NF_TYPE, "cgnat") >= 0)
+		nest = nla_nest_start(msg, NFV_A_NF_CONFIG);
+	if (!nest ||
+	    nlmsg_append(msg, nlmsg_data(h), nlmsg_datalen(h), NLMSG_ALIGNTO)) {
+		nlmsg_free(cfg);
+		return nfv_msg_full(msg);
+	}
+	nlmsg_free(cfg);
+	nla_nest_end(msg, nest);
+	return nfv_talk(msg, NULL, NULL);
+}
+
+static void print_u32(const char *key, const char *text, struct nlattr *a)
+{
+	uint32_t v;
+
+	if (!attr_u32(a, &v))
+		return;
+	if (opts.json)
+		jw_u64(key, v);
+	else
+		printf(" %s %u", text, v);
+}
+
+static void print_prefix(const char *key, struct nlattr *addr,
+			 struct nlattr *len)
+{
+	char buf[INET_ADDRSTRLEN + 4];
+	const void *a = attr_bytes(addr, 4);
+	uint8_t l = 32;
+
+	if (!a || !inet_ntop(AF_INET, a, buf, INET_ADDRSTRLEN))
+		return;
+	attr_u8(len, &l);
+	sprintf(buf + strlen(buf), "/%u", l);
+	if (opts.json)
+		jw_str(key, buf);
+	else
+		printf(" %s %s", key, buf);
+}
+
+static void print_pool(struct nlattr *a)
+{
+	struct nlattr *tb[NFV_CGNAT_POOL_A_MAX + 1];
+	uint32_t blocks = 0, used = 0, quar = 0;
+
+	if (attr_nested(tb, NFV_CGNAT_POOL_A_MAX, a) < 0)
+		return;
+	attr_u32(tb[NFV_CGNAT_POOL_A_BLOCKS], &blocks);
+	attr_u32(tb[NFV_CGNAT_POOL_A_BLOCKS_USED], &used);
+	attr_u32(tb[NFV_CGNAT_POOL_A_BLOCKS_QUARANTINED], &quar);
+	if (opts.json)
+		jw_obj_open(NULL);
+	else
+		printf("\n\t");
+	print_prefix("pool", tb[NFV_CGNAT_POOL_A_ADDR],
+		     tb[NFV_CGNAT_POOL_A_LEN]);
+	print_u32("addresses", "addresses", tb[NFV_CGNAT_POOL_A_ADDRESSES]);
+	print_u32("blocks", "blocks", tb[NFV_CGNAT_POOL_A_BLOCKS]);
+	print_u32("blocks_used", "used", tb[NFV_CGNAT_POOL_A_BLOCKS_USED]);
+	print_u32("blocks_quarantined", "quarantined",
+		  tb[NFV_CGNAT_POOL_A_BLOCKS_QUARANTINED]);
+	if (opts.json)
+		jw_u64("blocks_free", blocks - used - quar);
+	else
+		printf(" free %u", blocks - used - quar);
+	print_u32("subscribers", "subscribers",
+		  tb[NFV_CGNAT_POOL_A_SUBSCRIBERS]);
+	if (opts.json)
+		jw_obj_close();
+}
+
+static const struct {
+	int stat;
+	const char *key;
+} cgnat_stats[] = {
+	{ NFV_CGNAT_STAT_OUT,			"out" },
+	{ NFV_CGNAT_STAT_IN,			"in" },
+	{ NFV_CGNAT_STAT_NO_MAPPING,		"no_mapping" },
+	{ NFV_CGNAT_STAT_NO_PORT,		"no_port" },
+	{ NFV_CGNAT_STAT_NO_BLOCK,		"no_block" },
+	{ NFV_CGNAT_STAT_NO_ADDRESS,		"no_address" },
+	{ NFV_CGNAT_STAT_SESSION_LIMIT,		"session_limit" },
+	{ NFV_CGNAT_STAT_SUBSCRIBER_LIMIT,	"subscriber_limit" },
+	{ NFV_CGNAT_STAT_MAPPING_LIMIT,		"mapping_limit" },
+	{ NFV_CGNAT_STAT_CLASH,			"clash" },
+	{ NFV_CGNAT_STAT_UNSUPPORTED,		"unsupported" },
+	{ NFV_CGNAT_STAT_NOMEM,			"nomem" },
+	{ NFV_CGNAT_STAT_REJECT_SUPPRESSED,	"reject_suppressed" },
+};
+
+static void print_stats(struct nlattr *a)
+{
+	struct nlattr *tb[NFV_CGNAT_STAT_MAX + 1];
+	uint64_t v;
+	size_t i;
+
+	if (attr_nested(tb, NFV_CGNAT_STAT_MAX, a) < 0)
+		return;
+	if (opts.json)
+		jw_obj_open("stats");
+	else
+		printf("\n\t");
+	for (i = 0; i < ARRAY_SIZE(cgnat_stats); i++) {
+		if (!attr_u64(tb[cgnat_stats[i].stat], &v))
+			continue;
+		if (opts.json)
+			jw_u64(cgnat_stats[i].key, v);
+		else
+			printf("%s%s %llu", i ? " " : "", cgnat_stats[i].key,
+			       (unsigned long long)v);
+	}
+	if (opts.json)
+		jw_obj_close();
+}
+
+static void print_pools(struct nlattr *pools)
+{
+	struct nlattr *a;
+	int rem;
+
+	if (!pools)
+		return;
+	if (opts.json)
+		jw_arr_open("pools");
+	nla_for_each_nested(a, pools, rem)
+		if (nla_type(a) == NFV_CGNAT_A_POOL)
+			print_pool(a);
+	if (opts.json)
+		jw_arr_close();
+}
+
+struct cgnat_show {
+	struct list_out out;
+	const char *name;		/* NULL: every instance */
+};
+
+static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	const char *name = attr_str(tb[NFV_A_NF_NAME]);
+	const char *type = attr_str(tb[NFV_A_NF_TYPE]);
+	struct nlattr *info[NFV_CGNAT_A_MAX + 1];
+	struct cgnat_show *s = arg;
+	uint16_t zone;
+
+	(void)cmd;
+	if (!name || !type || strcmp(type, "cgnat") ||
+	    (s->name && strcmp(s->name, name)) ||
+	    attr_nested(info, NFV_CGNAT_A_MAX, tb[NFV_A_NF_INFO]) < 0)
+		return 0;
+	list_elem(&s->out);
+	if (opts.json) {
+		jw_obj_open(NULL);
+		jw_str("name", name);
+	} else {
+		printf("%s:", name);
+	}
+	print_prefix("inside", info[NFV_CGNAT_A_INSIDE],
+		     info[NFV_CGNAT_A_INSIDE_LEN]);
+	print_u32("block_size", "block-size", info[NFV_CGNAT_A_BLOCK_SIZE]);
+	print_u32("max_blocks", "max-blocks", info[NFV_CGNAT_A_MAX_BLOCKS]);
+	print_u32("max_sessions", "max-sessions",
+		  info[NFV_CGNAT_A_MAX_SESSIONS]);
+	print_u32("quarantine", "quarantine", info[NFV_CGNAT_A_QUARANTINE]);
+	print_u32("max_subscribers", "max-subscribers",
+		  info[NFV_CGNAT_A_MAX_SUBSCRIBERS]);
+	print_u32("max_mappings", "max-mappings",
+		  info[NFV_CGNAT_A_MAX_MAPPINGS]);
+	if (attr_u16(info[NFV_CGNAT_A_OUTSIDE_ZONE], &zone)) {
+		if (opts.json)
+			jw_u64("outside_zone", zone);
+		else
+			printf(" outside-zone %u", zone);
+	}
+	if (!opts.json)
+		printf("\n\t");
+	print_u32("subscribers", "subscribers", info[NFV_CGNAT_A_SUBSCRIBERS]);
+	print_u32("mappings", "mappings", info[NFV_CGNAT_A_MAPPINGS]);
+	print_pools(info[NFV_CGNAT_A_POOLS]);
+	print_stats(info[NFV_CGNAT_A_STATS]);
+	if (opts.json)
+		jw_obj_close();
+	else
+		putchar('\n');
+	return 0;
+}
+
+/* cgnat show DP [NAME] */
+static int cgnat_show(int argc, char **argv)
+{
+	const char *cmd = "cgnat show", *dp;
+	struct cgnat_show s = { .out = { 0 } };
+	struct nl_msg *msg;
+	int err;
+
+	if (parse_dp(cmd, &argc, &argv, &dp))
+		return -1;
+	if (argc) {
+		if (parse_name(cmd, "instance name", *argv, NFV_NAME_MAX))
+			return -1;
+		s.name = *argv;
+		argc--, argv++;
+	}
+	if (argc)
+		return usage_err(cmd, "unknown argument \"%s\"", *argv);
+	msg = nfv_msg(NFV_CMD_NF_GET, true);
+	if (!msg)
+		return -1;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0)
+		return nfv_msg_full(msg);
+	err = nfv_talk(msg, cgnat_show_reply, &s);
+	list_end(&s.out, err);
+	return err;
+}
+
+static const char *proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	}
+	return NULL;
+}
+
+static void print_addr_port(const char *akey, const char *pkey,
+			    struct nlattr *addr, struct nlattr *port)
+{
+	char buf[INET_ADDRSTRLEN] = "?";
+	const void *a = attr_bytes(addr, 4);
+	uint16_t p = 0;
+
+	if (a)
+		inet_ntop(AF_INET, a, buf, sizeof(buf));
+	if (attr_u16(port, &p))
+		p = ntohs(p);
+	if (opts.json) {
+		jw_str(akey, buf);
+		jw_u64(pkey, p);
+	} else {
+		printf("%s:%u", buf, p);
+	}
+}
+
+static int mapping_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct nlattr *m[NFV_CGNAT_MAP_A_MAX + 1];
+	uint32_t flows = 0;
+	uint16_t zone = 0;
+	uint8_t proto = 0;
+
+	(void)cmd;
+	if (attr_nested(m, NFV_CGNAT_MAP_A_MAX, tb[NFV_A_NF_ITEM]) < 0)
+		return 0;
+	list_elem(arg);
+	attr_u8(m[NFV_CGNAT_MAP_A_PROTO], &proto);
+	attr_u16(m[NFV_CGNAT_MAP_A_ZONE], &zone);
+	attr_u32(m[NFV_CGNAT_MAP_A_FLOWS], &flows);
+	if (opts.json) {
+		jw_obj_open(NULL);
+		if (proto_name(proto))
+			jw_str("proto", proto_name(proto));
+		else
+			jw_u64("proto", proto);
+		jw_u64("zone", zone);
+	} else if (proto_name(proto)) {
+		printf("%s ", proto_name(proto));
+	} else {
+		printf("proto %u ", proto);
+	}
+	print_addr_port("inside", "inside_port", m[NFV_CGNAT_MAP_A_INSIDE],
+			m[NFV_CGNAT_MAP_A_INSIDE_PORT]);
+	if (!opts.json)
+		printf(" -> ");
+	print_addr_port("public", "public_port", m[NFV_CGNAT_MAP_A_PUBLIC],
+			m[NFV_CGNAT_MAP_A_PUBLIC_PORT]);
+	if (opts.json) {
+		jw_u64("flows", flows);
+		jw_obj_close();
+	} else {
+		printf(" zone %u flows %u\n", zone, flows);
+	}
+	return 0;
+}
+
+/* cgnat mappings DP NAME */
+static int cgnat_mappings(int argc, char **argv)
+{
+	const char *cmd = "cgnat mappings", *dp, *name;
+
+	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+		return -1;
+	if (argc)
+		return usage_err(cmd, "unknown argument \"%s\"", *argv);
+	return named_request(NFV_CMD_NF_ITEM_GET, dp, name, mapping_reply);
+}
+
+int do_cgnat(int argc, char **argv)
+{
+	const char *dp, *name;
+
+	if (!argc)
+		return usage_err("cgnat", "missing command");
+	if (matches(*argv, "add"))
+		return cgnat_add(argc - 1, argv + 1);
+	if (matches(*argv, "del") || matches(*argv, "delete")) {
+		argc--, argv++;
+		if (parse_dp_name("cgnat del", &argc, &argv, &dp, &name))
+			return -1;
+		if (argc)
+			return usage_err("cgnat del", "unknown argument \"%s\"",
+					 *argv);
+		return named_request(NFV_CMD_NF_DEL, dp, name, NULL);
+	}
+	if (matches(*argv, "show") || matches(*argv, "list"))
+		return cgnat_show(argc - 1, argv + 1);
+	if (matches(*argv, "mappings"))
+		return cgnat_mappings(argc - 1, argv + 1);
+	if (matches(*argv, "help")) {
+		usage_cgnat(stdout);
+		return 0;
+	}
+	return usage_err("cgnat", "unknown command \"%s\"", *argv);
+}

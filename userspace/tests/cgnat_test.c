@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit test of cgnat.c's "cgnat add" arguments: the prefixes it takes and
+ * the NF_CONFIG it builds (pools nested first, then the options), and the
+ * arguments it refuses before anything is sent.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nfvctl.h"
+
+struct nfvctl_opts opts;	/* nfvctl.c's, for the message prefix */
+
+static int failures;
+
+/* nfvctl.c's list output, which no test here prints. */
+void list_elem(struct list_out *l)
+{
+	l->n++;
+}
+
+void list_end(struct list_out *l, int err)
+{
+	(void)l;
+	(void)err;
+}
+
+static void check(const char *name, bool ok)
+{
+	printf("%s %s\n", ok ? "ok  " : "FAIL", name);
+	failures += !ok;
+}
+
+/* cgnat_config() on the words of head and tail; its attributes in tb. */
+static int config2(const char *head, const char *tail, struct nl_msg **msg,
+		   struct nlattr **tb)
+{
+	char buf[256], *argv[32], *w;
+	int argc = 0, err;
+
+	snprintf(buf, sizeof(buf), "%s %s", head, tail);
+	for (w = strtok(buf, " "); w && argc < 32; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	*msg = nlmsg_alloc();
+	if (!*msg)
+		exit(1);
+	err = cgnat_config(*msg, "cgnat add", argc, argv);
+	if (!err)
+		nla_parse(tb, NFV_CGNAT_A_MAX, nlmsg_attrdata(nlmsg_hdr(*msg), 0),
+			  nlmsg_attrlen(nlmsg_hdr(*msg), 0), NULL);
+	return err;
+}
+
+static int config(const char *line, struct nl_msg **msg, struct nlattr **tb)
+{
+	return config2(line, "", msg, tb);
+}
+
+static void test_prefix(void)
+{
+	uint32_t a;
+	uint8_t l;
+
+	check("a prefix", !cgnat_parse_prefix("t", "198.51.100.0/30", &a, &l) &&
+	      a == inet_addr("198.51.100.0") && l == 30);
+	check("an address is a /32",
+	      !cgnat_parse_prefix("t", "192.0.2.1", &a, &l) && l == 32);
+	check("IPv6 refused", cgnat_parse_prefix("t", "2001:db8::/64", &a, &l));
+	check("length over 32 refused",
+	      cgnat_parse_prefix("t", "192.0.2.0/33", &a, &l));
+	check("junk refused", cgnat_parse_prefix("t", "pool", &a, &l));
+}
+
+static void test_config(void)
+{
+	const char *head = "block-size 8 pool 198.51.100.0/30 max-blocks 2";
+	const char *tail = "pool 203.0.113.8/29 inside 10.64.0.0/10";
+	struct nlattr *tb[NFV_CGNAT_A_MAX + 1] = {}, *p;
+	struct nl_msg *m;
+	const char *line;
+	int n = 0, rem;
+	uint32_t v;
+
+	check("pools and options", !config2(head, tail, &m, tb));
+	nla_for_each_nested(p, tb[NFV_CGNAT_A_POOLS], rem)
+		n += nla_type(p) == NFV_CGNAT_A_POOL;
+	check("two pools in one nest", n == 2);
+	check("block-size", attr_u32(tb[NFV_CGNAT_A_BLOCK_SIZE], &v) && v == 8);
+	check("max-blocks", attr_u32(tb[NFV_CGNAT_A_MAX_BLOCKS], &v) && v == 2);
+	check("inside", tb[NFV_CGNAT_A_INSIDE] && tb[NFV_CGNAT_A_INSIDE_LEN] &&
+	      nla_get_u8(tb[NFV_CGNAT_A_INSIDE_LEN]) == 10);
+	nlmsg_free(m);
+	check("quarantine 0 and outside-zone",
+	      !config2("pool 192.0.2.0/24", "quarantine 0 outside-zone 3",
+		       &m, tb) &&
+	      attr_u32(tb[NFV_CGNAT_A_QUARANTINE], &v) && !v &&
+	      tb[NFV_CGNAT_A_OUTSIDE_ZONE] &&
+	      nla_get_u16(tb[NFV_CGNAT_A_OUTSIDE_ZONE]) == 3);
+	nlmsg_free(m);
+
+	check("no pool refused", config("block-size 8", &m, tb));
+	nlmsg_free(m);
+	check("block-size 4 refused",
+	      config("pool 192.0.2.0/24 block-size 4", &m, tb));
+	nlmsg_free(m);
+	check("max-blocks 0 refused",
+	      config("pool 192.0.2.0/24 max-blocks 0", &m, tb));
+	nlmsg_free(m);
+	check("a keyword without a value refused",
+	      config("pool 192.0.2.0/24 quarantine", &m, tb));
+	nlmsg_free(m);
+	check("an unknown keyword refused",
+	      config("pool 192.0.2.0/24 colour blue", &m, tb));
+	nlmsg_free(m);
+	line = "pool 192.0.2.0/24 inside 10.0.0.0/8 inside 10.0.0.0/8";
+	check("two insides refused", config(line, &m, tb));
+	nlmsg_free(m);
+}
+
+int main(void)
+{
+	test_prefix();
+	test_config();
+	return failures ? 1 : 0;
+}
