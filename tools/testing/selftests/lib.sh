@@ -212,6 +212,17 @@ nfv_fw_load() {
 	fi
 }
 
+# nfv_cgnat.ko: from DKMS, or beside nfv.ko.
+nfv_cgnat_load() {
+	[ ! -e /sys/module/nfv_cgnat ] || return 0
+	[ -e /sys/module/nfv ] || nfv_load
+	if [ -n "${NFV_USE_DKMS:-}" ]; then
+		modprobe nfv_cgnat
+	else
+		insmod "$NFV_KMOD/cgnat/nfv_cgnat.ko"
+	fi
+}
+
 # nfv_modprobe_setup: lets modprobe, and so the kernel's request_module(),
 # find the modules built in $NFV_KMOD. DKMS installed its modules where
 # depmod maps their aliases; the build directory's are known to no
@@ -224,7 +235,7 @@ nfv_modprobe_setup() {
 	local ko name
 	[ -z "${NFV_USE_DKMS:-}" ] || return 0
 	mkdir -p "$(dirname "$NFV_MODPROBE_CONF")"
-	for ko in "$NFV_KMOD/nfv.ko" "$NFV_KMOD"/fw/*.ko; do
+	for ko in "$NFV_KMOD/nfv.ko" "$NFV_KMOD"/fw/*.ko "$NFV_KMOD"/cgnat/*.ko; do
 		for name in "$(basename "$ko" .ko)" $(modinfo -F alias "$ko"); do
 			echo "install $name /sbin/insmod $ko"
 		done
@@ -234,14 +245,16 @@ nfv_modprobe_clear() { rm -f "$NFV_MODPROBE_CONF"; }
 
 # Unloads the modules; fails if one is still loaded after 30 s each.
 nfv_unload() {
-	local i
-	# Instances pin nfv_fw until their last flow is freed after a grace
-	# period, and a deleted namespace goes in a workqueue: a moment after
-	# the namespaces went it is free.
-	for ((i = 0; i < 60; i++)); do
-		[ -e /sys/module/nfv_fw ] || break
-		rmmod nfv_fw 2>/dev/null && break
-		nap 0.5
+	local i m
+	# Instances pin their NF module until their last flow is freed after
+	# a grace period, and a deleted namespace goes in a workqueue: a
+	# moment after the namespaces went it is free.
+	for m in nfv_fw nfv_cgnat; do
+		for ((i = 0; i < 60; i++)); do
+			[ -e "/sys/module/$m" ] || break
+			rmmod "$m" 2>/dev/null && break
+			nap 0.5
+		done
 	done
 	for ((i = 0; i < 60; i++)); do
 		[ -e /sys/module/nfv ] || return 0

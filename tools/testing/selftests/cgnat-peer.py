@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Both ends of test-cgnat.sh's connections, each saying what it saw.
+
+  cgnat-peer.py serve ADDR...        on each ADDR: UDP port 7000 answers a
+                                     datagram, TCP port 7001 a connection,
+                                     with "IP:PORT" of the peer it saw
+                                     (prints "ready" to stderr when bound)
+  cgnat-peer.py ask [-t] SRC PORT N DST:DPORT...
+                                     from SRC:PORT, PORT+1, ... (N ports),
+                                     one UDP datagram (TCP connection with
+                                     -t) to each DST:DPORT; a line each:
+                                     "PORT IP:PORT" the server saw, or
+                                     "PORT icmp TYPE CODE" (an ICMP error
+                                     came back), or "PORT none"
+  cgnat-peer.py recv SRC PORT        the first datagram to SRC:PORT:
+                                     "from IP:PORT" (its sender)
+  cgnat-peer.py send SRC PORT DST DPORT
+                                     one datagram from SRC:PORT
+
+WAIT is the time limit of an answer: it ends only a dead test, as the
+debug VM may take seconds to start the other side.
+"""
+import select
+import socket
+import struct
+import sys
+
+WAIT = 60
+IP_RECVERR = 11
+
+
+def peer_str(peer):
+    return "%s:%d" % peer[:2]
+
+
+def serve(addrs):
+    socks = {}
+    for a in addrs:
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind((a, 7000))
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        t.bind((a, 7001))
+        t.listen(64)
+        socks[u] = "udp"
+        socks[t] = "tcp"
+    print("ready", file=sys.stderr, flush=True)
+    while True:
+        ready, _, _ = select.select(list(socks), [], [], 600)
+        if not ready:
+            return
+        for s in ready:
+            if socks[s] == "udp":
+                _, peer = s.recvfrom(2048)
+                s.sendto(peer_str(peer).encode(), peer)
+            else:
+                c, peer = s.accept()
+                c.sendall(peer_str(peer).encode() + b"\n")
+                c.close()
+
+
+def icmp_error(s):
+    """The ICMP error queued on s: "icmp TYPE CODE"."""
+    _, anc, _, _ = s.recvmsg(512, 512, socket.MSG_ERRQUEUE)
+    for level, typ, data in anc:
+        if level == socket.IPPROTO_IP and typ == IP_RECVERR:
+            _, origin, etype, code = struct.unpack_from("=IBBB", data)
+            return "icmp %d %d" % (etype, code)
+    return "error"
+
+
+def ask_one(tcp, src, port, dst, dport):
+    s = socket.socket(socket.AF_INET,
+                      socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+    s.settimeout(WAIT)
+    s.bind((src, port))
+    try:
+        s.connect((dst, dport))
+        if not tcp:
+            s.send(b"q")
+        return s.recv(2048).decode().strip()
+    except socket.timeout:
+        return "none"
+    except OSError:
+        return icmp_error(s)
+    finally:
+        s.close()
+
+
+def ask(args):
+    tcp = args[0] == "-t"
+    if tcp:
+        args = args[1:]
+    src, first, n = args[0], int(args[1]), int(args[2])
+    for port in range(first, first + n):
+        for d in args[3:]:
+            dst, dport = d.rsplit(":", 1)
+            print(port, ask_one(tcp, src, port, dst, int(dport)), flush=True)
+
+
+def recv(src, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((src, int(port)))
+    s.settimeout(WAIT)
+    print("ready", file=sys.stderr, flush=True)
+    try:
+        _, peer = s.recvfrom(2048)
+        print("from", peer_str(peer), flush=True)
+    except socket.timeout:
+        print("none", flush=True)
+
+
+def send(src, port, dst, dport):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((src, int(port)))
+    s.sendto(b"hello", (dst, int(dport)))
+
+
+if __name__ == "__main__":
+    cmd, rest = sys.argv[1], sys.argv[2:]
+    if cmd == "serve":
+        serve(rest)
+    elif cmd == "ask":
+        ask(rest)
+    elif cmd == "recv":
+        recv(*rest)
+    elif cmd == "send":
+        send(*rest)
+    else:
+        sys.exit("usage: see the docstring")

@@ -1,0 +1,152 @@
+#!/bin/bash
+# The CGNAT NF (nfv_cgnat.ko) between subscribers of 100.64.0.0/10 and
+# servers outside, pool 198.51.100.0/30, blocks of 8 ports, 2 a
+# subscriber:
+#
+#   inside i0 ──── r0 router r1 ──── o0 outside
+#   100.64.0.2-5   100.64.0.1 203.0.113.1   203.0.113.2, .3 servers,
+#                                         .4 a third host
+#
+# The outside has no route to 100.64.0.0/10: only translated packets get
+# answers. TCP and UDP cross; one inside address:port is one public
+# address:port to both servers (endpoint-independent mapping); each
+# subscriber's mappings use one public address (paired pooling) and ports
+# of its blocks; a third host reaches a live mapping (endpoint-independent
+# filtering), nobody reaches a port no mapping holds; ping crosses; a
+# subscriber out of ports gets ICMP administratively prohibited, counted,
+# while a new subscriber still gets through.
+. "$(dirname "$0")/lib.sh"
+
+PEER=$top/tools/testing/selftests/cgnat-peer.py
+peer() { local ns=$1; shift; in_ns "$ns" python3 "$PEER" "$@"; }
+A=100.64.0.2 B=100.64.0.3 C=100.64.0.4 D=100.64.0.5
+S1=203.0.113.2 S2=203.0.113.3 S3=203.0.113.4
+
+need veth
+nfv_cgnat_load
+ip -b - <<-EOF
+	netns add inside
+	netns add router
+	netns add outside
+	link add i0 netns inside type veth peer r0 netns router
+	link add r1 netns router type veth peer o0 netns outside
+	EOF
+ip -n inside -b - <<-EOF
+	addr add $A/24 dev i0
+	addr add $B/24 dev i0
+	addr add $C/24 dev i0
+	addr add $D/24 dev i0
+	link set lo up
+	link set i0 up
+	route add default via 100.64.0.1
+	EOF
+ip -n outside -b - <<-EOF
+	addr add $S1/24 dev o0
+	addr add $S2/24 dev o0
+	addr add $S3/24 dev o0
+	link set lo up
+	link set o0 up
+	route add 198.51.100.0/30 via 203.0.113.1
+	EOF
+ip -n router -b - <<-EOF
+	addr add 100.64.0.1/24 dev r0
+	addr add 203.0.113.1/24 dev r1
+	link set lo up
+	link set r0 up
+	link set r1 up
+	EOF
+rt sysctl -qw net.ipv4.ip_forward=0
+nfvctl -b - <<-EOF
+	dp add dp0 timeout udp 600
+	port add dp0 dev r0
+	port add dp0 dev r1
+	cgnat add dp0 cg1 pool 198.51.100.0/30 block-size 8 max-blocks 2
+	chain set dp0 dev r0 cg1 forward
+	chain set dp0 dev r1 cg1 forward
+	EOF
+
+# Configurations the instance refuses, naming the attribute.
+expect_fail "pool overlaps the inside prefix" \
+	nfvctl cgnat add dp0 bad pool 100.64.1.0/24
+expect_fail "block size must divide 64512" \
+	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 block-size 1000
+expect_fail "pools overlap" \
+	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 pool 192.0.2.128/25
+
+timeout 300 nsenter --net=/run/netns/outside python3 "$PEER" serve $S1 $S2 \
+	2> /tmp/serve.err &
+await 100 grep -q ready /tmp/serve.err || fail "the servers did not start"
+
+mappings() { nfvctl -j cgnat mappings dp0 cg1; }
+# mapping PROTO INSIDE PORT: "public:port" of that mapping.
+mapping() {
+	mappings | jq -r ".[] | select(.proto == \"$1\" and .inside == \"$2\"
+		and .inside_port == $3) | \"\(.public):\(.public_port)\""
+}
+cg_stat() { num "$(nfvctl -j cgnat show dp0 cg1)" "\"$1\":([0-9]+)"; }
+in_pool() { [[ $1 =~ ^198\.51\.100\.[0-3]:[0-9]+$ ]]; }
+
+# UDP, and endpoint-independent mapping: A:5000 to both servers.
+out=$(peer inside ask $A 5000 1 $S1:7000 $S2:7000)
+seen1=$(sed -n 1p <<<"$out" | cut -d' ' -f2)
+seen2=$(sed -n 2p <<<"$out" | cut -d' ' -f2)
+check "UDP crosses, from a pool address ($seen1)" in_pool "$seen1"
+check_eq "EIM: the second server sees the same public address:port" \
+	"$seen2" "$seen1"
+check_eq "which is A:5000's mapping" "$(mapping udp $A 5000)" "$seen1"
+check_eq "used by both flows" \
+	"$(mappings | jq ".[] | select(.inside == \"$A\") | .flows")" 2
+
+# TCP, and paired pooling: B's TCP and UDP mappings, one public address.
+tcp=$(peer inside ask -t $B 5100 1 $S1:7001 | cut -d' ' -f2)
+check "TCP crosses, from a pool address ($tcp)" in_pool "$tcp"
+check_eq "which is B:5100's mapping" "$(mapping tcp $B 5100)" "$tcp"
+out=$(peer inside ask $B 5101 4 $S2:7000)
+check_eq "B's UDP flows from four ports" \
+	"$(grep -c ' 198\.51\.100\.' <<<"$out")" 4
+check_eq "paired pooling: B's five mappings use one public address" \
+	"$(mappings | jq -c "[.[] | select(.inside == \"$B\") | .public] | unique")" \
+	"[\"${tcp%:*}\"]"
+# Ports 1024-65535 in blocks of 8: B's five ports lie in one block.
+check_eq "B's ports lie in one block of 8" \
+	"$(mappings | jq -c "[.[] | select(.inside == \"$B\") |
+		select(.public_port >= 1024) | (.public_port - 1024) / 8 | floor] |
+		[length, (unique | length)]")" "[5,1]"
+check_eq "show counts the subscribers and mappings" \
+	"$(nfvctl -j cgnat show dp0 cg1 | jq -c '.[0] | [.subscribers, .mappings,
+		(.pools[0] | .subscribers, .blocks_used)]')" "[2,6,2,2]"
+
+# Endpoint-independent filtering: a third host reaches A's mapping.
+timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" recv $A 5000 \
+	> /tmp/recv 2> /tmp/recv.err &
+await 100 grep -q ready /tmp/recv.err || fail "the receiver did not start"
+peer outside send $S3 9999 "${seen1%:*}" "${seen1#*:}"
+await 100 test -s /tmp/recv
+check_eq "EIF: a third host reaches A:5000 through its mapping" \
+	"$(cat /tmp/recv)" "from $S3:9999"
+check_eq "counted inbound" "$(cg_stat in)" 1
+# Port 1023 is never mapped: nobody reaches it.
+no_mapping() { [ "$(cg_stat no_mapping)" = 1 ]; }
+peer outside send $S3 9999 "${seen1%:*}" 1023
+check "a port no mapping holds is dropped, counted" await 100 no_mapping
+
+# ICMP echo: the query id is mapped from A's address, too.
+check "ping crosses" in_ns inside ping -c1 -W10 -I $A $S1
+check_eq "from A's public address" \
+	"$(mappings | jq -r ".[] | select(.proto == \"icmp\" and .inside == \"$A\") | .public")" \
+	"${seen1%:*}"
+
+# Exhaustion: C's two blocks hold 16 ports; the 17th mapping is refused
+# with ICMP destination unreachable, administratively prohibited (3/13).
+out=$(peer inside ask $C 6000 17 $S1:7000)
+check_eq "C gets 16 mappings" "$(grep -c ' 198\.51\.100\.' <<<"$out")" 16
+check_eq "the 17th gets ICMP administratively prohibited" \
+	"$(sed -n 17p <<<"$out")" "6016 icmp 3 13"
+check_eq "counted as no port" "$(cg_stat no_port)" 1
+check_eq "C has two blocks" \
+	"$(mappings | jq "[.[] | select(.inside == \"$C\") |
+		(.public_port - 1024) / 8 | floor] | unique | length")" 2
+out=$(peer inside ask $D 7000 1 $S1:7000)
+check "another subscriber still gets through" in_pool "${out#* }"
+check_eq "and A's mapping still works" \
+	"$(peer inside ask $A 5000 1 $S2:7000 | cut -d' ' -f2)" "$seen1"
