@@ -17,6 +17,7 @@ void usage_cgnat(FILE *f)
 	      "         [block-size N] [max-blocks N] [max-sessions N]\n"
 	      "         [quarantine SECONDS] [max-subscribers N]\n"
 	      "         [max-mappings N] [outside-zone Z]\n"
+	      "         [filtering endpoint|address]\n"
 	      "  cgnat del DP NAME\n"
 	      "  cgnat show DP [NAME]\n"
 	      "  cgnat mappings DP NAME\n", f);
@@ -117,6 +118,15 @@ static int put_option(struct nl_msg *cfg, const char *cmd, const char *kw,
 
 	if (!strcmp(kw, "inside"))
 		return put_inside(cfg, cmd, arg);
+	if (!strcmp(kw, "filtering")) {
+		v = !strcmp(arg, "endpoint") ? NFV_CGNAT_FILTER_ENDPOINT :
+		    !strcmp(arg, "address") ? NFV_CGNAT_FILTER_ADDRESS :
+		    UINT32_MAX;
+		if (v == UINT32_MAX)
+			return usage_err(cmd, "filtering is endpoint or address");
+		return nla_put_u8(cfg, NFV_CGNAT_A_FILTERING, (uint8_t)v) < 0 ?
+		       -2 : 0;
+	}
 	if (!strcmp(kw, "outside-zone")) {
 		if (parse_u32(cmd, kw, arg, 0, UINT16_MAX, &v))
 			return -1;
@@ -188,12 +198,15 @@ static int cgnat_add(int argc, char **argv)
 {
 	const char *cmd = "cgnat add", *dp, *name;
 	struct nl_msg *cfg, *msg;
+	bool filtering = false;
 	struct nlmsghdr *h;
 	struct nlattr *nest;
-	int err;
+	int i, err;
 
 	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
 		return -1;
+	for (i = 0; i < argc; i += 2)
+		filtering |= !strcmp(argv[i], "filtering");
 	cfg = nlmsg_alloc();
 	if (!cfg) {
 		err_msg("out of memory");
@@ -224,7 +237,10 @@ static int cgnat_add(int argc, char **argv)
 	}
 	nlmsg_free(cfg);
 	nla_nest_end(msg, nest);
-	return nfv_talk(msg, NULL, NULL);
+	err = nfv_talk(msg, NULL, NULL);
+	if (err && filtering && nl_unknown_attr())
+		err_msg("the nfv_cgnat module lacks filtering (NFV_CGNAT_A_FILTERING): update the module");
+	return err;
 }
 
 static void print_u32(const char *key, const char *text, struct nlattr *a)
@@ -304,6 +320,7 @@ static const struct {
 	{ NFV_CGNAT_STAT_UNSUPPORTED,		"unsupported" },
 	{ NFV_CGNAT_STAT_NOMEM,			"nomem" },
 	{ NFV_CGNAT_STAT_REJECT_SUPPRESSED,	"reject_suppressed" },
+	{ NFV_CGNAT_STAT_FILTERED,		"filtered" },
 };
 
 static void print_stats(struct nlattr *a)
@@ -359,6 +376,7 @@ static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	struct nlattr *info[NFV_CGNAT_A_MAX + 1];
 	struct cgnat_show *s = arg;
 	uint16_t zone;
+	uint8_t filt;
 
 	(void)cmd;
 	if (!name || !type || strcmp(type, "cgnat") ||
@@ -388,6 +406,15 @@ static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 			jw_u64("outside_zone", zone);
 		else
 			printf(" outside-zone %u", zone);
+	}
+	if (attr_u8(info[NFV_CGNAT_A_FILTERING], &filt)) {
+		const char *f = filt == NFV_CGNAT_FILTER_ADDRESS ? "address" :
+				"endpoint";
+
+		if (opts.json)
+			jw_str("filtering", f);
+		else
+			printf(" filtering %s", f);
 	}
 	if (!opts.json)
 		printf("\n\t");

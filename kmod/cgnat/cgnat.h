@@ -61,6 +61,12 @@ struct cg_sub {
 	u16 blocks[];		/* nblocks of max_blocks */
 };
 
+/* An outside address a mapping sent to, and its outbound flows there. */
+struct cg_remote {
+	__be32 addr;
+	u32 flows;
+};
+
 /* A mapping: (inside address, zone, protocol, port or ICMP id) -> public. */
 struct cg_map {
 	struct hlist_node in_node;	/* by inside tuple */
@@ -73,6 +79,9 @@ struct cg_map {
 	u16 zone;
 	u8 proto;
 	u32 flows;
+	/* filtering address: where its outbound flows go, nremotes */
+	struct cg_remote *remotes;
+	u16 nremotes, cap;
 };
 
 /* The per-flow area: the mapping the flow uses. */
@@ -93,6 +102,7 @@ struct cg_inst {
 	u8 inside_len;
 	u16 block_size;
 	u16 outside_zone;
+	u8 filtering;			/* enum nfv_cgnat_filtering */
 	u32 max_blocks, max_sessions, max_subs, max_maps;
 	unsigned long quarantine;	/* jiffies */
 	u32 seed;

@@ -47,6 +47,7 @@ static const struct nla_policy cg_policy[NFV_CGNAT_A_MAX + 1] = {
 	[NFV_CGNAT_A_MAX_MAPPINGS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							   &cg_limit_range),
 	[NFV_CGNAT_A_OUTSIDE_ZONE] = { .type = NLA_U16 },
+	[NFV_CGNAT_A_FILTERING]	= NLA_POLICY_MAX(NLA_U8, NFV_CGNAT_FILTER_MAX),
 };
 
 static u32 cg_mask(u8 len)
@@ -194,6 +195,8 @@ static int cg_parse_limits(struct cg_inst *cg, struct nlattr **tb,
 				  CG_DEF_MAX_MAPS);
 	if (tb[NFV_CGNAT_A_OUTSIDE_ZONE])
 		cg->outside_zone = nla_get_u16(tb[NFV_CGNAT_A_OUTSIDE_ZONE]);
+	if (tb[NFV_CGNAT_A_FILTERING])
+		cg->filtering = nla_get_u8(tb[NFV_CGNAT_A_FILTERING]);
 	return 0;
 }
 
@@ -338,7 +341,8 @@ static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	    nla_put_u32(skb, NFV_CGNAT_A_QUARANTINE, cg->quarantine / HZ) ||
 	    nla_put_u32(skb, NFV_CGNAT_A_MAX_SUBSCRIBERS, cg->max_subs) ||
 	    nla_put_u32(skb, NFV_CGNAT_A_MAX_MAPPINGS, cg->max_maps) ||
-	    nla_put_u16(skb, NFV_CGNAT_A_OUTSIDE_ZONE, cg->outside_zone))
+	    nla_put_u16(skb, NFV_CGNAT_A_OUTSIDE_ZONE, cg->outside_zone) ||
+	    nla_put_u8(skb, NFV_CGNAT_A_FILTERING, cg->filtering))
 		return -EMSGSIZE;
 	return cg_fill_pools(cg, skb) ?: cg_fill_stats(cg, skb);
 }

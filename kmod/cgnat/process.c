@@ -4,8 +4,9 @@
  * flow (from the inside prefix) finds or makes its subscriber's mapping
  * and claims the reply key server -> public address:port; an inbound flow
  * to a pool address finds the mapping by its public tuple (endpoint-
- * independent filtering: any outside host reaches a live mapping). The
- * core translates every later packet. Flows hold their mapping; the last
+ * independent filtering: any outside host reaches a live mapping; with
+ * filtering address, only the hosts it sent to). The core translates
+ * every later packet. Flows hold their mapping; the last
  * flow's flow_destroy() gives its port back.
  */
 #include <linux/icmp.h>
@@ -105,6 +106,65 @@ static struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub,
 		    map->proto == proto)
 			return map;
 	return NULL;
+}
+
+/*
+ * Address-dependent filtering: the outside addresses a mapping's outbound
+ * flows go to, with a count each; a small array, as a mapping seldom
+ * talks to many hosts at once, bounded by max-sessions.
+ */
+static struct cg_remote *cg_remote_find(struct cg_map *map, __be32 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < map->nremotes; i++)
+		if (map->remotes[i].addr == addr)
+			return &map->remotes[i];
+	return NULL;
+}
+
+/* Room for one more, before the claim: nothing to undo after it. */
+static int cg_remote_reserve(struct cg_inst *cg, struct cg_map *map)
+{
+	struct cg_remote *r;
+	unsigned int cap;
+
+	if (cg->filtering != NFV_CGNAT_FILTER_ADDRESS ||
+	    map->nremotes < map->cap)
+		return 0;
+	cap = map->cap ? map->cap * 2 : 4;
+	if (cap > U16_MAX)
+		return -ENOSPC;
+	r = krealloc_array(map->remotes, cap, sizeof(*r), GFP_ATOMIC);
+	if (!r)
+		return -ENOMEM;
+	map->remotes = r;
+	map->cap = cap;
+	return 0;
+}
+
+static void cg_remote_get(struct cg_inst *cg, struct cg_map *map,
+			  __be32 addr)
+{
+	struct cg_remote *r;
+
+	if (cg->filtering != NFV_CGNAT_FILTER_ADDRESS)
+		return;
+	r = cg_remote_find(map, addr);
+	if (!r) {
+		r = &map->remotes[map->nremotes++];
+		r->addr = addr;
+		r->flows = 0;
+	}
+	r->flows++;
+}
+
+static void cg_remote_put(struct cg_map *map, __be32 addr)
+{
+	struct cg_remote *r = cg_remote_find(map, addr);
+
+	if (r && !--r->flows)
+		*r = map->remotes[--map->nremotes];
 }
 
 static void cg_sub_free(struct cg_inst *cg, struct cg_sub *sub)
@@ -231,6 +291,7 @@ static void cg_map_free(struct cg_inst *cg, struct cg_map *map,
 	cg_sub_port_put(cg, sub, ntohs(map->pub_port), quarantine);
 	if (!--sub->nmaps)
 		cg_sub_free(cg, sub);
+	kfree(map->remotes);
 	kfree(map);
 }
 
@@ -345,8 +406,12 @@ static int cg_claim(struct cg_inst *cg, struct nfv_pkt *pkt,
 	return err;
 }
 
-static void cg_flow_hold(struct cg_map *map, struct cg_flow *cf)
+/* A flow now uses the mapping; an outbound one goes to remote. */
+static void cg_flow_hold(struct cg_inst *cg, struct cg_map *map,
+			 struct cg_flow *cf, __be32 remote)
 {
+	if (remote)
+		cg_remote_get(cg, map, remote);
 	map->flows++;
 	map->sub->sessions++;
 	cf->map = map;
@@ -392,15 +457,25 @@ static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt,
 			reason = NFV_CGNAT_STAT_SESSION_LIMIT;
 			goto out;
 		}
+		if (cg_remote_reserve(cg, map)) {
+			reason = NFV_CGNAT_STAT_NOMEM;
+			goto out;
+		}
 		cg_reply_out(cg, k, map, &reply);
 		err = cg_claim(cg, pkt, &reply, &reason);
 		if (!err)
-			cg_flow_hold(map, cf);
+			cg_flow_hold(cg, map, cf, k->addr.v4.dst);
 		goto out_err;
 	}
 	map = cg_map_new(cg, k, &reason);
 	if (!map)
 		goto out;
+	err = cg_remote_reserve(cg, map);
+	if (err) {
+		reason = NFV_CGNAT_STAT_NOMEM;
+		cg_map_free(cg, map, 0);
+		goto out;
+	}
 	do {
 		cg_reply_out(cg, k, map, &reply);
 		err = cg_claim(cg, pkt, &reply, &reason);
@@ -411,7 +486,7 @@ static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt,
 		goto out_err;
 	}
 	cg_map_hash(cg, map);
-	cg_flow_hold(map, cf);
+	cg_flow_hold(cg, map, cf, k->addr.v4.dst);
 out_err:
 	reason = err == -EBUSY ? -1 : err ? reason : NFV_CGNAT_STAT_OUT;
 out:
@@ -434,6 +509,11 @@ static int cg_in(struct cg_inst *cg, struct nfv_pkt *pkt, u32 pub,
 	map = cg_map_find_pub(cg, pub, k->dport, k->proto);
 	if (!map)
 		goto out;
+	if (cg->filtering == NFV_CGNAT_FILTER_ADDRESS &&
+	    !cg_remote_find(map, k->addr.v4.src)) {
+		reason = NFV_CGNAT_STAT_FILTERED;
+		goto out;
+	}
 	if (map->sub->sessions >= cg->max_sessions) {
 		reason = NFV_CGNAT_STAT_SESSION_LIMIT;
 		goto out;
@@ -447,7 +527,7 @@ static int cg_in(struct cg_inst *cg, struct nfv_pkt *pkt, u32 pub,
 	reply.dport = k->sport;
 	err = cg_claim(cg, pkt, &reply, &reason);
 	if (!err)
-		cg_flow_hold(map, cf);
+		cg_flow_hold(cg, map, cf, 0);
 	reason = err == -EBUSY ? -1 : err ? reason : NFV_CGNAT_STAT_IN;
 out:
 	spin_unlock(&cg->lock);
@@ -520,6 +600,13 @@ void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 	if (!map)
 		return;
 	spin_lock_bh(&cg->lock);
+	if (cg->filtering == NFV_CGNAT_FILTER_ADDRESS) {
+		const struct nfv_key *k = nfv_flow_orig_key(flow);
+
+		/* An outbound flow: from the mapping's inside address. */
+		if (k->addr.v4.src == map->addr && k->zone == map->zone)
+			cg_remote_put(map, k->addr.v4.dst);
+	}
 	map->sub->sessions--;
 	if (!--map->flows)
 		cg_map_free(cg, map, cg->quarantine);
@@ -534,8 +621,10 @@ void cg_tables_free(struct cg_inst *cg)
 	struct cg_sub *sub;
 	u32 i;
 
-	list_for_each_entry_safe(map, tmp, &cg->maps, list)
+	list_for_each_entry_safe(map, tmp, &cg->maps, list) {
+		kfree(map->remotes);
 		kfree(map);
+	}
 	if (cg->subs)
 		for (i = 0; i <= cg->sub_mask; i++)
 			hlist_for_each_entry_safe(sub, n, &cg->subs[i], node)

@@ -426,9 +426,20 @@ enum nfv_cgnat_attr {
 	NFV_CGNAT_A_SUBSCRIBERS, /* u32 (reply) */
 	NFV_CGNAT_A_MAPPINGS,	/* u32 (reply) */
 	NFV_CGNAT_A_STATS,	/* nested enum nfv_cgnat_stat, u64 (reply) */
+	NFV_CGNAT_A_FILTERING,	/* u8 enum nfv_cgnat_filtering (default
+				 * endpoint-independent)
+				 */
 	__NFV_CGNAT_A_MAX
 };
 #define NFV_CGNAT_A_MAX (__NFV_CGNAT_A_MAX - 1)
+
+/* Which outside hosts reach a mapping (RFC 4787, section 5). */
+enum nfv_cgnat_filtering {
+	NFV_CGNAT_FILTER_ENDPOINT,	/* any host */
+	NFV_CGNAT_FILTER_ADDRESS,	/* hosts the mapping has sent to */
+	__NFV_CGNAT_FILTER_MAX
+};
+#define NFV_CGNAT_FILTER_MAX (__NFV_CGNAT_FILTER_MAX - 1)
 
 /* A public pool: its prefix, then its use (reply). */
 enum nfv_cgnat_pool_attr {
@@ -482,6 +493,9 @@ enum nfv_cgnat_stat {
 				     */
 	NFV_CGNAT_STAT_NOMEM,
 	NFV_CGNAT_STAT_REJECT_SUPPRESSED, /* ICMP not sent: over the rate */
+	NFV_CGNAT_STAT_FILTERED, /* inbound flows from a host the mapping
+				  * has not sent to (filtering address)
+				  */
 	__NFV_CGNAT_STAT_MAX
 };
 #define NFV_CGNAT_STAT_MAX (__NFV_CGNAT_STAT_MAX - 1)

@@ -100,6 +100,14 @@ static void test_config(void)
 	      nla_get_u16(tb[NFV_CGNAT_A_OUTSIDE_ZONE]) == 3);
 	nlmsg_free(m);
 
+	check("filtering address",
+	      !config("pool 192.0.2.0/24 filtering address", &m, tb) &&
+	      tb[NFV_CGNAT_A_FILTERING] &&
+	      nla_get_u8(tb[NFV_CGNAT_A_FILTERING]) == NFV_CGNAT_FILTER_ADDRESS);
+	nlmsg_free(m);
+	check("filtering port refused",
+	      config("pool 192.0.2.0/24 filtering port", &m, tb));
+	nlmsg_free(m);
 	check("no pool refused", config("block-size 8", &m, tb));
 	nlmsg_free(m);
 	check("block-size 4 refused",

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The CGNAT NF (nfv_cgnat.ko) between subscribers of 100.64.0.0/10 and
 # servers outside, pool 198.51.100.0/30, blocks of 8 ports, 2 a
-# subscriber:
+# subscriber (then cg2, pool 198.51.100.4/30, filtering address):
 #
 #   inside i0 ──── r0 router r1 ──── o0 outside
 #   100.64.0.2-5   100.64.0.1 203.0.113.1   203.0.113.2, .3 servers,
@@ -14,7 +14,8 @@
 # of its blocks; a third host reaches a live mapping (endpoint-independent
 # filtering), nobody reaches a port no mapping holds; ping crosses; a
 # subscriber out of ports gets ICMP administratively prohibited, counted,
-# while a new subscriber still gets through.
+# while a new subscriber still gets through; with address-dependent
+# filtering only the hosts a mapping sent to reach it.
 . "$(dirname "$0")/lib.sh"
 
 PEER=$top/tools/testing/selftests/cgnat-peer.py
@@ -22,6 +23,7 @@ peer() { local ns=$1; shift; in_ns "$ns" python3 "$PEER" "$@"; }
 A=100.64.0.2 B=100.64.0.3 C=100.64.0.4 D=100.64.0.5
 S1=203.0.113.2 S2=203.0.113.3 S3=203.0.113.4
 
+rm -f /tmp/serve.err /tmp/recv /tmp/recv.err /tmp/recv2 /tmp/recv2.err
 need veth
 nfv_cgnat_load
 ip -b - <<-EOF
@@ -46,7 +48,7 @@ ip -n outside -b - <<-EOF
 	addr add $S3/24 dev o0
 	link set lo up
 	link set o0 up
-	route add 198.51.100.0/30 via 203.0.113.1
+	route add 198.51.100.0/29 via 203.0.113.1
 	EOF
 ip -n router -b - <<-EOF
 	addr add 100.64.0.1/24 dev r0
@@ -83,7 +85,8 @@ mapping() {
 	mappings | jq -r ".[] | select(.proto == \"$1\" and .inside == \"$2\"
 		and .inside_port == $3) | \"\(.public):\(.public_port)\""
 }
-cg_stat() { num "$(nfvctl -j cgnat show dp0 cg1)" "\"$1\":([0-9]+)"; }
+# cg_stat NAME [INSTANCE]: a counter of cg1 or INSTANCE.
+cg_stat() { num "$(nfvctl -j cgnat show dp0 "${2:-cg1}")" "\"$1\":([0-9]+)"; }
 in_pool() { [[ $1 =~ ^198\.51\.100\.[0-3]:[0-9]+$ ]]; }
 
 # UDP, and endpoint-independent mapping: A:5000 to both servers.
@@ -150,3 +153,25 @@ out=$(peer inside ask $D 7000 1 $S1:7000)
 check "another subscriber still gets through" in_pool "${out#* }"
 check_eq "and A's mapping still works" \
 	"$(peer inside ask $A 5000 1 $S2:7000 | cut -d' ' -f2)" "$seen1"
+
+# Address-dependent filtering, instance cg2 in place of cg1 for new flows:
+# A:5200 sends to S1; the third host is dropped, counted; S1 reaches the
+# mapping from another port.
+nfvctl -b - <<-EOF
+	cgnat add dp0 cg2 pool 198.51.100.4/30 filtering address
+	chain set dp0 dev r0 cg2 forward
+	chain set dp0 dev r1 cg2 forward
+	EOF
+adf=$(peer inside ask $A 5200 1 $S1:7000 | cut -d' ' -f2)
+in_cg2() { [[ $1 =~ ^198\.51\.100\.[4-7]:[0-9]+$ ]]; }
+check "filtering address: UDP crosses, from cg2's pool ($adf)" in_cg2 "$adf"
+timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" recv $A 5200 \
+	> /tmp/recv2 2> /tmp/recv2.err &
+await 100 grep -q ready /tmp/recv2.err || fail "the receiver did not start"
+peer outside send $S3 9999 "${adf%:*}" "${adf#*:}"
+filtered() { [ "$(cg_stat filtered cg2)" = 1 ]; }
+check "ADF: the third host is dropped, counted" await 100 filtered
+peer outside send $S1 9998 "${adf%:*}" "${adf#*:}"
+await 100 test -s /tmp/recv2
+check_eq "the server A sent to reaches it from another port" \
+	"$(cat /tmp/recv2)" "from $S1:9998"
