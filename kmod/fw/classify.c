@@ -165,6 +165,31 @@ bool fw_rule_valid(const struct fw_rule *r)
 	       r->states < (1 << 4);
 }
 
+static bool fw_addr_match(const __be32 *a, const __be32 *b, u8 len)
+{
+	__be32 m[4];
+	unsigned int i;
+
+	fw_prefix_mask(m, len);
+	for (i = 0; i < 4; i++)
+		if ((a[i] ^ b[i]) & m[i])
+			return false;
+	return true;
+}
+
+bool fw_rule_match(const struct fw_rule *r, const struct fw_key *k)
+{
+	return (!r->in_port || r->in_port == k->in_port) &&
+	       (!r->family || r->family == k->family) &&
+	       (!r->proto || r->proto == k->proto) &&
+	       k->sport >= r->sport_lo && k->sport <= r->sport_hi &&
+	       k->dport >= r->dport_lo && k->dport <= r->dport_hi &&
+	       (!r->states || (k->state && (r->states & (1 << (k->state - 1))))) &&
+	       (k->tcp_flags & r->tcp_mask) == r->tcp_flags &&
+	       fw_addr_match(k->src, r->src, r->src_len) &&
+	       fw_addr_match(k->dst, r->dst, r->dst_len);
+}
+
 /* The rule's base mask and key, before ports and state are expanded. */
 static void fw_rule_base(const struct fw_rule *r, struct fw_key *m,
 			 struct fw_key *k)
@@ -377,7 +402,7 @@ static u32 fw_count_entries(const struct fw_rule *rules, u32 n)
 
 	for (i = 0; i < n; i++) {
 		const struct fw_rule *r = &rules[i];
-		u64 e = (u64)fw_range_prefixes(r->sport_lo, r->sport_hi, v, m) *
+		u64 e = r->meter.kind ? 0 : (u64)fw_range_prefixes(r->sport_lo, r->sport_hi, v, m) *
 			fw_range_prefixes(r->dport_lo, r->dport_hi, v, m) *
 			(r->states ? hweight8(r->states) : 1);
 
@@ -418,6 +443,9 @@ struct fw_cls *fw_cls_build(const struct fw_rule *rules, u32 n, int *err)
 		*err = -EINVAL;
 		if (!fw_rule_valid(&rules[i]))
 			goto fail;
+		/* Metered rules: fw_meters_classify() checks them. */
+		if (rules[i].meter.kind)
+			continue;
 		*err = fw_expand_rule(&b, &rules[i], i);
 		if (*err)
 			goto fail;

@@ -29,6 +29,23 @@ struct fw_key {
 
 #define FW_KEY_WORDS	(sizeof(struct fw_key) / sizeof(u32))
 
+/* A rule's per-source meter (meter.h); kind FW_METER_NONE: none. */
+struct fw_meter_cfg {
+	u32 rate;		/* new flows per period, per source */
+	u32 period;		/* seconds */
+	u32 burst;		/* flows */
+	u32 count_max;		/* flows a source may hold */
+	u32 size;		/* entries, a power of two */
+	u8 kind;
+	u8 v6_prefix;		/* IPv6 sources are keyed by this prefix */
+	u8 over;		/* a rate rule matches over the rate */
+	u8 pad;
+};
+
+#define FW_METER_NONE		0
+#define FW_METER_RATE		1	/* limit-per-source */
+#define FW_METER_COUNT		2	/* count-per-source */
+
 /*
  * A rule as configured; any field at its "any" value matches all. The
  * classifier reads the match fields only; handle, ifname and reject ride
@@ -51,6 +68,9 @@ struct fw_rule {
 	u8 tcp_flags;		/* (flags & tcp_mask) == tcp_flags */
 	u8 tcp_mask;		/* 0: any flags */
 	u8 pad[3];
+	struct fw_meter_cfg meter;	/* the classifier leaves such rules
+					 * out: only new flows check them
+					 */
 };
 
 /* The in_port of a rule whose device is not a port: no packet has it. */
@@ -71,5 +91,7 @@ unsigned int fw_cls_subtables(const struct fw_cls *cls);
 /* Splits [lo, hi] into at most 30 value/mask prefixes; returns how many. */
 unsigned int fw_range_prefixes(u16 lo, u16 hi, u16 *val, u16 *mask);
 bool fw_rule_valid(const struct fw_rule *r);
+/* Does r's match (its meter aside) take k? One rule, linearly. */
+bool fw_rule_match(const struct fw_rule *r, const struct fw_key *k);
 
 #endif /* _NFV_FW_CLASSIFY_H */

@@ -15,6 +15,7 @@
 #include "../nfv_nf.h"
 #include "classify.h"
 #include "conntrack.h"
+#include "meter.h"
 
 #define FW_ZONES		65536
 #define FW_CNT_CHUNK		1024	/* rules per per-CPU counter block */
@@ -34,6 +35,8 @@ struct fw_ruleset {
 	u8 policy;			/* NFV_FW_ACCEPT or NFV_FW_DROP */
 	u32 n_named;			/* rules that name a device */
 	struct fw_cnt *base;		/* carried from the previous set */
+	struct fw_rs_meter *meters;	/* the metered rules, in order */
+	u32 n_meters;
 	struct fw_cnt __percpu *cnt[];	/* DIV_ROUND_UP(n, FW_CNT_CHUNK) */
 };
 

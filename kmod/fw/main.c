@@ -45,6 +45,9 @@ static int fw_install(struct fw_inst *fw, struct fw_rule *rules, u32 n,
 		if (err == -E2BIG)
 			NL_SET_ERR_MSG(extack,
 				       "rule set too large once port ranges are split");
+		else if (err == -EMLINK)
+			NL_SET_ERR_MSG(extack,
+				       "too many meters: at most 32 metered rules and 4194304 meter entries in a rule set");
 		else if (err == -ENOSPC)
 			NL_SET_ERR_MSG(extack,
 				       "rule handles used up: delete and create the instance");
@@ -586,7 +589,9 @@ static int __init fw_init(void)
 {
 	int err;
 
-	BUILD_BUG_ON(sizeof(struct fw_ct) > 48 || FW_CT_GEN_SIZE > 8);
+	BUILD_BUG_ON(sizeof(struct fw_ct) > 56 || FW_CT_GEN_SIZE > 16);
+	/* nf-fw.rst's figures: 2.5 MiB a default meter, 40 MiB the largest. */
+	BUILD_BUG_ON(sizeof(struct fw_meter_ent) != 40);
 	BUILD_BUG_ON(FW_PORT_NONE <= NFV_PORT_NO_MAX);
 	/* The state numbers are the ABI's. */
 	BUILD_BUG_ON((int)FW_TCP_SYN_SENT2 != (int)NFV_FW_TCP_SYN_SENT2 ||
@@ -610,6 +615,7 @@ static void __exit fw_exit(void)
 	nfv_nf_type_unregister(&fw_type);
 	netlink_unregister_notifier(&fw_netlink_notifier);
 	rcu_barrier();		/* rule sets replaced by NF_SET */
+	rcu_barrier();		/* their meters' last references */
 }
 
 module_init(fw_init);

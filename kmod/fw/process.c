@@ -312,7 +312,13 @@ static void fw_zone_release(struct fw_inst *fw, u16 zone, struct fw_ct *ct,
 	ct->flags &= ~flags;
 }
 
-static int fw_classify(struct fw_inst *fw, struct nfv_pkt *pkt, int state)
+/*
+ * The rules' verdict. The first packet of a new flow also checks the
+ * metered rules; one that counts the flow puts its entry in *ment (ment
+ * NULL: a flow without this instance's state, never counted).
+ */
+static int fw_classify(struct fw_inst *fw, struct nfv_pkt *pkt, int state,
+		       struct fw_meter_ent **ment)
 {
 	struct fw_ruleset *rs = rcu_dereference(fw->rs);
 	struct fw_key k;
@@ -320,6 +326,10 @@ static int fw_classify(struct fw_inst *fw, struct nfv_pkt *pkt, int state)
 
 	fw_key_build(pkt, state, &k);
 	idx = fw_cls_lookup(rs->cls, &k);
+	if (unlikely(rs->n_meters) && pkt->new_flow && state == FW_CT_NEW)
+		idx = fw_meters_classify(rs->meters, rs->n_meters, rs->rules,
+					 &k, pkt->key.zone, idx, ment,
+					 (u32)jiffies);
 	if (idx < 0) {
 		fw_count(fw, NFV_FW_STAT_POLICY);
 		return rs->policy;
@@ -356,10 +366,13 @@ static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 	spin_lock(lock);
 	memcpy(&saved, ct, size);
 	*state = fw_track(fw, pkt, ct);
-	action = fw_classify(fw, pkt, *state);
+	action = fw_classify(fw, pkt, *state, &ct->ment);
 	if (action == NFV_FW_ACCEPT && pkt->new_flow && *state == FW_CT_NEW)
 		action = fw_zone_admit(fw, pkt, ct);
 	if (action != NFV_FW_ACCEPT || *state == FW_CT_INVALID) {
+		/* A flow refused after a meter counted it. */
+		if (ct->ment && ct->ment != saved.ment)
+			fw_meter_release(ct->ment);
 		memcpy(ct, &saved, size);
 		/* What was refused must not widen the window later. */
 		if (pkt->key.proto == IPPROTO_TCP && !pkt->new_flow)
@@ -396,14 +409,14 @@ enum nfv_verdict fw_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 
 	if (flow_priv && (pkt->flags & NFV_PKT_FRAG_TAIL)) {
 		state = fw_tail_state(pkt, flow_priv);
-		action = fw_classify(fw, pkt, state);
+		action = fw_classify(fw, pkt, state, NULL);
 	} else if (flow_priv) {
 		action = fw_tracked(fw, pkt, flow_priv, &state);
 	} else {
 		/* Untracked, or a flow of a chain without this instance. */
 		state = !pkt->flow ? fw_untracked_state(pkt) :
 			pkt->new_flow ? FW_CT_NEW : FW_CT_ESTABLISHED;
-		action = fw_classify(fw, pkt, state);
+		action = fw_classify(fw, pkt, state, NULL);
 	}
 	fw_count(fw, fw_state_stat[state]);
 
@@ -431,6 +444,8 @@ void fw_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 	struct fw_inst *fw = nfv_nf_priv(nf);
 	struct fw_ct *ct = flow_priv;
 
+	if (ct->ment)
+		fw_meter_release(ct->ment);
 	if (ct->flags & (FW_CT_COUNTED | FW_CT_HALF_OPEN))
 		fw_zone_release(fw, nfv_flow_orig_key(flow)->zone, ct,
 				FW_CT_COUNTED | FW_CT_HALF_OPEN);

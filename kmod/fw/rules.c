@@ -5,6 +5,7 @@
  * every change builds a new one and swaps it in.
  */
 #include <linux/in.h>
+#include <linux/log2.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -15,6 +16,17 @@
 static struct netlink_range_validation fw_port_no_range = {
 	.min = 1,
 	.max = NFV_PORT_NO_MAX,
+};
+
+static struct netlink_range_validation fw_period_range = {
+	.min = 1,
+	.max = 86400,	/* a day */
+};
+
+/* At least one probe's group; at most 40 MiB of entries. */
+static struct netlink_range_validation fw_meter_size_range = {
+	.min = 8,
+	.max = 1 << 20,
 };
 
 static const struct nla_policy fw_rule_policy[NFV_FW_RULE_A_MAX + 1] = {
@@ -41,6 +53,15 @@ static const struct nla_policy fw_rule_policy[NFV_FW_RULE_A_MAX + 1] = {
 	[NFV_FW_RULE_A_REJECT]	  = NLA_POLICY_MAX(NLA_U8, NFV_FW_REJECT_MAX),
 	[NFV_FW_RULE_A_TCP_FLAGS] = { .type = NLA_U8 },
 	[NFV_FW_RULE_A_TCP_FLAGS_MASK] = { .type = NLA_U8 },
+	[NFV_FW_RULE_A_LIMIT_RATE] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NFV_FW_RULE_A_LIMIT_PERIOD] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							     &fw_period_range),
+	[NFV_FW_RULE_A_LIMIT_BURST] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NFV_FW_RULE_A_LIMIT_OVER] = { .type = NLA_FLAG },
+	[NFV_FW_RULE_A_COUNT_MAX] = { .type = NLA_U32 },
+	[NFV_FW_RULE_A_METER_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&fw_meter_size_range),
+	[NFV_FW_RULE_A_METER_V6_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
 /* The protocols whose ports the core's parser puts in the key. */
@@ -217,6 +238,84 @@ static int fw_parse_tcp_flags(struct nlattr **tb, struct fw_rule *r,
 	return 0;
 }
 
+/* A meter setting given, if any, to name when it has no meter. */
+static struct nlattr *fw_meter_attr(struct nlattr **tb)
+{
+	static const int attrs[] = {
+		NFV_FW_RULE_A_LIMIT_PERIOD, NFV_FW_RULE_A_LIMIT_BURST,
+		NFV_FW_RULE_A_LIMIT_OVER, NFV_FW_RULE_A_METER_SIZE,
+		NFV_FW_RULE_A_METER_V6_PREFIX,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		if (tb[attrs[i]])
+			return tb[attrs[i]];
+	return NULL;
+}
+
+/* limit-per-source or count-per-source, and the meter's table. */
+static int fw_parse_meter(struct nlattr **tb, struct fw_rule *r,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *rate = tb[NFV_FW_RULE_A_LIMIT_RATE];
+	struct nlattr *count = tb[NFV_FW_RULE_A_COUNT_MAX];
+	struct nlattr *size = tb[NFV_FW_RULE_A_METER_SIZE];
+	struct fw_meter_cfg *c = &r->meter;
+	u32 cost, max;
+	u8 shift;
+
+	if (!rate && !count) {
+		if (fw_meter_attr(tb)) {
+			NL_SET_ERR_MSG_ATTR(extack, fw_meter_attr(tb),
+					    "a meter setting without a per-source limit or count");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (rate && count) {
+		NL_SET_ERR_MSG_ATTR(extack, count,
+				    "a rule limits the rate or counts flows per source, not both");
+		return -EINVAL;
+	}
+	if (count && (tb[NFV_FW_RULE_A_LIMIT_PERIOD] ||
+		      tb[NFV_FW_RULE_A_LIMIT_BURST] ||
+		      tb[NFV_FW_RULE_A_LIMIT_OVER])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_RULE_A_LIMIT_PERIOD] ?:
+				    tb[NFV_FW_RULE_A_LIMIT_BURST] ?:
+				    tb[NFV_FW_RULE_A_LIMIT_OVER],
+				    "a period, burst or over needs a rate");
+		return -EINVAL;
+	}
+	c->size = size ? nla_get_u32(size) : FW_METER_DEFAULT;
+	if (!is_power_of_2(c->size)) {
+		NL_SET_ERR_MSG_ATTR(extack, size,
+				    "meter size must be a power of two");
+		return -EINVAL;
+	}
+	c->v6_prefix = tb[NFV_FW_RULE_A_METER_V6_PREFIX] ?
+		       nla_get_u8(tb[NFV_FW_RULE_A_METER_V6_PREFIX]) :
+		       FW_METER_V6_PREFIX;
+	if (count) {
+		c->kind = FW_METER_COUNT;
+		c->count_max = nla_get_u32(count);
+		return 0;
+	}
+	c->kind = FW_METER_RATE;
+	c->over = nla_get_flag(tb[NFV_FW_RULE_A_LIMIT_OVER]);
+	c->rate = nla_get_u32(rate);
+	c->period = tb[NFV_FW_RULE_A_LIMIT_PERIOD] ?
+		    nla_get_u32(tb[NFV_FW_RULE_A_LIMIT_PERIOD]) : 1;
+	c->burst = tb[NFV_FW_RULE_A_LIMIT_BURST] ?
+		   nla_get_u32(tb[NFV_FW_RULE_A_LIMIT_BURST]) : c->rate;
+	if (!fw_meter_scale(c, &shift, &cost, &max)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_FW_RULE_A_LIMIT_BURST] ?: rate,
+				    "burst too large for the rate: it would take too long to refill");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int fw_rule_parse(const struct nlattr *attr, struct fw_rule *r,
 		  struct netlink_ext_ack *extack)
 {
@@ -249,6 +348,7 @@ int fw_rule_parse(const struct nlattr *attr, struct fw_rule *r,
 	return fw_parse_in(tb, r, extack) ?:
 	       fw_parse_reject(tb, r, extack) ?:
 	       fw_parse_tcp_flags(tb, r, extack) ?:
+	       fw_parse_meter(tb, r, extack) ?:
 	       fw_parse_addr(tb, NFV_FW_RULE_A_SRC, NFV_FW_RULE_A_SRC_LEN,
 			     r->src, &r->src_len, r->family, extack) ?:
 	       fw_parse_addr(tb, NFV_FW_RULE_A_DST, NFV_FW_RULE_A_DST_LEN,
@@ -335,6 +435,10 @@ void fw_ruleset_free(struct fw_ruleset *rs)
 
 	if (!rs)
 		return;
+	for (i = 0; i < rs->n_meters; i++)
+		if (rs->meters[i].m)
+			fw_meter_drop(rs->meters[i].m);
+	kfree(rs->meters);
 	for (i = 0; i < DIV_ROUND_UP(rs->n, FW_CNT_CHUNK); i++)
 		free_percpu(rs->cnt[i]);
 	fw_cls_free(rs->cls);
@@ -372,6 +476,59 @@ static u32 fw_rules_prepare(struct fw_inst *fw, struct fw_rule *rules, u32 n)
 			cond_resched();
 	}
 	return named;
+}
+
+/* The meter of rule idx, or NULL. */
+static struct fw_meter *fw_ruleset_meter(const struct fw_ruleset *rs, u32 idx)
+{
+	u32 i;
+
+	for (i = 0; i < rs->n_meters; i++)
+		if (rs->meters[i].idx == idx)
+			return rs->meters[i].m;
+	return NULL;
+}
+
+/*
+ * A meter for each metered rule: the old set's, if the rule is carried
+ * over unchanged (an edit elsewhere keeps limits and counts), else new.
+ */
+static int fw_ruleset_meters(struct fw_ruleset *rs,
+			     const struct fw_ruleset *old, const s32 *carry)
+{
+	u32 n = 0, total = 0, i;
+
+	for (i = 0; i < rs->n; i++) {
+		if (!rs->rules[i].meter.kind)
+			continue;
+		n++;
+		total += rs->rules[i].meter.size;
+		if (n > FW_MAX_METERS || total > FW_METER_TOTAL)
+			return -EMLINK;
+	}
+	if (!n)
+		return 0;
+	rs->meters = kcalloc(n, sizeof(*rs->meters), GFP_KERNEL);
+	if (!rs->meters)
+		return -ENOMEM;
+	for (i = 0; i < rs->n; i++) {
+		const struct fw_meter_cfg *c = &rs->rules[i].meter;
+		struct fw_rs_meter *rm = &rs->meters[rs->n_meters];
+
+		if (!c->kind)
+			continue;
+		rm->idx = i;
+		rm->m = old && carry && carry[i] >= 0 && carry[i] < old->n ?
+			fw_ruleset_meter(old, carry[i]) : NULL;
+		if (rm->m && !memcmp(&rm->m->cfg, c, sizeof(*c)))
+			fw_meter_share(rm->m);
+		else
+			rm->m = fw_meter_create(c);
+		if (!rm->m)
+			return -ENOMEM;
+		rs->n_meters++;
+	}
+	return 0;
 }
 
 /*
@@ -420,6 +577,9 @@ struct fw_ruleset *fw_ruleset_build(struct fw_inst *fw, struct fw_rule *rules,
 			cond_resched();
 		}
 	}
+	*err = fw_ruleset_meters(rs, old, carry);
+	if (*err)
+		goto fail;
 	rs->cls = fw_cls_build(rules, n, err);
 	if (rs->cls)
 		return rs;
@@ -483,6 +643,33 @@ static int fw_put_in(struct sk_buff *skb, const struct fw_rule *r)
 	return 0;
 }
 
+static int fw_put_meter(struct sk_buff *skb, const struct fw_ruleset *rs,
+			u32 idx)
+{
+	const struct fw_meter_cfg *c = &rs->rules[idx].meter;
+	struct fw_meter *m = fw_ruleset_meter(rs, idx);
+	u64 limited, full;
+
+	if (!c->kind || !m)
+		return 0;
+	fw_meter_read(m, &limited, &full);
+	if (c->kind == FW_METER_RATE &&
+	    (nla_put_u32(skb, NFV_FW_RULE_A_LIMIT_RATE, c->rate) ||
+	     nla_put_u32(skb, NFV_FW_RULE_A_LIMIT_PERIOD, c->period) ||
+	     nla_put_u32(skb, NFV_FW_RULE_A_LIMIT_BURST, c->burst) ||
+	     (c->over && nla_put_flag(skb, NFV_FW_RULE_A_LIMIT_OVER))))
+		return -EMSGSIZE;
+	if (c->kind == FW_METER_COUNT &&
+	    nla_put_u32(skb, NFV_FW_RULE_A_COUNT_MAX, c->count_max))
+		return -EMSGSIZE;
+	return nla_put_u32(skb, NFV_FW_RULE_A_METER_SIZE, c->size) ||
+	       nla_put_u8(skb, NFV_FW_RULE_A_METER_V6_PREFIX, c->v6_prefix) ||
+	       nla_put_u64_64bit(skb, NFV_FW_RULE_A_METER_LIMITED, limited,
+				 NFV_FW_RULE_A_PAD) ||
+	       nla_put_u64_64bit(skb, NFV_FW_RULE_A_METER_FULL, full,
+				 NFV_FW_RULE_A_PAD) ? -EMSGSIZE : 0;
+}
+
 /* The contents of one rule's NFV_A_NF_ITEM. */
 int fw_rule_fill(struct sk_buff *skb, const struct fw_ruleset *rs, u32 idx)
 {
@@ -509,7 +696,7 @@ int fw_rule_fill(struct sk_buff *skb, const struct fw_ruleset *rs, u32 idx)
 			r->src_len, r->family) ||
 	    fw_put_addr(skb, NFV_FW_RULE_A_DST, NFV_FW_RULE_A_DST_LEN, r->dst,
 			r->dst_len, r->family) ||
-	    fw_put_l4(skb, r))
+	    fw_put_l4(skb, r) || fw_put_meter(skb, rs, idx))
 		return -EMSGSIZE;
 	return 0;
 }

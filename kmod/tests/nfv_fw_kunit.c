@@ -10,6 +10,7 @@
 
 #include "../fw/conntrack.c"
 #include "../fw/classify.c"
+#include "../fw/meter.c"
 
 #define SYN	FW_TH_SYN
 #define ACK	FW_TH_ACK
@@ -1034,7 +1035,257 @@ static struct kunit_suite fw_classify_suite = {
 	.test_cases = fw_classify_cases,
 };
 
-kunit_test_suites(&fw_conntrack_suite, &fw_classify_suite);
+/* Per-source meters, with the time injected. */
+static struct fw_meter *meter_new(struct kunit *test, u8 kind, u32 rate,
+				  u32 period, u32 burst, u32 count, u32 size)
+{
+	struct fw_meter_cfg c = {
+		.kind = kind, .rate = rate, .period = period, .burst = burst,
+		.count_max = count, .size = size, .v6_prefix = 64,
+	};
+	struct fw_meter *m = fw_meter_create(&c);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m);
+	return m;
+}
+
+/* The rule sets' reference gone, the meter goes after a grace period. */
+static void meter_free(struct fw_meter *m)
+{
+	fw_meter_drop(m);
+	rcu_barrier();
+}
+
+static bool meter_new_flow(struct fw_meter *m, u32 src,
+			   struct fw_meter_ent **ment, u32 now)
+{
+	struct fw_key k = key4(src, 0x0a020001, IPPROTO_TCP, 4000, 22,
+			       FW_CT_NEW);
+
+	return fw_meter_match(m, &k, 0, ment, now);
+}
+
+static u64 meter_limited(struct fw_meter *m)
+{
+	u64 limited, full;
+
+	fw_meter_read(m, &limited, &full);
+	return limited;
+}
+
+static u64 meter_full(struct fw_meter *m)
+{
+	u64 limited, full;
+
+	fw_meter_read(m, &limited, &full);
+	return full;
+}
+
+/* A burst, then refusals; the rate refills with time, up to the burst. */
+static void meter_bucket(struct kunit *test)
+{
+	struct fw_meter *m = meter_new(test, FW_METER_RATE, 10, 1, 20, 0, 64);
+	u32 now = -5 * HZ;	/* across the wrap of 32-bit jiffies */
+	int i;
+
+	for (i = 0; i < 20; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, meter_new_flow(m, 1, NULL, now),
+				      "flow %d", i);
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, NULL, now));
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, NULL, now + HZ / 20));
+	KUNIT_EXPECT_EQ(test, meter_limited(m), 2);
+	/* Another source has its own bucket. */
+	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 2, NULL, now));
+	/* One second: ten flows more, not eleven. */
+	now += HZ;
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, meter_new_flow(m, 1, NULL, now),
+				      "flow %d", i);
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, NULL, now));
+	/* An hour idle refills to the burst, no more. */
+	now += 3600 * HZ;
+	for (i = 0; i < 20; i++)
+		KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 1, NULL, now));
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, NULL, now));
+	KUNIT_EXPECT_EQ(test, meter_limited(m), 4);
+	KUNIT_EXPECT_EQ(test, meter_full(m), 0);
+	meter_free(m);
+}
+
+/* A slow rate: the burst, then nothing for a minute; over inverts. */
+static void meter_bucket_slow(struct kunit *test)
+{
+	struct fw_meter *m = meter_new(test, FW_METER_RATE, 1, 60, 3, 0, 8);
+	u32 now = 1000;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 1, NULL, now + i));
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, NULL, now + 59 * HZ));
+	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 1, NULL, now + 61 * HZ));
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, NULL, now + 62 * HZ));
+	m->cfg.over = 1;
+	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 1, NULL, now + 62 * HZ));
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 2, NULL, now + 62 * HZ));
+	meter_free(m);
+}
+
+/*
+ * One group of 8: a ninth source is refused and counted while the others
+ * are busy, and takes the slot of one whose bucket refilled.
+ */
+static void meter_full_reclaim(struct kunit *test)
+{
+	struct fw_meter *m = meter_new(test, FW_METER_RATE, 1, 60, 1, 0, 8);
+	u32 now = 5000, src;
+
+	for (src = 1; src <= 8; src++)
+		KUNIT_EXPECT_TRUE(test, meter_new_flow(m, src, NULL, now));
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 9, NULL, now + HZ));
+	KUNIT_EXPECT_EQ(test, meter_full(m), 1);
+	KUNIT_EXPECT_EQ(test, meter_limited(m), 0);
+	/* Source 1 keeps its entry: over its rate, not full. */
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, NULL, now + HZ));
+	KUNIT_EXPECT_EQ(test, meter_limited(m), 1);
+	/* A minute on, every bucket is full again: reclaimed. */
+	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 9, NULL, now + 60 * HZ));
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 9, NULL, now + 60 * HZ));
+	KUNIT_EXPECT_EQ(test, meter_full(m), 1);
+	meter_free(m);
+}
+
+/* Flows counted up, refused over the count, released down. */
+static void meter_count(struct kunit *test)
+{
+	struct fw_meter *m = meter_new(test, FW_METER_COUNT, 0, 0, 0, 2, 8);
+	struct fw_meter_ent *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+
+	/* A count rule matches the flows over the count. */
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, &a, 0));
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, &b, 0));
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_PTR_EQ(test, a, b);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->count), 2);
+	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 1, &c, 0));
+	KUNIT_EXPECT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, meter_limited(m), 1);
+	/* A flow counted once is not counted again by another rule. */
+	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 1, &a, 0));
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->count), 2);
+	/* Another source has its own count. */
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 2, &d, 0));
+	KUNIT_EXPECT_PTR_NE(test, a, d);
+	fw_meter_release(b);
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, &c, 0));
+	KUNIT_EXPECT_PTR_EQ(test, a, c);
+	fw_meter_release(a);
+	fw_meter_release(c);
+	fw_meter_release(d);
+	KUNIT_EXPECT_EQ(test, atomic_read(&a->count), 0);
+	meter_free(m);
+}
+
+/* A full count meter: busy sources keep their slots, an idle one goes. */
+static void meter_count_full(struct kunit *test)
+{
+	struct fw_meter *m = meter_new(test, FW_METER_COUNT, 0, 0, 0, 1, 8);
+	struct fw_meter_ent *e[9] = {};
+	u32 src;
+
+	for (src = 1; src <= 8; src++)
+		KUNIT_EXPECT_FALSE(test, meter_new_flow(m, src, &e[src], 0));
+	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 9, &e[0], 0));
+	KUNIT_EXPECT_NULL(test, e[0]);
+	KUNIT_EXPECT_EQ(test, meter_full(m), 1);
+	fw_meter_release(e[3]);
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 9, &e[0], 0));
+	KUNIT_EXPECT_PTR_EQ(test, e[0], e[3]);
+	/* Source 3 lost its slot to 9, and finds none now. */
+	e[3] = NULL;
+	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 3, &e[3], 0));
+	KUNIT_EXPECT_EQ(test, meter_full(m), 2);
+	for (src = 0; src <= 8; src++)
+		if (e[src])
+			fw_meter_release(e[src]);
+	meter_free(m);
+}
+
+/* IPv6 sources by their /64: one host's addresses share a bucket. */
+static void meter_ipv6_prefix(struct kunit *test)
+{
+	struct fw_meter *m = meter_new(test, FW_METER_RATE, 1, 60, 1, 0, 64);
+	struct fw_key k = { .family = AF_INET6, .proto = IPPROTO_TCP,
+			    .state = FW_CT_NEW + 1 };
+
+	k.src[0] = htonl(0x20010db8);
+	k.src[3] = htonl(1);
+	KUNIT_EXPECT_TRUE(test, fw_meter_match(m, &k, 0, NULL, 0));
+	k.src[3] = htonl(2);
+	KUNIT_EXPECT_FALSE(test, fw_meter_match(m, &k, 0, NULL, 0));
+	/* The same address in another zone is another source. */
+	KUNIT_EXPECT_TRUE(test, fw_meter_match(m, &k, 7, NULL, 0));
+	k.src[1] = htonl(1);
+	KUNIT_EXPECT_TRUE(test, fw_meter_match(m, &k, 0, NULL, 0));
+	meter_free(m);
+}
+
+/*
+ * The classifier leaves a metered rule out; a new flow meets it in its
+ * place: within the rate it wins, over it the next rule does.
+ */
+static void meter_classify_order(struct kunit *test)
+{
+	struct fw_rule rules[3] = { any_rule(0), any_rule(1), any_rule(0) };
+	struct fw_rs_meter ms;
+	struct fw_cls *cls;
+	struct fw_key k = key4(0x0a010203, 0x0a020001, IPPROTO_TCP, 4000, 22,
+			       FW_CT_NEW);
+	s32 idx;
+
+	rules[0].proto = IPPROTO_TCP;
+	rules[0].meter = (struct fw_meter_cfg){
+		.kind = FW_METER_RATE, .rate = 1, .period = 60, .burst = 1,
+		.size = 8, .v6_prefix = 64,
+	};
+	rules[1].proto = IPPROTO_TCP;
+	cls = build(test, rules, ARRAY_SIZE(rules));
+	ms.idx = 0;
+	ms.m = meter_new(test, FW_METER_RATE, 1, 60, 1, 0, 8);
+	idx = fw_cls_lookup(cls, &k);
+	KUNIT_EXPECT_EQ(test, idx, 1);
+	KUNIT_EXPECT_EQ(test, fw_meters_classify(&ms, 1, rules, &k, 0, idx,
+						 NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, fw_meters_classify(&ms, 1, rules, &k, 0, idx,
+						 NULL, 0), 1);
+	/* A rule that does not match the key leaves the meter alone. */
+	k.proto = IPPROTO_UDP;
+	k.src[0] = htonl(0x0a010204);
+	idx = fw_cls_lookup(cls, &k);
+	KUNIT_EXPECT_EQ(test, idx, 2);
+	KUNIT_EXPECT_EQ(test, fw_meters_classify(&ms, 1, rules, &k, 0, idx,
+						 NULL, 0), 2);
+	KUNIT_EXPECT_EQ(test, meter_limited(ms.m) + meter_full(ms.m), 1);
+	meter_free(ms.m);
+	fw_cls_free(cls);
+}
+
+static struct kunit_case fw_meter_cases[] = {
+	KUNIT_CASE(meter_bucket),
+	KUNIT_CASE(meter_bucket_slow),
+	KUNIT_CASE(meter_full_reclaim),
+	KUNIT_CASE(meter_count),
+	KUNIT_CASE(meter_count_full),
+	KUNIT_CASE(meter_ipv6_prefix),
+	KUNIT_CASE(meter_classify_order),
+	{}
+};
+
+static struct kunit_suite fw_meter_suite = {
+	.name = "nfv_fw_meter",
+	.test_cases = fw_meter_cases,
+};
+
+kunit_test_suites(&fw_conntrack_suite, &fw_classify_suite, &fw_meter_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for the nfv firewall");

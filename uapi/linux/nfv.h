@@ -352,6 +352,33 @@ enum nfv_fw_rule_attr {
 	NFV_FW_RULE_A_REJECT,	/* u8 enum nfv_fw_reject, with REJECT */
 	NFV_FW_RULE_A_TCP_FLAGS, /* u8: the TCP flags under MASK, proto tcp */
 	NFV_FW_RULE_A_TCP_FLAGS_MASK, /* u8, with TCP_FLAGS (default: them) */
+	/*
+	 * Per-source meters: a rule with LIMIT_RATE or COUNT_MAX (not both)
+	 * sees new flows only, and keeps a table of sources of METER_SIZE
+	 * entries (a power of two, 8 .. 1 << 20, default 65536).
+	 */
+	NFV_FW_RULE_A_LIMIT_RATE,	/* u32 new flows per LIMIT_PERIOD per
+					 * source: the rule matches within it
+					 */
+	NFV_FW_RULE_A_LIMIT_PERIOD,	/* u32 seconds, 1 .. 86400 (default 1) */
+	NFV_FW_RULE_A_LIMIT_BURST,	/* u32 flows (default: LIMIT_RATE) */
+	NFV_FW_RULE_A_LIMIT_OVER,	/* flag: the rule matches the new flows
+					 * over the rate instead (nft's "limit
+					 * rate over")
+					 */
+	NFV_FW_RULE_A_COUNT_MAX,	/* u32: the rule matches a new flow of a
+					 * source holding this many already
+					 */
+	NFV_FW_RULE_A_METER_SIZE,	/* u32 sources the meter holds */
+	NFV_FW_RULE_A_METER_V6_PREFIX,	/* u8 IPv6 source prefix that is one
+					 * source, 0 .. 128 (default 64)
+					 */
+	NFV_FW_RULE_A_METER_LIMITED,	/* u64 (reply): new flows over the rate
+					 * or the count
+					 */
+	NFV_FW_RULE_A_METER_FULL,	/* u64 (reply): new flows of a source
+					 * the full meter had no room for
+					 */
 	__NFV_FW_RULE_A_MAX
 };
 #define NFV_FW_RULE_A_MAX (__NFV_FW_RULE_A_MAX - 1)
