@@ -99,9 +99,12 @@ void usage_fw(FILE *f)
 	      "          [sport N[-M]] [dport N[-M]] [icmp-type N] [icmp-code N]\n"
 	      "          [tcp-flags FLAGS[/MASK]] [ct state STATE[,STATE]...]\n"
 	      "          [reject-with TYPE]\n"
+	      "          [limit-per-source N/UNIT [burst N] | count-per-source over N]\n"
+	      "          [meter-size N] [meter-v6-prefix LEN]\n"
 	      "          accept|drop|reject\n"
 	      "  TYPE := tcp-reset|port-unreachable|host-unreachable|\n"
 	      "          admin-prohibited|no-route\n"
+	      "  UNIT := second|minute|hour|day\n"
 	      "  nftables' spellings (iifname, ip saddr, tcp dport, icmp type NAME,\n"
 	      "  { sets }, != on ports and a prefix, tcp flags F / M, counter,\n"
 	      "  reject with tcp reset, reject with icmpx type admin-prohibited)\n"
@@ -403,6 +406,83 @@ static int put_tcp_flags(struct nl_msg *msg, const char *cmd,
 	       -2 : 0;
 }
 
+/* A per-source meter's words; 0 in a field: not given. */
+struct meter_args {
+	uint32_t rate, period, burst, count, size, v6_prefix;
+	bool has_rate, has_count, has_size, has_v6_prefix, has_burst, over;
+};
+
+/* The meter words of put_rule(); 1: kw is none of them. */
+static int parse_meter_word(const char *cmd, const char *kw, const char *arg,
+			    struct meter_args *m)
+{
+	if (!strcmp(kw, "limit-per-source")) {
+		m->has_rate = true;
+		if (fw_rate_parse(arg, &m->rate, &m->period))
+			return usage_err(cmd, "bad rate \"%s\" (N/second, N/minute, N/hour, N/day)",
+					 arg);
+		return 0;
+	}
+	if (!strcmp(kw, "burst")) {
+		m->has_burst = true;
+		return parse_u32(cmd, "burst", arg, 0, UINT32_MAX, &m->burst);
+	}
+	if (!strcmp(kw, "count-per-source")) {
+		m->has_count = true;
+		return parse_u32(cmd, "count", arg, 0, UINT32_MAX, &m->count);
+	}
+	if (!strcmp(kw, "meter-size")) {
+		m->has_size = true;
+		return parse_u32(cmd, "meter size", arg, 0, UINT32_MAX,
+				 &m->size);
+	}
+	if (!strcmp(kw, "meter-v6-prefix")) {
+		m->has_v6_prefix = true;
+		return parse_u32(cmd, "prefix length", arg, 0, 255,
+				 &m->v6_prefix);
+	}
+	return 1;
+}
+
+/*
+ * The meter's attributes. The module judges the values (a rate or burst
+ * of 0, a size that is no power of two) and names the attribute.
+ */
+static int put_meter(struct nl_msg *msg, const char *cmd,
+		     struct fw_target *t, const struct meter_args *m)
+{
+	if (!m->has_rate && !m->has_count) {
+		if (m->has_burst || m->has_size || m->has_v6_prefix)
+			return usage_err(cmd, "burst, meter-size and meter-v6-prefix need limit-per-source or count-per-source");
+		return 0;
+	}
+	if (m->has_rate && m->has_count)
+		return usage_err(cmd, "limit-per-source and count-per-source are two rules");
+	if (m->has_burst && !m->has_rate)
+		return usage_err(cmd, "burst needs limit-per-source");
+	if (!fw_has_rule_attr(t, NFV_FW_RULE_A_METER_FULL)) {
+		nl_lacks();
+		err_msg("%s: the fw module has no per-source limits (limit-per-source, count-per-source): update it",
+			cmd);
+		return -1;
+	}
+	if ((m->has_rate &&
+	     (nla_put_u32(msg, NFV_FW_RULE_A_LIMIT_RATE, m->rate) < 0 ||
+	      nla_put_u32(msg, NFV_FW_RULE_A_LIMIT_PERIOD, m->period) < 0)) ||
+	    (m->has_burst &&
+	     nla_put_u32(msg, NFV_FW_RULE_A_LIMIT_BURST, m->burst) < 0) ||
+	    (m->over && nla_put_flag(msg, NFV_FW_RULE_A_LIMIT_OVER) < 0) ||
+	    (m->has_count &&
+	     nla_put_u32(msg, NFV_FW_RULE_A_COUNT_MAX, m->count) < 0) ||
+	    (m->has_size &&
+	     nla_put_u32(msg, NFV_FW_RULE_A_METER_SIZE, m->size) < 0) ||
+	    (m->has_v6_prefix &&
+	     nla_put_u8(msg, NFV_FW_RULE_A_METER_V6_PREFIX,
+			(uint8_t)m->v6_prefix) < 0))
+		return -2;
+	return 0;
+}
+
 /*
  * One rule's keywords, argv[0..argc), as an NFV_FW_A_RULE nest. Device
  * names are looked up after the words all parsed, so that a bad word is
@@ -413,6 +493,7 @@ static int put_rule(struct nl_msg *msg, const char *cmd,
 {
 	struct nlattr *nest = nla_nest_start(msg, NFV_FW_A_RULE);
 	int action = -1, reject = -1, tcp_flags = -1, err = 0;
+	struct meter_args meter = { 0 };
 	uint8_t family = 0, proto = 0;
 	const char *in_dev = NULL;
 	uint32_t port = 0;
@@ -436,6 +517,16 @@ static int put_rule(struct nl_msg *msg, const char *cmd,
 				return usage_err(cmd, "\"ct\" needs \"state STATES\"");
 			argc--, argv++;
 			kw = "state";
+		}
+		if (!strcmp(kw, "count-per-source")) {
+			if (argc < 3 || strcmp(argv[1], "over"))
+				return usage_err(cmd, "\"count-per-source\" needs \"over N\"");
+			argc--, argv++;
+		}
+		if (!strcmp(kw, "limit-per-source") && argc > 2 &&
+		    !strcmp(argv[1], "over")) {
+			meter.over = true;
+			argc--, argv++;
 		}
 		if (need_arg(cmd, &argc, &argv))
 			return -1;
@@ -475,7 +566,10 @@ static int put_rule(struct nl_msg *msg, const char *cmd,
 				return usage_err(cmd, "unknown reject type \"%s\"",
 						 *argv);
 		} else {
-			return usage_err(cmd, "unknown rule keyword \"%s\"", kw);
+			err = parse_meter_word(cmd, kw, *argv, &meter);
+			if (err > 0)
+				return usage_err(cmd, "unknown rule keyword \"%s\"",
+						 kw);
 		}
 	}
 	if (err)
@@ -487,7 +581,8 @@ static int put_rule(struct nl_msg *msg, const char *cmd,
 	err = (in_dev ? put_in_dev(msg, cmd, t, in_dev) : 0) ?:
 	      (reject >= 0 ? put_reject(msg, cmd, t, reject, proto) : 0) ?:
 	      (tcp_flags >= 0 ? put_tcp_flags(msg, cmd, t, tcp_flags, proto) :
-	       0);
+	       0) ?:
+	      put_meter(msg, cmd, t, &meter);
 	if (err)
 		return err;
 	if ((port && nla_put_u32(msg, NFV_FW_RULE_A_IN_PORT, port) < 0) ||
@@ -896,6 +991,46 @@ static void print_reject(struct nlattr *a)
 		printf(" reject-with %s", reject_name[v]);
 }
 
+/* "limit-per-source 10/second burst 10", "count-per-source over 20". */
+static void print_meter(struct nlattr **r)
+{
+	uint32_t rate, period = 1, burst = 0, count, size;
+	uint8_t prefix;
+	char buf[32];
+	bool over;
+
+	if (attr_u32(r[NFV_FW_RULE_A_LIMIT_RATE], &rate)) {
+		attr_u32(r[NFV_FW_RULE_A_LIMIT_PERIOD], &period);
+		attr_u32(r[NFV_FW_RULE_A_LIMIT_BURST], &burst);
+		over = r[NFV_FW_RULE_A_LIMIT_OVER] != NULL;
+		if (opts.json) {
+			jw_u64("limit_rate", rate);
+			jw_u64("limit_period", period);
+			jw_u64("limit_burst", burst);
+			jw_bool("limit_over", over);
+		} else {
+			fw_rate_str(rate, period, buf, sizeof(buf));
+			printf(" limit-per-source%s %s burst %u",
+			       over ? " over" : "", buf, burst);
+		}
+	} else if (attr_u32(r[NFV_FW_RULE_A_COUNT_MAX], &count)) {
+		if (opts.json)
+			jw_u64("count_over", count);
+		else
+			printf(" count-per-source over %u", count);
+	} else {
+		return;
+	}
+	if (attr_u32(r[NFV_FW_RULE_A_METER_SIZE], &size) &&
+	    (opts.json || size != 65536))
+		print_u("meter_size", "meter-size", r[NFV_FW_RULE_A_METER_SIZE],
+			32);
+	if (attr_u8(r[NFV_FW_RULE_A_METER_V6_PREFIX], &prefix) &&
+	    (opts.json || prefix != 64))
+		print_u("meter_v6_prefix", "meter-v6-prefix",
+			r[NFV_FW_RULE_A_METER_V6_PREFIX], 8);
+}
+
 struct rule_list {
 	struct list_out out;
 	struct port_names ports;
@@ -952,6 +1087,7 @@ static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	print_tcp_flags(r[NFV_FW_RULE_A_TCP_FLAGS],
 			r[NFV_FW_RULE_A_TCP_FLAGS_MASK]);
 	print_ctstate(r[NFV_FW_RULE_A_CTSTATE]);
+	print_meter(r);
 	if (attr_u8(r[NFV_FW_RULE_A_ACTION], &v) && v < __NFV_FW_ACTION_MAX) {
 		print_reject(r[NFV_FW_RULE_A_REJECT]);
 		if (opts.json)
@@ -964,6 +1100,8 @@ static int rule_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	print_u("handle", "handle", r[NFV_FW_RULE_A_HANDLE], 32);
 	print_u("packets", "packets", r[NFV_FW_RULE_A_PACKETS], 64);
 	print_u("bytes", "bytes", r[NFV_FW_RULE_A_BYTES], 64);
+	print_u("meter_limited", "limited", r[NFV_FW_RULE_A_METER_LIMITED], 64);
+	print_u("meter_full", "meter-full", r[NFV_FW_RULE_A_METER_FULL], 64);
 	if (opts.json)
 		jw_obj_close();
 	else

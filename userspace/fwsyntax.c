@@ -19,6 +19,7 @@
 
 #define FW_MAX_VALUES	64	/* elements of one field, complements included */
 #define FW_MAX_EXPAND	4096	/* rules one line may become */
+#define FW_METER_WORDS	12
 
 /* A field's values after sets and "!=" are undone: each a word for fw.c. */
 struct fw_field {
@@ -39,6 +40,10 @@ struct fw_line {
 	const char *action;
 	const char *reject;		/* fw.c's reject-with value */
 	char tcp_flags[64];		/* fw.c's tcp-flags value, F/M */
+	char *meter[FW_METER_WORDS];	/* fw.c's meter words */
+	unsigned int nmeter;
+	char count[16], size[16], prefix[8];
+	char meter_buf[512];		/* meter's words, split */
 };
 
 static const struct {
@@ -140,6 +145,56 @@ void fw_tcp_flags_str(uint8_t v, char *buf, size_t size)
 		if (v & (1 << i))
 			snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
 				 buf[0] ? "," : "", tcp_flag_names[i]);
+}
+
+static const struct {
+	const char *name;
+	uint32_t seconds;
+} periods[] = {
+	{ "second", 1 }, { "minute", 60 }, { "hour", 3600 }, { "day", 86400 },
+	{ "s", 1 }, { "min", 60 }, { "m", 60 }, { "h", 3600 }, { "d", 86400 },
+};
+
+int fw_rate_parse(const char *arg, uint32_t *rate, uint32_t *period)
+{
+	const char *slash = strchr(arg, '/');
+	unsigned long v;
+	char *end;
+	size_t i;
+
+	if (!slash || slash == arg ||
+	    strspn(arg, "0123456789") != (size_t)(slash - arg))
+		return -1;
+	v = strtoul(arg, NULL, 10);
+	if (!v || v > UINT32_MAX)
+		return -1;
+	*rate = (uint32_t)v;
+	for (i = 0; i < ARRAY_SIZE(periods); i++) {
+		if (!strcmp(slash + 1, periods[i].name)) {
+			*period = periods[i].seconds;
+			return 0;
+		}
+	}
+	if (slash[1] < '1' || slash[1] > '9')
+		return -1;
+	v = strtoul(slash + 1, &end, 10);
+	if (strcmp(end, "s") || v > 86400)
+		return -1;
+	*period = (uint32_t)v;
+	return 0;
+}
+
+void fw_rate_str(uint32_t rate, uint32_t period, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(periods); i++) {
+		if (periods[i].seconds == period) {
+			snprintf(buf, size, "%u/%s", rate, periods[i].name);
+			return;
+		}
+	}
+	snprintf(buf, size, "%u/%us", rate, period);
 }
 
 /* Could the word be part of a "tcp flags" expression? */
@@ -497,6 +552,185 @@ static int action(struct fw_line *l, int argc, char **argv)
 			 argv[2], argv[4]);
 }
 
+static int meter_word(struct fw_line *l, const char *w)
+{
+	if (l->nmeter == FW_METER_WORDS)
+		return usage_err(l->cmd, "a per-source limit said twice");
+	l->meter[l->nmeter++] = (char *)w;
+	return 0;
+}
+
+/* fw.c's own meter words, as fw rule list shows them; or 0. */
+static int meter_own(struct fw_line *l, int argc, char **argv)
+{
+	static const char *const own[] = {
+		"limit-per-source", "count-per-source", "burst", "meter-size",
+		"meter-v6-prefix",
+	};
+	int i, n;
+
+	for (i = 0; i < (int)ARRAY_SIZE(own); i++)
+		if (!strcmp(argv[0], own[i]))
+			break;
+	if (i == (int)ARRAY_SIZE(own))
+		return 0;
+	n = argc > 2 && !strcmp(argv[1], "over") && i < 2 ? 3 : 2;
+	if (argc < n)
+		return usage_err(l->cmd, "missing value after \"%s\"", argv[0]);
+	for (i = 0; i < n; i++)
+		if (meter_word(l, argv[i]))
+			return -1;
+	return n;
+}
+
+/* "over N" of nft's "ct count": count-per-source. */
+static int ct_count(struct fw_line *l, int argc, char **argv)
+{
+	uint32_t n;
+
+	if (argc < 2 || strcmp(argv[0], "over"))
+		return usage_err(l->cmd, "\"ct count\" needs \"over N\" (the rule matches a source's new flow over N)");
+	if (parse_u32(l->cmd, "count", argv[1], 0, UINT32_MAX, &n))
+		return -1;
+	snprintf(l->count, sizeof(l->count), "%u", n);
+	return meter_word(l, "count-per-source") ?: meter_word(l, "over") ?:
+	       meter_word(l, l->count) ?: 2;
+}
+
+/* "rate [over] R/UNIT [burst N [packets]]" of nft's "limit". */
+static int limit_rate(struct fw_line *l, int argc, char **argv)
+{
+	uint32_t rate, period, burst;
+	int i = 1;
+
+	if (argc < 2 || strcmp(argv[0], "rate"))
+		return usage_err(l->cmd, "\"limit\" needs \"rate R/UNIT\"");
+	if (meter_word(l, "limit-per-source"))
+		return -1;
+	if (!strcmp(argv[1], "over")) {
+		if (meter_word(l, "over"))
+			return -1;
+		i++;
+	}
+	if (i >= argc || fw_rate_parse(argv[i], &rate, &period))
+		return usage_err(l->cmd, "bad rate \"%s\" (N/second, N/minute, N/hour, N/day; flows, not bytes)",
+				 i < argc ? argv[i] : "");
+	if (meter_word(l, argv[i++]))
+		return -1;
+	if (i + 1 < argc && !strcmp(argv[i], "burst")) {
+		if (parse_u32(l->cmd, "burst", argv[i + 1], 0, UINT32_MAX,
+			      &burst))
+			return -1;
+		if (meter_word(l, "burst") || meter_word(l, argv[i + 1]))
+			return -1;
+		i += 2;
+		if (i < argc && !strcmp(argv[i], "bytes"))
+			return usage_err(l->cmd, "a burst counts new flows, not bytes");
+		if (i < argc && !strcmp(argv[i], "packets"))
+			i++;
+	}
+	return i;
+}
+
+/* "and MASK" after "ip6 saddr": the prefix length of a contiguous mask. */
+static int v6_mask(struct fw_line *l, const char *mask)
+{
+	unsigned char m[16];
+	unsigned int len = 0, i;
+
+	if (inet_pton(AF_INET6, mask, m) != 1)
+		return usage_err(l->cmd, "bad IPv6 mask \"%s\"", mask);
+	while (len < 128 && (m[len / 8] & (0x80 >> (len % 8))))
+		len++;
+	for (i = len; i < 128; i++)
+		if (m[i / 8] & (0x80 >> (i % 8)))
+			return usage_err(l->cmd, "IPv6 mask \"%s\" is no prefix", mask);
+	snprintf(l->prefix, sizeof(l->prefix), "%u", len);
+	return meter_word(l, "meter-v6-prefix") ?: meter_word(l, l->prefix);
+}
+
+/* The statement of nft's meter: "ip saddr limit rate ..." or "... ct count over N". */
+static int meter_body(struct fw_line *l, int n, char **w)
+{
+	bool v6 = n && !strcmp(w[0], "ip6");
+	int i = 0, used;
+
+	if (i < n && (!strcmp(w[i], "ip") || v6))
+		i++;
+	if (i >= n || strcmp(w[i], "saddr"))
+		return usage_err(l->cmd, "a meter is keyed by the source address only (ip saddr, ip6 saddr)");
+	i++;
+	if (i + 1 < n && !strcmp(w[i], "and")) {
+		if (!v6)
+			return usage_err(l->cmd, "only an IPv6 source takes a mask (ip6 saddr and MASK)");
+		if (v6_mask(l, w[i + 1]))
+			return -1;
+		i += 2;
+	}
+	if (i + 1 < n && !strcmp(w[i], "limit"))
+		used = limit_rate(l, n - i - 1, w + i + 1);
+	else if (i + 2 < n && !strcmp(w[i], "ct") && !strcmp(w[i + 1], "count"))
+		used = ct_count(l, n - i - 2, w + i + 2) < 0 ? -1 : 2 + 1;
+	else
+		return usage_err(l->cmd, "a meter holds \"limit rate\" or \"ct count over\"");
+	if (used < 0)
+		return -1;
+	i += 1 + used;
+	if (i < n)
+		return usage_err(l->cmd, "unknown word \"%s\" in a meter", w[i]);
+	return 0;
+}
+
+/*
+ * nft's "meter NAME [size N] { ip saddr STATEMENT }": a per-source limit
+ * of this rule (the name is nft's; each rule has its own meter). Returns
+ * the words used.
+ */
+static int nft_meter(struct fw_line *l, int argc, char **argv)
+{
+	char *w[16], *p, *save = NULL, *buf = l->meter_buf;
+	size_t size = sizeof(l->meter_buf);
+	int used = 2, n = 0;
+	uint32_t v, pow = 8;
+
+	if (argc < 3)
+		return usage_err(l->cmd, "\"meter\" needs \"NAME { ip saddr ... }\"");
+	if (!strcmp(argv[2], "size") && argc > 4) {
+		if (parse_u32(l->cmd, "meter size", argv[3], 1, 1 << 20, &v))
+			return -1;
+		while (pow < v)
+			pow <<= 1;	/* nft's 65535 is 65536 entries here */
+		snprintf(l->size, sizeof(l->size), "%u", pow);
+		if (meter_word(l, "meter-size") || meter_word(l, l->size))
+			return -1;
+		used += 2;
+	}
+	if (argv[used][0] != '{')
+		return usage_err(l->cmd, "\"meter %s\" needs \"{ ip saddr ... }\"",
+				 argv[1]);
+	buf[0] = '\0';
+	for (; used < argc; used++) {
+		if (strlen(buf) + strlen(argv[used]) + 2 > size)
+			return usage_err(l->cmd, "meter too long");
+		strcat(buf, argv[used]);
+		strcat(buf, " ");
+		if (strchr(argv[used], '}'))
+			break;
+	}
+	if (used == argc)
+		return usage_err(l->cmd, "meter without a closing \"}\"");
+	p = strchr(buf, '}');
+	if (p[1] != ' ' || p[2])
+		return usage_err(l->cmd, "words after \"}\" in \"%s\"", buf);
+	*p = '\0';
+	for (p = strtok_r(buf + 1, " \t", &save); p && n < 16;
+	     p = strtok_r(NULL, " \t", &save))
+		w[n++] = p;
+	if (meter_body(l, n, w))
+		return -1;
+	return used + 1;
+}
+
 static int parse_line(struct fw_line *l, int argc, char **argv)
 {
 	int used, f;
@@ -543,6 +777,20 @@ static int parse_line(struct fw_line *l, int argc, char **argv)
 			argv += 2;
 			continue;
 		}
+		used = meter_own(l, argc, argv);
+		if (!used && !strcmp(kw, "meter"))
+			used = nft_meter(l, argc, argv);
+		else if (!used && !strcmp(kw, "count"))
+			used = ct_count(l, argc - 1, argv + 1) < 0 ? -1 : 3;
+		else if (!used && !strcmp(kw, "limit"))
+			return usage_err(l->cmd, "nfv_fw limits the rate per source only: meter NAME { ip saddr limit rate R/UNIT }");
+		if (used < 0)
+			return -1;
+		if (used) {
+			argc -= used;
+			argv += used;
+			continue;
+		}
 		if (!strcmp(kw, "flags")) {
 			used = tcp_flags(l, argc - 1, argv + 1);
 			if (used < 0)
@@ -577,7 +825,8 @@ static int parse_line(struct fw_line *l, int argc, char **argv)
 static int emit(struct fw_line *l, unsigned int *pick, fw_rule_cb cb,
 		void *ctx)
 {
-	char *w[2 * F_NUM + 7];
+	char *w[2 * F_NUM + 7 + FW_METER_WORDS];
+	unsigned int i;
 	int n = 0, f;
 
 	if (l->proto) {
@@ -598,6 +847,8 @@ static int emit(struct fw_line *l, unsigned int *pick, fw_rule_cb cb,
 		w[n++] = "reject-with";
 		w[n++] = (char *)l->reject;
 	}
+	for (i = 0; i < l->nmeter; i++)
+		w[n++] = l->meter[i];
 	w[n++] = (char *)l->action;
 	return cb(ctx, n, w);
 }
@@ -649,6 +900,11 @@ int fw_expand_rule(const char *cmd, int argc, char **argv, fw_rule_cb cb,
 	for (f = 0; f < F_NUM; f++)
 		if (l.f[f].n)
 			total *= l.f[f].n;
+	if (total > 1 && l.nmeter) {
+		err = usage_err(cmd, "a per-source limit needs a rule of its own, and the sets make %u: each would have its own meter",
+				total);
+		goto out;
+	}
 	if (total > FW_MAX_EXPAND) {
 		err = usage_err(cmd, "the sets make %u rules, more than %d",
 				total, FW_MAX_EXPAND);

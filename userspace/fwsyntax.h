@@ -19,4 +19,9 @@ int fw_tcp_flags_parse(const char *s, size_t len);
 /* The flags as "syn,ack" ("0" for none). */
 void fw_tcp_flags_str(uint8_t v, char *buf, size_t size);
 
+/* "R/UNIT" (second, minute, hour, day, or Ns): 0, or -1 if malformed. */
+int fw_rate_parse(const char *arg, uint32_t *rate, uint32_t *period);
+/* The rate as fw_rate_parse() reads it. */
+void fw_rate_str(uint32_t rate, uint32_t period, char *buf, size_t size);
+
 #endif /* NFVCTL_FWSYNTAX_H */

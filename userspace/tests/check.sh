@@ -196,6 +196,18 @@ run 1 'fw rule add: prefix length 33 out of range (0-32)' \
 run 1 'fw rule add: addresses of two families in one rule' \
 	fw rule add dp0 fw1 src 10.0.0.1 dst fd00::1 drop
 run 1 'fw rule add: unknown state "bogus"' fw rule add dp0 fw1 ct state bogus drop
+run 1 'fw rule add: bad rate "10/week"' \
+	fw rule add dp0 fw1 limit-per-source 10/week accept
+run 1 'fw rule add: bad rate "0/second"' \
+	fw rule add dp0 fw1 limit-per-source 0/second accept
+run 1 'fw rule add: "count-per-source" needs "over N"' \
+	fw rule add dp0 fw1 count-per-source 20 drop
+run 1 'fw rule add: limit-per-source and count-per-source are two rules' \
+	fw rule add dp0 fw1 limit-per-source 1/s count-per-source over 2 drop
+run 1 'fw rule add: burst needs limit-per-source' \
+	fw rule add dp0 fw1 count-per-source over 2 burst 3 drop
+run 1 'fw rule add: burst, meter-size and meter-v6-prefix need' \
+	fw rule add dp0 fw1 meter-size 1024 drop
 run 1 'fw rule add: port range "9-1" is backwards' fw rule add dp0 fw1 proto tcp dport 9-1 drop
 run 1 'fw rule del: missing "pos N"' fw rule del dp0 fw1
 run 1 'fw rule set: missing "pos N"' fw rule set dp0 fw1 accept

@@ -131,6 +131,32 @@ int main(void)
 	expect("udp dport 53 reject with tcp reset", NULL);
 	expect("tcp dport 22 accept drop", NULL);
 	expect("tcp dport 22", NULL);
+	/* Per-source meters: nfvctl's words and nft's. */
+	expect("proto tcp dport 22 ct state new limit-per-source 10/second burst 20 accept",
+	       "proto tcp dport 22 state new limit-per-source 10/second burst 20 accept\n");
+	expect("proto tcp count-per-source over 20 meter-size 1024 drop",
+	       "proto tcp count-per-source over 20 meter-size 1024 drop\n");
+	expect("limit-per-source over 5/minute drop",
+	       "limit-per-source over 5/minute drop\n");
+	expect("tcp dport 22 ct state new meter ssh { ip saddr limit rate 10/second burst 20 packets } accept",
+	       "proto tcp dport 22 state new limit-per-source 10/second burst 20 accept\n");
+	expect("tcp dport 22 meter ssh size 65535 { ip6 saddr and ffff:ffff:ffff:ff00:: limit rate over 3/minute } drop",
+	       "proto tcp dport 22 meter-size 65536 meter-v6-prefix 56 limit-per-source over 3/minute drop\n");
+	expect("tcp dport 22 ct state new ct count over 20 drop",
+	       "proto tcp dport 22 state new count-per-source over 20 drop\n");
+	expect("meter c { ip saddr ct count over 4 } drop",
+	       "count-per-source over 4 drop\n");
+	expect("tcp dport 22 limit rate 10/second accept", NULL);
+	expect("ct count 20 drop", NULL);
+	expect("meter m { ip daddr limit rate 1/second } accept", NULL);
+	expect("meter m { ip saddr and 255.255.255.0 limit rate 1/second } accept",
+	       NULL);
+	expect("meter m { ip saddr limit rate 10/week } accept", NULL);
+	expect("meter m { ip saddr limit rate 1/second burst 5 bytes } accept",
+	       NULL);
+	expect("meter m { ip saddr limit rate 1/second accept", NULL);
+	expect("tcp dport { 22, 443 } meter m { ip saddr limit rate 1/second } accept",
+	       NULL);
 	/* 5 x 33 x 33 rules: more than a line may make. */
 	strcpy(big, "ip saddr { 1.0.0.0/8, 2.0.0.0/8, 3.0.0.0/8, 4.0.0.0/8, 5.0.0.0/8 }");
 	for (i = 0; i < 2; i++) {
