@@ -354,6 +354,20 @@ static spinlock_t *fw_flow_lock(struct fw_inst *fw, struct nfv_flow *flow)
 	return &fw->locks[hash_ptr(flow, FW_LOCK_BITS)];
 }
 
+/*
+ * A closed TCP connection no longer counts against its source (as
+ * nf_conncount drops those in TIME_WAIT or CLOSE), though its flow waits
+ * out TIME_WAIT. Under the flow's lock.
+ */
+static void fw_meter_closed(struct nfv_pkt *pkt, struct fw_ct *ct)
+{
+	if (ct->ment && pkt->key.proto == IPPROTO_TCP &&
+	    (ct->state == FW_TCP_TIME_WAIT || ct->state == FW_TCP_CLOSE)) {
+		fw_meter_release(ct->ment);
+		ct->ment = NULL;
+	}
+}
+
 /* Tracks a flow's packet and decides it, under the flow's lock. */
 static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 		      struct fw_ct *ct, int *state)
@@ -377,9 +391,12 @@ static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 		/* What was refused must not widen the window later. */
 		if (pkt->key.proto == IPPROTO_TCP && !pkt->new_flow)
 			fw_ct_skip(ct, pkt->dir, pkt->skb->len);
-	} else if ((ct->flags & FW_CT_HALF_OPEN) &&
-		   !fw_tcp_half_open(ct->state)) {
-		fw_zone_release(fw, pkt->key.zone, ct, FW_CT_HALF_OPEN);
+	} else {
+		if ((ct->flags & FW_CT_HALF_OPEN) &&
+		    !fw_tcp_half_open(ct->state))
+			fw_zone_release(fw, pkt->key.zone, ct,
+					FW_CT_HALF_OPEN);
+		fw_meter_closed(pkt, ct);
 	}
 	fw_flow_update(pkt, ct);
 	spin_unlock(lock);
