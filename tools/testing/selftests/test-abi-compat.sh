@@ -7,7 +7,7 @@
 # each through dp, port, fw, chain, traffic, flow show and flush; and
 #  (c) a command HEAD's nfvctl has and the baseline's modules lack fails
 # with exit 2 and a message naming it, as do nfv_fw's tcp-loose, TCP
-# flags, reject types and rule handles.
+# flags, reject types, rule handles and per-source limits.
 # debug: skip the ABI is the same on every kernel, and half is the baseline's
 . "$(dirname "$0")/lib.sh"
 
@@ -155,6 +155,8 @@ passed "fw add tcp-loose refused: $err"
 nfvctl fw add dpabi fwabi
 for rule in "add dpabi fwabi proto tcp tcp-flags syn/syn,ack accept" \
 	"add dpabi fwabi proto tcp dport 22 reject-with admin-prohibited reject" \
+	"add dpabi fwabi proto tcp limit-per-source 10/second accept" \
+	"add dpabi fwabi count-per-source over 2 drop" \
 	"del dpabi fwabi handle 1"; do
 	err=$(nfvctl fw rule $rule 2>&1 >/dev/null) && rc=0 || rc=$?
 	check_eq "fw rule $rule on the baseline's nfv_fw: exit status" "$rc" 2

@@ -220,3 +220,96 @@ rename r0x r0
 check "named r0 again, ping from the inside passes" \
 	await 20 cl ping -q -c1 -W2 10.0.2.2
 check_gt "through the rule by name" "$(rule_packets 2)" "$rule2"
+
+# Per-source limits. A second inside source, 10.0.1.3, beside 10.0.1.2.
+ip -n client addr add 10.0.1.3/24 dev c0
+rule_json() { nfvctl -j fw rule list dp0 fw1 | jq -r ".[$1].$2"; }
+
+# limit-per-source: new UDP flows (one datagram each, from a port of its
+# own) to port 7100, 3 per source at once, then 1 an hour: the fourth
+# within the test is over for sure, however slow the VM. Those over it
+# go on to the next rule, which drops them.
+nfvctl -b - <<-EOF
+	fw rule add dp0 fw1 pos 0 proto udp dport 7100 ct state new limit-per-source 1/hour burst 3 accept
+	fw rule add dp0 fw1 pos 1 proto udp dport 7100 drop
+	EOF
+check_eq "a rate rule lists as it was given" \
+	"$(nfvctl fw rule list dp0 fw1 | sed -n 1p | cut -d'#' -f1)" \
+	"0: proto udp dport 7100 ct state new limit-per-source 1/hour burst 3 accept  "
+timeout 120 nsenter --net=/run/netns/server \
+	socat -u UDP-RECV:7100 OPEN:/tmp/meter.udp,creat,trunc &
+udp_pid=$!
+listening server -u 7100
+# One process for the seven (a process is a second on the debug kernel).
+cl python3 -c '
+import socket
+for src, n, tag in (("10.0.1.2", 5, b"A\n"), ("10.0.1.3", 2, b"B\n")):
+    for port in range(7201, 7201 + n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((src, port))
+        s.sendto(tag, ("10.0.2.2", 7100))
+        s.close()'
+seen7() { [ $(($(rule_packets 0) + $(rule_packets 1))) -eq 7 ]; }
+check "the seven new flows met the rate rule or the drop after it" \
+	await 100 seen7
+check_eq "5 within the rate (3 + 2), 2 over it counted, none full, 2 dropped" \
+	"$(nfvctl -j fw rule list dp0 fw1 |
+	   jq -c '[.[0].packets, .[0].meter_limited, .[0].meter_full, .[1].packets]')" \
+	"[5,2,0,2]"
+udp_lines() { [ "$(wc -l < /tmp/meter.udp)" -ge 5 ]; }
+check "five datagrams arrived" await 100 udp_lines
+check_eq "3 from 10.0.1.2, 2 from 10.0.1.3" \
+	"$(sort /tmp/meter.udp | uniq -c | tr -s ' ' | tr '\n' ,)" " 3 A, 2 B,"
+kill "$udp_pid" 2>/dev/null || true
+wait "$udp_pid" || true
+
+# count-per-source: a source may hold 2 TCP connections to port 7101; its
+# third is dropped until one of them closes, while another source's pass.
+nfvctl fw rule add dp0 fw1 pos 0 proto tcp dport 7101 count-per-source over 2 drop
+serve server TCP-LISTEN:7101,reuseaddr,fork 'cat'
+hold() {
+	timeout 60 nsenter --net=/run/netns/client \
+		bash -c 'exec 3<>/dev/tcp/10.0.2.2/7101; exec sleep 60' &
+}
+open7101() {
+	[ "$(flows | jq '[.[] | select(.orig.dport == 7101 and
+				       .nf[0].state == "ESTABLISHED")] | length')" = "$1" ]
+}
+hold; holder1=$!
+hold; holder2=$!
+check "10.0.1.2 holds two connections" await 300 open7101 2
+check "its third is dropped" tcp_unanswered client TCP:10.0.2.2:7101
+check_ge "over the count, counted" "$(rule_json 0 meter_limited)" 1
+check_eq "10.0.1.3 may open its own" \
+	"$(echo hi | cl socat -t5 -T5 - TCP:10.0.2.2:7101,bind=10.0.1.3)" hi
+# A rule set in place starts a new meter; the old one lives on for the
+# two connections it counts, and is freed when they close.
+nfvctl fw rule set dp0 fw1 pos 0 proto tcp dport 7101 count-per-source over 1 drop
+check_eq "the count rule was set again" \
+	"$(nfvctl -j fw rule list dp0 fw1 | jq -c '.[0] | [.count_over, .meter_limited]')" \
+	"[1,0]"
+hold; holder3=$!
+check "the new meter counts 10.0.1.2's next connection only" \
+	await 300 open7101 3
+check "and drops the one after" tcp_unanswered client TCP:10.0.2.2:7101
+kill "$holder3"
+closed() {
+	flows | jq_true 'any(.[] | select(.orig.dport == 7101 and
+					   .orig.src == "10.0.1.2") |
+			     .nf[0].state; . == "TIME_WAIT")'
+}
+check "its closed connection is in TIME_WAIT" await 100 closed
+check_eq "and counts no more: 10.0.1.2 connects again" \
+	"$(echo hi | cl socat -t5 -T5 - TCP:10.0.2.2:7101)" hi
+kill "$holder1" "$holder2"
+unserve 7101
+
+# The module judges a meter's values and names what it refuses.
+expect_fail "power of two" \
+	nfvctl fw rule add dp0 fw1 proto tcp count-per-source over 2 meter-size 1000 drop
+expect_fail "out of range" \
+	nfvctl fw rule add dp0 fw1 proto tcp count-per-source over 2 meter-size 2097152 drop
+expect_fail "out of range" \
+	nfvctl fw rule add dp0 fw1 limit-per-source 1/s meter-v6-prefix 129 accept
+expect_fail "out of range" \
+	nfvctl fw rule add dp0 fw1 limit-per-source 1/s burst 0 accept
