@@ -1269,6 +1269,76 @@ static void meter_classify_order(struct kunit *test)
 	fw_cls_free(cls);
 }
 
+/*
+ * Random rules, one in eight metered with a count meter over 0 (it
+ * matches every new flow): the classifier without them plus the meters
+ * in their places must answer as a linear scan of all the rules.
+ */
+static void meter_random_vs_linear(struct kunit *test)
+{
+	const u32 n = 200;
+	struct fw_rs_meter ms[FW_MAX_METERS];
+	struct fw_rule *rules;
+	struct fw_cls *cls;
+	u32 seed = 7, i, nm = 0, metered = 0;
+
+	rules = kunit_kcalloc(test, n, sizeof(*rules), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rules);
+	for (i = 0; i < n; i++) {
+		struct fw_rule *r = &rules[i];
+
+		*r = any_rule(i % 3);
+		if (lcg(&seed) % 2) {
+			r->family = AF_INET;
+			r->src[0] = htonl(0x0a000000 | (lcg(&seed) % 4) << 8);
+			r->src_len = 22 + lcg(&seed) % 11;
+		}
+		if (lcg(&seed) % 2)
+			r->proto = lcg(&seed) % 2 ? IPPROTO_TCP : IPPROTO_UDP;
+		/* Every rule on one port: none hides all after it. */
+		r->dport_lo = r->dport_hi = lcg(&seed) % 16;
+		if (lcg(&seed) % 2)
+			r->states = lcg(&seed) % 16;
+		if (lcg(&seed) % 4 == 0)
+			r->in_port = 1 + lcg(&seed) % 2;
+		if (r->proto == IPPROTO_TCP && lcg(&seed) % 4 == 0) {
+			r->tcp_mask = lcg(&seed) % 64;
+			r->tcp_flags = lcg(&seed) & r->tcp_mask;
+		}
+		if (nm < FW_MAX_METERS && lcg(&seed) % 8 == 0) {
+			r->meter.kind = FW_METER_COUNT;
+			ms[nm].idx = i;
+			ms[nm++].m = meter_new(test, FW_METER_COUNT, 0, 0, 0, 0,
+					       8);
+		}
+	}
+	cls = build(test, rules, n);
+	for (i = 0; i < 5000; i++) {
+		struct fw_key k = key4(0x0a000000 | lcg(&seed) % 1024,
+				       0x0a020001, lcg(&seed) % 2 ?
+				       IPPROTO_TCP : IPPROTO_UDP, 4000,
+				       lcg(&seed) % 16, lcg(&seed) % 4);
+		s32 want, got;
+
+		k.in_port = 1 + lcg(&seed) % 3;
+		if (k.proto == IPPROTO_TCP)
+			k.tcp_flags = lcg(&seed) % 64;
+		want = linear_lookup(rules, n, &k);
+		got = fw_meters_classify(ms, nm, rules, &k, 0,
+					 fw_cls_lookup(cls, &k), NULL, 0);
+		metered += want >= 0 && rules[want].meter.kind;
+		KUNIT_EXPECT_EQ_MSG(test, got, want, "key %u", i);
+		if (got != want)
+			break;
+	}
+	KUNIT_EXPECT_GT(test, nm, 10);
+	KUNIT_EXPECT_GT(test, metered, 100);
+	for (i = 0; i < nm; i++)
+		fw_meter_drop(ms[i].m);
+	rcu_barrier();
+	fw_cls_free(cls);
+}
+
 static struct kunit_case fw_meter_cases[] = {
 	KUNIT_CASE(meter_bucket),
 	KUNIT_CASE(meter_bucket_slow),
@@ -1277,6 +1347,7 @@ static struct kunit_case fw_meter_cases[] = {
 	KUNIT_CASE(meter_count_full),
 	KUNIT_CASE(meter_ipv6_prefix),
 	KUNIT_CASE(meter_classify_order),
+	KUNIT_CASE(meter_random_vs_linear),
 	{}
 };
 
