@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suites for the firewall: the TCP state machine and window checks,
- * the UDP/ICMP trackers, the rule classifier. The units are compiled into
- * this module.
+ * the UDP/ICMP trackers, the rule classifier, and the packet path that
+ * feeds them (TCP options, fast-path slack, the state restored when the
+ * rules drop a packet). The units are compiled into this module (static
+ * functions included); what they call in the core and in the rest of
+ * nfv_fw is stubbed, so the suites run without nfv.ko loaded.
  */
 #include <kunit/test.h>
 #include <linux/in.h>
+#include <linux/ip.h>
 #include <linux/nfv.h>
+#include <linux/tcp.h>
 
 #include "../fw/conntrack.c"
 #include "../fw/classify.c"
 #include "../fw/meter.c"
+#include "../fw/process.c"
 
 #define SYN	FW_TH_SYN
 #define ACK	FW_TH_ACK
@@ -1356,7 +1362,413 @@ static struct kunit_suite fw_meter_suite = {
 	.test_cases = fw_meter_cases,
 };
 
-kunit_test_suites(&fw_conntrack_suite, &fw_classify_suite, &fw_meter_suite);
+/* Packet path suite: process.c with the core stubbed */
+
+/*
+ * The core's flow as process.c sees it through the stubs below: the byte
+ * counters the core keeps per direction, and what the firewall told it.
+ */
+struct nfv_flow {
+	u64 bytes[2];
+	struct nfv_key key;
+	u8 trap;
+	u8 tmo;
+	bool assured;
+};
+
+u64 nfv_flow_bytes(const struct nfv_flow *flow, unsigned int dir)
+{
+	return flow->bytes[dir];
+}
+
+void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags)
+{
+	flow->trap = tcp_flags;
+}
+
+void nfv_flow_set_assured(struct nfv_flow *flow, bool assured)
+{
+	flow->assured = assured;
+}
+
+void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo)
+{
+	flow->tmo = tmo;
+}
+
+const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow)
+{
+	return &flow->key;
+}
+
+u16 nfv_pkt_in_port(const struct nfv_pkt *pkt)
+{
+	return 1;
+}
+
+struct nfv_flow *nfv_flow_lookup_related(struct nfv_pkt *pkt,
+					 unsigned int *dir)
+{
+	return NULL;
+}
+
+void fw_ruleset_count(struct fw_ruleset *rs, u32 idx, unsigned int len)
+{
+}
+
+void fw_reject(struct fw_inst *fw, struct nfv_pkt *pkt, u8 type)
+{
+}
+
+static struct tcphdr *tcp_hdr_at(struct sk_buff *skb)
+{
+	return (struct tcphdr *)(skb->data + sizeof(struct iphdr));
+}
+
+/* One instance, one TCP flow from 10.0.1.2:40000 to 10.0.2.2:80. */
+struct fw_env {
+	struct nfv_nf *nf;
+	struct fw_ruleset *rs;
+	struct nfv_flow flow;
+	struct fw_ct ct;
+	bool started;		/* the flow's first packet went */
+};
+
+/*
+ * An inside-out rule set, with a drop that only the rules decide, after
+ * the tracker took the packet: PSH drop; ct state established,related
+ * accept; ct state invalid drop; ct state new accept; policy drop.
+ */
+static int env_init(struct kunit *test)
+{
+	struct fw_rule *rules;
+	struct fw_inst *fw;
+	struct fw_env *t;
+	unsigned int i;
+	int err;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	rules = kunit_kcalloc(test, 4, sizeof(*rules), GFP_KERNEL);
+	if (!t || !rules)
+		return -ENOMEM;
+	for (i = 0; i < 4; i++)
+		rules[i] = any_rule(NFV_FW_ACCEPT);
+	rules[0].proto = IPPROTO_TCP;
+	rules[0].tcp_flags = rules[0].tcp_mask = TCPHDR_PSH;
+	rules[0].action = NFV_FW_DROP;
+	rules[1].states = 1 << FW_CT_ESTABLISHED | 1 << FW_CT_RELATED;
+	rules[2].states = 1 << FW_CT_INVALID;
+	rules[2].action = NFV_FW_DROP;
+	rules[3].states = 1 << FW_CT_NEW;
+
+	t->nf = kunit_kzalloc(test, sizeof(*t->nf) + sizeof(*fw), GFP_KERNEL);
+	t->rs = kunit_kzalloc(test, sizeof(*t->rs), GFP_KERNEL);
+	if (!t->nf || !t->rs)
+		return -ENOMEM;
+	t->rs->rules = rules;
+	t->rs->n = 4;
+	t->rs->policy = NFV_FW_DROP;
+	t->rs->cls = fw_cls_build(rules, 4, &err);
+	if (!t->rs->cls)
+		return err;
+	fw = nfv_nf_priv(t->nf);
+	fw->stats = alloc_percpu(struct fw_stats);
+	if (!fw->stats) {
+		fw_cls_free(t->rs->cls);
+		return -ENOMEM;
+	}
+	for (i = 0; i < ARRAY_SIZE(fw->locks); i++)
+		spin_lock_init(&fw->locks[i]);
+	RCU_INIT_POINTER(fw->rs, t->rs);
+	t->flow.key.proto = IPPROTO_TCP;
+	test->priv = t;
+	return 0;
+}
+
+static void env_exit(struct kunit *test)
+{
+	struct fw_env *t = test->priv;
+
+	free_percpu(((struct fw_inst *)nfv_nf_priv(t->nf))->stats);
+	fw_cls_free(t->rs->cls);
+}
+
+/*
+ * A TCP segment behind a 20-byte IPv4 header (process.c reads addresses
+ * from the key, not the header), with optlen bytes of options and len of
+ * payload, each byte of it pay. Checksummed, as far as the firewall asks.
+ */
+static struct sk_buff *tcp_skb(struct kunit *test, u8 flags, u32 seq, u32 ack,
+			       const u8 *opts, unsigned int optlen,
+			       unsigned int len, u8 pay)
+{
+	struct sk_buff *skb = alloc_skb(64 + optlen + len, GFP_KERNEL);
+	struct tcphdr *th;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, optlen % 4, 0);
+	skb_put_zero(skb, sizeof(struct iphdr));
+	th = skb_put_zero(skb, sizeof(*th));
+	th->source = htons(40000);
+	th->dest = htons(80);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff = (sizeof(*th) + optlen) / 4;
+	tcp_flag_byte(th) = flags;
+	th->window = htons(1000);
+	skb_put_data(skb, opts, optlen);
+	memset(skb_put(skb, len), pay, len);
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	return skb;
+}
+
+static struct nfv_pkt tcp_pkt(struct sk_buff *skb, struct nfv_flow *flow,
+			      unsigned int dir)
+{
+	struct nfv_pkt pkt = {
+		.skb = skb, .l4 = sizeof(struct iphdr), .flow = flow,
+		.dir = dir, .tcp_flags = tcp_flag_byte(tcp_hdr_at(skb)),
+	};
+
+	pkt.key.proto = IPPROTO_TCP;
+	pkt.key.addr.v4.src = htonl(dir ? 0x0a000202 : 0x0a000102);
+	pkt.key.addr.v4.dst = htonl(dir ? 0x0a000102 : 0x0a000202);
+	pkt.key.sport = htons(dir ? 80 : 40000);
+	pkt.key.dport = htons(dir ? 40000 : 80);
+	return pkt;
+}
+
+/*
+ * One segment of the flow through fw_process(), as the core runs it: the
+ * packet counted in its direction first, in softirq context under RCU.
+ * Returns the verdict.
+ */
+static enum nfv_verdict env_seg(struct kunit *test, unsigned int dir,
+				 u8 flags, u32 seq, u32 ack, unsigned int len)
+{
+	struct fw_env *t = test->priv;
+	struct sk_buff *skb = tcp_skb(test, flags, seq, ack, NULL, 0, len, 0);
+	struct nfv_pkt pkt = tcp_pkt(skb, &t->flow, dir);
+	enum nfv_verdict v;
+
+	pkt.new_flow = !t->started;
+	t->started = true;
+	t->flow.bytes[dir] += skb->len;
+	local_bh_disable();
+	rcu_read_lock();
+	v = fw_process(t->nf, &pkt, &t->ct);
+	rcu_read_unlock();
+	local_bh_enable();
+	kfree_skb(skb);
+	return v;
+}
+
+/*
+ * Client ISN 100, server ISN 5000, 1000-byte windows, no scaling: the
+ * client may send up to 1101, the server up to 6001.
+ */
+static void env_open(struct kunit *test)
+{
+	struct fw_env *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, env_seg(test, 0, TCPHDR_SYN, 100, 0, 0),
+			NFV_CONTINUE);
+	KUNIT_ASSERT_EQ(test, env_seg(test, 1, TCPHDR_SYN | TCPHDR_ACK, 5000,
+				       101, 0), NFV_CONTINUE);
+	KUNIT_ASSERT_EQ(test, env_seg(test, 0, TCPHDR_ACK, 101, 5001, 0),
+			NFV_CONTINUE);
+	KUNIT_ASSERT_EQ(test, t->ct.state, FW_TCP_ESTABLISHED);
+	KUNIT_ASSERT_EQ(test, t->ct.dir[0].maxend, 1101);
+	KUNIT_ASSERT_EQ(test, t->ct.dir[1].maxend, 6001);
+}
+
+/* fw_tcp_seg() on a segment with these options; false if truncated. */
+static bool parse_opts(struct kunit *test, u8 flags, const u8 *opts,
+		       unsigned int optlen, unsigned int len, u8 pay,
+		       struct fw_tcp_seg *seg)
+{
+	struct sk_buff *skb = tcp_skb(test, flags, 100, 0, opts, optlen, len,
+				      pay);
+	struct nfv_pkt pkt = tcp_pkt(skb, NULL, 0);
+	bool ok = fw_tcp_seg(&pkt, seg);
+
+	kfree_skb(skb);
+	return ok;
+}
+
+/* Option kinds and lengths, short enough for a table. */
+#define EOL	TCPOPT_EOL
+#define NOP	TCPOPT_NOP
+#define WS	TCPOPT_WINDOW
+#define MSS	TCPOPT_MSS
+#define SACKP	TCPOPT_SACK_PERM
+#define TS	TCPOPT_TIMESTAMP
+
+/* A SYN's options: the window scale found among the others, or none. */
+static void proc_tcp_options(struct kunit *test)
+{
+	/* Linux's SYN: MSS, SACK permitted, timestamps, NOP, scale. */
+	static const u8 linux_syn[] = { MSS, 4, 0x05, 0xb4, SACKP, 2,
+					TS, 10, 1, 2, 3, 4, 0, 0, 0, 0,
+					NOP, WS, 3, 7 };
+	/* SACK permitted right before the scale, no NOP between. */
+	static const u8 sack_ws[] = { SACKP, 2, WS, 3, 9, NOP, NOP, NOP };
+	static const u8 none[] = { MSS, 4, 0x05, 0xb4, SACKP, 2, NOP, NOP };
+	/* After the end of the list: padding, whatever it holds. */
+	static const u8 after_eol[] = { EOL, 2, WS, 3, 7, NOP, NOP, NOP };
+	struct fw_tcp_seg seg;
+
+	KUNIT_ASSERT_TRUE(test, parse_opts(test, TCPHDR_SYN, linux_syn,
+					   sizeof(linux_syn), 0, 0, &seg));
+	KUNIT_EXPECT_EQ(test, seg.wscale, 7);
+	KUNIT_EXPECT_EQ(test, seg.seq, 100);
+	KUNIT_EXPECT_EQ(test, seg.len, 0);
+	KUNIT_EXPECT_EQ(test, seg.win, 1000);
+	KUNIT_ASSERT_TRUE(test, parse_opts(test, TCPHDR_SYN | TCPHDR_ACK,
+					   sack_ws, sizeof(sack_ws), 0, 0,
+					   &seg));
+	KUNIT_EXPECT_EQ(test, seg.wscale, 9);
+	KUNIT_ASSERT_TRUE(test, parse_opts(test, TCPHDR_SYN, none,
+					   sizeof(none), 0, 0, &seg));
+	KUNIT_EXPECT_EQ(test, seg.wscale, FW_NOSCALE);
+	KUNIT_ASSERT_TRUE(test, parse_opts(test, TCPHDR_SYN, after_eol,
+					   sizeof(after_eol), 0, 0, &seg));
+	KUNIT_EXPECT_EQ(test, seg.wscale, FW_NOSCALE);
+	/* Only a SYN says the scale: an ACK's option means nothing. */
+	KUNIT_ASSERT_TRUE(test, parse_opts(test, TCPHDR_ACK, linux_syn,
+					   sizeof(linux_syn), 0, 0, &seg));
+	KUNIT_EXPECT_EQ(test, seg.wscale, FW_NOSCALE);
+}
+
+/*
+ * Options that lie: a length of 0 or 1 ends the walk (a walk that took
+ * them would loop or read the next byte as an option), a scale option
+ * cut by the header's end is not read from the payload, and a header
+ * longer than the packet is refused.
+ */
+static void proc_tcp_bad_options(struct kunit *test)
+{
+	static const u8 len0[] = { 0x1e, 0, WS, 3, 7, NOP, NOP, NOP };
+	static const u8 len1[] = { 0x1e, 1, WS, 3, 7, NOP, NOP, NOP };
+	static const u8 cut[] = { NOP, NOP, WS, 3 };
+	static const u8 past[] = { NOP, MSS, 40, 0 };
+	struct fw_tcp_seg seg;
+	struct sk_buff *skb;
+	struct nfv_pkt pkt;
+
+	KUNIT_ASSERT_TRUE(test, parse_opts(test, TCPHDR_SYN, len0,
+					   sizeof(len0), 0, 0, &seg));
+	KUNIT_EXPECT_EQ(test, seg.wscale, FW_NOSCALE);
+	KUNIT_ASSERT_TRUE(test, parse_opts(test, TCPHDR_SYN, len1,
+					   sizeof(len1), 0, 0, &seg));
+	KUNIT_EXPECT_EQ(test, seg.wscale, FW_NOSCALE);
+	/* The payload's first byte, 7, would be the scale. */
+	KUNIT_ASSERT_TRUE(test, parse_opts(test, TCPHDR_SYN, cut, sizeof(cut),
+					   10, 7, &seg));
+	KUNIT_EXPECT_EQ(test, seg.wscale, FW_NOSCALE);
+	KUNIT_EXPECT_EQ(test, seg.len, 10);
+	/* An option running past the header, over a payload of 3s. */
+	KUNIT_ASSERT_TRUE(test, parse_opts(test, TCPHDR_SYN, past,
+					   sizeof(past), 50, WS, &seg));
+	KUNIT_EXPECT_EQ(test, seg.wscale, FW_NOSCALE);
+	KUNIT_EXPECT_EQ(test, seg.len, 50);
+
+	/* A data offset of 60 bytes on a 20-byte header: truncated. */
+	skb = tcp_skb(test, TCPHDR_SYN, 100, 0, NULL, 0, 0, 0);
+	tcp_hdr_at(skb)->doff = 15;
+	pkt = tcp_pkt(skb, NULL, 0);
+	KUNIT_EXPECT_FALSE(test, fw_tcp_seg(&pkt, &seg));
+	kfree_skb(skb);
+}
+
+/*
+ * Bytes the fast path carried widen the window by as much, the segment
+ * being judged (which the core counted already) not among them, and once
+ * a segment was judged they are spent.
+ */
+static void proc_window_slack(struct kunit *test)
+{
+	struct fw_env *t = test->priv;
+
+	env_open(test);
+	/* Ten bytes past the 6001 the client allowed. */
+	KUNIT_EXPECT_EQ(test, env_seg(test, 1, TCPHDR_ACK, 6011, 101, 10),
+			NFV_DROP);
+	KUNIT_EXPECT_EQ(test, t->ct.dir[1].maxend, 6001);
+	/* 50,000 bytes from the server on the fast path. */
+	t->flow.bytes[1] += 50000;
+	KUNIT_EXPECT_EQ(test, env_seg(test, 1, TCPHDR_ACK, 5001 + 40000, 101,
+				       10), NFV_CONTINUE);
+	KUNIT_EXPECT_EQ(test, fw_ct_slack(&t->ct, 1, t->flow.bytes[1]), 0);
+	KUNIT_EXPECT_EQ(test, t->ct.dir[1].maxend, 5001 + 40010);
+	/* Spent: 20,000 past the new edge is too far. */
+	KUNIT_EXPECT_EQ(test, env_seg(test, 1, TCPHDR_ACK, 5001 + 60010, 101,
+				       10), NFV_DROP);
+	KUNIT_EXPECT_EQ(test, env_seg(test, 1, TCPHDR_ACK, 5001 + 40010, 101,
+				       10), NFV_CONTINUE);
+}
+
+/*
+ * A segment the tracker took and the rules dropped leaves the flow as it
+ * was: its FIN does not close it, and its bytes, which the core counted,
+ * do not widen the window later.
+ */
+static void proc_restore_on_drop(struct kunit *test)
+{
+	struct fw_env *t = test->priv;
+	struct fw_ct want;
+
+	env_open(test);
+	want = t->ct;
+	/* A FIN with 100 bytes the tracker takes; the PSH rule drops it. */
+	KUNIT_EXPECT_EQ(test, env_seg(test, 0, TCPHDR_FIN | TCPHDR_PSH |
+				       TCPHDR_ACK, 101, 5001, 100), NFV_DROP);
+	fw_ct_skip(&want, 0, 140);
+	KUNIT_EXPECT_EQ(test, memcmp(&t->ct, &want, sizeof(want)), 0);
+	KUNIT_EXPECT_EQ(test, t->ct.state, FW_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, fw_ct_slack(&t->ct, 0, t->flow.bytes[0]), 0);
+	KUNIT_EXPECT_EQ(test, t->flow.tmo, NFV_TMO_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, t->flow.trap, FW_TRAP_ESTABLISHED);
+	/* Ten bytes past the 1101 the server allowed: still too far. */
+	KUNIT_EXPECT_EQ(test, env_seg(test, 0, TCPHDR_ACK, 1111, 5001, 10),
+			NFV_DROP);
+	/* The FIN again without PSH closes from the same state. */
+	KUNIT_EXPECT_EQ(test, env_seg(test, 0, TCPHDR_FIN | TCPHDR_ACK, 101,
+				       5001, 100), NFV_CONTINUE);
+	KUNIT_EXPECT_EQ(test, t->ct.state, FW_TCP_FIN_WAIT);
+	KUNIT_EXPECT_EQ(test, t->flow.tmo, NFV_TMO_TCP_FIN_WAIT);
+}
+
+/* A new flow the rules drop leaves nothing behind, not even its bytes. */
+static void proc_restore_new_flow(struct kunit *test)
+{
+	struct fw_env *t = test->priv;
+	static const struct fw_ct zero;
+
+	KUNIT_EXPECT_EQ(test, env_seg(test, 0, TCPHDR_SYN | TCPHDR_PSH, 100,
+				       0, 0), NFV_DROP);
+	KUNIT_EXPECT_EQ(test, memcmp(&t->ct, &zero, sizeof(zero)), 0);
+	KUNIT_EXPECT_FALSE(test, t->flow.assured);
+}
+
+static struct kunit_case fw_process_cases[] = {
+	KUNIT_CASE(proc_tcp_options),
+	KUNIT_CASE(proc_tcp_bad_options),
+	KUNIT_CASE(proc_window_slack),
+	KUNIT_CASE(proc_restore_on_drop),
+	KUNIT_CASE(proc_restore_new_flow),
+	{}
+};
+
+static struct kunit_suite fw_process_suite = {
+	.name = "nfv_fw_process",
+	.init = env_init,
+	.exit = env_exit,
+	.test_cases = fw_process_cases,
+};
+
+kunit_test_suites(&fw_conntrack_suite, &fw_classify_suite, &fw_meter_suite,
+		  &fw_process_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for the nfv firewall");
