@@ -7,7 +7,11 @@
 # ESTABLISHED, where an RST with a bad checksum, a FIN without ACK and
 # FIN|RST change nothing. A Fast Open SYN whose data the server declines
 # (its SYN/ACK acknowledges the SYN alone) opens a flow, and a SYN with a
-# new ISN on it once established passes and resyncs on its SYN/ACK. The
+# new ISN on it once established passes and resyncs on its SYN/ACK. A
+# server that holds a stale connection answers a SYN with a challenge ACK
+# (RFC 5961), which reaches the client, and the client's RST at its
+# number closes the flow for the next SYN; and a server reopens a tuple in
+# TIME_WAIT with a SYN of its own, which the rules see as new. The
 # hosts' own TCP never sees the crafted segments.
 . "$(dirname "$0")/lib.sh"
 
@@ -19,7 +23,7 @@ for ns in client server; do
 	table inet quiet {
 		chain in {
 			type filter hook input priority 0
-			tcp dport { 9000, 40000, 40001, 40002 } drop
+			tcp dport { 9000, 40000, 40001, 40002, 40003, 40005 } drop
 		}
 	}
 	EOF
@@ -100,3 +104,54 @@ craft server tcp $S $C 9000 40002 SA 20000 70001
 check_eq "the SYN/ACK to the new SYN: SYN_RECV" \
 	"$(fw_tcp_state 40002)" SYN_RECV
 check_eq "none of it was invalid" "$(fw_stat invalid)" "$invalid"
+
+# A challenge ACK: the server still has a connection on the tuple and
+# answers the client's SYN with a bare ACK of the old one. It passes in
+# SYN_SENT; a FIN from the server there does not.
+invalid=$(fw_stat invalid)
+sniff_start srv server s0 tcp 9000
+sniff_start cli client c0 tcp 40003,40005
+craft client tcp $C $S 40005 9000 S 1000
+craft server tcp $S $C 9000 40005 A 777 4242 -- \
+	tcp $S $C 9000 40005 FA 777 4242
+check_eq "the challenge ACK reached the client, the FIN did not" \
+	"$(sniff_count cli)" 0/1
+check_eq "the FIN was invalid" "$(( $(fw_stat invalid) - invalid ))" 1
+check_eq "the challenge ACK leaves SYN_SENT" "$(fw_tcp_state 40005)" SYN_SENT
+
+# The client's RST at the number the ACK acknowledged closes the flow; one
+# a byte off is blind. The client's SYN that follows opens it again.
+craft client tcp $C $S 40005 9000 R 4243 -- tcp $C $S 40005 9000 R 4242
+check_eq "the RST one off was invalid" \
+	"$(( $(fw_stat invalid) - invalid ))" 2
+check_eq "the RST at the ACK's number: CLOSE" "$(fw_tcp_state 40005)" CLOSE
+craft client tcp $C $S 40005 9000 S 1000
+check_eq "the SYN again: SYN_SENT" "$(fw_tcp_state 40005)" SYN_SENT
+check_eq "the SYN, one RST and the SYN again reached the server" \
+	"$(sniff_stop srv)" 3
+
+# The server reopens a tuple in TIME_WAIT, as conntrack allows: the
+# server's SYN is new, and a rule lets port 9000 open connections in. The
+# same SYN in LAST_ACK is invalid, and those rules drop it.
+nfvctl fw rule add dp0 fw1 in-port r1 proto tcp sport 9000 ct state new accept
+craft client tcp $C $S 40003 9000 S 6000
+craft server tcp $S $C 9000 40003 SA 12000 6001 -- \
+	tcp $S $C 9000 40003 FA 12001 6001
+craft client tcp $C $S 40003 9000 FA 6001 12002
+check_eq "a FIN from each side: LAST_ACK" "$(fw_tcp_state 40003)" LAST_ACK
+invalid=$(fw_stat invalid)
+craft server tcp $S $C 9000 40003 S 50000
+check_eq "the server's SYN in LAST_ACK was invalid" \
+	"$(( $(fw_stat invalid) - invalid ))" 1
+craft client tcp $C $S 40003 9000 A 6002 12002
+check_eq "the last ACK: TIME_WAIT" "$(fw_tcp_state 40003)" TIME_WAIT
+new=$(fw_stat new)
+craft server tcp $S $C 9000 40003 S 50000
+check_eq "the server's SYN in TIME_WAIT: SYN_SENT2" \
+	"$(fw_tcp_state 40003)" SYN_SENT2
+check_eq "and new" "$(( $(fw_stat new) - new ))" 1
+craft client tcp $C $S 40003 9000 SA 30000 50001
+check_eq "the client's SYN/ACK to it: SYN_RECV" \
+	"$(fw_tcp_state 40003)" SYN_RECV
+check_eq "the server's SYN/ACK, FIN and SYN in TIME_WAIT reached the client" \
+	"$(sniff_stop cli)" 3/1
