@@ -10,6 +10,8 @@
 #include <linux/in.h>
 #include <linux/types.h>
 
+#include "meter.h"
+
 enum fw_tcp_state {
 	FW_TCP_NONE,
 	FW_TCP_SYN_SENT,
@@ -61,32 +63,29 @@ struct fw_ct_dir {
 	u32 maxack;	/* highest ACK the sender sent (conntrack's td_maxack) */
 };
 
-struct fw_meter_ent;
-
 /*
- * The firewall's per-flow state, in the core's NF area: 56 bytes for a TCP
- * flow, FW_CT_GEN_SIZE (16) for the others, whose areas end after ment.
- * maxack takes it from 40 to 48: an RST closes the flow only at the
- * sequence number the receiver acknowledged, so a blind RST anywhere else
- * in the window cannot (RFC 5961, and conntrack's check); the core aligns
- * each area to 8 bytes, so 44 would cost as much. ment takes every flow 8
- * bytes further: an IPv4 flow of another protocol than TCP moves from
- * kmalloc-128 to kmalloc-192, TCP and IPv6 flows stay in their class.
+ * The firewall's per-flow state, in the core's NF area: FW_CT_GEN_SIZE (8)
+ * for UDP, ICMP and other flows, 56 bytes for TCP. maxack takes TCP from
+ * 40 to 48: an RST closes the flow only at the sequence number the
+ * receiver acknowledged, so a blind RST anywhere else in the window
+ * cannot (RFC 5961, and conntrack's check). mref refers to a count meter's
+ * entry by id in 6 bytes, not by a pointer in 8: it fills what the other
+ * protocols' 8 bytes left unused, so their flows keep their kmalloc class
+ * (IPv4: kmalloc-128). TCP's window state used those bytes and moved
+ * after dir[], 48 to 56, within its class (IPv4: kmalloc-192).
  */
 struct fw_ct {
 	u8 state;	/* enum fw_tcp_state or enum fw_gen_state */
 	u8 flags;	/* FW_CT_* */
-	/* TCP flows only, up to ment. */
+	struct fw_meter_ref mref;	/* the entry that counts the flow */
+	/* TCP flows only from here. */
+	struct fw_ct_dir dir[2];
 	u8 scale[2];	/* window scale, once both sides agreed */
 	u8 dflags[2];	/* FW_DIR_* */
 	u8 seen_hi[2];	/* bits 32-39 of fw_ct_dir.seen */
-	/* The count-per-source entry that counts the flow, or NULL. */
-	struct fw_meter_ent *ment;
-	/* TCP flows only from here. */
-	struct fw_ct_dir dir[2];
 };
 
-#define FW_CT_GEN_SIZE		offsetofend(struct fw_ct, ment)
+#define FW_CT_GEN_SIZE		offsetofend(struct fw_ct, mref)
 
 static inline size_t fw_ct_size(u8 proto)
 {

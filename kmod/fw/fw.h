@@ -54,6 +54,9 @@ struct fw_inst {
 	struct nfv_dp *dp;		/* resolves rules' device names */
 	u32 last_handle;		/* RTNL: the last handle given */
 	struct fw_zone *zones;		/* set once, when a limit is first set */
+	struct fw_meter_ids *meter_ids;	/* meters live, the rule sets' and
+					 * those flows still hold
+					 */
 	u32 zone_max_flows;		/* 0: none */
 	u32 zone_max_half_open;
 	u8 tcp_loose;			/* pick up connections under way */

@@ -159,14 +159,18 @@ static struct fw_meter_ent *fw_meter_find(struct fw_meter *m,
 
 /* A count meter's source holds the flow, unless it holds count_max. */
 static bool fw_meter_count(struct fw_meter *m, struct fw_meter_ent *e,
-			   struct fw_meter_ent **ment)
+			   struct fw_meter_ref *ref)
 {
-	if (!ment || *ment)
+	u32 slot = e - m->ent;
+
+	if (!ref || ref->id)
 		return atomic_read(&e->count) < m->cfg.count_max;
 	if (!atomic_add_unless(&e->count, 1, m->cfg.count_max))
 		return false;
 	percpu_ref_get(&m->ref);
-	*ment = e;
+	*ref = (struct fw_meter_ref){
+		.id = m->id, .slot_hi = slot >> 16, .slot_lo = slot,
+	};
 	return true;
 }
 
@@ -176,7 +180,7 @@ static bool fw_meter_count(struct fw_meter *m, struct fw_meter_ent *e,
  * meter has no room for is over both.
  */
 bool fw_meter_match(struct fw_meter *m, const struct fw_key *k, u16 zone,
-		    struct fw_meter_ent **ment, u32 now)
+		    struct fw_meter_ref *ref, u32 now)
 {
 	bool rate = m->cfg.kind == FW_METER_RATE;
 	struct fw_meter_ent *e = fw_meter_find(m, k, zone, now);
@@ -184,7 +188,7 @@ bool fw_meter_match(struct fw_meter *m, const struct fw_key *k, u16 zone,
 
 	if (!e)
 		this_cpu_inc(m->stats->full);
-	else if (rate ? fw_bucket_take(m, e, now) : fw_meter_count(m, e, ment))
+	else if (rate ? fw_bucket_take(m, e, now) : fw_meter_count(m, e, ref))
 		over = false;
 	else
 		this_cpu_inc(m->stats->limited);
@@ -198,43 +202,78 @@ bool fw_meter_match(struct fw_meter *m, const struct fw_key *k, u16 zone,
  */
 s32 fw_meters_classify(const struct fw_rs_meter *ms, u32 n,
 		       const struct fw_rule *rules, const struct fw_key *k,
-		       u16 zone, s32 idx, struct fw_meter_ent **ment, u32 now)
+		       u16 zone, s32 idx, struct fw_meter_ref *ref, u32 now)
 {
 	u32 i;
 
 	for (i = 0; i < n && (idx < 0 || ms[i].idx < (u32)idx); i++)
 		if (fw_rule_match(&rules[ms[i].idx], k) &&
-		    fw_meter_match(ms[i].m, k, zone, ment, now))
+		    fw_meter_match(ms[i].m, k, zone, ref, now))
 			return ms[i].idx;
 	return idx;
 }
 
-void fw_meter_release(struct fw_meter_ent *e)
+void fw_meter_release(struct fw_meter_ids *ids, struct fw_meter_ref *ref)
 {
-	struct fw_meter *m = e->meter;
+	/* The flow's count holds the meter, and so its id. */
+	struct fw_meter *m = xa_load(&ids->xa, ref->id);
 
-	atomic_dec(&e->count);
-	percpu_ref_put(&m->ref);
+	if (!WARN_ON_ONCE(!m)) {
+		atomic_dec(&m->ent[fw_meter_ref_slot(ref)].count);
+		percpu_ref_put(&m->ref);
+	}
+	ref->id = 0;
 }
 
-/* The last counted flow of a meter no rule set uses: any context. */
+struct fw_meter_ids *fw_meter_ids_new(void)
+{
+	struct fw_meter_ids *ids = kzalloc(sizeof(*ids), GFP_KERNEL);
+
+	if (!ids)
+		return NULL;
+	/* Erased from softirq: the last flow's release, an RCU callback. */
+	xa_init_flags(&ids->xa, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_BH);
+	refcount_set(&ids->ref, 1);
+	return ids;
+}
+
+void fw_meter_ids_put(struct fw_meter_ids *ids)
+{
+	if (ids && refcount_dec_and_test(&ids->ref)) {
+		/* Every meter took a reference: none is left. */
+		WARN_ON_ONCE(!xa_empty(&ids->xa));
+		xa_destroy(&ids->xa);
+		kfree(ids);
+	}
+}
+
+/*
+ * The last counted flow of a meter no rule set uses: process or softirq
+ * context. Its id is free once erased; a flow that held it is gone.
+ */
 static void fw_meter_last_ref(struct percpu_ref *ref)
 {
 	struct fw_meter *m = container_of(ref, struct fw_meter, ref);
 
+	xa_erase_bh(&m->ids->xa, m->id);
+	fw_meter_ids_put(m->ids);
 	percpu_ref_exit(&m->ref);
 	free_percpu(m->stats);
 	kvfree_rcu(m, rcu);
 }
 
-struct fw_meter *fw_meter_create(const struct fw_meter_cfg *cfg)
+struct fw_meter *fw_meter_create(struct fw_meter_ids *ids,
+				 const struct fw_meter_cfg *cfg)
 {
 	struct fw_meter *m;
 	unsigned int i;
+	u32 id;
+	int err;
 
 	m = kvzalloc(struct_size(m, ent, cfg->size), GFP_KERNEL_ACCOUNT);
 	if (!m)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
+	err = -ENOMEM;
 	m->stats = alloc_percpu(struct fw_meter_stats);
 	if (!m->stats)
 		goto fail;
@@ -250,12 +289,25 @@ struct fw_meter *fw_meter_create(const struct fw_meter_cfg *cfg)
 	m->gmask = cfg->size / FW_METER_SLOTS - 1;
 	for (i = 0; i < FW_METER_LOCKS; i++)
 		spin_lock_init(&m->locks[i]);
+	/*
+	 * Found by id only through a flow it counted, after a rule set
+	 * published it. -EBUSY past FW_METER_ID_MAX.
+	 */
+	err = xa_alloc_bh(&ids->xa, &id, m, XA_LIMIT(1, FW_METER_ID_MAX),
+			  GFP_KERNEL);
+	if (err)
+		goto fail_ref;
+	m->id = id;
+	m->ids = ids;
+	refcount_inc(&ids->ref);
 	return m;
+fail_ref:
+	percpu_ref_exit(&m->ref);
 fail_stats:
 	free_percpu(m->stats);
 fail:
 	kvfree(m);
-	return NULL;
+	return ERR_PTR(err);
 }
 
 /* RTNL: another rule set uses m. */

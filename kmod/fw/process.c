@@ -314,11 +314,11 @@ static void fw_zone_release(struct fw_inst *fw, u16 zone, struct fw_ct *ct,
 
 /*
  * The rules' verdict. The first packet of a new flow also checks the
- * metered rules; one that counts the flow puts its entry in *ment (ment
+ * metered rules; one that counts the flow puts its entry in *mref (mref
  * NULL: a flow without this instance's state, never counted).
  */
 static int fw_classify(struct fw_inst *fw, struct nfv_pkt *pkt, int state,
-		       struct fw_meter_ent **ment)
+		       struct fw_meter_ref *mref)
 {
 	struct fw_ruleset *rs = rcu_dereference(fw->rs);
 	struct fw_key k;
@@ -328,7 +328,7 @@ static int fw_classify(struct fw_inst *fw, struct nfv_pkt *pkt, int state,
 	idx = fw_cls_lookup(rs->cls, &k);
 	if (unlikely(rs->n_meters) && pkt->new_flow && state == FW_CT_NEW)
 		idx = fw_meters_classify(rs->meters, rs->n_meters, rs->rules,
-					 &k, pkt->key.zone, idx, ment,
+					 &k, pkt->key.zone, idx, mref,
 					 (u32)jiffies);
 	if (idx < 0) {
 		fw_count(fw, NFV_FW_STAT_POLICY);
@@ -359,13 +359,12 @@ static spinlock_t *fw_flow_lock(struct fw_inst *fw, struct nfv_flow *flow)
  * nf_conncount drops those in TIME_WAIT or CLOSE), though its flow waits
  * out TIME_WAIT. Under the flow's lock.
  */
-static void fw_meter_closed(struct nfv_pkt *pkt, struct fw_ct *ct)
+static void fw_meter_closed(struct fw_inst *fw, struct nfv_pkt *pkt,
+			    struct fw_ct *ct)
 {
-	if (ct->ment && pkt->key.proto == IPPROTO_TCP &&
-	    (ct->state == FW_TCP_TIME_WAIT || ct->state == FW_TCP_CLOSE)) {
-		fw_meter_release(ct->ment);
-		ct->ment = NULL;
-	}
+	if (ct->mref.id && pkt->key.proto == IPPROTO_TCP &&
+	    (ct->state == FW_TCP_TIME_WAIT || ct->state == FW_TCP_CLOSE))
+		fw_meter_release(fw->meter_ids, &ct->mref);
 }
 
 /* Tracks a flow's packet and decides it, under the flow's lock. */
@@ -380,13 +379,13 @@ static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 	spin_lock(lock);
 	memcpy(&saved, ct, size);
 	*state = fw_track(fw, pkt, ct);
-	action = fw_classify(fw, pkt, *state, &ct->ment);
+	action = fw_classify(fw, pkt, *state, &ct->mref);
 	if (action == NFV_FW_ACCEPT && pkt->new_flow && *state == FW_CT_NEW)
 		action = fw_zone_admit(fw, pkt, ct);
 	if (action != NFV_FW_ACCEPT || *state == FW_CT_INVALID) {
 		/* A flow refused after a meter counted it. */
-		if (ct->ment && ct->ment != saved.ment)
-			fw_meter_release(ct->ment);
+		if (ct->mref.id && !saved.mref.id)
+			fw_meter_release(fw->meter_ids, &ct->mref);
 		memcpy(ct, &saved, size);
 		/* What was refused must not widen the window later. */
 		if (pkt->key.proto == IPPROTO_TCP && !pkt->new_flow)
@@ -396,7 +395,7 @@ static int fw_tracked(struct fw_inst *fw, struct nfv_pkt *pkt,
 		    !fw_tcp_half_open(ct->state))
 			fw_zone_release(fw, pkt->key.zone, ct,
 					FW_CT_HALF_OPEN);
-		fw_meter_closed(pkt, ct);
+		fw_meter_closed(fw, pkt, ct);
 	}
 	fw_flow_update(pkt, ct);
 	spin_unlock(lock);
@@ -461,8 +460,8 @@ void fw_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 	struct fw_inst *fw = nfv_nf_priv(nf);
 	struct fw_ct *ct = flow_priv;
 
-	if (ct->ment)
-		fw_meter_release(ct->ment);
+	if (ct->mref.id)
+		fw_meter_release(fw->meter_ids, &ct->mref);
 	if (ct->flags & (FW_CT_COUNTED | FW_CT_HALF_OPEN))
 		fw_zone_release(fw, nfv_flow_orig_key(flow)->zone, ct,
 				FW_CT_COUNTED | FW_CT_HALF_OPEN);

@@ -493,7 +493,7 @@ static struct fw_meter *fw_ruleset_meter(const struct fw_ruleset *rs, u32 idx)
  * A meter for each metered rule: the old set's, if the rule is carried
  * over unchanged (an edit elsewhere keeps limits and counts), else new.
  */
-static int fw_ruleset_meters(struct fw_ruleset *rs,
+static int fw_ruleset_meters(struct fw_inst *fw, struct fw_ruleset *rs,
 			     const struct fw_ruleset *old, const s32 *carry)
 {
 	u32 n = 0, total = 0, i;
@@ -523,9 +523,13 @@ static int fw_ruleset_meters(struct fw_ruleset *rs,
 		if (rm->m && !memcmp(&rm->m->cfg, c, sizeof(*c)))
 			fw_meter_share(rm->m);
 		else
-			rm->m = fw_meter_create(c);
-		if (!rm->m)
-			return -ENOMEM;
+			rm->m = fw_meter_create(fw->meter_ids, c);
+		if (IS_ERR(rm->m)) {
+			int err = PTR_ERR(rm->m);
+
+			rm->m = NULL;
+			return err;
+		}
 		rs->n_meters++;
 	}
 	return 0;
@@ -577,7 +581,7 @@ struct fw_ruleset *fw_ruleset_build(struct fw_inst *fw, struct fw_rule *rules,
 			cond_resched();
 		}
 	}
-	*err = fw_ruleset_meters(rs, old, carry);
+	*err = fw_ruleset_meters(fw, rs, old, carry);
 	if (*err)
 		goto fail;
 	rs->cls = fw_cls_build(rules, n, err);

@@ -1041,7 +1041,21 @@ static struct kunit_suite fw_classify_suite = {
 	.test_cases = fw_classify_cases,
 };
 
-/* Per-source meters, with the time injected. */
+/* Per-source meters, with the time injected, ids from one table. */
+static struct fw_meter_ids *meter_ids;
+
+static int meter_suite_init(struct kunit_suite *suite)
+{
+	meter_ids = fw_meter_ids_new();
+	return meter_ids ? 0 : -ENOMEM;
+}
+
+static void meter_suite_exit(struct kunit_suite *suite)
+{
+	rcu_barrier();
+	fw_meter_ids_put(meter_ids);
+}
+
 static struct fw_meter *meter_new(struct kunit *test, u8 kind, u32 rate,
 				  u32 period, u32 burst, u32 count, u32 size)
 {
@@ -1049,7 +1063,7 @@ static struct fw_meter *meter_new(struct kunit *test, u8 kind, u32 rate,
 		.kind = kind, .rate = rate, .period = period, .burst = burst,
 		.count_max = count, .size = size, .v6_prefix = 64,
 	};
-	struct fw_meter *m = fw_meter_create(&c);
+	struct fw_meter *m = fw_meter_create(meter_ids, &c);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m);
 	return m;
@@ -1063,12 +1077,25 @@ static void meter_free(struct fw_meter *m)
 }
 
 static bool meter_new_flow(struct fw_meter *m, u32 src,
-			   struct fw_meter_ent **ment, u32 now)
+			   struct fw_meter_ref *ref, u32 now)
 {
 	struct fw_key k = key4(src, 0x0a020001, IPPROTO_TCP, 4000, 22,
 			       FW_CT_NEW);
 
-	return fw_meter_match(m, &k, 0, ment, now);
+	return fw_meter_match(m, &k, 0, ref, now);
+}
+
+/* The entry a reference names, in meter m. */
+static struct fw_meter_ent *ref_ent(struct fw_meter *m,
+				    const struct fw_meter_ref *ref)
+{
+	return &m->ent[fw_meter_ref_slot(ref)];
+}
+
+static bool ref_eq(const struct fw_meter_ref *a, const struct fw_meter_ref *b)
+{
+	return a->id == b->id &&
+	       fw_meter_ref_slot(a) == fw_meter_ref_slot(b);
 }
 
 static u64 meter_limited(struct fw_meter *m)
@@ -1164,30 +1191,33 @@ static void meter_full_reclaim(struct kunit *test)
 static void meter_count(struct kunit *test)
 {
 	struct fw_meter *m = meter_new(test, FW_METER_COUNT, 0, 0, 0, 2, 8);
-	struct fw_meter_ent *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+	struct fw_meter_ref a = {}, b = {}, c = {}, d = {};
+	struct fw_meter_ent *e;
 
 	/* A count rule matches the flows over the count. */
 	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, &a, 0));
 	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, &b, 0));
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_EXPECT_PTR_EQ(test, a, b);
-	KUNIT_EXPECT_EQ(test, atomic_read(&a->count), 2);
+	KUNIT_ASSERT_EQ(test, a.id, m->id);
+	KUNIT_EXPECT_TRUE(test, ref_eq(&a, &b));
+	e = ref_ent(m, &a);
+	KUNIT_EXPECT_EQ(test, atomic_read(&e->count), 2);
 	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 1, &c, 0));
-	KUNIT_EXPECT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, c.id, 0);
 	KUNIT_EXPECT_EQ(test, meter_limited(m), 1);
 	/* A flow counted once is not counted again by another rule. */
 	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 1, &a, 0));
-	KUNIT_EXPECT_EQ(test, atomic_read(&a->count), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&e->count), 2);
 	/* Another source has its own count. */
 	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 2, &d, 0));
-	KUNIT_EXPECT_PTR_NE(test, a, d);
-	fw_meter_release(b);
+	KUNIT_EXPECT_FALSE(test, ref_eq(&a, &d));
+	fw_meter_release(meter_ids, &b);
+	KUNIT_EXPECT_EQ(test, b.id, 0);
 	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 1, &c, 0));
-	KUNIT_EXPECT_PTR_EQ(test, a, c);
-	fw_meter_release(a);
-	fw_meter_release(c);
-	fw_meter_release(d);
-	KUNIT_EXPECT_EQ(test, atomic_read(&a->count), 0);
+	KUNIT_EXPECT_TRUE(test, ref_eq(&a, &c));
+	fw_meter_release(meter_ids, &a);
+	fw_meter_release(meter_ids, &c);
+	fw_meter_release(meter_ids, &d);
+	KUNIT_EXPECT_EQ(test, atomic_read(&e->count), 0);
 	meter_free(m);
 }
 
@@ -1195,25 +1225,130 @@ static void meter_count(struct kunit *test)
 static void meter_count_full(struct kunit *test)
 {
 	struct fw_meter *m = meter_new(test, FW_METER_COUNT, 0, 0, 0, 1, 8);
-	struct fw_meter_ent *e[9] = {};
+	struct fw_meter_ref e[9] = {}, three;
 	u32 src;
 
 	for (src = 1; src <= 8; src++)
 		KUNIT_EXPECT_FALSE(test, meter_new_flow(m, src, &e[src], 0));
 	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 9, &e[0], 0));
-	KUNIT_EXPECT_NULL(test, e[0]);
+	KUNIT_EXPECT_EQ(test, e[0].id, 0);
 	KUNIT_EXPECT_EQ(test, meter_full(m), 1);
-	fw_meter_release(e[3]);
+	three = e[3];
+	fw_meter_release(meter_ids, &e[3]);
 	KUNIT_EXPECT_FALSE(test, meter_new_flow(m, 9, &e[0], 0));
-	KUNIT_EXPECT_PTR_EQ(test, e[0], e[3]);
+	KUNIT_EXPECT_TRUE(test, ref_eq(&e[0], &three));
 	/* Source 3 lost its slot to 9, and finds none now. */
-	e[3] = NULL;
 	KUNIT_EXPECT_TRUE(test, meter_new_flow(m, 3, &e[3], 0));
+	KUNIT_EXPECT_EQ(test, e[3].id, 0);
 	KUNIT_EXPECT_EQ(test, meter_full(m), 2);
 	for (src = 0; src <= 8; src++)
-		if (e[src])
-			fw_meter_release(e[src]);
+		if (e[src].id)
+			fw_meter_release(meter_ids, &e[src]);
 	meter_free(m);
+}
+
+/*
+ * A meter keeps its id while a flow it counted lives, though no rule set
+ * uses it any more; only once it is freed is its id given again.
+ */
+static void meter_id_reuse(struct kunit *test)
+{
+	struct fw_meter *a = meter_new(test, FW_METER_COUNT, 0, 0, 0, 1, 8);
+	struct fw_meter *b = meter_new(test, FW_METER_COUNT, 0, 0, 0, 1, 8);
+	struct fw_meter_ref r = {};
+	struct fw_meter *c;
+	u16 id = a->id;
+
+	KUNIT_EXPECT_NE(test, id, 0);
+	KUNIT_EXPECT_NE(test, b->id, id);
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(a, 1, &r, 0));
+	KUNIT_EXPECT_EQ(test, r.id, id);
+	/* Killed, its switch to atomic done: the flow holds it and its id. */
+	fw_meter_drop(a);
+	rcu_barrier();
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&meter_ids->xa, id), (void *)a);
+	c = meter_new(test, FW_METER_COUNT, 0, 0, 0, 1, 8);
+	KUNIT_EXPECT_NE(test, c->id, id);
+	KUNIT_EXPECT_NE(test, c->id, b->id);
+	meter_free(c);
+	/* The flow gone, so are the meter and its id, which is free again. */
+	fw_meter_release(meter_ids, &r);
+	KUNIT_EXPECT_NULL(test, xa_load(&meter_ids->xa, id));
+	c = meter_new(test, FW_METER_COUNT, 0, 0, 0, 1, 8);
+	KUNIT_EXPECT_EQ(test, c->id, id);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&meter_ids->xa, id), (void *)c);
+	meter_free(c);
+	meter_free(b);
+}
+
+/*
+ * A reload replaces a count meter by a new one of the same rule: a flow
+ * the old one counted releases into the old one, found by its id, and
+ * leaves the new one's count of the same source as it was.
+ */
+static void meter_release_killed(struct kunit *test)
+{
+	struct fw_meter *old = meter_new(test, FW_METER_COUNT, 0, 0, 0, 1, 8);
+	struct fw_meter_ref r = {}, n = {}, x = {};
+	struct fw_meter_ent *oe, *ne;
+	struct fw_meter *new;
+	u16 id = old->id;
+
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(old, 1, &r, 0));
+	oe = ref_ent(old, &r);
+	fw_meter_drop(old);
+	rcu_barrier();
+	new = meter_new(test, FW_METER_COUNT, 0, 0, 0, 1, 8);
+	KUNIT_EXPECT_FALSE(test, meter_new_flow(new, 1, &n, 0));
+	KUNIT_ASSERT_EQ(test, n.id, new->id);
+	ne = ref_ent(new, &n);
+	KUNIT_EXPECT_EQ(test, atomic_read(&oe->count), 1);
+	/* Read under RCU: the release frees the old meter after a grace. */
+	rcu_read_lock();
+	fw_meter_release(meter_ids, &r);
+	KUNIT_EXPECT_EQ(test, atomic_read(&oe->count), 0);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, r.id, 0);
+	KUNIT_EXPECT_NULL(test, xa_load(&meter_ids->xa, id));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ne->count), 1);
+	/* The source still holds its one flow in the new meter. */
+	KUNIT_EXPECT_TRUE(test, meter_new_flow(new, 1, &x, 0));
+	KUNIT_EXPECT_EQ(test, x.id, 0);
+	fw_meter_release(meter_ids, &n);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ne->count), 0);
+	meter_free(new);
+}
+
+/* An instance with FW_METER_ID_MAX meters live is refused another. */
+static void meter_ids_full(struct kunit *test)
+{
+	struct fw_meter_ids *ids = fw_meter_ids_new();
+	struct fw_meter_cfg c = {
+		.kind = FW_METER_COUNT, .count_max = 1, .size = 8,
+		.v6_prefix = 64,
+	};
+	struct fw_meter *m, *over;
+	u32 id;
+
+	KUNIT_ASSERT_NOT_NULL(test, ids);
+	/* Stand-ins for the meters that hold every id but the last. */
+	for (id = 1; id < FW_METER_ID_MAX; id++) {
+		void *old = xa_store_bh(&ids->xa, id, xa_mk_value(id),
+					GFP_KERNEL);
+
+		KUNIT_ASSERT_EQ(test, xa_err(old), 0);
+	}
+	m = fw_meter_create(ids, &c);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, m->id, FW_METER_ID_MAX);
+	over = fw_meter_create(ids, &c);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(over), -EBUSY);
+	if (!IS_ERR(over))
+		fw_meter_drop(over);
+	fw_meter_drop(m);
+	rcu_barrier();
+	xa_destroy(&ids->xa);
+	fw_meter_ids_put(ids);
 }
 
 /* IPv6 sources by their /64: one host's addresses share a bucket. */
@@ -1351,6 +1486,9 @@ static struct kunit_case fw_meter_cases[] = {
 	KUNIT_CASE(meter_full_reclaim),
 	KUNIT_CASE(meter_count),
 	KUNIT_CASE(meter_count_full),
+	KUNIT_CASE(meter_id_reuse),
+	KUNIT_CASE(meter_release_killed),
+	KUNIT_CASE(meter_ids_full),
 	KUNIT_CASE(meter_ipv6_prefix),
 	KUNIT_CASE(meter_classify_order),
 	KUNIT_CASE(meter_random_vs_linear),
@@ -1359,6 +1497,8 @@ static struct kunit_case fw_meter_cases[] = {
 
 static struct kunit_suite fw_meter_suite = {
 	.name = "nfv_fw_meter",
+	.suite_init = meter_suite_init,
+	.suite_exit = meter_suite_exit,
 	.test_cases = fw_meter_cases,
 };
 
