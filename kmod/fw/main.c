@@ -604,8 +604,8 @@ static int __init fw_init(void)
 	 * in kmalloc-128.
 	 */
 	BUILD_BUG_ON(sizeof(struct fw_ct) > 56 || FW_CT_GEN_SIZE > 8);
-	/* nf-fw.rst's figures: 2.5 MiB a default meter, 40 MiB the largest. */
-	BUILD_BUG_ON(sizeof(struct fw_meter_ent) != 40);
+	/* nf-fw.rst's figures: 2 MiB a default meter, 32 MiB the largest. */
+	BUILD_BUG_ON(sizeof(struct fw_meter_ent) != 32);
 	BUILD_BUG_ON(FW_PORT_NONE <= NFV_PORT_NO_MAX);
 	/* The state numbers are the ABI's. */
 	BUILD_BUG_ON((int)FW_TCP_SYN_SENT2 != (int)NFV_FW_TCP_SYN_SENT2 ||

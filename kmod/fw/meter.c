@@ -117,7 +117,6 @@ static struct fw_meter_ent *fw_meter_claim(struct fw_meter *m,
 	WRITE_ONCE(e->family, 0);
 	/* Unpublished before the key changes under a lookup's feet. */
 	smp_wmb();
-	e->meter = m;
 	e->zone = zone;
 	memcpy(e->addr, addr, sizeof(e->addr));
 	WRITE_ONCE(e->bucket, (u64)now << 32 | m->max);

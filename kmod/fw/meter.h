@@ -25,8 +25,6 @@
 #define FW_METER_LOCKS		64	/* claims of a free slot, by group */
 #define FW_METER_ID_MAX		U16_MAX	/* live meters of an instance */
 
-struct fw_meter;
-
 /*
  * An instance's live meters by id, so that a counted flow keeps 6 bytes
  * (struct fw_meter_ref, in room its state has) where a pointer would
@@ -59,7 +57,6 @@ static inline u32 fw_meter_ref_slot(const struct fw_meter_ref *r)
  */
 struct fw_meter_ent {
 	u64 bucket;		/* jiffies of the last take << 32 | credit */
-	struct fw_meter *meter;
 	atomic_t count;		/* flows open (count meters) */
 	u16 zone;
 	u8 family;

@@ -23,7 +23,7 @@ static struct netlink_range_validation fw_period_range = {
 	.max = 86400,	/* a day */
 };
 
-/* At least one probe's group; at most 40 MiB of entries. */
+/* At least one probe's group; at most 32 MiB of entries. */
 static struct netlink_range_validation fw_meter_size_range = {
 	.min = 8,
 	.max = 1 << 20,
