@@ -18,6 +18,7 @@ void usage_cgnat(FILE *f)
 	      "         [quarantine SECONDS] [max-subscribers N]\n"
 	      "         [max-mappings N] [outside-zone Z]\n"
 	      "         [filtering endpoint|address]\n"
+	      "         [timeout {udp|tcp-established|tcp-transitory|icmp} SECONDS...]\n"
 	      "  cgnat del DP NAME\n"
 	      "  cgnat show DP [NAME]\n"
 	      "  cgnat mappings DP NAME\n", f);
@@ -108,7 +109,70 @@ static int put_num(struct nl_msg *cfg, const char *cmd, const char *kw,
 	return 0;
 }
 
-/* One "KEYWORD VALUE" of "cgnat add" other than pool. */
+/* The classes of "timeout CLASS SECONDS...": floors are the module's. */
+static const struct {
+	const char *word, *key;	/* key: -j's */
+	int attr;
+} cgnat_timeouts[] = {
+	{ "udp", "udp",	NFV_CGNAT_A_TIMEOUT_UDP },
+	{ "tcp-established", "tcp_established",
+	  NFV_CGNAT_A_TIMEOUT_TCP_ESTABLISHED },
+	{ "tcp-transitory", "tcp_transitory",
+	  NFV_CGNAT_A_TIMEOUT_TCP_TRANSITORY },
+	{ "icmp", "icmp", NFV_CGNAT_A_TIMEOUT_ICMP },
+};
+
+static int timeout_attr(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cgnat_timeouts); i++)
+		if (!strcmp(word, cgnat_timeouts[i].word))
+			return cgnat_timeouts[i].attr;
+	return 0;
+}
+
+/*
+ * The words argv[i] takes: "KEYWORD VALUE", or "timeout" with its
+ * "CLASS SECONDS" pairs; 0 if a value is missing.
+ */
+static int arg_words(int argc, char **argv, int i)
+{
+	int n = 1;
+
+	if (strcmp(argv[i], "timeout"))
+		return i + 1 < argc ? 2 : 0;
+	while (i + n < argc && timeout_attr(argv[i + n])) {
+		if (i + n + 1 >= argc)
+			return 0;
+		n += 2;
+	}
+	return n > 1 ? n : 0;
+}
+
+/* "timeout CLASS SECONDS...", n words from argv. */
+static int put_timeouts(struct nl_msg *cfg, const char *cmd, int n,
+			char **argv)
+{
+	int i, j, attr;
+	uint32_t v;
+
+	for (i = 1; i < n; i += 2) {
+		for (j = 1; j < i; j += 2)
+			if (!strcmp(argv[i], argv[j]))
+				return usage_err(cmd, "duplicate timeout \"%s\"",
+						 argv[i]);
+		attr = timeout_attr(argv[i]);
+		if (parse_u32(cmd, argv[i], argv[i + 1], 1, NFV_TIMEOUT_MAX,
+			      &v))
+			return -1;
+		if (nla_put_u32(cfg, attr, v) < 0)
+			return -2;
+	}
+	return 0;
+}
+
+/* One "KEYWORD VALUE" of "cgnat add" other than pool and timeout. */
 static int put_option(struct nl_msg *cfg, const char *cmd, const char *kw,
 		      const char *arg)
 {
@@ -146,16 +210,18 @@ static int put_option(struct nl_msg *cfg, const char *cmd, const char *kw,
 int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv)
 {
 	struct nlattr *pools;
-	int i, j, err = 0, npools = 0;
+	int i, j, n, err = 0, npools = 0;
 
-	for (i = 0; i < argc; i += 2)
-		if (i + 1 >= argc)
+	for (i = 0; i < argc; i += n) {
+		n = arg_words(argc, argv, i);
+		if (!n)
 			return usage_err(cmd, "\"%s\" needs an argument",
 					 argv[i]);
+	}
 	pools = nla_nest_start(cfg, NFV_CGNAT_A_POOLS);
 	if (!pools)
 		return -2;
-	for (i = 0; i < argc && !err; i += 2) {
+	for (i = 0; i < argc && !err; i += arg_words(argc, argv, i)) {
 		if (strcmp(argv[i], "pool"))
 			continue;
 		err = put_pool(cfg, cmd, argv[i + 1]);
@@ -166,14 +232,18 @@ int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv)
 	if (!npools)
 		return usage_err(cmd, "missing pool");
 	nla_nest_end(cfg, pools);
-	for (i = 0; i < argc && !err; i += 2) {
+	for (i = 0; i < argc && !err; i += n) {
+		n = arg_words(argc, argv, i);
 		if (!strcmp(argv[i], "pool"))
 			continue;
-		for (j = 0; j < i; j += 2)
+		for (j = 0; j < i; j += arg_words(argc, argv, j))
 			if (!strcmp(argv[i], argv[j]))
 				return usage_err(cmd, "duplicate \"%s\"",
 						 argv[i]);
-		err = put_option(cfg, cmd, argv[i], argv[i + 1]);
+		if (!strcmp(argv[i], "timeout"))
+			err = put_timeouts(cfg, cmd, n, argv + i);
+		else
+			err = put_option(cfg, cmd, argv[i], argv[i + 1]);
 	}
 	return err;
 }
@@ -198,15 +268,17 @@ static int cgnat_add(int argc, char **argv)
 {
 	const char *cmd = "cgnat add", *dp, *name;
 	struct nl_msg *cfg, *msg;
-	bool filtering = false;
+	bool filtering = false, timeouts = false;
 	struct nlmsghdr *h;
 	struct nlattr *nest;
 	int i, err;
 
 	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
 		return -1;
-	for (i = 0; i < argc; i += 2)
+	for (i = 0; i < argc; i++) {
 		filtering |= !strcmp(argv[i], "filtering");
+		timeouts |= !strcmp(argv[i], "timeout");
+	}
 	cfg = nlmsg_alloc();
 	if (!cfg) {
 		err_msg("out of memory");
@@ -238,7 +310,10 @@ static int cgnat_add(int argc, char **argv)
 	nlmsg_free(cfg);
 	nla_nest_end(msg, nest);
 	err = nfv_talk(msg, NULL, NULL);
-	if (err && filtering && nl_unknown_attr())
+	if (err && timeouts && nl_unknown_attr())
+		err_msg("the nfv_cgnat module lacks timeouts (NFV_CGNAT_A_TIMEOUT_*)%s: update the module",
+			filtering ? " or filtering" : "");
+	else if (err && filtering && nl_unknown_attr())
 		err_msg("the nfv_cgnat module lacks filtering (NFV_CGNAT_A_FILTERING): update the module");
 	return err;
 }
@@ -364,6 +439,32 @@ static void print_pools(struct nlattr *pools)
 		jw_arr_close();
 }
 
+/* "timeouts": {"udp": S, ...}; nothing from a module without them. */
+static void print_timeouts(struct nlattr **info)
+{
+	bool any = false;
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cgnat_timeouts); i++) {
+		if (!attr_u32(info[cgnat_timeouts[i].attr], &v))
+			continue;
+		if (!any) {
+			if (opts.json)
+				jw_obj_open("timeouts");
+			else
+				printf("\n\ttimeout");
+			any = true;
+		}
+		if (opts.json)
+			jw_u64(cgnat_timeouts[i].key, v);
+		else
+			printf(" %s %u", cgnat_timeouts[i].word, v);
+	}
+	if (any && opts.json)
+		jw_obj_close();
+}
+
 struct cgnat_show {
 	struct list_out out;
 	const char *name;		/* NULL: every instance */
@@ -420,6 +521,7 @@ static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 		printf("\n\t");
 	print_u32("subscribers", "subscribers", info[NFV_CGNAT_A_SUBSCRIBERS]);
 	print_u32("mappings", "mappings", info[NFV_CGNAT_A_MAPPINGS]);
+	print_timeouts(info);
 	print_pools(info[NFV_CGNAT_A_POOLS]);
 	print_stats(info[NFV_CGNAT_A_STATS]);
 	if (opts.json)

@@ -37,6 +37,18 @@
 #define CG_DEF_MAX_MAPS		262144
 #define CG_LIMIT_MAX		(1U << 24)	/* subscribers, mappings */
 
+/*
+ * The instance's idle timeouts, each a timeout class of its own in the
+ * datapath (nfv_nf_timeout_class()): its flows move between them.
+ */
+enum cg_tmo {
+	CG_TMO_UDP,
+	CG_TMO_TCP_EST,		/* TCP once the SYN was answered */
+	CG_TMO_TCP_TRANS,	/* TCP opening, or closing (FIN, RST) */
+	CG_TMO_ICMP,
+	CG_TMO_COUNT
+};
+
 struct cg_pool {
 	u32 first;		/* host order */
 	u32 n;			/* addresses */
@@ -106,6 +118,8 @@ struct cg_inst {
 	u32 max_blocks, max_sessions, max_subs, max_maps;
 	unsigned long quarantine;	/* jiffies */
 	u32 seed;
+	u32 tmo_secs[CG_TMO_COUNT];
+	int tmo_cls[CG_TMO_COUNT];	/* the datapath's class numbers */
 
 	/* Under lock. */
 	spinlock_t lock;

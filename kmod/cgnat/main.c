@@ -27,6 +27,15 @@ static struct netlink_range_validation cg_limit_range = {
 	.max = 16777216,	/* CG_LIMIT_MAX */
 };
 
+/*
+ * Timeouts: the policy takes 1 .. NFV_TIMEOUT_MAX, cg_parse_timeouts()
+ * the RFC floors, with a message that names them.
+ */
+static struct netlink_range_validation cg_timeout_range = {
+	.min = 1,
+	.max = 604800,		/* NFV_TIMEOUT_MAX */
+};
+
 static const struct nla_policy cg_pool_policy[NFV_CGNAT_POOL_A_MAX + 1] = {
 	[NFV_CGNAT_POOL_A_ADDR]	= { .type = NLA_BE32 },
 	[NFV_CGNAT_POOL_A_LEN]	= NLA_POLICY_RANGE(NLA_U8, 16, 32),
@@ -48,6 +57,25 @@ static const struct nla_policy cg_policy[NFV_CGNAT_A_MAX + 1] = {
 							   &cg_limit_range),
 	[NFV_CGNAT_A_OUTSIDE_ZONE] = { .type = NLA_U16 },
 	[NFV_CGNAT_A_FILTERING]	= NLA_POLICY_MAX(NLA_U8, NFV_CGNAT_FILTER_MAX),
+	[NFV_CGNAT_A_TIMEOUT_UDP] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &cg_timeout_range),
+	[NFV_CGNAT_A_TIMEOUT_TCP_ESTABLISHED] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &cg_timeout_range),
+	[NFV_CGNAT_A_TIMEOUT_TCP_TRANSITORY] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &cg_timeout_range),
+	[NFV_CGNAT_A_TIMEOUT_ICMP] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &cg_timeout_range),
+};
+
+/* Each timeout's attribute, default and RFC floor, in enum cg_tmo order. */
+static const struct {
+	int attr;
+	u32 def, floor;
+} cg_tmo_attrs[CG_TMO_COUNT] = {
+	[CG_TMO_UDP] = { NFV_CGNAT_A_TIMEOUT_UDP, 300, 120 },
+	[CG_TMO_TCP_EST] = { NFV_CGNAT_A_TIMEOUT_TCP_ESTABLISHED, 7440, 7440 },
+	[CG_TMO_TCP_TRANS] = { NFV_CGNAT_A_TIMEOUT_TCP_TRANSITORY, 240, 240 },
+	[CG_TMO_ICMP] = { NFV_CGNAT_A_TIMEOUT_ICMP, 60, 60 },
 };
 
 static u32 cg_mask(u8 len)
@@ -200,6 +228,66 @@ static int cg_parse_limits(struct cg_inst *cg, struct nlattr **tb,
 	return 0;
 }
 
+/* A timeout under its RFC's floor: the message names both. */
+static int cg_timeout_low(enum cg_tmo t, struct nlattr *a,
+			  struct netlink_ext_ack *extack)
+{
+	switch (t) {
+	case CG_TMO_UDP:
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "udp timeout under 120 s (RFC 4787 REQ-5)");
+		break;
+	case CG_TMO_TCP_EST:
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "tcp-established timeout under 7440 s (RFC 5382 REQ-5)");
+		break;
+	case CG_TMO_TCP_TRANS:
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "tcp-transitory timeout under 240 s (RFC 5382 REQ-5)");
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "icmp timeout under 60 s (RFC 5508 REQ-1)");
+	}
+	return -EINVAL;
+}
+
+static int cg_parse_timeouts(struct cg_inst *cg, struct nlattr **tb,
+			     struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < CG_TMO_COUNT; i++) {
+		struct nlattr *a = tb[cg_tmo_attrs[i].attr];
+
+		cg->tmo_secs[i] = a ? nla_get_u32(a) : cg_tmo_attrs[i].def;
+		if (cg->tmo_secs[i] < cg_tmo_attrs[i].floor)
+			return cg_timeout_low(i, a, extack);
+	}
+	return 0;
+}
+
+/*
+ * The instance's timeout classes, last in create(): the core frees them
+ * when the instance leaves its datapath, which one that failed to be
+ * created never joined.
+ */
+static int cg_timeout_classes(struct nfv_nf *nf, struct cg_inst *cg,
+			      struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < CG_TMO_COUNT; i++) {
+		cg->tmo_cls[i] = nfv_nf_timeout_class(nf, cg->tmo_secs[i]);
+		if (cg->tmo_cls[i] < 0) {
+			NL_SET_ERR_MSG(extack,
+				       "no timeout class left in the datapath");
+			return cg->tmo_cls[i];
+		}
+	}
+	return 0;
+}
+
 /* Hash buckets for up to max entries: a quarter as many, bounded. */
 static struct hlist_head *cg_buckets(u32 max, u32 lo, u32 hi, u32 *mask)
 {
@@ -252,7 +340,9 @@ static int cg_create(struct nfv_nf *nf, struct nlattr **tb,
 	err = cg_parse_inside(cg, tb, extack) ?:
 	      cg_parse_pools(cg, tb, extack) ?:
 	      cg_parse_limits(cg, tb, extack) ?:
-	      cg_alloc(cg);
+	      cg_parse_timeouts(cg, tb, extack) ?:
+	      cg_alloc(cg) ?:
+	      cg_timeout_classes(nf, cg, extack);
 	if (err)
 		cg_destroy(nf);
 	return err;
@@ -332,6 +422,7 @@ static int cg_fill_stats(struct cg_inst *cg, struct sk_buff *skb)
 static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 {
 	struct cg_inst *cg = nfv_nf_priv(nf);
+	unsigned int i;
 
 	if (nla_put_in_addr(skb, NFV_CGNAT_A_INSIDE, cg->inside) ||
 	    nla_put_u8(skb, NFV_CGNAT_A_INSIDE_LEN, cg->inside_len) ||
@@ -344,6 +435,9 @@ static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	    nla_put_u16(skb, NFV_CGNAT_A_OUTSIDE_ZONE, cg->outside_zone) ||
 	    nla_put_u8(skb, NFV_CGNAT_A_FILTERING, cg->filtering))
 		return -EMSGSIZE;
+	for (i = 0; i < CG_TMO_COUNT; i++)
+		if (nla_put_u32(skb, cg_tmo_attrs[i].attr, cg->tmo_secs[i]))
+			return -EMSGSIZE;
 	return cg_fill_pools(cg, skb) ?: cg_fill_stats(cg, skb);
 }
 
@@ -421,7 +515,8 @@ static int __init cg_init(void)
 {
 	BUILD_BUG_ON(CG_PORTS % CG_DEF_BLOCK_SIZE);
 	BUILD_BUG_ON(CG_BLOCK_MIN != 8 || CG_PORTS != 64512 ||
-		     CG_LIMIT_MAX != 16777216 || CG_MAX_BLOCKS_SUB != 64);
+		     CG_LIMIT_MAX != 16777216 || CG_MAX_BLOCKS_SUB != 64 ||
+		     NFV_TIMEOUT_MAX != 604800);
 	BUILD_BUG_ON(CG_MAX_BLOCKS_SUB > U8_MAX);
 	return nfv_nf_type_register(&cg_type);
 }

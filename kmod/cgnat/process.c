@@ -15,6 +15,7 @@
 #include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <net/tcp.h>
 
 #include "cgnat.h"
 
@@ -406,6 +407,50 @@ static int cg_claim(struct cg_inst *cg, struct nfv_pkt *pkt,
 	return err;
 }
 
+/*
+ * The TCP flags whose segments the instance sees after the first: the
+ * answer to the SYN (established) and FIN or RST (closing), to move the
+ * flow between its timeout classes. Data segments stay on the fast path.
+ */
+#define CG_TCP_TRAP	(TCPHDR_SYN | TCPHDR_FIN | TCPHDR_RST)
+
+/*
+ * A new flow's timeout class. TCP opening is transitory (RFC 5382): a
+ * SYN is answered, or not, within it; a flow picked up mid-stream (its
+ * first segment not a SYN) is taken as established. The core sets its
+ * own tcp-closing class on FIN or RST before the chain runs, so the
+ * trap's segments come here and cg_tcp_update() overrides it.
+ */
+static void cg_flow_timeout(struct cg_inst *cg, struct nfv_pkt *pkt)
+{
+	enum cg_tmo t;
+
+	switch (pkt->key.proto) {
+	case IPPROTO_TCP:
+		t = (pkt->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN ?
+		    CG_TMO_TCP_TRANS : CG_TMO_TCP_EST;
+		if (pkt->tcp_flags & (TCPHDR_FIN | TCPHDR_RST))
+			t = CG_TMO_TCP_TRANS;
+		nfv_flow_set_tcp_trap(pkt->flow, CG_TCP_TRAP);
+		break;
+	case IPPROTO_UDP:
+		t = CG_TMO_UDP;
+		break;
+	default:
+		t = CG_TMO_ICMP;
+	}
+	nfv_flow_set_timeout(pkt->flow, cg->tmo_cls[t]);
+}
+
+/* A trapped segment of a TCP flow of the instance's (CG_TCP_TRAP). */
+static void cg_tcp_update(struct cg_inst *cg, struct nfv_pkt *pkt)
+{
+	if (pkt->tcp_flags & (TCPHDR_FIN | TCPHDR_RST))
+		nfv_flow_set_timeout(pkt->flow, cg->tmo_cls[CG_TMO_TCP_TRANS]);
+	else if (pkt->dir == NFV_DIR_REPLY && (pkt->tcp_flags & TCPHDR_SYN))
+		nfv_flow_set_timeout(pkt->flow, cg->tmo_cls[CG_TMO_TCP_EST]);
+}
+
 /* A flow now uses the mapping; an outbound one goes to remote. */
 static void cg_flow_hold(struct cg_inst *cg, struct cg_map *map,
 			 struct cg_flow *cf, __be32 remote)
@@ -562,8 +607,12 @@ enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 
 	/* NAT44 only; a flow translated already is done with. */
 	if ((k->flags & NFV_KEY_V6) || (pkt->flags & NFV_PKT_NAT)) {
-		if (cf && cf->map && pkt->dir == NFV_DIR_REPLY)
+		if (!cf || !cf->map)
+			return NFV_CONTINUE;
+		if (pkt->dir == NFV_DIR_REPLY)
 			nfv_flow_set_assured(pkt->flow, true);
+		if (k->proto == IPPROTO_TCP)
+			cg_tcp_update(cg, pkt);
 		return NFV_CONTINUE;
 	}
 	from_inside = cg_inside(cg, k->addr.v4.src) &&
@@ -576,6 +625,7 @@ enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 		if (reason != NFV_CGNAT_STAT_OUT)
 			return cg_drop(cg, pkt, reason);
 		cg_count(cg, reason);
+		cg_flow_timeout(cg, pkt);
 		return NFV_CONTINUE;
 	}
 	pub = cg_pub_index(cg, k->addr.v4.dst);
@@ -587,6 +637,7 @@ enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 	if (reason != NFV_CGNAT_STAT_IN)
 		return cg_drop(cg, pkt, reason);
 	cg_count(cg, reason);
+	cg_flow_timeout(cg, pkt);
 	return NFV_CONTINUE;
 }
 

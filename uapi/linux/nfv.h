@@ -456,6 +456,15 @@ enum nfv_cgnat_attr {
 	NFV_CGNAT_A_FILTERING,	/* u8 enum nfv_cgnat_filtering (default
 				 * endpoint-independent)
 				 */
+	/* Idle timeouts, u32 seconds, each at least its RFC's floor. */
+	NFV_CGNAT_A_TIMEOUT_UDP, /* >= 120, RFC 4787 REQ-5 (default 300) */
+	NFV_CGNAT_A_TIMEOUT_TCP_ESTABLISHED, /* >= 7440, RFC 5382 REQ-5
+					      * (default 7440)
+					      */
+	NFV_CGNAT_A_TIMEOUT_TCP_TRANSITORY, /* >= 240, RFC 5382 REQ-5:
+					     * opening or closing (240)
+					     */
+	NFV_CGNAT_A_TIMEOUT_ICMP, /* >= 60, RFC 5508 REQ-1 (default 60) */
 	__NFV_CGNAT_A_MAX
 };
 #define NFV_CGNAT_A_MAX (__NFV_CGNAT_A_MAX - 1)

@@ -122,6 +122,36 @@ static void test_config(void)
 	check("an unknown keyword refused",
 	      config("pool 192.0.2.0/24 colour blue", &m, tb));
 	nlmsg_free(m);
+	check("timeouts",
+	      !config2("pool 192.0.2.0/24 timeout udp 150",
+		       "tcp-transitory 300 icmp 90 max-blocks 3", &m, tb) &&
+	      attr_u32(tb[NFV_CGNAT_A_TIMEOUT_UDP], &v) && v == 150 &&
+	      attr_u32(tb[NFV_CGNAT_A_TIMEOUT_TCP_TRANSITORY], &v) &&
+	      v == 300 && attr_u32(tb[NFV_CGNAT_A_TIMEOUT_ICMP], &v) &&
+	      v == 90 && !tb[NFV_CGNAT_A_TIMEOUT_TCP_ESTABLISHED] &&
+	      attr_u32(tb[NFV_CGNAT_A_MAX_BLOCKS], &v) && v == 3);
+	nlmsg_free(m);
+	check("timeout tcp-established last",
+	      !config("pool 192.0.2.0/24 timeout tcp-established 8000", &m,
+		      tb) &&
+	      attr_u32(tb[NFV_CGNAT_A_TIMEOUT_TCP_ESTABLISHED], &v) &&
+	      v == 8000);
+	nlmsg_free(m);
+	check("timeout without a class refused",
+	      config("pool 192.0.2.0/24 timeout", &m, tb));
+	nlmsg_free(m);
+	check("timeout of an unknown class refused",
+	      config("pool 192.0.2.0/24 timeout tcp 300", &m, tb));
+	nlmsg_free(m);
+	check("timeout class without seconds refused",
+	      config("pool 192.0.2.0/24 timeout udp", &m, tb));
+	nlmsg_free(m);
+	check("timeout 0 refused",
+	      config("pool 192.0.2.0/24 timeout udp 0", &m, tb));
+	nlmsg_free(m);
+	check("a class twice refused",
+	      config("pool 192.0.2.0/24 timeout udp 150 udp 200", &m, tb));
+	nlmsg_free(m);
 	line = "pool 192.0.2.0/24 inside 10.0.0.0/8 inside 10.0.0.0/8";
 	check("two insides refused", config(line, &m, tb));
 	nlmsg_free(m);

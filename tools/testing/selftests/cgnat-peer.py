@@ -4,7 +4,9 @@
 
   cgnat-peer.py serve ADDR...        on each ADDR: UDP port 7000 answers a
                                      datagram, TCP port 7001 a connection,
-                                     with "IP:PORT" of the peer it saw
+                                     with "IP:PORT" of the peer it saw;
+                                     TCP port 7002 completes handshakes and
+                                     holds the connections, silent
                                      (prints "ready" to stderr when bound)
   cgnat-peer.py ask [-t] SRC PORT N DST:DPORT...
                                      from SRC:PORT, PORT+1, ... (N ports),
@@ -36,7 +38,13 @@ def peer_str(peer):
 
 def serve(addrs):
     socks = {}
+    held = []
     for a in addrs:
+        h = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        h.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        h.bind((a, 7002))
+        h.listen(64)
+        held.append(h)
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         u.bind((a, 7000))
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -15,7 +15,9 @@
 # filtering), nobody reaches a port no mapping holds; ping crosses; a
 # subscriber out of ports gets ICMP administratively prohibited, counted,
 # while a new subscriber still gets through; with address-dependent
-# filtering only the hosts a mapping sent to reach it.
+# filtering only the hosts a mapping sent to reach it. Flows get the
+# instance's timeouts (udp, tcp-established, tcp-transitory once closed,
+# icmp), which refuses values under the RFC floors.
 . "$(dirname "$0")/lib.sh"
 
 PEER=$top/tools/testing/selftests/cgnat-peer.py
@@ -62,7 +64,7 @@ nfvctl -b - <<-EOF
 	dp add dp0 timeout udp 600
 	port add dp0 dev r0
 	port add dp0 dev r1
-	cgnat add dp0 cg1 pool 198.51.100.0/30 block-size 8 max-blocks 2
+	cgnat add dp0 cg1 pool 198.51.100.0/30 block-size 8 max-blocks 2 timeout udp 150 tcp-transitory 300
 	chain set dp0 dev r0 cg1 forward
 	chain set dp0 dev r1 cg1 forward
 	EOF
@@ -74,6 +76,13 @@ expect_fail "block size must divide 64512" \
 	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 block-size 1000
 expect_fail "pools overlap" \
 	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 pool 192.0.2.128/25
+expect_fail "udp timeout under 120 s (RFC 4787 REQ-5)" \
+	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 timeout udp 119
+expect_fail "tcp-established timeout under 7440 s (RFC 5382 REQ-5)" \
+	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 timeout tcp-established 7439
+check_eq "show has the timeouts, set and default" \
+	"$(nfvctl -j cgnat show dp0 cg1 | jq -c '.[0].timeouts')" \
+	'{"udp":150,"tcp_established":7440,"tcp_transitory":300,"icmp":60}'
 
 timeout 300 nsenter --net=/run/netns/outside python3 "$PEER" serve $S1 $S2 \
 	2> /tmp/serve.err &
@@ -99,11 +108,22 @@ check_eq "EIM: the second server sees the same public address:port" \
 check_eq "which is A:5000's mapping" "$(mapping udp $A 5000)" "$seen1"
 check_eq "used by both flows" \
 	"$(mappings | jq ".[] | select(.inside == \"$A\") | .flows")" 2
+# flow_tmo PROTO SRC SPORT: the timeout_ms of the flow from SRC:SPORT.
+flow_tmo() {
+	nfvctl -j flow show dp0 | jq ".[] | select(.proto == \"$1\" and
+		.orig.src == \"$2\" and .orig.sport == $3) | .timeout_ms"
+}
+check_eq "its UDP flows have the instance's timeout, not the datapath's" \
+	"$(flow_tmo udp $A 5000 | sort -u)" 150000
 
 # TCP, and paired pooling: B's TCP and UDP mappings, one public address.
 tcp=$(peer inside ask -t $B 5100 1 $S1:7001 | cut -d' ' -f2)
 check "TCP crosses, from a pool address ($tcp)" in_pool "$tcp"
 check_eq "which is B:5100's mapping" "$(mapping tcp $B 5100)" "$tcp"
+# The connection closed: its FINs moved it to tcp-transitory.
+transitory() { [ "$(flow_tmo tcp $B 5100)" = 300000 ]; }
+check "a closed TCP flow has the instance's tcp-transitory timeout" \
+	await 100 transitory
 out=$(peer inside ask $B 5101 4 $S2:7000)
 check_eq "B's UDP flows from four ports" \
 	"$(grep -c ' 198\.51\.100\.' <<<"$out")" 4
@@ -118,6 +138,19 @@ check_eq "B's ports lie in one block of 8" \
 check_eq "show counts the subscribers and mappings" \
 	"$(nfvctl -j cgnat show dp0 cg1 | jq -c '.[0] | [.subscribers, .mappings,
 		(.pools[0] | .subscribers, .blocks_used)]')" "[2,6,2,2]"
+# A TCP connection held open from A (port 7002 never answers):
+# established once the SYN was answered; closed, transitory.
+timeout 100 nsenter --net=/run/netns/inside bash -c \
+	"exec 3<>/dev/tcp/$S2/7002 && read -t 90 -u 3" &
+held=$!
+held_tmo() {
+	[ "$(nfvctl -j flow show dp0 | jq '.[] | select(.proto == "tcp" and
+		.orig.dport == 7002) | .timeout_ms')" = "$1" ]
+}
+check "an open TCP flow has the instance's tcp-established timeout" \
+	await 100 held_tmo 7440000
+kill $held
+check "and tcp-transitory once closed" await 100 held_tmo 300000
 
 # Endpoint-independent filtering: a third host reaches A's mapping.
 timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" recv $A 5000 \
@@ -135,6 +168,9 @@ check "a port no mapping holds is dropped, counted" await 100 no_mapping
 
 # ICMP echo: the query id is mapped from A's address, too.
 check "ping crosses" in_ns inside ping -c1 -W10 -I $A $S1
+check_eq "its flow has the instance's icmp timeout" \
+	"$(nfvctl -j flow show dp0 | jq '.[] | select(.proto == "icmp" and
+		.orig.src == "'$A'") | .timeout_ms')" 60000
 check_eq "from A's public address" \
 	"$(mappings | jq -r ".[] | select(.proto == \"icmp\" and .inside == \"$A\") | .public")" \
 	"${seen1%:*}"
