@@ -78,7 +78,7 @@ u32 nfv_flow_hash(const struct nfv_flow_table *t, const struct nfv_key *key)
  * request's reply is an echo reply, never another request with its id.
  * Other types answer themselves.
  */
-static __be16 nfv_icmp_reply_type(u8 proto, __be16 type)
+__be16 nfv_icmp_reply_type(u8 proto, __be16 type)
 {
 	switch (ntohs(type) | (proto == IPPROTO_ICMPV6) << 8) {
 	case ICMP_ECHO:
@@ -101,6 +101,7 @@ static __be16 nfv_icmp_reply_type(u8 proto, __be16 type)
 		return type;
 	}
 }
+EXPORT_SYMBOL_GPL(nfv_icmp_reply_type);
 
 void nfv_key_invert(struct nfv_key *dst, const struct nfv_key *src)
 {

@@ -265,6 +265,13 @@ u16 nfv_port_no_by_name(struct nfv_dp *dp, const char *name);
 void nfv_icmp_reject(struct nfv_pkt *pkt);
 /* The same with another destination unreachable code (ICMPv6: code6). */
 void nfv_icmp_reject_code(struct nfv_pkt *pkt, u8 code, u8 code6);
+/*
+ * The type that answers ICMP or ICMPv6 (proto) query type @type, as the
+ * flow table pairs them: an echo request's is an echo reply and the other
+ * way round; a type that is no query answers itself. A NAT's reply key
+ * for a query takes it, so NF and table agree.
+ */
+__be16 nfv_icmp_reply_type(u8 proto, __be16 type);
 /* The flow's original tuple (its zone, protocol, addresses). */
 const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow);
 /* Bytes a direction carried so far, fast path included. */

@@ -38,18 +38,20 @@ static s64 cg_pub_index(const struct cg_inst *cg, __be32 a)
 	return -1;
 }
 
-/* The reply type of an ICMP query the core tracks (flow.c), or -1. */
-static int cg_icmp_reply(u8 type)
+/*
+ * An ICMP query that may start a flow: a request (its answer's type is
+ * the core's, nfv_icmp_reply_type()). Replies answer flows; they start
+ * none, as conntrack's.
+ */
+static bool cg_icmp_query(__be16 type)
 {
-	switch (type) {
+	switch (ntohs(type)) {
 	case ICMP_ECHO:
-		return ICMP_ECHOREPLY;
 	case ICMP_TIMESTAMP:
-		return ICMP_TIMESTAMPREPLY;
 	case ICMP_INFO_REQUEST:
-		return ICMP_INFO_REPLY;
+		return true;
 	}
-	return -1;
+	return false;
 }
 
 static u32 cg_sub_hash(const struct cg_inst *cg, __be32 addr, u16 zone)
@@ -378,7 +380,7 @@ static void cg_reply_out(const struct cg_inst *cg, const struct nfv_key *k,
 	r->addr.v4.dst = cg_addr_of(cg, map->sub->pub);
 	if (k->proto == IPPROTO_ICMP) {
 		r->sport = map->pub_port;
-		r->dport = htons(cg_icmp_reply(ntohs(k->dport)));
+		r->dport = nfv_icmp_reply_type(k->proto, k->dport);
 	} else {
 		r->sport = k->dport;
 		r->dport = map->pub_port;
@@ -465,7 +467,7 @@ static void cg_flow_hold(struct cg_inst *cg, struct cg_map *map,
 static bool cg_proto_ok(const struct nfv_key *k)
 {
 	if (k->proto == IPPROTO_ICMP)
-		return cg_icmp_reply(ntohs(k->dport)) >= 0;
+		return cg_icmp_query(k->dport);
 	return k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP;
 }
 
