@@ -607,7 +607,14 @@ enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 	int reason;
 	s64 pub;
 
-	/* NAT44 only; a flow translated already is done with. */
+	/*
+	 * NAT44 only; a flow translated already is done with. So is an
+	 * ICMP error about one of the NAT's flows: the core translated it
+	 * before the chain (RFC 5508). Other errors are untracked, and
+	 * dropped below: from the inside one would leave with an inside
+	 * address (unsupported), to a pool address it has nobody to go to
+	 * (no_mapping).
+	 */
 	if ((k->flags & NFV_KEY_V6) || (pkt->flags & NFV_PKT_NAT)) {
 		if (!cf || !cf->map)
 			return NFV_CONTINUE;

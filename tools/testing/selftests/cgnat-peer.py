@@ -19,6 +19,12 @@
                                      "from IP:PORT" (its sender)
   cgnat-peer.py send SRC PORT DST DPORT
                                      one datagram from SRC:PORT
+  cgnat-peer.py probe SRC PORT DST DPORT N SIZE
+                                     N datagrams of SIZE bytes from SRC:PORT
+                                     with DF set whatever the path MTU
+                                     (IP_PMTUDISC_PROBE); a line each: the
+                                     ICMP error that came back, "icmp TYPE
+                                     CODE mtu MTU", or "none"
 
 WAIT is the time limit of an answer: it ends only a dead test, as the
 debug VM may take seconds to start the other side.
@@ -30,6 +36,8 @@ import sys
 
 WAIT = 60
 IP_RECVERR = 11
+IP_MTU_DISCOVER = 10
+IP_PMTUDISC_PROBE = 3
 
 
 def peer_str(peer):
@@ -129,6 +137,31 @@ def send(src, port, dst, dport):
     s.sendto(b"hello", (dst, int(dport)))
 
 
+def probe(src, port, dst, dport, n, size):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+    s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE)
+    s.bind((src, int(port)))
+    s.connect((dst, int(dport)))
+    poll = select.poll()
+    poll.register(s, select.POLLERR)
+    for _ in range(int(n)):
+        try:
+            s.send(b"x" * int(size))
+        except OSError:
+            pass
+        if not poll.poll(WAIT * 1000):
+            print("none", flush=True)
+            continue
+        _, anc, _, _ = s.recvmsg(512, 512, socket.MSG_ERRQUEUE)
+        for level, typ, data in anc:
+            if level == socket.IPPROTO_IP and typ == IP_RECVERR:
+                _, _, etype, code, _, info = struct.unpack_from("=IBBBBI",
+                                                                data)
+                print("icmp %d %d mtu %d" % (etype, code, info), flush=True)
+
+
 if __name__ == "__main__":
     cmd, rest = sys.argv[1], sys.argv[2:]
     if cmd == "serve":
@@ -139,5 +172,7 @@ if __name__ == "__main__":
         recv(*rest)
     elif cmd == "send":
         send(*rest)
+    elif cmd == "probe":
+        probe(*rest)
     else:
         sys.exit("usage: see the docstring")

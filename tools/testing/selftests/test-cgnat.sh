@@ -17,7 +17,10 @@
 # while a new subscriber still gets through; with address-dependent
 # filtering only the hosts a mapping sent to reach it. Flows get the
 # instance's timeouts (udp, tcp-established, tcp-transitory once closed,
-# icmp), which refuses values under the RFC floors.
+# icmp), which refuses values under the RFC floors. ICMP errors cross
+# back, translated: time exceeded from the datapath and from a hop
+# beyond, fragmentation needed (slow and fast path), port unreachable.
+# debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
 PEER=$top/tools/testing/selftests/cgnat-peer.py
@@ -189,6 +192,41 @@ out=$(peer inside ask $D 7000 1 $S1:7000)
 check "another subscriber still gets through" in_pool "${out#* }"
 check_eq "and A's mapping still works" \
 	"$(peer inside ask $A 5000 1 $S2:7000 | cut -d' ' -f2)" "$seen1"
+
+# ICMP errors through the NAT (RFC 5508), each delivered only if it
+# quotes what the inside host sent. Traceroute's first hop is the
+# datapath (an error the core makes); the second the outside namespace,
+# which routes 192.0.2.0/24 back to the datapath (an error to the
+# public address, translated back by the core).
+out=$(in_ns inside ping -c1 -W10 -t1 -I $A $S1 2>&1 || true)
+check "TTL 1: time exceeded from the datapath, about A's own ping" \
+	grep -q "From 100\.64\.0\.1 .*Time to live exceeded" <<<"$out"
+in_ns outside sysctl -qw net.ipv4.ip_forward=1
+ip -n outside route add 192.0.2.0/24 via 203.0.113.1
+rt ip route add 192.0.2.0/24 via $S1
+out=$(in_ns inside ping -c1 -W10 -t2 -I $A 192.0.2.1 2>&1 || true)
+check "TTL 2: time exceeded from the router beyond, translated back" \
+	grep -q "From $S1 .*Time to live exceeded" <<<"$out"
+# DF set over the outside link's MTU: fragmentation needed, for a ping
+# (its first packet, slow path) and for each of three UDP datagrams of
+# one flow (the later ones on the fast path; IP_PMTUDISC_PROBE, as the
+# host would refuse them itself once it learnt the MTU).
+rt ip link set r1 mtu 1280
+out=$(in_ns inside ping -c1 -W10 -M do -s 1400 -I $A $S1 2>&1 || true)
+check "DF ping over MTU 1280: fragmentation needed, mtu 1280" \
+	grep -q "mtu = 1280" <<<"$out"
+fast0=$(stat fast_packets)
+check_eq "and for every UDP datagram over it" \
+	"$(peer inside probe $B 5400 $S1 7000 3 1400 | uniq -c | xargs)" \
+	"3 icmp 3 4 mtu 1280"
+check_ge "two of them on the fast path" "$(($(stat fast_packets) - fast0))" 2
+rt ip link set r1 mtu 1500
+# A connected UDP socket to a closed port: the port unreachable comes
+# back translated, ECONNREFUSED.
+check_eq "UDP to a closed port: port unreachable reaches the socket" \
+	"$(peer inside ask $B 5300 1 $S1:7999)" "5300 icmp 3 3"
+check_eq "no packet dropped as pending or malformed" \
+	"$(drop pending) $(drop malformed)" "0 0"
 
 # Address-dependent filtering, instance cg2 in place of cg1 for new flows:
 # A:5200 sends to S1; the third host is dropped, counted; S1 reaches the
