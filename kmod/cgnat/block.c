@@ -81,6 +81,7 @@ int cg_block_take(struct cg_blocks *bs, u32 rnd, unsigned long now, gfp_t gfp)
 			return -ENOMEM;
 		b->state = CG_BLOCK_USED;
 		b->used = 0;
+		b->held = false;
 		bs->used++;
 		return idx;
 	}
@@ -105,10 +106,25 @@ int cg_port_take(struct cg_blocks *bs, unsigned int blk, u32 rnd)
 	return cg_block_first(bs, blk) + off;
 }
 
+/* The later of the block's owed quarantine end and now + quarantine. */
+static void cg_block_hold(struct cg_block *b, unsigned long now,
+			  unsigned long quarantine)
+{
+	if (!quarantine)
+		return;
+	if (!b->held || time_after(now + quarantine, b->until))
+		b->until = now + quarantine;
+	b->held = true;
+}
+
 /*
  * Gives a port back. Its block's last port takes the block out of use:
  * true. The block waits in quarantine until now + quarantine (jiffies), or
- * is free at once with quarantine 0 (a port nobody outside ever saw).
+ * is free at once with quarantine 0 (a port nobody outside ever saw) --
+ * unless a port given back before, while the block stayed in use, asked
+ * for a quarantine that has not ended: the block waits for that one. So
+ * no port the outside saw goes to another subscriber early, whatever
+ * port of its block goes last.
  */
 bool cg_port_put(struct cg_blocks *bs, u16 port, unsigned long now,
 		 unsigned long quarantine)
@@ -121,8 +137,10 @@ bool cg_port_put(struct cg_blocks *bs, u16 port, unsigned long now,
 			 !test_bit(off, b->ports)))
 		return false;
 	__clear_bit(off, b->ports);
-	if (--b->used)
+	if (--b->used) {
+		cg_block_hold(b, now, quarantine);
 		return false;
+	}
 	cg_block_put(bs, blk, now, quarantine);
 	return true;
 }
@@ -138,11 +156,12 @@ void cg_block_put(struct cg_blocks *bs, unsigned int blk, unsigned long now,
 	bitmap_free(b->ports);
 	b->ports = NULL;
 	bs->used--;
-	if (quarantine) {
+	cg_block_hold(b, now, quarantine);
+	if (b->held && time_after(b->until, now)) {
 		b->state = CG_BLOCK_QUARANTINE;
-		b->until = now + quarantine;
 		bs->quarantined++;
 	} else {
 		b->state = CG_BLOCK_FREE;
 	}
+	b->held = false;
 }

@@ -23,9 +23,15 @@ enum cg_block_state {
 
 struct cg_block {
 	unsigned long *ports;	/* CG_BLOCK_USED: the ports taken */
-	unsigned long until;	/* CG_BLOCK_QUARANTINE: free from then */
+	/*
+	 * CG_BLOCK_QUARANTINE: free from then. CG_BLOCK_USED with held:
+	 * the end of the quarantine a port given back earlier asked for,
+	 * which the block owes when it leaves use.
+	 */
+	unsigned long until;
 	u16 used;		/* ports taken */
 	u8 state;		/* enum cg_block_state */
+	bool held;
 };
 
 struct cg_blocks {

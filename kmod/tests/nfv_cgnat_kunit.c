@@ -112,6 +112,38 @@ static void cgnat_block_quarantine(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bs.quarantined, 0);
 }
 
+/*
+ * A port the outside saw holds its block back even when another port,
+ * one nobody saw (a claim that clashed), is the last to go: the block
+ * waits for the first port's quarantine, the later of the two.
+ */
+static void cgnat_quarantine_owed(struct kunit *test)
+{
+	unsigned long now = 1000, q = 120 * HZ;
+	struct cg_blocks bs;
+	int seen, unseen;
+
+	blocks_new(test, &bs, CG_PORTS / 2);
+	KUNIT_ASSERT_EQ(test, cg_block_take(&bs, 0, now, GFP_KERNEL), 0);
+	seen = cg_port_take(&bs, 0, 0);
+	unseen = cg_port_take(&bs, 0, 1);
+	KUNIT_EXPECT_FALSE(test, cg_port_put(&bs, seen, now, q));
+	KUNIT_EXPECT_TRUE(test, cg_port_put(&bs, unseen, now + 10, 0));
+	KUNIT_EXPECT_EQ(test, bs.quarantined, 1);
+	KUNIT_EXPECT_EQ(test, cg_block_take(&bs, 0, now + q - 1, GFP_KERNEL),
+			1);
+	cg_blocks_expire(&bs, now + q - 1);
+	KUNIT_EXPECT_EQ(test, bs.quarantined, 1);
+	cg_blocks_expire(&bs, now + q);
+	KUNIT_EXPECT_EQ(test, bs.quarantined, 0);
+	/* Taken again, the block owes nothing: an unseen port frees it. */
+	KUNIT_ASSERT_EQ(test, cg_block_take(&bs, 0, now + q, GFP_KERNEL), 0);
+	seen = cg_port_take(&bs, 0, 0);
+	KUNIT_EXPECT_TRUE(test, cg_port_put(&bs, seen, now + q, 0));
+	KUNIT_EXPECT_EQ(test, bs.quarantined, 0);
+	cg_blocks_release(&bs);
+}
+
 /* Quarantine spans the wrap of jiffies. */
 static void cgnat_quarantine_wrap(struct kunit *test)
 {
@@ -133,6 +165,7 @@ static struct kunit_case cgnat_block_cases[] = {
 	KUNIT_CASE(cgnat_block_take_all),
 	KUNIT_CASE(cgnat_port_take_block),
 	KUNIT_CASE(cgnat_block_quarantine),
+	KUNIT_CASE(cgnat_quarantine_owed),
 	KUNIT_CASE(cgnat_quarantine_wrap),
 	{}
 };
