@@ -274,6 +274,8 @@ struct nfv_nf *nfv_nf_create(struct nfv_dp *dp, const char *name,
 	return nf;
 
 err_nf:
+	/* Classes a failed create() took before it failed. */
+	nfv_nf_timeouts_release(nf);
 	kfree(nf);
 err_tb:
 	kfree(tb);
