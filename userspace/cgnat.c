@@ -378,10 +378,7 @@ static void print_pool(struct nlattr *a)
 		jw_obj_close();
 }
 
-static const struct {
-	int stat;
-	const char *key;
-} cgnat_stats[] = {
+static const struct nf_stat cgnat_stats[] = {
 	{ NFV_CGNAT_STAT_OUT,			"out" },
 	{ NFV_CGNAT_STAT_IN,			"in" },
 	{ NFV_CGNAT_STAT_NO_MAPPING,		"no_mapping" },
@@ -397,31 +394,6 @@ static const struct {
 	{ NFV_CGNAT_STAT_REJECT_SUPPRESSED,	"reject_suppressed" },
 	{ NFV_CGNAT_STAT_FILTERED,		"filtered" },
 };
-
-static void print_stats(struct nlattr *a)
-{
-	struct nlattr *tb[NFV_CGNAT_STAT_MAX + 1];
-	uint64_t v;
-	size_t i;
-
-	if (attr_nested(tb, NFV_CGNAT_STAT_MAX, a) < 0)
-		return;
-	if (opts.json)
-		jw_obj_open("stats");
-	else
-		printf("\n\t");
-	for (i = 0; i < ARRAY_SIZE(cgnat_stats); i++) {
-		if (!attr_u64(tb[cgnat_stats[i].stat], &v))
-			continue;
-		if (opts.json)
-			jw_u64(cgnat_stats[i].key, v);
-		else
-			printf("%s%s %llu", i ? " " : "", cgnat_stats[i].key,
-			       (unsigned long long)v);
-	}
-	if (opts.json)
-		jw_obj_close();
-}
 
 static void print_pools(struct nlattr *pools)
 {
@@ -523,7 +495,8 @@ static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	print_u32("mappings", "mappings", info[NFV_CGNAT_A_MAPPINGS]);
 	print_timeouts(info);
 	print_pools(info[NFV_CGNAT_A_POOLS]);
-	print_stats(info[NFV_CGNAT_A_STATS]);
+	nf_stats_print(info[NFV_CGNAT_A_STATS], NFV_CGNAT_STAT_MAX,
+		       cgnat_stats, ARRAY_SIZE(cgnat_stats));
 	if (opts.json)
 		jw_obj_close();
 	else
@@ -557,19 +530,6 @@ static int cgnat_show(int argc, char **argv)
 	err = nfv_talk(msg, cgnat_show_reply, &s);
 	list_end(&s.out, err);
 	return err;
-}
-
-static const char *proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	}
-	return NULL;
 }
 
 static void print_addr_port(const char *akey, const char *pkey,
@@ -607,13 +567,13 @@ static int mapping_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	attr_u32(m[NFV_CGNAT_MAP_A_FLOWS], &flows);
 	if (opts.json) {
 		jw_obj_open(NULL);
-		if (proto_name(proto))
-			jw_str("proto", proto_name(proto));
+		if (ip_proto_name(proto))
+			jw_str("proto", ip_proto_name(proto));
 		else
 			jw_u64("proto", proto);
 		jw_u64("zone", zone);
-	} else if (proto_name(proto)) {
-		printf("%s ", proto_name(proto));
+	} else if (ip_proto_name(proto)) {
+		printf("%s ", ip_proto_name(proto));
 	} else {
 		printf("proto %u ", proto);
 	}

@@ -24,21 +24,6 @@ void usage_flow(FILE *f)
 	      "  flow flush DP\n", f);
 }
 
-static const char *proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMPV6:
-		return "icmpv6";
-	}
-	return NULL;
-}
-
 static const char *family_name(uint8_t family)
 {
 	switch (family) {
@@ -201,7 +186,7 @@ void flow_print(struct nlattr *flow, const char *lead, const char *sep)
 		return;
 	print_family(tb[NFV_FLOW_A_FAMILY], lead);
 	if (attr_u8(tb[NFV_FLOW_A_PROTO], &v))
-		print_enum("proto", proto_name(v), v);
+		print_enum("proto", ip_proto_name(v), v);
 	flow_print_nf(flow, v);
 	if (attr_u16(tb[NFV_FLOW_A_ZONE], &zone))
 		print_num("zone", zone);

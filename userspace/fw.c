@@ -54,10 +54,7 @@ static const char *const tcp_state_name[__NFV_FW_TCP_MAX] = {
 	[NFV_FW_TCP_SYN_SENT2]	 = "SYN_SENT2",
 };
 
-static const struct {
-	int stat;
-	const char *key;
-} fw_stats[] = {
+static const struct nf_stat fw_stats[] = {
 	{ NFV_FW_STAT_NEW, "new" },
 	{ NFV_FW_STAT_ESTABLISHED, "established" },
 	{ NFV_FW_STAT_RELATED, "related" },
@@ -1338,31 +1335,6 @@ static int fw_load(int argc, char **argv)
 	return err ? -1 : 0;
 }
 
-static void print_fw_stats(struct nlattr *a)
-{
-	struct nlattr *tb[NFV_FW_STAT_MAX + 1];
-	size_t i;
-	uint64_t v;
-
-	if (attr_nested(tb, NFV_FW_STAT_MAX, a) < 0)
-		return;
-	if (opts.json)
-		jw_obj_open("stats");
-	else
-		printf("\n\t");
-	for (i = 0; i < ARRAY_SIZE(fw_stats); i++) {
-		if (!attr_u64(tb[fw_stats[i].stat], &v))
-			continue;
-		if (opts.json)
-			jw_u64(fw_stats[i].key, v);
-		else
-			printf("%s%s %llu", i ? " " : "", fw_stats[i].key,
-			       (unsigned long long)v);
-	}
-	if (opts.json)
-		jw_obj_close();
-}
-
 static int fw_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 {
 	const char *name = attr_str(tb[NFV_A_NF_NAME]);
@@ -1394,7 +1366,8 @@ static int fw_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	print_u("zone_max_half_open", "zone-max-half-open",
 		info[NFV_FW_A_ZONE_MAX_HALF_OPEN], 32);
 	print_on_off("tcp_loose", "tcp-loose", info[NFV_FW_A_TCP_LOOSE]);
-	print_fw_stats(info[NFV_FW_A_STATS]);
+	nf_stats_print(info[NFV_FW_A_STATS], NFV_FW_STAT_MAX, fw_stats,
+		       ARRAY_SIZE(fw_stats));
 	if (opts.json)
 		jw_obj_close();
 	else

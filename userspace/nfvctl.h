@@ -144,6 +144,14 @@ int cgnat_parse_prefix(const char *cmd, const char *arg, uint32_t *addr,
 int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv);
 
 /* Printers shared by the show commands and monitor. */
+struct nf_stat {
+	int stat;		/* attribute type in the NF's stats nest */
+	const char *key;
+};
+
+void nf_stats_print(struct nlattr *a, int max, const struct nf_stat *stats,
+		    size_t n);
+const char *ip_proto_name(uint8_t proto);
 void dp_print(struct nlattr **tb, const char *sep);
 void port_print(struct nlattr **tb, const char *sep, bool with_dp);
 void flow_print(struct nlattr *flow, const char *lead, const char *sep);

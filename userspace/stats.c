@@ -49,6 +49,33 @@ static const struct counter drop_names[NFV_DROP_MAX + 1] = {
 	[NFV_DROP_PENDING]	= { "pending", "pending", false },
 };
 
+/* An NF's counters, by its table: a JSON "stats" object, or a text line. */
+void nf_stats_print(struct nlattr *a, int max, const struct nf_stat *stats,
+		    size_t n)
+{
+	struct nlattr *tb[max + 1];
+	uint64_t v;
+	size_t i;
+
+	if (attr_nested(tb, max, a) < 0)
+		return;
+	if (opts.json)
+		jw_obj_open("stats");
+	else
+		printf("\n\t");
+	for (i = 0; i < n; i++) {
+		if (!attr_u64(tb[stats[i].stat], &v))
+			continue;
+		if (opts.json)
+			jw_u64(stats[i].key, v);
+		else
+			printf("%s%s %llu", i ? " " : "", stats[i].key,
+			       (unsigned long long)v);
+	}
+	if (opts.json)
+		jw_obj_close();
+}
+
 void usage_stats(FILE *f)
 {
 	fputs("  stats DP\n", f);

@@ -341,3 +341,19 @@ int attr_nested(struct nlattr **tb, int maxtype, struct nlattr *a)
 		return -1;
 	return nla_parse_nested(tb, maxtype, a, NULL);
 }
+
+/* The protocols the core tracks; NULL for the others. */
+const char *ip_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	}
+	return NULL;
+}
