@@ -248,22 +248,6 @@ int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv)
 	return err;
 }
 
-/* "DP NAME" at the head of argv. */
-static int parse_dp_name(const char *cmd, int *argc, char ***argv,
-			 const char **dp, const char **name)
-{
-	if (parse_dp(cmd, argc, argv, dp))
-		return -1;
-	if (!*argc)
-		return usage_err(cmd, "missing cgnat instance name");
-	if (parse_name(cmd, "instance name", **argv, NFV_NAME_MAX))
-		return -1;
-	*name = **argv;
-	(*argc)--;
-	(*argv)++;
-	return 0;
-}
-
 static int cgnat_add(int argc, char **argv)
 {
 	const char *cmd = "cgnat add", *dp, *name;
@@ -273,7 +257,7 @@ static int cgnat_add(int argc, char **argv)
 	struct nlattr *nest;
 	int i, err;
 
-	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+	if (parse_dp_nf(cmd, &argc, &argv, "cgnat", &dp, &name))
 		return -1;
 	for (i = 0; i < argc; i++) {
 		filtering |= !strcmp(argv[i], "filtering");
@@ -597,7 +581,7 @@ static int cgnat_mappings(int argc, char **argv)
 {
 	const char *cmd = "cgnat mappings", *dp, *name;
 
-	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+	if (parse_dp_nf(cmd, &argc, &argv, "cgnat", &dp, &name))
 		return -1;
 	if (argc)
 		return usage_err(cmd, "unknown argument \"%s\"", *argv);
@@ -614,7 +598,7 @@ int do_cgnat(int argc, char **argv)
 		return cgnat_add(argc - 1, argv + 1);
 	if (matches(*argv, "del") || matches(*argv, "delete")) {
 		argc--, argv++;
-		if (parse_dp_name("cgnat del", &argc, &argv, &dp, &name))
+		if (parse_dp_nf("cgnat del", &argc, &argv, "cgnat", &dp, &name))
 			return -1;
 		if (argc)
 			return usage_err("cgnat del", "unknown argument \"%s\"",

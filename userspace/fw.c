@@ -640,22 +640,6 @@ static int fw_send(uint8_t cmd, const char *dp, const char *name,
 	return nfv_talk(msg, NULL, NULL);
 }
 
-/* "DP NAME" at the head of argv. */
-static int parse_dp_name(const char *cmd, int *argc, char ***argv,
-			 const char **dp, const char **name)
-{
-	if (parse_dp(cmd, argc, argv, dp))
-		return -1;
-	if (!*argc)
-		return usage_err(cmd, "missing firewall instance name");
-	if (parse_name(cmd, "instance name", **argv, NFV_NAME_MAX))
-		return -1;
-	*name = **argv;
-	(*argc)--;
-	(*argv)++;
-	return 0;
-}
-
 /*
  * fw add|set DP NAME [policy P] [zone-max-flows N] [zone-max-half-open N]
  *	[tcp-loose on|off]
@@ -668,7 +652,7 @@ static int fw_add_set(const char *cmd, uint8_t nlcmd, int argc, char **argv)
 	uint32_t v;
 	int a, err = 0;
 
-	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+	if (parse_dp_nf(cmd, &argc, &argv, "firewall", &dp, &name))
 		return -1;
 	cfg = scratch_msg();
 	if (!cfg)
@@ -802,7 +786,7 @@ static int fw_rule_edit(const char *cmd, uint8_t op, int argc, char **argv)
 	unsigned int i;
 	int err = 0;
 
-	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+	if (parse_dp_nf(cmd, &argc, &argv, "firewall", &dp, &name))
 		return -1;
 	t.ports.dp = dp;
 	t.name = name;
@@ -1112,7 +1096,7 @@ static int fw_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
 {
 	const char *dp, *name;
 
-	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+	if (parse_dp_nf(cmd, &argc, &argv, "firewall", &dp, &name))
 		return -1;
 	if (argc)
 		return usage_err(cmd, "unknown argument \"%s\"", *argv);
@@ -1130,7 +1114,7 @@ static int fw_rule_list(int argc, char **argv)
 	struct nl_msg *msg;
 	int err;
 
-	if (parse_dp_name(cmd, &argc, &argv, &dp, &name))
+	if (parse_dp_nf(cmd, &argc, &argv, "firewall", &dp, &name))
 		return -1;
 	if (argc)
 		return usage_err(cmd, "unknown argument \"%s\"", *argv);
@@ -1310,7 +1294,7 @@ static int fw_load(int argc, char **argv)
 	unsigned int i;
 	int err;
 
-	if (parse_dp_name(l.cmd, &argc, &argv, &dp, &name))
+	if (parse_dp_nf(l.cmd, &argc, &argv, "firewall", &dp, &name))
 		return -1;
 	l.t.ports.dp = dp;
 	l.t.name = name;
@@ -1463,7 +1447,7 @@ static int fw_flows(int argc, char **argv)
 	struct nl_msg *msg;
 	int err;
 
-	if (parse_dp_name(cmd, &argc, &argv, &dp, &f.name))
+	if (parse_dp_nf(cmd, &argc, &argv, "firewall", &dp, &f.name))
 		return -1;
 	if (argc)
 		return usage_err(cmd, "unknown argument \"%s\"", *argv);

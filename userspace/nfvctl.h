@@ -37,6 +37,8 @@ int parse_u32(const char *cmd, const char *what, const char *arg,
 int parse_name(const char *cmd, const char *what, const char *arg,
 	       size_t size);
 int parse_dp(const char *cmd, int *argc, char ***argv, const char **name);
+int parse_dp_nf(const char *cmd, int *argc, char ***argv, const char *what,
+		const char **dp, const char **name);
 int parse_dev(const char *cmd, int *argc, char ***argv, const char **dev);
 const char *ifname_of(uint32_t ifindex, char *buf);
 

@@ -117,6 +117,22 @@ int parse_dp(const char *cmd, int *argc, char ***argv, const char **name)
 	return 0;
 }
 
+/* "DP NAME" that starts the commands of an NF's instance (@what: "cgnat"). */
+int parse_dp_nf(const char *cmd, int *argc, char ***argv, const char *what,
+		const char **dp, const char **name)
+{
+	if (parse_dp(cmd, argc, argv, dp))
+		return -1;
+	if (!*argc)
+		return usage_err(cmd, "missing %s instance name", what);
+	if (parse_name(cmd, "instance name", **argv, NFV_NAME_MAX))
+		return -1;
+	*name = **argv;
+	(*argc)--;
+	(*argv)++;
+	return 0;
+}
+
 /* "dev IFNAME", with *argv at "dev". */
 int parse_dev(const char *cmd, int *argc, char ***argv, const char **dev)
 {
