@@ -214,6 +214,10 @@ int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv)
 
 	for (i = 0; i < argc; i += n) {
 		n = arg_words(argc, argv, i);
+		if (!n && !strcmp(argv[i], "timeout") && i + 1 < argc &&
+		    !timeout_attr(argv[i + 1]))
+			return usage_err(cmd, "unknown timeout \"%s\" (udp, tcp-established, tcp-transitory, icmp)",
+					 argv[i + 1]);
 		if (!n)
 			return usage_err(cmd, "\"%s\" needs an argument",
 					 argv[i]);
