@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nftables' rule habits, rewritten into the rule words the kernel's rules
- * hold (fw.c's put_rule()): "iifname", "ip saddr", "tcp dport",
+ * hold (fwrule.c's put_rule()): "iifname", "ip saddr", "tcp dport",
  * "icmp type echo-request", anonymous sets ("dport { 22, 443 }"), "!="
  * on ports and prefixes, "counter", "reject with icmpx type
  * admin-prohibited". A set or a
