@@ -29,7 +29,7 @@ debug_suites() {
 		fi
 	done
 	[ -z "${NFV_KUNIT:-}" ] ||
-		export NFV_KUNIT="${out[0]} ${out[1]}/tests/nfv_kunit.ko ${out[1]}/tests/nfv_fw_kunit.ko ${out[1]}/tests/nfv_cgnat_kunit.ko"
+		export NFV_KUNIT="${out[0]} ${out[1]}/tests/nfv_kunit.ko ${out[1]}/tests/nfv_fw_kunit.ko ${out[1]}/tests/nfv_cgnat_kunit.ko ${out[1]}/tests/nfv_cgnat_det_kunit.ko"
 	if [ ${#leak[@]} -gt 0 ]; then
 		"${run[@]}" "${leak[@]}" || rc=$?
 	elif [ -n "${NFV_KUNIT:-}" ]; then

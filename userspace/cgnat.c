@@ -17,7 +17,7 @@ void usage_cgnat(FILE *f)
 	      "         [block-size N] [max-blocks N] [max-sessions N]\n"
 	      "         [quarantine SECONDS] [max-subscribers N]\n"
 	      "         [max-mappings N] [outside-zone Z]\n"
-	      "         [filtering endpoint|address]\n"
+	      "         [filtering endpoint|address] [mode block|deterministic]\n"
 	      "         [timeout {udp|tcp-established|tcp-transitory|icmp} SECONDS...]\n"
 	      "  cgnat del DP NAME\n"
 	      "  cgnat show DP [NAME]\n"
@@ -191,6 +191,15 @@ static int put_option(struct nl_msg *cfg, const char *cmd, const char *kw,
 		return nla_put_u8(cfg, NFV_CGNAT_A_FILTERING, (uint8_t)v) < 0 ?
 		       -2 : 0;
 	}
+	if (!strcmp(kw, "mode")) {
+		v = !strcmp(arg, "block") ? NFV_CGNAT_MODE_BLOCK :
+		    !strcmp(arg, "deterministic") ?
+		    NFV_CGNAT_MODE_DETERMINISTIC : UINT32_MAX;
+		if (v == UINT32_MAX)
+			return usage_err(cmd, "mode is block or deterministic");
+		return nla_put_u8(cfg, NFV_CGNAT_A_MODE, (uint8_t)v) < 0 ?
+		       -2 : 0;
+	}
 	if (!strcmp(kw, "outside-zone")) {
 		if (parse_u32(cmd, kw, arg, 0, UINT16_MAX, &v))
 			return -1;
@@ -256,7 +265,7 @@ static int cgnat_add(int argc, char **argv)
 {
 	const char *cmd = "cgnat add", *dp, *name;
 	struct nl_msg *cfg, *msg;
-	bool filtering = false, timeouts = false;
+	bool filtering = false, timeouts = false, mode = false;
 	struct nlmsghdr *h;
 	struct nlattr *nest;
 	int i, err;
@@ -266,6 +275,7 @@ static int cgnat_add(int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		filtering |= !strcmp(argv[i], "filtering");
 		timeouts |= !strcmp(argv[i], "timeout");
+		mode |= !strcmp(argv[i], "mode");
 	}
 	cfg = nlmsg_alloc();
 	if (!cfg) {
@@ -298,7 +308,10 @@ static int cgnat_add(int argc, char **argv)
 	nlmsg_free(cfg);
 	nla_nest_end(msg, nest);
 	err = nfv_talk(msg, NULL, NULL);
-	if (err && timeouts && nl_unknown_attr())
+	if (err && mode && nl_unknown_attr())
+		err_msg("the nfv_cgnat module lacks modes (NFV_CGNAT_A_MODE)%s: update the module",
+			timeouts || filtering ? ", or timeouts or filtering" : "");
+	else if (err && timeouts && nl_unknown_attr())
 		err_msg("the nfv_cgnat module lacks timeouts (NFV_CGNAT_A_TIMEOUT_*)%s: update the module",
 			filtering ? " or filtering" : "");
 	else if (err && filtering && nl_unknown_attr())
@@ -356,9 +369,10 @@ static void print_pool(struct nlattr *a)
 	print_u32("blocks_used", "used", tb[NFV_CGNAT_POOL_A_BLOCKS_USED]);
 	print_u32("blocks_quarantined", "quarantined",
 		  tb[NFV_CGNAT_POOL_A_BLOCKS_QUARANTINED]);
-	if (opts.json)
+	/* Deterministic mode has no blocks. */
+	if (tb[NFV_CGNAT_POOL_A_BLOCKS] && opts.json)
 		jw_u64("blocks_free", blocks - used - quar);
-	else
+	else if (tb[NFV_CGNAT_POOL_A_BLOCKS])
 		printf(" free %u", blocks - used - quar);
 	print_u32("subscribers", "subscribers",
 		  tb[NFV_CGNAT_POOL_A_SUBSCRIBERS]);
@@ -425,6 +439,29 @@ static void print_timeouts(struct nlattr **info)
 		jw_obj_close();
 }
 
+static const char *mode_name(uint8_t mode)
+{
+	return mode == NFV_CGNAT_MODE_DETERMINISTIC ? "deterministic" :
+	       "block";
+}
+
+/* The mode, and deterministic mode's sizes; nothing from an old module. */
+static void print_mode(struct nlattr **info)
+{
+	uint8_t mode;
+
+	if (!attr_u8(info[NFV_CGNAT_A_MODE], &mode))
+		return;
+	if (opts.json)
+		jw_str("mode", mode_name(mode));
+	else
+		printf(" mode %s", mode_name(mode));
+	print_u32("ports_per_subscriber", "ports-per-subscriber",
+		  info[NFV_CGNAT_A_DET_PORTS]);
+	print_u32("subscribers_per_address", "subscribers-per-address",
+		  info[NFV_CGNAT_A_DET_SUBSCRIBERS]);
+}
+
 struct cgnat_show {
 	struct list_out out;
 	const char *name;		/* NULL: every instance */
@@ -477,6 +514,7 @@ static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 		else
 			printf(" filtering %s", f);
 	}
+	print_mode(info);
 	if (!opts.json)
 		printf("\n\t");
 	print_u32("subscribers", "subscribers", info[NFV_CGNAT_A_SUBSCRIBERS]);

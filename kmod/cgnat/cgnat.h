@@ -20,6 +20,7 @@
 
 #include "../nfv_nf.h"
 #include "block.h"
+#include "det.h"
 
 #define CG_MAX_POOLS		8
 #define CG_MAX_ADDRS		65536	/* of all pools */
@@ -61,7 +62,11 @@ struct cg_addr {
 	u32 nsubs;
 };
 
-/* A subscriber: an inside address of a zone, paired to one address. */
+/*
+ * A subscriber: an inside address of a zone, paired to one address. In
+ * deterministic mode, an inside address of any zone (the formula knows no
+ * zones), with the ports in use of its range instead of blocks.
+ */
 struct cg_sub {
 	struct hlist_node node;
 	__be32 addr;
@@ -70,7 +75,10 @@ struct cg_sub {
 	u32 pub;		/* index into cg->addrs */
 	u32 nmaps;
 	u32 sessions;		/* flows using its mappings */
-	u16 blocks[];		/* nblocks of max_blocks */
+	union {
+		DECLARE_FLEX_ARRAY(u16, blocks); /* nblocks of max_blocks */
+		DECLARE_FLEX_ARRAY(unsigned long, ports); /* det.ports bits */
+	};
 };
 
 /* An outside address a mapping sent to, and its outbound flows there. */
@@ -115,6 +123,8 @@ struct cg_inst {
 	u16 block_size;
 	u16 outside_zone;
 	u8 filtering;			/* enum nfv_cgnat_filtering */
+	u8 mode;			/* enum nfv_cgnat_mode */
+	struct cg_det det;		/* NFV_CGNAT_MODE_DETERMINISTIC */
 	u32 max_blocks, max_sessions, max_subs, max_maps;
 	unsigned long quarantine;	/* jiffies */
 	u32 seed;

@@ -65,6 +65,7 @@ static const struct nla_policy cg_policy[NFV_CGNAT_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &cg_timeout_range),
 	[NFV_CGNAT_A_TIMEOUT_ICMP] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							   &cg_timeout_range),
+	[NFV_CGNAT_A_MODE]	= NLA_POLICY_MAX(NLA_U8, NFV_CGNAT_MODE_MAX),
 };
 
 /* Each timeout's attribute, default and RFC floor, in enum cg_tmo order. */
@@ -205,7 +206,10 @@ static int cg_parse_limits(struct cg_inst *cg, struct nlattr **tb,
 				    "block size must divide 64512 (ports 1024-65535)");
 		return -EINVAL;
 	}
-	if ((u64)cg->naddrs * (CG_PORTS / bs) > CG_MAX_BLOCKS_TOTAL) {
+	if (tb[NFV_CGNAT_A_MODE])
+		cg->mode = nla_get_u8(tb[NFV_CGNAT_A_MODE]);
+	if (cg->mode == NFV_CGNAT_MODE_BLOCK &&
+	    (u64)cg->naddrs * (CG_PORTS / bs) > CG_MAX_BLOCKS_TOTAL) {
 		NL_SET_ERR_MSG_ATTR(extack, bsa ?: tb[NFV_CGNAT_A_POOLS],
 				    "too many blocks: fewer pool addresses or larger blocks");
 		return -E2BIG;
@@ -226,6 +230,32 @@ static int cg_parse_limits(struct cg_inst *cg, struct nlattr **tb,
 	if (tb[NFV_CGNAT_A_FILTERING])
 		cg->filtering = nla_get_u8(tb[NFV_CGNAT_A_FILTERING]);
 	return 0;
+}
+
+/*
+ * Deterministic mode: the formula for the inside prefix over all pool
+ * addresses (det.h), each subscriber at least block-size ports.
+ */
+static int cg_parse_det(struct cg_inst *cg, struct nlattr **tb,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = tb[NFV_CGNAT_A_MODE];
+
+	if (cg->mode != NFV_CGNAT_MODE_DETERMINISTIC)
+		return 0;
+	switch (cg_det_init(&cg->det, ntohl(cg->inside), cg->inside_len,
+			    cg->naddrs, cg->block_size)) {
+	case 0:
+		return 0;
+	case -EDOM:
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "deterministic: the pool addresses do not divide the inside prefix");
+		return -EINVAL;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "deterministic: fewer ports per subscriber than block-size");
+		return -EINVAL;
+	}
 }
 
 /* A timeout under its RFC's floor: the message names both. */
@@ -302,16 +332,19 @@ static int cg_alloc(struct cg_inst *cg)
 	u32 nblocks = CG_PORTS / cg->block_size, i;
 
 	cg->addrs = kvcalloc(cg->naddrs, sizeof(*cg->addrs), GFP_KERNEL);
-	cg->block_mem = kvcalloc(cg->naddrs * nblocks, sizeof(*cg->block_mem),
-				 GFP_KERNEL);
+	if (cg->mode == NFV_CGNAT_MODE_DETERMINISTIC)
+		nblocks = 0;	/* the formula needs no block */
+	else
+		cg->block_mem = kvcalloc(cg->naddrs * nblocks,
+					 sizeof(*cg->block_mem), GFP_KERNEL);
 	cg->subs = cg_buckets(cg->max_subs, 16, 1U << 16, &cg->sub_mask);
 	cg->maps_in = cg_buckets(cg->max_maps, 64, 1U << 18, &cg->map_mask);
 	cg->maps_pub = cg_buckets(cg->max_maps, 64, 1U << 18, &cg->map_mask);
 	cg->stats = alloc_percpu(struct cg_stats);
-	if (!cg->addrs || !cg->block_mem || !cg->subs || !cg->maps_in ||
-	    !cg->maps_pub || !cg->stats)
+	if (!cg->addrs || (nblocks && !cg->block_mem) || !cg->subs ||
+	    !cg->maps_in || !cg->maps_pub || !cg->stats)
 		return -ENOMEM;
-	for (i = 0; i < cg->naddrs; i++)
+	for (i = 0; nblocks && i < cg->naddrs; i++)
 		cg_blocks_init(&cg->addrs[i].blocks,
 			       cg->block_mem + i * nblocks, cg->block_size);
 	return 0;
@@ -340,6 +373,7 @@ static int cg_create(struct nfv_nf *nf, struct nlattr **tb,
 	err = cg_parse_inside(cg, tb, extack) ?:
 	      cg_parse_pools(cg, tb, extack) ?:
 	      cg_parse_limits(cg, tb, extack) ?:
+	      cg_parse_det(cg, tb, extack) ?:
 	      cg_parse_timeouts(cg, tb, extack) ?:
 	      cg_alloc(cg) ?:
 	      cg_timeout_classes(nf, cg, extack);
@@ -367,11 +401,13 @@ static int cg_fill_pool(struct cg_inst *cg, struct sk_buff *skb,
 	    nla_put_in_addr(skb, NFV_CGNAT_POOL_A_ADDR, htonl(p->first)) ||
 	    nla_put_u8(skb, NFV_CGNAT_POOL_A_LEN, p->len) ||
 	    nla_put_u32(skb, NFV_CGNAT_POOL_A_ADDRESSES, p->n) ||
-	    nla_put_u32(skb, NFV_CGNAT_POOL_A_BLOCKS,
-			p->n * (CG_PORTS / cg->block_size)) ||
-	    nla_put_u32(skb, NFV_CGNAT_POOL_A_BLOCKS_USED, used) ||
-	    nla_put_u32(skb, NFV_CGNAT_POOL_A_BLOCKS_QUARANTINED, quar) ||
 	    nla_put_u32(skb, NFV_CGNAT_POOL_A_SUBSCRIBERS, subs))
+		return -EMSGSIZE;
+	if (cg->mode == NFV_CGNAT_MODE_BLOCK &&
+	    (nla_put_u32(skb, NFV_CGNAT_POOL_A_BLOCKS,
+			 p->n * (CG_PORTS / cg->block_size)) ||
+	     nla_put_u32(skb, NFV_CGNAT_POOL_A_BLOCKS_USED, used) ||
+	     nla_put_u32(skb, NFV_CGNAT_POOL_A_BLOCKS_QUARANTINED, quar)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -433,7 +469,12 @@ static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	    nla_put_u32(skb, NFV_CGNAT_A_MAX_SUBSCRIBERS, cg->max_subs) ||
 	    nla_put_u32(skb, NFV_CGNAT_A_MAX_MAPPINGS, cg->max_maps) ||
 	    nla_put_u16(skb, NFV_CGNAT_A_OUTSIDE_ZONE, cg->outside_zone) ||
-	    nla_put_u8(skb, NFV_CGNAT_A_FILTERING, cg->filtering))
+	    nla_put_u8(skb, NFV_CGNAT_A_FILTERING, cg->filtering) ||
+	    nla_put_u8(skb, NFV_CGNAT_A_MODE, cg->mode))
+		return -EMSGSIZE;
+	if (cg->mode == NFV_CGNAT_MODE_DETERMINISTIC &&
+	    (nla_put_u32(skb, NFV_CGNAT_A_DET_PORTS, cg->det.ports) ||
+	     nla_put_u32(skb, NFV_CGNAT_A_DET_SUBSCRIBERS, cg->det.per_addr)))
 		return -EMSGSIZE;
 	for (i = 0; i < CG_TMO_COUNT; i++)
 		if (nla_put_u32(skb, cg_tmo_attrs[i].attr, cg->tmo_secs[i]))

@@ -176,12 +176,42 @@ static void cg_sub_free(struct cg_inst *cg, struct cg_sub *sub)
 	unsigned int i;
 
 	/* Blocks with ports in use went with their last mapping. */
-	for (i = 0; i < sub->nblocks; i++)
+	for (i = 0; cg->mode == NFV_CGNAT_MODE_BLOCK && i < sub->nblocks; i++)
 		cg_block_put(bs, sub->blocks[i], jiffies, 0);
 	hlist_del(&sub->node);
 	cg->addrs[sub->pub].nsubs--;
 	cg->nsubs--;
 	kfree(sub);
+}
+
+/*
+ * A new subscriber in deterministic mode: the address and port range the
+ * formula gives, none of them in use; no block, so nothing to run out of.
+ */
+static struct cg_sub *cg_det_sub_new(struct cg_inst *cg, __be32 addr,
+				     int *reason)
+{
+	struct cg_sub *sub;
+	u16 first;
+
+	sub = kzalloc(struct_size(sub, ports, BITS_TO_LONGS(cg->det.ports)),
+		      GFP_ATOMIC);
+	if (!sub) {
+		*reason = NFV_CGNAT_STAT_NOMEM;
+		return NULL;
+	}
+	cg_det_map(&cg->det, ntohl(addr), &sub->pub, &first);
+	return sub;
+}
+
+/* The first port of a deterministic subscriber's range. */
+static u16 cg_det_first(const struct cg_inst *cg, const struct cg_sub *sub)
+{
+	u16 first;
+	u32 pub;
+
+	cg_det_map(&cg->det, ntohl(sub->addr), &pub, &first);
+	return first;
 }
 
 /*
@@ -202,6 +232,13 @@ static struct cg_sub *cg_sub_get(struct cg_inst *cg, __be32 addr, u16 zone,
 		*reason = NFV_CGNAT_STAT_SUBSCRIBER_LIMIT;
 		return NULL;
 	}
+	if (cg->mode == NFV_CGNAT_MODE_DETERMINISTIC) {
+		sub = cg_det_sub_new(cg, addr, reason);
+		if (!sub)
+			return NULL;
+		idx = sub->pub;
+		goto add;
+	}
 	sub = kzalloc(struct_size(sub, blocks, cg->max_blocks), GFP_ATOMIC);
 	if (!sub) {
 		*reason = NFV_CGNAT_STAT_NOMEM;
@@ -219,11 +256,12 @@ static struct cg_sub *cg_sub_get(struct cg_inst *cg, __be32 addr, u16 zone,
 		kfree(sub);
 		return NULL;
 	}
-	sub->addr = addr;
-	sub->zone = zone;
 	sub->pub = idx;
 	sub->blocks[0] = blk;
 	sub->nblocks = 1;
+add:
+	sub->addr = addr;
+	sub->zone = zone;
 	cg->addrs[idx].nsubs++;
 	cg->nsubs++;
 	hlist_add_head(&sub->node, &cg->subs[cg_sub_hash(cg, addr, zone)]);
@@ -241,6 +279,13 @@ static int cg_sub_port(struct cg_inst *cg, struct cg_sub *sub, int *reason)
 	unsigned int i;
 	int port, blk;
 
+	if (cg->mode == NFV_CGNAT_MODE_DETERMINISTIC) {
+		port = cg_det_port_take(sub->ports, cg->det.ports,
+					cg_det_first(cg, sub), rnd);
+		if (port < 0)
+			*reason = NFV_CGNAT_STAT_NO_PORT;
+		return port;
+	}
 	for (i = 0; i < sub->nblocks; i++) {
 		port = cg_port_take(bs, sub->blocks[(rnd + i) % sub->nblocks],
 				    rnd >> 8);
@@ -266,8 +311,14 @@ static void cg_sub_port_put(struct cg_inst *cg, struct cg_sub *sub, u16 port,
 			    unsigned long quarantine)
 {
 	struct cg_blocks *bs = &cg->addrs[sub->pub].blocks;
-	unsigned int blk = cg_block_of(bs, port), i;
+	unsigned int blk, i;
 
+	/* The range is the subscriber's alone: nobody else to wait for. */
+	if (cg->mode == NFV_CGNAT_MODE_DETERMINISTIC) {
+		cg_det_port_put(sub->ports, cg_det_first(cg, sub), port);
+		return;
+	}
+	blk = cg_block_of(bs, port);
 	if (!cg_port_put(bs, port, jiffies, quarantine))
 		return;
 	for (i = 0; i < sub->nblocks; i++) {
@@ -328,7 +379,10 @@ static struct cg_map *cg_map_new(struct cg_inst *cg, const struct nfv_key *k,
 		*reason = NFV_CGNAT_STAT_NOMEM;
 		return NULL;
 	}
-	sub = cg_sub_get(cg, k->addr.v4.src, k->zone, reason);
+	/* Deterministic: one range per inside address, whatever its zone. */
+	sub = cg_sub_get(cg, k->addr.v4.src,
+			 cg->mode == NFV_CGNAT_MODE_DETERMINISTIC ? 0 : k->zone,
+			 reason);
 	if (!sub)
 		goto fail;
 	if (sub->sessions >= cg->max_sessions) {

@@ -465,6 +465,13 @@ enum nfv_cgnat_attr {
 					     * opening or closing (240)
 					     */
 	NFV_CGNAT_A_TIMEOUT_ICMP, /* >= 60, RFC 5508 REQ-1 (default 60) */
+	NFV_CGNAT_A_MODE,	/* u8 enum nfv_cgnat_mode (default block) */
+	NFV_CGNAT_A_DET_PORTS,	/* u32 (reply, deterministic): ports per
+				 * subscriber
+				 */
+	NFV_CGNAT_A_DET_SUBSCRIBERS, /* u32 (reply, deterministic): inside
+				      * addresses per public address
+				      */
 	__NFV_CGNAT_A_MAX
 };
 #define NFV_CGNAT_A_MAX (__NFV_CGNAT_A_MAX - 1)
@@ -476,6 +483,17 @@ enum nfv_cgnat_filtering {
 	__NFV_CGNAT_FILTER_MAX
 };
 #define NFV_CGNAT_FILTER_MAX (__NFV_CGNAT_FILTER_MAX - 1)
+
+/*
+ * How subscribers get public ports: port blocks on demand, or a range
+ * computed from the inside address (RFC 7422), the same at any time.
+ */
+enum nfv_cgnat_mode {
+	NFV_CGNAT_MODE_BLOCK,
+	NFV_CGNAT_MODE_DETERMINISTIC,
+	__NFV_CGNAT_MODE_MAX
+};
+#define NFV_CGNAT_MODE_MAX (__NFV_CGNAT_MODE_MAX - 1)
 
 /* A public pool: its prefix, then its use (reply). */
 enum nfv_cgnat_pool_attr {
