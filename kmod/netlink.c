@@ -101,6 +101,12 @@ static const struct nla_policy nfv_nf_name_policy[NFV_A_MAX + 1] = {
 	[NFV_A_NF_NAME]		= NFV_POL_NAME,
 };
 
+static const struct nla_policy nfv_nf_item_policy[NFV_A_MAX + 1] = {
+	[NFV_A_DP_NAME]		= NFV_POL_NAME,
+	[NFV_A_NF_NAME]		= NFV_POL_NAME,
+	[NFV_A_NF_FILTER]	= { .type = NLA_NESTED },
+};
+
 static const struct nla_policy nfv_nf_set_policy[NFV_A_MAX + 1] = {
 	[NFV_A_DP_NAME]		= NFV_POL_NAME,
 	[NFV_A_NF_NAME]		= NFV_POL_NAME,
@@ -715,6 +721,35 @@ static int nfv_cmd_nf_set(struct sk_buff *skb, struct genl_info *info)
 				info->snd_portid, info->extack);
 }
 
+/*
+ * One item of a filtered NF_ITEM_GET: the filter parsed again on each
+ * dump call, which is cheaper than keeping it across them.
+ */
+static int nfv_nf_item_filter(struct nfv_nf *nf, struct sk_buff *skb,
+			      struct netlink_callback *cb, unsigned long idx)
+{
+	const struct nfv_nf_type *type = nf->type;
+	struct nlattr *a = nfv_dump_attrs(cb)[NFV_A_NF_FILTER], **tb;
+	int err;
+
+	tb = kcalloc(type->filter_maxattr + 1, sizeof(*tb), GFP_KERNEL);
+	if (!tb)
+		return -ENOMEM;
+	err = nla_parse_nested(tb, type->filter_maxattr, a,
+			       type->filter_policy, cb->extack) ?:
+	      type->fill_item_filter(nf, tb, skb, idx, cb->extack);
+	kfree(tb);
+	return err;
+}
+
+static int nfv_nf_item_fill(struct nfv_nf *nf, struct sk_buff *skb,
+			    struct netlink_callback *cb, unsigned long idx)
+{
+	if (nfv_dump_attrs(cb)[NFV_A_NF_FILTER])
+		return nfv_nf_item_filter(nf, skb, cb, idx);
+	return nf->type->fill_item(nf, skb, idx);
+}
+
 static int nfv_nf_item_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			    struct nfv_dp *dp)
 {
@@ -727,6 +762,13 @@ static int nfv_nf_item_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!nf->type->fill_item) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, name,
 				    "this NF type has no items to list");
+		return -EOPNOTSUPP;
+	}
+	if (nfv_dump_attrs(cb)[NFV_A_NF_FILTER] &&
+	    !nf->type->fill_item_filter) {
+		NL_SET_ERR_MSG_ATTR(cb->extack,
+				    nfv_dump_attrs(cb)[NFV_A_NF_FILTER],
+				    "this NF type has no item filter");
 		return -EOPNOTSUPP;
 	}
 	cb->args[1] = 1;
@@ -742,11 +784,11 @@ static int nfv_nf_item_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		    !nla_put_string(skb, NFV_A_NF_NAME, nf->name)) {
 			nest = nla_nest_start(skb, NFV_A_NF_ITEM);
 			if (nest)
-				err = nf->type->fill_item(nf, skb, idx);
+				err = nfv_nf_item_fill(nf, skb, cb, idx);
 		}
 		if (err) {
 			genlmsg_cancel(skb, hdr);
-			return err == -ENOENT ? 0 : -EMSGSIZE;
+			return err == -ENOENT ? 0 : err;
 		}
 		nla_nest_end(skb, nest);
 		genlmsg_end(skb, hdr);
@@ -790,7 +832,7 @@ static const struct genl_ops nfv_genl_ops[] = {
 	NFV_OP(NFV_CMD_FLOW_FLUSH, nfv_cmd_flow_flush, nfv_dp_policy),
 	NFV_OP(NFV_CMD_NF_SET, nfv_cmd_nf_set, nfv_nf_set_policy),
 	NFV_DUMP(NFV_CMD_NF_ITEM_GET, nfv_cmd_nf_item_dump,
-		 nfv_nf_name_policy),
+		 nfv_nf_item_policy),
 };
 
 struct genl_family nfv_genl_family __ro_after_init = {

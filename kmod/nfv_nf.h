@@ -182,6 +182,16 @@ struct nfv_nf_type {
 	int (*fill_item)(struct nfv_nf *nf, struct sk_buff *skb,
 			 unsigned long idx);
 	/*
+	 * NF_ITEM_GET dump with NFV_A_NF_FILTER, parsed with filter_policy:
+	 * as fill_item, over the items that match (a lookup, which may
+	 * answer with what no item list holds). Optional.
+	 */
+	const struct nla_policy *filter_policy;
+	unsigned int filter_maxattr;
+	int (*fill_item_filter)(struct nfv_nf *nf, struct nlattr **filter,
+				struct sk_buff *skb, unsigned long idx,
+				struct netlink_ext_ack *extack);
+	/*
 	 * Adds the flow's state to NFV_A_NF_INFO in flow dumps and events,
 	 * flow_info_size bytes at most (attribute headers included: events
 	 * are sized from it).

@@ -21,7 +21,8 @@ void usage_cgnat(FILE *f)
 	      "         [timeout {udp|tcp-established|tcp-transitory|icmp} SECONDS...]\n"
 	      "  cgnat del DP NAME\n"
 	      "  cgnat show DP [NAME]\n"
-	      "  cgnat mappings DP NAME\n", f);
+	      "  cgnat mappings DP NAME\n"
+	      "  cgnat lookup DP NAME PUBLIC_IP:PORT [proto tcp|udp|icmp]\n", f);
 }
 
 /* "A.B.C.D[/LEN]", IPv4 only: 0, or -1 with the error reported. */
@@ -558,6 +559,31 @@ static int cgnat_show(int argc, char **argv)
 	return err;
 }
 
+static void print_u16(const char *key, struct nlattr *a)
+{
+	uint16_t v;
+
+	if (!attr_u16(a, &v))
+		return;
+	if (opts.json)
+		jw_u64(key, v);
+	else
+		printf(" %s %u", key, v);
+}
+
+static void print_u16_be(const char *key, const char *text,
+			 struct nlattr *a)
+{
+	uint16_t v;
+
+	if (!attr_u16(a, &v))
+		return;
+	if (opts.json)
+		jw_u64(key, ntohs(v));
+	else
+		printf(" %s %u", text, ntohs(v));
+}
+
 static void print_addr_port(const char *akey, const char *pkey,
 			    struct nlattr *addr, struct nlattr *port)
 {
@@ -630,6 +656,150 @@ static int cgnat_mappings(int argc, char **argv)
 	return named_request(NFV_CMD_NF_ITEM_GET, dp, name, mapping_reply);
 }
 
+/*
+ * The NFV_A_NF_FILTER contents of "lookup PUBLIC_IP:PORT [proto P]".
+ * 0, -1 (reported) or -2 (the message is full).
+ */
+int cgnat_lookup_filter(struct nl_msg *f, const char *cmd, int argc,
+			char **argv)
+{
+	char buf[INET_ADDRSTRLEN + 8], *colon;
+	uint32_t port, proto = 0;
+	struct in_addr a;
+
+	if (!argc)
+		return usage_err(cmd, "missing PUBLIC_IP:PORT");
+	if (strlen(argv[0]) >= sizeof(buf))
+		return usage_err(cmd, "invalid address and port \"%s\"",
+				 argv[0]);
+	strcpy(buf, argv[0]);
+	colon = strchr(buf, ':');
+	if (!colon)
+		return usage_err(cmd, "\"%s\" is not PUBLIC_IP:PORT", argv[0]);
+	*colon++ = '\0';
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return usage_err(cmd, "invalid IPv4 address \"%s\"", buf);
+	if (parse_u32(cmd, "port", colon, 0, UINT16_MAX, &port))
+		return -1;
+	if (argc > 1 && strcmp(argv[1], "proto"))
+		return usage_err(cmd, "unknown argument \"%s\"", argv[1]);
+	if (argc == 2)
+		return usage_err(cmd, "\"proto\" needs an argument");
+	if (argc > 3)
+		return usage_err(cmd, "unknown argument \"%s\"", argv[3]);
+	if (argc == 3) {
+		proto = !strcmp(argv[2], "tcp") ? IPPROTO_TCP :
+			!strcmp(argv[2], "udp") ? IPPROTO_UDP :
+			!strcmp(argv[2], "icmp") ? IPPROTO_ICMP : 0;
+		if (!proto)
+			return usage_err(cmd, "proto is tcp, udp or icmp");
+	}
+	if (nla_put_u32(f, NFV_CGNAT_MAP_A_PUBLIC, a.s_addr) < 0 ||
+	    nla_put_u16(f, NFV_CGNAT_MAP_A_PUBLIC_PORT,
+			htons((uint16_t)port)) < 0 ||
+	    (proto && nla_put_u8(f, NFV_CGNAT_MAP_A_PROTO,
+				 (uint8_t)proto) < 0))
+		return -2;
+	return 0;
+}
+
+/*
+ * One answer: the inside address holding the public port, with the live
+ * mapping's protocol, zone and inside port when one holds it.
+ */
+static int lookup_reply(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct nlattr *m[NFV_CGNAT_MAP_A_MAX + 1];
+	char in[INET_ADDRSTRLEN] = "?";
+	uint8_t proto, mode = NFV_CGNAT_MODE_BLOCK;
+	const void *a;
+
+	(void)cmd;
+	if (attr_nested(m, NFV_CGNAT_MAP_A_MAX, tb[NFV_A_NF_ITEM]) < 0)
+		return 0;
+	list_elem(arg);
+	a = attr_bytes(m[NFV_CGNAT_MAP_A_INSIDE], 4);
+	if (a)
+		inet_ntop(AF_INET, a, in, sizeof(in));
+	attr_u8(m[NFV_CGNAT_MAP_A_MODE], &mode);
+	if (opts.json) {
+		jw_obj_open(NULL);
+		print_addr_port("public", "public_port",
+				m[NFV_CGNAT_MAP_A_PUBLIC],
+				m[NFV_CGNAT_MAP_A_PUBLIC_PORT]);
+		jw_str("inside", in);
+	} else {
+		print_addr_port("public", "public_port",
+				m[NFV_CGNAT_MAP_A_PUBLIC],
+				m[NFV_CGNAT_MAP_A_PUBLIC_PORT]);
+		printf(" inside %s", in);
+	}
+	print_u16("zone", m[NFV_CGNAT_MAP_A_ZONE]);
+	if (attr_u8(m[NFV_CGNAT_MAP_A_PROTO], &proto)) {
+		const char *p = ip_proto_name(proto);
+
+		if (opts.json)
+			jw_str("proto", p ? p : "?");
+		else
+			printf(" proto %s", p ? p : "?");
+		print_u16_be("inside_port", "inside-port",
+			     m[NFV_CGNAT_MAP_A_INSIDE_PORT]);
+	}
+	print_u32("flows", "flows", m[NFV_CGNAT_MAP_A_FLOWS]);
+	/* The formula's answer holds at any time; a block's, only now. */
+	if (opts.json) {
+		jw_str("mode", mode_name(mode));
+		jw_str("valid", mode == NFV_CGNAT_MODE_DETERMINISTIC ?
+				"always" : "now");
+		jw_obj_close();
+	} else {
+		printf(" (%s)\n", mode == NFV_CGNAT_MODE_DETERMINISTIC ?
+		       "deterministic: at any time" : "now");
+	}
+	return 0;
+}
+
+/* cgnat lookup DP NAME PUBLIC_IP:PORT [proto P] */
+static int cgnat_lookup(int argc, char **argv)
+{
+	const char *cmd = "cgnat lookup", *dp, *name;
+	struct list_out out = { 0 };
+	struct nl_msg *msg;
+	struct nlattr *nest;
+	int err;
+
+	if (parse_dp_nf(cmd, &argc, &argv, "cgnat", &dp, &name))
+		return -1;
+	msg = nfv_msg(NFV_CMD_NF_ITEM_GET, true);
+	if (!msg)
+		return -1;
+	if (!nl_has_attr(NFV_CMD_NF_ITEM_GET, NFV_A_NF_FILTER)) {
+		nlmsg_free(msg);
+		nl_lacks();
+		err_msg("the nfv module lacks item filters (NFV_A_NF_FILTER), which lookup needs: update the module");
+		return -1;
+	}
+	nest = NULL;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) >= 0 &&
+	    nla_put_string(msg, NFV_A_NF_NAME, name) >= 0)
+		nest = nla_nest_start(msg, NFV_A_NF_FILTER);
+	if (!nest)
+		return nfv_msg_full(msg);
+	err = cgnat_lookup_filter(msg, cmd, argc, argv);
+	if (err) {
+		nlmsg_free(msg);
+		if (err == -2)
+			err_msg("request does not fit in a netlink message");
+		return -1;
+	}
+	nla_nest_end(msg, nest);
+	err = nfv_talk(msg, lookup_reply, &out);
+	if (!err && !out.n && !opts.json)
+		printf("nobody holds %s now\n", argv[0]);
+	list_end(&out, err);
+	return err;
+}
+
 int do_cgnat(int argc, char **argv)
 {
 	const char *dp, *name;
@@ -651,6 +821,8 @@ int do_cgnat(int argc, char **argv)
 		return cgnat_show(argc - 1, argv + 1);
 	if (matches(*argv, "mappings"))
 		return cgnat_mappings(argc - 1, argv + 1);
+	if (matches(*argv, "lookup"))
+		return cgnat_lookup(argc - 1, argv + 1);
 	if (matches(*argv, "help")) {
 		usage_cgnat(stdout);
 		return 0;

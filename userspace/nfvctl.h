@@ -144,6 +144,8 @@ void usage_monitor(FILE *f);
 int cgnat_parse_prefix(const char *cmd, const char *arg, uint32_t *addr,
 		       uint8_t *len);
 int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv);
+int cgnat_lookup_filter(struct nl_msg *f, const char *cmd, int argc,
+			char **argv);
 
 /* Printers shared by the show commands and monitor. */
 struct nf_stat {

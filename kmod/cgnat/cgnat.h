@@ -176,5 +176,13 @@ enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 		     void *flow_priv);
 void cg_tables_free(struct cg_inst *cg);
+s64 cg_pub_index(const struct cg_inst *cg, __be32 a);
+struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
+			       u8 proto);
+
+/* lookup.c */
+extern const struct nla_policy cg_lookup_policy[NFV_CGNAT_MAP_A_MAX + 1];
+int cg_lookup(struct nfv_nf *nf, struct nlattr **tb, struct sk_buff *skb,
+	      unsigned long idx, struct netlink_ext_ack *extack);
 
 #endif /* _NFV_CGNAT_H */

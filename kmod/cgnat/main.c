@@ -550,6 +550,9 @@ static struct nfv_nf_type cg_type = {
 	.flow_destroy = cg_flow_destroy,
 	.fill_info = cg_fill_info,
 	.fill_item = cg_fill_item,
+	.filter_policy = cg_lookup_policy,
+	.filter_maxattr = NFV_CGNAT_MAP_A_MAX,
+	.fill_item_filter = cg_lookup,
 };
 
 static int __init cg_init(void)

@@ -25,7 +25,7 @@ static bool cg_inside(const struct cg_inst *cg, __be32 a)
 }
 
 /* The index of a pool address, or -1. */
-static s64 cg_pub_index(const struct cg_inst *cg, __be32 a)
+s64 cg_pub_index(const struct cg_inst *cg, __be32 a)
 {
 	u32 h = ntohl(a), base = 0;
 	unsigned int i;
@@ -97,8 +97,8 @@ static struct cg_map *cg_map_find_in(struct cg_inst *cg,
 	return NULL;
 }
 
-static struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub,
-				      __be16 port, u8 proto)
+struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
+			       u8 proto)
 {
 	struct cg_map *map;
 

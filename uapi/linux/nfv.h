@@ -74,6 +74,9 @@ enum nfv_attr {
 	NFV_A_EVENT,		/* u8 enum nfv_event */
 	NFV_A_NF_ITEM,		/* nested, defined by the NF type (reply) */
 	NFV_A_DP_BUCKETS,	/* u32, flow table buckets (reply) */
+	NFV_A_NF_FILTER,	/* nested, defined by the NF type: NF_ITEM_GET
+				 * lists the items that match (a lookup)
+				 */
 	__NFV_A_MAX
 };
 #define NFV_A_MAX (__NFV_A_MAX - 1)
@@ -521,6 +524,11 @@ enum nfv_cgnat_map_attr {
 	NFV_CGNAT_MAP_A_PUBLIC,	/* be32 */
 	NFV_CGNAT_MAP_A_PUBLIC_PORT, /* be16 */
 	NFV_CGNAT_MAP_A_FLOWS,	/* u32 flows using it */
+	NFV_CGNAT_MAP_A_MODE,	/* u8 enum nfv_cgnat_mode: a lookup's answer
+				 * (NFV_A_NF_FILTER of PUBLIC, PUBLIC_PORT,
+				 * PROTO): by the formula, valid at any
+				 * time, or from the live blocks
+				 */
 	__NFV_CGNAT_MAP_A_MAX
 };
 #define NFV_CGNAT_MAP_A_MAX (__NFV_CGNAT_MAP_A_MAX - 1)
