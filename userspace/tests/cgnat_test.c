@@ -155,11 +155,88 @@ static void test_config(void)
 	line = "pool 192.0.2.0/24 inside 10.0.0.0/8 inside 10.0.0.0/8";
 	check("two insides refused", config(line, &m, tb));
 	nlmsg_free(m);
+	check("mode deterministic",
+	      !config("pool 192.0.2.0/24 mode deterministic", &m, tb) &&
+	      tb[NFV_CGNAT_A_MODE] &&
+	      nla_get_u8(tb[NFV_CGNAT_A_MODE]) ==
+	      NFV_CGNAT_MODE_DETERMINISTIC);
+	nlmsg_free(m);
+	check("mode block",
+	      !config("pool 192.0.2.0/24 mode block", &m, tb) &&
+	      tb[NFV_CGNAT_A_MODE] &&
+	      nla_get_u8(tb[NFV_CGNAT_A_MODE]) == NFV_CGNAT_MODE_BLOCK);
+	nlmsg_free(m);
+	check("mode static refused",
+	      config("pool 192.0.2.0/24 mode static", &m, tb));
+	nlmsg_free(m);
+}
+
+/* cgnat_lookup_filter() on line's words; its attributes in tb. */
+static int lookup(const char *line, struct nl_msg **msg, struct nlattr **tb)
+{
+	char buf[128], *argv[8], *w;
+	int argc = 0, err;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (w = strtok(buf, " "); w && argc < 8; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	*msg = nlmsg_alloc();
+	if (!*msg)
+		exit(1);
+	memset(tb, 0, sizeof(*tb) * (NFV_CGNAT_MAP_A_MAX + 1));
+	err = cgnat_lookup_filter(*msg, "cgnat lookup", argc, argv);
+	if (!err)
+		nla_parse(tb, NFV_CGNAT_MAP_A_MAX,
+			  nlmsg_attrdata(nlmsg_hdr(*msg), 0),
+			  nlmsg_attrlen(nlmsg_hdr(*msg), 0), NULL);
+	return err;
+}
+
+static void test_lookup(void)
+{
+	struct nlattr *tb[NFV_CGNAT_MAP_A_MAX + 1];
+	struct nl_msg *m;
+
+	check("lookup ADDRESS:PORT",
+	      !lookup("198.51.100.1:17500", &m, tb) &&
+	      tb[NFV_CGNAT_MAP_A_PUBLIC] &&
+	      nla_get_u32(tb[NFV_CGNAT_MAP_A_PUBLIC]) ==
+	      inet_addr("198.51.100.1") &&
+	      tb[NFV_CGNAT_MAP_A_PUBLIC_PORT] &&
+	      ntohs(nla_get_u16(tb[NFV_CGNAT_MAP_A_PUBLIC_PORT])) == 17500 &&
+	      !tb[NFV_CGNAT_MAP_A_PROTO]);
+	nlmsg_free(m);
+	check("lookup with proto udp",
+	      !lookup("198.51.100.1:80 proto udp", &m, tb) &&
+	      tb[NFV_CGNAT_MAP_A_PROTO] &&
+	      nla_get_u8(tb[NFV_CGNAT_MAP_A_PROTO]) == IPPROTO_UDP);
+	nlmsg_free(m);
+	check("lookup without a port refused",
+	      lookup("198.51.100.1", &m, tb));
+	nlmsg_free(m);
+	check("lookup of port 65536 refused",
+	      lookup("198.51.100.1:65536", &m, tb));
+	nlmsg_free(m);
+	check("lookup of an IPv6 address refused",
+	      lookup("2001:db8::1:80", &m, tb));
+	nlmsg_free(m);
+	check("lookup proto sctp refused",
+	      lookup("198.51.100.1:80 proto sctp", &m, tb));
+	nlmsg_free(m);
+	check("lookup proto without a value refused",
+	      lookup("198.51.100.1:80 proto", &m, tb));
+	nlmsg_free(m);
+	check("lookup with junk after it refused",
+	      lookup("198.51.100.1:80 proto tcp now", &m, tb));
+	nlmsg_free(m);
+	check("lookup of nothing refused", lookup("", &m, tb));
+	nlmsg_free(m);
 }
 
 int main(void)
 {
 	test_prefix();
 	test_config();
+	test_lookup();
 	return failures ? 1 : 0;
 }
