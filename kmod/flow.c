@@ -694,6 +694,61 @@ unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
 	return n;
 }
 
+/* A cached route went stale: forget it so the chain decides again. */
+void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
+			 struct dst_entry *dst)
+{
+	WRITE_ONCE(flow->res[dir], NFV_RES_NONE);
+	if (cmpxchg(&flow->dst[dir], dst, NULL) == dst)
+		dst_release(dst);
+}
+
+static void nfv_flow_forget_bucket(struct nfv_flow_buckets *ht,
+				   unsigned int b)
+{
+	struct nfv_node *link;
+	unsigned int dir;
+
+	for (link = rcu_dereference(ht->b[b]); link;
+	     link = rcu_dereference(nfv_link_node(link)->next)) {
+		struct nfv_flow *flow = nfv_link_flow(link);
+
+		if (nfv_link_dir(link) == NFV_DIR_REPLY)
+			continue;
+		for (dir = 0; dir < NFV_DIR_COUNT; dir++) {
+			struct dst_entry *dst = READ_ONCE(flow->dst[dir]);
+
+			if (dst)
+				nfv_flow_invalidate(flow, dir, dst);
+		}
+	}
+}
+
+/*
+ * Forgets every flow's cached routes, keeping the flows and their NFs'
+ * state: the next packet of each direction is routed again. For a change
+ * the routes' own dst_check() does not see, a port moving to another
+ * VRF: an IPv6 route of the old table stays valid. Process context; the
+ * walk is nfv_flow_flush()'s.
+ */
+void nfv_flow_forget_routes(struct nfv_flow_table *t)
+{
+	struct nfv_flow_buckets *ht;
+	unsigned int b, i;
+
+	mutex_lock(&t->mutex);
+	ht = rcu_dereference_protected(t->buckets,
+				       lockdep_is_held(&t->mutex));
+	for (b = 0; b <= ht->mask; b += NFV_MIN_BUCKETS) {
+		rcu_read_lock();
+		for (i = b; i < b + NFV_MIN_BUCKETS; i++)
+			nfv_flow_forget_bucket(ht, i);
+		rcu_read_unlock();
+		cond_resched();
+	}
+	mutex_unlock(&t->mutex);
+}
+
 /* Under rcu_read_lock(), as one netlink dump message is. */
 int nfv_flow_walk(struct nfv_flow_table *t, struct nfv_flow_cursor *c,
 		  nfv_flow_walk_fn fn, void *arg)

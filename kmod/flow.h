@@ -235,6 +235,9 @@ bool nfv_flow_unlink(struct nfv_flow_table *t, struct nfv_flow *flow);
 bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 		     u8 event);
 unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port);
+void nfv_flow_forget_routes(struct nfv_flow_table *t);
+void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
+			 struct dst_entry *dst);
 void nfv_flow_set_result(struct nfv_flow *flow, unsigned int dir, u8 res,
 			 struct dst_entry *dst, u32 cookie);
 void *nfv_flow_priv(struct nfv_flow *flow, const struct nfv_chain *chain,

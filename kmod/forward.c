@@ -11,6 +11,7 @@
 #include <net/ip.h>
 #include <net/ip6_fib.h>
 #include <net/ip6_route.h>
+#include <net/l3mdev.h>
 #include <net/lwtunnel.h>
 #include <net/ndisc.h>
 #include <net/route.h>
@@ -134,6 +135,23 @@ static bool nfv_xfrm_out(struct net *net)
 #endif
 }
 
+/*
+ * The routing table of the port's VRF, as the kernel's input path has
+ * it: a packet on a device enslaved to an l3mdev is the master's
+ * (vrf_l3_rcv()), and the l3mdev rule sends its lookup to the master's
+ * table. 0 outside a VRF: the namespace's rules and tables.
+ */
+static int nfv_l3mdev(const struct net_device *dev)
+{
+	return l3mdev_master_ifindex_rcu(dev);
+}
+
+/* Policy rules may match the ports (ip rule sport/dport), and xfrm too. */
+static bool nfv_key_has_ports(const struct nfv_key *key)
+{
+	return key->proto != IPPROTO_ICMP && key->proto != IPPROTO_ICMPV6;
+}
+
 /* ip_route_output_key(), with xfrm asked only when it has a policy. */
 static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4)
 {
@@ -148,6 +166,13 @@ static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4)
 						  NULL, 0);
 }
 
+/*
+ * An output lookup, not ip_route_input(), so the datapath routes with
+ * the host's forwarding off; it follows what the input path looks up:
+ * the port's VRF (flowi4_l3mdev), mark, TOS, protocol and ports for the
+ * policy rules. The rules see no input device (an output lookup's iif is
+ * the loopback): `ip rule iif` does not match here.
+ */
 static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 {
 	struct sk_buff *skb = pkt->skb;
@@ -159,6 +184,7 @@ static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 		.flowi4_mark = skb->mark,
 		.flowi4_proto = iph->protocol,
 		.flowi4_scope = RT_SCOPE_UNIVERSE,
+		.flowi4_l3mdev = nfv_l3mdev(skb->dev),
 		/* The source is the sender's, not one of ours. */
 		.flowi4_flags = FLOWI_FLAG_ANYSRC,
 	};
@@ -167,6 +193,10 @@ static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 	if (nfv_bad_addr4(iph->saddr, iph->daddr)) {
 		pkt->drop_reason = NFV_DROP_BAD_ADDR;
 		return NFV_DROP;
+	}
+	if (nfv_key_has_ports(&pkt->key)) {
+		fl4.fl4_sport = pkt->key.sport;
+		fl4.fl4_dport = pkt->key.dport;
 	}
 	rt = nfv_route_output4(dev_net(skb->dev), &fl4);
 	if (IS_ERR(rt)) {
@@ -184,11 +214,21 @@ static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 	return NFV_FORWARD;
 }
 
+/*
+ * IPv6 takes the kernel's own forwarding lookup, ip6_route_input_lookup(),
+ * which leaves the forwarding switch to ip6_forward(): the input device
+ * (the port's VRF master if it has one, as vrf_ip6_rcv() makes it) for
+ * the rules and the l3mdev table, and the skb for the multipath hash
+ * (rt6_multipath_hash(), fib_multipath_hash_policy honoured).
+ */
 static enum nfv_verdict nfv_route6(struct nfv_pkt *pkt)
 {
 	struct sk_buff *skb = pkt->skb;
 	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	int l3mdev = nfv_l3mdev(skb->dev);
 	struct flowi6 fl6 = {
+		.flowi6_iif = l3mdev ? : skb->dev->ifindex,
+		.flowi6_l3mdev = l3mdev,
 		.daddr = ip6->daddr,
 		.saddr = ip6->saddr,
 		.flowlabel = ip6_flowinfo(ip6),
@@ -199,7 +239,12 @@ static enum nfv_verdict nfv_route6(struct nfv_pkt *pkt)
 	struct dst_entry *dst;
 	struct rt6_info *rt;
 
-	dst = ip6_route_output(net, NULL, &fl6);
+	if (nfv_key_has_ports(&pkt->key)) {
+		fl6.fl6_sport = pkt->key.sport;
+		fl6.fl6_dport = pkt->key.dport;
+	}
+	dst = ip6_route_input_lookup(net, skb->dev, &fl6, skb,
+				     RT6_LOOKUP_F_HAS_SADDR);
 	if (dst->error) {
 		dst_release(dst);
 		nfv_icmp6_send(pkt, ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0);

@@ -40,15 +40,6 @@ static void nfv_flow_account(struct nfv_flow *flow, unsigned int dir,
 		WRITE_ONCE(flow->tmo, NFV_TMO_TCP_CLOSING);
 }
 
-/* A cached route went stale: forget it so the chain decides again. */
-static void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
-				struct dst_entry *dst)
-{
-	WRITE_ONCE(flow->res[dir], NFV_RES_NONE);
-	if (cmpxchg(&flow->dst[dir], dst, NULL) == dst)
-		dst_release(dst);
-}
-
 /* A later fragment joins its datagram's flow; it never starts one. */
 static void nfv_frag_join(struct nfv_pkt *pkt, struct nfv_flow *flow)
 {

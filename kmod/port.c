@@ -194,18 +194,39 @@ void nfv_port_read_stats(struct nfv_port *port, struct nfv_port_stats *sum)
 	}
 }
 
+/*
+ * A port enslaved to a VRF or released routes in another table from now
+ * on. IPv4 routes of the old table fail their dst_check() (the FIB
+ * flushes its cache on the change), IPv6 routes only where the port's
+ * own routes went: forget every cached route, after the packets already
+ * in the handler, which may have routed in the old table.
+ */
+static void nfv_port_changeupper(struct nfv_port *port, void *ptr)
+{
+	struct netdev_notifier_changeupper_info *info = ptr;
+
+	if (!info->upper_dev || !netif_is_l3_master(info->upper_dev))
+		return;
+	synchronize_net();
+	nfv_flow_forget_routes(&port->dp->table);
+}
+
 static int nfv_netdev_event(struct notifier_block *nb, unsigned long event,
 			    void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct nfv_port *port;
 
-	if ((event != NETDEV_UNREGISTER && event != NETDEV_CHANGENAME) ||
-	    !nfv_is_port(dev))
+	if ((event != NETDEV_UNREGISTER && event != NETDEV_CHANGENAME &&
+	     event != NETDEV_CHANGEUPPER) || !nfv_is_port(dev))
 		return NOTIFY_DONE;
 	port = rtnl_dereference(dev->rx_handler_data);
 	if (event == NETDEV_CHANGENAME) {
 		nfv_port_notify(port, NFV_PORT_RENAMED);
+		return NOTIFY_DONE;
+	}
+	if (event == NETDEV_CHANGEUPPER) {
+		nfv_port_changeupper(port, ptr);
 		return NOTIFY_DONE;
 	}
 	nfv_notify_port_gone(port);
