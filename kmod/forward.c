@@ -152,10 +152,18 @@ static bool nfv_key_has_ports(const struct nfv_key *key)
 	return key->proto != IPPROTO_ICMP && key->proto != IPPROTO_ICMPV6;
 }
 
-/* ip_route_output_key(), with xfrm asked only when it has a policy. */
-static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4)
+/*
+ * ip_route_output_key(), with xfrm asked only when it has a policy. The
+ * packet goes to the lookup: a multipath route picks its path by the
+ * packet's multipath hash (fib_multipath_hash() of the skb), as
+ * ip_mkroute_input() picks it when the kernel forwards. Hashed from the
+ * flowi4 instead, an ICMP error would not follow the flow it quotes, and
+ * hash policies 2 and 3 and an skb's L4 hash would be ignored.
+ */
+static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4,
+					const struct sk_buff *skb)
 {
-	struct rtable *rt = __ip_route_output_key(net, fl4);
+	struct rtable *rt = ip_route_output_key_hash(net, fl4, skb);
 
 	if (IS_ERR(rt) || !fl4->flowi4_proto || !nfv_xfrm_out(net))
 		return rt;
@@ -170,8 +178,9 @@ static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4)
  * An output lookup, not ip_route_input(), so the datapath routes with
  * the host's forwarding off; it follows what the input path looks up:
  * the port's VRF (flowi4_l3mdev), mark, TOS, protocol and ports for the
- * policy rules. The rules see no input device (an output lookup's iif is
- * the loopback): `ip rule iif` does not match here.
+ * policy rules, and the packet's multipath hash. The rules see no input
+ * device (an output lookup's iif is the loopback): `ip rule iif` does not
+ * match here.
  */
 static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 {
@@ -198,7 +207,7 @@ static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 		fl4.fl4_sport = pkt->key.sport;
 		fl4.fl4_dport = pkt->key.dport;
 	}
-	rt = nfv_route_output4(dev_net(skb->dev), &fl4);
+	rt = nfv_route_output4(dev_net(skb->dev), &fl4, skb);
 	if (IS_ERR(rt)) {
 		nfv_icmp4_unreach(pkt, PTR_ERR(rt));
 		pkt->drop_reason = NFV_DROP_NO_ROUTE;
