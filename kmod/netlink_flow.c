@@ -5,6 +5,9 @@
  * netlink.c.
  */
 #include <net/genetlink.h>
+#include <net/ip6_fib.h>
+#include <net/route.h>
+#include <net/xfrm.h>
 
 #include "core.h"
 #include "netlink.h"
@@ -18,6 +21,33 @@ static int nfv_tuple_fill_l4(struct sk_buff *skb, const struct nfv_key *key)
 		       nla_put_u8(skb, NFV_TUPLE_A_ICMP_TYPE, ntohs(key->dport));
 	return nla_put_be16(skb, NFV_TUPLE_A_SPORT, key->sport) ||
 	       nla_put_be16(skb, NFV_TUPLE_A_DPORT, key->dport);
+}
+
+/*
+ * The next hop of a forwarded direction's cached route: its gateway, none
+ * for an on-link destination. Of an xfrm bundle, nothing: its route is
+ * the SA's. Under RCU, which keeps the route while the flow drops it.
+ */
+static int nfv_tuple_fill_gw(struct sk_buff *skb, struct dst_entry *dst)
+{
+	const struct rt6_info *rt6;
+	const struct rtable *rt;
+
+	if (dst_xfrm(dst))
+		return 0;
+	if (dst->ops->family == AF_INET6) {
+		rt6 = (const struct rt6_info *)dst;
+		if (!(rt6->rt6i_flags & RTF_GATEWAY))
+			return 0;
+		return nla_put_in6_addr(skb, NFV_TUPLE_A_GATEWAY6,
+					&rt6->rt6i_gateway);
+	}
+	rt = (const struct rtable *)dst;
+	if (rt->rt_gw_family == AF_INET)
+		return nla_put_in_addr(skb, NFV_TUPLE_A_GATEWAY4, rt->rt_gw4);
+	if (rt->rt_gw_family == AF_INET6)
+		return nla_put_in6_addr(skb, NFV_TUPLE_A_GATEWAY6, &rt->rt_gw6);
+	return 0;
 }
 
 static int nfv_tuple_fill(struct sk_buff *skb, struct nfv_flow *flow,
@@ -52,7 +82,8 @@ static int nfv_tuple_fill(struct sk_buff *skb, struct nfv_flow *flow,
 	    nla_put_u8(skb, NFV_TUPLE_A_RESULT, res))
 		return -EMSGSIZE;
 	if (res == NFV_RES_FORWARD && dst && dst->dev &&
-	    nla_put_u32(skb, NFV_TUPLE_A_OUT_IFINDEX, dst->dev->ifindex))
+	    (nla_put_u32(skb, NFV_TUPLE_A_OUT_IFINDEX, dst->dev->ifindex) ||
+	     nfv_tuple_fill_gw(skb, dst)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -120,7 +151,8 @@ static size_t nfv_tuple_size(void)
 	       nla_total_size(sizeof(u16)) +		/* zone */
 	       2 * nla_total_size_64bit(sizeof(u64)) +	/* counters */
 	       nla_total_size(sizeof(u8)) +		/* result */
-	       nla_total_size(sizeof(u32));		/* out ifindex */
+	       nla_total_size(sizeof(u32)) +		/* out ifindex */
+	       nla_total_size(sizeof(struct in6_addr));	/* gateway */
 }
 
 /*

@@ -81,15 +81,24 @@ static void print_num(const char *key, uint64_t v)
 		printf(" %s %llu", key, (unsigned long long)v);
 }
 
-/* Where a forwarded direction goes out: JSON ifindex, text device name. */
-static void tuple_print_out(struct nlattr *a)
+/*
+ * Where a forwarded direction goes out: the gateway of its route, if it
+ * has one (an older module sends none: nothing is shown), and the device:
+ * JSON ifindex, text device name.
+ */
+static void tuple_print_out(struct nlattr **tb)
 {
-	char buf[IF_NAMESIZE];
+	char buf[IF_NAMESIZE], gw[INET6_ADDRSTRLEN];
 	const char *name;
 	uint32_t ifindex;
 
-	if (!attr_u32(a, &ifindex))
+	if (!attr_u32(tb[NFV_TUPLE_A_OUT_IFINDEX], &ifindex))
 		return;
+	name = tuple_addr(tb[NFV_TUPLE_A_GATEWAY4], tb[NFV_TUPLE_A_GATEWAY6], gw);
+	if (name && opts.json)
+		jw_str("gateway", name);
+	else if (name)
+		printf(" via %s", name);
 	if (opts.json) {
 		jw_u64("out_ifindex", ifindex);
 		return;
@@ -134,7 +143,7 @@ static void tuple_print(const char *key, struct nlattr *nest, const char *sep)
 	if (attr_u8(tb[NFV_TUPLE_A_RESULT], &res))
 		print_enum("result", res < __NFV_RES_MAX ? result_name[res] :
 			   NULL, res);
-	tuple_print_out(tb[NFV_TUPLE_A_OUT_IFINDEX]);
+	tuple_print_out(tb);
 	if (opts.json)
 		jw_obj_close();
 }

@@ -215,6 +215,8 @@ enum nfv_tuple_attr {
 	NFV_TUPLE_A_OUT_IFINDEX, /* u32, with NFV_RES_FORWARD */
 	NFV_TUPLE_A_ICMP_TYPE,	/* u8, ICMP/ICMPv6: the direction's type */
 	NFV_TUPLE_A_ZONE,	/* u16, the zone of the direction's key */
+	NFV_TUPLE_A_GATEWAY4,	/* be32, with OUT_IFINDEX: the route's IPv4 gateway */
+	NFV_TUPLE_A_GATEWAY6,	/* binary, 16 bytes: its IPv6 gateway */
 	__NFV_TUPLE_A_MAX
 };
 #define NFV_TUPLE_A_MAX (__NFV_TUPLE_A_MAX - 1)

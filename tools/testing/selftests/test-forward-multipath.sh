@@ -113,6 +113,13 @@ one_path() {
 	[ "$p1" -le 3 ] || [ "$p2" -le 3 ]
 }
 fresh() { nfvctl flow flush dp0; }
+# vias REGEX GW1 GW2: of the flows to addresses REGEX matches, how many
+# flow show has going via GW1 and via GW2.
+vias() {
+	nfvctl -j flow show dp0 | jq -r --arg p "$1" --arg a "$2" --arg b "$3" '
+		[.[].orig | select(.dst | test($p)) | .gateway] |
+		"\(map(select(. == $a)) | length) \(map(select(. == $b)) | length)"'
+}
 
 N=4000
 paths $N burst dst 4 $N
@@ -122,10 +129,13 @@ check "ECMP, IPv6: flows spread" spread 1 1
 
 rt sysctl -qw net.ipv4.fib_multipath_hash_policy=0 \
 	net.ipv6.fib_multipath_hash_policy=0
+fresh
 paths 400 burst dport 4 400
 check "hash policy 0, IPv4: flows differing in ports take one path" one_path
 paths 400 burst dport 6 400
 check "hash policy 0, IPv6: one path" one_path
+check_eq "flow show: their IPv6 next hop" \
+	"$(vias '^fd00:9::1$' fd00:2::2 fd00:3::2)" "$p1 $p2"
 # The policy takes effect for new flows: the cached ones keep their path.
 rt sysctl -qw net.ipv4.fib_multipath_hash_policy=1 \
 	net.ipv6.fib_multipath_hash_policy=1
@@ -163,6 +173,8 @@ paths $M burst dst 4 $M
 check "nexthop group: flows on both paths" both
 q1=$p1
 q2=$p2
+check_eq "flow show: the flows via each next hop" \
+	"$(vias '^10\.9\.' 10.0.2.2 10.0.3.2)" "$q1 $q2"
 fast=$(stat fast_packets)
 paths $M burst dst 4 $M
 check_eq "the same flows again: each on its path" "$p1 $p2" "$q1 $q2"
