@@ -99,26 +99,25 @@ noports() {
 		$1 == k { print $2 }' /proc/net/snmp /proc/net/snmp6
 }
 udp_counts() { echo "$(noports sa "$1") $(noports sb "$1")"; }
+# udp_from_cm N: N datagrams to each server address, IPv4 and IPv6.
 udp_from_cm() {
 	in_ns cm python3 -c '
 import socket, sys
-fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
-s = socket.socket(fam, socket.SOCK_DGRAM)
-s.bind(("", 4000))
-for i in range(int(sys.argv[2])):
-    s.sendto(b"x", (sys.argv[1], 5000))' "$@"
+for fam, addr in ((socket.AF_INET, "10.0.2.2"), (socket.AF_INET6, "fd00:2::2")):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind(("", 4000))
+    for i in range(int(sys.argv[1])):
+        s.sendto(b"x", (addr, 5000))' "$1"
 }
 counts_are() { [ "$(udp_counts "$1")" = "$2" ]; }
-udp_from_cm 10.0.2.2 3
-udp_from_cm fd00:2::2 3
+udp_from_cm 3
 await 50 counts_are NoPorts "3 0" || true
 check_eq "cm in vrf-a: UDP to sa" "$(udp_counts NoPorts)" "3 0"
 await 50 counts_are Udp6NoPorts "3 0" || true
 check_eq "cm in vrf-a: UDP over IPv6 to sa" "$(udp_counts Udp6NoPorts)" "3 0"
 flows=$(nflows)
 fast=$(stat fast_packets)
-udp_from_cm 10.0.2.2 2
-udp_from_cm fd00:2::2 2
+udp_from_cm 2
 await 50 counts_are Udp6NoPorts "5 0" || true
 check_ge "both flows cached" "$(($(stat fast_packets) - fast))" 4
 
@@ -127,8 +126,7 @@ ip -n router -b - <<-EOF
 link set rm master vrf-b
 addr replace fd00:3::1/64 dev rm nodad
 EOF
-udp_from_cm 10.0.2.2 3
-udp_from_cm fd00:2::2 3
+udp_from_cm 3
 await 50 counts_are NoPorts "5 3" || true
 check_eq "cm moved to vrf-b: its IPv4 flow goes to sb" \
 	"$(udp_counts NoPorts)" "5 3"
@@ -144,8 +142,9 @@ check_eq "and over IPv6" "$(echos Icmp6InEchos)" "2 4"
 # route to the servers.
 rt ip link set rm nomaster
 no_route=$(drop no_route)
-udp_from_cm 10.0.2.2 1
+udp_from_cm 1
 await 50 [ "$(drop no_route)" -gt "$no_route" ] || true
 check_gt "released: the cached flow finds no route" "$(drop no_route)" \
 	"$no_route"
 check_eq "and reached neither server" "$(udp_counts NoPorts)" "5 3"
+check_eq "nor over IPv6" "$(udp_counts Udp6NoPorts)" "5 3"
