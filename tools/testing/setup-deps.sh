@@ -14,6 +14,7 @@ pkgs=(
 	iproute2 iputils-ping socat jq python3 ethtool procps util-linux # tests
 	python3-yaml				# check-spec.py, the fuzzers (nfvnl.py)
 	nftables						# test-fw-tcp-open
+	coturn				# test-cgnat-stun: turnserver, turnutils_natdiscovery
 	sparse							# C=1
 )
 kinds=(6.12)
