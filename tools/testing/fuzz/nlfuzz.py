@@ -16,7 +16,16 @@ configurations through NF_NEW, NF_SET and NF_ITEM_GET (each refused with
 a message, the rules, policy and limits unchanged), then seeded random
 rule edits checked against a model of the rule list.
 
+With --cgnat NAME, the CGNAT NF: crafted and seeded random NF_NEW
+configurations of type cgnat (pools at the edges of their lengths,
+overlapping, duplicate, truncated or without NLA_F_NESTED; block sizes,
+limits and timeouts around their bounds and RFC floors), each either taken,
+shown as sent and deleted, or refused with a message; NF_SET refused on
+the instance NAME; after them the instances and the module's reference
+count as before.
+
 Usage: nlfuzz.py DP [--seed N] [--random N] [--expect-eperm] [--fw NAME]
+                 [--cgnat NAME]
 Run in a netns where datapath DP exists with at least one port.
 """
 import argparse
@@ -546,6 +555,315 @@ def fw_main(g, args):
     return failures + fw_random(g, args.dp, args.fw, args.seed, args.random)
 
 
+# The CGNAT NF (nfv_cgnat.ko): NF_NEW configurations, crafted at the
+# edges and seeded random, each taken (then shown as sent, and deleted)
+# or refused with a message; NF_SET refused, the instances unchanged.
+CG = nl.SPEC.sets['cgnat']
+CP = nl.SPEC.sets['cgnat-pool']
+CGNAT_REFCNT = '/sys/module/nfv_cgnat/refcnt'
+
+
+def ip4(s):
+    return int.from_bytes(bytes(int(x) for x in s.split('.')), 'big')
+
+
+def cg_pool(addr, plen=None, *extra):
+    return CG.put('pool', [CP.put('addr', ip4(addr) if isinstance(addr, str)
+                                  else addr)] +
+                  ([CP.put('len', plen)] if plen is not None else []) +
+                  list(extra))
+
+
+def cg_pools(*pools):
+    return CG.put('pools', list(pools))
+
+
+def cg_instances(g, dp):
+    """{name: info} of the cgnat instances of DP, info without counters."""
+    out = {}
+    for n in g.cmd('NF_GET', string(A['DP_NAME'], dp), dump=True):
+        if n.get(A['NF_TYPE'], [b''])[0].rstrip(b'\0') != b'cgnat':
+            continue
+        info = CG.parse(n[A['NF_INFO']][0])
+        info.pop('stats', None)
+        pools = [(p['addr'][0], p.get('len', [32])[0])
+                 for p in info.get('pools', [{}])[0].get('pool', [])]
+        info['pools'] = pools
+        out[n[A['NF_NAME']][0].rstrip(b'\0').decode()] = info
+    return out
+
+
+def cg_refcnt():
+    try:
+        with open(CGNAT_REFCNT) as f:
+            return int(f.read())
+    except OSError:
+        return None
+
+
+def cg_crafted():
+    """(description, config attributes, True if it must be taken, False
+    if refused, None if either)."""
+    P, big = cg_pool, 0xffffffff
+    one = cg_pools(P('192.0.2.0', 24))
+    raw_pool = nl.attr(CG['pool'].value, CP.put('addr', ip4('192.0.2.1')))
+    cases = [
+        ('one /24', [one], True),
+        ('one address', [cg_pools(P('192.0.2.7'))], True),
+        ('eight pools', [cg_pools(*[P(f'192.0.{i}.0', 28)
+                                    for i in range(8)])], True),
+        ('nine pools', [cg_pools(*[P(f'192.0.{i}.0', 28)
+                                   for i in range(9)])], False),
+        ('a /16 of 4032-port blocks (2^20 descriptors)',
+         [cg_pools(P('10.0.0.0', 16)), CG.put('block-size', 4032)], True),
+        ('a /16 of 2016-port blocks (2^21 descriptors)',
+         [cg_pools(P('10.0.0.0', 16)), CG.put('block-size', 2016)], False),
+        ('two /16s', [cg_pools(P('10.0.0.0', 16), P('10.1.0.0', 16)),
+                      CG.put('block-size', 64512)], False),
+        ('a /16 and a /32', [cg_pools(P('10.0.0.0', 16), P('10.1.0.0')),
+                             CG.put('block-size', 64512)], False),
+        ('/15', [cg_pools(P('10.0.0.0', 15))], False),
+        ('/33', [cg_pools(P('10.0.0.0', 33))], False),
+        ('host bits', [cg_pools(P('192.0.2.1', 24))], False),
+        ('pool without an address', [cg_pools(CG.put(
+            'pool', [CP.put('len', 24)]))], False),
+        ('duplicate pool', [cg_pools(P('192.0.2.0', 24),
+                                     P('192.0.2.0', 24))], False),
+        ('a pool inside another', [cg_pools(P('192.0.2.0', 24),
+                                            P('192.0.2.64', 26))], False),
+        ('a pool holding another', [cg_pools(P('192.0.2.64', 26),
+                                             P('192.0.2.0', 24))], False),
+        ('pool over the inside prefix', [cg_pools(P('100.64.0.0', 16))],
+         False),
+        ('pool holding the inside prefix', [cg_pools(P('100.0.0.0', 16)),
+                                            CG.put('inside-len', 24)], False),
+        ('pool in 100.64/10, inside 10/8',
+         [cg_pools(P('100.64.0.0', 24)), CG.put('inside', ip4('10.0.0.0')),
+          CG.put('inside-len', 8)], True),
+        ('inside /1', [one, CG.put('inside', 0), CG.put('inside-len', 1)],
+         True),
+        ('inside 100.64.0.1 alone (a /32)',
+         [one, CG.put('inside', ip4('100.64.0.1'))], True),
+        ('inside 100.64.0.1/10', [one, CG.put('inside', ip4('100.64.0.1')),
+                                  CG.put('inside-len', 10)], False),
+        ('inside-len 8 on the default 100.64.0.0', [one,
+                                                     CG.put('inside-len', 8)],
+         False),
+        ('no pools', [CG.put('block-size', 512)], False),
+        ('empty pools', [cg_pools()], False),
+        ('pools holding an address', [CG.put('pools', [CP.put(
+            'addr', ip4('192.0.2.0'))])], False),
+        ('a pool at top level', [P('192.0.2.0', 24)], False),
+        ('pool without NLA_F_NESTED', [cg_pools(raw_pool)], False),
+        ('pools with 3 bytes after the pool',
+         [nl.attr(CG['pools'].value | nl.NLA_F_NESTED,
+                  P('192.0.2.0', 24) + b'\1\2\3')], False),
+        ('pools whose second pool is truncated',
+         [nl.attr(CG['pools'].value | nl.NLA_F_NESTED,
+                  P('192.0.2.0', 24) + P('198.18.0.0', 24)[:10])], False),
+        ('pool with a truncated length',
+         [cg_pools(nl.attr(CG['pool'].value | nl.NLA_F_NESTED,
+                           CP.put('addr', ip4('192.0.2.0')) + b'\5\0'))],
+         False),
+        ('pool with an unknown attribute',
+         [cg_pools(P('192.0.2.0', 24, u32(CP.max + 1, 0)))], False),
+        ('pool with a reply-only attribute',
+         [cg_pools(P('192.0.2.0', 24, CP.put('blocks', 1)))], None),
+        ('block size 8 on a /32', [cg_pools(P('192.0.2.1')),
+                                   CG.put('block-size', 8)], True),
+        ('block size 8 on a /24 (2M descriptors)',
+         [one, CG.put('block-size', 8)], False),
+        ('block size 64512', [one, CG.put('block-size', 64512)], True),
+        ('block size 1000', [one, CG.put('block-size', 1000)], False),
+        ('block size 7', [one, CG.put('block-size', 7)], False),
+        ('block size 2^32-1', [one, CG.put('block-size', big)], False),
+        ('max-blocks 0', [one, CG.put('max-blocks', 0)], False),
+        ('max-blocks 64', [one, CG.put('max-blocks', 64)], True),
+        ('max-blocks 65', [one, CG.put('max-blocks', 65)], False),
+        ('max-sessions 0', [one, CG.put('max-sessions', 0)], False),
+        ('max-sessions 2^32-1', [one, CG.put('max-sessions', big)], True),
+        ('quarantine 0', [one, CG.put('quarantine', 0)], True),
+        ('quarantine 86401', [one, CG.put('quarantine', 86401)], False),
+        ('largest limits', [one, CG.put('max-subscribers', 1 << 24),
+                            CG.put('max-mappings', 1 << 24)], True),
+        ('limits over 2^24', [one, CG.put('max-mappings', (1 << 24) + 1)],
+         False),
+        ('limits 2^32-1', [one, CG.put('max-subscribers', big)], False),
+        ('outside zone 65535', [one, CG.put('outside-zone', 65535)], True),
+        ('filtering 2', [one, CG.put('filtering', 2)], False),
+        ('filtering 255', [one, CG.put('filtering', 255)], False),
+        ('reply-only counts', [one, CG.put('subscribers', 1),
+                               CG.put('mappings', 1)], None),
+        ('reply-only stats', [one, CG.put('stats', [])], None),
+        ('unknown attribute', [one, u32(CG.max + 1, 0)], False),
+        ('attribute type 0', [one, u32(0, 0)], False),
+        ('pools nested 64 deep', [deep_nest(CG['pools'].value, 64)], False),
+    ]
+    for cls, floor in (('udp', 120), ('tcp-established', 7440),
+                       ('tcp-transitory', 240), ('icmp', 60)):
+        t = 'timeout-' + cls
+        cases += [(f'{t} {v}', [one, CG.put(t, v)], v >= floor and
+                   v <= 604800)
+                  for v in (0, 1, floor - 1, floor, 604800, 604801, big)]
+    # What the spec says each attribute's policy refuses.
+    cases += [(f'{a.name} {what}', [one, bad], False)
+              for a in CG.attrs.values() if a.value and a.name != 'pools'
+              for what, bad in a.invalid(1)]
+    return cases
+
+
+def cg_random_pool(rng):
+    """A pool, well formed or not: (attribute, (addr, len) or None if
+    malformed)."""
+    base = rng.choice(('192.0.2.0', '198.18.0.0', '10.0.0.0', '100.64.0.0',
+                       '0.0.0.0', '255.255.255.255', '203.0.113.128'))
+    addr = ip4(base) ^ (rng.getrandbits(32) if rng.random() < 0.2 else 0)
+    plen = rng.choice((None, 16, 20, 24, 28, 30, 31, 32, 15, 0, 33, 255))
+    mask = ((1 << 32) - 1) << (32 - (32 if plen is None else plen)) \
+        if plen is None or 0 < plen <= 32 else 0
+    if rng.random() < 0.8:
+        addr &= mask
+    p = cg_pool(addr, plen)
+    ok = plen is None or 16 <= plen <= 32
+    r = rng.random()
+    if r < 0.05:
+        p = p[:rng.randrange(4, len(p))]		# truncated
+        ok = False
+    elif r < 0.08:
+        p = nl.attr(CG['pool'].value, p[4:])		# no NLA_F_NESTED
+        ok = False
+    return p, (addr, 32 if plen is None else plen) if ok else None
+
+
+def cg_random(rng):
+    """A random configuration: (attributes, what show must say of it if
+    taken, or None if it sends something malformed)."""
+    want, attrs = {}, []
+    pools = [cg_random_pool(rng) for _ in range(rng.choice((0, 1, 1, 2, 3,
+                                                            8, 9)))]
+    if rng.random() < 0.05:
+        pools.append(pools[-1] if pools else cg_random_pool(rng))
+    if rng.random() < 0.95:
+        attrs.append(nl.attr(CG['pools'].value | nl.NLA_F_NESTED,
+                             b''.join(p for p, _ in pools)))
+    ok = all(w for _, w in pools)
+    want['pools'] = [w for _, w in pools]
+    choices = {
+        'block-size': (8, 16, 504, 512, 4032, 64512, 0, 1000, 65536),
+        'max-blocks': (1, 4, 64, 0, 65),
+        'max-sessions': (1, 4096, 0xffffffff, 0),
+        'quarantine': (0, 120, 86400, 86401),
+        'max-subscribers': (1, 65536, 1 << 24, 0, (1 << 24) + 1),
+        'max-mappings': (1, 262144, 1 << 24, 0, 0xffffffff),
+        'outside-zone': (0, 1, 65535),
+        'filtering': (0, 1, 2),
+        'inside-len': (1, 10, 24, 32, 0, 33),
+        'inside': (ip4('100.64.0.0'), ip4('10.0.0.0'), ip4('100.64.0.1'), 0),
+        'timeout-udp': (119, 120, 300, 604800, 604801),
+        'timeout-tcp-established': (7439, 7440, 604800),
+        'timeout-tcp-transitory': (0, 239, 240),
+        'timeout-icmp': (59, 60, 3600),
+    }
+    for name, values in choices.items():
+        if rng.random() < 0.3:
+            v = rng.choice(values)
+            attrs.append(CG.put(name, v))
+            want[name] = v
+    if rng.random() < 0.05:
+        attrs.append(u32(CG.max + 1 + rng.randrange(4), 0))
+        ok = False
+    rng.shuffle(attrs)
+    return attrs, want if ok else None
+
+
+def cg_shown(info, want):
+    """What show gives of a taken configuration but it did not send."""
+    wrong = []
+    if info['pools'] != want['pools']:
+        wrong.append(f"pools {info['pools']}, sent {want['pools']}")
+    for name, v in want.items():
+        if name != 'pools' and info.get(name, [None])[0] != v:
+            wrong.append(f'{name} {info.get(name)}, sent {v}')
+    return wrong
+
+
+def cg_try(g, dp, desc, attrs, expect, want=None):
+    """One NF_NEW; returns the failures (printed)."""
+    D = string(A['DP_NAME'], dp)
+    name = string(A['NF_NAME'], 'cgfz')
+    err, text, _ = g.raw(g.fam, nl.CMD['NF_NEW'], D + name +
+                         string(A['NF_TYPE'], 'cgnat') +
+                         nest(A['NF_CONFIG'], *attrs))
+    wrong = []
+    if err >= 0:
+        if expect is False:
+            wrong.append('accepted')
+        info = cg_instances(g, dp).get('cgfz')
+        if info is None:
+            wrong.append('taken but not shown')
+        elif want is not None:
+            wrong += cg_shown(info, want)
+        derr, dtext, _ = g.raw(g.fam, nl.CMD['NF_DEL'], D + name)
+        if derr:
+            wrong.append(f'NF_DEL: errno {derr} {dtext!r}')
+    else:
+        if expect is True:
+            wrong.append(f'refused: errno {err} {text!r}')
+        elif not text:
+            wrong.append(f'refused without a message (errno {err})')
+    if wrong:
+        print(f'FAIL cgnat {desc}: {"; ".join(wrong)}')
+    return len(wrong), err >= 0
+
+
+def cg_main(g, args):
+    """--cgnat NAME: NAME an instance of DP that must come through."""
+    start = time.monotonic()
+    before, refs = cg_instances(g, args.dp), cg_refcnt()
+    if args.cgnat not in before:
+        print(f'FAIL no cgnat instance {args.cgnat} in {args.dp}')
+        return 1
+    failures = taken = 0
+    cases = cg_crafted()
+    for desc, attrs, expect in cases:
+        f, ok = cg_try(g, args.dp, desc, attrs, expect)
+        failures, taken = failures + f, taken + ok
+    # NF_SET: no reconfiguration in this slice, whatever it holds.
+    D = string(A['DP_NAME'], args.dp) + string(A['NF_NAME'], args.cgnat)
+    for desc, attrs, _ in cases[:8] + [('nothing', [], None)]:
+        err, text, _ = g.raw(g.fam, nl.CMD['NF_SET'],
+                             D + nest(A['NF_CONFIG'], *attrs))
+        if err >= 0 or not text:
+            print(f'FAIL cgnat NF_SET {desc}: errno {err} {text!r}')
+            failures += 1
+    rng = random.Random(args.seed)
+    for i in range(args.random):
+        attrs, want = cg_random(rng)
+        f, ok = cg_try(g, args.dp, f'random {i} (seed {args.seed})', attrs,
+                       None if want else False, want)
+        failures, taken = failures + f, taken + ok
+    # After them all a configuration is still taken: nothing leaked the
+    # datapath's timeout classes or NF slots.
+    failures += cg_try(g, args.dp, 'one /24 after the fuzz', [cg_pools(
+        cg_pool('192.0.2.0', 24))], True)[0]
+    if cg_instances(g, args.dp) != before:
+        print(f'FAIL cgnat instances changed:\n  {before}\n  '
+              f'{cg_instances(g, args.dp)}')
+        failures += 1
+    # Each instance holds the module until its RCU callback has run.
+    deadline = time.monotonic() + 10
+    # Flows of the test's own instances may go meanwhile: at most.
+    while (cg_refcnt() or 0) > (refs or 0) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if (cg_refcnt() or 0) > (refs or 0):
+        print(f'FAIL nfv_cgnat refcnt {cg_refcnt()}, was {refs}')
+        failures += 1
+    print(f'nlfuzz: {len(cases)} crafted and {args.random} random cgnat '
+          f'configurations (seed {args.seed}), {taken} taken, {failures} '
+          f'failures, {time.monotonic() - start:.1f} s')
+    return failures
+
+
 # Values the spec cannot know. An NF type no module provides has the
 # kernel run modprobe for it, most of a second in the VM: the built-in
 # types only (2000 requests took 41 s on 6.1 with the spec's strings, 9
@@ -605,10 +923,13 @@ def main():
     ap.add_argument('--random', type=int, default=2000)
     ap.add_argument('--expect-eperm', action='store_true')
     ap.add_argument('--fw')
+    ap.add_argument('--cgnat')
     args = ap.parse_args()
     g = nl.Genl()
     if args.fw:
         return 1 if fw_main(g, args) else 0
+    if args.cgnat:
+        return 1 if cg_main(g, args) else 0
 
     if args.expect_eperm:
         bad = 0
