@@ -182,6 +182,15 @@ static int cg_parse_pools(struct cg_inst *cg, struct nlattr **tb,
 		if (err)
 			return err;
 	}
+	/*
+	 * The policy does not look inside pools: bytes left over are a
+	 * pool cut short, which would otherwise be dropped unsaid.
+	 */
+	if (rem > 0) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_CGNAT_A_POOLS],
+				    "pools ends in a truncated attribute");
+		return -EINVAL;
+	}
 	if (!cg->npools) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_CGNAT_A_POOLS],
 				    "no pool in pools");
