@@ -20,6 +20,7 @@
 # icmp), which refuses values under the RFC floors. ICMP errors cross
 # back, translated: time exceeded from the datapath and from a hop
 # beyond, fragmentation needed (slow and fast path), port unreachable.
+# Configurations fuzzed, each taken or refused with a message.
 # debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
@@ -249,3 +250,10 @@ peer outside send $S1 9998 "${adf%:*}" "${adf#*:}"
 await 100 test -s /tmp/recv2
 check_eq "the server A sent to reaches it from another port" \
 	"$(cat /tmp/recv2)" "from $S1:9998"
+
+# The configuration fuzzed (nlfuzz.py --cgnat): every crafted or random
+# NF_NEW of type cgnat is taken, shown as sent and deleted, or refused
+# with a message; NF_SET is refused; the instances and the module's
+# references are as before.
+check "cgnat config fuzz" rt python3 "$FUZZ/nlfuzz.py" dp0 --cgnat cg1 \
+	--random 150
