@@ -9,9 +9,22 @@ caller checks that good traffic kept flowing meanwhile.
 
 Usage: pktfuzz.py DEV DST_MAC --count N [--seed N]
 Prints 'malformed-sent N' for the caller to compare with the counter.
+
+Through a NAT (a cgnat instance in the port's chain): --src and --dst set
+the IPv4 addresses (an inside subscriber to a server, or a server to a
+pool address), and --nat adds the classes a NAT must survive: ICMP
+errors quoting truncated or bogus inner headers, fragments out of order,
+a first fragment too short for the ports. UDP datagrams then carry real
+checksums, so a translated one can be checked on the far side:
+
+    pktfuzz.py --verify DEV     until SIGTERM, every IPv4 packet DEV
+                                receives: IP, UDP, TCP and ICMP checksums
+                                (but a CHECKSUM_PARTIAL one's L4, not yet
+                                filled in); prints 'checked N bad M'
 """
 import argparse
 import random
+import signal
 import socket
 import struct
 import sys
@@ -32,7 +45,8 @@ def csum(data):
 
 
 def ip4(payload, proto=17, ihl=5, tot=None, frag=0x4000, ttl=64,
-        options=b'', good_csum=True, src=SRC4, dst=DST4):
+        options=b'', good_csum=True, src=None, dst=None):
+    src, dst = src or SRC4, dst or DST4
     hdr_len = 20 + len(options)
     tot = hdr_len + len(payload) if tot is None else tot
     h = struct.pack('!BBHHHBBH4s4s', 0x40 | ihl, 0, tot, 0x1234, frag, ttl,
@@ -49,9 +63,20 @@ def ip6(payload, nh=17, plen=None, hlim=64):
                        SRC6, DST6) + payload
 
 
-def udp(sport=4000, dport=9, data=b'fuzz', ulen=None):
+# Real UDP checksums (--nat), so that a translated datagram's can be
+# checked; 0 (none) otherwise.
+UDP_CSUM = False
+
+
+def udp(sport=4000, dport=9, data=b'fuzz', ulen=None, src=None, dst=None):
     ulen = 8 + len(data) if ulen is None else ulen
-    return struct.pack('!HHHH', sport, dport, ulen, 0) + data
+    h = struct.pack('!HHHH', sport, dport, ulen, 0) + data
+    if UDP_CSUM:
+        pseudo = (src or SRC4) + (dst or DST4) + struct.pack('!BBH', 0, 17,
+                                                              len(h))
+        c = csum(pseudo + h) or 0xffff
+        h = h[:6] + struct.pack('!H', c) + h[8:]
+    return h
 
 
 def tcp(doff=5, flags=0x10):
@@ -60,7 +85,8 @@ def tcp(doff=5, flags=0x10):
 
 
 def icmp_err(inner, t=3, code=1):
-    return struct.pack('!BBHI', t, code, 0, 0) + inner
+    m = struct.pack('!BBHI', t, code, 0, 0) + inner
+    return m[:2] + struct.pack('!H', csum(m)) + m[4:]
 
 
 def vlan(vid, proto):
@@ -163,17 +189,119 @@ class Gen:
                                       nh=0))),
         ]
 
+    def nat_classes(self):
+        """Through a NAT, from --src to --dst; fate 'nat': its fate is
+        the NAT's (translated, or dropped by the NF, counted there), never
+        'malformed'."""
+        r = self.r
+
+        def frag_id():
+            return r.randrange(1, 0x10000)
+
+        def out_of_order():
+            i, d = frag_id(), udp(data=bytes(r.randint(8, 64)))
+            first = ip4(d[:8], frag=0x2000)
+            tail = ip4(d[8:], frag=1)
+            first, tail = (h[:4] + struct.pack('!H', i) + h[6:]
+                           for h in (first, tail))
+            return [(ETH_P_IP, fix(tail)), (ETH_P_IP, fix(first))]
+
+        def fix(h):
+            """The header checksum again, after the id changed."""
+            h = h[:10] + b'\0\0' + h[12:]
+            return h[:10] + struct.pack('!H', csum(h[:20])) + h[12:]
+
+        quoted = ip4(udp(4000, 9, src=DST4, dst=SRC4), src=DST4, dst=SRC4)
+        return [
+            ('first fragment too short for the ports', 'malformed',
+             lambda: (ETH_P_IP, ip4(udp()[:r.randint(0, 7)], frag=0x2000))),
+            ('icmp error, inner ihl past the quote', 'malformed',
+             lambda: (ETH_P_IP, ip4(icmp_err(ip4(udp(), ihl=15)[:28]),
+                                    proto=1))),
+            ('icmp error quoting a flow nobody has', 'nat',
+             lambda: (ETH_P_IP, ip4(icmp_err(quoted), proto=1))),
+            ('icmp error quoting an icmp error', 'nat',
+             lambda: (ETH_P_IP, ip4(icmp_err(ip4(icmp_err(quoted[:28]),
+                                                 proto=1, src=DST4,
+                                                 dst=SRC4)), proto=1))),
+            ('fragments out of order', 'nat', out_of_order),
+            ('udp, a new flow', 'nat',
+             lambda: (ETH_P_IP, ip4(udp(r.randrange(1024, 65536),
+                                        r.choice((9, 7000)))))),
+        ]
+
+
+def verify(dev):
+    """Checks the checksums of what DEV receives until SIGTERM."""
+    ETH_P_ALL, SOL_PACKET, PACKET_AUXDATA, CSUMNOTREADY = 3, 263, 8, 8
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                      socket.htons(ETH_P_ALL))
+    s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+    s.bind((dev, 0))
+    n = bad = 0
+    done = []
+    signal.signal(signal.SIGTERM, lambda *_: done.append(1))
+    s.settimeout(0.2)
+    print('ready', file=sys.stderr, flush=True)
+    while not done:
+        try:
+            data, anc, _, addr = s.recvmsg(65536, 256)
+        except (socket.timeout, InterruptedError):
+            continue
+        if addr[1] != ETH_P_IP or addr[2] == socket.PACKET_OUTGOING:
+            continue
+        status = struct.unpack_from('I', anc[0][2])[0] if anc else 0
+        why = check_ip4(data, status & CSUMNOTREADY)
+        n += 1
+        if why:
+            bad += 1
+            print(f'bad: {why}: {data[:64].hex()}')
+    print(f'checked {n} bad {bad}')
+    return 1 if bad else 0
+
+
+def check_ip4(p, partial):
+    """What is wrong with an IPv4 packet's checksums, or None."""
+    if len(p) < 20 or p[0] >> 4 != 4:
+        return None
+    hl, tot = (p[0] & 15) * 4, struct.unpack_from('!H', p, 2)[0]
+    if hl < 20 or tot > len(p) or csum(p[:hl]):
+        return 'ip header checksum' if hl >= 20 and tot <= len(p) else None
+    proto, l4 = p[9], p[hl:tot]
+    if partial or struct.unpack_from('!H', p, 6)[0] & 0x3fff:
+        return None		# not filled in yet, or a fragment
+    pseudo = p[12:20] + struct.pack('!BBH', 0, proto, len(l4))
+    if proto == 17 and len(l4) >= 8 and l4[6:8] != b'\0\0' and \
+            csum(pseudo + l4):
+        return 'udp checksum'
+    if proto == 6 and len(l4) >= 20 and csum(pseudo + l4):
+        return 'tcp checksum'
+    if proto == 1 and csum(l4):
+        return 'icmp checksum'
+    return None
+
 
 def main():
+    global SRC4, DST4, UDP_CSUM
+    if sys.argv[1:2] == ['--verify']:
+        return verify(sys.argv[2])
     ap = argparse.ArgumentParser()
     ap.add_argument('dev')
     ap.add_argument('dst_mac')
     ap.add_argument('--count', type=int, default=3000)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--src', type=socket.inet_aton)
+    ap.add_argument('--dst', type=socket.inet_aton)
+    ap.add_argument('--nat', action='store_true')
+    ap.add_argument('--only', help='the classes whose name has this')
     args = ap.parse_args()
+    SRC4, DST4 = args.src or SRC4, args.dst or DST4
+    UDP_CSUM = args.nat
 
     rng = random.Random(args.seed)
-    classes = Gen(rng).classes()
+    gen = Gen(rng)
+    classes = gen.classes() + (gen.nat_classes() if args.nat else [])
+    classes = [c for c in classes if (args.only or '') in c[0]]
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((args.dev, 0))
     dst = bytes.fromhex(args.dst_mac.replace(':', ''))
@@ -182,8 +310,10 @@ def main():
     sent = {}
     for _ in range(args.count):
         name, fate, build = rng.choice(classes)
-        ethertype, payload = build()
-        s.send(dst + src + struct.pack('!H', ethertype) + payload)
+        frames = build()
+        for ethertype, payload in frames if isinstance(frames, list) \
+                else [frames]:
+            s.send(dst + src + struct.pack('!H', ethertype) + payload)
         sent[(name, fate)] = sent.get((name, fate), 0) + 1
     for (name, fate), n in sorted(sent.items()):
         print(f'  {n:5d} {fate:9s} {name}')
