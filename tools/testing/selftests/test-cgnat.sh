@@ -20,7 +20,8 @@
 # icmp), which refuses values under the RFC floors. ICMP errors cross
 # back, translated: time exceeded from the datapath and from a hop
 # beyond, fragmentation needed (slow and fast path), port unreachable.
-# Configurations fuzzed, each taken or refused with a message.
+# Configurations fuzzed, each taken or refused with a message; malformed
+# frames through the NAT dropped, counted, translated ones checksummed.
 # debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
@@ -257,3 +258,56 @@ check_eq "the server A sent to reaches it from another port" \
 # references are as before.
 check "cgnat config fuzz" rt python3 "$FUZZ/nlfuzz.py" dp0 --cgnat cg1 \
 	--random 150
+
+# Malformed frames through a NAT chain (pktfuzz.py --nat), instance cgpf:
+# from the inside (D to S1) and from the outside (S1 to D's public
+# address), with the NAT's own cases (ICMP errors quoting truncated or
+# bogus headers, fragments out of order, a first fragment too short for
+# its ports). Each malformed frame is dropped and counted, exactly; D's
+# pings keep crossing meanwhile; every IPv4 packet either side receives
+# has its checksums right.
+ip -n outside route add 198.51.100.8/30 via 203.0.113.1
+nfvctl -b - <<-EOF2
+	cgnat add dp0 cgpf pool 198.51.100.8/30
+	chain set dp0 dev r0 cgpf forward
+	chain set dp0 dev r1 cgpf forward
+	EOF2
+# A ping, not cgnat-peer.py's servers, whose time limit a slow debug VM
+# may have passed by now.
+in_ns inside ping -c1 -W10 -I $D $S1 > /dev/null ||
+	fail "D's ping through cgpf did not cross"
+pub=$(nfvctl -j cgnat mappings dp0 cgpf | jq -r '.[0].public')
+[[ $pub =~ ^198\.51\.100\.(8|9|10|11)$ ]] ||
+	fail "D's first flow through cgpf: $pub"
+rm -f /tmp/verify.*
+for ns in inside outside; do
+	dev=i0; [ $ns = inside ] || dev=o0
+	timeout 300 nsenter --net=/run/netns/$ns python3 "$FUZZ/pktfuzz.py" \
+		--verify $dev > /tmp/verify.$ns 2> /tmp/verify.$ns.err &
+	eval "verify_$ns=\$!"
+	await 100 grep -q ready /tmp/verify.$ns.err ||
+		fail "the checksum verifier in $ns did not start"
+done
+m0=$(drop malformed)
+in_ns inside ping -c 30 -i 0.1 -W5 -I $D $S1 > /tmp/ping.cgpf &
+ping_pid=$!
+out=$(ip netns exec inside python3 "$FUZZ/pktfuzz.py" i0 "$(mac router r0)" \
+	--count 300 --seed "${NFV_SEED:-1}" --nat --src $D --dst $S1)
+out2=$(ip netns exec outside python3 "$FUZZ/pktfuzz.py" o0 "$(mac router r1)" \
+	--count 300 --seed "${NFV_SEED:-1}" --nat --src $S1 --dst $pub)
+wait $ping_pid || true
+sent=$(($(sed -n 's/^malformed-sent //p' <<<"$out") +
+	$(sed -n 's/^malformed-sent //p' <<<"$out2")))
+check_eq "NAT fuzz: malformed frames dropped, counted exactly" \
+	"$(($(drop malformed) - m0))" "$sent"
+check "D's pings kept crossing the NAT meanwhile" \
+	grep -q " 30 received" /tmp/ping.cgpf
+kill -TERM $verify_inside $verify_outside
+wait $verify_inside $verify_outside || true
+for ns in inside outside; do
+	check "$ns received packets, all with right checksums ($(tail -1 \
+		/tmp/verify.$ns))" grep -q "^checked [1-9][0-9]* bad 0$" \
+		/tmp/verify.$ns
+done
+check_ge "cgpf dropped what no mapping holds, counted" \
+	"$(cg_stat no_mapping cgpf)" 1
