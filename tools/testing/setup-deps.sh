@@ -75,3 +75,9 @@ if ! apt_install "${todo[@]}"; then
 	apt-get update -q >/dev/null
 	apt_install "${todo[@]}"
 fi
+# Servers the tests start in their own namespaces, never on the host: a
+# package that just enabled and started its daemon gets it stopped again.
+for p in coturn; do
+	[[ " ${todo[*]} " == *" $p "* ]] || continue
+	systemctl disable --now "$p" >/dev/null 2>&1 || true
+done
