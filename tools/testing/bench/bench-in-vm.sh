@@ -56,7 +56,7 @@ done
 shift $((OPTIND - 1))
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(floor tc-redirect baseline bridge ovs ovs-exact nft-ct
-	nft-masq nft-flowtable nfv-forward nfv-fw-10 nfv-fw-10000)
+	nft-masq nft-flowtable nfv-forward nfv-fw-10 nfv-fw-10000 nfv-cgnat)
 
 need pktgen
 need openvswitch
@@ -79,8 +79,12 @@ scenario_defaults() {
 	per_flow=0	# memory per flow measured (stateful implies it);
 			# "setup": the flows are made by setup, not by packets
 	count_in=0	# 1: forwards nothing, count the frames taken in
+	replies=1	# 0: the warm-up sends no replies (stateful only)
 	max_flows=
 	avail() { true; }
+	# verify: after a point's runs, that the scenario did its job (a
+	# broken NAT must not yield a figure); prints why not and fails.
+	verify() { true; }
 	entries() { echo 0; }
 	counters() { true; }
 }
@@ -105,7 +109,8 @@ warm() {
 		traffic fwd "$1" 64 "$n" "" > /dev/null || return 1
 		[ "$(entries)" -lt "$1" ] || break
 	done
-	for rep in 1 2; do
+	rep=0
+	for rep in $(seq $((replies * 2))); do
 		r=$(traffic reply "$1" 64 "$n" "") || return 1
 		read -r _ _ got refused <<< "$r"
 		[ "$got" -gt 0 ] || { fail "no replies forwarded in the warm-up"; return 1; }
@@ -155,6 +160,8 @@ tput_one() {
 		done
 	done
 	echo "# $scn, $flows flows: $(counters)"
+	r=$(verify) || fail "$flows flows: $r"
+	[ -z "$r" ] || echo "$r"
 }
 
 # New flows per second: run k uses destination port 100 + k, so every frame
@@ -179,6 +186,8 @@ rate_one() {
 		echo "BENCH-RATE,$scn,$run,$1,$2,$3,$((n1 - n0))"
 	done
 	echo "# $scn, connection rate: $(counters)"
+	r=$(verify) || fail "connection rate: $r"
+	[ -z "$r" ] || echo "$r"
 }
 
 for scn in "${scenarios[@]}"; do

@@ -185,6 +185,12 @@ def main():
       "without it:")
     for t in targets(med, rates, mems):
         p("  " + t)
+    cg = cgnat_targets(med, rates, mems)
+    if cg:
+        p("")
+        p("CGNAT against nftables masquerade (issue 20), on medians:")
+        for t in cg:
+            p("  " + t)
     p("")
     p("The same on the best run of each point (a loaded host only slows "
       "runs down):")
@@ -279,6 +285,64 @@ def targets(med, rates, mems):
                 "%s bytes per flow under half of conntrack's" % who,
                 "met" if b <= ct["slab_bytes_per_flow"] / 2 else "MISSED",
                 b, ct["slab_bytes_per_flow"]))
+    return out
+
+
+def verdict(name, value, goal, unit="x", most=False):
+    if value is None:
+        return "%-58s n/a (not measured)" % name
+    ok = value <= goal if most else value >= goal
+    return "%-58s %s (%.2f%s, goal %s %.2f%s)" % (
+        name, "met" if ok else "MISSED", value, unit,
+        "<=" if most else ">=", goal, unit)
+
+
+def cgnat_targets(med, rates, mems, cg="nfv-cgnat", mq="nft-masq"):
+    """nfv-cgnat against nft-masq, the same traffic NATed to one address:
+    the issue's goals (2x established, 2x new sessions, 60% at 1M, at most
+    160 bytes a session), end to end and above the floor."""
+    if not any(k[0] == cg for k in med) and \
+            not any(x["scenario"] == cg for x in rates):
+        return []
+
+    def ratio(a, b):
+        return a / b if a is not None and b else None
+
+    def m(scn, flows):
+        return med.get((scn, 64, flows))
+
+    r = {x["scenario"]: x["kflows_per_s"] / 1000 for x in rates}
+    out = [verdict("%s vs %s, established, 1k flows" % (cg, mq),
+                   ratio(m(cg, FLOWS_1K), m(mq, FLOWS_1K)), 2),
+           verdict("%s vs %s, new sessions/s" % (cg, mq),
+                   ratio(r.get(cg), r.get(mq)), 2),
+           verdict("%s at 1M flows vs 1k flows" % cg,
+                   ratio(m(cg, FLOWS_1M), m(cg, FLOWS_1K)), 0.6),
+           verdict("  (%s at 1M flows vs 1k flows)" % mq,
+                   ratio(m(mq, FLOWS_1M), m(mq, FLOWS_1K)), 0.6)]
+    floor = med.get(("floor", 64, FLOWS_1K))
+    if floor:
+        def cost(rate):
+            return 1 / rate - 1 / floor if rate else None
+
+        for name, a, b in (
+                ("established, 1k flows", m(cg, FLOWS_1K), m(mq, FLOWS_1K)),
+                ("new sessions/s", r.get(cg), r.get(mq))):
+            ca, cb = cost(a), cost(b)
+            out.append(verdict("%s vs %s, %s, above the floor" %
+                               (cg, mq, name),
+                               ratio(cb, ca) if ca and ca > 0 else None, 2))
+    masq = {x["flows"]: x["slab_bytes_per_flow"] for x in mems
+            if x["scenario"] == mq}
+    for x in mems:
+        if x["scenario"] != cg:
+            continue
+        b = round(x["slab_bytes_per_flow"])
+        v = verdict("%s slab bytes per session, %d flows" % (cg, x["flows"]),
+                    b, 160, " B", most=True)
+        if x["flows"] in masq:
+            v += " vs %s %.0f B" % (mq, masq[x["flows"]])
+        out.append(v)
     return out
 
 
