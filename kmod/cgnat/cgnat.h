@@ -87,21 +87,31 @@ struct cg_remote {
 	u32 flows;
 };
 
-/* A mapping: (inside address, zone, protocol, port or ICMP id) -> public. */
+/* A mapping's remotes (filtering address): n of cap in use. */
+struct cg_remotes {
+	u16 n, cap;
+	struct cg_remote r[];
+};
+
+/*
+ * A mapping: (inside address, zone, protocol, port or ICMP id) -> public.
+ * One cache line (cg_init() checks it): dumps walk maps_in rather than a
+ * list of their own, and filtering address keeps its count beside its
+ * remotes, so a mapping shared by no flow but the one that made it costs
+ * 64 bytes on top of the flow.
+ */
 struct cg_map {
 	struct hlist_node in_node;	/* by inside tuple */
 	struct hlist_node pub_node;	/* by public tuple */
-	struct list_head list;		/* cg->maps, for dumps */
 	struct cg_sub *sub;
+	/* filtering address: where its outbound flows go */
+	struct cg_remotes *remotes;
 	__be32 addr;
 	__be16 port;
 	__be16 pub_port;
 	u16 zone;
 	u8 proto;
 	u32 flows;
-	/* filtering address: where its outbound flows go, nremotes */
-	struct cg_remote *remotes;
-	u16 nremotes, cap;
 };
 
 /* The per-flow area: the mapping the flow uses. */
@@ -140,14 +150,16 @@ struct cg_inst {
 	struct hlist_head *maps_pub;
 	u32 sub_mask, map_mask;
 	u32 nsubs, nmaps;
-	struct list_head maps;
 	struct ratelimit_state reject_rs;
-	/* fill_item's place in maps, valid while gen is unchanged. */
-	u32 gen;
+	/*
+	 * fill_item's place in maps_in: item idx is the pos'th of bucket.
+	 * A mapping made or freed between two steps of a dump moves the
+	 * rest of its bucket by one, so a dump may see one twice or miss
+	 * one, as a walk of a list by index did.
+	 */
 	struct {
-		u32 gen;
 		unsigned long idx;
-		struct cg_map *map;
+		u32 bucket, pos;
 	} cursor;
 
 	struct cg_stats __percpu *stats;

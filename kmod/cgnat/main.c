@@ -374,7 +374,6 @@ static int cg_create(struct nfv_nf *nf, struct nlattr **tb,
 	int err;
 
 	spin_lock_init(&cg->lock);
-	INIT_LIST_HEAD(&cg->maps);
 	/* Answers to exhaustion, at most 100 a second, silently. */
 	ratelimit_state_init(&cg->reject_rs, HZ, 100);
 	ratelimit_set_flags(&cg->reject_rs, RATELIMIT_MSG_ON_RELEASE);
@@ -492,33 +491,35 @@ static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 }
 
 /*
- * Mapping idx of the list, under cg->lock. A dump asks for 0, 1, 2...:
- * the cursor makes each step O(1) while no mapping came or went.
+ * Mapping idx of maps_in's buckets in order, under cg->lock. A dump asks
+ * for 0, 1, 2... (the same one again when its message was full): the
+ * cursor makes each step start where the last one ended.
  */
 static struct cg_map *cg_map_at(struct cg_inst *cg, unsigned long idx)
 {
-	struct cg_map *map = NULL, *m;
+	u32 b = 0, pos, skip = 0;
 	unsigned long i = 0;
+	struct cg_map *map;
 
-	if (cg->cursor.map && cg->cursor.gen == cg->gen) {
-		if (idx == cg->cursor.idx)
-			map = cg->cursor.map;
-		else if (idx == cg->cursor.idx + 1 &&
-			 !list_is_last(&cg->cursor.map->list, &cg->maps))
-			map = list_next_entry(cg->cursor.map, list);
+	if (idx && idx - cg->cursor.idx <= 1) {
+		b = cg->cursor.bucket;
+		skip = cg->cursor.pos + (idx - cg->cursor.idx);
+		i = idx;
 	}
-	if (!map) {
-		list_for_each_entry(m, &cg->maps, list) {
+	for (; b <= cg->map_mask; b++, skip = 0) {
+		pos = 0;
+		hlist_for_each_entry(map, &cg->maps_in[b], in_node) {
+			if (pos++ < skip)
+				continue;
 			if (i++ == idx) {
-				map = m;
-				break;
+				cg->cursor.idx = idx;
+				cg->cursor.bucket = b;
+				cg->cursor.pos = pos - 1;
+				return map;
 			}
 		}
 	}
-	cg->cursor.map = map;
-	cg->cursor.idx = idx;
-	cg->cursor.gen = cg->gen;
-	return map;
+	return NULL;
 }
 
 static int cg_fill_item(struct nfv_nf *nf, struct sk_buff *skb,
@@ -571,6 +572,8 @@ static int __init cg_init(void)
 		     CG_LIMIT_MAX != 16777216 || CG_MAX_BLOCKS_SUB != 64 ||
 		     NFV_TIMEOUT_MAX != 604800);
 	BUILD_BUG_ON(CG_MAX_BLOCKS_SUB > U8_MAX);
+	/* A mapping per session in the worst case: keep it one line. */
+	BUILD_BUG_ON(sizeof(struct cg_map) > 64);
 	return nfv_nf_type_register(&cg_type);
 }
 

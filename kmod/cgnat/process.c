@@ -118,31 +118,34 @@ struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
  */
 static struct cg_remote *cg_remote_find(struct cg_map *map, __be32 addr)
 {
+	struct cg_remotes *rs = map->remotes;
 	unsigned int i;
 
-	for (i = 0; i < map->nremotes; i++)
-		if (map->remotes[i].addr == addr)
-			return &map->remotes[i];
+	for (i = 0; rs && i < rs->n; i++)
+		if (rs->r[i].addr == addr)
+			return &rs->r[i];
 	return NULL;
 }
 
 /* Room for one more, before the claim: nothing to undo after it. */
 static int cg_remote_reserve(struct cg_inst *cg, struct cg_map *map)
 {
-	struct cg_remote *r;
+	struct cg_remotes *rs = map->remotes, *grown;
 	unsigned int cap;
 
 	if (cg->filtering != NFV_CGNAT_FILTER_ADDRESS ||
-	    map->nremotes < map->cap)
+	    (rs && rs->n < rs->cap))
 		return 0;
-	cap = map->cap ? map->cap * 2 : 4;
+	cap = rs ? rs->cap * 2 : 4;
 	if (cap > U16_MAX)
 		return -ENOSPC;
-	r = krealloc_array(map->remotes, cap, sizeof(*r), GFP_ATOMIC);
-	if (!r)
+	grown = krealloc(rs, struct_size(grown, r, cap), GFP_ATOMIC);
+	if (!grown)
 		return -ENOMEM;
-	map->remotes = r;
-	map->cap = cap;
+	if (!rs)
+		grown->n = 0;
+	grown->cap = cap;
+	map->remotes = grown;
 	return 0;
 }
 
@@ -155,7 +158,7 @@ static void cg_remote_get(struct cg_inst *cg, struct cg_map *map,
 		return;
 	r = cg_remote_find(map, addr);
 	if (!r) {
-		r = &map->remotes[map->nremotes++];
+		r = &map->remotes->r[map->remotes->n++];
 		r->addr = addr;
 		r->flows = 0;
 	}
@@ -167,7 +170,7 @@ static void cg_remote_put(struct cg_map *map, __be32 addr)
 	struct cg_remote *r = cg_remote_find(map, addr);
 
 	if (r && !--r->flows)
-		*r = map->remotes[--map->nremotes];
+		*r = map->remotes->r[--map->remotes->n];
 }
 
 static void cg_sub_free(struct cg_inst *cg, struct cg_sub *sub)
@@ -338,9 +341,7 @@ static void cg_map_free(struct cg_inst *cg, struct cg_map *map,
 	if (!hlist_unhashed(&map->in_node)) {
 		hlist_del(&map->in_node);
 		hlist_del(&map->pub_node);
-		list_del(&map->list);
 		cg->nmaps--;
-		cg->gen++;
 	}
 	cg_sub_port_put(cg, sub, ntohs(map->pub_port), quarantine);
 	if (!--sub->nmaps)
@@ -357,9 +358,7 @@ static void cg_map_hash(struct cg_inst *cg, struct cg_map *map)
 	hlist_add_head(&map->pub_node,
 		       &cg->maps_pub[cg_pub_hash(cg, map->sub->pub,
 						 map->pub_port, map->proto)]);
-	list_add_tail(&map->list, &cg->maps);
 	cg->nmaps++;
-	cg->gen++;
 }
 
 /* A new mapping for the packet's inside tuple, not hashed yet. */
@@ -730,15 +729,18 @@ void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 /* Instance destroy: no flow is left, but free whatever is. */
 void cg_tables_free(struct cg_inst *cg)
 {
-	struct cg_map *map, *tmp;
 	struct hlist_node *n;
+	struct cg_map *map;
 	struct cg_sub *sub;
 	u32 i;
 
-	list_for_each_entry_safe(map, tmp, &cg->maps, list) {
-		kfree(map->remotes);
-		kfree(map);
-	}
+	if (cg->maps_in)
+		for (i = 0; i <= cg->map_mask; i++)
+			hlist_for_each_entry_safe(map, n, &cg->maps_in[i],
+						  in_node) {
+				kfree(map->remotes);
+				kfree(map);
+			}
 	if (cg->subs)
 		for (i = 0; i <= cg->sub_mask; i++)
 			hlist_for_each_entry_safe(sub, n, &cg->subs[i], node)
