@@ -85,7 +85,7 @@ EXPORT_SYMBOL_GPL(nfv_nf_type_unregister);
 /* The network namespace of the instance's datapath, fixed for its life. */
 struct net *nfv_nf_net(const struct nfv_nf *nf)
 {
-	return nf->dp->net;
+	return nf->net;
 }
 EXPORT_SYMBOL_GPL(nfv_nf_net);
 
@@ -141,6 +141,8 @@ static struct nfv_nf *nfv_nf_alloc(struct nfv_dp *dp, const char *name,
 	INIT_RCU_WORK(&nf->free_work, nfv_nf_destroy_work);
 	nf->type = type;
 	nf->dp = dp;
+	nf->net = dp->net;
+	strscpy(nf->dp_name, dp->name, sizeof(nf->dp_name));
 	refcount_set(&nf->ref, 1);
 	strscpy(nf->name, name, sizeof(nf->name));
 	return nf;

@@ -326,6 +326,55 @@ bool nfv_has_listeners(struct net *net)
 	       genl_has_listeners(&nfv_genl_family, net, NFV_MCGRP_EV);
 }
 
+bool nfv_nf_event_wanted(const struct nfv_nf *nf)
+{
+	return nfv_has_listeners(nfv_nf_net(nf));
+}
+EXPORT_SYMBOL_GPL(nfv_nf_event_wanted);
+
+static size_t nfv_nf_event_size(size_t size)
+{
+	return nla_total_size(NFV_NAME_MAX) * 3 + nla_total_size(size);
+}
+
+/*
+ * An NF instance's event (nfv_nf.h), from its packet path, its
+ * flow_destroy() or RTNL. Not from nf->dp: a flow_destroy() may come
+ * after the datapath was freed (its flows' RCU callbacks outlive it), but
+ * not after its namespace (cleanup_net() waits for them).
+ */
+int nfv_nf_event(struct nfv_nf *nf, size_t size, nfv_nf_event_fill_t fill,
+		 const void *arg, gfp_t gfp)
+{
+	struct net *net = nfv_nf_net(nf);
+	struct sk_buff *skb;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!nfv_has_listeners(net))
+		return 0;
+	skb = genlmsg_new(nfv_nf_event_size(size), gfp);
+	if (!skb)
+		return -ENOBUFS;
+	hdr = genlmsg_put(skb, 0, 0, &nfv_genl_family, 0, NFV_CMD_NF_EVENT);
+	if (!hdr || nla_put_string(skb, NFV_A_DP_NAME, nf->dp_name) ||
+	    nla_put_string(skb, NFV_A_NF_NAME, nf->name) ||
+	    nla_put_string(skb, NFV_A_NF_TYPE, nf->type->name))
+		goto full;
+	nest = nla_nest_start(skb, NFV_A_NF_EVENT);
+	if (!nest || fill(skb, arg))
+		goto full;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	nfv_multicast(net, skb, gfp);
+	return 0;
+
+full:
+	nlmsg_free(skb);
+	return -EMSGSIZE;
+}
+EXPORT_SYMBOL_GPL(nfv_nf_event);
+
 typedef int (*nfv_fill_fn)(struct sk_buff *skb, void *obj);
 
 /* Sends an object with its GET attributes as an event. RTNL held. */
@@ -865,7 +914,10 @@ int nfv_genl_init(void)
 void nfv_genl_exit(void)
 {
 	WRITE_ONCE(nfv_genl_up, false);
-	/* Flow events are sent under RCU, port events under RTNL. */
+	/*
+	 * Flow events are sent under RCU, port events under RTNL; NF
+	 * events come from modules that hold this one.
+	 */
 	synchronize_rcu();
 	rtnl_lock();
 	rtnl_unlock();

@@ -214,6 +214,12 @@ struct nfv_nf_type {
 struct nfv_nf {
 	const struct nfv_nf_type *type;
 	struct nfv_dp *dp;
+	/*
+	 * The datapath's namespace and name, for events: the instance's
+	 * flow_destroy() calls may come after the datapath is freed.
+	 */
+	struct net *net;
+	char dp_name[NFV_NAME_MAX];
 	struct list_head node;		/* in dp->nfs, RTNL */
 	refcount_t ref;			/* the dp's, plus one per chain */
 	struct rcu_work free_work;
@@ -305,5 +311,21 @@ int nfv_flow_nat_claim(struct nfv_pkt *pkt, const struct nfv_key *reply);
  */
 struct nfv_flow *nfv_flow_lookup_related(struct nfv_pkt *pkt,
 					 unsigned int *dir);
+
+/*
+ * NF events: an instance's own events (a NAT's port blocks, say) on its
+ * datapath's "events" group, as NFV_CMD_NF_EVENT with the datapath, the
+ * instance and its type; fill() adds the contents of NFV_A_NF_EVENT, at
+ * most size bytes (attribute headers included). Softirq or process
+ * context, gfp to match (GFP_ATOMIC in softirq or under a lock); never
+ * blocks for memory. Returns 0 when sent or nobody listens, -ENOBUFS when
+ * the message could not be allocated (count it: the event is lost),
+ * -EMSGSIZE if fill() needed more than size.
+ */
+typedef int (*nfv_nf_event_fill_t)(struct sk_buff *skb, const void *arg);
+int nfv_nf_event(struct nfv_nf *nf, size_t size, nfv_nf_event_fill_t fill,
+		 const void *arg, gfp_t gfp);
+/* Whether anybody listens: an NF may skip gathering what it would send. */
+bool nfv_nf_event_wanted(const struct nfv_nf *nf);
 
 #endif /* _NFV_NF_H */

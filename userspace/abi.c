@@ -30,6 +30,7 @@ static const char *const cmd_name[NFV_CMD_MAX + 1] = {
 	[NFV_CMD_FLOW_EVENT]	= "FLOW_EVENT",
 	[NFV_CMD_NF_SET]	= "NF_SET",
 	[NFV_CMD_NF_ITEM_GET]	= "NF_ITEM_GET",
+	[NFV_CMD_NF_EVENT]	= "NF_EVENT",
 };
 
 /* The command's name in Documentation/netlink.rst, for messages. */

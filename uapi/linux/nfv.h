@@ -47,6 +47,9 @@ enum nfv_cmd {
 	NFV_CMD_FLOW_EVENT,	/* multicast only: DP_NAME EVENT FLOW */
 	NFV_CMD_NF_SET,		/* DP_NAME NF_NAME NF_CONFIG */
 	NFV_CMD_NF_ITEM_GET,	/* dumpit: DP_NAME NF_NAME; replies NF_ITEM */
+	NFV_CMD_NF_EVENT,	/* multicast only: DP_NAME NF_NAME NF_TYPE
+				 * NF_EVENT
+				 */
 	__NFV_CMD_MAX
 };
 #define NFV_CMD_MAX (__NFV_CMD_MAX - 1)
@@ -77,6 +80,7 @@ enum nfv_attr {
 	NFV_A_NF_FILTER,	/* nested, defined by the NF type: NF_ITEM_GET
 				 * lists the items that match (a lookup)
 				 */
+	NFV_A_NF_EVENT,		/* nested, defined by the NF type (event) */
 	__NFV_A_MAX
 };
 #define NFV_A_MAX (__NFV_A_MAX - 1)
@@ -232,7 +236,9 @@ enum nfv_event {
 /*
  * Events on NFV_MCGRP_EVENTS: NFV_CMD_DP_NEW/DEL, NFV_CMD_PORT_NEW/DEL and
  * NFV_CMD_CHAIN_SET are sent with the attributes of their GET replies;
- * NFV_CMD_FLOW_EVENT carries NFV_A_DP_NAME, NFV_A_EVENT and NFV_A_FLOW.
+ * NFV_CMD_FLOW_EVENT carries NFV_A_DP_NAME, NFV_A_EVENT and NFV_A_FLOW;
+ * NFV_CMD_NF_EVENT, an NF instance's own event, NFV_A_DP_NAME,
+ * NFV_A_NF_NAME, NFV_A_NF_TYPE and NFV_A_NF_EVENT (defined by the type).
  */
 
 /*
