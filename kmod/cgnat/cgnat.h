@@ -119,6 +119,25 @@ struct cg_flow {
 	struct cg_map *map;
 };
 
+/* An event, queued under cg->lock until its holder sends it (event.c). */
+struct cg_ev {
+	u64 time;		/* ms since the epoch */
+	__be32 inside, pub;
+	u32 limit;
+	u16 zone;
+	u16 first, last;	/* a block's ports */
+	__be16 port, pub_port;	/* a session's */
+	u8 type;		/* enum nfv_cgnat_event */
+	u8 proto;
+};
+
+/* A new flow's events: two blocks, and a reroll's; more are lost. */
+#define CG_EVQ_LEN	8
+struct cg_evq {
+	unsigned int n;
+	struct cg_ev ev[CG_EVQ_LEN];
+};
+
 struct cg_stats {
 	u64 stat[__NFV_CGNAT_STAT_MAX];
 };
@@ -140,6 +159,8 @@ struct cg_inst {
 	u32 seed;
 	u32 tmo_secs[CG_TMO_COUNT];
 	int tmo_cls[CG_TMO_COUNT];	/* the datapath's class numbers */
+	struct nfv_nf *nf;		/* for its events */
+	bool session_events;
 
 	/* Under lock. */
 	spinlock_t lock;
@@ -151,6 +172,8 @@ struct cg_inst {
 	u32 sub_mask, map_mask;
 	u32 nsubs, nmaps;
 	struct ratelimit_state reject_rs;
+	struct ratelimit_state ev_rs;	/* limit events */
+	struct cg_evq evq;		/* event.c */
 	/*
 	 * fill_item's place in maps_in: item idx is the pos'th of bucket.
 	 * A mapping made or freed between two steps of a dump moves the
@@ -196,5 +219,15 @@ struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
 extern const struct nla_policy cg_lookup_policy[NFV_CGNAT_MAP_A_MAX + 1];
 int cg_lookup(struct nfv_nf *nf, struct nlattr **tb, struct sk_buff *skb,
 	      unsigned long idx, struct netlink_ext_ack *extack);
+
+/* event.c */
+void cg_ev_init(struct nfv_nf *nf, struct cg_inst *cg, struct nlattr **tb);
+void cg_ev_block(struct cg_inst *cg, u8 type, const struct cg_sub *sub,
+		 unsigned int blk);
+void cg_ev_limit(struct cg_inst *cg, int reason, const struct nfv_key *k,
+		 const struct cg_sub *sub);
+void cg_ev_session(struct cg_inst *cg, u8 type, const struct cg_map *map);
+void cg_ev_take(struct cg_inst *cg, struct cg_evq *q);
+void cg_ev_send(struct cg_inst *cg, const struct cg_evq *q);
 
 #endif /* _NFV_CGNAT_H */

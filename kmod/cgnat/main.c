@@ -66,6 +66,7 @@ static const struct nla_policy cg_policy[NFV_CGNAT_A_MAX + 1] = {
 	[NFV_CGNAT_A_TIMEOUT_ICMP] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							   &cg_timeout_range),
 	[NFV_CGNAT_A_MODE]	= NLA_POLICY_MAX(NLA_U8, NFV_CGNAT_MODE_MAX),
+	[NFV_CGNAT_A_SESSION_EVENTS] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Each timeout's attribute, default and RFC floor, in enum cg_tmo order. */
@@ -378,6 +379,7 @@ static int cg_create(struct nfv_nf *nf, struct nlattr **tb,
 	ratelimit_state_init(&cg->reject_rs, HZ, 100);
 	ratelimit_set_flags(&cg->reject_rs, RATELIMIT_MSG_ON_RELEASE);
 	cg->seed = get_random_u32();
+	cg_ev_init(nf, cg, tb);
 	err = cg_parse_inside(cg, tb, extack) ?:
 	      cg_parse_pools(cg, tb, extack) ?:
 	      cg_parse_limits(cg, tb, extack) ?:
@@ -478,7 +480,8 @@ static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	    nla_put_u32(skb, NFV_CGNAT_A_MAX_MAPPINGS, cg->max_maps) ||
 	    nla_put_u16(skb, NFV_CGNAT_A_OUTSIDE_ZONE, cg->outside_zone) ||
 	    nla_put_u8(skb, NFV_CGNAT_A_FILTERING, cg->filtering) ||
-	    nla_put_u8(skb, NFV_CGNAT_A_MODE, cg->mode))
+	    nla_put_u8(skb, NFV_CGNAT_A_MODE, cg->mode) ||
+	    nla_put_u8(skb, NFV_CGNAT_A_SESSION_EVENTS, cg->session_events))
 		return -EMSGSIZE;
 	if (cg->mode == NFV_CGNAT_MODE_DETERMINISTIC &&
 	    (nla_put_u32(skb, NFV_CGNAT_A_DET_PORTS, cg->det.ports) ||

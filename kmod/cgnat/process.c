@@ -179,8 +179,10 @@ static void cg_sub_free(struct cg_inst *cg, struct cg_sub *sub)
 	unsigned int i;
 
 	/* Blocks with ports in use went with their last mapping. */
-	for (i = 0; cg->mode == NFV_CGNAT_MODE_BLOCK && i < sub->nblocks; i++)
+	for (i = 0; cg->mode == NFV_CGNAT_MODE_BLOCK && i < sub->nblocks; i++) {
 		cg_block_put(bs, sub->blocks[i], jiffies, 0);
+		cg_ev_block(cg, NFV_CGNAT_EV_BLOCK_FREE, sub, sub->blocks[i]);
+	}
 	hlist_del(&sub->node);
 	cg->addrs[sub->pub].nsubs--;
 	cg->nsubs--;
@@ -268,6 +270,7 @@ add:
 	cg->addrs[idx].nsubs++;
 	cg->nsubs++;
 	hlist_add_head(&sub->node, &cg->subs[cg_sub_hash(cg, addr, zone)]);
+	cg_ev_block(cg, NFV_CGNAT_EV_BLOCK_ALLOC, sub, blk);
 	return sub;
 }
 
@@ -306,6 +309,7 @@ static int cg_sub_port(struct cg_inst *cg, struct cg_sub *sub, int *reason)
 		return blk;
 	}
 	sub->blocks[sub->nblocks++] = blk;
+	cg_ev_block(cg, NFV_CGNAT_EV_BLOCK_ALLOC, sub, blk);
 	return cg_port_take(bs, blk, rnd >> 8);
 }
 
@@ -324,6 +328,7 @@ static void cg_sub_port_put(struct cg_inst *cg, struct cg_sub *sub, u16 port,
 	blk = cg_block_of(bs, port);
 	if (!cg_port_put(bs, port, jiffies, quarantine))
 		return;
+	cg_ev_block(cg, NFV_CGNAT_EV_BLOCK_FREE, sub, blk);
 	for (i = 0; i < sub->nblocks; i++) {
 		if (sub->blocks[i] == blk) {
 			sub->blocks[i] = sub->blocks[--sub->nblocks];
@@ -515,6 +520,7 @@ static void cg_flow_hold(struct cg_inst *cg, struct cg_map *map,
 	map->flows++;
 	map->sub->sessions++;
 	cf->map = map;
+	cg_ev_session(cg, NFV_CGNAT_EV_SESSION_NEW, map);
 }
 
 static bool cg_proto_ok(const struct nfv_key *k)
@@ -547,6 +553,7 @@ static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt,
 	const struct nfv_key *k = &pkt->key;
 	struct nfv_key reply;
 	struct cg_map *map;
+	struct cg_evq evq;
 
 	if (!cg_proto_ok(k))
 		return reason;
@@ -590,7 +597,12 @@ static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt,
 out_err:
 	reason = err == -EBUSY ? -1 : err ? reason : NFV_CGNAT_STAT_OUT;
 out:
+	if (cg_exhausted(reason))
+		cg_ev_limit(cg, reason, k, cg_sub_find(cg, k->addr.v4.src,
+							k->zone));
+	cg_ev_take(cg, &evq);
 	spin_unlock(&cg->lock);
+	cg_ev_send(cg, &evq);
 	return reason;
 }
 
@@ -602,6 +614,7 @@ static int cg_in(struct cg_inst *cg, struct nfv_pkt *pkt, u32 pub,
 	const struct nfv_key *k = &pkt->key;
 	struct nfv_key reply = {};
 	struct cg_map *map;
+	struct cg_evq evq;
 
 	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
 		return reason;
@@ -630,7 +643,11 @@ static int cg_in(struct cg_inst *cg, struct nfv_pkt *pkt, u32 pub,
 		cg_flow_hold(cg, map, cf, 0);
 	reason = err == -EBUSY ? -1 : err ? reason : NFV_CGNAT_STAT_IN;
 out:
+	if (cg_exhausted(reason))
+		cg_ev_limit(cg, reason, k, map ? map->sub : NULL);
+	cg_ev_take(cg, &evq);
 	spin_unlock(&cg->lock);
+	cg_ev_send(cg, &evq);
 	return reason;
 }
 
@@ -709,6 +726,7 @@ void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 	struct cg_inst *cg = nfv_nf_priv(nf);
 	struct cg_flow *cf = flow_priv;
 	struct cg_map *map = cf->map;
+	struct cg_evq evq;
 
 	if (!map)
 		return;
@@ -721,9 +739,12 @@ void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 			cg_remote_put(map, k->addr.v4.dst);
 	}
 	map->sub->sessions--;
+	cg_ev_session(cg, NFV_CGNAT_EV_SESSION_DEL, map);
 	if (!--map->flows)
 		cg_map_free(cg, map, cg->quarantine);
+	cg_ev_take(cg, &evq);
 	spin_unlock_bh(&cg->lock);
+	cg_ev_send(cg, &evq);
 }
 
 /* Instance destroy: no flow is left, but free whatever is. */

@@ -483,6 +483,7 @@ enum nfv_cgnat_attr {
 	NFV_CGNAT_A_DET_SUBSCRIBERS, /* u32 (reply, deterministic): inside
 				      * addresses per public address
 				      */
+	NFV_CGNAT_A_SESSION_EVENTS, /* u8 0|1: session events too (0) */
 	__NFV_CGNAT_A_MAX
 };
 #define NFV_CGNAT_A_MAX (__NFV_CGNAT_A_MAX - 1)
@@ -566,8 +567,51 @@ enum nfv_cgnat_stat {
 	NFV_CGNAT_STAT_FILTERED, /* inbound flows from a host the mapping
 				  * has not sent to (filtering address)
 				  */
+	NFV_CGNAT_STAT_EVENTS_LOST, /* events not sent: no memory */
 	__NFV_CGNAT_STAT_MAX
 };
 #define NFV_CGNAT_STAT_MAX (__NFV_CGNAT_STAT_MAX - 1)
+
+/*
+ * The instance's events (NFV_A_NF_EVENT of NFV_CMD_NF_EVENT), for the
+ * logging RFC 6888 asks for: never an outside host's address (REQ-12).
+ */
+enum nfv_cgnat_event {
+	NFV_CGNAT_EV_UNSPEC,
+	NFV_CGNAT_EV_BLOCK_ALLOC,	/* a subscriber got a port block */
+	NFV_CGNAT_EV_BLOCK_FREE,	/* and gave it back (into quarantine) */
+	NFV_CGNAT_EV_ADDRESS_EXHAUSTED,	/* a new subscriber: no address has
+					 * a free block
+					 */
+	NFV_CGNAT_EV_PORTS_EXHAUSTED,	/* its public address has no free
+					 * block for a subscriber
+					 */
+	NFV_CGNAT_EV_QUOTA_PORTS,	/* a subscriber at max-blocks, full */
+	NFV_CGNAT_EV_QUOTA_SESSIONS,	/* a subscriber at max-sessions */
+	NFV_CGNAT_EV_QUOTA_SUBSCRIBERS,	/* the instance at max-subscribers */
+	NFV_CGNAT_EV_QUOTA_MAPPINGS,	/* the instance at max-mappings */
+	NFV_CGNAT_EV_SESSION_NEW,	/* a flow of a mapping (SESSION_EVENTS) */
+	NFV_CGNAT_EV_SESSION_DEL,
+	__NFV_CGNAT_EV_MAX
+};
+#define NFV_CGNAT_EV_MAX (__NFV_CGNAT_EV_MAX - 1)
+
+enum nfv_cgnat_event_attr {
+	NFV_CGNAT_EV_A_UNSPEC,
+	NFV_CGNAT_EV_A_PAD,
+	NFV_CGNAT_EV_A_TYPE,	/* u8 enum nfv_cgnat_event */
+	NFV_CGNAT_EV_A_TIME,	/* u64 ms since the epoch (CLOCK_REALTIME) */
+	NFV_CGNAT_EV_A_INSIDE,	/* be32 the subscriber's address */
+	NFV_CGNAT_EV_A_ZONE,	/* u16 its zone */
+	NFV_CGNAT_EV_A_PUBLIC,	/* be32 the public address */
+	NFV_CGNAT_EV_A_PORT_FIRST, /* u16 a block's first port */
+	NFV_CGNAT_EV_A_PORT_LAST, /* u16 and its last */
+	NFV_CGNAT_EV_A_LIMIT,	/* u32 the limit reached (QUOTA_*) */
+	NFV_CGNAT_EV_A_PROTO,	/* u8 (SESSION_*) */
+	NFV_CGNAT_EV_A_INSIDE_PORT, /* be16, ICMP the query id (SESSION_*) */
+	NFV_CGNAT_EV_A_PUBLIC_PORT, /* be16 (SESSION_*) */
+	__NFV_CGNAT_EV_A_MAX
+};
+#define NFV_CGNAT_EV_A_MAX (__NFV_CGNAT_EV_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFV_H */
