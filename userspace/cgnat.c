@@ -18,11 +18,14 @@ void usage_cgnat(FILE *f)
 	      "         [quarantine SECONDS] [max-subscribers N]\n"
 	      "         [max-mappings N] [outside-zone Z]\n"
 	      "         [filtering endpoint|address] [mode block|deterministic]\n"
+	      "         [session-events on|off]\n"
 	      "         [timeout {udp|tcp-established|tcp-transitory|icmp} SECONDS...]\n"
 	      "  cgnat del DP NAME\n"
 	      "  cgnat show DP [NAME]\n"
 	      "  cgnat mappings DP NAME\n"
-	      "  cgnat lookup DP NAME PUBLIC_IP:PORT [proto tcp|udp|icmp]\n", f);
+	      "  cgnat lookup DP NAME PUBLIC_IP:PORT [proto tcp|udp|icmp]\n"
+	      "  cgnat log DP NAME [ipfix HOST:PORT] [domain ID]\n"
+	      "         [template-refresh SECONDS] [syslog] [file PATH]\n", f);
 }
 
 /* "A.B.C.D[/LEN]", IPv4 only: 0, or -1 with the error reported. */
@@ -200,6 +203,13 @@ static int put_option(struct nl_msg *cfg, const char *cmd, const char *kw,
 			return usage_err(cmd, "mode is block or deterministic");
 		return nla_put_u8(cfg, NFV_CGNAT_A_MODE, (uint8_t)v) < 0 ?
 		       -2 : 0;
+	}
+	if (!strcmp(kw, "session-events")) {
+		v = !strcmp(arg, "on") ? 1 : !strcmp(arg, "off") ? 0 : 2;
+		if (v > 1)
+			return usage_err(cmd, "session-events is on or off");
+		return nla_put_u8(cfg, NFV_CGNAT_A_SESSION_EVENTS,
+				  (uint8_t)v) < 0 ? -2 : 0;
 	}
 	if (!strcmp(kw, "outside-zone")) {
 		if (parse_u32(cmd, kw, arg, 0, UINT16_MAX, &v))
@@ -396,6 +406,7 @@ static const struct nf_stat cgnat_stats[] = {
 	{ NFV_CGNAT_STAT_NOMEM,			"nomem" },
 	{ NFV_CGNAT_STAT_REJECT_SUPPRESSED,	"reject_suppressed" },
 	{ NFV_CGNAT_STAT_FILTERED,		"filtered" },
+	{ NFV_CGNAT_STAT_EVENTS_LOST,		"events_lost" },
 };
 
 static void print_pools(struct nlattr *pools)
@@ -823,6 +834,8 @@ int do_cgnat(int argc, char **argv)
 		return cgnat_mappings(argc - 1, argv + 1);
 	if (matches(*argv, "lookup"))
 		return cgnat_lookup(argc - 1, argv + 1);
+	if (matches(*argv, "log"))
+		return cgnat_log(argc - 1, argv + 1);
 	if (matches(*argv, "help")) {
 		usage_cgnat(stdout);
 		return 0;

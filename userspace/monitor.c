@@ -85,6 +85,10 @@ static int monitor_event(uint8_t cmd, struct nlattr **tb, void *arg)
 	(void)arg;
 	if (cmd == NFV_CMD_FLOW_EVENT)
 		return flow_event(tb);
+	if (cmd == NFV_CMD_NF_EVENT) {
+		nf_event_print(tb);
+		return 0;
+	}
 	for (i = 0; i < ARRAY_SIZE(config_events); i++)
 		if (config_events[i].cmd == cmd)
 			break;

@@ -147,6 +147,10 @@ int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv);
 int cgnat_lookup_filter(struct nl_msg *f, const char *cmd, int argc,
 			char **argv);
 
+/* cgnatlog.c: cgnat log, and the NF events monitor prints */
+int cgnat_log(int argc, char **argv);
+void nf_event_print(struct nlattr **tb);
+
 /* Printers shared by the show commands and monitor. */
 struct nf_stat {
 	int stat;		/* attribute type in the NF's stats nest */

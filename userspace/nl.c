@@ -598,7 +598,10 @@ static int listen_recv_error(void)
 	return -1;
 }
 
-/* Receives events until SIGINT or SIGTERM; fn sees each one. */
+/*
+ * Receives events until SIGINT or SIGTERM; fn sees each one, and first
+ * NFV_CMD_UNSPEC with tb NULL once the socket listens.
+ */
 int nfv_listen(nfv_reply_fn fn, void *arg)
 {
 	static char buf[1 << 16];
@@ -610,6 +613,8 @@ int nfv_listen(nfv_reply_fn fn, void *arg)
 	ssize_t len;
 
 	if (nfv_open() || listen_setup(&orig))
+		return -1;
+	if (fn(NFV_CMD_UNSPEC, NULL, arg))	/* listening */
 		return -1;
 	fd = nl_socket_get_fd(nl.sk);
 	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
