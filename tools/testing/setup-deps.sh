@@ -15,6 +15,7 @@ pkgs=(
 	python3-yaml				# check-spec.py, the fuzzers (nfvnl.py)
 	nftables						# test-fw-tcp-open
 	coturn				# test-cgnat-stun: turnserver, turnutils_natdiscovery
+	tshark					# test-cgnat-log (IPFIX decoder)
 	sparse							# C=1
 )
 kinds=(6.12)
