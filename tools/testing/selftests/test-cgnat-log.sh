@@ -1,0 +1,154 @@
+#!/bin/bash
+# The CGNAT NF's events and their exporter, nfvctl cgnat log: IPFIX with
+# RFC 8158's templates, decoded by tshark, a log file, JSON lines, and
+# nfvctl monitor. Subscribers A and B get port blocks (natEvent 16),
+# which the IPFIX records show with the inside address, the public
+# address and the port range of the ports cgnat mappings lists; a flush
+# gives the blocks back (natEvent 17); C, out of ports, and D, over
+# max-subscribers, give quota-exceeded events (natEvent 13).
+#
+#   inside i0 ──── r0 router r1 ──── o0 outside
+#   100.64.0.2-5   100.64.0.1 203.0.113.1   203.0.113.2 server
+# debug: kmemleak
+. "$(dirname "$0")/lib.sh"
+
+PEER=$top/tools/testing/selftests/cgnat-peer.py
+peer() { local ns=$1; shift; in_ns "$ns" python3 "$PEER" "$@"; }
+A=100.64.0.2 B=100.64.0.3 C=100.64.0.4 D=100.64.0.5 S1=203.0.113.2
+PUB=198.51.100.1
+
+# A failure shows what the collector, the exporters and monitor saw.
+eval "lib_$(declare -f evidence)"
+evidence() {
+	local f
+	for f in /tmp/ipfix.txt /tmp/cglog.out /tmp/cglog.err /tmp/cgmon.out; do
+		echo "# $f:"
+		tail -n 15 "$f" 2>&1 | sed 's/^/#  /'
+	done
+	lib_evidence
+}
+
+rm -f /tmp/ipfix.txt /tmp/ipfix.err /tmp/cglog.* /tmp/cgmon.* /tmp/serve.err
+need veth
+command -v tshark > /dev/null || fail "tshark is missing (make deps)"
+ip -b - <<-EOF
+	netns add inside
+	netns add router
+	netns add outside
+	link add i0 netns inside type veth peer r0 netns router
+	link add r1 netns router type veth peer o0 netns outside
+	EOF
+ip -n router link set lo up
+# The collector: tshark on the router's loopback, one line a message;
+# started first, as it takes seconds to start.
+timeout 300 nsenter --net=/run/netns/router tshark -l -n -i lo \
+	-f 'udp port 4739' -d udp.port==4739,cflow -T fields -E separator='|' \
+	-e cflow.od_id -e cflow.nat_event -e cflow.srcaddr \
+	-e cflow.post_natsource_ipv4_address -e cflow.port_range_start \
+	-e cflow.port_range_end -e cflow.nat_quota_exceeded_event \
+	-e cflow.max_entries_per_user -e cflow.max_subscribers \
+	> /tmp/ipfix.txt 2> /tmp/ipfix.err &
+nfv_cgnat_load
+ip -n inside -b - <<-EOF
+	addr add $A/24 dev i0
+	addr add $B/24 dev i0
+	addr add $C/24 dev i0
+	addr add $D/24 dev i0
+	link set lo up
+	link set i0 up
+	route add default via 100.64.0.1
+	EOF
+ip -n outside -b - <<-EOF
+	addr add $S1/24 dev o0
+	link set lo up
+	link set o0 up
+	route add $PUB/32 via 203.0.113.1
+	EOF
+ip -n router -b - <<-EOF
+	addr add 100.64.0.1/24 dev r0
+	addr add 203.0.113.1/24 dev r1
+	link set r0 up
+	link set r1 up
+	EOF
+nfvctl -b - <<-EOF
+	dp add dp0
+	port add dp0 dev r0
+	port add dp0 dev r1
+	cgnat add dp0 cg1 pool $PUB/32 block-size 8 max-blocks 1 max-subscribers 3
+	chain set dp0 dev r0 cg1 forward
+	chain set dp0 dev r1 cg1 forward
+	EOF
+
+timeout 300 nsenter --net=/run/netns/outside python3 "$PEER" serve $S1 \
+	2> /tmp/serve.err &
+await 300 grep -q "Capturing on" /tmp/ipfix.err || fail "tshark did not start"
+# The monitor, ready once it shows a datapath made for it.
+timeout 300 "$NFVCTL" -n router monitor > /tmp/cgmon.out 2>&1 &
+mon_ready() {
+	nfvctl dp add dpm && nfvctl dp del dpm
+	grep -q "^dp add" /tmp/cgmon.out
+}
+await 300 mon_ready || fail "the monitor did not start"
+timeout 300 "$NFVCTL" -n router cgnat log dp0 cg1 ipfix 127.0.0.1:4739 \
+	domain 7 file /tmp/cglog.txt > /tmp/cglog.out 2> /tmp/cglog.err &
+timeout 300 "$NFVCTL" -n router -j cgnat log dp0 cg1 > /tmp/cglog.json \
+	2> /tmp/cglog.jerr &
+await 300 grep -q listening /tmp/cglog.err || fail "cgnat log did not start"
+await 300 grep -q listening /tmp/cglog.jerr || fail "cgnat log -j did not start"
+# Ready when the templates reached the collector: a line without a record.
+check "the templates reach the collector, domain 7" \
+	await 300 grep -q '^7|||' /tmp/ipfix.txt
+await 100 grep -q ready /tmp/serve.err || fail "the server did not start"
+
+# block PUBLIC_PORT: "FIRST|LAST" of the block of 8 holding it.
+block() { local f=$((($1 - 1024) / 8 * 8 + 1024)); echo "$f|$((f + 7))"; }
+port_of() {
+	nfvctl -j cgnat mappings dp0 cg1 | jq -r ".[] | select(.inside == \"$1\"
+		and .inside_port == $2) | .public_port"
+}
+peer inside ask $A 5000 1 $S1:7000 > /dev/null
+peer inside ask $B 5000 1 $S1:7000 > /dev/null
+pa=$(port_of $A 5000) pb=$(port_of $B 5000)
+[ -n "$pa" ] && [ -n "$pb" ] || fail "no mappings for A and B"
+# Fields: domain, natEvent, inside, public, ports, quota, its limits.
+ra="7|16|$A|$PUB|$(block "$pa")|||" rb="7|16|$B|$PUB|$(block "$pb")|||"
+check "IPFIX: A's port block allocation ($ra)" \
+	await 100 grep -qxF "$ra" /tmp/ipfix.txt
+check "IPFIX: B's port block allocation ($rb)" \
+	await 100 grep -qxF "$rb" /tmp/ipfix.txt
+ba=$(block "$pa")
+check "the log file has A's block" grep -q \
+	"Z cgnat dp0 cg1 block-alloc inside $A zone 0 public $PUB ports ${ba/|/-}$" \
+	/tmp/cglog.txt
+check_eq "-j: B's block, as a JSON line" \
+	"$(jq -r "select(.event == \"block-alloc\" and .inside == \"$B\") |
+		\"\(.public)|\(.port_first)|\(.port_last)\"" /tmp/cglog.json)" \
+	"$PUB|$(block "$pb")"
+check "monitor shows it, one line" grep -q \
+	"^cgnat block-alloc dp dp0 nf cg1 inside $A zone 0 public $PUB ports" \
+	/tmp/cgmon.out
+
+# C has one block of 8 ports: the ninth mapping is refused, an event.
+out=$(peer inside ask $C 6000 9 $S1:7000)
+check_eq "C's ninth mapping is refused" "$(sed -n 9p <<<"$out")" \
+	"6008 icmp 3 13"
+check "IPFIX: quota exceeded, entries per user (8), for C" \
+	await 100 grep -qxF "7|13|$C||||3|8|" /tmp/ipfix.txt
+# D would be the fourth subscriber of max-subscribers 3.
+check_eq "D is refused" "$(peer inside ask $D 6000 1 $S1:7000)" \
+	"6000 icmp 3 13"
+check "IPFIX: quota exceeded, subscribers (3)" \
+	await 100 grep -qxF "7|13|||||4||3" /tmp/ipfix.txt
+
+# The flows go: A's and B's blocks come back, the same ranges.
+nfvctl flow flush dp0
+fa="7|17|${ra#7|16|}" fb="7|17|${rb#7|16|}"
+check "IPFIX: A's port block de-allocation" \
+	await 100 grep -qxF "$fa" /tmp/ipfix.txt
+check "IPFIX: B's port block de-allocation" \
+	await 100 grep -qxF "$fb" /tmp/ipfix.txt
+check_eq "no event names the server (RFC 6888 REQ-12)" \
+	"$(grep -c "$S1" /tmp/ipfix.txt /tmp/cglog.txt /tmp/cglog.json |
+		cut -d: -f2 | xargs)" "0 0 0"
+check_eq "none lost" "$(nfvctl -j cgnat show dp0 cg1 |
+	jq '.[0].stats.events_lost // 0')" 0
