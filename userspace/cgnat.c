@@ -407,6 +407,7 @@ static const struct nf_stat cgnat_stats[] = {
 	{ NFV_CGNAT_STAT_REJECT_SUPPRESSED,	"reject_suppressed" },
 	{ NFV_CGNAT_STAT_FILTERED,		"filtered" },
 	{ NFV_CGNAT_STAT_EVENTS_LOST,		"events_lost" },
+	{ NFV_CGNAT_STAT_HAIRPIN,		"hairpin" },
 };
 
 static void print_pools(struct nlattr *pools)

@@ -114,10 +114,17 @@ struct cg_map {
 	u32 flows;
 };
 
-/* The per-flow area: the mapping the flow uses. */
+/*
+ * The per-flow area: the mapping the flow uses, its low bit set
+ * (CG_FLOW_HAIRPIN) if the flow is hairpinned and holds the mapping of
+ * its public destination too, which its original key names. Flows are
+ * most of the NAT's memory: one pointer, not two.
+ */
 struct cg_flow {
 	struct cg_map *map;
 };
+
+#define CG_FLOW_HAIRPIN		1UL
 
 /* An event, queued under cg->lock until its holder sends it (event.c). */
 struct cg_ev {

@@ -5,9 +5,12 @@
  * and claims the reply key server -> public address:port; an inbound flow
  * to a pool address finds the mapping by its public tuple (endpoint-
  * independent filtering: any outside host reaches a live mapping; with
- * filtering address, only the hosts it sent to). The core translates
- * every later packet. Flows hold their mapping; the last
- * flow's flow_destroy() gives its port back.
+ * filtering address, only the hosts it sent to). A flow from the inside
+ * to a mapping's public address:port is hairpinned: it claims the reply
+ * key peer inside address:port -> sender's public address:port, so both
+ * addresses change in each direction. The core translates every later
+ * packet. Flows hold their mappings; the last flow's flow_destroy()
+ * gives a mapping's port back.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -426,9 +429,14 @@ static int cg_map_reroll(struct cg_inst *cg, struct cg_map *map, int *reason)
 	return 0;
 }
 
-/* The key the replies of an outbound flow arrive with. */
+/*
+ * The key the replies of an outbound flow arrive with: from the server,
+ * or, hairpinned, from the inside address and port of the mapping @peer
+ * (TCP and UDP only), in its zone.
+ */
 static void cg_reply_out(const struct cg_inst *cg, const struct nfv_key *k,
-			 const struct cg_map *map, struct nfv_key *r)
+			 const struct cg_map *map, const struct cg_map *peer,
+			 struct nfv_key *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->zone = cg->outside_zone;
@@ -442,6 +450,11 @@ static void cg_reply_out(const struct cg_inst *cg, const struct nfv_key *k,
 	} else {
 		r->sport = k->dport;
 		r->dport = map->pub_port;
+	}
+	if (peer) {
+		r->zone = peer->zone;
+		r->addr.v4.src = peer->addr;
+		r->sport = peer->port;
 	}
 }
 
@@ -523,6 +536,58 @@ static void cg_flow_hold(struct cg_inst *cg, struct cg_map *map,
 	cg_ev_session(cg, NFV_CGNAT_EV_SESSION_NEW, map);
 }
 
+/* A flow no longer uses the mapping: the last one frees it. */
+static void cg_map_put(struct cg_inst *cg, struct cg_map *map)
+{
+	map->sub->sessions--;
+	if (!--map->flows)
+		cg_map_free(cg, map, cg->quarantine);
+}
+
+/*
+ * A hairpin's target (RFC 4787 REQ-9, RFC 5382 REQ-8): the live mapping
+ * of TCP or UDP that holds the public address:port the inside host sent
+ * to. ICMP queries to a pool address reach nobody, as from outside.
+ */
+static struct cg_map *cg_hairpin_peer(struct cg_inst *cg,
+				      const struct nfv_key *k, u32 pub,
+				      int *reason)
+{
+	struct cg_map *peer = NULL;
+
+	if (k->proto != IPPROTO_ICMP)
+		peer = cg_map_find_pub(cg, pub, k->dport, k->proto);
+	if (!peer) {
+		*reason = NFV_CGNAT_STAT_NO_MAPPING;
+		return NULL;
+	}
+	if (peer->sub->sessions >= cg->max_sessions) {
+		*reason = NFV_CGNAT_STAT_SESSION_LIMIT;
+		return NULL;
+	}
+	return peer;
+}
+
+/*
+ * Whether the peer lets the sender's mapping in, as it would an outside
+ * host at the sender's public address. A socket sending to its own
+ * mapping would make the reply key its own original key: refused.
+ */
+static bool cg_hairpin_ok(struct cg_inst *cg, const struct cg_map *map,
+			  struct cg_map *peer, int *reason)
+{
+	if (peer == map) {
+		*reason = NFV_CGNAT_STAT_CLASH;
+		return false;
+	}
+	if (cg->filtering == NFV_CGNAT_FILTER_ADDRESS &&
+	    !cg_remote_find(peer, cg_addr_of(cg, map->sub->pub))) {
+		*reason = NFV_CGNAT_STAT_FILTERED;
+		return false;
+	}
+	return true;
+}
+
 static bool cg_proto_ok(const struct nfv_key *k)
 {
 	if (k->proto == IPPROTO_ICMP)
@@ -545,57 +610,71 @@ static bool cg_exhausted(int reason)
 	return false;
 }
 
-/* A new flow from the inside: its mapping (EIM), then the claim. */
-static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt,
+/*
+ * A new flow from the inside: its mapping (EIM), then the claim. To a
+ * pool address (@pub not -1) the flow is hairpinned to the mapping there.
+ */
+static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt, s64 pub,
 		  struct cg_flow *cf)
 {
-	int reason = NFV_CGNAT_STAT_UNSUPPORTED, tries = 0, err;
+	int reason = NFV_CGNAT_STAT_UNSUPPORTED, tries = 0, err = 0;
 	const struct nfv_key *k = &pkt->key;
+	__be32 dst = k->addr.v4.dst;	/* the claim rewrites pkt->key */
+	struct cg_map *map, *peer = NULL;
 	struct nfv_key reply;
-	struct cg_map *map;
 	struct cg_evq evq;
+	bool fresh = false;
 
 	if (!cg_proto_ok(k))
 		return reason;
 	spin_lock(&cg->lock);
+	if (pub >= 0) {
+		peer = cg_hairpin_peer(cg, k, pub, &reason);
+		if (!peer)
+			goto out;
+	}
 	map = cg_map_find_in(cg, k);
-	if (map) {
-		if (map->sub->sessions >= cg->max_sessions) {
-			reason = NFV_CGNAT_STAT_SESSION_LIMIT;
-			goto out;
-		}
-		if (cg_remote_reserve(cg, map)) {
-			reason = NFV_CGNAT_STAT_NOMEM;
-			goto out;
-		}
-		cg_reply_out(cg, k, map, &reply);
-		err = cg_claim(cg, pkt, &reply, &reason);
-		if (!err)
-			cg_flow_hold(cg, map, cf, k->addr.v4.dst);
-		goto out_err;
-	}
-	map = cg_map_new(cg, k, &reason);
-	if (!map)
+	if (map && map->sub->sessions >= cg->max_sessions) {
+		reason = NFV_CGNAT_STAT_SESSION_LIMIT;
 		goto out;
-	err = cg_remote_reserve(cg, map);
-	if (err) {
+	}
+	if (!map) {
+		map = cg_map_new(cg, k, &reason);
+		if (!map)
+			goto out;
+		fresh = true;
+	}
+	if (peer && !cg_hairpin_ok(cg, map, peer, &reason))
+		goto fail;
+	if (cg_remote_reserve(cg, map)) {
 		reason = NFV_CGNAT_STAT_NOMEM;
-		cg_map_free(cg, map, 0);
-		goto out;
+		goto fail;
 	}
+	/* Only a new mapping may take another port on a clash. */
 	do {
-		cg_reply_out(cg, k, map, &reply);
+		cg_reply_out(cg, k, map, peer, &reply);
 		err = cg_claim(cg, pkt, &reply, &reason);
-	} while (err == -EEXIST && ++tries < CG_MAX_TRIES &&
+	} while (fresh && err == -EEXIST && ++tries < CG_MAX_TRIES &&
 		 !cg_map_reroll(cg, map, &reason));
-	if (err) {
-		cg_map_free(cg, map, 0);
-		goto out_err;
+	if (err)
+		goto fail;
+	if (fresh)
+		cg_map_hash(cg, map);
+	cg_flow_hold(cg, map, cf, dst);
+	reason = NFV_CGNAT_STAT_OUT;
+	if (peer) {
+		/* The peer is found again from the flow's key when it goes. */
+		peer->flows++;
+		peer->sub->sessions++;
+		cf->map = (struct cg_map *)((unsigned long)map | CG_FLOW_HAIRPIN);
+		reason = NFV_CGNAT_STAT_HAIRPIN;
 	}
-	cg_map_hash(cg, map);
-	cg_flow_hold(cg, map, cf, k->addr.v4.dst);
-out_err:
-	reason = err == -EBUSY ? -1 : err ? reason : NFV_CGNAT_STAT_OUT;
+	goto out;
+fail:
+	if (fresh)
+		cg_map_free(cg, map, 0);
+	if (err == -EBUSY)
+		reason = -1;
 out:
 	if (cg_exhausted(reason))
 		cg_ev_limit(cg, reason, k, cg_sub_find(cg, k->addr.v4.src,
@@ -696,18 +775,19 @@ enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 	}
 	from_inside = cg_inside(cg, k->addr.v4.src) &&
 		      !cg_inside(cg, k->addr.v4.dst);
+	pub = cg_pub_index(cg, k->addr.v4.dst);
 	if (from_inside) {
 		/* Nothing leaves with an inside source address. */
 		if (!pkt->flow || !pkt->new_flow)
 			return cg_drop(cg, pkt, NFV_CGNAT_STAT_UNSUPPORTED);
-		reason = cg_out(cg, pkt, cf);
-		if (reason != NFV_CGNAT_STAT_OUT)
+		reason = cg_out(cg, pkt, pub, cf);
+		if (reason != NFV_CGNAT_STAT_OUT &&
+		    reason != NFV_CGNAT_STAT_HAIRPIN)
 			return cg_drop(cg, pkt, reason);
 		cg_count(cg, reason);
 		cg_flow_timeout(cg, pkt);
 		return NFV_CONTINUE;
 	}
-	pub = cg_pub_index(cg, k->addr.v4.dst);
 	if (pub < 0 || k->zone != cg->outside_zone)
 		return NFV_CONTINUE;
 	if (!pkt->flow || !pkt->new_flow)
@@ -724,24 +804,30 @@ void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 		     void *flow_priv)
 {
 	struct cg_inst *cg = nfv_nf_priv(nf);
+	const struct nfv_key *k = nfv_flow_orig_key(flow);
 	struct cg_flow *cf = flow_priv;
-	struct cg_map *map = cf->map;
+	unsigned long tag = (unsigned long)cf->map & CG_FLOW_HAIRPIN;
+	struct cg_map *map = (struct cg_map *)((unsigned long)cf->map & ~tag);
+	struct cg_map *peer;
 	struct cg_evq evq;
 
 	if (!map)
 		return;
 	spin_lock_bh(&cg->lock);
 	if (cg->filtering == NFV_CGNAT_FILTER_ADDRESS) {
-		const struct nfv_key *k = nfv_flow_orig_key(flow);
-
 		/* An outbound flow: from the mapping's inside address. */
 		if (k->addr.v4.src == map->addr && k->zone == map->zone)
 			cg_remote_put(map, k->addr.v4.dst);
 	}
-	map->sub->sessions--;
+	/* A hairpin's peer holds the public tuple the flow was sent to. */
+	if (tag) {
+		peer = cg_map_find_pub(cg, cg_pub_index(cg, k->addr.v4.dst),
+				       k->dport, k->proto);
+		if (!WARN_ON_ONCE(!peer))
+			cg_map_put(cg, peer);
+	}
 	cg_ev_session(cg, NFV_CGNAT_EV_SESSION_DEL, map);
-	if (!--map->flows)
-		cg_map_free(cg, map, cg->quarantine);
+	cg_map_put(cg, map);
 	cg_ev_take(cg, &evq);
 	spin_unlock_bh(&cg->lock);
 	cg_ev_send(cg, &evq);

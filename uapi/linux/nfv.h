@@ -568,6 +568,7 @@ enum nfv_cgnat_stat {
 				  * has not sent to (filtering address)
 				  */
 	NFV_CGNAT_STAT_EVENTS_LOST, /* events not sent: no memory */
+	NFV_CGNAT_STAT_HAIRPIN,	/* flows from the inside to a mapping */
 	__NFV_CGNAT_STAT_MAX
 };
 #define NFV_CGNAT_STAT_MAX (__NFV_CGNAT_STAT_MAX - 1)

@@ -17,6 +17,15 @@
                                      came back), or "PORT none"
   cgnat-peer.py recv SRC PORT        the first datagram to SRC:PORT:
                                      "from IP:PORT" (its sender)
+  cgnat-peer.py echo [-t] SRC PORT N on SRC:PORT, N datagrams (TCP
+                                     connections with -t) each answered
+                                     with "IP:PORT" of its sender; a line
+                                     each: "from IP:PORT" (prints "ready"
+                                     to stderr when bound)
+  cgnat-peer.py talk SRC PORT DST DPORT N
+                                     N datagrams from one socket, each
+                                     awaiting its answer; a line each: the
+                                     answer, or "none"
   cgnat-peer.py send SRC PORT DST DPORT
                                      one datagram from SRC:PORT
   cgnat-peer.py probe SRC PORT DST DPORT N SIZE
@@ -130,6 +139,47 @@ def recv(src, port):
         print("none", flush=True)
 
 
+def echo(args):
+    tcp = args[0] == "-t"
+    if tcp:
+        args = args[1:]
+    src, port, n = args[0], int(args[1]), int(args[2])
+    s = socket.socket(socket.AF_INET,
+                      socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((src, port))
+    s.settimeout(WAIT)
+    if tcp:
+        s.listen(8)
+    print("ready", file=sys.stderr, flush=True)
+    try:
+        for _ in range(n):
+            if tcp:
+                c, peer = s.accept()
+                c.sendall(peer_str(peer).encode() + b"\n")
+                c.close()
+            else:
+                _, peer = s.recvfrom(2048)
+                s.sendto(peer_str(peer).encode(), peer)
+            print("from", peer_str(peer), flush=True)
+    except socket.timeout:
+        print("none", flush=True)
+
+
+def talk(src, port, dst, dport, n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.settimeout(WAIT)
+    s.bind((src, int(port)))
+    s.connect((dst, int(dport)))
+    for _ in range(int(n)):
+        s.send(b"q")
+        try:
+            print(s.recv(2048).decode().strip(), flush=True)
+        except socket.timeout:
+            print("none", flush=True)
+
+
 def send(src, port, dst, dport):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -170,6 +220,10 @@ if __name__ == "__main__":
         ask(rest)
     elif cmd == "recv":
         recv(*rest)
+    elif cmd == "echo":
+        echo(rest)
+    elif cmd == "talk":
+        talk(*rest)
     elif cmd == "send":
         send(*rest)
     elif cmd == "probe":

@@ -12,7 +12,9 @@
 # address:port to both servers (endpoint-independent mapping); each
 # subscriber's mappings use one public address (paired pooling) and ports
 # of its blocks; a third host reaches a live mapping (endpoint-independent
-# filtering), nobody reaches a port no mapping holds; ping crosses; a
+# filtering), nobody reaches a port no mapping holds; a subscriber reaches
+# another's mappings through their public address:port, seen from its own
+# (hairpinning, UDP and TCP); ping crosses; a
 # subscriber out of ports gets ICMP administratively prohibited, counted,
 # while a new subscriber still gets through; with address-dependent
 # filtering only the hosts a mapping sent to reach it. Flows get the
@@ -30,7 +32,8 @@ peer() { local ns=$1; shift; in_ns "$ns" python3 "$PEER" "$@"; }
 A=100.64.0.2 B=100.64.0.3 C=100.64.0.4 D=100.64.0.5
 S1=203.0.113.2 S2=203.0.113.3 S3=203.0.113.4
 
-rm -f /tmp/serve.err /tmp/recv /tmp/recv.err /tmp/recv2 /tmp/recv2.err
+rm -f /tmp/serve.err /tmp/recv /tmp/recv.err /tmp/recv2 /tmp/recv2.err \
+	/tmp/hp /tmp/hp.err /tmp/hp2 /tmp/hp2.err
 need veth
 nfv_cgnat_load
 ip -b - <<-EOF
@@ -171,6 +174,39 @@ no_mapping() { [ "$(cg_stat no_mapping)" = 1 ]; }
 peer outside send $S3 9999 "${seen1%:*}" 1023
 check "a port no mapping holds is dropped, counted" await 100 no_mapping
 
+# Hairpinning (RFC 4787 REQ-9, RFC 5382 REQ-8): A reaches B's UDP mapping
+# B:5101 (it sent to S2) at its public address:port, and B sees A's own
+# mapping as the sender, as an outside host would; both directions of the
+# flow after its first packet on the fast path; then TCP to B:5100's.
+hb=$(mapping udp $B 5101)
+timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" echo $B 5101 3 \
+	> /tmp/hp 2> /tmp/hp.err &
+await 100 grep -q ready /tmp/hp.err || fail "the hairpin receiver did not start"
+fast0=$(stat fast_packets)
+out=$(peer inside talk $A 5600 "${hb%:*}" "${hb#*:}" 3 | sort -u)
+check "hairpin: A's datagrams reach B and B's answers reach A ($out)" \
+	in_pool "$out"
+check_eq "B sees A:5600's mapping as their source" "$out" \
+	"$(mapping udp $A 5600)"
+check_eq "three times" "$(sort -u /tmp/hp)" "from $out"
+check_eq "one flow, both addresses rewritten: its replies B -> A's mapping" \
+	"$(nfvctl -j flow show dp0 | jq -r '.[] | select(.orig.src == "'$A'" and
+		.orig.sport == 5600) | "\(.reply.src):\(.reply.sport) \(.reply.dst)"')" \
+	"$B:5101 ${out%:*}"
+# A's second and third datagrams, and B's answers after the first (the
+# slow path's, which assures the flow): A alone could make only two.
+check_ge "both directions on the fast path after their first packet" \
+	"$(($(stat fast_packets) - fast0))" 4
+timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" echo -t $B 5100 1 \
+	> /tmp/hp2 2> /tmp/hp2.err &
+await 100 grep -q ready /tmp/hp2.err || fail "the hairpin listener did not start"
+out=$(peer inside ask -t $A 5601 1 "$tcp" | cut -d' ' -f2)
+check_eq "hairpin: TCP from A to B:5100's mapping, from A's mapping" \
+	"$out" "$(mapping tcp $A 5601)"
+await 100 test -s /tmp/hp2
+check_eq "as B's listener saw it" "$(cat /tmp/hp2)" "from $out"
+check_eq "counted as hairpinned" "$(cg_stat hairpin)" 2
+
 # ICMP echo: the query id is mapped from A's address, too.
 check "ping crosses" in_ns inside ping -c1 -W10 -I $A $S1
 check_eq "its flow has the instance's icmp timeout" \
@@ -247,6 +283,11 @@ await 100 grep -q ready /tmp/recv2.err || fail "the receiver did not start"
 peer outside send $S3 9999 "${adf%:*}" "${adf#*:}"
 filtered() { [ "$(cg_stat filtered cg2)" = 1 ]; }
 check "ADF: the third host is dropped, counted" await 100 filtered
+# A hairpin is filtered as an outside host: B's public address is not
+# one A:5200 sent to.
+peer inside send $B 5700 "${adf%:*}" "${adf#*:}"
+filtered() { [ "$(cg_stat filtered cg2)" = 2 ]; }
+check "ADF: a hairpin from B is dropped, counted" await 100 filtered
 peer outside send $S1 9998 "${adf%:*}" "${adf#*:}"
 await 100 test -s /tmp/recv2
 check_eq "the server A sent to reaches it from another port" \
