@@ -20,6 +20,7 @@ void usage_cgnat(FILE *f)
 	      "         [filtering endpoint|address] [mode block|deterministic]\n"
 	      "         [session-events on|off]\n"
 	      "         [timeout {udp|tcp-established|tcp-transitory|icmp} SECONDS...]\n"
+	      "         [static {tcp|udp} INSIDE:PORT PUBLIC:PORT]...\n"
 	      "  cgnat del DP NAME\n"
 	      "  cgnat show DP [NAME]\n"
 	      "  cgnat mappings DP NAME\n"
@@ -66,6 +67,63 @@ static int put_pool(struct nl_msg *cfg, const char *cmd, const char *arg)
 		return -2;
 	nla_nest_end(cfg, nest);
 	return 0;
+}
+
+/* "A.B.C.D:PORT", port 1-65535: 0, or -1 with the error reported. */
+static int parse_addr_port(const char *cmd, const char *arg, uint32_t *addr,
+			   uint16_t *port)
+{
+	char buf[INET_ADDRSTRLEN + 6], *colon;
+	struct in_addr a;
+	uint32_t p;
+
+	if (strlen(arg) >= sizeof(buf) || !strchr(arg, ':'))
+		return usage_err(cmd, "expected ADDRESS:PORT, not \"%s\"", arg);
+	strcpy(buf, arg);
+	colon = strchr(buf, ':');
+	*colon++ = '\0';
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return usage_err(cmd, "invalid IPv4 address \"%s\"", buf);
+	if (parse_u32(cmd, "port", colon, 1, UINT16_MAX, &p))
+		return -1;
+	*addr = a.s_addr;
+	*port = htons((uint16_t)p);
+	return 0;
+}
+
+/* "static PROTO INSIDE:PORT PUBLIC:PORT": a mapping's attributes. */
+static int put_static(struct nl_msg *cfg, const char *cmd, char **argv)
+{
+	uint32_t in, pub;
+	uint16_t inp, pubp;
+	struct nlattr *nest;
+	uint8_t proto;
+
+	if (!strcmp(argv[1], "tcp"))
+		proto = IPPROTO_TCP;
+	else if (!strcmp(argv[1], "udp"))
+		proto = IPPROTO_UDP;
+	else
+		return usage_err(cmd, "static mapping protocol is tcp or udp, not \"%s\"",
+				 argv[1]);
+	if (parse_addr_port(cmd, argv[2], &in, &inp) ||
+	    parse_addr_port(cmd, argv[3], &pub, &pubp))
+		return -1;
+	nest = nla_nest_start(cfg, NFV_CGNAT_A_STATIC);
+	if (!nest || nla_put_u8(cfg, NFV_CGNAT_MAP_A_PROTO, proto) < 0 ||
+	    nla_put_u32(cfg, NFV_CGNAT_MAP_A_INSIDE, in) < 0 ||
+	    nla_put_u16(cfg, NFV_CGNAT_MAP_A_INSIDE_PORT, inp) < 0 ||
+	    nla_put_u32(cfg, NFV_CGNAT_MAP_A_PUBLIC, pub) < 0 ||
+	    nla_put_u16(cfg, NFV_CGNAT_MAP_A_PUBLIC_PORT, pubp) < 0)
+		return -2;
+	nla_nest_end(cfg, nest);
+	return 0;
+}
+
+/* Keywords that may come more than once, each in its own nest. */
+static bool repeated(const char *kw)
+{
+	return !strcmp(kw, "pool") || !strcmp(kw, "static");
 }
 
 static int put_inside(struct nl_msg *cfg, const char *cmd, const char *arg)
@@ -144,6 +202,8 @@ static int arg_words(int argc, char **argv, int i)
 {
 	int n = 1;
 
+	if (!strcmp(argv[i], "static"))
+		return i + 3 < argc ? 4 : 0;
 	if (strcmp(argv[i], "timeout"))
 		return i + 1 < argc ? 2 : 0;
 	while (i + n < argc && timeout_attr(argv[i + n])) {
@@ -223,13 +283,39 @@ static int put_option(struct nl_msg *cfg, const char *cmd, const char *kw,
 	return err;
 }
 
+/* The nest of every "KW ..." of argv (pools, statics); *n of them. */
+static int put_list(struct nl_msg *cfg, const char *cmd, int argc,
+		    char **argv, const char *kw, int attr, int *n)
+{
+	struct nlattr *nest;
+	int i, err = 0;
+
+	*n = 0;
+	for (i = 0; i < argc; i += arg_words(argc, argv, i))
+		*n += !strcmp(argv[i], kw);
+	if (!*n)
+		return 0;
+	nest = nla_nest_start(cfg, attr);
+	if (!nest)
+		return -2;
+	for (i = 0; i < argc && !err; i += arg_words(argc, argv, i)) {
+		if (strcmp(argv[i], kw))
+			continue;
+		err = attr == NFV_CGNAT_A_POOLS ?
+		      put_pool(cfg, cmd, argv[i + 1]) :
+		      put_static(cfg, cmd, argv + i);
+	}
+	if (!err)
+		nla_nest_end(cfg, nest);
+	return err;
+}
+
 /*
  * The NF_CONFIG of "cgnat add" in cfg: the pools in their nest first,
- * then the rest. 0, -1 (reported) or -2 (the message is full).
+ * the static mappings in theirs, then the rest. 0, -1 (reported) or -2 (the message is full).
  */
 int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv)
 {
-	struct nlattr *pools;
 	int i, j, n, err = 0, npools = 0;
 
 	for (i = 0; i < argc; i += n) {
@@ -242,23 +328,17 @@ int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv)
 			return usage_err(cmd, "\"%s\" needs an argument",
 					 argv[i]);
 	}
-	pools = nla_nest_start(cfg, NFV_CGNAT_A_POOLS);
-	if (!pools)
-		return -2;
-	for (i = 0; i < argc && !err; i += arg_words(argc, argv, i)) {
-		if (strcmp(argv[i], "pool"))
-			continue;
-		err = put_pool(cfg, cmd, argv[i + 1]);
-		npools++;
-	}
+	err = put_list(cfg, cmd, argc, argv, "pool", NFV_CGNAT_A_POOLS,
+		       &npools);
 	if (err)
 		return err;
 	if (!npools)
 		return usage_err(cmd, "missing pool");
-	nla_nest_end(cfg, pools);
+	err = put_list(cfg, cmd, argc, argv, "static", NFV_CGNAT_A_STATICS,
+		       &n);
 	for (i = 0; i < argc && !err; i += n) {
 		n = arg_words(argc, argv, i);
-		if (!strcmp(argv[i], "pool"))
+		if (repeated(argv[i]))
 			continue;
 		for (j = 0; j < i; j += arg_words(argc, argv, j))
 			if (!strcmp(argv[i], argv[j]))
@@ -277,6 +357,7 @@ static int cgnat_add(int argc, char **argv)
 	const char *cmd = "cgnat add", *dp, *name;
 	struct nl_msg *cfg, *msg;
 	bool filtering = false, timeouts = false, mode = false;
+	bool statics = false;
 	struct nlmsghdr *h;
 	struct nlattr *nest;
 	int i, err;
@@ -287,6 +368,7 @@ static int cgnat_add(int argc, char **argv)
 		filtering |= !strcmp(argv[i], "filtering");
 		timeouts |= !strcmp(argv[i], "timeout");
 		mode |= !strcmp(argv[i], "mode");
+		statics |= !strcmp(argv[i], "static");
 	}
 	cfg = nlmsg_alloc();
 	if (!cfg) {
@@ -325,6 +407,8 @@ static int cgnat_add(int argc, char **argv)
 	else if (err && timeouts && nl_unknown_attr())
 		err_msg("the nfv_cgnat module lacks timeouts (NFV_CGNAT_A_TIMEOUT_*)%s: update the module",
 			filtering ? " or filtering" : "");
+	else if (err && statics && nl_unknown_attr())
+		err_msg("the nfv_cgnat module lacks static mappings (NFV_CGNAT_A_STATICS): update the module");
 	else if (err && filtering && nl_unknown_attr())
 		err_msg("the nfv_cgnat module lacks filtering (NFV_CGNAT_A_FILTERING): update the module");
 	return err;
@@ -475,6 +559,97 @@ static void print_mode(struct nlattr **info)
 		  info[NFV_CGNAT_A_DET_SUBSCRIBERS]);
 }
 
+static void print_addr_port(const char *akey, const char *pkey,
+			    struct nlattr *addr, struct nlattr *port)
+{
+	char buf[INET_ADDRSTRLEN] = "?";
+	const void *a = attr_bytes(addr, 4);
+	uint16_t p = 0;
+
+	if (a)
+		inet_ntop(AF_INET, a, buf, sizeof(buf));
+	if (attr_u16(port, &p))
+		p = ntohs(p);
+	if (opts.json) {
+		jw_str(akey, buf);
+		jw_u64(pkey, p);
+	} else {
+		printf("%s:%u", buf, p);
+	}
+}
+
+/*
+ * A mapping (an item of "cgnat mappings", or a static one of "cgnat
+ * show"): "PROTO INSIDE:PORT -> PUBLIC:PORT zone Z [flows N] [static]"
+ * or its JSON object.
+ */
+static void print_mapping(struct nlattr *nest)
+{
+	struct nlattr *m[NFV_CGNAT_MAP_A_MAX + 1];
+	bool stat, counted;
+	uint32_t flows = 0;
+	uint16_t zone = 0;
+	uint8_t proto = 0;
+
+	if (attr_nested(m, NFV_CGNAT_MAP_A_MAX, nest) < 0)
+		return;
+	stat = m[NFV_CGNAT_MAP_A_STATIC];
+	counted = attr_u32(m[NFV_CGNAT_MAP_A_FLOWS], &flows);
+	attr_u8(m[NFV_CGNAT_MAP_A_PROTO], &proto);
+	attr_u16(m[NFV_CGNAT_MAP_A_ZONE], &zone);
+	if (opts.json) {
+		jw_obj_open(NULL);
+		if (ip_proto_name(proto))
+			jw_str("proto", ip_proto_name(proto));
+		else
+			jw_u64("proto", proto);
+		jw_u64("zone", zone);
+	} else if (ip_proto_name(proto)) {
+		printf("%s ", ip_proto_name(proto));
+	} else {
+		printf("proto %u ", proto);
+	}
+	print_addr_port("inside", "inside_port", m[NFV_CGNAT_MAP_A_INSIDE],
+			m[NFV_CGNAT_MAP_A_INSIDE_PORT]);
+	if (!opts.json)
+		printf(" -> ");
+	print_addr_port("public", "public_port", m[NFV_CGNAT_MAP_A_PUBLIC],
+			m[NFV_CGNAT_MAP_A_PUBLIC_PORT]);
+	if (opts.json) {
+		if (counted)
+			jw_u64("flows", flows);
+		jw_bool("static", stat);
+		jw_obj_close();
+	} else {
+		printf(" zone %u", zone);
+		if (counted)
+			printf(" flows %u", flows);
+		if (stat)
+			printf(" static");
+	}
+}
+
+/* "statics": the static mappings of show; nothing if there are none. */
+static void print_statics(struct nlattr *statics)
+{
+	struct nlattr *a;
+	int rem;
+
+	if (!statics)
+		return;
+	if (opts.json)
+		jw_arr_open("statics");
+	nla_for_each_nested(a, statics, rem) {
+		if (nla_type(a) != NFV_CGNAT_A_STATIC)
+			continue;
+		if (!opts.json)
+			printf("\n\t");
+		print_mapping(a);
+	}
+	if (opts.json)
+		jw_arr_close();
+}
+
 struct cgnat_show {
 	struct list_out out;
 	const char *name;		/* NULL: every instance */
@@ -534,6 +709,7 @@ static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	print_u32("mappings", "mappings", info[NFV_CGNAT_A_MAPPINGS]);
 	print_timeouts(info);
 	print_pools(info[NFV_CGNAT_A_POOLS]);
+	print_statics(info[NFV_CGNAT_A_STATICS]);
 	nf_stats_print(info[NFV_CGNAT_A_STATS], NFV_CGNAT_STAT_MAX,
 		       cgnat_stats, ARRAY_SIZE(cgnat_stats));
 	if (opts.json)
@@ -596,63 +772,15 @@ static void print_u16_be(const char *key, const char *text,
 		printf(" %s %u", text, ntohs(v));
 }
 
-static void print_addr_port(const char *akey, const char *pkey,
-			    struct nlattr *addr, struct nlattr *port)
-{
-	char buf[INET_ADDRSTRLEN] = "?";
-	const void *a = attr_bytes(addr, 4);
-	uint16_t p = 0;
-
-	if (a)
-		inet_ntop(AF_INET, a, buf, sizeof(buf));
-	if (attr_u16(port, &p))
-		p = ntohs(p);
-	if (opts.json) {
-		jw_str(akey, buf);
-		jw_u64(pkey, p);
-	} else {
-		printf("%s:%u", buf, p);
-	}
-}
-
 static int mapping_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 {
-	struct nlattr *m[NFV_CGNAT_MAP_A_MAX + 1];
-	uint32_t flows = 0;
-	uint16_t zone = 0;
-	uint8_t proto = 0;
-
 	(void)cmd;
-	if (attr_nested(m, NFV_CGNAT_MAP_A_MAX, tb[NFV_A_NF_ITEM]) < 0)
+	if (!tb[NFV_A_NF_ITEM])
 		return 0;
 	list_elem(arg);
-	attr_u8(m[NFV_CGNAT_MAP_A_PROTO], &proto);
-	attr_u16(m[NFV_CGNAT_MAP_A_ZONE], &zone);
-	attr_u32(m[NFV_CGNAT_MAP_A_FLOWS], &flows);
-	if (opts.json) {
-		jw_obj_open(NULL);
-		if (ip_proto_name(proto))
-			jw_str("proto", ip_proto_name(proto));
-		else
-			jw_u64("proto", proto);
-		jw_u64("zone", zone);
-	} else if (ip_proto_name(proto)) {
-		printf("%s ", ip_proto_name(proto));
-	} else {
-		printf("proto %u ", proto);
-	}
-	print_addr_port("inside", "inside_port", m[NFV_CGNAT_MAP_A_INSIDE],
-			m[NFV_CGNAT_MAP_A_INSIDE_PORT]);
+	print_mapping(tb[NFV_A_NF_ITEM]);
 	if (!opts.json)
-		printf(" -> ");
-	print_addr_port("public", "public_port", m[NFV_CGNAT_MAP_A_PUBLIC],
-			m[NFV_CGNAT_MAP_A_PUBLIC_PORT]);
-	if (opts.json) {
-		jw_u64("flows", flows);
-		jw_obj_close();
-	} else {
-		printf(" zone %u flows %u\n", zone, flows);
-	}
+		putchar('\n');
 	return 0;
 }
 

@@ -27,6 +27,8 @@
 #define CG_MAX_BLOCKS_TOTAL	(1U << 20)	/* descriptors, all addresses */
 #define CG_MAX_BLOCKS_SUB	64	/* max-blocks */
 #define CG_MAX_TRIES		8	/* ports tried on a claim clash */
+#define CG_MAX_STATICS		1024	/* static mappings */
+#define CG_STATIC_PORT_MAX	1023	/* below the blocks' ports */
 
 #define CG_DEF_INSIDE		0x64400000	/* 100.64.0.0/10 */
 #define CG_DEF_INSIDE_LEN	10
@@ -98,7 +100,8 @@ struct cg_remotes {
  * One cache line (cg_init() checks it): dumps walk maps_in rather than a
  * list of their own, and filtering address keeps its count beside its
  * remotes, so a mapping shared by no flow but the one that made it costs
- * 64 bytes on top of the flow.
+ * 64 bytes on top of the flow. A static one (sub NULL) is a struct
+ * cg_static.
  */
 struct cg_map {
 	struct hlist_node in_node;	/* by inside tuple */
@@ -113,6 +116,30 @@ struct cg_map {
 	u8 proto;
 	u32 flows;
 };
+
+/*
+ * A static mapping (port forward), made at create and kept while the
+ * instance lives: of no subscriber, its public address here, its port
+ * below the blocks'. map first: cg_tables_free() frees it as a map.
+ */
+struct cg_static {
+	struct cg_map map;
+	u32 pub;		/* index into cg->addrs */
+	struct list_head node;	/* cg->statics, in configured order */
+};
+
+static inline bool cg_map_static(const struct cg_map *map)
+{
+	return !map->sub;
+}
+
+/* The index of the mapping's public address. */
+static inline u32 cg_map_pub(const struct cg_map *map)
+{
+	if (map->sub)
+		return map->sub->pub;
+	return container_of(map, struct cg_static, map)->pub;
+}
 
 /*
  * The per-flow area: the mapping the flow uses, its low bit set
@@ -187,6 +214,8 @@ struct cg_inst {
 	 * rest of its bucket by one, so a dump may see one twice or miss
 	 * one, as a walk of a list by index did.
 	 */
+	u32 nstatics;
+	struct list_head statics;	/* struct cg_static, fixed at create */
 	struct {
 		unsigned long idx;
 		u32 bucket, pos;
@@ -212,7 +241,30 @@ static inline __be32 cg_addr_of(const struct cg_inst *cg, u32 idx)
 	return 0;
 }
 
+static inline bool cg_inside(const struct cg_inst *cg, __be32 a)
+{
+	return (a & cg->inside_mask) == cg->inside;
+}
+
+/* The index of a pool address, or -1. */
+static inline s64 cg_pub_index(const struct cg_inst *cg, __be32 a)
+{
+	u32 h = ntohl(a), base = 0;
+	unsigned int i;
+
+	for (i = 0; i < cg->npools; i++) {
+		if (h - cg->pools[i].first < cg->pools[i].n)
+			return base + h - cg->pools[i].first;
+		base += cg->pools[i].n;
+	}
+	return -1;
+}
+
 /* process.c */
+struct cg_map *cg_map_find_in(struct cg_inst *cg, const struct nfv_key *k);
+struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
+			       u8 proto);
+void cg_map_hash(struct cg_inst *cg, struct cg_map *map);
 enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 			    void *flow_priv);
 void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
@@ -236,5 +288,12 @@ void cg_ev_limit(struct cg_inst *cg, int reason, const struct nfv_key *k,
 void cg_ev_session(struct cg_inst *cg, u8 type, const struct cg_map *map);
 void cg_ev_take(struct cg_inst *cg, struct cg_evq *q);
 void cg_ev_send(struct cg_inst *cg, const struct cg_evq *q);
+
+/* static.c */
+int cg_parse_statics(struct cg_inst *cg, struct nlattr *list,
+		     struct netlink_ext_ack *extack);
+int cg_fill_map(struct cg_inst *cg, struct sk_buff *skb,
+		   const struct cg_map *map);
+int cg_fill_statics(struct cg_inst *cg, struct sk_buff *skb);
 
 #endif /* _NFV_CGNAT_H */

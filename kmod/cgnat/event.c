@@ -126,7 +126,7 @@ void cg_ev_session(struct cg_inst *cg, u8 type, const struct cg_map *map)
 	ev = cg_ev_add(cg, type, map->addr, map->zone);
 	if (!ev)
 		return;
-	ev->pub = cg_addr_of(cg, map->sub->pub);
+	ev->pub = cg_addr_of(cg, cg_map_pub(map));
 	ev->proto = map->proto;
 	ev->port = map->port;
 	ev->pub_port = map->pub_port;

@@ -39,7 +39,7 @@ static int cg_put_map(struct cg_inst *cg, struct sk_buff *skb,
 	       nla_put_u16(skb, NFV_CGNAT_MAP_A_ZONE, map->zone) ?:
 	       nla_put_be16(skb, NFV_CGNAT_MAP_A_INSIDE_PORT, map->port) ?:
 	       nla_put_u32(skb, NFV_CGNAT_MAP_A_FLOWS, map->flows) ?:
-	       cg_put_owner(cg, skb, map->addr, cg_addr_of(cg, map->sub->pub),
+	       cg_put_owner(cg, skb, map->addr, cg_addr_of(cg, cg_map_pub(map)),
 			    map->pub_port);
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfv_cgnat: the "cgnat" NF type. An instance is configured once, at
- * NF_NEW: its pools, inside prefix, block size and limits; NF_GET shows
- * its use, NF_ITEM_GET its mappings.
+ * NF_NEW: its pools, inside prefix, block size, limits and static
+ * mappings; NF_GET shows its use, NF_ITEM_GET its mappings.
  */
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -67,6 +67,7 @@ static const struct nla_policy cg_policy[NFV_CGNAT_A_MAX + 1] = {
 							   &cg_timeout_range),
 	[NFV_CGNAT_A_MODE]	= NLA_POLICY_MAX(NLA_U8, NFV_CGNAT_MODE_MAX),
 	[NFV_CGNAT_A_SESSION_EVENTS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NFV_CGNAT_A_STATICS]	= { .type = NLA_NESTED },
 };
 
 /* Each timeout's attribute, default and RFC floor, in enum cg_tmo order. */
@@ -375,6 +376,7 @@ static int cg_create(struct nfv_nf *nf, struct nlattr **tb,
 	int err;
 
 	spin_lock_init(&cg->lock);
+	INIT_LIST_HEAD(&cg->statics);
 	/* Answers to exhaustion, at most 100 a second, silently. */
 	ratelimit_state_init(&cg->reject_rs, HZ, 100);
 	ratelimit_set_flags(&cg->reject_rs, RATELIMIT_MSG_ON_RELEASE);
@@ -386,6 +388,7 @@ static int cg_create(struct nfv_nf *nf, struct nlattr **tb,
 	      cg_parse_det(cg, tb, extack) ?:
 	      cg_parse_timeouts(cg, tb, extack) ?:
 	      cg_alloc(cg) ?:
+	      cg_parse_statics(cg, tb[NFV_CGNAT_A_STATICS], extack) ?:
 	      cg_timeout_classes(nf, cg, extack);
 	if (err)
 		cg_destroy(nf);
@@ -490,7 +493,8 @@ static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	for (i = 0; i < CG_TMO_COUNT; i++)
 		if (nla_put_u32(skb, cg_tmo_attrs[i].attr, cg->tmo_secs[i]))
 			return -EMSGSIZE;
-	return cg_fill_pools(cg, skb) ?: cg_fill_stats(cg, skb);
+	return cg_fill_pools(cg, skb) ?: cg_fill_statics(cg, skb) ?:
+	       cg_fill_stats(cg, skb);
 }
 
 /*
@@ -535,16 +539,10 @@ static int cg_fill_item(struct nfv_nf *nf, struct sk_buff *skb,
 	spin_lock_bh(&cg->lock);
 	map = cg_map_at(cg, idx);
 	if (map)
-		err = nla_put_u8(skb, NFV_CGNAT_MAP_A_PROTO, map->proto) ?:
-		      nla_put_u16(skb, NFV_CGNAT_MAP_A_ZONE, map->zone) ?:
-		      nla_put_in_addr(skb, NFV_CGNAT_MAP_A_INSIDE, map->addr) ?:
-		      nla_put_be16(skb, NFV_CGNAT_MAP_A_INSIDE_PORT,
-				   map->port) ?:
-		      nla_put_in_addr(skb, NFV_CGNAT_MAP_A_PUBLIC,
-				      cg_addr_of(cg, map->sub->pub)) ?:
-		      nla_put_be16(skb, NFV_CGNAT_MAP_A_PUBLIC_PORT,
-				   map->pub_port) ?:
-		      nla_put_u32(skb, NFV_CGNAT_MAP_A_FLOWS, map->flows);
+		err = cg_fill_map(cg, skb, map) ?:
+		      nla_put_u32(skb, NFV_CGNAT_MAP_A_FLOWS, map->flows) ?:
+		      (cg_map_static(map) ?
+		       nla_put_flag(skb, NFV_CGNAT_MAP_A_STATIC) : 0);
 	spin_unlock_bh(&cg->lock);
 	return err;
 }
@@ -577,6 +575,8 @@ static int __init cg_init(void)
 	BUILD_BUG_ON(CG_MAX_BLOCKS_SUB > U8_MAX);
 	/* A mapping per session in the worst case: keep it one line. */
 	BUILD_BUG_ON(sizeof(struct cg_map) > 64);
+	BUILD_BUG_ON(offsetof(struct cg_static, map));
+	BUILD_BUG_ON(CG_STATIC_PORT_MAX >= CG_PORT_FIRST);
 	return nfv_nf_type_register(&cg_type);
 }
 

@@ -22,25 +22,6 @@
 
 #include "cgnat.h"
 
-static bool cg_inside(const struct cg_inst *cg, __be32 a)
-{
-	return (a & cg->inside_mask) == cg->inside;
-}
-
-/* The index of a pool address, or -1. */
-s64 cg_pub_index(const struct cg_inst *cg, __be32 a)
-{
-	u32 h = ntohl(a), base = 0;
-	unsigned int i;
-
-	for (i = 0; i < cg->npools; i++) {
-		if (h - cg->pools[i].first < cg->pools[i].n)
-			return base + h - cg->pools[i].first;
-		base += cg->pools[i].n;
-	}
-	return -1;
-}
-
 /*
  * An ICMP query that may start a flow: a request (its answer's type is
  * the core's, nfv_icmp_reply_type()). Replies answer flows; they start
@@ -87,8 +68,7 @@ static struct cg_sub *cg_sub_find(struct cg_inst *cg, __be32 addr, u16 zone)
 	return NULL;
 }
 
-static struct cg_map *cg_map_find_in(struct cg_inst *cg,
-				     const struct nfv_key *k)
+struct cg_map *cg_map_find_in(struct cg_inst *cg, const struct nfv_key *k)
 {
 	u32 h = cg_in_hash(cg, k->addr.v4.src, k->sport, k->zone, k->proto);
 	struct cg_map *map;
@@ -108,7 +88,7 @@ struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
 	hlist_for_each_entry(map, &cg->maps_pub[cg_pub_hash(cg, pub, port,
 							     proto)],
 			     pub_node)
-		if (map->sub->pub == pub && map->pub_port == port &&
+		if (cg_map_pub(map) == pub && map->pub_port == port &&
 		    map->proto == proto)
 			return map;
 	return NULL;
@@ -136,7 +116,7 @@ static int cg_remote_reserve(struct cg_inst *cg, struct cg_map *map)
 	struct cg_remotes *rs = map->remotes, *grown;
 	unsigned int cap;
 
-	if (cg->filtering != NFV_CGNAT_FILTER_ADDRESS ||
+	if (cg->filtering != NFV_CGNAT_FILTER_ADDRESS || cg_map_static(map) ||
 	    (rs && rs->n < rs->cap))
 		return 0;
 	cap = rs ? rs->cap * 2 : 4;
@@ -157,7 +137,7 @@ static void cg_remote_get(struct cg_inst *cg, struct cg_map *map,
 {
 	struct cg_remote *r;
 
-	if (cg->filtering != NFV_CGNAT_FILTER_ADDRESS)
+	if (cg->filtering != NFV_CGNAT_FILTER_ADDRESS || cg_map_static(map))
 		return;
 	r = cg_remote_find(map, addr);
 	if (!r) {
@@ -358,13 +338,13 @@ static void cg_map_free(struct cg_inst *cg, struct cg_map *map,
 	kfree(map);
 }
 
-static void cg_map_hash(struct cg_inst *cg, struct cg_map *map)
+void cg_map_hash(struct cg_inst *cg, struct cg_map *map)
 {
 	hlist_add_head(&map->in_node,
 		       &cg->maps_in[cg_in_hash(cg, map->addr, map->port,
 					       map->zone, map->proto)]);
 	hlist_add_head(&map->pub_node,
-		       &cg->maps_pub[cg_pub_hash(cg, map->sub->pub,
+		       &cg->maps_pub[cg_pub_hash(cg, cg_map_pub(map),
 						 map->pub_port, map->proto)]);
 	cg->nmaps++;
 }
@@ -443,7 +423,7 @@ static void cg_reply_out(const struct cg_inst *cg, const struct nfv_key *k,
 	r->proto = k->proto;
 	r->flags = k->flags;
 	r->addr.v4.src = k->addr.v4.dst;
-	r->addr.v4.dst = cg_addr_of(cg, map->sub->pub);
+	r->addr.v4.dst = cg_addr_of(cg, cg_map_pub(map));
 	if (k->proto == IPPROTO_ICMP) {
 		r->sport = map->pub_port;
 		r->dport = nfv_icmp_reply_type(k->proto, k->dport);
@@ -531,17 +511,37 @@ static void cg_flow_hold(struct cg_inst *cg, struct cg_map *map,
 	if (remote)
 		cg_remote_get(cg, map, remote);
 	map->flows++;
-	map->sub->sessions++;
+	if (map->sub)
+		map->sub->sessions++;
 	cf->map = map;
 	cg_ev_session(cg, NFV_CGNAT_EV_SESSION_NEW, map);
 }
 
-/* A flow no longer uses the mapping: the last one frees it. */
+/* A flow no longer uses the mapping: the last one frees a dynamic one. */
 static void cg_map_put(struct cg_inst *cg, struct cg_map *map)
 {
+	if (cg_map_static(map)) {
+		map->flows--;
+		return;
+	}
 	map->sub->sessions--;
 	if (!--map->flows)
 		cg_map_free(cg, map, cg->quarantine);
+}
+
+/* Over max-sessions: a static mapping, of no subscriber, never is. */
+static bool cg_sessions_full(const struct cg_inst *cg,
+			     const struct cg_map *map)
+{
+	return map->sub && map->sub->sessions >= cg->max_sessions;
+}
+
+/* The filter of filtering address; static mappings take any host. */
+static bool cg_filtered(const struct cg_inst *cg, struct cg_map *map,
+			__be32 from)
+{
+	return cg->filtering == NFV_CGNAT_FILTER_ADDRESS && map->sub &&
+	       !cg_remote_find(map, from);
 }
 
 /*
@@ -561,7 +561,7 @@ static struct cg_map *cg_hairpin_peer(struct cg_inst *cg,
 		*reason = NFV_CGNAT_STAT_NO_MAPPING;
 		return NULL;
 	}
-	if (peer->sub->sessions >= cg->max_sessions) {
+	if (cg_sessions_full(cg, peer)) {
 		*reason = NFV_CGNAT_STAT_SESSION_LIMIT;
 		return NULL;
 	}
@@ -580,8 +580,7 @@ static bool cg_hairpin_ok(struct cg_inst *cg, const struct cg_map *map,
 		*reason = NFV_CGNAT_STAT_CLASH;
 		return false;
 	}
-	if (cg->filtering == NFV_CGNAT_FILTER_ADDRESS &&
-	    !cg_remote_find(peer, cg_addr_of(cg, map->sub->pub))) {
+	if (cg_filtered(cg, peer, cg_addr_of(cg, cg_map_pub(map)))) {
 		*reason = NFV_CGNAT_STAT_FILTERED;
 		return false;
 	}
@@ -634,7 +633,7 @@ static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt, s64 pub,
 			goto out;
 	}
 	map = cg_map_find_in(cg, k);
-	if (map && map->sub->sessions >= cg->max_sessions) {
+	if (map && cg_sessions_full(cg, map)) {
 		reason = NFV_CGNAT_STAT_SESSION_LIMIT;
 		goto out;
 	}
@@ -665,7 +664,8 @@ static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt, s64 pub,
 	if (peer) {
 		/* The peer is found again from the flow's key when it goes. */
 		peer->flows++;
-		peer->sub->sessions++;
+		if (peer->sub)
+			peer->sub->sessions++;
 		cf->map = (struct cg_map *)((unsigned long)map | CG_FLOW_HAIRPIN);
 		reason = NFV_CGNAT_STAT_HAIRPIN;
 	}
@@ -701,12 +701,11 @@ static int cg_in(struct cg_inst *cg, struct nfv_pkt *pkt, u32 pub,
 	map = cg_map_find_pub(cg, pub, k->dport, k->proto);
 	if (!map)
 		goto out;
-	if (cg->filtering == NFV_CGNAT_FILTER_ADDRESS &&
-	    !cg_remote_find(map, k->addr.v4.src)) {
+	if (cg_filtered(cg, map, k->addr.v4.src)) {
 		reason = NFV_CGNAT_STAT_FILTERED;
 		goto out;
 	}
-	if (map->sub->sessions >= cg->max_sessions) {
+	if (cg_sessions_full(cg, map)) {
 		reason = NFV_CGNAT_STAT_SESSION_LIMIT;
 		goto out;
 	}

@@ -484,6 +484,11 @@ enum nfv_cgnat_attr {
 				      * addresses per public address
 				      */
 	NFV_CGNAT_A_SESSION_EVENTS, /* u8 0|1: session events too (0) */
+	NFV_CGNAT_A_STATICS,	/* nested: NFV_CGNAT_A_STATIC, repeated */
+	NFV_CGNAT_A_STATIC,	/* nested enum nfv_cgnat_map_attr: proto,
+				 * zone, inside, inside port, public, public
+				 * port 1-1023
+				 */
 	__NFV_CGNAT_A_MAX
 };
 #define NFV_CGNAT_A_MAX (__NFV_CGNAT_A_MAX - 1)
@@ -538,6 +543,7 @@ enum nfv_cgnat_map_attr {
 				 * PROTO): by the formula, valid at any
 				 * time, or from the live blocks
 				 */
+	NFV_CGNAT_MAP_A_STATIC,	/* flag (reply): a static mapping */
 	__NFV_CGNAT_MAP_A_MAX
 };
 #define NFV_CGNAT_MAP_A_MAX (__NFV_CGNAT_MAP_A_MAX - 1)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit test of cgnat.c's "cgnat add" arguments: the prefixes it takes and
- * the NF_CONFIG it builds (pools nested first, then the options), and the
- * arguments it refuses before anything is sent.
+ * the NF_CONFIG it builds (pools nested first, then static mappings, then
+ * the options), and the arguments it refuses before anything is sent.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -233,10 +233,72 @@ static void test_lookup(void)
 	nlmsg_free(m);
 }
 
+/* The n-th static mapping's attribute of the STATICS nest, or NULL. */
+static struct nlattr *static_attr(struct nlattr *statics, int n, int type)
+{
+	struct nlattr *st, *a;
+	int rem, rem2;
+
+	nla_for_each_nested(st, statics, rem) {
+		if (n--)
+			continue;
+		nla_for_each_nested(a, st, rem2)
+			if (nla_type(a) == type)
+				return a;
+	}
+	return NULL;
+}
+
+static void test_statics(void)
+{
+	const char *head = "pool 198.51.100.0/30 static tcp 100.64.0.5:8080";
+	const char *tail = "198.51.100.1:80 max-blocks 2 static udp 100.64.0.6:53 198.51.100.2:53";
+	struct nlattr *tb[NFV_CGNAT_A_MAX + 1] = {}, *a;
+	struct nl_msg *m;
+	int n = 0, rem;
+
+	check("two static mappings", !config2(head, tail, &m, tb) &&
+	      tb[NFV_CGNAT_A_STATICS] && tb[NFV_CGNAT_A_MAX_BLOCKS]);
+	nla_for_each_nested(a, tb[NFV_CGNAT_A_STATICS], rem)
+		n += nla_type(a) == NFV_CGNAT_A_STATIC;
+	check("in one nest", n == 2);
+	a = static_attr(tb[NFV_CGNAT_A_STATICS], 0, NFV_CGNAT_MAP_A_PROTO);
+	check("the first is tcp", a && nla_get_u8(a) == IPPROTO_TCP);
+	a = static_attr(tb[NFV_CGNAT_A_STATICS], 0,
+			NFV_CGNAT_MAP_A_INSIDE_PORT);
+	check("from inside port 8080", a && ntohs(nla_get_u16(a)) == 8080);
+	a = static_attr(tb[NFV_CGNAT_A_STATICS], 1, NFV_CGNAT_MAP_A_PUBLIC);
+	check("the second to 198.51.100.2",
+	      a && nla_get_u32(a) == inet_addr("198.51.100.2"));
+	a = static_attr(tb[NFV_CGNAT_A_STATICS], 1,
+			NFV_CGNAT_MAP_A_PUBLIC_PORT);
+	check("port 53", a && ntohs(nla_get_u16(a)) == 53);
+	nlmsg_free(m);
+	check("no static, no nest",
+	      !config("pool 192.0.2.0/24", &m, tb) && !tb[NFV_CGNAT_A_STATICS]);
+	nlmsg_free(m);
+	check("static icmp refused",
+	      config("pool 192.0.2.0/24 static icmp 100.64.0.5:1 192.0.2.1:1",
+		     &m, tb));
+	nlmsg_free(m);
+	check("static without a port refused",
+	      config("pool 192.0.2.0/24 static tcp 100.64.0.5 192.0.2.1:80",
+		     &m, tb));
+	nlmsg_free(m);
+	check("static port 0 refused",
+	      config("pool 192.0.2.0/24 static tcp 100.64.0.5:0 192.0.2.1:80",
+		     &m, tb));
+	nlmsg_free(m);
+	check("static short of words refused",
+	      config("pool 192.0.2.0/24 static tcp 100.64.0.5:80", &m, tb));
+	nlmsg_free(m);
+}
+
 int main(void)
 {
 	test_prefix();
 	test_config();
 	test_lookup();
+	test_statics();
 	return failures ? 1 : 0;
 }

@@ -14,7 +14,8 @@
 # of its blocks; a third host reaches a live mapping (endpoint-independent
 # filtering), nobody reaches a port no mapping holds; a subscriber reaches
 # another's mappings through their public address:port, seen from its own
-# (hairpinning, UDP and TCP); ping crosses; a
+# (hairpinning, UDP and TCP); static mappings reach an inside server from
+# any host and carry its outbound flows from that port; ping crosses; a
 # subscriber out of ports gets ICMP administratively prohibited, counted,
 # while a new subscriber still gets through; with address-dependent
 # filtering only the hosts a mapping sent to reach it. Flows get the
@@ -29,11 +30,11 @@
 
 PEER=$top/tools/testing/selftests/cgnat-peer.py
 peer() { local ns=$1; shift; in_ns "$ns" python3 "$PEER" "$@"; }
-A=100.64.0.2 B=100.64.0.3 C=100.64.0.4 D=100.64.0.5
+A=100.64.0.2 B=100.64.0.3 C=100.64.0.4 D=100.64.0.5 E=100.64.0.6
 S1=203.0.113.2 S2=203.0.113.3 S3=203.0.113.4
 
 rm -f /tmp/serve.err /tmp/recv /tmp/recv.err /tmp/recv2 /tmp/recv2.err \
-	/tmp/hp /tmp/hp.err /tmp/hp2 /tmp/hp2.err
+	/tmp/hp /tmp/hp.err /tmp/hp2 /tmp/hp2.err /tmp/st /tmp/st.err
 need veth
 nfv_cgnat_load
 ip -b - <<-EOF
@@ -48,6 +49,7 @@ ip -n inside -b - <<-EOF
 	addr add $B/24 dev i0
 	addr add $C/24 dev i0
 	addr add $D/24 dev i0
+	addr add $E/24 dev i0
 	link set lo up
 	link set i0 up
 	route add default via 100.64.0.1
@@ -88,6 +90,13 @@ expect_fail "udp timeout under 120 s (RFC 4787 REQ-5)" \
 	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 timeout udp 119
 expect_fail "tcp-established timeout under 7440 s (RFC 5382 REQ-5)" \
 	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 timeout tcp-established 7439
+expect_fail "static mapping's public port must be 1-1023" \
+	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 static tcp $E:80 192.0.2.1:2000
+expect_fail "static mapping's public address is in no pool" \
+	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 static tcp $E:80 192.0.3.1:80
+expect_fail "two static mappings of one public address:port" \
+	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 static udp $E:53 192.0.2.1:53 \
+		static udp $D:53 192.0.2.1:53
 check_eq "show has the timeouts, set and default" \
 	"$(nfvctl -j cgnat show dp0 cg1 | jq -c '.[0].timeouts')" \
 	'{"udp":150,"tcp_established":7440,"tcp_transitory":300,"icmp":60}'
@@ -268,9 +277,9 @@ check_eq "no packet dropped as pending or malformed" \
 
 # Address-dependent filtering, instance cg2 in place of cg1 for new flows:
 # A:5200 sends to S1; the third host is dropped, counted; S1 reaches the
-# mapping from another port.
+# mapping from another port. Static mappings of E's reach it from any host.
 nfvctl -b - <<-EOF
-	cgnat add dp0 cg2 pool 198.51.100.4/30 filtering address
+	cgnat add dp0 cg2 pool 198.51.100.4/30 filtering address static tcp $E:8080 198.51.100.7:80 static udp $E:7000 198.51.100.7:53
 	chain set dp0 dev r0 cg2 forward
 	chain set dp0 dev r1 cg2 forward
 	EOF
@@ -292,6 +301,26 @@ peer outside send $S1 9998 "${adf%:*}" "${adf#*:}"
 await 100 test -s /tmp/recv2
 check_eq "the server A sent to reaches it from another port" \
 	"$(cat /tmp/recv2)" "from $S1:9998"
+
+# Static mappings (port forwards): the third host, which E never sent to,
+# connects to 198.51.100.7:80 and reaches E's server on 8080, seen from
+# its own address; E's UDP from port 7000 leaves as 198.51.100.7:53.
+check_eq "show lists the static mappings" \
+	"$(nfvctl -j cgnat show dp0 cg2 | jq -c '[.[0].statics[] |
+		"\(.proto) \(.inside):\(.inside_port) \(.public):\(.public_port)"]')" \
+	"[\"tcp $E:8080 198.51.100.7:80\",\"udp $E:7000 198.51.100.7:53\"]"
+timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" echo -t $E 8080 1 \
+	> /tmp/st 2> /tmp/st.err &
+await 100 grep -q ready /tmp/st.err || fail "the static mapping's server did not start"
+check_eq "static: a host outside reaches E:8080 at 198.51.100.7:80" \
+	"$(peer outside ask -t $S3 9100 1 198.51.100.7:80)" "9100 $S3:9100"
+await 100 test -s /tmp/st
+check_eq "which saw it from its own address" "$(cat /tmp/st)" "from $S3:9100"
+check_eq "static: E's UDP from port 7000 leaves from 198.51.100.7:53" \
+	"$(peer inside ask $E 7000 1 $S1:7000)" "7000 198.51.100.7:53"
+check_eq "mappings flag the static ones, with their flows" \
+	"$(nfvctl -j cgnat mappings dp0 cg2 | jq -c '[.[] | select(.static) |
+		[.inside_port, .flows]]')" "[[8080,1],[7000,1]]"
 
 # The configuration fuzzed (nlfuzz.py --cgnat): every crafted or random
 # NF_NEW of type cgnat is taken, shown as sent and deleted, or refused
