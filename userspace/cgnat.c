@@ -21,6 +21,7 @@ void usage_cgnat(FILE *f)
 	      "         [session-events on|off]\n"
 	      "         [timeout {udp|tcp-established|tcp-transitory|icmp} SECONDS...]\n"
 	      "         [static {tcp|udp} INSIDE:PORT PUBLIC:PORT]...\n"
+	      "         [exclude PREFIX]...\n"
 	      "  cgnat del DP NAME\n"
 	      "  cgnat show DP [NAME]\n"
 	      "  cgnat mappings DP NAME\n"
@@ -53,7 +54,9 @@ int cgnat_parse_prefix(const char *cmd, const char *arg, uint32_t *addr,
 	return 0;
 }
 
-static int put_pool(struct nl_msg *cfg, const char *cmd, const char *arg)
+/* A prefix in a nest of attribute type (pool, exclude): its ADDR, LEN. */
+static int put_prefix(struct nl_msg *cfg, const char *cmd, const char *arg,
+		      int type, int addr_attr, int len_attr)
 {
 	struct nlattr *nest;
 	uint32_t addr;
@@ -61,9 +64,9 @@ static int put_pool(struct nl_msg *cfg, const char *cmd, const char *arg)
 
 	if (cgnat_parse_prefix(cmd, arg, &addr, &len))
 		return -1;
-	nest = nla_nest_start(cfg, NFV_CGNAT_A_POOL);
-	if (!nest || nla_put_u32(cfg, NFV_CGNAT_POOL_A_ADDR, addr) < 0 ||
-	    nla_put_u8(cfg, NFV_CGNAT_POOL_A_LEN, len) < 0)
+	nest = nla_nest_start(cfg, type);
+	if (!nest || nla_put_u32(cfg, addr_attr, addr) < 0 ||
+	    nla_put_u8(cfg, len_attr, len) < 0)
 		return -2;
 	nla_nest_end(cfg, nest);
 	return 0;
@@ -123,7 +126,8 @@ static int put_static(struct nl_msg *cfg, const char *cmd, char **argv)
 /* Keywords that may come more than once, each in its own nest. */
 static bool repeated(const char *kw)
 {
-	return !strcmp(kw, "pool") || !strcmp(kw, "static");
+	return !strcmp(kw, "pool") || !strcmp(kw, "static") ||
+	       !strcmp(kw, "exclude");
 }
 
 static int put_inside(struct nl_msg *cfg, const char *cmd, const char *arg)
@@ -283,7 +287,7 @@ static int put_option(struct nl_msg *cfg, const char *cmd, const char *kw,
 	return err;
 }
 
-/* The nest of every "KW ..." of argv (pools, statics); *n of them. */
+/* The nest of every "KW ..." of argv (pools, statics, excludes). */
 static int put_list(struct nl_msg *cfg, const char *cmd, int argc,
 		    char **argv, const char *kw, int attr, int *n)
 {
@@ -301,9 +305,18 @@ static int put_list(struct nl_msg *cfg, const char *cmd, int argc,
 	for (i = 0; i < argc && !err; i += arg_words(argc, argv, i)) {
 		if (strcmp(argv[i], kw))
 			continue;
-		err = attr == NFV_CGNAT_A_POOLS ?
-		      put_pool(cfg, cmd, argv[i + 1]) :
-		      put_static(cfg, cmd, argv + i);
+		if (attr == NFV_CGNAT_A_STATICS)
+			err = put_static(cfg, cmd, argv + i);
+		else if (attr == NFV_CGNAT_A_POOLS)
+			err = put_prefix(cfg, cmd, argv[i + 1],
+					 NFV_CGNAT_A_POOL,
+					 NFV_CGNAT_POOL_A_ADDR,
+					 NFV_CGNAT_POOL_A_LEN);
+		else
+			err = put_prefix(cfg, cmd, argv[i + 1],
+					 NFV_CGNAT_A_EXCLUDE,
+					 NFV_CGNAT_EXCLUDE_A_ADDR,
+					 NFV_CGNAT_EXCLUDE_A_LEN);
 	}
 	if (!err)
 		nla_nest_end(cfg, nest);
@@ -312,7 +325,7 @@ static int put_list(struct nl_msg *cfg, const char *cmd, int argc,
 
 /*
  * The NF_CONFIG of "cgnat add" in cfg: the pools in their nest first,
- * the static mappings in theirs, then the rest. 0, -1 (reported) or -2 (the message is full).
+ * the static mappings and the excludes in theirs, then the rest. 0, -1 (reported) or -2 (the message is full).
  */
 int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv)
 {
@@ -335,6 +348,8 @@ int cgnat_config(struct nl_msg *cfg, const char *cmd, int argc, char **argv)
 	if (!npools)
 		return usage_err(cmd, "missing pool");
 	err = put_list(cfg, cmd, argc, argv, "static", NFV_CGNAT_A_STATICS,
+		       &n) ?:
+	      put_list(cfg, cmd, argc, argv, "exclude", NFV_CGNAT_A_EXCLUDES,
 		       &n);
 	for (i = 0; i < argc && !err; i += n) {
 		n = arg_words(argc, argv, i);
@@ -357,7 +372,7 @@ static int cgnat_add(int argc, char **argv)
 	const char *cmd = "cgnat add", *dp, *name;
 	struct nl_msg *cfg, *msg;
 	bool filtering = false, timeouts = false, mode = false;
-	bool statics = false;
+	bool statics = false, excludes = false;
 	struct nlmsghdr *h;
 	struct nlattr *nest;
 	int i, err;
@@ -369,6 +384,7 @@ static int cgnat_add(int argc, char **argv)
 		timeouts |= !strcmp(argv[i], "timeout");
 		mode |= !strcmp(argv[i], "mode");
 		statics |= !strcmp(argv[i], "static");
+		excludes |= !strcmp(argv[i], "exclude");
 	}
 	cfg = nlmsg_alloc();
 	if (!cfg) {
@@ -407,8 +423,11 @@ static int cgnat_add(int argc, char **argv)
 	else if (err && timeouts && nl_unknown_attr())
 		err_msg("the nfv_cgnat module lacks timeouts (NFV_CGNAT_A_TIMEOUT_*)%s: update the module",
 			filtering ? " or filtering" : "");
-	else if (err && statics && nl_unknown_attr())
-		err_msg("the nfv_cgnat module lacks static mappings (NFV_CGNAT_A_STATICS): update the module");
+	else if (err && (statics || excludes) && nl_unknown_attr())
+		err_msg("the nfv_cgnat module lacks %s: update the module",
+			statics && excludes ? "static mappings (NFV_CGNAT_A_STATICS) or excludes (NFV_CGNAT_A_EXCLUDES)" :
+			statics ? "static mappings (NFV_CGNAT_A_STATICS)" :
+			"excludes (NFV_CGNAT_A_EXCLUDES)");
 	else if (err && filtering && nl_unknown_attr())
 		err_msg("the nfv_cgnat module lacks filtering (NFV_CGNAT_A_FILTERING): update the module");
 	return err;
@@ -426,6 +445,7 @@ static void print_u32(const char *key, const char *text, struct nlattr *a)
 		printf(" %s %u", text, v);
 }
 
+/* "KEY A.B.C.D/LEN", or the prefix alone (an array's) with key NULL. */
 static void print_prefix(const char *key, struct nlattr *addr,
 			 struct nlattr *len)
 {
@@ -439,8 +459,10 @@ static void print_prefix(const char *key, struct nlattr *addr,
 	sprintf(buf + strlen(buf), "/%u", l);
 	if (opts.json)
 		jw_str(key, buf);
-	else
+	else if (key)
 		printf(" %s %s", key, buf);
+	else
+		printf(" %s", buf);
 }
 
 static void print_pool(struct nlattr *a)
@@ -492,6 +514,7 @@ static const struct nf_stat cgnat_stats[] = {
 	{ NFV_CGNAT_STAT_FILTERED,		"filtered" },
 	{ NFV_CGNAT_STAT_EVENTS_LOST,		"events_lost" },
 	{ NFV_CGNAT_STAT_HAIRPIN,		"hairpin" },
+	{ NFV_CGNAT_STAT_EXCLUDED,		"excluded" },
 };
 
 static void print_pools(struct nlattr *pools)
@@ -629,6 +652,29 @@ static void print_mapping(struct nlattr *nest)
 	}
 }
 
+/* "excludes": the prefixes not translated; nothing if there are none. */
+static void print_excludes(struct nlattr *excludes)
+{
+	struct nlattr *tb[NFV_CGNAT_EXCLUDE_A_MAX + 1], *a;
+	int rem;
+
+	if (!excludes)
+		return;
+	if (opts.json)
+		jw_arr_open("excludes");
+	else
+		printf("\n\texclude");
+	nla_for_each_nested(a, excludes, rem) {
+		if (nla_type(a) != NFV_CGNAT_A_EXCLUDE ||
+		    attr_nested(tb, NFV_CGNAT_EXCLUDE_A_MAX, a) < 0)
+			continue;
+		print_prefix(NULL, tb[NFV_CGNAT_EXCLUDE_A_ADDR],
+			     tb[NFV_CGNAT_EXCLUDE_A_LEN]);
+	}
+	if (opts.json)
+		jw_arr_close();
+}
+
 /* "statics": the static mappings of show; nothing if there are none. */
 static void print_statics(struct nlattr *statics)
 {
@@ -710,6 +756,7 @@ static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	print_timeouts(info);
 	print_pools(info[NFV_CGNAT_A_POOLS]);
 	print_statics(info[NFV_CGNAT_A_STATICS]);
+	print_excludes(info[NFV_CGNAT_A_EXCLUDES]);
 	nf_stats_print(info[NFV_CGNAT_A_STATS], NFV_CGNAT_STAT_MAX,
 		       cgnat_stats, ARRAY_SIZE(cgnat_stats));
 	if (opts.json)

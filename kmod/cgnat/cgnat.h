@@ -29,6 +29,7 @@
 #define CG_MAX_TRIES		8	/* ports tried on a claim clash */
 #define CG_MAX_STATICS		1024	/* static mappings */
 #define CG_STATIC_PORT_MAX	1023	/* below the blocks' ports */
+#define CG_MAX_EXCLUDES		64	/* destinations not translated */
 
 #define CG_DEF_INSIDE		0x64400000	/* 100.64.0.0/10 */
 #define CG_DEF_INSIDE_LEN	10
@@ -50,6 +51,12 @@ enum cg_tmo {
 	CG_TMO_TCP_TRANS,	/* TCP opening, or closing (FIN, RST) */
 	CG_TMO_ICMP,
 	CG_TMO_COUNT
+};
+
+/* A destination prefix not translated. */
+struct cg_prefix {
+	__be32 addr, mask;
+	u8 len;
 };
 
 struct cg_pool {
@@ -195,6 +202,8 @@ struct cg_inst {
 	int tmo_cls[CG_TMO_COUNT];	/* the datapath's class numbers */
 	struct nfv_nf *nf;		/* for its events */
 	bool session_events;
+	struct cg_prefix *excludes;	/* nexcludes, NULL if none */
+	unsigned int nexcludes;
 
 	/* Under lock. */
 	spinlock_t lock;
@@ -265,6 +274,7 @@ struct cg_map *cg_map_find_in(struct cg_inst *cg, const struct nfv_key *k);
 struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
 			       u8 proto);
 void cg_map_hash(struct cg_inst *cg, struct cg_map *map);
+bool cg_excluded(const struct cg_inst *cg, __be32 dst);
 enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 			    void *flow_priv);
 void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfv_cgnat: the "cgnat" NF type. An instance is configured once, at
- * NF_NEW: its pools, inside prefix, block size, limits and static
- * mappings; NF_GET shows its use, NF_ITEM_GET its mappings.
+ * NF_NEW: its pools, inside prefix, block size, limits, static
+ * mappings and destinations not translated; NF_GET shows its use, NF_ITEM_GET its mappings.
  */
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -41,6 +41,11 @@ static const struct nla_policy cg_pool_policy[NFV_CGNAT_POOL_A_MAX + 1] = {
 	[NFV_CGNAT_POOL_A_LEN]	= NLA_POLICY_RANGE(NLA_U8, 16, 32),
 };
 
+static const struct nla_policy cg_exclude_policy[NFV_CGNAT_EXCLUDE_A_MAX + 1] = {
+	[NFV_CGNAT_EXCLUDE_A_ADDR] = { .type = NLA_BE32 },
+	[NFV_CGNAT_EXCLUDE_A_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
+};
+
 static const struct nla_policy cg_policy[NFV_CGNAT_A_MAX + 1] = {
 	[NFV_CGNAT_A_POOLS]	= { .type = NLA_NESTED },
 	[NFV_CGNAT_A_INSIDE]	= { .type = NLA_BE32 },
@@ -68,6 +73,7 @@ static const struct nla_policy cg_policy[NFV_CGNAT_A_MAX + 1] = {
 	[NFV_CGNAT_A_MODE]	= NLA_POLICY_MAX(NLA_U8, NFV_CGNAT_MODE_MAX),
 	[NFV_CGNAT_A_SESSION_EVENTS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NFV_CGNAT_A_STATICS]	= { .type = NLA_NESTED },
+	[NFV_CGNAT_A_EXCLUDES]	= { .type = NLA_NESTED },
 };
 
 /* Each timeout's attribute, default and RFC floor, in enum cg_tmo order. */
@@ -197,6 +203,84 @@ static int cg_parse_pools(struct cg_inst *cg, struct nlattr **tb,
 		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_CGNAT_A_POOLS],
 				    "no pool in pools");
 		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * One destination prefix not translated: it may not overlap the inside
+ * prefix (whose flows are not outbound) or a pool (hairpins and inbound
+ * flows go there).
+ */
+static int cg_parse_exclude(struct cg_inst *cg, struct nlattr *a,
+			    struct cg_prefix *x, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NFV_CGNAT_EXCLUDE_A_MAX + 1];
+	unsigned int i;
+	u32 addr;
+	int err;
+
+	if (nla_type(a) != NFV_CGNAT_A_EXCLUDE) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "excludes holds exclude attributes only");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, NFV_CGNAT_EXCLUDE_A_MAX, a,
+			       cg_exclude_policy, extack);
+	if (err)
+		return err;
+	if (!tb[NFV_CGNAT_EXCLUDE_A_ADDR]) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "exclude without an address");
+		return -EINVAL;
+	}
+	addr = ntohl(nla_get_be32(tb[NFV_CGNAT_EXCLUDE_A_ADDR]));
+	x->len = tb[NFV_CGNAT_EXCLUDE_A_LEN] ?
+		 nla_get_u8(tb[NFV_CGNAT_EXCLUDE_A_LEN]) : 32;
+	if (addr & ~cg_mask(x->len)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFV_CGNAT_EXCLUDE_A_ADDR],
+				    "exclude prefix has bits past its length");
+		return -EINVAL;
+	}
+	if (cg_overlap(addr, x->len, ntohl(cg->inside), cg->inside_len)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "exclude overlaps the inside prefix");
+		return -EINVAL;
+	}
+	for (i = 0; i < cg->npools; i++) {
+		if (cg_overlap(addr, x->len, cg->pools[i].first,
+			       cg->pools[i].len)) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "exclude overlaps a pool");
+			return -EINVAL;
+		}
+	}
+	x->addr = htonl(addr);
+	x->mask = htonl(cg_mask(x->len));
+	return 0;
+}
+
+static int cg_parse_excludes(struct cg_inst *cg, struct nlattr *list,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+	int rem, err;
+
+	if (!list)
+		return 0;
+	cg->excludes = kcalloc(CG_MAX_EXCLUDES, sizeof(*cg->excludes),
+			       GFP_KERNEL);
+	if (!cg->excludes)
+		return -ENOMEM;
+	nla_for_each_nested(a, list, rem) {
+		if (cg->nexcludes >= CG_MAX_EXCLUDES) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "too many excludes (64 at most)");
+			return -E2BIG;
+		}
+		err = cg_parse_exclude(cg, a, &cg->excludes[cg->nexcludes],
+				       extack);
+		if (err)
+			return err;
+		cg->nexcludes++;
 	}
 	return 0;
 }
@@ -387,6 +471,7 @@ static int cg_create(struct nfv_nf *nf, struct nlattr **tb,
 	      cg_parse_limits(cg, tb, extack) ?:
 	      cg_parse_det(cg, tb, extack) ?:
 	      cg_parse_timeouts(cg, tb, extack) ?:
+	      cg_parse_excludes(cg, tb[NFV_CGNAT_A_EXCLUDES], extack) ?:
 	      cg_alloc(cg) ?:
 	      cg_parse_statics(cg, tb[NFV_CGNAT_A_STATICS], extack) ?:
 	      cg_timeout_classes(nf, cg, extack);
@@ -449,6 +534,30 @@ static int cg_fill_pools(struct cg_inst *cg, struct sk_buff *skb)
 	return err ? -EMSGSIZE : 0;
 }
 
+static int cg_fill_excludes(struct cg_inst *cg, struct sk_buff *skb)
+{
+	struct nlattr *list, *nest;
+	unsigned int i;
+
+	if (!cg->nexcludes)
+		return 0;
+	list = nla_nest_start(skb, NFV_CGNAT_A_EXCLUDES);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < cg->nexcludes; i++) {
+		nest = nla_nest_start(skb, NFV_CGNAT_A_EXCLUDE);
+		if (!nest ||
+		    nla_put_in_addr(skb, NFV_CGNAT_EXCLUDE_A_ADDR,
+				    cg->excludes[i].addr) ||
+		    nla_put_u8(skb, NFV_CGNAT_EXCLUDE_A_LEN,
+			       cg->excludes[i].len))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	nla_nest_end(skb, list);
+	return 0;
+}
+
 static int cg_fill_stats(struct cg_inst *cg, struct sk_buff *skb)
 {
 	u64 sum[__NFV_CGNAT_STAT_MAX] = {};
@@ -494,7 +603,7 @@ static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 		if (nla_put_u32(skb, cg_tmo_attrs[i].attr, cg->tmo_secs[i]))
 			return -EMSGSIZE;
 	return cg_fill_pools(cg, skb) ?: cg_fill_statics(cg, skb) ?:
-	       cg_fill_stats(cg, skb);
+	       cg_fill_excludes(cg, skb) ?: cg_fill_stats(cg, skb);
 }
 
 /*

@@ -23,6 +23,20 @@
 #include "cgnat.h"
 
 /*
+ * A destination not translated (exclude): a short list, read only for
+ * the first packet of a flow from the inside.
+ */
+bool cg_excluded(const struct cg_inst *cg, __be32 dst)
+{
+	unsigned int i;
+
+	for (i = 0; i < cg->nexcludes; i++)
+		if ((dst & cg->excludes[i].mask) == cg->excludes[i].addr)
+			return true;
+	return false;
+}
+
+/*
  * An ICMP query that may start a flow: a request (its answer's type is
  * the core's, nfv_icmp_reply_type()). Replies answer flows; they start
  * none, as conntrack's.
@@ -774,9 +788,13 @@ enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 	}
 	from_inside = cg_inside(cg, k->addr.v4.src) &&
 		      !cg_inside(cg, k->addr.v4.dst);
+	if (from_inside && cg_excluded(cg, k->addr.v4.dst)) {
+		cg_count(cg, NFV_CGNAT_STAT_EXCLUDED);
+		return NFV_CONTINUE;
+	}
 	pub = cg_pub_index(cg, k->addr.v4.dst);
 	if (from_inside) {
-		/* Nothing leaves with an inside source address. */
+		/* Else nothing leaves with an inside source address. */
 		if (!pkt->flow || !pkt->new_flow)
 			return cg_drop(cg, pkt, NFV_CGNAT_STAT_UNSUPPORTED);
 		reason = cg_out(cg, pkt, pub, cf);
@@ -859,4 +877,5 @@ void cg_tables_free(struct cg_inst *cg)
 	kvfree(cg->maps_pub);
 	kvfree(cg->addrs);
 	kvfree(cg->block_mem);
+	kfree(cg->excludes);
 }

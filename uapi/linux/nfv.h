@@ -489,6 +489,8 @@ enum nfv_cgnat_attr {
 				 * zone, inside, inside port, public, public
 				 * port 1-1023
 				 */
+	NFV_CGNAT_A_EXCLUDES,	/* nested: NFV_CGNAT_A_EXCLUDE, repeated */
+	NFV_CGNAT_A_EXCLUDE,	/* nested enum nfv_cgnat_exclude_attr */
 	__NFV_CGNAT_A_MAX
 };
 #define NFV_CGNAT_A_MAX (__NFV_CGNAT_A_MAX - 1)
@@ -575,6 +577,9 @@ enum nfv_cgnat_stat {
 				  */
 	NFV_CGNAT_STAT_EVENTS_LOST, /* events not sent: no memory */
 	NFV_CGNAT_STAT_HAIRPIN,	/* flows from the inside to a mapping */
+	NFV_CGNAT_STAT_EXCLUDED, /* from the inside to an excluded
+				  * destination, passed untranslated
+				  */
 	__NFV_CGNAT_STAT_MAX
 };
 #define NFV_CGNAT_STAT_MAX (__NFV_CGNAT_STAT_MAX - 1)
@@ -620,5 +625,15 @@ enum nfv_cgnat_event_attr {
 	__NFV_CGNAT_EV_A_MAX
 };
 #define NFV_CGNAT_EV_A_MAX (__NFV_CGNAT_EV_A_MAX - 1)
+
+/* A destination prefix the instance does not translate. */
+enum nfv_cgnat_exclude_attr {
+	NFV_CGNAT_EXCLUDE_A_UNSPEC,
+	NFV_CGNAT_EXCLUDE_A_PAD,
+	NFV_CGNAT_EXCLUDE_A_ADDR,	/* be32 prefix */
+	NFV_CGNAT_EXCLUDE_A_LEN,	/* u8, 0 .. 32 (default 32) */
+	__NFV_CGNAT_EXCLUDE_A_MAX
+};
+#define NFV_CGNAT_EXCLUDE_A_MAX (__NFV_CGNAT_EXCLUDE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFV_H */

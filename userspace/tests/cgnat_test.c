@@ -233,7 +233,7 @@ static void test_lookup(void)
 	nlmsg_free(m);
 }
 
-/* The n-th static mapping's attribute of the STATICS nest, or NULL. */
+/* The n-th nest's attribute of type in a list (statics, excludes). */
 static struct nlattr *static_attr(struct nlattr *statics, int n, int type)
 {
 	struct nlattr *st, *a;
@@ -294,11 +294,32 @@ static void test_statics(void)
 	nlmsg_free(m);
 }
 
+static void test_excludes(void)
+{
+	struct nlattr *tb[NFV_CGNAT_A_MAX + 1] = {}, *a;
+	struct nl_msg *m;
+	int n = 0, rem;
+
+	check("two excludes",
+	      !config("pool 192.0.2.0/24 exclude 203.0.113.0/24 exclude 10.1.2.3",
+		      &m, tb) && tb[NFV_CGNAT_A_EXCLUDES]);
+	nla_for_each_nested(a, tb[NFV_CGNAT_A_EXCLUDES], rem)
+		n += nla_type(a) == NFV_CGNAT_A_EXCLUDE;
+	check("in one nest", n == 2);
+	a = static_attr(tb[NFV_CGNAT_A_EXCLUDES], 1, NFV_CGNAT_EXCLUDE_A_LEN);
+	check("an address is a /32", a && nla_get_u8(a) == 32);
+	nlmsg_free(m);
+	check("exclude of junk refused",
+	      config("pool 192.0.2.0/24 exclude here", &m, tb));
+	nlmsg_free(m);
+}
+
 int main(void)
 {
 	test_prefix();
 	test_config();
 	test_lookup();
 	test_statics();
+	test_excludes();
 	return failures ? 1 : 0;
 }

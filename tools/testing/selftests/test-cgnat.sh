@@ -15,7 +15,8 @@
 # filtering), nobody reaches a port no mapping holds; a subscriber reaches
 # another's mappings through their public address:port, seen from its own
 # (hairpinning, UDP and TCP); static mappings reach an inside server from
-# any host and carry its outbound flows from that port; ping crosses; a
+# any host and carry its outbound flows from that port; an excluded
+# destination sees the inside address; ping crosses; a
 # subscriber out of ports gets ICMP administratively prohibited, counted,
 # while a new subscriber still gets through; with address-dependent
 # filtering only the hosts a mapping sent to reach it. Flows get the
@@ -34,7 +35,8 @@ A=100.64.0.2 B=100.64.0.3 C=100.64.0.4 D=100.64.0.5 E=100.64.0.6
 S1=203.0.113.2 S2=203.0.113.3 S3=203.0.113.4
 
 rm -f /tmp/serve.err /tmp/recv /tmp/recv.err /tmp/recv2 /tmp/recv2.err \
-	/tmp/hp /tmp/hp.err /tmp/hp2 /tmp/hp2.err /tmp/st /tmp/st.err
+	/tmp/hp /tmp/hp.err /tmp/hp2 /tmp/hp2.err /tmp/st /tmp/st.err \
+	/tmp/ex /tmp/ex.err
 need veth
 nfv_cgnat_load
 ip -b - <<-EOF
@@ -94,6 +96,8 @@ expect_fail "static mapping's public port must be 1-1023" \
 	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 static tcp $E:80 192.0.2.1:2000
 expect_fail "static mapping's public address is in no pool" \
 	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 static tcp $E:80 192.0.3.1:80
+expect_fail "exclude overlaps a pool" \
+	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 exclude 192.0.2.128/25
 expect_fail "two static mappings of one public address:port" \
 	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 static udp $E:53 192.0.2.1:53 \
 		static udp $D:53 192.0.2.1:53
@@ -278,8 +282,9 @@ check_eq "no packet dropped as pending or malformed" \
 # Address-dependent filtering, instance cg2 in place of cg1 for new flows:
 # A:5200 sends to S1; the third host is dropped, counted; S1 reaches the
 # mapping from another port. Static mappings of E's reach it from any host.
+# The third host is excluded: the inside reaches it untranslated.
 nfvctl -b - <<-EOF
-	cgnat add dp0 cg2 pool 198.51.100.4/30 filtering address static tcp $E:8080 198.51.100.7:80 static udp $E:7000 198.51.100.7:53
+	cgnat add dp0 cg2 pool 198.51.100.4/30 filtering address static tcp $E:8080 198.51.100.7:80 static udp $E:7000 198.51.100.7:53 exclude $S3/32
 	chain set dp0 dev r0 cg2 forward
 	chain set dp0 dev r1 cg2 forward
 	EOF
@@ -321,6 +326,21 @@ check_eq "static: E's UDP from port 7000 leaves from 198.51.100.7:53" \
 check_eq "mappings flag the static ones, with their flows" \
 	"$(nfvctl -j cgnat mappings dp0 cg2 | jq -c '[.[] | select(.static) |
 		[.inside_port, .flows]]')" "[[8080,1],[7000,1]]"
+
+# Exclusions: A's datagram to the excluded third host leaves with A's
+# inside address (S1, not excluded, saw cg2's pool above), counted.
+timeout 120 nsenter --net=/run/netns/outside python3 "$PEER" recv $S3 9200 \
+	> /tmp/ex 2> /tmp/ex.err &
+await 100 grep -q ready /tmp/ex.err || fail "the excluded host did not start"
+peer inside send $A 5900 $S3 9200
+await 100 test -s /tmp/ex
+check_eq "exclude: the excluded host sees A's inside address" \
+	"$(cat /tmp/ex)" "from $A:5900"
+check_eq "counted as excluded, and no mapping made" \
+	"$(cg_stat excluded cg2) $(nfvctl -j cgnat mappings dp0 cg2 |
+		jq '[.[] | select(.inside_port == 5900)] | length')" "1 0"
+check_eq "show lists the excludes" \
+	"$(nfvctl -j cgnat show dp0 cg2 | jq -c '.[0].excludes')" "[\"$S3/32\"]"
 
 # The configuration fuzzed (nlfuzz.py --cgnat): every crafted or random
 # NF_NEW of type cgnat is taken, shown as sent and deleted, or refused
