@@ -105,7 +105,7 @@ check_eq "show has the timeouts, set and default" \
 	"$(nfvctl -j cgnat show dp0 cg1 | jq -c '.[0].timeouts')" \
 	'{"udp":150,"tcp_established":7440,"tcp_transitory":300,"icmp":60}'
 
-timeout 300 nsenter --net=/run/netns/outside python3 "$PEER" serve $S1 $S2 \
+timeout 900 nsenter --net=/run/netns/outside python3 "$PEER" serve $S1 $S2 \
 	2> /tmp/serve.err &
 await 100 grep -q ready /tmp/serve.err || fail "the servers did not start"
 
