@@ -9,6 +9,7 @@
 #define _NFV_COMPAT_H
 
 #include <linux/ip.h>
+#include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
 
@@ -72,5 +73,34 @@ static inline struct nlattr **nfv_dump_attrs(struct netlink_callback *cb)
 #else
 #define NFV_MCAST_NET_ADMIN	0
 #endif
+
+/*
+ * dev->lltx: 6.12 moved NETIF_F_LLTX out of the feature bits, a device
+ * that takes no TX lock (guest.c).
+ */
+static inline void nfv_dev_set_lltx(struct net_device *dev)
+{
+#ifdef NFV_HAVE_DEV_LLTX
+	dev->lltx = true;
+#else
+	dev->features |= NETIF_F_LLTX;
+#endif
+}
+
+/*
+ * A device that never leaves its namespace: NETIF_F_NETNS_LOCAL, a bit of
+ * its own from 6.12 (dev->netns_local), renamed dev->netns_immutable in
+ * 6.15 and in Debian's 6.12.
+ */
+static inline void nfv_dev_set_netns_local(struct net_device *dev)
+{
+#if defined(NFV_HAVE_DEV_NETNS_IMMUTABLE)
+	dev->netns_immutable = true;
+#elif defined(NFV_HAVE_DEV_NETNS_LOCAL)
+	dev->netns_local = true;
+#else
+	dev->features |= NETIF_F_NETNS_LOCAL;
+#endif
+}
 
 #endif /* _NFV_COMPAT_H */

@@ -190,6 +190,18 @@ void nfv_chain_exit(void);
 
 /* packet.c */
 rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb);
+rx_handler_result_t nfv_port_receive(struct nfv_port *port,
+				     struct sk_buff **pskb);
+
+/* guest.c */
+bool nfv_is_guest(const struct net_device *dev);
+struct nfv_port *nfv_guest_port(const struct net_device *dev);
+void nfv_guest_attach(struct net_device *dev, struct nfv_port *port);
+void nfv_guest_detach(struct net_device *dev);
+struct nfv_port *nfv_guest_add(struct nfv_dp *dp, const char *name,
+			       u16 zone, struct netlink_ext_ack *extack);
+int nfv_guest_init(void);
+void nfv_guest_exit(void);
 
 /* frag.c */
 int nfv_frag_table_init(struct nfv_frag_table *t);

@@ -41,12 +41,17 @@ static int __init nfv_init(void)
 	err = nfv_port_init();
 	if (err)
 		goto err_pernet;
-	err = nfv_genl_init();
+	err = nfv_guest_init();
 	if (err)
 		goto err_port;
+	err = nfv_genl_init();
+	if (err)
+		goto err_guest;
 	pr_info("nfv: datapath loaded, netlink ABI %d\n", NFV_GENL_VERSION);
 	return 0;
 
+err_guest:
+	nfv_guest_exit();
 err_port:
 	nfv_port_exit();
 err_pernet:
@@ -63,6 +68,7 @@ static void __exit nfv_exit(void)
 {
 	nfv_genl_exit();
 	unregister_pernet_device(&nfv_net_ops);
+	nfv_guest_exit();
 	nfv_port_exit();
 	/*
 	 * A flow's RCU callback puts its chain, whose RCU callback puts its

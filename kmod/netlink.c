@@ -74,6 +74,7 @@ static const struct nla_policy nfv_port_policy[NFV_A_MAX + 1] = {
 	[NFV_A_IFINDEX]		= { .type = NLA_U32 },
 	[NFV_A_IFNAME]		= NFV_POL_IFNAME,
 	[NFV_A_PORT_ZONE]	= { .type = NLA_U16 },
+	[NFV_A_PORT_KIND]	= NLA_POLICY_MAX(NLA_U8, NFV_PORT_KIND_MAX),
 };
 
 static const struct nla_policy nfv_port_del_policy[NFV_A_MAX + 1] = {
@@ -290,6 +291,8 @@ static int nfv_port_fill(struct sk_buff *skb, struct nfv_port *port)
 	    nla_put_u32(skb, NFV_A_IFINDEX, port->dev->ifindex) ||
 	    nla_put_string(skb, NFV_A_IFNAME, port->dev->name) ||
 	    nla_put_u16(skb, NFV_A_PORT_ZONE, port->zone) ||
+	    nla_put_u8(skb, NFV_A_PORT_KIND, nfv_is_guest(port->dev) ?
+		       NFV_PORT_KIND_GUEST : NFV_PORT_KIND_NETDEV) ||
 	    nfv_chain_fill(skb, rtnl_dereference(port->chain)) ||
 	    nfv_put_u64_nest(skb, NFV_A_PORT_STATS, st.stat, __NFV_PSTAT_MAX,
 			     NFV_PSTAT_PAD))
@@ -628,6 +631,7 @@ static int nfv_cmd_nf_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int nfv_cmd_port_new(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *kind = info->attrs[NFV_A_PORT_KIND];
 	struct nfv_dp *dp = nfv_dp_from_info(info);
 	struct net_device *dev;
 	struct nfv_port *port;
@@ -635,12 +639,20 @@ static int nfv_cmd_port_new(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(dp))
 		return PTR_ERR(dp);
-	dev = nfv_dev_from_info(info);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
 	if (info->attrs[NFV_A_PORT_ZONE])
 		zone = nla_get_u16(info->attrs[NFV_A_PORT_ZONE]);
-	port = nfv_port_add(dp, dev, zone, info->extack);
+	if (kind && nla_get_u8(kind) == NFV_PORT_KIND_GUEST) {
+		if (nfv_require(info, NFV_A_IFNAME,
+				"a guest port needs the name of its device (NFV_A_IFNAME)"))
+			return -EINVAL;
+		port = nfv_guest_add(dp, nla_data(info->attrs[NFV_A_IFNAME]),
+				     zone, info->extack);
+	} else {
+		dev = nfv_dev_from_info(info);
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
+		port = nfv_port_add(dp, dev, zone, info->extack);
+	}
 	if (IS_ERR(port))
 		return PTR_ERR(port);
 	nfv_notify(dp->net, NFV_CMD_PORT_NEW, nfv_port_fill_obj, port);

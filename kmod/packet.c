@@ -338,8 +338,15 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 
 rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb)
 {
+	return nfv_port_receive(rcu_dereference((*pskb)->dev->rx_handler_data),
+				pskb);
+}
+
+/* A frame received on @port: from its RX handler, or a guest's (guest.c). */
+rx_handler_result_t nfv_port_receive(struct nfv_port *port,
+				     struct sk_buff **pskb)
+{
 	struct sk_buff *skb = *pskb;
-	struct nfv_port *port = rcu_dereference(skb->dev->rx_handler_data);
 	rx_handler_result_t ret;
 	struct nfv_flow *flow = NULL;
 	struct nfv_pkt pkt;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Ports: existing netdevs whose RX path the datapath takes over with
- * netdev_rx_handler_register(). A device that goes away takes its port
- * with it.
+ * netdev_rx_handler_register(), and guest devices the datapath creates,
+ * which receive through their xmit instead (guest.c). A device that goes
+ * away takes its port with it; a guest port takes its device with it.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -11,18 +12,25 @@
 
 #include "core.h"
 
-static bool nfv_is_port(const struct net_device *dev)
+/* Under RCU or RTNL: the port of @dev in any datapath, or NULL. */
+static struct nfv_port *nfv_dev_port(const struct net_device *dev)
 {
-	return rcu_access_pointer(dev->rx_handler) == nfv_rx_handler;
+	if (nfv_is_guest(dev))
+		return nfv_guest_port(dev);
+	if (rcu_access_pointer(dev->rx_handler) != nfv_rx_handler)
+		return NULL;
+	return rcu_dereference_rtnl(dev->rx_handler_data);
 }
 
 static int nfv_port_check_dev(struct net_device *dev,
 			      struct netlink_ext_ack *extack)
 {
-	if (nfv_is_port(dev)) {
+	if (nfv_dev_port(dev)) {
 		NL_SET_ERR_MSG(extack, "device is already a port of a datapath");
 		return -EEXIST;
 	}
+	if (nfv_is_guest(dev))
+		return 0;	/* just created for this port */
 	if (rtnl_dereference(dev->rx_handler)) {
 		NL_SET_ERR_MSG(extack,
 			       "device already has an rx handler (bridge or bond member, macvlan lower device, ...)");
@@ -85,10 +93,14 @@ struct nfv_port *nfv_port_add(struct nfv_dp *dp, struct net_device *dev,
 
 	/* Forwarding merged LRO super-packets would be wrong. */
 	dev_disable_lro(dev);
-	err = netdev_rx_handler_register(dev, nfv_rx_handler, port);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "device refused the rx handler");
-		goto err_idr;
+	if (nfv_is_guest(dev)) {
+		nfv_guest_attach(dev, port);
+	} else {
+		err = netdev_rx_handler_register(dev, nfv_rx_handler, port);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "device refused the rx handler");
+			goto err_idr;
+		}
 	}
 	netdev_hold(dev, &port->dev_tracker, GFP_KERNEL);
 	list_add_tail(&port->node, &dp->ports);
@@ -117,14 +129,22 @@ static void nfv_port_free_rcu(struct rcu_head *head)
  * @flush: remove the port's flows too. A datapath going away flushes its
  * whole table once after its last port instead: a walk of every bucket
  * per port, under RTNL, took seconds with many ports and a large table.
+ *
+ * A guest port's device is unregistered with it, unless that is what
+ * the port is deleted for.
  */
 void nfv_port_del(struct nfv_port *port, bool flush)
 {
+	struct net_device *dev = port->dev;
 	struct nfv_dp *dp = port->dp;
+	bool guest = nfv_is_guest(dev);
 
 	ASSERT_RTNL();
 	/* Waits for packets already in the handler. */
-	netdev_rx_handler_unregister(port->dev);
+	if (guest)
+		nfv_guest_detach(dev);
+	else
+		netdev_rx_handler_unregister(dev);
 	list_del(&port->node);
 	dp->n_ports--;
 	if (flush)
@@ -134,7 +154,9 @@ void nfv_port_del(struct nfv_port *port, bool flush)
 	/* A datapath going away takes its NFs along: nothing to tell. */
 	if (flush)
 		nfv_port_notify(port, NFV_PORT_DELETED);
-	netdev_put(port->dev, &port->dev_tracker);
+	if (guest && dev->reg_state == NETREG_REGISTERED)
+		unregister_netdevice(dev);
+	netdev_put(dev, &port->dev_tracker);
 	call_rcu(&port->rcu, nfv_port_free_rcu);
 }
 
@@ -142,23 +164,17 @@ void nfv_port_del(struct nfv_port *port, bool flush)
 struct nfv_port *nfv_port_rcu(const struct nfv_dp *dp,
 			      const struct net_device *dev)
 {
-	struct nfv_port *port;
+	struct nfv_port *port = nfv_dev_port(dev);
 
-	if (!nfv_is_port(dev))
-		return NULL;
-	port = rcu_dereference(dev->rx_handler_data);
 	return port && port->dp == dp ? port : NULL;
 }
 
 struct nfv_port *nfv_port_find_dev(struct nfv_dp *dp,
 				   const struct net_device *dev)
 {
-	struct nfv_port *port;
+	struct nfv_port *port = nfv_dev_port(dev);
 
-	if (!nfv_is_port(dev))
-		return NULL;
-	port = rtnl_dereference(dev->rx_handler_data);
-	return port->dp == dp ? port : NULL;
+	return port && port->dp == dp ? port : NULL;
 }
 
 /*
@@ -217,10 +233,12 @@ static int nfv_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct nfv_port *port;
 
-	if ((event != NETDEV_UNREGISTER && event != NETDEV_CHANGENAME &&
-	     event != NETDEV_CHANGEUPPER) || !nfv_is_port(dev))
+	if (event != NETDEV_UNREGISTER && event != NETDEV_CHANGENAME &&
+	    event != NETDEV_CHANGEUPPER)
 		return NOTIFY_DONE;
-	port = rtnl_dereference(dev->rx_handler_data);
+	port = nfv_dev_port(dev);
+	if (!port)
+		return NOTIFY_DONE;
 	if (event == NETDEV_CHANGENAME) {
 		nfv_port_notify(port, NFV_PORT_RENAMED);
 		return NOTIFY_DONE;

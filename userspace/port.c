@@ -31,22 +31,27 @@ static const char *const pstat_text[NFV_PSTAT_MAX + 1] = {
 void usage_port(FILE *f)
 {
 	fputs("  port add DP dev IFNAME [zone N]\n"
+	      "  port add DP guest IFNAME [zone N]\n"
 	      "  port del DP dev IFNAME\n"
 	      "  port show DP\n", f);
 }
 
-/* port add DP dev IFNAME [zone N] */
+/*
+ * port add DP { dev IFNAME | guest IFNAME } [zone N]: "guest" creates the
+ * device, for a KVM guest to attach to through macvtap.
+ */
 static int port_add(int argc, char **argv)
 {
 	const char *cmd = "port add", *dp, *dev = NULL;
-	bool has_zone = false;
+	bool has_zone = false, guest = false;
 	struct nl_msg *msg;
 	uint32_t zone;
 
 	if (parse_dp(cmd, &argc, &argv, &dp))
 		return -1;
 	for (; argc > 0; argc--, argv++) {
-		if (matches(*argv, "dev")) {
+		if (matches(*argv, "dev") || matches(*argv, "guest")) {
+			guest = matches(*argv, "guest");
 			if (parse_dev(cmd, &argc, &argv, &dev))
 				return -1;
 		} else if (matches(*argv, "zone")) {
@@ -61,13 +66,14 @@ static int port_add(int argc, char **argv)
 		}
 	}
 	if (!dev)
-		return usage_err(cmd, "missing \"dev IFNAME\"");
+		return usage_err(cmd, "missing \"dev IFNAME\" or \"guest IFNAME\"");
 
 	msg = nfv_msg(NFV_CMD_PORT_NEW, false);
 	if (!msg)
 		return -1;
 	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0 ||
 	    nla_put_string(msg, NFV_A_IFNAME, dev) < 0 ||
+	    (guest && nla_put_u8(msg, NFV_A_PORT_KIND, NFV_PORT_KIND_GUEST) < 0) ||
 	    (has_zone && nla_put_u16(msg, NFV_A_PORT_ZONE, (uint16_t)zone) < 0))
 		return nfv_msg_full(msg);
 	return nfv_talk(msg, NULL, NULL);
@@ -164,14 +170,17 @@ void port_print(struct nlattr **tb, const char *sep, bool with_dp)
 {
 	const char *dp = attr_str(tb[NFV_A_DP_NAME]);
 	const char *ifname = attr_str(tb[NFV_A_IFNAME]);
-	bool has_no, has_ifindex, has_zone;
+	bool has_no, has_ifindex, has_zone, guest;
 	uint32_t port_no, ifindex;
 	char buf[IF_NAMESIZE];
 	uint16_t zone;
+	uint8_t kind;
 
 	has_no = attr_u32(tb[NFV_A_PORT_NO], &port_no);
 	has_ifindex = attr_u32(tb[NFV_A_IFINDEX], &ifindex);
 	has_zone = attr_u16(tb[NFV_A_PORT_ZONE], &zone);
+	guest = attr_u8(tb[NFV_A_PORT_KIND], &kind) &&
+		kind == NFV_PORT_KIND_GUEST;
 	if (opts.json) {
 		if (with_dp && dp)
 			jw_str("dp", dp);
@@ -183,6 +192,7 @@ void port_print(struct nlattr **tb, const char *sep, bool with_dp)
 			jw_u64("ifindex", ifindex);
 		if (has_zone)
 			jw_u64("zone", zone);
+		jw_str("kind", guest ? "guest" : "dev");
 	} else {
 		if (!ifname && has_ifindex)
 			ifname = ifname_of(ifindex, buf);
@@ -195,6 +205,8 @@ void port_print(struct nlattr **tb, const char *sep, bool with_dp)
 			printf(" ifindex %u", ifindex);
 		if (has_zone)
 			printf(" zone %u", zone);
+		if (guest)
+			printf(" guest");
 	}
 	port_print_chain(tb[NFV_A_CHAIN]);
 	port_print_stats(tb[NFV_A_PORT_STATS], sep);

@@ -19,7 +19,7 @@
 #include <linux/types.h>
 
 #define NFV_GENL_NAME		"nfv"
-#define NFV_GENL_VERSION	4
+#define NFV_GENL_VERSION	5
 #define NFV_MCGRP_EVENTS	"events"
 
 /* Names of datapaths and NF instances, including the terminating NUL. */
@@ -35,7 +35,7 @@ enum nfv_cmd {
 	NFV_CMD_DP_DEL,		/* DP_NAME */
 	NFV_CMD_DP_GET,		/* doit: DP_NAME; dumpit: all in the netns */
 	NFV_CMD_DP_SET,		/* DP_NAME [MAX_FLOWS] [TIMEOUTS] */
-	NFV_CMD_PORT_NEW,	/* DP_NAME IFNAME|IFINDEX [ZONE] */
+	NFV_CMD_PORT_NEW,	/* DP_NAME IFNAME|IFINDEX [ZONE] [KIND] */
 	NFV_CMD_PORT_DEL,	/* DP_NAME IFNAME|IFINDEX */
 	NFV_CMD_PORT_GET,	/* dumpit: DP_NAME */
 	NFV_CMD_CHAIN_SET,	/* DP_NAME IFNAME|IFINDEX CHAIN */
@@ -81,6 +81,9 @@ enum nfv_attr {
 				 * lists the items that match (a lookup)
 				 */
 	NFV_A_NF_EVENT,		/* nested, defined by the NF type (event) */
+	NFV_A_PORT_KIND,	/* u8 enum nfv_port_kind (version 5): PORT_NEW
+				 * with GUEST creates the device IFNAME
+				 */
 	__NFV_A_MAX
 };
 #define NFV_A_MAX (__NFV_A_MAX - 1)
@@ -162,6 +165,20 @@ enum nfv_drop {
 	__NFV_DROP_MAX
 };
 #define NFV_DROP_MAX (__NFV_DROP_MAX - 1)
+
+/*
+ * What a port is. A guest port's device is created and owned by the
+ * datapath (Documentation/guests.rst): PORT_DEL, or the datapath going,
+ * deletes it.
+ */
+enum nfv_port_kind {
+	NFV_PORT_KIND_NETDEV,	/* an existing device of the namespace */
+	NFV_PORT_KIND_GUEST,	/* an "nfvguest" device a KVM guest attaches
+				 * to, through macvtap
+				 */
+	__NFV_PORT_KIND_MAX
+};
+#define NFV_PORT_KIND_MAX (__NFV_PORT_KIND_MAX - 1)
 
 /* Port counters, u64. */
 enum nfv_port_stat {

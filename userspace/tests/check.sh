@@ -146,6 +146,10 @@ run 1 'port add: duplicate "zone"' port add dp0 dev r0 zone 1 zone 2
 run 1 'port add: unknown argument "r0"' port add dp0 r0
 parses port add dp0 dev r0
 parses port add dp0 zone 65535 dev 0123456789abcde
+run 0 "" port help && out "port add DP guest IFNAME [zone N]"
+run 1 'port add: missing value after "guest"' port add dp0 guest
+run 1 'port add: duplicate "dev"' port add dp0 guest g0 dev r0
+parses port add dp0 guest vm0 zone 2
 run 1 'port del: unknown argument "zone"' port del dp0 dev r0 zone 1
 run 1 'port del: missing "dev IFNAME"' port del dp0
 parses port del dp0 dev r0
