@@ -3,6 +3,15 @@
 # an nfvguest device owned by the datapath, shown with its kind; it goes
 # with its port, its datapath, its namespace and the module, and its port
 # goes with it when something else deletes it.
+#
+# Then a guest on it, as QEMU attaches one: macvtap in passthru mode on
+# the device, and guest-peer (a tiny IPv4 stack on the macvtap's /dev/tapN
+# with the virtio-net header) at 10.0.3.2, routed to through the address-
+# less device. The client pings it and exchanges UDP with it through the
+# datapath: the host resolves the guest by ARP through the port, checksum
+# offload crosses in both directions, the port counts both ways. The
+# macvtap and the guest device deleted under traffic, then the datapath,
+# leave nothing behind.
 # debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
@@ -48,3 +57,82 @@ nfv_unload
 check "module unloaded with a guest port" no_link router vm0
 cleanup
 
+PEER=/tmp/guest-peer
+cc -O2 -Wall -Wextra -Werror -o "$PEER" "$top/tools/testing/selftests/guest-peer.c" ||
+	fail "guest-peer does not build"
+GMAC=52:54:00:12:34:56 GIP=10.0.3.2
+
+# guest_start: vm0 as a guest port with a forward chain, its macvtap, and
+# guest-peer on the tap; returns once the peer listens.
+guest_start() {
+	local idx
+
+	nfvctl -b - <<-EOF
+	port add dp0 guest vm0
+	chain set dp0 dev vm0 forward
+	EOF
+	rt ip -b - <<-EOF
+	link set vm0 up
+	route add $GIP/32 dev vm0
+	link add link vm0 name mvt0 type macvtap mode passthru
+	link set mvt0 up
+	EOF
+	idx=$(rt ip -j link show mvt0 | jq .[0].ifindex)
+	await 50 test -c "/dev/tap$idx" || fail "no /dev/tap$idx"
+	rm -f /tmp/peer.out /tmp/peer.err
+	nsenter --net=/run/netns/router "$PEER" "/dev/tap$idx" $GMAC $GIP 600 \
+		> /tmp/peer.out 2> /tmp/peer.err &
+	peer_pid=$!
+	await 50 grep -q ready /tmp/peer.err || fail "guest-peer: $(cat /tmp/peer.err)"
+}
+# peer_count NAME: a counter guest-peer printed as it ended.
+peer_count() { num "$(cat /tmp/peer.out)" "$1 ([0-9]+)"; }
+# vm0_stat NAME: a counter of the guest port.
+vm0_stat() { nfvctl -j port show dp0 | jq -r ".[] | select(.ifname == \"vm0\") | .stats.$1"; }
+flooding() { [ "$(vm0_stat rx_packets)" -gt 10 ]; }
+udp_echo() { [ "$(echo "$1" | cl socat -t2 - UDP:$GIP:7000)" = "$1" ]; }
+
+router_setup
+guest_start
+check "the client pings the guest through the datapath" cl ping -c3 -i0.2 -W2 $GIP >/dev/null
+resolved() { rt ip neigh show $GIP dev vm0 | grep -qi "lladdr $GMAC"; }
+check "the host resolved the guest through the port" resolved
+check "UDP echo from the guest" udp_echo hello-guest
+check "a second UDP exchange" udp_echo "$(head -c 1000 /dev/zero | tr '\0' x)"
+check_ge "guest port rx packets" "$(vm0_stat rx_packets)" 6
+check_ge "guest port tx packets" "$(vm0_stat tx_packets)" 5
+check_eq "guest port drops" "$(vm0_stat drop_packets)" 0
+kill "$peer_pid"
+wait "$peer_pid"
+check_ge "echo requests the guest answered" "$(peer_count echo)" 3
+check_ge "UDP datagrams it echoed" "$(peer_count udp)" 2
+check_ge "partial checksums it completed (NEEDS_CSUM)" "$(peer_count partial)" 2
+check_eq "frames it found bad" "$(peer_count bad)" 0
+check_eq "GSO frames without TSO offered" "$(peer_count gso)" 0
+
+nfvctl port del dp0 dev vm0
+check "port del takes the macvtap along" no_link router mvt0
+
+# Under traffic: the macvtap goes, then the guest device; then again with
+# the datapath.
+guest_start
+cl ping -f -w 4 $GIP >/dev/null 2>&1 &
+flood=$!
+await 100 flooding || fail "no flood through the guest"
+rt ip link del mvt0
+kill "$peer_pid"
+wait "$peer_pid"
+rt ip link del vm0
+check_eq "the guest port left with its device" "$(nports)" 2
+wait "$flood"
+guest_start
+cl ping -f -w 3 $GIP >/dev/null 2>&1 &
+flood=$!
+await 100 flooding || fail "no flood through the guest"
+nfvctl dp del dp0
+kill "$peer_pid"
+wait "$peer_pid" "$flood"
+check "nothing left: no guest device, no macvtap" \
+	test -z "$(rt ip -j link show type nfvguest | jq -r '.[].ifname')$(rt ip -j link show type macvtap | jq -r '.[].ifname')"
+cleanup
+nfv_unload
