@@ -67,6 +67,11 @@ static int port_add(int argc, char **argv)
 	}
 	if (!dev)
 		return usage_err(cmd, "missing \"dev IFNAME\" or \"guest IFNAME\"");
+	if (guest && !nl_has_attr(NFV_CMD_PORT_NEW, NFV_A_PORT_KIND)) {
+		nl_lacks();
+		err_msg("the nfv module does not support guest ports (added in ABI version 5; update the module)");
+		return -1;
+	}
 
 	msg = nfv_msg(NFV_CMD_PORT_NEW, false);
 	if (!msg)

@@ -163,6 +163,12 @@ for rule in "add dpabi fwabi proto tcp tcp-flags syn/syn,ack accept" \
 	grep -q "fw module .*update it" <<<"$err" ||
 		fail "fw rule $rule: the message does not say what lacks it: $err"
 done
+# A port kind the baseline lacks (version 5): refused before sending.
+err=$(nfvctl port add dpabi guest vm0 2>&1 >/dev/null) && rc=0 || rc=$?
+check_eq "port add guest on the baseline's nfv: exit status" "$rc" 2
+grep -q "does not support guest ports" <<<"$err" ||
+	fail "port add guest: the message does not say what lacks it: $err"
+passed "port add guest refused: $err"
 nfvctl dp del dpabi
 cleanup
 
