@@ -12,7 +12,9 @@
  * so the host must never send one. UDP replies go out with NEEDS_CSUM, as
  * a virtio guest with checksum offload sends them.
  *
- * Usage: guest-peer TAPDEV MAC IPV4 SECONDS
+ * Usage: guest-peer TAPDEV MAC IPV4 SECONDS [IFNAME]
+ * TAPDEV is a macvtap's /dev/tapN, or /dev/net/tun with IFNAME: the tap
+ * device IFNAME is created as QEMU's -netdev tap,ifname=IFNAME creates it.
  * Runs until SECONDS passed or SIGTERM, then prints its counters on one
  * line (rx, arp, echo, udp, partial, gso, bad).
  */
@@ -238,7 +240,7 @@ static void on_frame(int fd, uint8_t *buf, size_t n)
 		on_udp(fd, f, ip, l4, iplen - hl);
 }
 
-static int tap_open(const char *path)
+static int tap_open(const char *path, const char *ifname)
 {
 	int hdr = HDR, fd = open(path, O_RDWR);
 	struct ifreq ifr = { 0 };
@@ -248,6 +250,8 @@ static int tap_open(const char *path)
 		return -1;
 	}
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	if (ifname)
+		strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) || ioctl(fd, TUNSETVNETHDRSZ, &hdr) ||
 	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM)) {
 		perror("guest-peer: tap ioctl");
@@ -265,16 +269,16 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_term };
 	int left;
 
-	if (argc != 5 ||
+	if (argc < 5 || argc > 6 ||
 	    sscanf(argv[2], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &my_mac[0],
 		   &my_mac[1], &my_mac[2], &my_mac[3], &my_mac[4],
 		   &my_mac[5]) != 6 ||
 	    inet_pton(AF_INET, argv[3], &my_ip) != 1) {
-		fprintf(stderr, "usage: guest-peer TAPDEV MAC IPV4 SECONDS\n");
+		fprintf(stderr, "usage: guest-peer TAPDEV MAC IPV4 SECONDS [IFNAME]\n");
 		return 2;
 	}
 	sigaction(SIGTERM, &sa, NULL);
-	pfd.fd = tap_open(argv[1]);
+	pfd.fd = tap_open(argv[1], argc > 5 ? argv[5] : NULL);
 	if (pfd.fd < 0)
 		return 1;
 	fprintf(stderr, "ready\n");

@@ -16,6 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need macvtap
+need tun
 
 # guest_kind: the kind port show gives vm0, or nothing.
 guest_kind() { nfvctl -j port show dp0 | jq -r '.[] | select(.ifname == "vm0") | .kind'; }
@@ -90,15 +91,16 @@ peer_count() { num "$(cat /tmp/peer.out)" "$1 ([0-9]+)"; }
 # vm0_stat NAME: a counter of the guest port.
 vm0_stat() { nfvctl -j port show dp0 | jq -r ".[] | select(.ifname == \"vm0\") | .stats.$1"; }
 flooding() { [ "$(vm0_stat rx_packets)" -gt 10 ]; }
-udp_echo() { [ "$(echo "$1" | cl socat -t2 - UDP:$GIP:7000)" = "$1" ]; }
+# udp_echo ADDRESS TEXT: the guest at ADDRESS echoes TEXT over UDP.
+udp_echo() { [ "$(echo "$2" | cl socat -t2 - "UDP:$1:7000")" = "$2" ]; }
 
 router_setup
 guest_start
 check "the client pings the guest through the datapath" cl ping -c3 -i0.2 -W2 $GIP >/dev/null
 resolved() { rt ip neigh show $GIP dev vm0 | grep -qi "lladdr $GMAC"; }
 check "the host resolved the guest through the port" resolved
-check "UDP echo from the guest" udp_echo hello-guest
-check "a second UDP exchange" udp_echo "$(head -c 1000 /dev/zero | tr '\0' x)"
+check "UDP echo from the guest" udp_echo $GIP hello-guest
+check "a second UDP exchange" udp_echo $GIP "$(head -c 1000 /dev/zero | tr '\0' x)"
 check_ge "guest port rx packets" "$(vm0_stat rx_packets)" 6
 check_ge "guest port tx packets" "$(vm0_stat tx_packets)" 5
 check_eq "guest port drops" "$(vm0_stat drop_packets)" 0
@@ -112,6 +114,29 @@ check_eq "GSO frames without TSO offered" "$(peer_count gso)" 0
 
 nfvctl port del dp0 dev vm0
 check "port del takes the macvtap along" no_link router mvt0
+
+# A tap QEMU creates itself (-netdev tap,ifname=tap0) is an ordinary port.
+rm -f /tmp/peer.out /tmp/peer.err
+nsenter --net=/run/netns/router "$PEER" /dev/net/tun $GMAC 10.0.4.2 600 tap0 \
+	> /tmp/peer.out 2> /tmp/peer.err &
+peer_pid=$!
+await 50 grep -q ready /tmp/peer.err || fail "guest-peer: $(cat /tmp/peer.err)"
+nfvctl -b - <<-EOF
+port add dp0 dev tap0
+chain set dp0 dev tap0 forward
+EOF
+rt ip -b - <<-EOF
+link set tap0 up
+route add 10.0.4.2/32 dev tap0
+EOF
+check "the client pings a guest on a tap port" cl ping -c2 -i0.2 -W2 10.0.4.2 >/dev/null
+check "UDP echo from it" udp_echo 10.0.4.2 hello-tap
+kill "$peer_pid"
+wait "$peer_pid"
+check_ge "echo requests the tap guest answered" "$(peer_count echo)" 2
+check_eq "frames it found bad" "$(peer_count bad)" 0
+two_ports() { [ "$(nports)" = 2 ]; }
+check "the tap's port left with the tap" await 50 two_ports
 
 # Under traffic: the macvtap goes, then the guest device; then again with
 # the datapath.
