@@ -270,6 +270,44 @@ need() {
 	modprobe -q "$1" 2>/dev/null || true
 }
 
+# cgnat_netns ROUTE INSIDE... -- OUTSIDE...: the CGNAT tests' topology,
+#   inside i0 ──── r0 router r1 ──── o0 outside
+#   INSIDE/24      100.64.0.1 203.0.113.1   OUTSIDE/24
+# the inside hosts routed through the router, the outside ones to the
+# pool prefix ROUTE; the router's own stack forwards nothing.
+cgnat_netns() {
+	local route=$1 a in=() out=() side=in
+	shift
+	for a in "$@"; do
+		if [ "$a" = -- ]; then
+			side=out
+		elif [ $side = in ]; then
+			in+=("addr add $a/24 dev i0")
+		else
+			out+=("addr add $a/24 dev o0")
+		fi
+	done
+	ip -b - <<-EOF
+	netns add inside
+	netns add router
+	netns add outside
+	link add i0 netns inside type veth peer r0 netns router
+	link add r1 netns router type veth peer o0 netns outside
+	EOF
+	printf '%s\n' "${in[@]}" "link set lo up" "link set i0 up" \
+		"route add default via 100.64.0.1" | ip -n inside -b -
+	printf '%s\n' "${out[@]}" "link set lo up" "link set o0 up" \
+		"route add $route via 203.0.113.1" | ip -n outside -b -
+	ip -n router -b - <<-EOF
+	addr add 100.64.0.1/24 dev r0
+	addr add 203.0.113.1/24 dev r1
+	link set lo up
+	link set r0 up
+	link set r1 up
+	EOF
+	rt sysctl -qw net.ipv4.ip_forward=0
+}
+
 # host_setup NS DEV ADDR4 ADDR6 GW4 GW6: an end host's side of a veth.
 host_setup() {
 	ip -n "$1" -b - <<-EOF

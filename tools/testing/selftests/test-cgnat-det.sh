@@ -24,36 +24,7 @@ S1=203.0.113.2
 rm -f /tmp/serve.err
 need veth
 nfv_cgnat_load
-ip -b - <<-EOF
-	netns add inside
-	netns add router
-	netns add outside
-	link add i0 netns inside type veth peer r0 netns router
-	link add r1 netns router type veth peer o0 netns outside
-	EOF
-ip -n inside -b - <<-EOF
-	addr add $A/24 dev i0
-	addr add $B/24 dev i0
-	addr add $C/24 dev i0
-	addr add $D/24 dev i0
-	link set lo up
-	link set i0 up
-	route add default via 100.64.0.1
-	EOF
-ip -n outside -b - <<-EOF
-	addr add $S1/24 dev o0
-	link set lo up
-	link set o0 up
-	route add 198.51.100.0/28 via 203.0.113.1
-	EOF
-ip -n router -b - <<-EOF
-	addr add 100.64.0.1/24 dev r0
-	addr add 203.0.113.1/24 dev r1
-	link set lo up
-	link set r0 up
-	link set r1 up
-	EOF
-rt sysctl -qw net.ipv4.ip_forward=0
+cgnat_netns 198.51.100.0/28 $A $B $C $D -- $S1
 nfvctl -b - <<-EOF
 	dp add dp0
 	port add dp0 dev r0

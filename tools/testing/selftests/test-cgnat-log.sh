@@ -31,14 +31,7 @@ evidence() {
 rm -f /tmp/ipfix.txt /tmp/ipfix.err /tmp/cglog.* /tmp/cgmon.* /tmp/serve.err
 need veth
 command -v tshark > /dev/null || fail "tshark is missing (make deps)"
-ip -b - <<-EOF
-	netns add inside
-	netns add router
-	netns add outside
-	link add i0 netns inside type veth peer r0 netns router
-	link add r1 netns router type veth peer o0 netns outside
-	EOF
-ip -n router link set lo up
+cgnat_netns $PUB/32 $A $B $C $D -- $S1
 # The collector: tshark on the router's loopback, one line a message;
 # started first, as it takes seconds to start.
 timeout 300 nsenter --net=/run/netns/router tshark -l -n -i lo \
@@ -49,27 +42,6 @@ timeout 300 nsenter --net=/run/netns/router tshark -l -n -i lo \
 	-e cflow.max_entries_per_user -e cflow.max_subscribers \
 	> /tmp/ipfix.txt 2> /tmp/ipfix.err &
 nfv_cgnat_load
-ip -n inside -b - <<-EOF
-	addr add $A/24 dev i0
-	addr add $B/24 dev i0
-	addr add $C/24 dev i0
-	addr add $D/24 dev i0
-	link set lo up
-	link set i0 up
-	route add default via 100.64.0.1
-	EOF
-ip -n outside -b - <<-EOF
-	addr add $S1/24 dev o0
-	link set lo up
-	link set o0 up
-	route add $PUB/32 via 203.0.113.1
-	EOF
-ip -n router -b - <<-EOF
-	addr add 100.64.0.1/24 dev r0
-	addr add 203.0.113.1/24 dev r1
-	link set r0 up
-	link set r1 up
-	EOF
 nfvctl -b - <<-EOF
 	dp add dp0
 	port add dp0 dev r0
