@@ -18,6 +18,12 @@
 
 struct nfvctl_opts opts;	/* nfvctl.c's, for the message prefix */
 
+/* Multicast only: no op of the family's. */
+static bool is_event(int cmd)
+{
+	return cmd == NFV_CMD_FLOW_EVENT || cmd == NFV_CMD_NF_EVENT;
+}
+
 static int failures;
 
 static void check(const char *name, bool ok)
@@ -391,10 +397,11 @@ static void test_nfv(void)
 		goto out;
 	check("nfv: version 3 or later", abi_version_ok(&l.abi));
 	for (cmd = 1; cmd <= NFV_CMD_MAX; cmd++)
-		if (cmd != NFV_CMD_FLOW_EVENT && !abi_has_cmd(&l.abi, cmd))
+		if (!is_event(cmd) && !abi_has_cmd(&l.abi, cmd))
 			check(abi_cmd_name(cmd), false);
-	check("nfv: every command listed but the event",
-	      !abi_has_cmd(&l.abi, NFV_CMD_FLOW_EVENT));
+	check("nfv: every command listed but the events",
+	      !abi_has_cmd(&l.abi, NFV_CMD_FLOW_EVENT) &&
+	      !abi_has_cmd(&l.abi, NFV_CMD_NF_EVENT));
 	for (t = nfv_takes; t < nfv_takes + ARRAY_SIZE(nfv_takes); t++) {
 		snprintf(name, sizeof(name), "nfv: %s", t->name);
 		check(name, live_policy(&l, t->cmd) &&
