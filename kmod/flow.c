@@ -670,12 +670,18 @@ static unsigned int nfv_flow_flush_bucket(struct nfv_flow_table *t,
 	return n;
 }
 
+typedef unsigned int (*nfv_bucket_fn)(struct nfv_flow_table *t,
+				      struct nfv_flow_buckets *ht,
+				      unsigned int b, int arg);
+
 /*
+ * fn on every bucket, from process context; the sum of what it returns.
  * One RCU read section per NFV_MIN_BUCKETS buckets, not per bucket: under
  * lockdep each section costs a lock acquisition, and a port del walks the
  * whole table. The mutex keeps the array in place between the sections.
  */
-unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
+static unsigned int nfv_flow_each_bucket(struct nfv_flow_table *t,
+					 nfv_bucket_fn fn, int arg)
 {
 	struct nfv_flow_buckets *ht;
 	unsigned int b, i, n = 0;
@@ -686,12 +692,17 @@ unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
 	for (b = 0; b <= ht->mask; b += NFV_MIN_BUCKETS) {
 		rcu_read_lock();
 		for (i = b; i < b + NFV_MIN_BUCKETS; i++)
-			n += nfv_flow_flush_bucket(t, ht, i, in_port);
+			n += fn(t, ht, i, arg);
 		rcu_read_unlock();
 		cond_resched();
 	}
 	mutex_unlock(&t->mutex);
 	return n;
+}
+
+unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
+{
+	return nfv_flow_each_bucket(t, nfv_flow_flush_bucket, in_port);
 }
 
 /* A cached route went stale: forget it so the chain decides again. */
@@ -703,8 +714,9 @@ void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
 		dst_release(dst);
 }
 
-static void nfv_flow_forget_bucket(struct nfv_flow_buckets *ht,
-				   unsigned int b)
+static unsigned int nfv_flow_forget_bucket(struct nfv_flow_table *t,
+					   struct nfv_flow_buckets *ht,
+					   unsigned int b, int unused)
 {
 	struct nfv_node *link;
 	unsigned int dir;
@@ -722,31 +734,18 @@ static void nfv_flow_forget_bucket(struct nfv_flow_buckets *ht,
 				nfv_flow_invalidate(flow, dir, dst);
 		}
 	}
+	return 0;
 }
 
 /*
  * Forgets every flow's cached routes, keeping the flows and their NFs'
  * state: the next packet of each direction is routed again. For a change
  * the routes' own dst_check() does not see, a port moving to another
- * VRF: an IPv6 route of the old table stays valid. Process context; the
- * walk is nfv_flow_flush()'s.
+ * VRF: an IPv6 route of the old table stays valid. Process context.
  */
 void nfv_flow_forget_routes(struct nfv_flow_table *t)
 {
-	struct nfv_flow_buckets *ht;
-	unsigned int b, i;
-
-	mutex_lock(&t->mutex);
-	ht = rcu_dereference_protected(t->buckets,
-				       lockdep_is_held(&t->mutex));
-	for (b = 0; b <= ht->mask; b += NFV_MIN_BUCKETS) {
-		rcu_read_lock();
-		for (i = b; i < b + NFV_MIN_BUCKETS; i++)
-			nfv_flow_forget_bucket(ht, i);
-		rcu_read_unlock();
-		cond_resched();
-	}
-	mutex_unlock(&t->mutex);
+	nfv_flow_each_bucket(t, nfv_flow_forget_bucket, 0);
 }
 
 /* Under rcu_read_lock(), as one netlink dump message is. */
