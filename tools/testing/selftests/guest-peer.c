@@ -7,16 +7,25 @@
  *
  * The virtio-net header is honoured as a guest must: a frame with
  * VIRTIO_NET_HDR_F_NEEDS_CSUM carries a partial checksum, completed here
- * before the frame is read; any other frame's checksums are verified. GSO
- * frames (TCPv4 or anything else) are refused: this guest offers no TSO,
- * so the host must never send one. UDP replies go out with NEEDS_CSUM, as
- * a virtio guest with checksum offload sends them.
+ * before the frame is read; any other frame's checksums are verified,
+ * also those the host vouched for (VIRTIO_NET_HDR_F_DATA_VALID, counted
+ * apart). GSO frames (TCPv4 or anything else) are refused: this guest
+ * offers no TSO, so the host must never send one. UDP replies go out with
+ * NEEDS_CSUM, as a virtio guest with checksum offload sends them.
+ *
+ * A TCP connection to port 7001 gets TCP_BYTES of a fixed pattern (one
+ * letter of 25 after another) and a FIN: the pattern leaves as one GSO
+ * frame (VIRTIO_NET_HDR_GSO_TCPV4, NEEDS_CSUM, gso_size the client's MSS)
+ * that the host segments, as a virtio guest sends one when the device
+ * offers it TSO (VIRTIO_NET_F_HOST_TSO4, which QEMU offers on a tap).
+ * The server keeps no state but the client's MSS: it answers a SYN, sends
+ * the data on the ACK of its SYN, and acknowledges a FIN.
  *
  * Usage: guest-peer TAPDEV MAC IPV4 SECONDS [IFNAME]
  * TAPDEV is a macvtap's /dev/tapN, or /dev/net/tun with IFNAME: the tap
  * device IFNAME is created as QEMU's -netdev tap,ifname=IFNAME creates it.
  * Runs until SECONDS passed or SIGTERM, then prints its counters on one
- * line (rx, arp, echo, udp, partial, gso, bad).
+ * line (rx, arp, echo, udp, partial, gso, bad, tso, valid).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +37,7 @@
 #include <netinet/if_ether.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <poll.h>
 #include <signal.h>
@@ -40,9 +50,12 @@
 #include <unistd.h>
 
 #define HDR	sizeof(struct virtio_net_hdr_mrg_rxbuf)
+#define TCP_PORT	7001
+#define TCP_BYTES	20000
+#define TCP_ISS		0x10000000u	/* our initial sequence number */
 
 static struct {
-	unsigned long rx, arp, echo, udp, partial, gso, bad;
+	unsigned long rx, arp, echo, udp, partial, gso, bad, tso, valid;
 } st;
 static uint8_t my_mac[ETH_ALEN];
 static uint32_t my_ip;		/* network order */
@@ -196,6 +209,128 @@ static void on_udp(int fd, uint8_t *f, struct iphdr *ip, uint8_t *l4,
 	send_frame(fd, &vh, f, l4 + l4len - f);
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static uint16_t peer_mss = 536;	/* RFC 9293's default, until a SYN says */
+
+/* The MSS option of a SYN, or 536. */
+static uint16_t syn_mss(const uint8_t *th, size_t thlen)
+{
+	size_t i = 20;
+
+	while (i < thlen && th[i] != TCPOPT_EOL) {
+		if (th[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= thlen || th[i + 1] < 2 || i + th[i + 1] > thlen)
+			break;
+		if (th[i] == TCPOPT_MAXSEG && th[i + 1] == 4)
+			return (uint16_t)(th[i + 2] << 8 | th[i + 3]);
+		i += th[i + 1];
+	}
+	return 536;
+}
+
+/*
+ * Sends a segment from port TCP_PORT back to the sender of @rx (its
+ * Ethernet, IPv4 and TCP headers): @len bytes of the pattern if @len,
+ * with a partial checksum, as one GSO frame if longer than the MSS.
+ */
+static void tcp_send(int fd, const uint8_t *rx, const struct iphdr *rip,
+		     const uint8_t *rth, uint8_t flags, uint32_t seq,
+		     uint32_t ack, size_t len)
+{
+	static uint8_t f[ETH_HLEN + 20 + 24 + TCP_BYTES];
+	struct virtio_net_hdr vh = { 0 };
+	struct iphdr *ip = (struct iphdr *)(f + ETH_HLEN);
+	size_t thlen = flags & TH_SYN ? 24 : 20, i;
+	uint8_t *th = f + ETH_HLEN + sizeof(*ip), *data = th + thlen;
+
+	memcpy(f, rx + ETH_ALEN, ETH_ALEN);
+	memcpy(f + ETH_ALEN, my_mac, ETH_ALEN);
+	put16(f + 12, ETHERTYPE_IP);
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons((uint16_t)(sizeof(*ip) + thlen + len));
+	ip->frag_off = htons(IP_DF);
+	ip->protocol = IPPROTO_TCP;
+	ip->saddr = rip->daddr;
+	ip->daddr = rip->saddr;
+	memset(th, 0, thlen);
+	put16(th, TCP_PORT);
+	memcpy(th + 2, rth, 2);
+	put32(th + 4, seq);
+	put32(th + 8, ack);
+	th[12] = (uint8_t)(thlen / 4 << 4);
+	th[13] = flags;
+	put16(th + 14, 65535);
+	if (flags & TH_SYN) {
+		th[20] = TCPOPT_MAXSEG;
+		th[21] = 4;
+		put16(th + 22, 1460);
+	}
+	for (i = 0; i < len; i++)
+		data[i] = (uint8_t)('a' + i % 25);
+	ip->ttl = 64;
+	ip->check = htons((uint16_t)~fold(sum16(ip, sizeof(*ip), 0)));
+	put16(th + 16, fold(pseudo(ip, thlen + len)));
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.csum_start = (uint16_t)(th - f);
+	vh.csum_offset = 16;
+	if (len > peer_mss) {
+		vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+		vh.gso_size = peer_mss;
+		vh.hdr_len = (uint16_t)(data - f);
+		st.tso++;
+	}
+	send_frame(fd, &vh, f, (size_t)(data - f) + len);
+}
+
+/* The pattern server on TCP_PORT (the comment at the top). */
+static void on_tcp(int fd, uint8_t *f, struct iphdr *ip, uint8_t *th,
+		   size_t l4len)
+{
+	size_t thlen = l4len >= 20 ? (th[12] >> 4) * 4u : 0;
+	uint32_t seq, ack;
+	uint8_t fl;
+
+	if (thlen < 20 || thlen > l4len ||
+	    fold(sum16(th, l4len, pseudo(ip, l4len))) != 0xffff) {
+		st.bad++;
+		return;
+	}
+	if ((th[2] << 8 | th[3]) != TCP_PORT)
+		return;
+	seq = get32(th + 4);
+	ack = get32(th + 8);
+	fl = th[13];
+	if (fl & TH_RST)
+		return;
+	if (fl & TH_SYN) {
+		peer_mss = syn_mss(th, thlen);
+		tcp_send(fd, f, ip, th, TH_SYN | TH_ACK, TCP_ISS, seq + 1, 0);
+	} else if (fl & TH_FIN) {
+		tcp_send(fd, f, ip, th, TH_ACK, ack,
+			 seq + (uint32_t)(l4len - thlen) + 1, 0);
+	} else if (ack == TCP_ISS + 1 && l4len == thlen) {
+		tcp_send(fd, f, ip, th, TH_PUSH | TH_ACK, TCP_ISS + 1, seq,
+			 TCP_BYTES);
+		tcp_send(fd, f, ip, th, TH_FIN | TH_ACK,
+			 TCP_ISS + 1 + TCP_BYTES, seq, 0);
+	}
+}
+
 static void on_frame(int fd, uint8_t *buf, size_t n)
 {
 	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)buf;
@@ -210,6 +345,9 @@ static void on_frame(int fd, uint8_t *buf, size_t n)
 		st.gso++;
 		return;
 	}
+	/* Vouched for, and verified all the same below. */
+	if (vh->flags & VIRTIO_NET_HDR_F_DATA_VALID)
+		st.valid++;
 	if (len < ETH_HLEN ||
 	    ((vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
 	     complete_csum(f, len, vh))) {
@@ -238,6 +376,8 @@ static void on_frame(int fd, uint8_t *buf, size_t n)
 		on_icmp(fd, f, ip, l4, iplen - hl);
 	else if (ip->protocol == IPPROTO_UDP)
 		on_udp(fd, f, ip, l4, iplen - hl);
+	else if (ip->protocol == IPPROTO_TCP)
+		on_tcp(fd, f, ip, l4, iplen - hl);
 }
 
 static int tap_open(const char *path, const char *ifname)
@@ -305,7 +445,8 @@ int main(int argc, char **argv)
 		if ((size_t)n > HDR)
 			on_frame(pfd.fd, buf, (size_t)n);
 	}
-	printf("rx %lu arp %lu echo %lu udp %lu partial %lu gso %lu bad %lu\n",
-	       st.rx, st.arp, st.echo, st.udp, st.partial, st.gso, st.bad);
+	printf("rx %lu arp %lu echo %lu udp %lu partial %lu gso %lu bad %lu tso %lu valid %lu\n",
+	       st.rx, st.arp, st.echo, st.udp, st.partial, st.gso, st.bad,
+	       st.tso, st.valid);
 	return 0;
 }

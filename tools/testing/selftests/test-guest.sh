@@ -98,6 +98,26 @@ vm0_stat() { nfvctl -j port show dp0 | jq -r ".[] | select(.ifname == \"vm0\") |
 flooding() { [ "$(vm0_stat rx_packets)" -gt 10 ]; }
 # udp_echo ADDRESS TEXT: the guest at ADDRESS echoes TEXT over UDP.
 udp_echo() { [ "$(echo "$2" | cl socat -t2 - "UDP:$1:7000")" = "$2" ]; }
+# Offloads from the guest: guest-peer sends TCP port 7001's 20000 bytes
+# as one GSO frame (VIRTIO_NET_HDR_GSO_TCPV4 with a partial checksum).
+# With checksum offload, and so TSO, off on r0, the host segments it and
+# checksums each segment in software, and the client's TCP verifies them.
+gso_want() { yes abcdefghijklmnopqrstuvwxy | tr -d '\n' | head -c 20000; }
+c0_rx() { num "$(cl ip -s -j link show c0)" '"rx":\{"bytes":[0-9]+,"packets":([0-9]+)'; }
+csum_errors() { num "$(cl nstat -asz TcpInCsumErrors)" 'TcpInCsumErrors +([0-9]+)'; }
+# gso_from_guest ADDRESS: checks the client receives the guest's GSO frame.
+gso_from_guest() {
+	local rx0
+
+	rt ethtool -K r0 tx off > /dev/null
+	rx0=$(c0_rx)
+	cl socat -u "TCP:$1:7001" - > /tmp/gso.rx
+	gso_want > /tmp/gso.want
+	check "the guest's GSO frame arrived whole" cmp /tmp/gso.want /tmp/gso.rx
+	check_ge "... in segments of the client's MSS" $(($(c0_rx) - rx0)) 14
+	check_eq "TCP checksum errors at the client" "$(csum_errors)" 0
+	rt ethtool -K r0 tx on > /dev/null
+}
 
 router_setup
 guest_start
@@ -106,6 +126,7 @@ resolved() { rt ip neigh show $GIP dev vm0 | grep -qi "lladdr $GMAC"; }
 check "the host resolved the guest through the port" resolved
 check "UDP echo from the guest" udp_echo $GIP hello-guest
 check "a second UDP exchange" udp_echo $GIP "$(head -c 1000 /dev/zero | tr '\0' x)"
+gso_from_guest $GIP
 check_ge "guest port rx packets" "$(vm0_stat rx_packets)" 6
 check_ge "guest port tx packets" "$(vm0_stat tx_packets)" 5
 check_eq "guest port drops" "$(vm0_stat drop_packets)" 0
@@ -116,6 +137,7 @@ check_ge "UDP datagrams it echoed" "$(peer_count udp)" 2
 check_ge "partial checksums it completed (NEEDS_CSUM)" "$(peer_count partial)" 2
 check_eq "frames it found bad" "$(peer_count bad)" 0
 check_eq "GSO frames without TSO offered" "$(peer_count gso)" 0
+check_eq "GSO frames it sent" "$(peer_count tso)" 1
 
 nfvctl port del dp0 dev vm0
 check "port del takes the macvtap along" no_link router mvt0
