@@ -46,7 +46,8 @@ debug_suites() {
 # 9p, which took 25 s on 6.1 and 100 s on the debug kernel.
 mkdir -p "$top/build"
 cc -O2 -Wall -Wextra -Werror -o "$top/build/guest-peer" \
-	"$top/tools/testing/selftests/guest-peer.c"
+	"$top/tools/testing/selftests/guest-peer.c" \
+	"$top/tools/testing/selftests/guest-vhost.c"
 
 case "$kernel" in
 debug)

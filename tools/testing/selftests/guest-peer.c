@@ -21,9 +21,11 @@
  * The server keeps no state but the client's MSS: it answers a SYN, sends
  * the data on the ACK of its SYN, and acknowledges a FIN.
  *
- * Usage: guest-peer TAPDEV MAC IPV4 SECONDS [IFNAME]
+ * Usage: guest-peer [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]
  * TAPDEV is a macvtap's /dev/tapN, or /dev/net/tun with IFNAME: the tap
  * device IFNAME is created as QEMU's -netdev tap,ifname=IFNAME creates it.
+ * With --vhost the frames cross vhost-net's vrings, as a QEMU guest's
+ * with vhost=on (guest-vhost.c), instead of read() and write() on TAPDEV.
  * Runs until SECONDS passed or SIGTERM, then prints its counters on one
  * line (rx, arp, echo, udp, partial, gso, bad, tso, valid).
  */
@@ -48,6 +50,8 @@
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "guest-peer.h"
 
 #define HDR	sizeof(struct virtio_net_hdr_mrg_rxbuf)
 #define TCP_PORT	7001
@@ -125,7 +129,11 @@ static void send_frame(int fd, const struct virtio_net_hdr *vh,
 	memset(buf, 0, HDR);
 	memcpy(buf, vh, sizeof(*vh));
 	memcpy(buf + HDR, f, len);
-	n = write(fd, buf, HDR + len);
+	/* fd -1: the frames cross vhost-net's vrings. */
+	if (fd < 0)
+		n = vhost_send(buf, HDR + len) ? -1 : (ssize_t)(HDR + len);
+	else
+		n = write(fd, buf, HDR + len);
 	if (n != (ssize_t)(HDR + len))
 		fprintf(stderr, "guest-peer: write: %s\n",
 			n < 0 ? strerror(errno) : "short");
@@ -401,50 +409,65 @@ static int tap_open(const char *path, const char *ifname)
 	return fd;
 }
 
-int main(int argc, char **argv)
+/* Waits up to @ms for a frame on the tap, for the stack; -1 to stop. */
+static int tap_wait(int fd, int ms)
 {
 	static uint8_t buf[HDR + 65536];
-	struct pollfd pfd = { .events = POLLIN };
-	struct timespec now, end;
-	struct sigaction sa = { .sa_handler = on_term };
-	int left;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
 
+	if (poll(&pfd, 1, ms) < 0)
+		return errno == EINTR ? 0 : -1;
+	if (!(pfd.revents & POLLIN))
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n < 0) {
+		/* The macvtap went away under us: a guest sees that too. */
+		perror("guest-peer: read");
+		return -1;
+	}
+	if ((size_t)n > HDR)
+		on_frame(fd, buf, (size_t)n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int vhost = argc > 1 && !strcmp(argv[1], "--vhost"), fd, left, r;
+	struct sigaction sa = { .sa_handler = on_term };
+	struct timespec now, end;
+
+	argc -= vhost;
+	argv += vhost;
 	if (argc < 5 || argc > 6 ||
 	    sscanf(argv[2], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &my_mac[0],
 		   &my_mac[1], &my_mac[2], &my_mac[3], &my_mac[4],
 		   &my_mac[5]) != 6 ||
 	    inet_pton(AF_INET, argv[3], &my_ip) != 1) {
-		fprintf(stderr, "usage: guest-peer TAPDEV MAC IPV4 SECONDS [IFNAME]\n");
+		fprintf(stderr, "usage: guest-peer [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]\n");
 		return 2;
 	}
 	sigaction(SIGTERM, &sa, NULL);
-	pfd.fd = tap_open(argv[1], argc > 5 ? argv[5] : NULL);
-	if (pfd.fd < 0)
+	fd = tap_open(argv[1], argc > 5 ? argv[5] : NULL);
+	if (fd < 0 || (vhost && vhost_start(fd)))
 		return 1;
 	fprintf(stderr, "ready\n");
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += atoi(argv[4]);
 	while (!stop) {
-		ssize_t n;
-
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left = (int)((end.tv_sec - now.tv_sec) * 1000 +
 			     (end.tv_nsec - now.tv_nsec) / 1000000);
-		if (left <= 0 || (poll(&pfd, 1, left) < 0 && errno != EINTR))
+		if (left <= 0)
 			break;
-		if (!(pfd.revents & POLLIN))
-			continue;
-		n = read(pfd.fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			/* The macvtap went away under us: a guest sees that too. */
-			perror("guest-peer: read");
+		r = vhost ? vhost_wait(left, on_frame) : tap_wait(fd, left);
+		if (r < 0)
 			break;
-		}
-		if ((size_t)n > HDR)
-			on_frame(pfd.fd, buf, (size_t)n);
 	}
+	if (vhost)
+		vhost_stop();
 	printf("rx %lu arp %lu echo %lu udp %lu partial %lu gso %lu bad %lu tso %lu valid %lu\n",
 	       st.rx, st.arp, st.echo, st.udp, st.partial, st.gso, st.bad,
 	       st.tso, st.valid);

@@ -60,11 +60,12 @@ cleanup
 
 # Built by scripts/selftests.sh; here when run.sh runs the test alone.
 PEER=$top/build/guest-peer
-if [ ! -x "$PEER" ] || [ "$PEER" -ot "$top/tools/testing/selftests/guest-peer.c" ]; then
+src=$top/tools/testing/selftests
+if [ ! -x "$PEER" ] || [ "$PEER" -ot "$src/guest-peer.c" ] ||
+   [ "$PEER" -ot "$src/guest-vhost.c" ]; then
 	PEER=/tmp/guest-peer
-	cc -O2 -Wall -Wextra -Werror -o "$PEER" \
-		"$top/tools/testing/selftests/guest-peer.c" ||
-		fail "guest-peer does not build"
+	cc -O2 -Wall -Wextra -Werror -o "$PEER" "$src/guest-peer.c" \
+		"$src/guest-vhost.c" || fail "guest-peer does not build"
 fi
 GMAC=52:54:00:12:34:56 GIP=10.0.3.2
 
