@@ -9,9 +9,11 @@
 # with the virtio-net header) at 10.0.3.2, routed to through the address-
 # less device. The client pings it and exchanges UDP with it through the
 # datapath: the host resolves the guest by ARP through the port, checksum
-# offload crosses in both directions, the port counts both ways. The
-# macvtap and the guest device deleted under traffic, then the datapath,
-# leave nothing behind.
+# offload crosses in both directions, a GSO frame from the guest arrives
+# segmented, the port counts both ways. The same again with guest-peer's
+# frames through vhost-net, as QEMU's with vhost=on. The macvtap and the
+# guest device deleted under traffic, then the datapath, leave nothing
+# behind.
 # debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
@@ -69,8 +71,9 @@ if [ ! -x "$PEER" ] || [ "$PEER" -ot "$src/guest-peer.c" ] ||
 fi
 GMAC=52:54:00:12:34:56 GIP=10.0.3.2
 
-# guest_start: vm0 as a guest port with a forward chain, its macvtap, and
-# guest-peer on the tap; returns once the peer listens.
+# guest_start [--vhost]: vm0 as a guest port with a forward chain, its
+# macvtap, and guest-peer on the tap (through vhost-net with --vhost);
+# returns once the peer listens.
 guest_start() {
 	local idx
 
@@ -87,7 +90,7 @@ guest_start() {
 	idx=$(rt ip -j link show mvt0 | jq .[0].ifindex)
 	await 50 test -c "/dev/tap$idx" || fail "no /dev/tap$idx"
 	rm -f /tmp/peer.out /tmp/peer.err
-	nsenter --net=/run/netns/router "$PEER" "/dev/tap$idx" $GMAC $GIP 600 \
+	nsenter --net=/run/netns/router "$PEER" "$@" "/dev/tap$idx" $GMAC $GIP 600 \
 		> /tmp/peer.out 2> /tmp/peer.err &
 	peer_pid=$!
 	await 50 grep -q ready /tmp/peer.err || fail "guest-peer: $(cat /tmp/peer.err)"
@@ -96,7 +99,8 @@ guest_start() {
 peer_count() { num "$(cat /tmp/peer.out)" "$1 ([0-9]+)"; }
 # vm0_stat NAME: a counter of the guest port.
 vm0_stat() { nfvctl -j port show dp0 | jq -r ".[] | select(.ifname == \"vm0\") | .stats.$1"; }
-flooding() { [ "$(vm0_stat rx_packets)" -gt 10 ]; }
+# flooding [N]: the guest port received more than N packets (10).
+flooding() { [ "$(vm0_stat rx_packets)" -gt "${1:-10}" ]; }
 # udp_echo ADDRESS TEXT: the guest at ADDRESS echoes TEXT over UDP.
 udp_echo() { [ "$(echo "$2" | cl socat -t2 - "UDP:$1:7000")" = "$2" ]; }
 # Offloads from the guest: guest-peer sends TCP port 7001's 20000 bytes
@@ -165,6 +169,36 @@ check_ge "echo requests the tap guest answered" "$(peer_count echo)" 2
 check_eq "frames it found bad" "$(peer_count bad)" 0
 two_ports() { [ "$(nports)" = 2 ]; }
 check "the tap's port left with the tap" await 50 two_ports
+
+# The guest through vhost-net, as QEMU drives it with vhost=on
+# (guest-vhost.c): ping, UDP echo and the GSO frame again, then guest-peer
+# stopped under a ping flood (vhost-net detached and closed with frames in
+# flight) and the macvtap deleted under it leave no macvtap and no drop
+# but the flood's.
+need vhost_net
+guest_start --vhost
+check "the client pings the guest through vhost-net" \
+	cl ping -c3 -i0.2 -W2 $GIP >/dev/null
+check "UDP echo through vhost-net" udp_echo $GIP hello-vhost
+gso_from_guest $GIP
+check_ge "guest port rx packets (vhost-net)" "$(vm0_stat rx_packets)" 8
+check_ge "guest port tx packets (vhost-net)" "$(vm0_stat tx_packets)" 8
+check_eq "guest port drops (vhost-net)" "$(vm0_stat drop_packets)" 0
+rx0=$(vm0_stat rx_packets)
+cl ping -f -w 3 $GIP >/dev/null 2>&1 &
+flood=$!
+await 100 flooding $((rx0 + 50)) || fail "no flood through the vhost guest"
+kill "$peer_pid"
+wait "$peer_pid"
+rt ip link del mvt0
+wait "$flood"
+check_ge "echo requests the vhost guest answered" "$(peer_count echo)" 50
+check_ge "UDP datagrams it echoed" "$(peer_count udp)" 1
+check_eq "GSO frames it sent through vhost-net" "$(peer_count tso)" 1
+check_eq "frames it found bad" "$(peer_count bad)" 0
+check_eq "GSO frames without TSO offered" "$(peer_count gso)" 0
+check "no macvtap left" test -z "$(rt ip -j link show type macvtap | jq -r '.[].ifname')"
+nfvctl port del dp0 dev vm0
 
 # Under traffic: the macvtap goes, then the guest device; then again with
 # the datapath.
