@@ -30,9 +30,11 @@ all: modules nfvctl
 modules:
 	+scripts/build-modules.sh
 
-# With the unit test test-abi.sh runs in the VM against the module.
+# With the unit test test-abi.sh runs in the VM against the module, and
+# make bench's NF start prober (nfvctl's code, tools/testing/bench).
 nfvctl:
 	$(MAKE) -C userspace all tests/abi_test
+	tools/testing/bench/build-nfstart.sh
 
 clean:
 	rm -rf build tools/testing/vm/out
