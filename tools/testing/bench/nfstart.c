@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nfstart: how long an NF takes to start, for `make bench`
- * (Documentation/performance.rst, NF start time). Runs in the router
- * namespace of the bench topology (lib.sh) and reaches into the tester's
- * (bench-sv) for its packet sockets: one process, nfvctl's own code (linked
- * in, its netlink socket kept for the run), no process start inside the
- * measurement.
+ * nfstart: how long an NF takes to start, and what a chain swap under
+ * traffic loses, for `make bench` (Documentation/performance.rst, NF start
+ * time). Runs in the router namespace of the bench topology (lib.sh) and
+ * reaches into the tester's (bench-sv) for its packet sockets: one process,
+ * nfvctl's own code (linked in, its netlink socket kept for the run), no
+ * process start inside the measurement.
  *
  *   nfstart start [-n STARTS] [-w WARM] [-k KIND] [-t TEARDOWN]... CMD...
  *
@@ -22,6 +22,25 @@
  * TEARDOWN commands run after each start, untimed. The first WARM starts
  * (1) are not printed: nfvctl resolves the family and asks the module's
  * policies once per run.
+ *
+ *   nfstart swap [-n SWAPS] [-p PERIOD_US] [-f FLOWS] -A CMDS -B CMDS
+ *                [-c CLEANUP]
+ *
+ * Traffic in both directions at one frame each way per PERIOD_US (100)
+ * on average, over FLOWS flows (16), each frame with a sequence number:
+ * forward on x0 into r0, replies on s0 into r1 to the same flows, half
+ * the flows apart (a flow's reply does not follow its own forward frame),
+ * from the second round of flows on. After 20 ms of it, SWAPS swaps: odd
+ * ones run the ';'-separated commands of -A, even ones those of -B, "{}"
+ * replaced by the swap's number; the last command of a group is the swap
+ * itself (chain set), timed apart. 20 ms after the last swap the traffic
+ * stops; CLEANUP runs once per A swap. Prints
+ *   BENCH-NFSWAP,swap,group,prep_ns,swap_ns
+ *   BENCH-NFLOSS,dir,sent,send_errors,received,lost,socket_drops
+ *   BENCH-NFLOST,dir,swap,lost    (frames lost that were sent after
+ *                                  that swap began, 0: before any)
+ * A frame the sender's socket refused is not sent; one the receiving
+ * socket dropped is counted apart (socket_drops) and is in "lost".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,11 +51,14 @@
 #include <netinet/ip.h>
 #include <netinet/udp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,11 +73,13 @@ void list_end(struct list_out *l, int err) { (void)l; (void)err; }
 #define __packed	__attribute__((packed))
 #define SV_NS		"/run/netns/bench-sv"
 #define MAGIC		0x4e465354	/* "NFST" */
+#define MAX_SEQ		(1u << 20)	/* 100 s at one frame per 100 us */
 #define MAX_CMDS	16
+#define NO_SWAP		(~0u)
 
 struct probe {
 	uint32_t magic;
-	uint32_t id;		/* start number */
+	uint32_t id;		/* start number, or the frame's sequence */
 	uint8_t dir;
 } __packed;
 
@@ -68,6 +92,7 @@ struct frame {
 } __packed;
 
 enum { FWD, REPLY, NDIR };
+static const char *const dir_name[NDIR] = { "forward", "reply" };
 
 /* The tester's side: x0 sends forward and receives replies, s0 the reverse. */
 static struct side {
@@ -415,6 +440,213 @@ static int do_start(int argc, char **argv)
 	return failed;
 }
 
+/* The swap's traffic: its sender, its receivers, what they counted. */
+static struct traffic {
+	atomic_bool stop, stop_rx;
+	unsigned int period_us, flows;
+	atomic_uint swap;		/* the last swap begun */
+	uint32_t sent[NDIR], errors[NDIR], received[NDIR];
+	uint32_t next[NDIR];
+	uint8_t seen[NDIR][MAX_SEQ / 8];	/* the receivers' */
+	uint8_t unsent[NDIR][MAX_SEQ / 8];	/* the sender's */
+	uint16_t swap_of[NDIR][MAX_SEQ];	/* swap before each sequence */
+} tr;
+
+/* Frame n of direction d, with its sequence number. */
+static void send_seq(int d, uint32_t n)
+{
+	/* Replies half the flows behind the forward frames. */
+	uint32_t flow = (n + (d == REPLY ? tr.flows / 2 : 0)) % tr.flows;
+
+	tr.swap_of[d][n] = atomic_load(&tr.swap);
+	if (frame_send(d, flow, n)) {
+		tr.errors[d]++;		/* not sent: not lost */
+		tr.unsent[d][n / 8] |= 1 << n % 8;
+	} else {
+		tr.next[d] = n + 1;
+		tr.sent[d]++;
+	}
+}
+
+/*
+ * One frame each way per period on average: a sleep may last a timer
+ * tick (4 ms where the guest has no high-resolution timer), so each
+ * wake-up sends what fell due since the last, up to 256 frames. Replies
+ * start once every flow has sent its first forward frame: one before
+ * would open a flow from r1, which r1's chain drops.
+ */
+static void *sender(void *arg)
+{
+	struct timespec t = { 0, tr.period_us * 1000L };
+	uint64_t t0 = now_ns(), due;
+	uint32_t n = 0, burst;
+
+	(void)arg;
+	prctl(PR_SET_TIMERSLACK, 1);
+	while (!atomic_load(&tr.stop) && n < MAX_SEQ) {
+		due = (now_ns() - t0) / (tr.period_us * 1000ull) + 1;
+		for (burst = 0; n < due && n < MAX_SEQ && burst < 256;
+		     burst++, n++) {
+			send_seq(FWD, n);
+			if (n >= tr.flows)
+				send_seq(REPLY, n);
+			else
+				tr.unsent[REPLY][n / 8] |= 1 << n % 8;
+		}
+		nanosleep(&t, NULL);
+	}
+	return NULL;
+}
+
+/* Replies arrive on x0, forward frames on s0. */
+static void *receiver(void *arg)
+{
+	int d = (long)arg, on = d == FWD ? REPLY : FWD;
+	struct probe p;
+	uint64_t ts;
+
+	for (;;) {
+		int r = frame_recv(on, d, 50, &p, &ts);
+
+		/* Once the sender stopped, until 50 ms bring nothing. */
+		if (r < 0 && atomic_load(&tr.stop_rx))
+			break;
+		if (r <= 0)
+			continue;
+		if (p.id >= MAX_SEQ || (tr.seen[d][p.id / 8] & (1 << p.id % 8)))
+			continue;
+		tr.seen[d][p.id / 8] |= 1 << p.id % 8;
+		tr.received[d]++;
+	}
+	return NULL;
+}
+
+/* Splits a ';'-separated group of commands in place. */
+static int split_group(char *s, char **cmds)
+{
+	int n = 0;
+	char *save, *tok;
+
+	for (tok = strtok_r(s, ";", &save); tok && n < MAX_CMDS;
+	     tok = strtok_r(NULL, ";", &save))
+		cmds[n++] = tok;
+	return n;
+}
+
+static void nap_ms(unsigned int ms)
+{
+	struct timespec t = { ms / 1000, ms % 1000 * 1000000L };
+
+	nanosleep(&t, NULL);
+}
+
+/* Frames lost, by the swap last begun when they were sent. */
+static void swap_report(unsigned int swaps)
+{
+	unsigned int lost[swaps + 1];
+	struct tpacket_stats st;
+	socklen_t len;
+	unsigned int i;
+	uint32_t seq;
+	int d;
+
+	for (d = 0; d < NDIR; d++) {
+		int on = d == FWD ? REPLY : FWD;
+
+		len = sizeof(st);
+		memset(&st, 0, sizeof(st));
+		getsockopt(side[on].rx, SOL_PACKET, PACKET_STATISTICS, &st, &len);
+		printf("BENCH-NFLOSS,%s,%u,%u,%u,%u,%u\n", dir_name[d],
+		       tr.sent[d], tr.errors[d], tr.received[d],
+		       tr.sent[d] - tr.received[d], st.tp_drops);
+		memset(lost, 0, sizeof(lost));
+		for (seq = 0; seq < tr.next[d]; seq++)
+			if (!((tr.seen[d][seq / 8] | tr.unsent[d][seq / 8]) &
+			      (1 << seq % 8)))
+				lost[tr.swap_of[d][seq]]++;
+		for (i = 0; i <= swaps; i++)
+			if (lost[i])
+				printf("BENCH-NFLOST,%s,%u,%u\n", dir_name[d], i,
+				       lost[i]);
+	}
+}
+
+static int do_swap(int argc, char **argv)
+{
+	char *a = NULL, *b = NULL, *cleanup = NULL;
+	char *ga[MAX_CMDS], *gb[MAX_CMDS], *gc[MAX_CMDS];
+	int na, nb, nc = 0, swaps = 100, c, i, err = 0;
+	pthread_t th[3];
+
+	tr.period_us = 100;
+	tr.flows = 16;
+	while ((c = getopt(argc, argv, "n:p:f:A:B:c:")) != -1) {
+		switch (c) {
+		case 'n':
+			swaps = atoi(optarg);
+			break;
+		case 'p':
+			tr.period_us = atoi(optarg);
+			break;
+		case 'f':
+			tr.flows = atoi(optarg);
+			break;
+		case 'A':
+			a = optarg;
+			break;
+		case 'B':
+			b = optarg;
+			break;
+		case 'c':
+			cleanup = optarg;
+			break;
+		default: return 2;
+		}
+	}
+	if (!a || !b || !tr.flows || swaps < 1 || swaps > 60000)
+		return 2;
+	na = split_group(a, ga);
+	nb = split_group(b, gb);
+	if (cleanup)
+		nc = split_group(cleanup, gc);
+	sockets_open();
+	drain(FWD);
+	drain(REPLY);
+	pthread_create(&th[0], NULL, receiver, (void *)(long)FWD);
+	pthread_create(&th[1], NULL, receiver, (void *)(long)REPLY);
+	pthread_create(&th[2], NULL, sender, NULL);
+	nap_ms(20);
+	for (i = 1; i <= swaps && !err; i++) {
+		char **g = i % 2 ? ga : gb;
+		int n = i % 2 ? na : nb;
+		uint64_t t0, t1, t2;
+
+		t0 = now_ns();
+		if (run_cmds(g, n - 1, i, NULL)) {
+			err = 1;
+			break;
+		}
+		t1 = now_ns();
+		atomic_store(&tr.swap, i);
+		if (run_cmd(g[n - 1], i))
+			err = 1;
+		t2 = now_ns();
+		printf("BENCH-NFSWAP,%d,%c,%llu,%llu\n", i, i % 2 ? 'A' : 'B',
+		       (unsigned long long)(t1 - t0),
+		       (unsigned long long)(t2 - t1));
+	}
+	nap_ms(20);
+	atomic_store(&tr.stop, true);
+	pthread_join(th[2], NULL);
+	atomic_store(&tr.stop_rx, true);
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	swap_report(swaps);
+	for (i = 1; i <= swaps; i += 2)
+		run_cmds(gc, nc, i, NULL);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -424,11 +656,14 @@ int main(int argc, char **argv)
 		rc = 2;
 	else if (!strcmp(argv[1], "start"))
 		rc = do_start(argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "swap"))
+		rc = do_swap(argc - 1, argv + 1);
 	else
 		rc = 2;
 	if (rc == 2)
-		fputs("usage: nfstart start [-n N] [-w N] [-k KIND] [-t CMD]... CMD...\n",
-		      stderr);
+		fputs("usage: nfstart start [-n N] [-w N] [-k KIND] [-t CMD]... CMD...\n"
+		      "       nfstart swap [-n N] [-p US] [-f FLOWS] -A CMDS -B CMDS\n"
+		      "                    [-c CMDS]\n", stderr);
 	nfv_close();
 	return rc;
 }
