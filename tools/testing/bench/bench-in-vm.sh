@@ -13,6 +13,8 @@
 # (its empty tables) took; top names the three slab caches that grew most.
 #   BENCH-SKIP,scenario,flows,reason
 #   BENCH-FAIL,scenario,what
+#   BENCH-NFSTART, BENCH-NFSWAP, BENCH-NFLOSS, BENCH-NFLOST: NF start
+#   time and chain swaps under traffic (nfstart.sh, nfstart.c)
 #
 # Throughput: established flows, after a warm-up that creates every flow
 # and (for stateful scenarios) answers it once from the server side. The
@@ -21,13 +23,16 @@
 #
 # Usage: bench-in-vm.sh [-t SECONDS] [-r RUNS] [-f "FLOWS..."] [-s "SIZES..."]
 #                       [-z "FLOWS..."] [-n NEW_FLOWS] [-x INJECT] [-T] [-R]
-#                       [-c CLOCK] [SCENARIO...]
+#                       [-S] [-u STARTS] [-w SWAPS] [-c CLOCK] [SCENARIO...]
 # The first size is measured at every flow count, the others at those of -z
-# (1000). -T: throughput only, -R: connection rate only. -x: how frames
+# (1000). -T: throughput only, -R: connection rate only, -S: NF start
+# time only (after the scenarios otherwise): STARTS starts of each NF kind
+# (100) and SWAPS chain swaps under traffic (100). -x: how frames
 # enter r0 (lib.sh): xdp (default), xmit or netif_receive. -c: the VM's
 # clock as bench.sh set it up (icount or real), for the record.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+. "$here/nfstart.sh"
 
 secs=1
 runs=5
@@ -37,8 +42,11 @@ size_flows=1000
 new=50000
 do_tput=1
 do_rate=1
+do_nfstart=1
+nf_starts=100
+nf_swaps=100
 clock=real
-while getopts "t:r:f:s:z:n:x:c:TR" opt; do
+while getopts "t:r:f:s:z:n:x:c:u:w:TRS" opt; do
 	case "$opt" in
 	t) secs=$OPTARG ;;
 	r) runs=$OPTARG ;;
@@ -48,8 +56,11 @@ while getopts "t:r:f:s:z:n:x:c:TR" opt; do
 	n) new=$OPTARG ;;
 	x) INJECT=$OPTARG ;;
 	c) clock=$OPTARG ;;
-	T) do_rate= ;;
-	R) do_tput= ;;
+	u) nf_starts=$OPTARG ;;
+	w) nf_swaps=$OPTARG ;;
+	T) do_rate= do_nfstart= ;;
+	R) do_tput= do_nfstart= ;;
+	S) do_tput= do_rate= ;;
 	*) exit 2 ;;
 	esac
 done
@@ -70,6 +81,7 @@ info cpu_model "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
 info memory_kib "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
 info clock "$clock"
 info params "seconds=$secs runs=$runs flows=$flow_counts sizes=$sizes (all but the first at $size_flows flows) new=$new inject=$INJECT"
+[ -z "$do_nfstart" ] || info nfstart_params "starts=$nf_starts swaps=$nf_swaps"
 
 # A scenario's defaults; its file overrides what it needs.
 scenario_defaults() {
@@ -190,6 +202,7 @@ rate_one() {
 	[ -z "$r" ] || echo "$r"
 }
 
+[ -n "$do_tput$do_rate" ] || scenarios=()
 for scn in "${scenarios[@]}"; do
 	f=$here/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "bench: no scenario $scn" >&2; failed=1; continue; }
@@ -223,4 +236,7 @@ for scn in "${scenarios[@]}"; do
 		exit $failed
 	) || failed=1
 done
+if [ -n "$do_nfstart" ]; then
+	( nfstart_run "$nf_starts" "$nf_swaps" "forward fw cgnat" ) || failed=1
+fi
 exit $failed

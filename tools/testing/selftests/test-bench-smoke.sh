@@ -1,16 +1,18 @@
 #!/bin/bash
 # The benchmark harness keeps working: a few seconds of `make bench`'s own
 # code (kernel forwarding and the datapath, 1,000 flows, then the datapath's
-# connection rate) and its report. A figure, not a test of speed: it fails
-# if a scenario forwarded nothing or the report cannot be made.
+# connection rate, then 10 NF starts of each kind and one chain swap under
+# traffic) and its report. A figure, not a test of speed: it fails if a
+# scenario forwarded nothing, the start prober cannot run or no frame
+# crossed a new instance, or the report cannot be made.
 # debug: skip a rate under KASAN and lockdep says nothing
 . "$(dirname "$0")/lib.sh"
 bench=$top/tools/testing/bench
 out=/tmp/bench-smoke
 mkdir -p "$out"
 
-check "harness runs both scenarios" \
-	"$bench/bench-in-vm.sh" -t 1.5 -r 2 -f 1000 -s 64 -n 2000 \
+check "harness runs both scenarios and the NF starts" \
+	"$bench/bench-in-vm.sh" -t 1.5 -r 2 -f 1000 -s 64 -n 2000 -u 10 -w 1 \
 	baseline nfv-forward > "$out/console.log"
 cat "$out/console.log"
 check_eq "throughput runs" "$(grep -c '^BENCH-TPUT,' "$out/console.log")" 4
@@ -18,3 +20,12 @@ check_eq "connection-rate runs" "$(grep -c '^BENCH-RATE,nfv-forward,' "$out/cons
 check "report" python3 "$bench/report.py" "$out/console.log" "$out"
 check "every new frame was a new flow" \
 	grep -q '^nfv-forward,2,.*,True$' "$out/connection-rate.csv"
+# A start's frame on s0 came through the new instance: nothing else
+# forwards there (nfstart.c).
+for kind in forward fw; do
+	check_eq "NF starts of $kind whose frame crossed the new instance" \
+		"$(grep -c "^BENCH-NFSTART,$kind,[0-9]*,[0-9]*,[0-9]" "$out/console.log")" 10
+done
+check "NF start time in the report" grep -q '^start fw,10,' "$out/nfstart.csv"
+check "frames crossed the chain during the swap" \
+	grep -Eq '^BENCH-NFLOSS,forward,[1-9][0-9]*,[0-9]+,[1-9]' "$out/console.log"
