@@ -75,7 +75,6 @@ void list_end(struct list_out *l, int err) { (void)l; (void)err; }
 #define MAGIC		0x4e465354	/* "NFST" */
 #define MAX_SEQ		(1u << 20)	/* 100 s at one frame per 100 us */
 #define MAX_CMDS	16
-#define NO_SWAP		(~0u)
 
 struct probe {
 	uint32_t magic;
@@ -88,7 +87,7 @@ struct frame {
 	struct iphdr ip;
 	struct udphdr udp;
 	struct probe p;
-	uint8_t pad[18];	/* up to a 64-byte frame with its FCS */
+	uint8_t pad[9];		/* 60 bytes, 64 on a wire with the FCS */
 } __packed;
 
 enum { FWD, REPLY, NDIR };
