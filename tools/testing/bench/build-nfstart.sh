@@ -8,7 +8,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 out=${1:-$top/build/nfstart}
 us=$top/userspace
-srcs=$(ls "$us"/*.c | grep -v '/nfvctl\.c$')
+srcs=()
+for f in "$us"/*.c; do
+	[ "${f##*/}" = nfvctl.c ] || srcs+=("$f")
+done
 # Up to date: nothing it is built from is newer.
 if [ -x "$out" ] && [ -z "$(find "$here/nfstart.c" "$here/build-nfstart.sh" \
 	"$us" "$top/uapi" "$top/VERSION" -newer "$out" \( -name '*.[ch]' -o \
@@ -16,8 +19,8 @@ if [ -x "$out" ] && [ -z "$(find "$here/nfstart.c" "$here/build-nfstart.sh" \
 	exit 0
 fi
 mkdir -p "$(dirname "$out")"
-# shellcheck disable=SC2086
-cc -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+# shellcheck disable=SC2046
+cc -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-DNFVCTL_VERSION="\"$(cat "$top/VERSION")\"" -I"$top/uapi" -I"$us" \
 	$(pkg-config --cflags libnl-genl-3.0) -o "$out" "$here/nfstart.c" \
-	$srcs $(pkg-config --libs libnl-genl-3.0) -lpthread
+	"${srcs[@]}" $(pkg-config --libs libnl-genl-3.0) -lpthread

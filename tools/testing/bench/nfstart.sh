@@ -72,7 +72,6 @@ nfstart_dp() {
 # nfstart_run STARTS SWAPS KINDS: the whole phase, one topology.
 nfstart_run() {
 	local starts=$1 swaps=$2 kinds=$3 kind rc=0
-	scn=nfstart
 	nfstart_bin || { echo "BENCH-FAIL,nfstart,the prober does not build"; return 1; }
 	topo_up || { echo "BENCH-FAIL,nfstart,topology"; return 1; }
 	nfv_fw_load || { echo "BENCH-FAIL,nfstart,nfv_fw"; return 1; }
