@@ -48,6 +48,7 @@ mkdir -p "$top/build"
 cc -O2 -Wall -Wextra -Werror -o "$top/build/guest-peer" \
 	"$top/tools/testing/selftests/guest-peer.c" \
 	"$top/tools/testing/selftests/guest-vhost.c"
+"$top/tools/testing/bench/build-nfstart.sh"	# test-bench-smoke's prober
 
 case "$kernel" in
 debug)
