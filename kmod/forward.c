@@ -7,10 +7,13 @@
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/if_vlan.h>
+#include <linux/inetdevice.h>
+#include <net/fib_rules.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_fib.h>
 #include <net/ip6_route.h>
+#include <net/ip_fib.h>
 #include <net/l3mdev.h>
 #include <net/lwtunnel.h>
 #include <net/ndisc.h>
@@ -153,21 +156,14 @@ static bool nfv_key_has_ports(const struct nfv_key *key)
 }
 
 /*
- * ip_route_output_key(), with xfrm asked only when it has a policy. The
- * packet goes to the lookup: a multipath route picks its path by the
- * packet's multipath hash (fib_multipath_hash() of the skb), as
- * ip_mkroute_input() picks it when the kernel forwards. Hashed from the
- * flowi4 instead, an ICMP error would not follow the flow it quotes, and
- * hash policies 2 and 3 and an skb's L4 hash would be ignored.
+ * As ip_route_output_flow(), xfrm is asked only when it has a policy;
+ * selectors may match the device. On error it released the route.
  */
-static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4,
-					const struct sk_buff *skb)
+static struct rtable *nfv_xfrm_route4(struct net *net, struct flowi4 *fl4,
+				      struct rtable *rt)
 {
-	struct rtable *rt = ip_route_output_key_hash(net, fl4, skb);
-
 	if (IS_ERR(rt) || !fl4->flowi4_proto || !nfv_xfrm_out(net))
 		return rt;
-	/* As ip_route_output_flow(): selectors may match the device. */
 	fl4->flowi4_oif = rt->dst.dev->ifindex;
 	return (struct rtable *)xfrm_lookup_route(net, &rt->dst,
 						  flowi4_to_flowi(fl4),
@@ -175,13 +171,121 @@ static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4,
 }
 
 /*
- * An output lookup, not ip_route_input(), so the datapath routes with
- * the host's forwarding off; it follows what the input path looks up:
- * the port's VRF (flowi4_l3mdev), mark, TOS, protocol and ports for the
- * policy rules, and the packet's multipath hash. The rules see no input
- * device (an output lookup's iif is the loopback): `ip rule iif` does not
- * match here.
+ * ip_route_output_key(), with xfrm. The packet goes to the lookup: a
+ * multipath route picks its path by the packet's multipath hash
+ * (fib_multipath_hash() of the skb), as ip_mkroute_input() picks it when
+ * the kernel forwards. Hashed from the flowi4 instead, an ICMP error
+ * would not follow the flow it quotes, and hash policies 2 and 3 and an
+ * skb's L4 hash would be ignored.
  */
+static struct rtable *nfv_route_output4(struct net *net, struct flowi4 *fl4,
+					const struct sk_buff *skb)
+{
+	return nfv_xfrm_route4(net, fl4,
+			       ip_route_output_key_hash(net, fl4, skb));
+}
+
+/*
+ * Whether a rule of the namespace names an input device (ip rule iif,
+ * `iif lo` included): only then can the rules pick another route for a
+ * packet from the port than for one the host sends, whose input device
+ * is lo. A rule whose device does not exist has iifindex -1 and matches
+ * nothing.
+ */
+static bool nfv_iif_rules4(struct net *net)
+{
+#ifdef CONFIG_IP_MULTIPLE_TABLES
+	struct fib_rule *rule;
+
+	if (!net->ipv4.fib_has_custom_rules)
+		return false;
+	list_for_each_entry_rcu(rule, &net->ipv4.rules_ops->rules_list, list)
+		if (READ_ONCE(rule->iifindex) > 0)
+			return true;
+#endif
+	return false;
+}
+
+/*
+ * Whether the rules route the packet differently with the device it
+ * arrived on (the port, or its VRF as vrf_ip_rcv() makes it) as input
+ * device than the output lookup, whose input device is lo: the rules'
+ * result, with the port or lo, compared. The same fib_info means the same
+ * next hops and the same multipath choice from the packet's hash.
+ */
+static bool nfv_iif_decides4(struct net *net, const struct flowi4 *fl4,
+			     int iif)
+{
+	struct flowi4 in = *fl4, out = *fl4;
+	struct fib_result rin, rout;
+	int ein, eout;
+
+	if (!nfv_iif_rules4(net))
+		return false;
+	in.flowi4_iif = iif;
+	out.flowi4_iif = LOOPBACK_IFINDEX;
+	ein = fib_lookup(net, &in, &rin, 0);
+	eout = fib_lookup(net, &out, &rout, 0);
+	if (ein || eout)
+		return ein != eout;
+	return rin.fi != rout.fi || rin.type != rout.type;
+}
+
+/*
+ * The kernel's input route, for a packet whose route an iif rule picks:
+ * no exported output lookup takes an input device, and the input lookup
+ * gives exactly the kernel's forwarding route, the multipath hash
+ * included. It exists only where the input device forwards
+ * (net.ipv4.conf.DEV.forwarding); elsewhere the packet is dropped, as the
+ * kernel drops it, without an ICMP error (ip_error()). The route is
+ * taken from the skb with a reference the flow can keep.
+ */
+static struct rtable *nfv_route_input4(struct sk_buff *skb,
+				       struct net_device *dev)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct in_device *in_dev = __in_dev_get_rcu(dev);
+	struct dst_entry *dst;
+	int err;
+
+	if (!in_dev || !IN_DEV_FORWARD(in_dev))
+		return ERR_PTR(-EINVAL);
+	err = ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos, dev);
+	if (err)
+		return ERR_PTR(err);
+	dst = skb_dst(skb);
+	if (!dst_hold_safe(dst))
+		dst = NULL;
+	skb_dst_drop(skb);
+	if (!dst)
+		return ERR_PTR(-EINVAL);
+	if (dst->error) {
+		err = -dst->error;
+		dst_release(dst);
+		return ERR_PTR(err);
+	}
+	return (struct rtable *)dst;
+}
+
+/*
+ * The route the kernel's forwarding would take. An output lookup, not
+ * ip_route_input(), so the datapath routes with the host's forwarding
+ * off; it follows what the input path looks up: the port's VRF
+ * (flowi4_l3mdev), mark, TOS, protocol and ports for the policy rules,
+ * and the packet's multipath hash. Only where a rule on the input device
+ * (ip rule iif) picks another route for the packet is it the kernel's
+ * input route itself (nfv_route_input4()).
+ */
+static struct rtable *nfv_lookup4(struct sk_buff *skb, struct flowi4 *fl4)
+{
+	struct net_device *dev = l3mdev_master_dev_rcu(skb->dev) ? : skb->dev;
+	struct net *net = dev_net(skb->dev);
+
+	if (nfv_iif_decides4(net, fl4, dev->ifindex))
+		return nfv_xfrm_route4(net, fl4, nfv_route_input4(skb, dev));
+	return nfv_route_output4(net, fl4, skb);
+}
+
 static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 {
 	struct sk_buff *skb = pkt->skb;
@@ -207,7 +311,7 @@ static enum nfv_verdict nfv_route4(struct nfv_pkt *pkt)
 		fl4.fl4_sport = pkt->key.sport;
 		fl4.fl4_dport = pkt->key.dport;
 	}
-	rt = nfv_route_output4(dev_net(skb->dev), &fl4, skb);
+	rt = nfv_lookup4(skb, &fl4);
 	if (IS_ERR(rt)) {
 		nfv_icmp4_unreach(pkt, PTR_ERR(rt));
 		pkt->drop_reason = NFV_DROP_NO_ROUTE;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # IPv6 through the datapath with forwarding off: ping and TCP arrive, hop
-# limit drops by one, neighbour discovery still works on the ports, and an
-# xfrm policy on the router applies to the datapath's IPv6 routes.
+# limit drops by one, neighbour discovery still works on the ports, rules
+# on the input device (ip rule iif) pick a flow's route, and an xfrm
+# policy on the router applies to the datapath's IPv6 routes.
 . "$(dirname "$0")/lib.sh"
 
 router_setup
@@ -24,6 +25,49 @@ check_eq "ipv6 icmp flow" \
 check "router learned the client by ND" \
 	rt ip -6 neigh show dev r0 | grep -q fd00:1::2
 check_ge "packets from the flow cache" "$(stat fast_packets)" 4
+
+# Policy routing by input device: fd00:9::9, unreachable in the main
+# table, goes to the server from the client's port (iif r0, table 100)
+# and to the client from the server's (iif r1, table 200). Neither host
+# forwards: each counts the datagrams it got for fd00:9::9 as
+# Ip6InAddrErrors.
+rt ip -6 -b - <<-EOF
+route add unreachable fd00:9::9
+route add fd00:9::9 via fd00:2::2 table 100
+route add fd00:9::9 via fd00:1::2 table 200
+rule add iif r0 table 100 pref 100
+rule add iif r1 table 200 pref 101
+EOF
+ip6_stat() { in_ns "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/snmp6; }
+got_x() {
+	echo "$(ip6_stat client Ip6InAddrErrors) $(ip6_stat server Ip6InAddrErrors)"
+}
+got_x_is() { [ "$(got_x)" = "$1" ]; }
+# to_x NS N: N datagrams to fd00:9::9 from NS, one flow.
+to_x() {
+	in_ns "$1" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("", 4009))
+for i in range(int(sys.argv[1])):
+    s.sendto(b"x", ("fd00:9::9", 5009))' "$2"
+}
+read -r xc xs <<<"$(got_x)"
+fast=$(stat fast_packets)
+to_x client 3
+await 50 got_x_is "$xc $((xs + 3))" || true
+check_eq "iif r0: fd00:9::9 via the server" "$(got_x)" "$xc $((xs + 3))"
+to_x server 3
+await 50 got_x_is "$((xc + 3)) $((xs + 3))" || true
+check_eq "iif r1: fd00:9::9 via the client" "$(got_x)" \
+	"$((xc + 3)) $((xs + 3))"
+check_ge "from the flow cache" "$(($(stat fast_packets) - fast))" 4
+check_eq "flow show: each flow's next hop" "$(nfvctl -j flow show dp0 | jq -r '
+	[.[].orig | select(.dst == "fd00:9::9") | "\(.src)>\(.gateway)"] |
+	sort | join(" ")')" "fd00:1::2>fd00:2::2 fd00:2::2>fd00:1::2"
+rt ip -6 -b - <<-EOF
+rule del pref 100
+rule del pref 101
+EOF
 
 # IPsec: an outbound block policy stops a new IPv6 flow.
 if ! rt ip xfrm policy list >/dev/null 2>&1; then
