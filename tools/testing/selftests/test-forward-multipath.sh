@@ -2,13 +2,14 @@
 # Multipath routes: the datapath picks a new flow's path with the kernel's
 # multipath hash of the packet and keeps the flow there. Many UDP flows
 # over two paths, counted on the next hops' interfaces: ECMP and weighted
-# 2:1 spread within the tolerance of the kernel's own test
-# (tools/testing/selftests/net/forwarding/router_multipath.sh: measured
-# and configured ratios within 15%); with fib_multipath_hash_policy 0
-# flows that differ only in their ports take one path, with policy 1 they
-# spread, for IPv4 and IPv6. A nexthop group: flows stay on their paths,
-# and move, none left on the dead path, when a nexthop leaves the group
-# or its link goes down.
+# 2:1 and 11:45 spread within the tolerance of the kernel's own tests
+# (tools/testing/selftests/net/forwarding/router_multipath.sh and
+# router_mpath_nh_res.sh: measured and configured ratios within 15%),
+# through a route's nexthops, a nexthop group and resilient groups; with
+# fib_multipath_hash_policy 0 flows that differ only in their ports take
+# one path, with policy 1 they spread, for IPv4 and IPv6. A nexthop
+# group: flows stay on their paths, and move, none left on the dead path,
+# when a nexthop leaves the group or its link goes down.
 #
 #   client c0 ── r0 router r1 ── s0 server    10.9.0.0/16, fd00:9::/64
 #                          r2 ── s1            via 10.0.2.2 and 10.0.3.2
@@ -155,15 +156,47 @@ check "weighted 2:1, IPv4" spread 2 1
 paths $N burst dst 6 $N
 check "weighted 2:1, IPv6" spread 2 1
 
-# A nexthop group. Its flows stay on their paths; a nexthop taken out of
-# the group, then one whose link goes down, moves its flows.
+# The kernel's own weights (router_multipath.sh): 11:45.
+rt ip -b - <<-EOF
+route replace 10.9.0.0/16 nexthop via 10.0.2.2 weight 11 nexthop via 10.0.3.2 weight 45
+route replace fd00:9::/64 nexthop via fd00:2::2 weight 11 nexthop via fd00:3::2 weight 45
+EOF
+fresh
+paths $N burst dst 4 $N
+check "weighted 11:45, IPv4" spread 11 45
+paths $N burst dst 6 $N
+check "weighted 11:45, IPv6" spread 11 45
+
+# Nexthop objects: a weighted group, and resilient groups of 512 buckets
+# (router_mpath_nh_res.sh), 11:45 as well.
 rt ip -b - <<-EOF
 route del 10.9.0.0/16
 route del fd00:9::/64
 nexthop add id 1 via 10.0.2.2 dev r1
 nexthop add id 2 via 10.0.3.2 dev r2
+nexthop add id 3 via fd00:2::2 dev r1
+nexthop add id 4 via fd00:3::2 dev r2
+nexthop add id 11 group 1,11/2,45
+nexthop add id 12 group 1,11/2,45 type resilient buckets 512
+nexthop add id 22 group 3,11/4,45 type resilient buckets 512
+route add 10.9.0.0/16 nhid 11
+route add fd00:9::/64 nhid 22
+EOF
+fresh
+paths $N burst dst 4 $N
+check "nexthop group 11:45, IPv4" spread 11 45
+paths $N burst dst 6 $N
+check "resilient group 11:45, IPv6" spread 11 45
+rt ip route replace 10.9.0.0/16 nhid 12
+fresh
+paths $N burst dst 4 $N
+check "resilient group 11:45, IPv4" spread 11 45
+
+# A nexthop group. Its flows stay on their paths; a nexthop taken out of
+# the group, then one whose link goes down, moves its flows.
+rt ip -b - <<-EOF
 nexthop add id 10 group 1/2
-route add 10.9.0.0/16 nhid 10
+route replace 10.9.0.0/16 nhid 10
 EOF
 fresh
 M=1000
@@ -187,6 +220,7 @@ check_eq "nexthop 2 left the group: its flows moved to r1" "$p1 $p2" "$M 0"
 rt ip nexthop replace id 10 group 1/2
 paths $M burst dst 4 $M
 check "back in the group: on both paths again" both
+
 tx_error=$(drop tx_error)
 rt ip link set r2 down
 paths $M burst dst 4 $M
