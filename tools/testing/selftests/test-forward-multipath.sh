@@ -9,7 +9,8 @@
 # fib_multipath_hash_policy 0 flows that differ only in their ports take
 # one path, with policy 1 they spread, for IPv4 and IPv6. A nexthop
 # group: flows stay on their paths, and move, none left on the dead path,
-# when a nexthop leaves the group or its link goes down.
+# when a nexthop leaves the group, is deleted or its link goes down, for
+# IPv4 and IPv6.
 #
 #   client c0 ── r0 router r1 ── s0 server    10.9.0.0/16, fd00:9::/64
 #                          r2 ── s1            via 10.0.2.2 and 10.0.3.2
@@ -193,10 +194,12 @@ paths $N burst dst 4 $N
 check "resilient group 11:45, IPv4" spread 11 45
 
 # A nexthop group. Its flows stay on their paths; a nexthop taken out of
-# the group, then one whose link goes down, moves its flows.
+# the group or deleted, then one whose link goes down, moves its flows.
 rt ip -b - <<-EOF
 nexthop add id 10 group 1/2
+nexthop add id 20 group 3/4
 route replace 10.9.0.0/16 nhid 10
+route replace fd00:9::/64 nhid 20
 EOF
 fresh
 M=1000
@@ -221,8 +224,36 @@ rt ip nexthop replace id 10 group 1/2
 paths $M burst dst 4 $M
 check "back in the group: on both paths again" both
 
+# The same over IPv6, and a nexthop deleted.
+paths $M burst dst 6 $M
+check "IPv6 nexthop group: flows on both paths" both
+q1=$p1
+q2=$p2
+check_eq "flow show: the IPv6 flows via each next hop" \
+	"$(vias '^fd00:9::' fd00:2::2 fd00:3::2)" "$q1 $q2"
+paths $M burst dst 6 $M
+check_eq "the same IPv6 flows again: each on its path" "$p1 $p2" "$q1 $q2"
+rt ip nexthop replace id 20 group 3
+paths $M burst dst 6 $M
+check_eq "nexthop 4 left the IPv6 group: its flows moved to r1" "$p1 $p2" "$M 0"
+rt ip nexthop replace id 20 group 3/4
+paths $M burst dst 6 $M
+check "back in the group: on both paths again" both
+rt ip nexthop del id 4
+paths $M burst dst 6 $M
+check_eq "nexthop 4 deleted: its IPv6 flows moved to r1" "$p1 $p2" "$M 0"
+rt ip -b - <<-EOF
+nexthop add id 4 via fd00:3::2 dev r2
+nexthop replace id 20 group 3/4
+EOF
+paths $M burst dst 6 $M
+check "nexthop 4 back: on both paths again" both
+
+# The link down, with IPv4 and IPv6 flows cached on it.
 tx_error=$(drop tx_error)
 rt ip link set r2 down
 paths $M burst dst 4 $M
 check_eq "r2 down: every flow on r1" "$p1" "$M"
+paths $M burst dst 6 $M
+check_eq "r2 down: every IPv6 flow on r1" "$p1" "$M"
 check_eq "none sent to the dead path" "$(drop tx_error)" "$tx_error"
