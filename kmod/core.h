@@ -233,6 +233,8 @@ void nfv_icmp_quote_done(struct nfv_pkt *pkt, struct sk_buff *skb);
 /* forward.c */
 extern const struct nfv_nf_type nfv_forward_type;
 int nfv_forward_xmit(struct nfv_pkt *pkt, struct dst_entry *dst);
+int nfv_forward_init(void);
+void nfv_forward_exit(void);
 
 /* netlink.c */
 int nfv_genl_init(void);

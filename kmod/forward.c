@@ -8,6 +8,8 @@
 #include <linux/icmpv6.h>
 #include <linux/if_vlan.h>
 #include <linux/inetdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/workqueue.h>
 #include <net/fib_rules.h>
 #include <net/icmp.h>
 #include <net/ip.h>
@@ -17,6 +19,7 @@
 #include <net/l3mdev.h>
 #include <net/lwtunnel.h>
 #include <net/ndisc.h>
+#include <net/netevent.h>
 #include <net/route.h>
 #include <net/xfrm.h>
 
@@ -394,6 +397,83 @@ static enum nfv_verdict nfv_forward_process(struct nfv_nf *nf,
 	if (pkt->key.flags & NFV_KEY_V6)
 		return nfv_route6(pkt);
 	return nfv_route4(pkt);
+}
+
+/*
+ * A changed multipath hash (fib_multipath_hash_policy or _fields, IPv4
+ * or IPv6): the kernel's forwarding hashes each packet anew, so its flows
+ * take the new hash's paths at once, while a flow of the datapath keeps
+ * its route, which the change does not make stale. Forget the cached
+ * routes of the namespace's datapaths, after the packets that may have
+ * hashed by the old policy, so each flow's next packet picks its path as
+ * the kernel's would. The netevent comes in an RCU section and the
+ * datapaths are listed under RTNL: a work, holding the namespace.
+ */
+struct nfv_mpath_work {
+	struct work_struct work;
+	struct net *net;
+};
+
+static struct workqueue_struct *nfv_route_wq;
+
+static void nfv_mpath_forget(struct work_struct *work)
+{
+	struct nfv_mpath_work *w = container_of(work, struct nfv_mpath_work,
+						work);
+	struct nfv_dp *dp;
+
+	synchronize_net();
+	rtnl_lock();
+	list_for_each_entry(dp, &nfv_pernet(w->net)->dps, node)
+		nfv_flow_forget_routes(&dp->table);
+	rtnl_unlock();
+	put_net(w->net);
+	kfree(w);
+}
+
+static int nfv_netevent(struct notifier_block *nb, unsigned long event,
+			void *ptr)
+{
+	struct nfv_mpath_work *w;
+
+	if (event != NETEVENT_IPV4_MPATH_HASH_UPDATE &&
+	    event != NETEVENT_IPV6_MPATH_HASH_UPDATE)
+		return NOTIFY_DONE;
+	w = kmalloc(sizeof(*w), GFP_ATOMIC);
+	if (!w)
+		return NOTIFY_DONE;
+	w->net = maybe_get_net(ptr);
+	if (!w->net) {
+		kfree(w);
+		return NOTIFY_DONE;
+	}
+	INIT_WORK(&w->work, nfv_mpath_forget);
+	queue_work(nfv_route_wq, &w->work);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nfv_netevent_nb = {
+	.notifier_call = nfv_netevent,
+};
+
+int nfv_forward_init(void)
+{
+	int err;
+
+	nfv_route_wq = alloc_workqueue("nfv_route", 0, 0);
+	if (!nfv_route_wq)
+		return -ENOMEM;
+	err = register_netevent_notifier(&nfv_netevent_nb);
+	if (err)
+		destroy_workqueue(nfv_route_wq);
+	return err;
+}
+
+/* Before the per-namespace state goes: the works read it. */
+void nfv_forward_exit(void)
+{
+	unregister_netevent_notifier(&nfv_netevent_nb);
+	destroy_workqueue(nfv_route_wq);
 }
 
 const struct nfv_nf_type nfv_forward_type = {

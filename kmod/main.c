@@ -41,9 +41,12 @@ static int __init nfv_init(void)
 	err = nfv_port_init();
 	if (err)
 		goto err_pernet;
-	err = nfv_guest_init();
+	err = nfv_forward_init();
 	if (err)
 		goto err_port;
+	err = nfv_guest_init();
+	if (err)
+		goto err_forward;
 	err = nfv_genl_init();
 	if (err)
 		goto err_guest;
@@ -52,6 +55,8 @@ static int __init nfv_init(void)
 
 err_guest:
 	nfv_guest_exit();
+err_forward:
+	nfv_forward_exit();
 err_port:
 	nfv_port_exit();
 err_pernet:
@@ -67,6 +72,7 @@ err_chain:
 static void __exit nfv_exit(void)
 {
 	nfv_genl_exit();
+	nfv_forward_exit();
 	unregister_pernet_device(&nfv_net_ops);
 	nfv_guest_exit();
 	nfv_port_exit();

@@ -7,10 +7,11 @@
 # router_mpath_nh_res.sh: measured and configured ratios within 15%),
 # through a route's nexthops, a nexthop group and resilient groups; with
 # fib_multipath_hash_policy 0 flows that differ only in their ports take
-# one path, with policy 1 they spread, for IPv4 and IPv6. A nexthop
-# group: flows stay on their paths, and move, none left on the dead path,
-# when a nexthop leaves the group, is deleted or its link goes down, for
-# IPv4 and IPv6.
+# one path, with policy 1 they spread, for IPv4 and IPv6, those cached
+# under policy 0 too (they forget their routes). A nexthop group: flows
+# stay on their paths, and move, none left on the dead path, when a
+# nexthop leaves the group, is deleted or its link goes down, for IPv4
+# and IPv6.
 #
 #   client c0 ── r0 router r1 ── s0 server    10.9.0.0/16, fd00:9::/64
 #                          r2 ── s1            via 10.0.2.2 and 10.0.3.2
@@ -138,9 +139,27 @@ paths 400 burst dport 6 400
 check "hash policy 0, IPv6: one path" one_path
 check_eq "flow show: their IPv6 next hop" \
 	"$(vias '^fd00:9::1$' fd00:2::2 fd00:3::2)" "$p1 $p2"
-# The policy takes effect for new flows: the cached ones keep their path.
+# A new policy: the kernel's forwarding hashes each packet anew, so the
+# flows cached on one path forget their routes and spread by it.
 rt sysctl -qw net.ipv4.fib_multipath_hash_policy=1 \
 	net.ipv6.fib_multipath_hash_policy=1
+# routed REGEX: how many flows to addresses REGEX matches have a route.
+routed() {
+	nfvctl -j flow show dp0 | jq -r --arg p "$1" '
+		[.[].orig | select((.dst | test($p)) and .gateway)] | length'
+}
+unrouted() { [ "$(routed "$1")" = 0 ]; }
+check "hash policy 1: the cached flows forgot their routes" \
+	await 100 unrouted '^(10\.9\.0\.1|fd00:9::1)$'
+# shared N: both paths carried a quarter of N at least.
+shared() {
+	echo "# $p1 packets on r1, $p2 on r2"
+	[ "$p1" -ge $(($1 / 4)) ] && [ "$p2" -ge $(($1 / 4)) ]
+}
+paths 400 burst dport 4 400
+check "and spread, IPv4" shared 400
+paths 400 burst dport 6 400
+check "and spread, IPv6" shared 400
 fresh
 paths $N burst dport 4 $N
 check "hash policy 1, IPv4: flows differing in ports spread" spread 1 1
