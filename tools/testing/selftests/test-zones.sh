@@ -31,7 +31,7 @@ check "ping from zone 1 to zone 2" cl ping -c2 -W2 10.0.2.2 >/dev/null
 # zone 2 and is related to the flow of zone 1 that it quotes.
 unreach=$(icmp_stat client InDestUnreachs)
 echo probe | cl socat -u - UDP:10.0.2.2:5999,sourceport=4999
-await 50 [ "$(icmp_stat client InDestUnreachs)" -gt "$unreach" ] || true
+await 50 eval '[ "$(icmp_stat client InDestUnreachs)" -gt "$unreach" ]' || true
 check_gt "the port unreachable reached the client" \
 	"$(icmp_stat client InDestUnreachs)" "$unreach"
 check_ge "as related to its flow" "$(fw_stat related)" 1
