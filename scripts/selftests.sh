@@ -48,7 +48,10 @@ mkdir -p "$top/build"
 cc -O2 -Wall -Wextra -Werror -o "$top/build/guest-peer" \
 	"$top/tools/testing/selftests/guest-peer.c" \
 	"$top/tools/testing/selftests/guest-vhost.c"
-"$top/tools/testing/bench/build-nfstart.sh"	# test-bench-smoke's prober
+# test-bench-smoke's probers: NF start time, round trips.
+"$top/tools/testing/bench/build-nfstart.sh"
+cc -O2 -Wall -Wextra -Werror -o "$top/build/bench-rtt" \
+	"$top/tools/testing/bench/rtt.c" -lm
 
 case "$kernel" in
 debug)
