@@ -11,6 +11,8 @@
 # Memory: slab, and slab + vmalloc + per-CPU ("all"), grown from the empty
 # tables to the warmed ones; empty_bytes is what setting up the scenario
 # (its empty tables) took; top names the three slab caches that grew most.
+#   BENCH-LAT, BENCH-LATH: latency and jitter, idle and under load
+#   (latency.sh)
 #   BENCH-SKIP,scenario,flows,reason
 #   BENCH-FAIL,scenario,what
 #   BENCH-NFSTART, BENCH-NFSWAP, BENCH-NFLOSS, BENCH-NFLOST: NF start
@@ -23,16 +25,20 @@
 #
 # Usage: bench-in-vm.sh [-t SECONDS] [-r RUNS] [-f "FLOWS..."] [-s "SIZES..."]
 #                       [-z "FLOWS..."] [-n NEW_FLOWS] [-x INJECT] [-T] [-R]
-#                       [-S] [-u STARTS] [-w SWAPS] [-c CLOCK] [SCENARIO...]
+#                       [-S] [-u STARTS] [-w SWAPS] [-p SAMPLES] [-b "LOADS..."]
+#                       [-L] [-c CLOCK] [SCENARIO...]
 # The first size is measured at every flow count, the others at those of -z
-# (1000). -T: throughput only, -R: connection rate only, -S: NF start
-# time only (after the scenarios otherwise): STARTS starts of each NF kind
-# (100) and SWAPS chain swaps under traffic (100). -x: how frames
+# (1000). -T: throughput only, -R: connection rate only, -L: latency only,
+# -S: NF start time only (after the scenarios otherwise): STARTS starts of
+# each NF kind (100) and SWAPS chain swaps under traffic (100).
+# -p: latency samples per load (1000; 0: no latency phase), -b: the
+# background loads, percent of the scenario's capacity (0 50 90). -x: how frames
 # enter r0 (lib.sh): xdp (default), xmit or netif_receive. -c: the VM's
 # clock as bench.sh set it up (icount or real), for the record.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/nfstart.sh"
+. "$here/latency.sh"
 
 secs=1
 runs=5
@@ -45,8 +51,11 @@ do_rate=1
 do_nfstart=1
 nf_starts=100
 nf_swaps=100
+do_lat=1
+lat_samples=1000
+lat_loads="0 50 90"
 clock=real
-while getopts "t:r:f:s:z:n:x:c:u:w:TRS" opt; do
+while getopts "t:r:f:s:z:n:x:c:u:w:p:b:TRSL" opt; do
 	case "$opt" in
 	t) secs=$OPTARG ;;
 	r) runs=$OPTARG ;;
@@ -58,9 +67,12 @@ while getopts "t:r:f:s:z:n:x:c:u:w:TRS" opt; do
 	c) clock=$OPTARG ;;
 	u) nf_starts=$OPTARG ;;
 	w) nf_swaps=$OPTARG ;;
-	T) do_rate= do_nfstart= ;;
-	R) do_tput= do_nfstart= ;;
-	S) do_tput= do_rate= ;;
+	p) lat_samples=$OPTARG ;;
+	b) lat_loads=$OPTARG ;;
+	T) do_rate= do_nfstart= do_lat= ;;
+	R) do_tput= do_nfstart= do_lat= ;;
+	S) do_tput= do_rate= do_lat= ;;
+	L) do_tput= do_rate= do_nfstart= ;;
 	*) exit 2 ;;
 	esac
 done
@@ -82,6 +94,8 @@ info memory_kib "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
 info clock "$clock"
 info params "seconds=$secs runs=$runs flows=$flow_counts sizes=$sizes (all but the first at $size_flows flows) new=$new inject=$INJECT"
 [ -z "$do_nfstart" ] || info nfstart_params "starts=$nf_starts swaps=$nf_swaps"
+[ "$lat_samples" -gt 0 ] || do_lat=
+[ -z "$do_lat" ] || info latency "samples=$lat_samples loads=$lat_loads interval_us=$LAT_INTERVAL flows=$LAT_FLOWS"
 
 # A scenario's defaults; its file overrides what it needs.
 scenario_defaults() {
@@ -169,11 +183,13 @@ tput_one() {
 			[ "${3:-0}" -gt 0 ] || fail "nothing forwarded ($size bytes, $flows flows)"
 			[ "$run" != "$runs" ] || n=$(entries)
 			echo "BENCH-TPUT,$scn,$size,$flows,$run,$1,$2,$3,$n"
+			latency_note "$flows" "$size" "$1" "$3"
 		done
 	done
 	echo "# $scn, $flows flows: $(counters)"
 	r=$(verify) || fail "$flows flows: $r"
 	[ -z "$r" ] || echo "$r"
+	latency_point "$flows"
 }
 
 # New flows per second: run k uses destination port 100 + k, so every frame
@@ -202,13 +218,14 @@ rate_one() {
 	[ -z "$r" ] || echo "$r"
 }
 
-[ -n "$do_tput$do_rate" ] || scenarios=()
+[ -n "$do_tput$do_rate$do_lat" ] || scenarios=()
 for scn in "${scenarios[@]}"; do
 	f=$here/scenarios/$scn.sh
 	[ -f "$f" ] || { echo "bench: no scenario $scn" >&2; failed=1; continue; }
 	(
 		trap topo_del EXIT
 		scenario_defaults "$scn"
+		latency_defaults
 		. "$f"
 		info "desc:$scn" "$desc"
 		if ! why=$(avail); then
@@ -233,6 +250,7 @@ for scn in "${scenarios[@]}"; do
 			rate_one
 			topo_down
 		fi
+		[ -z "$do_lat" ] || latency_phase
 		exit $failed
 	) || failed=1
 done

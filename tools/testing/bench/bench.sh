@@ -2,14 +2,14 @@
 # `make bench`: boots one VM on a kernel, runs every scenario in it
 # (bench-in-vm.sh) and writes the results under tools/testing/results/:
 # the console, summary.txt (the table also printed here), throughput.csv,
-# connection-rate.csv, memory.csv, nfstart.csv and throughput.png. Needs
-# the packages `make bench` installs: openvswitch-switch, nftables,
-# gnuplot-nox.
+# connection-rate.csv, memory.csv, nfstart.csv, throughput.png,
+# latency.csv and latency.png. Needs the packages `make bench` installs:
+# openvswitch-switch, nftables, gnuplot-nox.
 #
 # Usage: bench.sh [-k KVER] [-o OUTDIR] [-c CLOCK] [SCENARIO...]
 # Environment: BENCH_ARGS, extra bench-in-vm.sh options (-t SECONDS per run,
-# -r RUNS, -f "FLOWS...", -s "SIZES...", -n NEW_FLOWS, -T, -R, -S,
-# -u STARTS, -w SWAPS).
+# -r RUNS, -f "FLOWS...", -s "SIZES...", -n NEW_FLOWS, -p SAMPLES,
+# -b "LOADS...", -T, -R, -L, -S, -u STARTS, -w SWAPS).
 #
 # CLOCK: icount (default) runs the VM on one vCPU with QEMU's -icount
 # shift=0: its clock advances one nanosecond per guest instruction, so a

@@ -130,7 +130,11 @@ settle() {
 
 # traffic DIR FLOWS SIZE COUNT SECONDS [DPORT]: sends frames in one
 # direction, fwd into r0 or reply into r1, COUNT of them or (COUNT 0) for
-# SECONDS, and prints "usec offered forwarded refused": refused, the
+# SECONDS, and prints "usec offered forwarded refused". RATEP: at most so
+# many frames a second (pktgen's ratep, an absolute schedule), not as
+# fast as it can; TRAFFIC_DURING: with COUNT 0, a command for the
+# tester's namespace to run from pktgen's first frame on, instead of the
+# SECONDS (the latency phase's probe under load). Refused, the
 # frames the veth would not take (its ring full), which pktgen does not
 # count as sent but which used up their tuples. Forwarded frames are those
 # the far port's veth delivered to its peer's sink; with count_in=1 (the
@@ -166,6 +170,10 @@ traffic() {
 	# command, as pktgen wants; only shell builtins between the writes
 	# and the counters, as every process costs.
 	cmds="${mode}count $count;pkt_size $size;clone_skb 0;burst 1;delay 0;$cmds"
+	[ -z "${RATEP:-}" ] || cmds+=";ratep $RATEP"
+	local during="sleep $secs"
+	[ -z "${TRAFFIC_DURING:-}" ] ||
+		during="until pg_running; do :; done; $TRAFFIC_DURING || :"
 	IFS=';' read -ra parts <<< "$cmds"
 	cmds=""
 	for c in "${parts[@]}"; do
@@ -174,6 +182,16 @@ traffic() {
 	ip netns exec "$ns" sh -s <<-EOF
 	set -e
 	pg=$PG
+	pg_running() {
+		while read -r l; do
+			case \$l in pkts-sofar:*)
+				set -- \$l
+				[ "\$2" -gt 0 ]
+				return
+			esac
+		done < \$pg/$dev
+		return 1
+	}
 	echo rem_device_all > \$pg/kpktgend_0
 	# The thread removes them when it next runs: a busy host delays it.
 	for d in x0 s0 r0 r1; do
@@ -184,7 +202,7 @@ traffic() {
 	read before < $cnt
 	if [ "$count" = 0 ]; then
 		echo start > \$pg/pgctrl &
-		sleep $secs
+		$during
 		echo stop > \$pg/pgctrl
 		wait
 	else

@@ -207,6 +207,11 @@ def main():
             f.write(nf_text)
         print(nf_text, end="")
     plot(rows, order, out, info)
+    lat = latency_report(log, out, info, order)
+    if lat:
+        print(lat, end="")
+        with open(os.path.join(out, "summary.txt"), "a") as f:
+            f.write(lat)
     return 1 if fails or nf_fail else 0
 
 
@@ -515,6 +520,131 @@ def plot(rows, order, out, info):
                 plots.append('"%s" index %d using 1:2:3:4 with yerrorlines '
                              'title "%s"' % (data, i, scn))
             f.write("plot " + ", \\\n     ".join(plots) + "\n")
+        f.write("unset multiplot\n")
+    try:
+        subprocess.run(["gnuplot", gp], check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("report: gnuplot failed: %s" % e, file=sys.stderr)
+
+
+LAT_FIELDS = ["scenario", "load_pct", "target_pps", "offered_pps",
+              "samples", "lost", "min_ns", "p50_ns", "p99_ns", "p999_ns",
+              "max_ns", "jitter_ns", "fwd_p50_ns", "rev_p50_ns",
+              "rtt_p50_ns"]
+
+
+def latency_parse(path):
+    """BENCH-LAT lines as dicts, BENCH-LATH as {(scenario, load): bins}."""
+    lat, hist = [], defaultdict(list)
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.strip().replace("\r", "")
+            kind, _, rest = line.partition(",")
+            v = rest.split(",")
+            if kind == "BENCH-LAT" and len(v) == len(LAT_FIELDS):
+                lat.append(dict(zip(LAT_FIELDS, [v[0]] +
+                                    [int(x) for x in v[1:]])))
+            elif kind == "BENCH-LATH" and len(v) == 5:
+                hist[(v[0], int(v[1]))].append(
+                    (float(v[2]), float(v[3]), int(v[4])))
+    return lat, hist
+
+
+def latency_report(log, out, info, order):
+    """latency.csv, latency.png (CDFs from rtt's histograms, a panel per
+    load) and the summary's latency table; the clock named, since under
+    -icount a nanosecond is a guest instruction."""
+    lat, hist = latency_parse(log)
+    if not lat:
+        return ""
+    rank = {s: i for i, s in enumerate(order)}
+    lat.sort(key=lambda r: (rank.get(r["scenario"], 99), r["load_pct"]))
+    cap = {r["scenario"]: r["target_pps"] * 100 / r["load_pct"]
+           for r in lat if r["load_pct"]}
+    for r in lat:
+        c = cap.get(r["scenario"])
+        r["offered_pct"] = round(r["offered_pps"] * 100 / c, 1) \
+            if c and r["load_pct"] else 0
+        r["spread_ns"] = r["p99_ns"] - r["p50_ns"] if r["samples"] else 0
+    with open(os.path.join(out, "latency.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(lat[0].keys()),
+                           lineterminator="\n")
+        w.writeheader()
+        w.writerows(lat)
+    icount = info.get("clock") == "icount"
+    unit = "thousand guest instructions" if icount else \
+        "microseconds of the host's clock (TCG time)"
+    lines = ["", "Latency through the router, both ways, wire to wire "
+             "(rtt: veth stamps, the server's turnaround taken out), "
+             "%s; load: background frames offered, %% of the scenario's "
+             "capacity (asked / got); jitter: RFC 3550's, and p99 - p50:"
+             % unit,
+             "%-16s %9s %7s %5s %8s %8s %8s %8s %8s %8s %8s %8s" % (
+                 "scenario", "load", "samples", "lost", "p50", "p99",
+                 "p99.9", "max", "jitter", "p99-p50", "fwd p50",
+                 "rev p50")]
+    for r in lat:
+        load = "idle" if not r["load_pct"] else "%d/%.0f%%" % (
+            r["load_pct"], r["offered_pct"])
+        lines.append("%-16s %9s %7d %5d %8.2f %8.2f %8.2f %8.2f %8.2f "
+                     "%8.2f %8.2f %8.2f" % (
+                         r["scenario"], load, r["samples"], r["lost"],
+                         r["p50_ns"] / 1e3, r["p99_ns"] / 1e3,
+                         r["p999_ns"] / 1e3, r["max_ns"] / 1e3,
+                         r["jitter_ns"] / 1e3, r["spread_ns"] / 1e3,
+                         r["fwd_p50_ns"] / 1e3, r["rev_p50_ns"] / 1e3))
+    for r in lat:
+        if not r["samples"]:
+            lines.append("FAILED: %s: no latency sample at %d%% load" % (
+                r["scenario"], r["load_pct"]))
+    latency_plot(lat, hist, out, info, unit)
+    return "\n".join(lines) + "\n"
+
+
+def latency_plot(lat, hist, out, info, unit):
+    loads = sorted({r["load_pct"] for r in lat})
+    scns = []
+    for r in lat:
+        if r["scenario"] not in scns:
+            scns.append(r["scenario"])
+    data = os.path.join(out, "latency.dat")
+    index = {}
+    with open(data, "w") as f:
+        for load in loads:
+            for scn in scns:
+                bins = sorted(hist.get((scn, load), []))
+                total = sum(b[2] for b in bins)
+                if not total:
+                    continue
+                f.write("# %s %d\n" % (scn, load))
+                acc = 0
+                for lo, hi, n in bins:
+                    f.write("%.3f %.5f\n" % (lo / 1e3, acc / total))
+                    acc += n
+                    f.write("%.3f %.5f\n" % (hi / 1e3, acc / total))
+                f.write("\n\n")
+                index[(scn, load)] = len(index)
+    gp = os.path.join(out, "latency.gp")
+    with open(gp, "w") as f:
+        f.write("set terminal pngcairo size 1280,%d noenhanced\n"
+                % (400 * len(loads)))
+        f.write('set output "%s"\n' % os.path.join(out, "latency.png"))
+        f.write('set multiplot layout %d,1 title "nfv benchmark: latency '
+                'through the router, both ways; kernel %s, %s vCPUs, %s '
+                'clock"\n' % (len(loads), info.get("kernel"),
+                               info.get("cpus"), info.get("clock", "real")))
+        f.write('set logscale x\nset xlabel "%s"\n'
+                'set ylabel "fraction of requests"\nset yrange [0:1]\n'
+                'set grid\nset key outside right\n' % unit)
+        for load in loads:
+            f.write('set title "%s"\n' % ("idle" if not load else
+                                          "background load %d%% of "
+                                          "capacity" % load))
+            plots = ['"%s" index %d using 1:2 with lines title "%s"'
+                     % (data, index[(scn, load)], scn)
+                     for scn in scns if (scn, load) in index]
+            if plots:
+                f.write("plot " + ", \\\n     ".join(plots) + "\n")
         f.write("unset multiplot\n")
     try:
         subprocess.run(["gnuplot", gp], check=True)

@@ -20,3 +20,15 @@ setup() {
 	rt ovs-dpctl add-flows bench /tmp/ovs-flows
 	rm -f /tmp/ovs-flows
 }
+
+# The latency probe's connection (latency.sh), one exact flow each way.
+latency_setup() {
+	local fwd="src=10.10.1.2,dst=10.20.0.1" back="src=10.20.0.1,dst=10.10.1.2"
+
+	rt ovs-dpctl add-flow bench \
+		"in_port($OVS_IN),eth(),eth_type(0x0800),ipv4($fwd,proto=17,ttl=32,frag=no),udp(src=$LAT_CPORT,dst=$LAT_SPORT)" \
+		"$(ovs_actions)" &&
+	rt ovs-dpctl add-flow bench \
+		"in_port($OVS_OUT),eth(),eth_type(0x0800),ipv4($back,proto=17,ttl=32,frag=no),udp(src=$LAT_SPORT,dst=$LAT_CPORT)" \
+		"$(ovs_back_actions)"
+}

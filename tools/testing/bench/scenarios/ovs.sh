@@ -30,3 +30,14 @@ setup() {
 entries() {
 	rt ovs-dpctl show bench | sed -n 's/.*flows: *\([0-9]*\).*/\1/p'
 }
+
+# The latency probe's replies (latency.sh): the megaflow's mirror image.
+ovs_back_actions() {
+	echo "set(eth(src=$R0,dst=$X0)),set(ipv4(ttl=31)),$OVS_IN"
+}
+
+latency_setup() {
+	rt ovs-dpctl add-flow bench \
+		"in_port($OVS_OUT),eth(),eth_type(0x0800),ipv4(ttl=32,frag=no)" \
+		"$(ovs_back_actions)"
+}

@@ -10,3 +10,11 @@ setup() {
 			action mirred egress redirect dev r1
 	FWD_MAC=$S0
 }
+
+# The latency probe's replies (latency.sh): the same redirect back.
+latency_setup() {
+	rt tc qdisc add dev r1 clsact &&
+		rt tc filter add dev r1 ingress matchall \
+			action mirred egress redirect dev r0
+	REPLY_MAC=$X0
+}
