@@ -1,25 +1,31 @@
 #!/bin/bash
 # The benchmark harness keeps working: a few seconds of `make bench`'s own
 # code (kernel forwarding and the datapath, 1,000 flows, then the datapath's
-# connection rate, then 10 NF starts of each kind and one chain swap under
-# traffic) and its report. A figure, not a test of speed: it fails if a
-# scenario forwarded nothing, the start prober cannot run or no frame
-# crossed a new instance, or the report cannot be made.
+# connection rate, then a few latency samples through each, idle and under
+# load, then 10 NF starts of each kind and one chain swap under traffic)
+# and its report. A figure, not a test of speed: it fails if a scenario
+# forwarded nothing, no latency sample came back, the start prober cannot
+# run or no frame crossed a new instance, or the report cannot be made.
 # debug: skip a rate under KASAN and lockdep says nothing
 . "$(dirname "$0")/lib.sh"
 bench=$top/tools/testing/bench
 out=/tmp/bench-smoke
 mkdir -p "$out"
 
-check "harness runs both scenarios and the NF starts" \
-	"$bench/bench-in-vm.sh" -t 1.5 -r 2 -f 1000 -s 64 -n 2000 -u 10 -w 1 \
-	baseline nfv-forward > "$out/console.log"
+rc=0
+"$bench/bench-in-vm.sh" -t 1.5 -r 2 -f 1000 -s 64 -n 2000 -p 50 -b "0 50" \
+	-u 10 -w 1 baseline nfv-forward > "$out/console.log" || rc=$?
 cat "$out/console.log"
+check_eq "harness runs both scenarios" "$rc" 0
 check_eq "throughput runs" "$(grep -c '^BENCH-TPUT,' "$out/console.log")" 4
 check_eq "connection-rate runs" "$(grep -c '^BENCH-RATE,nfv-forward,' "$out/console.log")" 2
 check "report" python3 "$bench/report.py" "$out/console.log" "$out"
 check "every new frame was a new flow" \
 	grep -q '^nfv-forward,2,.*,True$' "$out/connection-rate.csv"
+# Four latency points (two scenarios, idle and 50%), each with samples.
+check_eq "latency points with samples" \
+	"$(awk -F, '/^BENCH-LAT,/ && $6 > 0' "$out/console.log" | wc -l)" 4
+check_eq "latency report" "$(grep -c '^nfv-forward,' "$out/latency.csv")" 2
 # A start's frame on s0 came through the new instance: nothing else
 # forwards there (nfstart.c).
 for kind in forward fw; do
