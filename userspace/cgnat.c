@@ -26,6 +26,7 @@ void usage_cgnat(FILE *f)
 	      "  cgnat show DP [NAME]\n"
 	      "  cgnat mappings DP NAME\n"
 	      "  cgnat lookup DP NAME PUBLIC_IP:PORT [proto tcp|udp|icmp]\n"
+	      "  cgnat lookup DP NAME PUBLIC_IP:PORT at TIME log FILE\n"
 	      "  cgnat log DP NAME [ipfix HOST:PORT] [domain ID]\n"
 	      "         [template-refresh SECONDS] [syslog] [file PATH]\n", f);
 }
@@ -946,17 +947,23 @@ static int lookup_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	return 0;
 }
 
-/* cgnat lookup DP NAME PUBLIC_IP:PORT [proto P] */
+/*
+ * cgnat lookup DP NAME PUBLIC_IP:PORT [proto P], or, from cgnat log's
+ * records, ... at TIME log FILE (cgnatpast.c).
+ */
 static int cgnat_lookup(int argc, char **argv)
 {
 	const char *cmd = "cgnat lookup", *dp, *name;
 	struct list_out out = { 0 };
 	struct nl_msg *msg;
 	struct nlattr *nest;
-	int err;
+	int i, err;
 
 	if (parse_dp_nf(cmd, &argc, &argv, "cgnat", &dp, &name))
 		return -1;
+	for (i = 1; i < argc; i += 2)
+		if (!strcmp(argv[i], "at") || !strcmp(argv[i], "log"))
+			return cgnat_lookup_past(cmd, dp, name, argc, argv);
 	msg = nfv_msg(NFV_CMD_NF_ITEM_GET, true);
 	if (!msg)
 		return -1;

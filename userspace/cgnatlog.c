@@ -424,18 +424,6 @@ static void ipfix_event(struct cgnat_log *l, const struct cgnat_ev *ev)
 }
 
 /* RFC 3339, UTC, milliseconds. */
-static void time_str(uint64_t ms, char *buf, size_t size)
-{
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-
-	size_t n;
-
-	gmtime_r(&s, &tm);
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%03uZ", (unsigned int)(ms % 1000));
-}
-
 static int log_event(uint8_t cmd, struct nlattr **tb, void *arg)
 {
 	struct cgnat_log *l = arg;
@@ -459,7 +447,7 @@ static int log_event(uint8_t cmd, struct nlattr **tb, void *arg)
 	if (l->ipfix >= 0)
 		ipfix_event(l, &ev);
 	ev_text(&ev, text, sizeof(text));
-	time_str(ev.time, ts, sizeof(ts));
+	cgnat_time_str(ev.time, ts, sizeof(ts));
 	if (l->syslog)
 		syslog(LOG_NOTICE, "cgnat %s %s %s %s", dp, nf,
 		       ev_name(ev.type), text);

@@ -151,6 +151,30 @@ int cgnat_lookup_filter(struct nl_msg *f, const char *cmd, int argc,
 int cgnat_log(int argc, char **argv);
 void nf_event_print(struct nlattr **tb);
 
+/* cgnatpast.c: lookup in the past, from cgnat log's records */
+struct cgnat_rec {		/* a block allocation or release */
+	bool alloc;
+	char dp[32], nf[32];
+	uint64_t time;		/* ms since the epoch */
+	uint32_t inside, pub;	/* network order */
+	uint16_t zone, first, last;
+};
+
+struct cgnat_past {		/* who held a port, and when */
+	struct cgnat_rec rec;	/* the holder's block */
+	uint64_t allocated;	/* 0: before the log began */
+	uint64_t released;	/* 0: not by the log's end */
+	uint64_t log_first, log_last;	/* the instance's records */
+};
+
+int cgnat_parse_time(const char *s, uint64_t *ms);
+void cgnat_time_str(uint64_t ms, char *buf, size_t size);
+bool cgnat_log_rec(const char *line, struct cgnat_rec *r);
+int cgnat_past_find(FILE *f, const char *dp, const char *nf, uint32_t pub,
+		    uint16_t port, uint64_t t, struct cgnat_past *a);
+int cgnat_lookup_past(const char *cmd, const char *dp, const char *nf,
+		      int argc, char **argv);
+
 /* Printers shared by the show commands and monitor. */
 struct nf_stat {
 	int stat;		/* attribute type in the NF's stats nest */

@@ -314,6 +314,106 @@ static void test_excludes(void)
 	nlmsg_free(m);
 }
 
+
+/*
+ * Lookup in the past (cgnatpast.c): a crafted log of cg1 in dp0, both of
+ * the formats cgnat log writes. Block 1024-1031 of 198.51.100.1 goes to A
+ * at 01:00, back at 01:05, after the quarantine to B at 01:07, back at
+ * 01:20; another instance's record of the same block, a session event and
+ * lines that are no records are passed over.
+ */
+#define T0	1796432400000ULL	/* 2026-12-05T01:00:00Z */
+#define MIN	60000ULL
+
+static const char past_log[] =
+	"{\"event\":\"block-alloc\",\"dp\":\"dp0\",\"nf\":\"cg1\",\"time_ms\":1796432400000,\"inside\":\"100.64.0.2\",\"zone\":0,\"public\":\"198.51.100.1\",\"port_first\":1024,\"port_last\":1031}\n"
+	"2026-12-05T01:00:30.000Z cgnat dp0 cg2 block-alloc inside 100.64.0.9 zone 0 public 198.51.100.1 ports 1024-1031\n"
+	"2026-12-05T01:01:00.000Z cgnat dp0 cg1 session-new inside 100.64.0.2 zone 0 public 198.51.100.1 proto udp port 5000 public-port 1030\n"
+	"listening\n"
+	"not a record at all\n"
+	"2026-12-05T01:05:00.000Z cgnat dp0 cg1 block-free inside 100.64.0.2 zone 0 public 198.51.100.1 ports 1024-1031\n"
+	"{\"event\":\"block-alloc\",\"dp\":\"dp0\",\"nf\":\"cg1\",\"time_ms\":1796432820000,\"inside\":\"100.64.0.3\",\"zone\":2,\"public\":\"198.51.100.1\",\"port_first\":1024,\"port_last\":1031}\n"
+	"{\"event\":\"block-alloc\",\"dp\":\"dp0\",\"nf\":\"cg1\",\"time_ms\":1796432880000,\"inside\":\"100.64.0.4\",\"zone\":0,\"public\":\"198.51.100.1\",\"port_first\":1032,\"port_last\":1039}\n"
+	"2026-12-05T01:20:00.000Z cgnat dp0 cg1 block-free inside 100.64.0.3 zone 2 public 198.51.100.1 ports 1024-1031\n";
+
+/* Who held 198.51.100.1:port at t in log: the inside address, or 0. */
+static uint32_t past(const char *log, uint16_t port, uint64_t t,
+		     struct cgnat_past *a)
+{
+	FILE *f = fmemopen((void *)log, strlen(log), "r");
+	int held;
+
+	if (!f)
+		exit(1);
+	held = cgnat_past_find(f, "dp0", "cg1", inet_addr("198.51.100.1"),
+			       port, t, a);
+	fclose(f);
+	return held ? a->rec.inside : 0;
+}
+
+static void test_past(void)
+{
+	uint32_t A = inet_addr("100.64.0.2"), B = inet_addr("100.64.0.3");
+	struct cgnat_past a;
+	struct cgnat_rec r;
+	uint64_t ms;
+
+	check("time: ISO 8601 with milliseconds",
+	      !cgnat_parse_time("2026-12-05T01:00:00.250Z", &ms) &&
+	      ms == T0 + 250);
+	check("time: without Z or milliseconds, UTC",
+	      !cgnat_parse_time("2026-12-05T01:00:00", &ms) && ms == T0);
+	check("time: @SECONDS",
+	      !cgnat_parse_time("@1796432400.5", &ms) && ms == T0 + 500);
+	check("time: junk refused", cgnat_parse_time("yesterday", &ms) &&
+	      cgnat_parse_time("2026-12-05T01:00:00Zx", &ms) &&
+	      cgnat_parse_time("@", &ms));
+	check("record: a JSON line",
+	      cgnat_log_rec(past_log, &r) && r.alloc && r.time == T0 &&
+	      r.inside == A && r.first == 1024 && r.last == 1031 &&
+	      !strcmp(r.dp, "dp0") && !strcmp(r.nf, "cg1"));
+	check("record: a file line, block-free",
+	      cgnat_log_rec("2026-12-05T01:05:00.000Z cgnat dp0 cg1 block-free inside 100.64.0.2 zone 0 public 198.51.100.1 ports 1024-1031\n",
+			    &r) && !r.alloc && r.time == T0 + 5 * MIN &&
+	      r.pub == inet_addr("198.51.100.1"));
+	check("record: a session event is none",
+	      !cgnat_log_rec("2026-12-05T01:01:00.000Z cgnat dp0 cg1 session-new inside 100.64.0.2 zone 0 public 198.51.100.1 proto udp port 5000 public-port 1030",
+			     &r));
+
+	check("past: A at its allocation's instant",
+	      past(past_log, 1030, T0, &a) == A);
+	check("past: A at 01:02, allocated 01:00, released 01:05",
+	      past(past_log, 1030, T0 + 2 * MIN, &a) == A &&
+	      a.allocated == T0 && a.released == T0 + 5 * MIN &&
+	      a.rec.first == 1024 && a.rec.last == 1031);
+	check("past: nobody at the release's instant",
+	      !past(past_log, 1030, T0 + 5 * MIN, &a));
+	check("past: nobody in the quarantine (01:06)",
+	      !past(past_log, 1030, T0 + 6 * MIN, &a));
+	check("past: B at 01:10, zone 2, released 01:20",
+	      past(past_log, 1030, T0 + 10 * MIN, &a) == B &&
+	      a.rec.zone == 2 && a.allocated == T0 + 7 * MIN &&
+	      a.released == T0 + 20 * MIN);
+	check("past: B's first port, 1024, at 01:19",
+	      past(past_log, 1024, T0 + 19 * MIN, &a) == B);
+	check("past: nobody after B's release",
+	      !past(past_log, 1030, T0 + 30 * MIN, &a) &&
+	      a.log_first == T0 && a.log_last == T0 + 20 * MIN);
+	check("past: the next block is another's",
+	      past(past_log, 1032, T0 + 10 * MIN, &a) == inet_addr("100.64.0.4") &&
+	      !a.released);
+	check("past: nobody before the log began",
+	      !past(past_log, 1030, T0 - 1, &a) && a.log_first == T0);
+	/* A log begun at 01:06 sees B's block given back, never given. */
+	check("past: a holder from before the log began",
+	      past(strstr(past_log, "{\"event\":\"block-alloc\",\"dp\":\"dp0\",\"nf\":\"cg1\",\"time_ms\":1796432880000"),
+		   1030, T0 + 10 * MIN, &a) == B && !a.allocated &&
+	      a.released == T0 + 20 * MIN);
+	check("past: ... but not before the log's first record",
+	      !past(strstr(past_log, "{\"event\":\"block-alloc\",\"dp\":\"dp0\",\"nf\":\"cg1\",\"time_ms\":1796432880000"),
+		    1030, T0 + 7 * MIN, &a));
+}
+
 int main(void)
 {
 	test_prefix();
@@ -321,5 +421,6 @@ int main(void)
 	test_lookup();
 	test_statics();
 	test_excludes();
+	test_past();
 	return failures ? 1 : 0;
 }
