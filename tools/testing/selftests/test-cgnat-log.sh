@@ -5,7 +5,10 @@
 # which the IPFIX records show with the inside address, the public
 # address and the port range of the ports cgnat mappings lists; a flush
 # gives the blocks back (natEvent 17); C, out of ports, and D, over
-# max-subscribers, give quota-exceeded events (natEvent 13).
+# max-subscribers, give quota-exceeded events (natEvent 13). nfvctl cgnat
+# lookup ... at TIME log FILE names A as the holder of its public port
+# from the log file and the JSON lines while its block was A's, nobody
+# before or after.
 #
 #   inside i0 ──── r0 router r1 ──── o0 outside
 #   100.64.0.2-5   100.64.0.1 203.0.113.1   203.0.113.2 server
@@ -119,6 +122,37 @@ check "IPFIX: A's port block de-allocation" \
 	await 100 grep -qxF "$fa" /tmp/ipfix.txt
 check "IPFIX: B's port block de-allocation" \
 	await 100 grep -qxF "$fb" /tmp/ipfix.txt
+
+# Who had A's public port, from the records alone (lookup in the past):
+# A from its block's allocation to its release, nobody a millisecond
+# before or from the release on; the file's lines and the JSON lines.
+# Few processes: each costs the VM most of a second.
+# past FILE MS: the inside address named, or nothing.
+past() {
+	local out
+	out=$(nfvctl cgnat lookup dp0 cg1 "$PUB:$pa" at \
+		"$(printf '@%d.%03d' $(($2 / 1000)) $(($2 % 1000)))" log "$1")
+	[[ "$out" = "$PUB:$pa at "*" inside "* ]] || return 0
+	out=${out#* inside }
+	echo "${out%% *}"
+}
+await 100 grep -q "block-free inside $A " /tmp/cglog.txt ||
+	fail "no block-free of A in the log file"
+await 100 grep -q "\"block-free\".*\"$A\"" /tmp/cglog.json ||
+	fail "no block-free of A in the JSON log"
+read -r t0 t1 <<< "$(jq -rs "map(select(.inside == \"$A\" and
+	(.event | startswith(\"block-\")))) |
+	\"\\(.[0].time_ms) \\(.[-1].time_ms)\"" /tmp/cglog.json)"
+out=$(nfvctl -j cgnat lookup dp0 cg1 "$PUB:$pa" at \
+	"$(sed -n "s/ cgnat dp0 cg1 block-alloc inside $A .*//p" /tmp/cglog.txt)" \
+	log /tmp/cglog.txt)
+check "lookup in the past, -j, the log file: A at its allocation" \
+	[ "${out#*\"inside\":\"$A\",}" != "$out" ]
+check_eq "... the JSON log: A, a millisecond before its release" \
+	"$(past /tmp/cglog.json $((t1 - 1)))" "$A"
+check_eq "... nobody a millisecond before the allocation" \
+	"$(past /tmp/cglog.json $((t0 - 1)))" ""
+check_eq "... nobody at the release" "$(past /tmp/cglog.txt "$t1")" ""
 check_eq "no event names the server (RFC 6888 REQ-12)" \
 	"$(grep -c "$S1" /tmp/ipfix.txt /tmp/cglog.txt /tmp/cglog.json |
 		cut -d: -f2 | xargs)" "0 0 0"
