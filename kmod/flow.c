@@ -340,32 +340,112 @@ static u8 nfv_default_class(u8 proto)
 static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 				const struct nfv_key *key);
 
+/*
+ * An entry's size: the core entry, the stored reply key of a NAT flow, the
+ * route cookies of an IPv6 one, and the chain pointer and NF areas of a
+ * chain whose NFs keep per-flow state (@priv bytes).
+ */
+static size_t nfv_flow_size(const struct nfv_key *key, bool nat, size_t priv)
+{
+	size_t size = key->flags & NFV_KEY_V6 ?
+		      NFV_FLOW_SIZE6 + NFV_DIR_COUNT * sizeof(u32) :
+		      NFV_FLOW_SIZE4;
+
+	if (nat)
+		size += nfv_key_len(key);
+	if (priv)
+		size = ALIGN(size, 8) + sizeof(struct nfv_chain *) + priv;
+	return size;
+}
+
+/*
+ * Where entries come from. Up to 128 bytes (a flow without NF state, an
+ * IPv4 NAT flow, UDP through the firewall) kmalloc-128: each entry on two
+ * cache lines of its own. Larger ones from caches of the core, one per
+ * 16 bytes of size (144, 160, 176, 208, 224 and 240; 192 and 256 are
+ * kmalloc's own), shared by every chain whose entries have that size:
+ * kmalloc-192 would spend 48 bytes of an IPv4 NAT session's 144. The
+ * counters every packet writes are the 36 bytes from offset 16, so two
+ * entries of 112 bytes or more never write the same line; what an entry
+ * of these caches may share with its neighbour is a line that one writes
+ * and the other only reads (Documentation/performance.rst, Memory per
+ * NAT session, has the entry shapes and how many do).
+ */
+#define NFV_FLOW_CACHE_MIN	128
+#define NFV_FLOW_CACHE_STEP	16
+#define NFV_FLOW_CACHES		8	/* 144 .. 256 */
+
+static struct kmem_cache *nfv_flow_caches[NFV_FLOW_CACHES];
+
+/* The cache of entries of @size bytes, or NULL for kmalloc's. */
+static struct kmem_cache *nfv_flow_cache(size_t size)
+{
+	if (size <= NFV_FLOW_CACHE_MIN ||
+	    size > NFV_FLOW_CACHE_MIN + NFV_FLOW_CACHES * NFV_FLOW_CACHE_STEP)
+		return NULL;
+	return nfv_flow_caches[(size - NFV_FLOW_CACHE_MIN - 1) /
+			       NFV_FLOW_CACHE_STEP];
+}
+
+int nfv_flow_caches_init(void)
+{
+	unsigned int i, size;
+	char name[16];
+
+	for (i = 0; i < NFV_FLOW_CACHES; i++) {
+		size = NFV_FLOW_CACHE_MIN + (i + 1) * NFV_FLOW_CACHE_STEP;
+		if (kmalloc_size_roundup(size) == size)
+			continue;
+		snprintf(name, sizeof(name), "nfv_flow_%u", size);
+		nfv_flow_caches[i] = kmem_cache_create(name, size,
+						       NFV_FLOW_CACHE_STEP,
+						       0, NULL);
+		if (!nfv_flow_caches[i]) {
+			nfv_flow_caches_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* After every flow's RCU callback ran. */
+void nfv_flow_caches_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NFV_FLOW_CACHES; i++) {
+		kmem_cache_destroy(nfv_flow_caches[i]);
+		nfv_flow_caches[i] = NULL;
+	}
+}
+
 struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 				const struct nfv_key *key,
 				struct nfv_chain *chain, u16 in_port)
 {
-	bool v6 = key->flags & NFV_KEY_V6, nat = chain && chain->nat;
-	size_t size = v6 ? NFV_FLOW_SIZE6 + 2 * sizeof(u32) : NFV_FLOW_SIZE4;
+	bool nat = chain && chain->nat;
 	size_t priv = chain ? chain->flow_priv_size[nfv_area_kind(key->proto)] : 0;
+	size_t size = nfv_flow_size(key, nat, priv);
+	struct kmem_cache *cache = nfv_flow_cache(size);
 	struct nfv_flow *flow;
 
 	BUILD_BUG_ON(offsetof(struct nfv_flow, dst) != 64);
 	BUILD_BUG_ON(NFV_FLOW_SIZE4 != 112);
 	/* An IPv4 NAT entry still fits kmalloc-128. */
 	BUILD_BUG_ON(NFV_FLOW_SIZE4 + NFV_KEY_LEN4 != 128);
-
-	if (nat)
-		size += nfv_key_len(key);
-
-	if (priv)
-		size = ALIGN(size, 8) + sizeof(chain) + priv;
+	/* What every packet writes: the counters and @used, 36 bytes. */
+	BUILD_BUG_ON(offsetof(struct nfv_flow, stats) != 16 ||
+		     offsetofend(struct nfv_flow, used) != 52);
 
 	if (atomic_inc_return(&t->count) > READ_ONCE(t->max_flows) &&
 	    !nfv_flow_early_drop(t, key)) {
 		atomic_dec(&t->count);
 		return ERR_PTR(-ENOSPC);
 	}
-	flow = kzalloc(size, GFP_ATOMIC | __GFP_NOWARN);
+	if (cache)
+		flow = kmem_cache_zalloc(cache, GFP_ATOMIC | __GFP_NOWARN);
+	else
+		flow = kzalloc(size, GFP_ATOMIC | __GFP_NOWARN);
 	if (!flow) {
 		atomic_dec(&t->count);
 		return ERR_PTR(-ENOMEM);
@@ -406,17 +486,28 @@ static void nfv_flow_nf_destroy(struct nfv_flow *flow)
 static void nfv_flow_free_rcu(struct rcu_head *head)
 {
 	struct nfv_flow *flow = container_of(head, struct nfv_flow, rcu);
+	struct nfv_chain *chain = NULL;
+	struct kmem_cache *cache;
 	unsigned int dir;
+	size_t priv = 0;
 
 	for (dir = 0; dir < NFV_DIR_COUNT; dir++)
 		if (flow->dst[dir])
 			dst_release(flow->dst[dir]);
 	if (flow->flags & NFV_FLOW_NF) {
+		chain = nfv_flow_chain(flow);
+		priv = chain->flow_priv_size[nfv_area_kind(flow->key.proto)];
 		/* After the grace period: no process() is still on it. */
 		nfv_flow_nf_destroy(flow);
-		nfv_chain_put(nfv_flow_chain(flow));
 	}
-	kfree(flow);
+	cache = nfv_flow_cache(nfv_flow_size(&flow->key,
+					     flow->flags & NFV_FLOW_NAT, priv));
+	if (cache)
+		kmem_cache_free(cache, flow);
+	else
+		kfree(flow);
+	if (chain)
+		nfv_chain_put(chain);
 }
 
 /*

@@ -202,6 +202,8 @@ static inline bool nfv_flow_expired(const struct nfv_flow_table *t,
 	return idle > (s32)t->tmo[READ_ONCE(flow->tmo)];
 }
 
+int nfv_flow_caches_init(void);
+void nfv_flow_caches_exit(void);
 int nfv_flow_table_init(struct nfv_flow_table *t, u32 max_flows);
 void nfv_flow_table_destroy(struct nfv_flow_table *t);
 int nfv_flow_table_set_max(struct nfv_flow_table *t, u32 max_flows);

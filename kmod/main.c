@@ -32,9 +32,12 @@ static int __init nfv_init(void)
 {
 	int err;
 
-	err = nfv_chain_init();
+	err = nfv_flow_caches_init();
 	if (err)
 		return err;
+	err = nfv_chain_init();
+	if (err)
+		goto err_caches;
 	err = register_pernet_device(&nfv_net_ops);
 	if (err)
 		goto err_chain;
@@ -66,6 +69,8 @@ err_pernet:
 err_chain:
 	rcu_barrier();
 	nfv_chain_exit();
+err_caches:
+	nfv_flow_caches_exit();
 	return err;
 }
 
@@ -84,6 +89,7 @@ static void __exit nfv_exit(void)
 	rcu_barrier();
 	rcu_barrier();
 	nfv_chain_exit();
+	nfv_flow_caches_exit();
 }
 
 module_init(nfv_init);
