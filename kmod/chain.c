@@ -401,6 +401,35 @@ void nfv_chain_release(struct nfv_chain *chain)
 		percpu_ref_kill(&chain->ref);
 }
 
+/*
+ * One guest step a chain, at most, in a chain that translates nothing: a
+ * packet the guest sends back is found by the key it left with, which a
+ * NAT flow's packets do not keep (packet.c).
+ */
+static int nfv_chain_check_gstep(struct nfv_nf **nfs, unsigned int n,
+				 const struct nlattr *list,
+				 struct netlink_ext_ack *extack)
+{
+	unsigned int i, steps = 0;
+	bool nat = false;
+
+	for (i = 0; i < n; i++) {
+		steps += nfs[i]->type == &nfv_gstep_type;
+		nat |= nfs[i]->type->nat;
+	}
+	if (steps > 1) {
+		NL_SET_ERR_MSG_ATTR(extack, list,
+				    "a chain holds one guest step at most");
+		return -EINVAL;
+	}
+	if (steps && nat) {
+		NL_SET_ERR_MSG_ATTR(extack, list,
+				    "a chain with a guest step cannot hold an NF that translates");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 				   struct netlink_ext_ack *extack)
 {
@@ -410,7 +439,7 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 	struct nlattr *attr;
 	size_t off[NFV_AREA_KINDS] = {};
 	unsigned int k;
-	int rem;
+	int rem, err;
 
 	nla_for_each_nested(attr, list, rem) {
 		if (nla_type(attr) != NFV_A_NF_NAME) {
@@ -434,6 +463,9 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 		NL_SET_ERR_MSG_ATTR(extack, list, "chain is empty");
 		return ERR_PTR(-EINVAL);
 	}
+	err = nfv_chain_check_gstep(nfs, n, list, extack);
+	if (err)
+		return ERR_PTR(err);
 
 	chain = kzalloc(struct_size(chain, nf, n), GFP_KERNEL_ACCOUNT);
 	if (!chain)
@@ -444,10 +476,13 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 		return ERR_PTR(-ENOMEM);
 	}
 	chain->len = n;
+	chain->gstep = -1;
 	for (i = 0; i < n; i++) {
 		refcount_inc(&nfs[i]->ref);
 		chain->nf[i].nf = nfs[i];
 		chain->nat |= nfs[i]->type->nat;
+		if (nfs[i]->type == &nfv_gstep_type)
+			chain->gstep = i;
 		for (k = 0; k < NFV_AREA_KINDS; k++) {
 			chain->nf[i].priv_off[k] = off[k];
 			off[k] += ALIGN(nfv_nf_area_size(nfs[i]->type, k), 8);
@@ -458,12 +493,14 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 	return chain;
 }
 
-enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt)
+/* From NF @start on: a packet back from the guest step starts after it. */
+enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt,
+			       unsigned int start)
 {
 	bool nf_area = pkt->flow && nfv_flow_chain(pkt->flow) == chain;
 	unsigned int i;
 
-	for (i = 0; i < chain->len; i++) {
+	for (i = start; i < chain->len; i++) {
 		struct nfv_nf *nf = chain->nf[i].nf;
 		void *priv = nf_area ?
 			     nfv_flow_priv(pkt->flow, chain, i) :
@@ -486,12 +523,14 @@ int nfv_chain_init(void)
 	nfv_nf_type_register(&nfv_fwd_type);
 	nfv_nf_type_register(&nfv_pass_type);
 	nfv_nf_type_register(&nfv_drop_type);
+	nfv_nf_type_register(&nfv_gstep_type);
 	return 0;
 }
 
 /* After rcu_barrier(): every instance's destroy work is queued. */
 void nfv_chain_exit(void)
 {
+	nfv_nf_type_unregister(&nfv_gstep_type);
 	nfv_nf_type_unregister(&nfv_drop_type);
 	nfv_nf_type_unregister(&nfv_pass_type);
 	nfv_nf_type_unregister(&nfv_fwd_type);

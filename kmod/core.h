@@ -60,6 +60,7 @@ struct nfv_chain {
 	struct percpu_ref ref;
 	unsigned int len;
 	bool nat;		/* an NF may translate: flows store reply keys */
+	int gstep;		/* index of the guest step (gstep.c), or -1 */
 	/* Per enum nfv_area_kind; 0: those flows carry no NF state. */
 	size_t flow_priv_size[NFV_AREA_KINDS];
 	struct {
@@ -184,7 +185,8 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 void nfv_chain_get(struct nfv_chain *chain);
 void nfv_chain_put(struct nfv_chain *chain);
 void nfv_chain_release(struct nfv_chain *chain);
-enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt);
+enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt,
+			       unsigned int start);
 int nfv_chain_init(void);
 void nfv_chain_exit(void);
 
@@ -198,10 +200,40 @@ bool nfv_is_guest(const struct net_device *dev);
 struct nfv_port *nfv_guest_port(const struct net_device *dev);
 void nfv_guest_attach(struct net_device *dev, struct nfv_port *port);
 void nfv_guest_detach(struct net_device *dev);
+void nfv_guest_send(struct net_device *dev, struct sk_buff *skb);
 struct nfv_port *nfv_guest_add(struct nfv_dp *dp, const char *name,
 			       u16 zone, struct netlink_ext_ack *extack);
 int nfv_guest_init(void);
 void nfv_guest_exit(void);
+
+/* gstep.c */
+extern struct nfv_nf_type nfv_gstep_type;
+
+/*
+ * A guest step's area in a flow: the result of the chain after the step,
+ * per direction, which the packets the guest sends back take.
+ */
+struct nfv_gstep_flow {
+	struct dst_entry *dst[NFV_DIR_COUNT];	/* NFV_RES_FORWARD routes */
+	u32 cookie[NFV_DIR_COUNT];		/* their dst_check() cookies */
+	u8 res[NFV_DIR_COUNT];			/* enum nfv_result */
+};
+
+enum nfv_gstep_way {
+	NFV_GSTEP_SEND,		/* to the guest */
+	NFV_GSTEP_RETURNED,	/* it came from the guest */
+	NFV_GSTEP_OPEN,		/* guest gone: skip the step */
+	NFV_GSTEP_CLOSED,	/* guest gone: drop */
+};
+
+enum nfv_gstep_way nfv_gstep_way(struct nfv_nf *nf, const struct nfv_pkt *pkt);
+bool nfv_gstep_send(struct nfv_nf *nf, struct nfv_pkt *pkt);
+void nfv_gstep_returned(struct nfv_nf *nf);
+void nfv_gstep_failed(struct nfv_nf *nf, enum nfv_gstep_way way);
+bool nfv_gstep_set_result(struct nfv_gstep_flow *gf, unsigned int dir,
+			  u8 res, struct dst_entry *dst, u32 cookie);
+void nfv_gstep_invalidate(struct nfv_gstep_flow *gf, unsigned int dir,
+			  struct dst_entry *dst);
 
 /* frag.c */
 int nfv_frag_table_init(struct nfv_frag_table *t);

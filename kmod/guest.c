@@ -152,8 +152,11 @@ static void nfv_guest_rx(struct net_device *dev, struct sk_buff *skb)
 	rcu_read_unlock();
 }
 
-/* A frame for the guest: into the device's receive path, to macvtap. */
-static void nfv_guest_tx(struct net_device *dev, struct sk_buff *skb)
+/*
+ * A frame for the guest: into the device's receive path, to macvtap. The
+ * host's, or a guest step's (gstep.c).
+ */
+void nfv_guest_send(struct net_device *dev, struct sk_buff *skb)
 {
 	/* No macvtap: nobody to hand it to, and not the host's. */
 	if (unlikely(!rcu_access_pointer(dev->rx_handler))) {
@@ -171,7 +174,7 @@ static netdev_tx_t nfv_guest_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (nfv_guest_from_tap(skb))
 		nfv_guest_rx(dev, skb);
 	else
-		nfv_guest_tx(dev, skb);
+		nfv_guest_send(dev, skb);
 	return NETDEV_TX_OK;
 }
 

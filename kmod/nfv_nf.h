@@ -84,6 +84,13 @@ static inline unsigned int nfv_key_len(const struct nfv_key *key)
 #define NFV_PKT_NAT		0x40
 
 /*
+ * pkt->gstep: the packet came back from the chain's guest step and runs
+ * the chain after it, or it went past the step, whose guest is gone.
+ */
+#define NFV_PKT_GSTEP_RESUMED	1
+#define NFV_PKT_GSTEP_PASSED	2
+
+/*
  * A flow's directions: the one its first packet went, and the other. Not
  * ABI: replies name them by attribute (NFV_FLOW_A_ORIG, NFV_FLOW_A_REPLY).
  */
@@ -100,6 +107,7 @@ enum nfv_verdict {
 	NFV_PASS,		/* to the host stack */
 	NFV_DROP,
 	NFV_STOLEN,		/* the NF consumed the skb */
+	NFV_GUEST,		/* the core's guest step: to its guest */
 };
 
 /* One packet in the slow path. */
@@ -116,6 +124,7 @@ struct nfv_pkt {
 	u8 drop_reason;		/* enum nfv_drop, with NFV_DROP */
 	u32 frag_id;		/* NFV_PKT_FRAG: the datagram's IP id */
 	u32 hash;		/* core: the key's flow table hash */
+	u8 gstep;		/* core: NFV_PKT_GSTEP_* */
 
 	/* Slow path only. */
 	struct nfv_flow *flow;	/* NULL if untracked */

@@ -103,53 +103,129 @@ static rx_handler_result_t nfv_forward(struct nfv_pkt *pkt,
 	return RX_HANDLER_CONSUMED;
 }
 
-/* Returns false when the packet must take the slow path. */
-static bool nfv_fast_path(struct nfv_pkt *pkt, struct nfv_flow *flow,
-			  unsigned int dir, rx_handler_result_t *ret)
+/*
+ * A fast-path packet: counted in its flow, unless it is one the guest step
+ * sent back (counted when it went to the guest).
+ */
+static void nfv_fast_account(struct nfv_pkt *pkt, struct nfv_flow *flow,
+			     unsigned int dir)
+{
+	if (likely(pkt->gstep != NFV_PKT_GSTEP_RESUMED))
+		nfv_flow_account(flow, dir, pkt);
+	nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
+}
+
+/*
+ * A cached result: the flow's (gf NULL), or that of the chain after its
+ * guest step (gf, the step's area). Returns false when the packet must
+ * take the slow path.
+ */
+static bool nfv_fast_result(struct nfv_pkt *pkt, struct nfv_flow *flow,
+			    unsigned int dir, struct nfv_gstep_flow *gf,
+			    rx_handler_result_t *ret)
 {
 	struct dst_entry *dst;
 	u32 cookie = 0;
-	u8 trap;
 
-	trap = READ_ONCE(flow->tcp_trap);
-	if ((pkt->tcp_flags & trap) || trap == NFV_TCP_TRAP_ALL)
-		return false;
-
-	switch (READ_ONCE(flow->res[dir])) {
+	switch (gf ? READ_ONCE(gf->res[dir]) : READ_ONCE(flow->res[dir])) {
 	case NFV_RES_FORWARD:
-		dst = READ_ONCE(flow->dst[dir]);
+		dst = gf ? READ_ONCE(gf->dst[dir]) : READ_ONCE(flow->dst[dir]);
 		if (!dst)
 			return false;
-		if (nfv_flow_is_v6(flow))
+		if (gf)
+			cookie = READ_ONCE(gf->cookie[dir]);
+		else if (nfv_flow_is_v6(flow))
 			cookie = READ_ONCE(nfv_flow_cookies(flow)[dir]);
 		if (dst->obsolete && !dst_check(dst, cookie)) {
-			nfv_flow_invalidate(flow, dir, dst);
+			if (gf)
+				nfv_gstep_invalidate(gf, dir, dst);
+			else
+				nfv_flow_invalidate(flow, dir, dst);
 			return false;
 		}
-		nfv_flow_account(flow, dir, pkt);
-		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
+		nfv_fast_account(pkt, flow, dir);
 		nfv_frag_lead(pkt);
 		*ret = RX_HANDLER_CONSUMED;
 		if (nfv_nat(pkt, flow, dir))
 			*ret = nfv_forward(pkt, dst);
 		return true;
 	case NFV_RES_PASS:
-		nfv_flow_account(flow, dir, pkt);
-		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
+		nfv_fast_account(pkt, flow, dir);
 		nfv_frag_lead(pkt);
 		*ret = RX_HANDLER_CONSUMED;
 		if (nfv_nat(pkt, flow, dir))
 			*ret = nfv_pass(pkt);
 		return true;
 	case NFV_RES_DROP:
-		nfv_flow_account(flow, dir, pkt);
-		nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
+		nfv_fast_account(pkt, flow, dir);
 		nfv_drop(pkt, NFV_DROP_CHAIN);
 		*ret = RX_HANDLER_CONSUMED;
 		return true;
 	default:
 		return false;
 	}
+}
+
+/*
+ * A flow of a chain with a guest step (gstep.c) whose walk reached the
+ * step: its packets go to the guest, and those the guest sends back take
+ * the result of the chain after the step, as do all of them while the
+ * guest is gone and the step fails open. Whether the guest is there is
+ * asked on every packet, so none is sent into a guest that left.
+ */
+static bool nfv_fast_guest(struct nfv_pkt *pkt, struct nfv_flow *flow,
+			   unsigned int dir, rx_handler_result_t *ret)
+{
+	struct nfv_chain *chain = nfv_flow_chain(flow);
+	struct nfv_gstep_flow *gf;
+	enum nfv_gstep_way way;
+	struct nfv_nf *nf;
+
+	if (unlikely(!chain || chain->gstep < 0))
+		return false;
+	nf = chain->nf[chain->gstep].nf;
+	way = nfv_gstep_way(nf, pkt);
+	switch (way) {
+	case NFV_GSTEP_SEND:
+		nfv_fast_account(pkt, flow, dir);
+		*ret = RX_HANDLER_CONSUMED;
+		if (unlikely(!nfv_gstep_send(nf, pkt)))
+			nfv_drop(pkt, NFV_DROP_GUEST_DOWN);
+		return true;
+	case NFV_GSTEP_CLOSED:
+		nfv_fast_account(pkt, flow, dir);
+		nfv_gstep_failed(nf, way);
+		nfv_drop(pkt, NFV_DROP_GUEST_DOWN);
+		*ret = RX_HANDLER_CONSUMED;
+		return true;
+	case NFV_GSTEP_RETURNED:
+		pkt->gstep = NFV_PKT_GSTEP_RESUMED;
+		break;
+	default:
+		break;
+	}
+	gf = nfv_flow_priv(flow, chain, chain->gstep);
+	if (!nfv_fast_result(pkt, flow, dir, gf, ret))
+		return false;
+	if (way == NFV_GSTEP_RETURNED)
+		nfv_gstep_returned(nf);
+	else
+		nfv_gstep_failed(nf, way);
+	return true;
+}
+
+/* Returns false when the packet must take the slow path. */
+static bool nfv_fast_path(struct nfv_pkt *pkt, struct nfv_flow *flow,
+			  unsigned int dir, rx_handler_result_t *ret)
+{
+	u8 trap;
+
+	trap = READ_ONCE(flow->tcp_trap);
+	if ((pkt->tcp_flags & trap) || trap == NFV_TCP_TRAP_ALL)
+		return false;
+	if (READ_ONCE(flow->res[dir]) == NFV_RES_GUEST)
+		return nfv_fast_guest(pkt, flow, dir, ret);
+	return nfv_fast_result(pkt, flow, dir, NULL, ret);
 }
 
 /* The chain that owns a flow: the one of the port its first packet used. */
@@ -174,6 +250,8 @@ static u8 nfv_verdict_result(enum nfv_verdict v)
 		return NFV_RES_PASS;
 	case NFV_DROP:
 		return NFV_RES_DROP;
+	case NFV_GUEST:
+		return NFV_RES_GUEST;
 	default:
 		return NFV_RES_NONE;
 	}
@@ -199,6 +277,14 @@ static void nfv_new_flow_drop(struct nfv_pkt *pkt)
 		nfv_flow_free(&pkt->dp->table, pkt->flow);
 }
 
+/* The flow's guest step area; its chain has a guest step. */
+static struct nfv_gstep_flow *nfv_gstep_area(struct nfv_flow *flow)
+{
+	struct nfv_chain *chain = nfv_flow_chain(flow);
+
+	return nfv_flow_priv(flow, chain, chain->gstep);
+}
+
 /*
  * Caches the verdict in the flow and inserts a new flow, unless its NF
  * claimed it (inserted it) already. Returns true if the flow took over
@@ -207,17 +293,35 @@ static void nfv_new_flow_drop(struct nfv_pkt *pkt)
 static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
 {
 	struct nfv_flow *flow = pkt->flow;
-	u8 res = nfv_verdict_result(v);
+	u8 res = nfv_verdict_result(v), last = res;
 	struct dst_entry *dst = res == NFV_RES_FORWARD ? pkt->dst : NULL;
+	bool owned = false;
 
+	if (unlikely(pkt->gstep)) {
+		/*
+		 * The chain after the guest step decided: its result is
+		 * the step's to keep; the flow's own, when the walk began
+		 * before the step, is to go to the guest.
+		 */
+		if (!pkt->nocache && res != NFV_RES_NONE)
+			owned = nfv_gstep_set_result(nfv_gstep_area(flow),
+						     pkt->dir, res, dst,
+						     pkt->cookie);
+		if (pkt->gstep == NFV_PKT_GSTEP_RESUMED)
+			return owned;
+		res = NFV_RES_GUEST;
+		dst = NULL;
+	}
 	if (pkt->new_flow) {
 		/* Only flows that pass are remembered: drops cost no entry. */
-		if (pkt->nocache || (res != NFV_RES_FORWARD &&
-				     res != NFV_RES_PASS)) {
+		if (pkt->nocache || (last != NFV_RES_FORWARD &&
+				     last != NFV_RES_PASS &&
+				     last != NFV_RES_GUEST)) {
 			nfv_new_flow_drop(pkt);
-			return false;
+			return owned;
 		}
 		nfv_flow_set_result(flow, pkt->dir, res, dst, pkt->cookie);
+		owned |= dst != NULL;
 		if (pkt->flags & NFV_PKT_NAT) {
 			nfv_flow_nat_commit(flow);
 			/*
@@ -225,24 +329,45 @@ static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
 			 * flushed since the claim: it never was, to listeners.
 			 */
 			if (READ_ONCE(flow->flags) & NFV_FLOW_DYING)
-				return dst != NULL;
+				return owned;
 		} else {
 			nfv_flow_set_reply_zone(flow, nfv_reply_zone(pkt, dst));
 			if (__nfv_flow_insert(&pkt->dp->table, flow,
 					      pkt->hash)) {
 				/* Another CPU won the race; its entry stands. */
 				nfv_flow_free(&pkt->dp->table, flow);
-				return dst != NULL;
+				return owned;
 			}
 		}
 		nfv_count(pkt->dp, NFV_STAT_FLOWS_CREATED, 1);
 		nfv_notify_flow(pkt->dp, flow, NFV_EVENT_NEW);
-		return dst != NULL;
+		return owned;
 	}
 	if (pkt->nocache || res == NFV_RES_NONE)
-		return false;
+		return owned;
 	nfv_flow_set_result(flow, pkt->dir, res, dst, pkt->cookie);
-	return dst != NULL;
+	return owned || dst != NULL;
+}
+
+/*
+ * A packet that arrives on the port of its flow's guest step came back
+ * from the guest: it runs the chain after the step. Any other packet on
+ * that port (one the guest made, or rewrote) is the port's own.
+ */
+static unsigned int nfv_slow_start(struct nfv_pkt *pkt,
+				   struct nfv_chain *chain)
+{
+	struct nfv_nf *nf;
+
+	if (likely(chain->gstep < 0) || !pkt->flow ||
+	    nfv_flow_chain(pkt->flow) != chain)
+		return 0;
+	nf = chain->nf[chain->gstep].nf;
+	if (nfv_gstep_way(nf, pkt) != NFV_GSTEP_RETURNED)
+		return 0;
+	nfv_gstep_returned(nf);
+	pkt->gstep = NFV_PKT_GSTEP_RESUMED;
+	return chain->gstep + 1;
 }
 
 static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
@@ -251,6 +376,7 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 {
 	struct nfv_chain *chain;
 	rx_handler_result_t ret;
+	unsigned int start;
 	enum nfv_verdict v;
 	bool owned;
 
@@ -273,6 +399,8 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 	pkt->cookie = 0;
 	pkt->drop_reason = NFV_DROP_CHAIN;
 	pkt->related = NULL;
+	pkt->gstep = 0;
+	start = nfv_slow_start(pkt, chain);
 
 	/* An error about a NAT flow: the chain sees it translated too. */
 	if (unlikely(pkt->flags & NFV_PKT_ICMP_ERR)) {
@@ -299,13 +427,14 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 		   READ_ONCE(flow->tmo) == NFV_TMO_TCP_OPENING) {
 		WRITE_ONCE(flow->tmo, NFV_TMO_TCP);
 	}
-	if (flow)
+	/* One sent back by the guest was counted when it went. */
+	if (flow && !start)
 		nfv_flow_account(flow, pkt->dir, pkt);
 	/* A NAT flow's later packets: the whole chain sees them translated. */
 	if (flow && !pkt->new_flow && !nfv_nat(pkt, flow, dir))
 		return RX_HANDLER_CONSUMED;
 
-	v = nfv_chain_run(chain, pkt);
+	v = nfv_chain_run(chain, pkt, start);
 	if (v == NFV_FORWARD && WARN_ON_ONCE(!pkt->dst))
 		v = NFV_DROP;
 	owned = flow && v != NFV_STOLEN && nfv_slow_commit(pkt, v);
@@ -324,6 +453,12 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 		ret = nfv_pass(pkt);
 		break;
 	case NFV_STOLEN:
+		ret = RX_HANDLER_CONSUMED;
+		break;
+	case NFV_GUEST:
+		/* After the commit: what the guest sends back finds it. */
+		if (!nfv_gstep_send(chain->nf[chain->gstep].nf, pkt))
+			nfv_drop(pkt, NFV_DROP_GUEST_DOWN);
 		ret = RX_HANDLER_CONSUMED;
 		break;
 	default:
@@ -358,6 +493,7 @@ rx_handler_result_t nfv_port_receive(struct nfv_port *port,
 
 	pkt.dp = port->dp;
 	pkt.in = port;
+	pkt.gstep = 0;
 	nfv_count(pkt.dp, NFV_STAT_RX_PACKETS, 1);
 	nfv_count(pkt.dp, NFV_STAT_RX_BYTES, skb->len);
 	nfv_port_count(port, NFV_PSTAT_RX_PACKETS, 1);

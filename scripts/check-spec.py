@@ -355,6 +355,7 @@ def main(argv):
     spec_path = argv[1] if len(argv) > 1 else f'{TOP}/Documentation/netlink/specs/nfv.yaml'
     header = argv[2] if len(argv) > 2 else f'{TOP}/uapi/linux/nfv.h'
     sources = argv[3:] or (sorted(glob.glob(f'{TOP}/kmod/netlink*.c')) +
+                           [f'{TOP}/kmod/gstep.c'] +
                            sorted(glob.glob(f'{TOP}/kmod/fw/*.c')) +
                            sorted(glob.glob(f'{TOP}/kmod/cgnat/*.c')))
     spec = Spec(spec_path)

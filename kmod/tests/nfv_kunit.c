@@ -53,10 +53,41 @@ void nfv_chain_put(struct nfv_chain *chain)
 static unsigned int nfv_kunit_chain_runs;
 static enum nfv_verdict nfv_kunit_verdict = NFV_PASS;
 
-enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt)
+enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt,
+			       unsigned int start)
 {
 	nfv_kunit_chain_runs++;
 	return nfv_kunit_verdict;
+}
+
+/* No chain here has a guest step (gstep.c). */
+enum nfv_gstep_way nfv_gstep_way(struct nfv_nf *nf, const struct nfv_pkt *pkt)
+{
+	return NFV_GSTEP_CLOSED;
+}
+
+bool nfv_gstep_send(struct nfv_nf *nf, struct nfv_pkt *pkt)
+{
+	return false;
+}
+
+void nfv_gstep_returned(struct nfv_nf *nf)
+{
+}
+
+void nfv_gstep_failed(struct nfv_nf *nf, enum nfv_gstep_way way)
+{
+}
+
+bool nfv_gstep_set_result(struct nfv_gstep_flow *gf, unsigned int dir,
+			  u8 res, struct dst_entry *dst, u32 cookie)
+{
+	return false;
+}
+
+void nfv_gstep_invalidate(struct nfv_gstep_flow *gf, unsigned int dir,
+			  struct dst_entry *dst)
+{
 }
 
 int nfv_forward_xmit(struct nfv_pkt *pkt, struct dst_entry *dst)

@@ -162,6 +162,7 @@ enum nfv_drop {
 	NFV_DROP_TX_ERROR,	/* output device refused the packet */
 	NFV_DROP_BAD_ADDR,	/* martian, multicast or link-local to forward */
 	NFV_DROP_PENDING,	/* a flow another CPU claimed, not committed yet */
+	NFV_DROP_GUEST_DOWN,	/* a fail-closed guest step's guest is gone */
 	__NFV_DROP_MAX
 };
 #define NFV_DROP_MAX (__NFV_DROP_MAX - 1)
@@ -200,6 +201,7 @@ enum nfv_result {
 	NFV_RES_FORWARD,	/* routed out of a device */
 	NFV_RES_PASS,		/* to the host stack */
 	NFV_RES_DROP,
+	NFV_RES_GUEST,		/* to the guest of the chain's guest step */
 	__NFV_RES_MAX
 };
 
@@ -652,5 +654,44 @@ enum nfv_cgnat_exclude_attr {
 	__NFV_CGNAT_EXCLUDE_A_MAX
 };
 #define NFV_CGNAT_EXCLUDE_A_MAX (__NFV_CGNAT_EXCLUDE_A_MAX - 1)
+
+/*
+ * The "guest" NF type (a guest step, built into nfv.ko): sends a flow's
+ * packets to a guest and continues the chain with what the guest sends
+ * back (Documentation/guests.rst). NFV_A_NF_CONFIG of NF_NEW and NF_SET,
+ * NFV_A_NF_INFO of NF_GET.
+ */
+enum nfv_gstep_attr {
+	NFV_GSTEP_A_UNSPEC,
+	NFV_GSTEP_A_PAD,
+	NFV_GSTEP_A_PORT,	/* string: the device of a guest port or a
+				 * tap port of the datapath (NF_NEW: required)
+				 */
+	NFV_GSTEP_A_FAIL,	/* u8 enum nfv_gstep_fail (default closed) */
+	NFV_GSTEP_A_UP,		/* u8 bool (reply): the guest is there */
+	NFV_GSTEP_A_STATS,	/* nested enum nfv_gstep_stat, u64 (reply) */
+	__NFV_GSTEP_A_MAX
+};
+#define NFV_GSTEP_A_MAX (__NFV_GSTEP_A_MAX - 1)
+
+/* What a guest step does while its guest is gone. */
+enum nfv_gstep_fail {
+	NFV_GSTEP_FAIL_CLOSED,	/* drop (NFV_DROP_GUEST_DOWN) */
+	NFV_GSTEP_FAIL_OPEN,	/* skip the step: the chain goes on */
+	__NFV_GSTEP_FAIL_MAX
+};
+#define NFV_GSTEP_FAIL_MAX (__NFV_GSTEP_FAIL_MAX - 1)
+
+/* Guest step counters, u64. */
+enum nfv_gstep_stat {
+	NFV_GSTEP_STAT_UNSPEC,
+	NFV_GSTEP_STAT_PAD,
+	NFV_GSTEP_STAT_SENT,		/* packets handed to the guest */
+	NFV_GSTEP_STAT_RETURNED,	/* packets it sent back into its flow */
+	NFV_GSTEP_STAT_FAIL_OPEN,	/* guest gone: the step skipped */
+	NFV_GSTEP_STAT_FAIL_CLOSED,	/* guest gone: dropped */
+	__NFV_GSTEP_STAT_MAX
+};
+#define NFV_GSTEP_STAT_MAX (__NFV_GSTEP_STAT_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFV_H */

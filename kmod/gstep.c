@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The built-in "guest" NF: a guest step, which puts a VNF in a KVM guest
+ * into a chain (Documentation/guests.rst). A flow's packets are sent to the
+ * guest, through its guest port (or tap port); what the guest sends back
+ * into the same flow continues the chain after the step.
+ *
+ * The step keeps no state of its own per flow but results: a flow whose
+ * walk reached the step caches NFV_RES_GUEST, and the step's area in the
+ * flow caches, per direction, the result of the rest of the chain, which
+ * a returning packet takes (packet.c). A packet that arrives on the step's
+ * port and belongs to a flow of the chain is a returning packet: it never
+ * takes NFV_RES_GUEST again, so a guest that sends everything back cannot
+ * loop a packet through itself.
+ *
+ * Whether the guest is there is read from its port's device on every
+ * packet, so no cached flow keeps sending into a guest that left: a guest
+ * port needs macvtap on its device (an RX handler), a tap port its carrier
+ * (tun drops it when the last queue detaches), both their device up. A
+ * macvtap whose /dev/tapN nobody holds open is not seen: macvtap changes
+ * neither carrier nor state then (libvirt deletes the macvtap with its
+ * guest). A guest that is gone fails open (the step is skipped) or closed
+ * (the packet is dropped), as the instance says.
+ */
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "core.h"
+
+struct nfv_gstep_stats {
+	u64 stat[__NFV_GSTEP_STAT_MAX];
+};
+
+struct nfv_gstep {
+	/* RTNL writes, packets read: WRITE_ONCE/READ_ONCE. */
+	u16 port_no;		/* the guest's port; 0 once it is deleted */
+	u8 fail_open;
+	struct nfv_gstep_stats __percpu *stats;
+};
+
+static const struct nla_policy nfv_gstep_policy[NFV_GSTEP_A_MAX + 1] = {
+	[NFV_GSTEP_A_PORT]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[NFV_GSTEP_A_FAIL]	= NLA_POLICY_MAX(NLA_U8, NFV_GSTEP_FAIL_MAX),
+};
+
+static void nfv_gstep_count(struct nfv_nf *nf, enum nfv_gstep_stat s)
+{
+	struct nfv_gstep *g = nfv_nf_priv(nf);
+
+	this_cpu_inc(g->stats->stat[s]);
+}
+
+/* Under RCU: the step's port, or NULL once it was deleted. */
+static struct nfv_port *nfv_gstep_port(const struct nfv_nf *nf)
+{
+	const struct nfv_gstep *g = nfv_nf_priv((struct nfv_nf *)nf);
+	u16 port_no = READ_ONCE(g->port_no);
+
+	return port_no ? idr_find(&nf->dp->port_ids, port_no) : NULL;
+}
+
+/* The guest can take a packet: see the head of the file. */
+static bool nfv_gstep_up(const struct nfv_port *port)
+{
+	const struct net_device *dev = port->dev;
+
+	if (!netif_running(dev) || !netif_carrier_ok(dev))
+		return false;
+	return !nfv_is_guest(dev) || rcu_access_pointer(dev->rx_handler);
+}
+
+/* What the step does with @pkt: send it, or why not. Under RCU. */
+enum nfv_gstep_way nfv_gstep_way(struct nfv_nf *nf, const struct nfv_pkt *pkt)
+{
+	struct nfv_gstep *g = nfv_nf_priv(nf);
+	struct nfv_port *port = nfv_gstep_port(nf);
+
+	if (port && pkt->in == port)
+		return NFV_GSTEP_RETURNED;
+	if (port && nfv_gstep_up(port))
+		return NFV_GSTEP_SEND;
+	return READ_ONCE(g->fail_open) ? NFV_GSTEP_OPEN : NFV_GSTEP_CLOSED;
+}
+
+/* A packet the guest sent back into its flow. */
+void nfv_gstep_returned(struct nfv_nf *nf)
+{
+	nfv_gstep_count(nf, NFV_GSTEP_STAT_RETURNED);
+}
+
+/*
+ * The guest went (fail open, the packet goes on) or is gone (fail closed:
+ * dropped, and nothing cached, so the flow goes back to its guest when
+ * it returns).
+ */
+void nfv_gstep_failed(struct nfv_nf *nf, enum nfv_gstep_way way)
+{
+	nfv_gstep_count(nf, way == NFV_GSTEP_OPEN ? NFV_GSTEP_STAT_FAIL_OPEN :
+			NFV_GSTEP_STAT_FAIL_CLOSED);
+}
+
+/*
+ * Hands the packet to the guest, as the frame it arrived as, addressed to
+ * the port's device: the guest sends it back to that address, where its
+ * port receives it as the host's. A guest device takes it into its receive
+ * path (netif_rx(), as guest.c does for forwarded packets), a tap device
+ * through its queue: the packet comes back, if at all, in a later softirq
+ * from the guest's write, never within this call. Returns false, with the
+ * skb still the caller's, if the port went or the header cannot be
+ * written; it frees it then.
+ */
+bool nfv_gstep_send(struct nfv_nf *nf, struct nfv_pkt *pkt)
+{
+	struct nfv_port *port = nfv_gstep_port(nf);
+	struct sk_buff *skb = pkt->skb;
+	struct net_device *dev;
+	unsigned int len;
+
+	if (unlikely(!port || !skb_mac_header_was_set(skb)))
+		return false;
+	dev = port->dev;
+	__skb_push(skb, skb->data - skb_mac_header(skb));
+	if (unlikely(skb_ensure_writable(skb, ETH_ALEN)))
+		return false;
+	ether_addr_copy(eth_hdr(skb)->h_dest, dev->dev_addr);
+	skb_dst_drop(skb);
+	len = skb->len;
+	nfv_gstep_count(nf, NFV_GSTEP_STAT_SENT);
+	nfv_count(pkt->dp, NFV_STAT_TX_PACKETS, 1);
+	nfv_count(pkt->dp, NFV_STAT_TX_BYTES, len);
+	nfv_port_count(port, NFV_PSTAT_TX_PACKETS, 1);
+	nfv_port_count(port, NFV_PSTAT_TX_BYTES, len);
+	if (nfv_is_guest(dev)) {
+		nfv_guest_send(dev, skb);
+	} else {
+		skb->dev = dev;
+		dev_queue_xmit(skb);
+	}
+	return true;
+}
+
+/*
+ * Caches the result of the rest of the chain for the flow's direction
+ * @dir, as nfv_flow_set_result() does the flow's. Returns true if it took
+ * over the reference on @dst.
+ */
+bool nfv_gstep_set_result(struct nfv_gstep_flow *gf, unsigned int dir,
+			  u8 res, struct dst_entry *dst, u32 cookie)
+{
+	struct dst_entry *old;
+
+	/* Readers check res first, then dst, and take NULL as "slow path". */
+	if (res != NFV_RES_FORWARD)
+		WRITE_ONCE(gf->res[dir], res);
+	WRITE_ONCE(gf->cookie[dir], cookie);
+	old = xchg(&gf->dst[dir], dst);
+	if (res == NFV_RES_FORWARD)
+		WRITE_ONCE(gf->res[dir], res);
+	if (old)
+		dst_release(old);
+	return dst != NULL;
+}
+
+/* A cached route went stale: the next returning packet routes again. */
+void nfv_gstep_invalidate(struct nfv_gstep_flow *gf, unsigned int dir,
+			  struct dst_entry *dst)
+{
+	WRITE_ONCE(gf->res[dir], NFV_RES_NONE);
+	if (cmpxchg(&gf->dst[dir], dst, NULL) == dst)
+		dst_release(dst);
+}
+
+static enum nfv_verdict nfv_gstep_process(struct nfv_nf *nf,
+					  struct nfv_pkt *pkt, void *flow_priv)
+{
+	enum nfv_gstep_way way;
+
+	/* Untracked packets (ICMP errors, unknown fragments) go on. */
+	if (!flow_priv)
+		return NFV_CONTINUE;
+	way = nfv_gstep_way(nf, pkt);
+	switch (way) {
+	case NFV_GSTEP_SEND:
+		return NFV_GUEST;
+	case NFV_GSTEP_RETURNED:
+		/* The guest's own packet on its own port's chain. */
+		return NFV_CONTINUE;
+	case NFV_GSTEP_OPEN:
+		nfv_gstep_failed(nf, way);
+		pkt->gstep = NFV_PKT_GSTEP_PASSED;
+		return NFV_CONTINUE;
+	default:
+		nfv_gstep_failed(nf, way);
+		pkt->nocache = true;
+		pkt->drop_reason = NFV_DROP_GUEST_DOWN;
+		return NFV_DROP;
+	}
+}
+
+static void nfv_gstep_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
+				   void *flow_priv)
+{
+	struct nfv_gstep_flow *gf = flow_priv;
+	unsigned int dir;
+
+	for (dir = 0; dir < NFV_DIR_COUNT; dir++)
+		if (gf->dst[dir])
+			dst_release(gf->dst[dir]);
+}
+
+/*
+ * The port the step sends to: a guest port, or a tap port (a tap device
+ * QEMU created, -netdev tap,ifname=...) of the same datapath.
+ */
+static int nfv_gstep_set_port(struct nfv_nf *nf, const struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	struct nfv_gstep *g = nfv_nf_priv(nf);
+	const struct net_device *dev;
+	struct nfv_port *port;
+	u16 port_no;
+
+	port_no = nfv_port_no_by_name(nf->dp, nla_data(attr));
+	if (!port_no) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "no port of that name in the datapath");
+		return -ENODEV;
+	}
+	port = idr_find(&nf->dp->port_ids, port_no);
+	dev = port->dev;
+	if (!nfv_is_guest(dev) &&
+	    (!dev->rtnl_link_ops || strcmp(dev->rtnl_link_ops->kind, "tun"))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a guest step needs a guest port or a tap port");
+		return -EINVAL;
+	}
+	WRITE_ONCE(g->port_no, port_no);
+	return 0;
+}
+
+static int nfv_gstep_create(struct nfv_nf *nf, struct nlattr **cfg,
+			    struct netlink_ext_ack *extack)
+{
+	struct nfv_gstep *g = nfv_nf_priv(nf);
+	int err;
+
+	if (!cfg[NFV_GSTEP_A_PORT]) {
+		NL_SET_ERR_MSG(extack,
+			       "missing the guest's port (NFV_GSTEP_A_PORT)");
+		return -EINVAL;
+	}
+	err = nfv_gstep_set_port(nf, cfg[NFV_GSTEP_A_PORT], extack);
+	if (err)
+		return err;
+	if (cfg[NFV_GSTEP_A_FAIL])
+		g->fail_open = nla_get_u8(cfg[NFV_GSTEP_A_FAIL]) ==
+			       NFV_GSTEP_FAIL_OPEN;
+	g->stats = alloc_percpu(struct nfv_gstep_stats);
+	return g->stats ? 0 : -ENOMEM;
+}
+
+static void nfv_gstep_destroy(struct nfv_nf *nf)
+{
+	struct nfv_gstep *g = nfv_nf_priv(nf);
+
+	free_percpu(g->stats);
+}
+
+/* NF_SET: another port, another policy; cached flows follow at once. */
+static int nfv_gstep_configure(struct nfv_nf *nf, struct nlattr **cfg,
+			       u32 portid, struct netlink_ext_ack *extack)
+{
+	struct nfv_gstep *g = nfv_nf_priv(nf);
+	int err;
+
+	if (cfg[NFV_GSTEP_A_PORT]) {
+		err = nfv_gstep_set_port(nf, cfg[NFV_GSTEP_A_PORT], extack);
+		if (err)
+			return err;
+	}
+	if (cfg[NFV_GSTEP_A_FAIL])
+		WRITE_ONCE(g->fail_open, nla_get_u8(cfg[NFV_GSTEP_A_FAIL]) ==
+			   NFV_GSTEP_FAIL_OPEN);
+	return 0;
+}
+
+/* Port numbers are reused: the step forgets a deleted port's. */
+static void nfv_gstep_port_event(struct nfv_nf *nf, u16 port_no,
+				 enum nfv_port_event event)
+{
+	struct nfv_gstep *g = nfv_nf_priv(nf);
+
+	if (event == NFV_PORT_DELETED && g->port_no == port_no)
+		WRITE_ONCE(g->port_no, 0);
+}
+
+static int nfv_gstep_fill_stats(struct nfv_gstep *g, struct sk_buff *skb)
+{
+	u64 sum[__NFV_GSTEP_STAT_MAX] = {};
+	struct nlattr *nest;
+	unsigned int cpu, s;
+
+	for_each_possible_cpu(cpu)
+		for (s = 0; s < __NFV_GSTEP_STAT_MAX; s++)
+			sum[s] += per_cpu_ptr(g->stats, cpu)->stat[s];
+	nest = nla_nest_start(skb, NFV_GSTEP_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (s = NFV_GSTEP_STAT_SENT; s < __NFV_GSTEP_STAT_MAX; s++)
+		if (nla_put_u64_64bit(skb, s, sum[s], NFV_GSTEP_STAT_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int nfv_gstep_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
+{
+	struct nfv_gstep *g = nfv_nf_priv(nf);
+	struct nfv_port *port;
+	int err = 0;
+
+	rcu_read_lock();
+	port = nfv_gstep_port(nf);
+	if (port)
+		err = nla_put_string(skb, NFV_GSTEP_A_PORT, port->dev->name);
+	if (!err)
+		err = nla_put_u8(skb, NFV_GSTEP_A_UP, port && nfv_gstep_up(port));
+	rcu_read_unlock();
+	if (err ||
+	    nla_put_u8(skb, NFV_GSTEP_A_FAIL, READ_ONCE(g->fail_open) ?
+		       NFV_GSTEP_FAIL_OPEN : NFV_GSTEP_FAIL_CLOSED))
+		return -EMSGSIZE;
+	return nfv_gstep_fill_stats(g, skb);
+}
+
+struct nfv_nf_type nfv_gstep_type = {
+	.name = "guest",
+	.owner = THIS_MODULE,
+	.priv_size = sizeof(struct nfv_gstep),
+	.flow_priv_size = sizeof(struct nfv_gstep_flow),
+	.policy = nfv_gstep_policy,
+	.maxattr = NFV_GSTEP_A_MAX,
+	.create = nfv_gstep_create,
+	.destroy = nfv_gstep_destroy,
+	.process = nfv_gstep_process,
+	.flow_destroy = nfv_gstep_flow_destroy,
+	.configure = nfv_gstep_configure,
+	.fill_info = nfv_gstep_fill_info,
+	.port_event = nfv_gstep_port_event,
+};
