@@ -16,6 +16,7 @@ static const char *const result_name[__NFV_RES_MAX] = {
 	[NFV_RES_FORWARD]	= "forward",
 	[NFV_RES_PASS]		= "pass",
 	[NFV_RES_DROP]		= "drop",
+	[NFV_RES_GUEST]		= "guest",
 };
 
 void usage_flow(FILE *f)

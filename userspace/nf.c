@@ -2,7 +2,9 @@
 /*
  * nfvctl nf: network function instances of a datapath.
  */
+#include <net/if.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "json.h"
 #include "nfvctl.h"
@@ -10,15 +12,71 @@
 void usage_nf(FILE *f)
 {
 	fputs("  nf add DP NAME type TYPE\n"
+	      "  nf add DP NAME type guest port DEV [fail { open | closed }]\n"
+	      "  nf set DP NAME [port DEV] [fail { open | closed }]  (guest steps)\n"
 	      "  nf del DP NAME\n"
 	      "  nf show DP\n", f);
 }
 
-/* nf add DP NAME type TYPE */
+/* A guest step's configuration (NFV_GSTEP_A_*), given or not. */
+struct gstep_cfg {
+	const char *port;
+	int fail;		/* enum nfv_gstep_fail, -1: not given */
+};
+
+/*
+ * One "port DEV" or "fail open|closed" at *argv: 1 if it was one, 0 if
+ * not, -1 on an error.
+ */
+static int gstep_arg(const char *cmd, int *argc, char ***argv,
+		     struct gstep_cfg *cfg)
+{
+	const char *word = **argv;
+
+	if (matches(word, "port")) {
+		if (cfg->port)
+			return usage_err(cmd, "duplicate \"port\"");
+		if (need_arg(cmd, argc, argv) ||
+		    parse_name(cmd, "port device", **argv, IFNAMSIZ))
+			return -1;
+		cfg->port = **argv;
+		return 1;
+	}
+	if (!matches(word, "fail"))
+		return 0;
+	if (cfg->fail >= 0)
+		return usage_err(cmd, "duplicate \"fail\"");
+	if (need_arg(cmd, argc, argv))
+		return -1;
+	if (matches(**argv, "open"))
+		cfg->fail = NFV_GSTEP_FAIL_OPEN;
+	else if (matches(**argv, "closed"))
+		cfg->fail = NFV_GSTEP_FAIL_CLOSED;
+	else
+		return usage_err(cmd, "\"fail\" takes open or closed, not \"%s\"",
+				 **argv);
+	return 1;
+}
+
+static int gstep_put(struct nl_msg *msg, const struct gstep_cfg *cfg)
+{
+	struct nlattr *nest = nla_nest_start(msg, NFV_A_NF_CONFIG);
+
+	if (!nest || (cfg->port &&
+		      nla_put_string(msg, NFV_GSTEP_A_PORT, cfg->port) < 0) ||
+	    (cfg->fail >= 0 && nla_put_u8(msg, NFV_GSTEP_A_FAIL, cfg->fail) < 0))
+		return -1;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* nf add DP NAME type TYPE [port DEV] [fail open|closed] */
 static int nf_add(int argc, char **argv)
 {
 	const char *cmd = "nf add", *dp, *name, *type = NULL;
+	struct gstep_cfg cfg = { .fail = -1 };
 	struct nl_msg *msg;
+	int r;
 
 	if (parse_dp(cmd, &argc, &argv, &dp))
 		return -1;
@@ -28,6 +86,11 @@ static int nf_add(int argc, char **argv)
 		return -1;
 	name = *argv;
 	for (argc--, argv++; argc > 0; argc--, argv++) {
+		r = gstep_arg(cmd, &argc, &argv, &cfg);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
 		if (!matches(*argv, "type"))
 			return usage_err(cmd, "unknown argument \"%s\"", *argv);
 		if (type)
@@ -39,13 +102,53 @@ static int nf_add(int argc, char **argv)
 	}
 	if (!type)
 		return usage_err(cmd, "missing \"type TYPE\"");
+	if (strcmp(type, "guest") && (cfg.port || cfg.fail >= 0))
+		return usage_err(cmd, "\"port\" and \"fail\" are a guest step's (type guest)");
+	if (!strcmp(type, "guest") && !cfg.port)
+		return usage_err(cmd, "a guest step needs \"port DEV\"");
 
 	msg = nfv_msg(NFV_CMD_NF_NEW, false);
 	if (!msg)
 		return -1;
 	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0 ||
 	    nla_put_string(msg, NFV_A_NF_NAME, name) < 0 ||
-	    nla_put_string(msg, NFV_A_NF_TYPE, type) < 0)
+	    nla_put_string(msg, NFV_A_NF_TYPE, type) < 0 ||
+	    (cfg.port && gstep_put(msg, &cfg)))
+		return nfv_msg_full(msg);
+	return nfv_talk(msg, NULL, NULL);
+}
+
+/* nf set DP NAME [port DEV] [fail open|closed]: a guest step's */
+static int nf_set(int argc, char **argv)
+{
+	const char *cmd = "nf set", *dp, *name;
+	struct gstep_cfg cfg = { .fail = -1 };
+	struct nl_msg *msg;
+
+	if (parse_dp(cmd, &argc, &argv, &dp))
+		return -1;
+	if (!argc)
+		return usage_err(cmd, "missing NF instance name");
+	if (parse_name(cmd, "NF instance name", *argv, NFV_NAME_MAX))
+		return -1;
+	name = *argv;
+	for (argc--, argv++; argc > 0; argc--, argv++) {
+		int r = gstep_arg(cmd, &argc, &argv, &cfg);
+
+		if (r < 0)
+			return -1;
+		if (!r)
+			return usage_err(cmd, "unknown argument \"%s\"", *argv);
+	}
+	if (!cfg.port && cfg.fail < 0)
+		return usage_err(cmd, "nothing to set: \"port DEV\" or \"fail open|closed\"");
+
+	msg = nfv_msg(NFV_CMD_NF_SET, false);
+	if (!msg)
+		return -1;
+	if (nla_put_string(msg, NFV_A_DP_NAME, dp) < 0 ||
+	    nla_put_string(msg, NFV_A_NF_NAME, name) < 0 ||
+	    gstep_put(msg, &cfg))
 		return nfv_msg_full(msg);
 	return nfv_talk(msg, NULL, NULL);
 }
@@ -75,10 +178,44 @@ static int nf_del(int argc, char **argv)
 	return nfv_talk(msg, NULL, NULL);
 }
 
+static const struct nf_stat gstep_stats[] = {
+	{ NFV_GSTEP_STAT_SENT,		"sent" },
+	{ NFV_GSTEP_STAT_RETURNED,	"returned" },
+	{ NFV_GSTEP_STAT_FAIL_OPEN,	"fail_open" },
+	{ NFV_GSTEP_STAT_FAIL_CLOSED,	"fail_closed" },
+};
+
+/* A guest step's NFV_A_NF_INFO: its port, whether its guest is there. */
+static void gstep_print(struct nlattr *a)
+{
+	struct nlattr *tb[NFV_GSTEP_A_MAX + 1];
+	const char *port;
+	uint8_t up = 0, fail = 0;
+
+	if (attr_nested(tb, NFV_GSTEP_A_MAX, a) < 0)
+		return;
+	port = attr_str(tb[NFV_GSTEP_A_PORT]);
+	attr_u8(tb[NFV_GSTEP_A_UP], &up);
+	attr_u8(tb[NFV_GSTEP_A_FAIL], &fail);
+	if (opts.json) {
+		if (port)
+			jw_str("port", port);
+		jw_bool("up", up);
+		jw_str("fail", fail == NFV_GSTEP_FAIL_OPEN ? "open" : "closed");
+	} else {
+		printf(" port %s %s fail %s", port ? port : "(deleted)",
+		       up ? "up" : "down",
+		       fail == NFV_GSTEP_FAIL_OPEN ? "open" : "closed");
+	}
+	nf_stats_print(tb[NFV_GSTEP_A_STATS], NFV_GSTEP_STAT_MAX, gstep_stats,
+		       sizeof(gstep_stats) / sizeof(gstep_stats[0]));
+}
+
 static int nf_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 {
 	const char *name = attr_str(tb[NFV_A_NF_NAME]);
 	const char *type = attr_str(tb[NFV_A_NF_TYPE]);
+	bool gstep = type && !strcmp(type, "guest") && tb[NFV_A_NF_INFO];
 
 	(void)cmd;
 	list_elem(arg);
@@ -88,12 +225,16 @@ static int nf_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 			jw_str("name", name);
 		if (type)
 			jw_str("type", type);
+		if (gstep)
+			gstep_print(tb[NFV_A_NF_INFO]);
 		jw_obj_close();
 		return 0;
 	}
 	printf("%s:", name ? name : "?");
 	if (type)
 		printf(" type %s", type);
+	if (gstep)
+		gstep_print(tb[NFV_A_NF_INFO]);
 	putchar('\n');
 	return 0;
 }
@@ -111,6 +252,8 @@ int do_nf(int argc, char **argv)
 		return usage_err("nf", "missing command");
 	if (matches(*argv, "add"))
 		return nf_add(argc - 1, argv + 1);
+	if (matches(*argv, "set"))
+		return nf_set(argc - 1, argv + 1);
 	if (matches(*argv, "del") || matches(*argv, "delete"))
 		return nf_del(argc - 1, argv + 1);
 	if (matches(*argv, "show") || matches(*argv, "list"))

@@ -47,6 +47,7 @@ static const struct counter drop_names[NFV_DROP_MAX + 1] = {
 	[NFV_DROP_TX_ERROR]	= { "tx_error", "tx-error", false },
 	[NFV_DROP_BAD_ADDR]	= { "bad_addr", "bad-addr", false },
 	[NFV_DROP_PENDING]	= { "pending", "pending", false },
+	[NFV_DROP_GUEST_DOWN]	= { "guest_down", "guest-down", false },
 };
 
 /* An NF's counters, by its table: a JSON "stats" object, or a text line. */
