@@ -21,13 +21,17 @@
  * The server keeps no state but the client's MSS: it answers a SYN, sends
  * the data on the ACK of its SYN, and acknowledges a FIN.
  *
- * Usage: guest-peer [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]
+ * Usage: guest-peer [-b] [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]
  * TAPDEV is a macvtap's /dev/tapN, or /dev/net/tun with IFNAME: the tap
  * device IFNAME is created as QEMU's -netdev tap,ifname=IFNAME creates it.
  * With --vhost the frames cross vhost-net's vrings, as a QEMU guest's
  * with vhost=on (guest-vhost.c), instead of read() and write() on TAPDEV.
  * Runs until SECONDS passed or SIGTERM, then prints its counters on one
  * line (rx, arp, echo, udp, partial, gso, bad, tso, valid).
+ *
+ * -b: a bump in the wire, as an IDS in a guest step: every IPv4 or IPv6
+ * frame not for its own address goes back out as it came, virtio-net
+ * header included, and is counted on a line of its own ("bump N").
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,6 +65,8 @@
 static struct {
 	unsigned long rx, arp, echo, udp, partial, gso, bad, tso, valid;
 } st;
+static unsigned long bumped;	/* -b: frames sent back as they came */
+static int bump;
 static uint8_t my_mac[ETH_ALEN];
 static uint32_t my_ip;		/* network order */
 static volatile sig_atomic_t stop;
@@ -339,6 +345,34 @@ static void on_tcp(int fd, uint8_t *f, struct iphdr *ip, uint8_t *th,
 	}
 }
 
+/*
+ * -b: an IPv4 or IPv6 frame for another address goes back unchanged,
+ * its checksums still partial if they were. Returns 1 if it did.
+ */
+static int bump_frame(int fd, const uint8_t *buf, size_t n)
+{
+	const uint8_t *f = buf + HDR;
+	size_t len = n - HDR;
+	uint16_t type;
+	uint32_t daddr;
+
+	if (len < ETH_HLEN)
+		return 0;
+	type = (uint16_t)(f[12] << 8 | f[13]);
+	if (type == ETHERTYPE_IP) {
+		if (len < ETH_HLEN + sizeof(struct iphdr))
+			return 0;
+		memcpy(&daddr, f + ETH_HLEN + 16, 4);
+		if (daddr == my_ip)
+			return 0;
+	} else if (type != ETHERTYPE_IPV6) {
+		return 0;
+	}
+	bumped++;
+	send_frame(fd, (const struct virtio_net_hdr *)buf, f, len);
+	return 1;
+}
+
 static void on_frame(int fd, uint8_t *buf, size_t n)
 {
 	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)buf;
@@ -348,6 +382,8 @@ static void on_frame(int fd, uint8_t *buf, size_t n)
 	uint16_t type;
 
 	st.rx++;
+	if (bump && bump_frame(fd, buf, n))
+		return;
 	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
 		/* No TSO offered: the host must have segmented it. */
 		st.gso++;
@@ -435,18 +471,24 @@ static int tap_wait(int fd, int ms)
 
 int main(int argc, char **argv)
 {
-	int vhost = argc > 1 && !strcmp(argv[1], "--vhost"), fd, left, r;
 	struct sigaction sa = { .sa_handler = on_term };
+	int vhost = 0, fd, left, r;
 	struct timespec now, end;
 
-	argc -= vhost;
-	argv += vhost;
+	for (; argc > 1; argc--, argv++) {
+		if (!strcmp(argv[1], "--vhost"))
+			vhost = 1;
+		else if (!strcmp(argv[1], "-b"))
+			bump = 1;
+		else
+			break;
+	}
 	if (argc < 5 || argc > 6 ||
 	    sscanf(argv[2], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &my_mac[0],
 		   &my_mac[1], &my_mac[2], &my_mac[3], &my_mac[4],
 		   &my_mac[5]) != 6 ||
 	    inet_pton(AF_INET, argv[3], &my_ip) != 1) {
-		fprintf(stderr, "usage: guest-peer [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]\n");
+		fprintf(stderr, "usage: guest-peer [-b] [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]\n");
 		return 2;
 	}
 	sigaction(SIGTERM, &sa, NULL);
@@ -471,5 +513,7 @@ int main(int argc, char **argv)
 	printf("rx %lu arp %lu echo %lu udp %lu partial %lu gso %lu bad %lu tso %lu valid %lu\n",
 	       st.rx, st.arp, st.echo, st.udp, st.partial, st.gso, st.bad,
 	       st.tso, st.valid);
+	if (bump)
+		printf("bump %lu\n", bumped);
 	return 0;
 }

@@ -222,4 +222,110 @@ wait "$peer_pid" "$flood"
 check "nothing left: no guest device, no macvtap" \
 	test -z "$(rt ip -j link show type nfvguest | jq -r '.[].ifname')$(rt ip -j link show type macvtap | jq -r '.[].ifname')"
 cleanup
+# A guest step (issue 21): ids, of type guest, sends the flows of both
+# ports' chains to guest-peer -b on vm1, which sends every frame back as
+# it came; what comes back continues the chain (forward), both ways, and
+# established flows go both legs on the fast path. While the guest is
+# gone (its macvtap deleted) the step fails closed, then, set so, open;
+# with the guest back a cached flow takes the detour again.
+
+# gstep_stat NAME: a counter of the guest step ids.
+gstep_stat() { num "$(nfvctl -j nf show dp0)" "\"name\":\"ids\"[^}]*\"$1\":([0-9]+)"; }
+# gstep_moves NAME N: the step's counter NAME went past N.
+gstep_moves() { [ "$(gstep_stat "$1")" -gt "$2" ]; }
+# gstep_peer: the macvtap mvt1 on vm1 and guest-peer -b on its tap.
+gstep_peer() {
+	local idx
+
+	rt ip link add link vm1 name mvt1 type macvtap mode passthru
+	rt ip link set mvt1 up
+	idx=$(rt ip -j link show mvt1 | jq .[0].ifindex)
+	await 50 test -c "/dev/tap$idx" || fail "no /dev/tap$idx"
+	rm -f /tmp/peer.out /tmp/peer.err
+	nsenter --net=/run/netns/router "$PEER" -b "/dev/tap$idx" $GMAC \
+		10.0.3.2 600 > /tmp/peer.out 2> /tmp/peer.err &
+	peer_pid=$!
+	await 50 grep -q ready /tmp/peer.err || fail "guest-peer: $(cat /tmp/peer.err)"
+}
+# guest_result: flow show gives an ICMP flow the cached result "guest".
+guest_result() {
+	nfvctl -j flow show dp0 |
+		jq_true 'any(.[]; .proto == "icmp" and .orig.result == "guest")'
+}
+shown_step() { nfvctl nf show dp0 | grep -q '^ids: type guest port vm1 up fail closed'; }
+# udp_across TEXT: a datagram to the server and its echo back.
+udp_across() {
+	local srv out
+
+	nsenter --net=/run/netns/server socat -T3 UDP-RECVFROM:7001 EXEC:cat &
+	srv=$!
+	listening server -u 7001
+	out=$(echo "$1" | cl socat -t2 - UDP:10.0.2.2:7001)
+	kill "$srv" 2>/dev/null || true
+	wait "$srv" || true
+	[ "$out" = "$1" ]
+}
+
+router_setup
+nfvctl -b - <<-EOF
+port add dp0 guest vm1
+nf add dp0 ids type guest port vm1
+nf add dp0 ids2 type guest port vm1 fail open
+EOF
+rt ip link set vm1 up
+expect_fail "a guest step needs a guest port or a tap port" \
+	nfvctl nf add dp0 bad type guest port r0
+expect_fail "no port of that name in the datapath" \
+	nfvctl nf add dp0 bad type guest port nosuch
+expect_fail 'needs "port DEV"' nfvctl nf add dp0 bad type guest
+expect_fail "open or closed" nfvctl nf set dp0 ids fail maybe
+expect_fail "one guest step at most" nfvctl chain set dp0 dev r0 ids ids2 forward
+nfvctl -b - <<-EOF
+nf del dp0 ids2
+chain set dp0 dev r0 ids forward
+chain set dp0 dev r1 ids forward
+EOF
+gstep_peer
+fast0=$(stat fast_packets)
+check "ping across the guest step" cl ping -c5 -i0.2 -W2 10.0.2.2 >/dev/null
+check "TCP across the guest step, both ways" tcp_send 200000
+check_received
+check "UDP across the guest step" udp_across through-the-guest
+check_ge "packets the step sent to the guest" "$(gstep_stat sent)" 20
+# Packets, not frames: macvtap segments what the guest offers no TSO for.
+check_ge "every one came back into its flow" "$(gstep_stat returned)" "$(gstep_stat sent)"
+check_gt "flows went the fast path" "$(stat fast_packets)" $((fast0 + 20))
+check_eq "no failures while the guest is there" \
+	"$(gstep_stat fail_open)/$(gstep_stat fail_closed)" 0/0
+check "flow show: the cached result is the guest" guest_result
+check "nf show: the step, its port, up, its policy" shown_step
+
+# One flow across the failure and back: a ping that keeps its id.
+cl ping -i0.2 -w 60 10.0.2.2 > /dev/null 2>&1 &
+ping_pid=$!
+await 50 gstep_moves sent "$(gstep_stat sent)" || fail "the ping does not reach the guest"
+rt ip link del mvt1
+kill "$peer_pid"
+wait "$peer_pid"
+check_ge "the guest sent back what it got" \
+	"$(num "$(cat /tmp/peer.out)" 'bump ([0-9]+)')" 20
+check "macvtap gone: the step fails closed" await 50 gstep_moves fail_closed 0
+check_gt "dropped with reason guest-down" "$(drop guest_down)" 0
+check "UDP dropped while the guest is gone" ! udp_across closed
+nfvctl nf set dp0 ids fail open
+fo=$(gstep_stat fail_open)
+check "fail open: the flow goes on without the guest" await 50 gstep_moves fail_open "$fo"
+check "UDP passes while the guest is gone" udp_across open
+sent=$(gstep_stat sent)
+gstep_peer
+check "the guest back: the cached flow takes the detour again" \
+	await 50 gstep_moves sent "$sent"
+fc=$(gstep_stat fail_closed)
+fo=$(gstep_stat fail_open)
+nap 1
+check_eq "no failures once it is back" \
+	"$(gstep_stat fail_closed)/$(gstep_stat fail_open)" "$fc/$fo"
+kill "$ping_pid" "$peer_pid"
+wait "$ping_pid" "$peer_pid" || true
+cleanup
 nfv_unload
