@@ -287,7 +287,8 @@ chain set dp0 dev r1 ids forward
 EOF
 gstep_peer
 fast0=$(stat fast_packets)
-check "ping across the guest step" cl ping -c5 -i0.2 -W2 10.0.2.2 >/dev/null
+pings() { cl ping -c5 -i0.2 -W2 10.0.2.2 > /dev/null; }
+check "ping across the guest step" pings
 check "TCP across the guest step, both ways" tcp_send 200000
 check_received
 check "UDP across the guest step" udp_across through-the-guest
