@@ -253,14 +253,15 @@ guest_result() {
 		jq_true 'any(.[]; .proto == "icmp" and .orig.result == "guest")'
 }
 shown_step() { nfvctl nf show dp0 | grep -q '^ids: type guest port vm1 up fail closed'; }
-# udp_across TEXT: a datagram to the server and its echo back.
+# udp_across TEXT: a datagram to the server and its echo back (socat's
+# PIPE: no process to start, which takes seconds on the debug kernel).
 udp_across() {
 	local srv out
 
-	nsenter --net=/run/netns/server socat -T3 UDP-RECVFROM:7001 EXEC:cat &
+	nsenter --net=/run/netns/server socat -T5 UDP-RECVFROM:7001 PIPE &
 	srv=$!
 	listening server -u 7001
-	out=$(echo "$1" | cl socat -t2 - UDP:10.0.2.2:7001)
+	out=$(echo "$1" | cl socat -t3 - UDP:10.0.2.2:7001)
 	kill "$srv" 2>/dev/null || true
 	wait "$srv" || true
 	[ "$out" = "$1" ]
@@ -326,7 +327,27 @@ fo=$(gstep_stat fail_open)
 nap 1
 check_eq "no failures once it is back" \
 	"$(gstep_stat fail_closed)/$(gstep_stat fail_open)" "$fc/$fo"
+kill "$peer_pid"
+wait "$peer_pid"
+
+# The step moved to a tap port, QEMU's own tap (-netdev tap,ifname=tap1):
+# the cached flow goes out of the tap and comes back in through it.
+rm -f /tmp/peer.out /tmp/peer.err
+nsenter --net=/run/netns/router "$PEER" -b /dev/net/tun $GMAC 10.0.4.2 600 tap1 \
+	> /tmp/peer.out 2> /tmp/peer.err &
+peer_pid=$!
+await 50 grep -q ready /tmp/peer.err || fail "guest-peer: $(cat /tmp/peer.err)"
+nfvctl port add dp0 dev tap1
+rt ip link set tap1 up
+nfvctl nf set dp0 ids port tap1 fail closed
+sent=$(gstep_stat sent)
+returned=$(gstep_stat returned)
+check "a tap port as the step's: the flow goes through it" \
+	await 50 gstep_moves sent "$sent"
+check "and comes back through it" await 50 gstep_moves returned "$returned"
 kill "$ping_pid" "$peer_pid"
 wait "$ping_pid" "$peer_pid" || true
+check_ge "the tap guest sent back what it got" \
+	"$(num "$(cat /tmp/peer.out)" 'bump ([0-9]+)')" 1
 cleanup
 nfv_unload
