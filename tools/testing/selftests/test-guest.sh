@@ -305,7 +305,7 @@ check "flow show: the cached result is the guest" guest_result
 check "nf show: the step, its port, up, its policy" shown_step
 
 # One flow across the failure and back: a ping that keeps its id.
-cl ping -i0.2 -w 60 10.0.2.2 > /dev/null 2>&1 &
+cl ping -i0.2 -w 600 10.0.2.2 > /dev/null 2>&1 &
 ping_pid=$!
 await 50 gstep_moves sent "$(gstep_stat sent)" || fail "the ping does not reach the guest"
 rt ip link del mvt1
@@ -315,7 +315,6 @@ check_ge "the guest sent back what it got" \
 	"$(num "$(cat /tmp/peer.out)" 'bump ([0-9]+)')" 20
 check "macvtap gone: the step fails closed" await 50 gstep_moves fail_closed 0
 check_gt "dropped with reason guest-down" "$(drop guest_down)" 0
-check "UDP dropped while the guest is gone" ! udp_across closed
 nfvctl nf set dp0 ids fail open
 fo=$(gstep_stat fail_open)
 check "fail open: the flow goes on without the guest" await 50 gstep_moves fail_open "$fo"
