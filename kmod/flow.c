@@ -20,6 +20,7 @@
 #define NFV_GC_SWEEP_RUNS	20	/* a full sweep takes ~2 s */
 #define NFV_GC_MIN_BUCKETS	256
 #define NFV_GC_MAX_SCAN		65536	/* nodes examined per run */
+#define NFV_DRAIN_TICK		(2 * HZ)	/* superseded flows: 2-6 s */
 #define NFV_EARLY_DROP_BUCKETS	8
 #define NFV_EARLY_DROP_SCAN	64	/* nodes examined per new flow */
 
@@ -547,16 +548,7 @@ static void nfv_unlock2(struct nfv_flow_table *t, u32 h1, u32 h2)
 	spin_unlock_bh(&t->locks[min(l1, l2)]);
 }
 
-/* These three take the hash's stripe lock. */
-static bool nfv_bucket_has(struct nfv_flow_table *t, u32 h,
-			   const struct nfv_key *key)
-{
-	unsigned int dir;
-
-	return nfv_bucket_find(nfv_bucket(nfv_stripe_buckets(t, h), h), key,
-			       &dir);
-}
-
+/* These two take the hash's stripe lock, as nfv_bucket_clash() does. */
 static void nfv_bucket_link(struct nfv_flow_table *t, u32 h,
 			    struct nfv_flow *flow, unsigned int dir)
 {
@@ -598,25 +590,105 @@ static void nfv_flow_hashes(struct nfv_flow_table *t, struct nfv_flow *flow,
 }
 
 /*
+ * The flow that holds @key in @h's bucket, whose stripe lock the caller
+ * holds: NULL if none, ERR_PTR(@err) if it stands, the flow itself if
+ * it is superseded, for the new flow to replace.
+ */
+static struct nfv_flow *nfv_bucket_clash(struct nfv_flow_table *t, u32 h,
+					 const struct nfv_key *key, int err)
+{
+	struct nfv_flow *old;
+	unsigned int dir;
+
+	old = nfv_bucket_find(nfv_bucket(nfv_stripe_buckets(t, h), h), key,
+			      &dir);
+	if (old && !(old->flags & NFV_FLOW_SUPERSEDED))
+		return ERR_PTR(err);
+	return old;
+}
+
+/* Whether both nodes of @old are in the stripes of @ho and @hr. */
+static bool nfv_flow_locked_by(struct nfv_flow_table *t, struct nfv_flow *old,
+			       u32 ho, u32 hr)
+{
+	u32 h[NFV_DIR_COUNT];
+	unsigned int dir;
+
+	nfv_flow_hashes(t, old, &h[NFV_DIR_ORIG], &h[NFV_DIR_REPLY]);
+	for (dir = 0; dir < NFV_DIR_COUNT; dir++) {
+		h[dir] &= t->lock_mask;
+		if (h[dir] != (ho & t->lock_mask) &&
+		    h[dir] != (hr & t->lock_mask))
+			return false;
+	}
+	return true;
+}
+
+static void nfv_flow_unlink_locked(struct nfv_flow_table *t,
+				   struct nfv_flow *flow, u32 ho, u32 hr)
+{
+	WRITE_ONCE(flow->flags, flow->flags | NFV_FLOW_DYING);
+	nfv_bucket_unlink(t, ho, flow, NFV_DIR_ORIG);
+	nfv_bucket_unlink(t, hr, flow, NFV_DIR_REPLY);
+}
+
+static void nfv_flow_deleted(struct nfv_flow_table *t, struct nfv_flow *flow,
+			     u8 event);
+
+/*
  * Links both nodes of a flow whose keys hash to @ho and @hr, unless a
  * flow holds either key: -EBUSY for the original, -EEXIST for the reply.
+ *
+ * A superseded flow that holds them is replaced: the new flow is linked
+ * before the old one is unlinked, under the same locks, so a reader finds
+ * one or the other, never neither, and a reply in flight keeps its way
+ * through. The new flow's keys are the old one's unless a route or a NAT
+ * claim changed its reply key; then the old flow's other node may be
+ * under a stripe not held here, and the old flow is deleted first, which
+ * costs nothing a reader of the new keys could have found.
  */
 int nfv_flow_link2(struct nfv_flow_table *t, struct nfv_flow *flow,
 		   u32 ho, const struct nfv_key *reply, u32 hr)
 {
-	int err = 0;
+	struct nfv_flow *old[NFV_DIR_COUNT];
+	unsigned int i;
+	int err;
 
+again:
 	nfv_lock2(t, ho, hr);
-	if (nfv_bucket_has(t, ho, &flow->key))
-		err = -EBUSY;
-	else if (nfv_bucket_has(t, hr, reply))
-		err = -EEXIST;
-	if (!err) {
-		nfv_bucket_link(t, ho, flow, NFV_DIR_ORIG);
-		nfv_bucket_link(t, hr, flow, NFV_DIR_REPLY);
+	old[0] = nfv_bucket_clash(t, ho, &flow->key, -EBUSY);
+	old[1] = nfv_bucket_clash(t, hr, reply, -EEXIST);
+	err = IS_ERR(old[0]) ? PTR_ERR(old[0]) : PTR_ERR_OR_ZERO(old[1]);
+	if (err) {
+		nfv_unlock2(t, ho, hr);
+		return err;
+	}
+	if (old[1] == old[0])
+		old[1] = NULL;
+	for (i = 0; i < NFV_DIR_COUNT; i++) {
+		if (old[i] && !nfv_flow_locked_by(t, old[i], ho, hr)) {
+			struct nfv_flow *gone = old[i];
+
+			nfv_unlock2(t, ho, hr);
+			nfv_flow_delete(t, gone, NFV_EVENT_DEL);
+			goto again;
+		}
+	}
+	nfv_bucket_link(t, ho, flow, NFV_DIR_ORIG);
+	nfv_bucket_link(t, hr, flow, NFV_DIR_REPLY);
+	for (i = 0; i < NFV_DIR_COUNT; i++) {
+		u32 oh, orh;
+
+		if (!old[i])
+			continue;
+		nfv_flow_hashes(t, old[i], &oh, &orh);
+		nfv_flow_unlink_locked(t, old[i], oh, orh);
 	}
 	nfv_unlock2(t, ho, hr);
-	return err;
+	for (i = 0; i < NFV_DIR_COUNT; i++)
+		if (old[i])
+			nfv_flow_deleted(t, old[i], NFV_EVENT_DEL);
+	return 0;
 }
 
 /*
@@ -650,13 +722,23 @@ bool nfv_flow_unlink(struct nfv_flow_table *t, struct nfv_flow *flow)
 	nfv_flow_hashes(t, flow, &ho, &hr);
 	nfv_lock2(t, ho, hr);
 	if (!(flow->flags & NFV_FLOW_DYING)) {
-		flow->flags |= NFV_FLOW_DYING;
-		nfv_bucket_unlink(t, ho, flow, NFV_DIR_ORIG);
-		nfv_bucket_unlink(t, hr, flow, NFV_DIR_REPLY);
+		nfv_flow_unlink_locked(t, flow, ho, hr);
 		mine = true;
 	}
 	nfv_unlock2(t, ho, hr);
 	return mine;
+}
+
+/* An unlinked flow: tell, count, and free it after a grace period. */
+static void nfv_flow_deleted(struct nfv_flow_table *t, struct nfv_flow *flow,
+			     u8 event)
+{
+	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
+
+	nfv_notify_flow(dp, flow, event);
+	nfv_count(dp, event == NFV_EVENT_EXPIRED ? NFV_STAT_FLOWS_EXPIRED :
+		  NFV_STAT_FLOWS_DELETED, 1);
+	nfv_flow_free(t, flow);
 }
 
 /*
@@ -666,16 +748,29 @@ bool nfv_flow_unlink(struct nfv_flow_table *t, struct nfv_flow *flow)
 bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 		     u8 event)
 {
-	struct nfv_dp *dp = container_of(t, struct nfv_dp, table);
-
 	if (!nfv_flow_unlink(t, flow))
 		return false;
-
-	nfv_notify_flow(dp, flow, event);
-	nfv_count(dp, event == NFV_EVENT_EXPIRED ? NFV_STAT_FLOWS_EXPIRED :
-		  NFV_STAT_FLOWS_DELETED, 1);
-	nfv_flow_free(t, flow);
+	nfv_flow_deleted(t, flow, event);
 	return true;
+}
+
+/*
+ * Sets @set in a linked flow's flags, @clear cleared, under its bucket
+ * locks, as nfv_flow_unlink() sets DYING; false if it is dying already.
+ */
+static bool nfv_flow_mark(struct nfv_flow_table *t, struct nfv_flow *flow,
+			  u8 clear, u8 set)
+{
+	bool live;
+	u32 ho, hr;
+
+	nfv_flow_hashes(t, flow, &ho, &hr);
+	nfv_lock2(t, ho, hr);
+	live = !(flow->flags & NFV_FLOW_DYING);
+	if (live)
+		WRITE_ONCE(flow->flags, (flow->flags & ~clear) | set);
+	nfv_unlock2(t, ho, hr);
+	return live;
 }
 
 /*
@@ -796,6 +891,36 @@ unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
 	return nfv_flow_each_bucket(t, nfv_flow_flush_bucket, in_port);
 }
 
+static unsigned int nfv_flow_supersede_bucket(struct nfv_flow_table *t,
+					      struct nfv_flow_buckets *ht,
+					      unsigned int b, int in_port)
+{
+	u8 clock = (t->drain_clock << NFV_FLOW_DRAIN_SHIFT) & NFV_FLOW_DRAIN;
+	struct nfv_node *link;
+	unsigned int n = 0;
+
+	for (link = rcu_dereference(ht->b[b]); link;
+	     link = rcu_dereference(nfv_link_node(link)->next)) {
+		struct nfv_flow *flow = nfv_link_flow(link);
+
+		if (nfv_link_dir(link) == NFV_DIR_REPLY ||
+		    flow->in_port != in_port || nfv_flow_superseded(flow))
+			continue;
+		n += nfv_flow_mark(t, flow, NFV_FLOW_DRAIN,
+				   NFV_FLOW_SUPERSEDED | clock);
+	}
+	return n;
+}
+
+/*
+ * Marks the flows that came in on a port superseded, when its chain is
+ * replaced: see nfv_port_set_chain(). Process context.
+ */
+unsigned int nfv_flow_supersede(struct nfv_flow_table *t, int in_port)
+{
+	return nfv_flow_each_bucket(t, nfv_flow_supersede_bucket, in_port);
+}
+
 /* A cached route went stale: forget it so the chain decides again. */
 void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
 			 struct dst_entry *dst)
@@ -912,6 +1037,25 @@ u64 nfv_flow_bytes(const struct nfv_flow *flow, unsigned int dir)
 EXPORT_SYMBOL_GPL(nfv_flow_bytes);
 
 /*
+ * A superseded flow the GC meets, with the table's mutex held. Its
+ * original side has been silent since its chain was replaced, or a flow
+ * of the new chain would have replaced it. Once the drain clock ticked
+ * twice since (2 to 4 s), it goes at the GC's next visit, as a flush would
+ * have deleted it, so that the new chain decides the connection again. A
+ * sweep takes 2 s (NFV_GC_SWEEP_RUNS): the visit comes long before the
+ * clock's 3 bits wrap, 16 s on.
+ */
+static void nfv_flow_drain(struct nfv_flow_table *t, struct nfv_flow *flow)
+{
+	unsigned int then = (READ_ONCE(flow->flags) & NFV_FLOW_DRAIN) >>
+			    NFV_FLOW_DRAIN_SHIFT;
+	unsigned int mask = NFV_FLOW_DRAIN >> NFV_FLOW_DRAIN_SHIFT;
+
+	if (((t->drain_clock - then) & mask) >= 2)
+		nfv_flow_delete(t, flow, NFV_EVENT_DEL);
+}
+
+/*
  * A resize holds the mutex; the GC skips a run rather than wait, and the
  * array stays put while it walks.
  */
@@ -929,6 +1073,10 @@ static void nfv_flow_gc(struct work_struct *work)
 				       lockdep_is_held(&t->mutex));
 	nb = ht->mask + 1;
 	todo = max(nb / NFV_GC_SWEEP_RUNS, NFV_GC_MIN_BUCKETS);
+	if (time_after_eq(jiffies, t->drain_tick)) {
+		t->drain_clock++;
+		t->drain_tick = jiffies + NFV_DRAIN_TICK;
+	}
 
 	/* As in nfv_flow_flush(), an RCU section spans many buckets. */
 	rcu_read_lock();
@@ -943,6 +1091,9 @@ static void nfv_flow_gc(struct work_struct *work)
 			scanned++;
 			if (nfv_flow_expired(t, flow, now))
 				nfv_flow_delete(t, flow, NFV_EVENT_EXPIRED);
+			else if (nfv_link_dir(link) == NFV_DIR_ORIG &&
+				 unlikely(nfv_flow_superseded(flow)))
+				nfv_flow_drain(t, flow);
 		}
 		if ((i & 255) == 255) {
 			rcu_read_unlock();
@@ -1111,6 +1262,8 @@ int nfv_flow_table_init(struct nfv_flow_table *t, u32 max_flows)
 	nfv_flow_timeouts_init(t);
 	mutex_init(&t->mutex);
 	t->gc_next = 0;
+	t->drain_clock = 0;
+	t->drain_tick = jiffies + NFV_DRAIN_TICK;
 	INIT_DELAYED_WORK(&t->gc_work, nfv_flow_gc);
 	queue_delayed_work(system_power_efficient_wq, &t->gc_work,
 			   NFV_GC_INTERVAL);

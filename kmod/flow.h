@@ -55,6 +55,16 @@ struct nfv_node {
 #define NFV_FLOW_DYING		0x01	/* unlinked, or being unlinked */
 #define NFV_FLOW_NF		0x02	/* has an NF area with a chain ref */
 #define NFV_FLOW_NAT		0x04	/* stores its reply key; never changes */
+/*
+ * Its port's chain was replaced (nfv_flow_supersede()): the flow stays
+ * for its replies until a flow of its original key replaces it, or the
+ * GC deletes it, once the table's drain clock has ticked twice since:
+ * the clock's value then is in the DRAIN bits. All are set under the
+ * bucket locks, as DYING is; read with READ_ONCE.
+ */
+#define NFV_FLOW_SUPERSEDED	0x08
+#define NFV_FLOW_DRAIN_SHIFT	4
+#define NFV_FLOW_DRAIN		0x70
 
 /*
  * flow->nat[dir]: the fields a packet of that direction rewrites, from
@@ -152,6 +162,9 @@ struct nfv_flow_table {
 	struct mutex mutex;		/* resize against GC and flush */
 	struct delayed_work gc_work;
 	unsigned int gc_next;		/* bucket the next GC run starts at */
+	/* Superseded flows' clock, under the mutex: nfv_flow_drain(). */
+	unsigned int drain_clock;
+	unsigned long drain_tick;	/* jiffies of its next tick */
 	/* NF timeout classes, RTNL: owners, and the slot to try first. */
 	const struct nfv_nf *tmo_owner[NFV_TMO_NF_COUNT];
 	unsigned int tmo_next;
@@ -188,6 +201,11 @@ static inline u32 *nfv_flow_cookies(struct nfv_flow *flow)
 static inline bool nfv_flow_pending(const struct nfv_flow *flow)
 {
 	return READ_ONCE(flow->nat[NFV_DIR_ORIG]) & NFV_NAT_PENDING;
+}
+
+static inline bool nfv_flow_superseded(const struct nfv_flow *flow)
+{
+	return READ_ONCE(flow->flags) & NFV_FLOW_SUPERSEDED;
 }
 
 /*
@@ -237,6 +255,7 @@ bool nfv_flow_unlink(struct nfv_flow_table *t, struct nfv_flow *flow);
 bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 		     u8 event);
 unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port);
+unsigned int nfv_flow_supersede(struct nfv_flow_table *t, int in_port);
 void nfv_flow_forget_routes(struct nfv_flow_table *t);
 void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
 			 struct dst_entry *dst);

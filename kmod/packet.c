@@ -290,7 +290,8 @@ static struct nfv_gstep_flow *nfv_gstep_area(struct nfv_flow *flow)
  * claimed it (inserted it) already. Returns true if the flow took over
  * the reference on pkt->dst.
  */
-static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
+static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v,
+			    struct nfv_flow *old)
 {
 	struct nfv_flow *flow = pkt->flow;
 	u8 res = nfv_verdict_result(v), last = res;
@@ -313,6 +314,10 @@ static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v)
 		dst = NULL;
 	}
 	if (pkt->new_flow) {
+		/* The new chain refused a connection: its replies stop too. */
+		if (old && res == NFV_RES_DROP &&
+		    pkt->drop_reason == NFV_DROP_CHAIN)
+			nfv_flow_delete(&pkt->dp->table, old, NFV_EVENT_DEL);
 		/* Only flows that pass are remembered: drops cost no entry. */
 		if (pkt->nocache || (last != NFV_RES_FORWARD &&
 				     last != NFV_RES_PASS &&
@@ -370,9 +375,34 @@ static unsigned int nfv_slow_start(struct nfv_pkt *pkt,
 	return chain->gstep + 1;
 }
 
+/*
+ * A flow whose port's chain was replaced (nfv_port_set_chain()). In its
+ * original direction it is a miss (nfv_port_receive()): the port's new
+ * chain decides the connection again, and the flow it makes replaces this
+ * one where their keys meet (nfv_flow_link2()). Its replies keep the old
+ * chain's cached result meanwhile, and here run the old chain, which a
+ * flow with NF state holds. One without has no chain of its own, and the
+ * new chain's NFs have no state in it: it goes, as a flush would have
+ * deleted it, and the reply is a miss (a later fragment an unknown one).
+ */
+static struct nfv_flow *nfv_superseded(struct nfv_pkt *pkt,
+				       struct nfv_flow *flow)
+{
+	if (READ_ONCE(flow->flags) & NFV_FLOW_NF)
+		return flow;
+	nfv_flow_delete(&pkt->dp->table, flow, NFV_EVENT_DEL);
+	if (pkt->flags & NFV_PKT_FRAG_TAIL)
+		pkt->flags &= ~NFV_PKT_TRACK;
+	return NULL;
+}
+
+/*
+ * @old: a superseded flow the packet's key found in its original
+ * direction, which the new flow replaces.
+ */
 static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 					 struct nfv_flow *flow,
-					 unsigned int dir)
+					 unsigned int dir, struct nfv_flow *old)
 {
 	struct nfv_chain *chain;
 	rx_handler_result_t ret;
@@ -380,6 +410,8 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 	enum nfv_verdict v;
 	bool owned;
 
+	if (flow && unlikely(nfv_flow_superseded(flow)))
+		flow = nfv_superseded(pkt, flow);
 	/* Claimed on another CPU, whose NFs are not done with it yet. */
 	if (flow && unlikely(nfv_flow_pending(flow))) {
 		nfv_drop(pkt, NFV_DROP_PENDING);
@@ -437,7 +469,7 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 	v = nfv_chain_run(chain, pkt, start);
 	if (v == NFV_FORWARD && WARN_ON_ONCE(!pkt->dst))
 		v = NFV_DROP;
-	owned = flow && v != NFV_STOLEN && nfv_slow_commit(pkt, v);
+	owned = flow && v != NFV_STOLEN && nfv_slow_commit(pkt, v, old);
 	if (v == NFV_STOLEN && pkt->new_flow)
 		nfv_new_flow_drop(pkt);
 
@@ -483,7 +515,7 @@ rx_handler_result_t nfv_port_receive(struct nfv_port *port,
 {
 	struct sk_buff *skb = *pskb;
 	rx_handler_result_t ret;
-	struct nfv_flow *flow = NULL;
+	struct nfv_flow *flow = NULL, *old = NULL;
 	struct nfv_pkt pkt;
 	unsigned int dir = 0;
 	int err;
@@ -530,10 +562,16 @@ rx_handler_result_t nfv_port_receive(struct nfv_port *port,
 		pkt.hash = nfv_flow_hash(&pkt.dp->table, &pkt.key);
 		flow = __nfv_flow_lookup(&pkt.dp->table, &pkt.key, pkt.hash,
 					 &dir);
+		/* See nfv_superseded(): a later fragment is an unknown one. */
+		if (flow && unlikely(nfv_flow_superseded(flow)) &&
+		    dir == NFV_DIR_ORIG) {
+			old = flow;
+			flow = NULL;
+		}
 		if (unlikely(pkt.flags & NFV_PKT_FRAG_TAIL))
 			nfv_frag_join(&pkt, flow);
 		if (flow && nfv_fast_path(&pkt, flow, dir, &ret))
 			return ret;
 	}
-	return nfv_slow_path(&pkt, flow, dir);
+	return nfv_slow_path(&pkt, flow, dir, old);
 }

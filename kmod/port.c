@@ -178,10 +178,18 @@ struct nfv_port *nfv_port_find_dev(struct nfv_dp *dp,
 }
 
 /*
- * Flows decided by the old chain are flushed, so every flow's result comes
- * from the chain now in place. A CPU in the slow path may still hold the
- * old chain: it could insert a flow behind the flush, or take a reference
- * on the chain as it is freed. Wait for it first.
+ * Make before break: the flows decided by the old chain are not flushed
+ * but superseded, so every connection is decided again by the new chain
+ * without losing a packet. A flow's next packet in its original direction
+ * runs the new chain, and the flow that makes replaces the old one in one
+ * step (nfv_flow_link2()); until then its replies keep the old chain's
+ * result. One whose original side stays silent goes at the GC's second
+ * visit (nfv_flow_drain()), as the flush would have deleted it.
+ *
+ * A CPU in the slow path may still hold the old chain: it could insert a
+ * flow behind the walk, or take a reference on the chain as it is freed.
+ * Wait for it first. Flows hold the old chain, if it keeps per-flow state,
+ * until they go.
  */
 int nfv_port_set_chain(struct nfv_port *port, struct nfv_chain *chain)
 {
@@ -192,7 +200,7 @@ int nfv_port_set_chain(struct nfv_port *port, struct nfv_chain *chain)
 	if (!old)
 		return 0;	/* no chain, no flows from this port */
 	synchronize_net();
-	nfv_flow_flush(&port->dp->table, port->port_no);
+	nfv_flow_supersede(&port->dp->table, port->port_no);
 	nfv_chain_release(old);
 	return 0;
 }

@@ -1887,12 +1887,12 @@ static void nat_pending(struct kunit *test)
 	runs = nfv_kunit_chain_runs;
 	KUNIT_ASSERT_PTR_EQ(test, __nfv_flow_lookup(&dp->table, &again.key,
 						    again.hash, &dir), flow);
-	KUNIT_EXPECT_EQ(test, nfv_slow_path(&again, flow, dir),
+	KUNIT_EXPECT_EQ(test, nfv_slow_path(&again, flow, dir, NULL),
 			RX_HANDLER_CONSUMED);
 	KUNIT_ASSERT_PTR_EQ(test, __nfv_flow_lookup(&dp->table, &back.key,
 						    back.hash, &dir), flow);
 	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_REPLY);
-	KUNIT_EXPECT_EQ(test, nfv_slow_path(&back, flow, dir),
+	KUNIT_EXPECT_EQ(test, nfv_slow_path(&back, flow, dir, NULL),
 			RX_HANDLER_CONSUMED);
 	KUNIT_EXPECT_EQ(test, nfv_kunit_chain_runs, runs);
 	KUNIT_EXPECT_EQ(test, drops(dp, NFV_DROP_PENDING), 2);
@@ -1900,11 +1900,11 @@ static void nat_pending(struct kunit *test)
 
 	/* The first packet's verdict: the flow is the chain's from now on. */
 	nfv_kunit_verdict = NFV_PASS;
-	KUNIT_EXPECT_FALSE(test, nfv_slow_commit(&pkt, NFV_PASS));
+	KUNIT_EXPECT_FALSE(test, nfv_slow_commit(&pkt, NFV_PASS, NULL));
 	KUNIT_EXPECT_FALSE(test, nfv_flow_pending(flow));
 	KUNIT_EXPECT_EQ(test, flow->nat[NFV_DIR_ORIG],
 			NFV_NAT_SADDR | NFV_NAT_SPORT);
-	KUNIT_EXPECT_EQ(test, nfv_slow_path(&later, flow, NFV_DIR_ORIG),
+	KUNIT_EXPECT_EQ(test, nfv_slow_path(&later, flow, NFV_DIR_ORIG, NULL),
 			RX_HANDLER_PASS);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, nfv_kunit_chain_runs, runs + 1);
