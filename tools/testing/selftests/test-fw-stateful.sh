@@ -3,7 +3,8 @@
 # (client) opens pass both ways, over TCP, UDP and ping, on IPv4 and IPv6;
 # nothing new comes in from the outside (server); a TCP connection under
 # way survives a flush unless tcp-loose is off; the tracked flows show
-# their state and the rules count what they matched.
+# their state and the rules count what they matched; a chain replaced
+# under two-way traffic loses none of it.
 . "$(dirname "$0")/lib.sh"
 
 fw_setup
@@ -313,3 +314,73 @@ expect_fail "out of range" \
 	nfvctl fw rule add dp0 fw1 limit-per-source 1/s meter-v6-prefix 129 accept
 expect_fail "out of range" \
 	nfvctl fw rule add dp0 fw1 limit-per-source 1/s burst 0 accept
+
+# r0's chain replaced under two-way UDP loses nothing. The server sends
+# every 5 ms, the client every 20 ms, so after most replacements a datagram
+# of the server (a reply) comes first: the flow is superseded, not
+# deleted, and the reply takes its cached way while the client's next
+# datagram runs the new chain, whose flow replaces the old one. A reply
+# that found no flow would meet fw1 on r1 as a new connection, dropped.
+peer=$top/tools/testing/selftests/udp-peer.py
+# owner SPORT: the NF whose state the flow from client port SPORT holds,
+# "none" for a flow of the chain forward alone; nothing if there is none.
+owner() {
+	nfvctl -j flow show dp0 |
+		jq -r ".[] | select(.orig.sport == $1) | .nf[0].name // \"none\""
+}
+owned() { [ "$(owner "$1")" = "$2" ]; }
+no_flow() { [ -z "$(owner "$1")" ]; }
+chain_drops_over() { [ "$(drop chain)" -gt "$1" ]; }
+replied() { nfvctl -j flow show dp0 | jq_true "any(.[] |
+	select(.orig.sport == $1); .reply.packets > $2)"; }
+# talk PORT MS: a talk-back server on PORT and a client from PORT + 1
+# sending every MS ms (once for 0), until /tmp/talk-stop exists.
+talk() {
+	rm -f /tmp/talk-stop
+	sv python3 "$peer" talk-back 10.0.2.2 "$1" - - 5 /tmp/talk-stop \
+		> /tmp/talk-server 2> /dev/null &
+	talkers=$!
+	listening server -u "$1"
+	cl python3 "$peer" talk 10.0.1.2 $(($1 + 1)) 10.0.2.2 "$1" "$2" \
+		/tmp/talk-stop > /tmp/talk-client 2> /dev/null &
+	talkers="$talkers $!"
+	check "two-way UDP on port $1 under way" await 100 replied $(($1 + 1)) 10
+}
+# shellcheck disable=SC2086
+talked() { touch /tmp/talk-stop; wait $talkers; }
+talk 7400 20
+chain0=$(drop chain)
+for i in $(seq 10); do
+	[ $((i % 2)) -eq 1 ] && new=forward || new="fw1 forward"
+	[ $((i % 2)) -eq 1 ] && want=none || want=fw1
+	# shellcheck disable=SC2086
+	nfvctl chain set dp0 dev r0 $new
+	await 100 owned 7401 "$want" ||
+		fail "replacement $i: the flow is '$(owner 7401)', not '$want'"
+done
+passed "10 replacements: the flow moved to each new chain in turn"
+talked
+read -r s_sent s_got < /tmp/talk-server
+read -r c_sent c_got < /tmp/talk-client
+check_eq "the server's datagrams all reached the client" "$c_got" "$s_sent"
+check_eq "the client's all reached the server" "$s_got" "$c_sent"
+check_eq "none dropped by a chain" "$(($(drop chain) - chain0))" 0
+
+# A superseded flow whose client stays silent keeps its replies for the
+# drain period (2 to 6 s), then goes, so the chain in place decides the
+# connection again: here fw1 on r1, which drops the server's datagrams.
+# The replies the flow counted, read in the batch that replaces the
+# chain, against those the client got: the rest passed after the
+# replacement (a flush left none to pass), some 400 at one each 5 ms.
+talk 7402 0
+n=$(printf '%s\n' "flow show dp0" "chain set dp0 dev r0 forward" |
+	nfvctl -j -b - | jq -s '[.[] | arrays | .[] |
+		select(.orig.sport == 7403) | .reply.packets] | add')
+check "the flow goes within the drain period" await 100 no_flow 7403
+chain0=$(drop chain)
+check "then the server's datagrams meet fw1 on r1 as new and are dropped" \
+	await 50 chain_drops_over "$chain0"
+talked
+read -r c_sent c_got < /tmp/talk-client
+check_ge "its replies passed meanwhile" $((c_got - n)) 100
+nfvctl chain set dp0 dev r0 fw1 forward

@@ -10,6 +10,17 @@
                                           of the answer; "none" after WAIT
                                           seconds
 
+  udp-peer.py talk ADDR PORT PEER PEER_PORT MS STOP
+                                          sends a datagram to PEER every
+                                          MS milliseconds (once if MS is
+                                          0) and counts those that come
+                                          back, until the file STOP exists;
+                                          then waits a second for the last
+                                          and prints "sent received"
+  udp-peer.py talk-back ADDR PORT - - MS STOP
+                                          the same, to whoever sent the
+                                          first datagram, once it came
+
 WAIT is 120 by default: a time limit that only ends a dead test, since a
 loaded debug VM takes seconds to start the other side. A test that expects
 nothing waits for the datapath's counters instead, then stops the server.
@@ -22,9 +33,11 @@ nothing waits for the datapath's counters instead, then stops the server.
                                           a Destination Options one follows
 """
 import os
+import select
 import socket
 import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "fuzz"))
@@ -60,6 +73,35 @@ def ask(addr, port, length, wait=WAIT):
         print(len(s.recv(65535)))
     except socket.timeout:
         print("none")
+
+
+def talk(addr, port, peer, peer_port, ms, stop, back=False):
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    # Room for seconds of datagrams: a loaded VM may not run this for as
+    # long, and what the socket dropped would look lost on the way.
+    s.setsockopt(socket.SOL_SOCKET, 33, 1 << 24)  # SO_RCVBUFFORCE
+    s.bind((addr, int(port)))
+    print("ready", file=sys.stderr, flush=True)
+    dest = None if back else (peer, int(peer_port))
+    period, sent, got, end = int(ms) / 1000, 0, 0, None
+    due = time.monotonic()
+    while True:
+        now = time.monotonic()
+        if end is None and os.path.exists(stop):
+            end = now + 1
+        if end is not None and now >= end:
+            break
+        if dest and end is None and now >= due and (period or not sent):
+            s.sendto(struct.pack("!I", sent), dest)
+            sent += 1
+            due += period
+        wait = min(due - now if dest and period else 0.1, 0.1)
+        if select.select([s], [], [], max(wait, 0))[0]:
+            peer_addr = s.recvfrom(65535)[1]
+            got += 1
+            if dest is None:
+                dest, due = peer_addr, time.monotonic()
+    print(sent, got, flush=True)
 
 
 def tail(dev, dst_mac, src, dst, port):
@@ -120,5 +162,6 @@ def ask_dstopts(dev, dst_mac, src, dst, port, length):
 
 
 if __name__ == "__main__":
-    {"serve": serve, "ask": ask, "tail": tail,
+    {"serve": serve, "ask": ask, "tail": tail, "talk": talk,
+     "talk-back": lambda *a: talk(*a, back=True),
      "ask-dstopts": ask_dstopts}[sys.argv[1]](*sys.argv[2:])
