@@ -993,6 +993,57 @@ static void flow_flush_by_port(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 0);
 }
 
+/* Chain set: a superseded flow stays until a flow of its key replaces it. */
+static void flow_superseded_replaced(struct kunit *test)
+{
+	struct nfv_dp *dp = test->priv;
+	struct nfv_key a = key4(1, IPPROTO_UDP), b = key4(2, IPPROTO_UDP), r;
+	struct nfv_flow *old = add(test, &a, 1), *other = add(test, &b, 2);
+	struct nfv_flow *new, *dup;
+	unsigned int dir;
+
+	KUNIT_EXPECT_EQ(test, nfv_flow_supersede(&dp->table, 1), 1);
+	KUNIT_EXPECT_TRUE(test, nfv_flow_superseded(old));
+	KUNIT_EXPECT_FALSE(test, nfv_flow_superseded(other));
+	/* Marked once: another chain set leaves its drain clock alone. */
+	KUNIT_EXPECT_EQ(test, nfv_flow_supersede(&dp->table, 1), 0);
+
+	/* The new flow takes both keys; the old one is on its way out. */
+	new = nfv_flow_alloc(&dp->table, &a, NULL, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(new));
+	KUNIT_EXPECT_EQ(test, nfv_flow_insert(&dp->table, new), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(old->flags) & NFV_FLOW_DYING);
+	nfv_key_invert(&r, &a);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &a, &dir), new);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_ORIG);
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &r, &dir), new);
+	KUNIT_EXPECT_EQ(test, dir, NFV_DIR_REPLY);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 2);
+
+	/* A flow that stands still refuses a duplicate. */
+	dup = nfv_flow_alloc(&dp->table, &b, NULL, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dup));
+	KUNIT_EXPECT_EQ(test, nfv_flow_insert(&dp->table, dup), -EEXIST);
+	nfv_flow_free(&dp->table, dup);
+
+	/* Replaced by a flow whose replies come in another zone. */
+	KUNIT_EXPECT_EQ(test, nfv_flow_supersede(&dp->table, 1), 1);
+	dup = nfv_flow_alloc(&dp->table, &a, NULL, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dup));
+	nfv_flow_set_reply_zone(dup, 7);
+	KUNIT_EXPECT_EQ(test, nfv_flow_insert(&dp->table, dup), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(new->flags) & NFV_FLOW_DYING);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, nfv_flow_lookup(&dp->table, &r, &dir));
+	r.zone = 7;
+	KUNIT_EXPECT_PTR_EQ(test, nfv_flow_lookup(&dp->table, &r, &dir), dup);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, nfv_flow_flush(&dp->table, -1), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&dp->table.count), 0);
+}
+
 struct walk_state {
 	unsigned int seen, budget;
 	u16 ports[8];
@@ -1486,6 +1537,7 @@ static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_expiry),
 	KUNIT_CASE(flow_nf_timeout_classes),
 	KUNIT_CASE(flow_flush_by_port),
+	KUNIT_CASE(flow_superseded_replaced),
 	KUNIT_CASE(flow_walk_resumes),
 	KUNIT_CASE(flow_chains_mixed),
 	KUNIT_CASE(flow_nf_area_by_protocol),
