@@ -315,6 +315,39 @@ static void nfv_nf_unlink(struct nfv_nf *nf)
 	nfv_nf_put(nf);
 }
 
+/* Whether a port's chain holds @nf. RTNL. */
+static bool nfv_nf_in_port_chain(const struct nfv_nf *nf)
+{
+	struct nfv_port *port;
+	unsigned int i;
+
+	list_for_each_entry(port, &nf->dp->ports, node) {
+		struct nfv_chain *chain = rtnl_dereference(port->chain);
+
+		for (i = 0; chain && i < chain->len; i++)
+			if (chain->nf[i].nf == nf)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * An NF no port's chain holds any more is held only by the flows of the
+ * chains it was in, superseded since (nfv_port_set_chain()): they would
+ * go within seconds; delete them now, so that deleting the NF right after
+ * the chain that used it left does not fail. Their chains, and the NF's
+ * references, go in RCU callbacks: the flows' (nfv_flow_free()), then
+ * the chain's once its per-CPU count turned atomic (nfv_chain_release()).
+ */
+static void nfv_nf_release_flows(struct nfv_nf *nf)
+{
+	unsigned int i;
+
+	nfv_flow_flush_nf(&nf->dp->table, nf);
+	for (i = 0; i < 3 && refcount_read(&nf->ref) > 1; i++)
+		rcu_barrier();
+}
+
 int nfv_nf_delete(struct nfv_nf *nf, struct netlink_ext_ack *extack)
 {
 	ASSERT_RTNL();
@@ -323,6 +356,8 @@ int nfv_nf_delete(struct nfv_nf *nf, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "built-in NF instances cannot be deleted");
 		return -EPERM;
 	}
+	if (refcount_read(&nf->ref) > 1 && !nfv_nf_in_port_chain(nf))
+		nfv_nf_release_flows(nf);
 	if (refcount_read(&nf->ref) > 1) {
 		NL_SET_ERR_MSG(extack, "NF instance is in use by a chain or flows");
 		return -EBUSY;

@@ -838,8 +838,9 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 /* Deletes every flow, or those that came in on one port. Process context. */
 static unsigned int nfv_flow_flush_bucket(struct nfv_flow_table *t,
 					  struct nfv_flow_buckets *ht,
-					  unsigned int b, int in_port)
+					  unsigned int b, const void *arg)
 {
+	int in_port = *(const int *)arg;
 	struct nfv_node *link;
 	unsigned int n = 0;
 
@@ -858,7 +859,7 @@ static unsigned int nfv_flow_flush_bucket(struct nfv_flow_table *t,
 
 typedef unsigned int (*nfv_bucket_fn)(struct nfv_flow_table *t,
 				      struct nfv_flow_buckets *ht,
-				      unsigned int b, int arg);
+				      unsigned int b, const void *arg);
 
 /*
  * fn on every bucket, from process context; the sum of what it returns.
@@ -867,7 +868,7 @@ typedef unsigned int (*nfv_bucket_fn)(struct nfv_flow_table *t,
  * whole table. The mutex keeps the array in place between the sections.
  */
 static unsigned int nfv_flow_each_bucket(struct nfv_flow_table *t,
-					 nfv_bucket_fn fn, int arg)
+					 nfv_bucket_fn fn, const void *arg)
 {
 	struct nfv_flow_buckets *ht;
 	unsigned int b, i, n = 0;
@@ -888,13 +889,55 @@ static unsigned int nfv_flow_each_bucket(struct nfv_flow_table *t,
 
 unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
 {
-	return nfv_flow_each_bucket(t, nfv_flow_flush_bucket, in_port);
+	return nfv_flow_each_bucket(t, nfv_flow_flush_bucket, &in_port);
+}
+
+static bool nfv_chain_holds(const struct nfv_chain *chain,
+			    const struct nfv_nf *nf)
+{
+	unsigned int i;
+
+	for (i = 0; i < chain->len; i++)
+		if (chain->nf[i].nf == nf)
+			return true;
+	return false;
+}
+
+static unsigned int nfv_flow_flush_nf_bucket(struct nfv_flow_table *t,
+					     struct nfv_flow_buckets *ht,
+					     unsigned int b, const void *nf)
+{
+	struct nfv_node *link;
+	unsigned int n = 0;
+
+	for (link = rcu_dereference(ht->b[b]); link;
+	     link = rcu_dereference(nfv_link_node(link)->next)) {
+		struct nfv_flow *flow = nfv_link_flow(link);
+
+		if (nfv_link_dir(link) == NFV_DIR_REPLY ||
+		    !(READ_ONCE(flow->flags) & NFV_FLOW_NF))
+			continue;
+		if (nfv_chain_holds(nfv_flow_chain(flow), nf))
+			n += nfv_flow_delete(t, flow, NFV_EVENT_DEL);
+	}
+	return n;
+}
+
+/*
+ * Deletes the flows whose chain holds @nf: those of chains replaced on
+ * every port (nfv_nf_delete()). Process context.
+ */
+unsigned int nfv_flow_flush_nf(struct nfv_flow_table *t,
+			       const struct nfv_nf *nf)
+{
+	return nfv_flow_each_bucket(t, nfv_flow_flush_nf_bucket, nf);
 }
 
 static unsigned int nfv_flow_supersede_bucket(struct nfv_flow_table *t,
 					      struct nfv_flow_buckets *ht,
-					      unsigned int b, int in_port)
+					      unsigned int b, const void *arg)
 {
+	int in_port = *(const int *)arg;
 	u8 clock = (t->drain_clock << NFV_FLOW_DRAIN_SHIFT) & NFV_FLOW_DRAIN;
 	struct nfv_node *link;
 	unsigned int n = 0;
@@ -918,7 +961,7 @@ static unsigned int nfv_flow_supersede_bucket(struct nfv_flow_table *t,
  */
 unsigned int nfv_flow_supersede(struct nfv_flow_table *t, int in_port)
 {
-	return nfv_flow_each_bucket(t, nfv_flow_supersede_bucket, in_port);
+	return nfv_flow_each_bucket(t, nfv_flow_supersede_bucket, &in_port);
 }
 
 /* A cached route went stale: forget it so the chain decides again. */
@@ -932,7 +975,7 @@ void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
 
 static unsigned int nfv_flow_forget_bucket(struct nfv_flow_table *t,
 					   struct nfv_flow_buckets *ht,
-					   unsigned int b, int unused)
+					   unsigned int b, const void *unused)
 {
 	struct nfv_node *link;
 	unsigned int dir;
@@ -961,7 +1004,7 @@ static unsigned int nfv_flow_forget_bucket(struct nfv_flow_table *t,
  */
 void nfv_flow_forget_routes(struct nfv_flow_table *t)
 {
-	nfv_flow_each_bucket(t, nfv_flow_forget_bucket, 0);
+	nfv_flow_each_bucket(t, nfv_flow_forget_bucket, NULL);
 }
 
 /* Under rcu_read_lock(), as one netlink dump message is. */

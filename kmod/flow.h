@@ -256,6 +256,8 @@ bool nfv_flow_delete(struct nfv_flow_table *t, struct nfv_flow *flow,
 		     u8 event);
 unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port);
 unsigned int nfv_flow_supersede(struct nfv_flow_table *t, int in_port);
+unsigned int nfv_flow_flush_nf(struct nfv_flow_table *t,
+			       const struct nfv_nf *nf);
 void nfv_flow_forget_routes(struct nfv_flow_table *t);
 void nfv_flow_invalidate(struct nfv_flow *flow, unsigned int dir,
 			 struct dst_entry *dst);
