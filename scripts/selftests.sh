@@ -42,17 +42,6 @@ debug_suites() {
 	return $rc
 }
 
-# The selftests' C helpers, built here: gcc in the VM reads itself over
-# 9p, which took 25 s on 6.1 and 100 s on the debug kernel.
-mkdir -p "$top/build"
-cc -O2 -Wall -Wextra -Werror -o "$top/build/guest-peer" \
-	"$top/tools/testing/selftests/guest-peer.c" \
-	"$top/tools/testing/selftests/guest-vhost.c"
-# test-bench-smoke's probers: NF start time, round trips.
-"$top/tools/testing/bench/build-nfstart.sh"
-cc -O2 -Wall -Wextra -Werror -o "$top/build/bench-rtt" \
-	"$top/tools/testing/bench/rtt.c" -lm
-
 case "$kernel" in
 debug)
 	debug_suites "$@"

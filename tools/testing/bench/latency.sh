@@ -110,11 +110,11 @@ latency_probe() {
 # latency_run: the phase on a scenario set up and warmed at LAT_FLOWS
 # flows: idle, then each load of lat_loads.
 latency_run() {
-	local load cap srv r usec offered fwd out=/tmp/bench-lat
-	local cmd="$RTT probe -n $lat_samples -i $LAT_INTERVAL -b 10.10.1.2:$LAT_CPORT 10.20.0.1 $LAT_SPORT"
+	local load cap srv r usec offered fwd out=/tmp/bench-lat cmd
 
 	echo "bench: ${SECONDS}s: $scn, latency" >&2
 	latency_rtt || { fail "latency: rtt does not build"; return; }
+	cmd="$RTT probe -n $lat_samples -i $LAT_INTERVAL -b 10.10.1.2:$LAT_CPORT 10.20.0.1 $LAT_SPORT"
 	latency_setup || { fail "latency: the probe's path"; return; }
 	latency_topo || { fail "latency: the prober's namespace"; return; }
 	cap=$(latency_capacity)
