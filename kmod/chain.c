@@ -319,14 +319,12 @@ static void nfv_nf_unlink(struct nfv_nf *nf)
 static bool nfv_nf_in_port_chain(const struct nfv_nf *nf)
 {
 	struct nfv_port *port;
-	unsigned int i;
 
 	list_for_each_entry(port, &nf->dp->ports, node) {
 		struct nfv_chain *chain = rtnl_dereference(port->chain);
 
-		for (i = 0; chain && i < chain->len; i++)
-			if (chain->nf[i].nf == nf)
-				return true;
+		if (chain && nfv_chain_holds(chain, nf))
+			return true;
 	}
 	return false;
 }

@@ -69,6 +69,18 @@ struct nfv_chain {
 	} nf[];
 };
 
+/* Whether @chain holds the NF instance @nf. */
+static inline bool nfv_chain_holds(const struct nfv_chain *chain,
+				   const struct nfv_nf *nf)
+{
+	unsigned int i;
+
+	for (i = 0; i < chain->len; i++)
+		if (chain->nf[i].nf == nf)
+			return true;
+	return false;
+}
+
 struct nfv_port {
 	struct nfv_dp *dp;
 	struct net_device *dev;

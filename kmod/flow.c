@@ -892,17 +892,6 @@ unsigned int nfv_flow_flush(struct nfv_flow_table *t, int in_port)
 	return nfv_flow_each_bucket(t, nfv_flow_flush_bucket, &in_port);
 }
 
-static bool nfv_chain_holds(const struct nfv_chain *chain,
-			    const struct nfv_nf *nf)
-{
-	unsigned int i;
-
-	for (i = 0; i < chain->len; i++)
-		if (chain->nf[i].nf == nf)
-			return true;
-	return false;
-}
-
 static unsigned int nfv_flow_flush_nf_bucket(struct nfv_flow_table *t,
 					     struct nfv_flow_buckets *ht,
 					     unsigned int b, const void *nf)
