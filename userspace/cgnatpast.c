@@ -119,6 +119,24 @@ static bool json_u64(const char *line, const char *key, uint64_t max,
 	return !errno && !*end && *v <= max;
 }
 
+/* A record's fields, as either format spells them; false if bad. */
+static bool rec_fill(struct cgnat_rec *r, const char *ev, const char *in,
+		     unsigned int zone, const char *pub, unsigned int first,
+		     unsigned int last)
+{
+	if (!strcmp(ev, "block-alloc"))
+		r->alloc = true;
+	else if (!strcmp(ev, "block-free"))
+		r->alloc = false;
+	else
+		return false;
+	r->zone = (uint16_t)zone;
+	r->first = (uint16_t)first;
+	r->last = (uint16_t)last;
+	return inet_pton(AF_INET, in, &r->inside) == 1 &&
+	       inet_pton(AF_INET, pub, &r->pub) == 1;
+}
+
 static bool json_rec(const char *line, struct cgnat_rec *r)
 {
 	char ev[32], in[INET_ADDRSTRLEN], pub[INET_ADDRSTRLEN];
@@ -134,17 +152,7 @@ static bool json_rec(const char *line, struct cgnat_rec *r)
 	    !json_u64(line, "port_first", UINT16_MAX, &first) ||
 	    !json_u64(line, "port_last", UINT16_MAX, &last))
 		return false;
-	if (!strcmp(ev, "block-alloc"))
-		r->alloc = true;
-	else if (!strcmp(ev, "block-free"))
-		r->alloc = false;
-	else
-		return false;
-	r->zone = (uint16_t)zone;
-	r->first = (uint16_t)first;
-	r->last = (uint16_t)last;
-	return inet_pton(AF_INET, in, &r->inside) == 1 &&
-	       inet_pton(AF_INET, pub, &r->pub) == 1;
+	return rec_fill(r, ev, in, zone, pub, first, last);
 }
 
 /* "TIME cgnat DP NF block-alloc inside A zone Z public P ports F-L" */
@@ -160,17 +168,7 @@ static bool text_rec(const char *line, struct cgnat_rec *r)
 	    zone > UINT16_MAX || first > UINT16_MAX || last > UINT16_MAX ||
 	    cgnat_parse_time(ts, &r->time))
 		return false;
-	if (!strcmp(ev, "block-alloc"))
-		r->alloc = true;
-	else if (!strcmp(ev, "block-free"))
-		r->alloc = false;
-	else
-		return false;
-	r->zone = (uint16_t)zone;
-	r->first = (uint16_t)first;
-	r->last = (uint16_t)last;
-	return inet_pton(AF_INET, in, &r->inside) == 1 &&
-	       inet_pton(AF_INET, pub, &r->pub) == 1;
+	return rec_fill(r, ev, in, zone, pub, first, last);
 }
 
 /* A line of the log: true if it is a block allocation or release. */
