@@ -38,32 +38,7 @@ route add fd00:9::9 via fd00:1::2 table 200
 rule add iif r0 table 100 pref 100
 rule add iif r1 table 200 pref 101
 EOF
-ip6_stat() { in_ns "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/snmp6; }
-got_x() {
-	echo "$(ip6_stat client Ip6InAddrErrors) $(ip6_stat server Ip6InAddrErrors)"
-}
-got_x_is() { [ "$(got_x)" = "$1" ]; }
-# to_x NS N: N datagrams to fd00:9::9 from NS, one flow.
-to_x() {
-	in_ns "$1" python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.bind(("", 4009))
-for i in range(int(sys.argv[1])):
-    s.sendto(b"x", ("fd00:9::9", 5009))' "$2"
-}
-read -r xc xs <<<"$(got_x)"
-fast=$(stat fast_packets)
-to_x client 3 &
-sender=$!
-to_x server 3
-wait "$sender"
-await 50 got_x_is "$((xc + 3)) $((xs + 3))" || true
-check_eq "iif r0 to the server, iif r1 to the client" "$(got_x)" \
-	"$((xc + 3)) $((xs + 3))"
-check_ge "from the flow cache" "$(($(stat fast_packets) - fast))" 4
-check_eq "flow show: each flow's next hop" "$(nfvctl -j flow show dp0 | jq -r '
-	[.[].orig | select(.dst == "fd00:9::9") | "\(.src)>\(.gateway)"] |
-	sort | join(" ")')" "fd00:1::2>fd00:2::2 fd00:2::2>fd00:1::2"
+iif_routes fd00:9::9 Ip6InAddrErrors "fd00:1::2>fd00:2::2 fd00:2::2>fd00:1::2"
 rt ip -6 -b - <<-EOF
 rule del pref 100
 rule del pref 101
