@@ -366,6 +366,51 @@ check_eq "the server's datagrams all reached the client" "$c_got" "$s_sent"
 check_eq "the client's all reached the server" "$s_got" "$c_sent"
 check_eq "none dropped by a chain" "$(($(drop chain) - chain0))" 0
 
+# Swaps quicker than the replies, step by step, as the bench's swap phase
+# meets them at random: forward alone replaces fw1 and the client's
+# datagram makes a flow of forward, which carries no NF state; fw1 comes
+# back before the server answers, and the answer must still take the
+# decision of the chain that made its flow (forward), not meet fw1 on r1
+# as a new connection. One process holds a socket in each namespace, so
+# each step happens in its order. Prints the answers the client got.
+swap_steps() {
+	python3 - "$NFVCTL" "$1" <<-'EOF'
+	import ctypes, os, socket, subprocess, sys
+	nfvctl, rounds = sys.argv[1], int(sys.argv[2])
+	libc = ctypes.CDLL(None, use_errno=True)
+	def sock(ns, addr, port):
+	    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
+	    if libc.setns(fd, 0x40000000):  # CLONE_NEWNET
+	        sys.exit("setns " + ns)
+	    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	    s.bind((addr, port))
+	    s.settimeout(10)
+	    return s
+	c, s = sock("client", "10.0.1.2", 7405), sock("server", "10.0.2.2", 7404)
+	def chain(*nfs):
+	    subprocess.run([nfvctl, "-n", "router", "chain", "set", "dp0",
+	                    "dev", "r0", *nfs], check=True)
+	got = 0
+	for i in range(rounds):
+	    chain("forward")
+	    c.sendto(b"q", ("10.0.2.2", 7404))
+	    peer = s.recvfrom(64)[1]
+	    chain("fw1", "forward")
+	    s.sendto(b"r", peer)
+	    c.settimeout(1)
+	    try:
+	        c.recv(64)
+	        got += 1
+	    except socket.timeout:
+	        pass
+	print(got)
+	EOF
+}
+chain0=$(drop chain)
+check_eq "5 answers after quick swaps: each takes its flow's chain" \
+	"$(swap_steps 5)" 5
+check_eq "none dropped by a chain" "$(($(drop chain) - chain0))" 0
+
 # A superseded flow whose client stays silent keeps its replies for the
 # drain period (2 to 6 s), then goes, so the chain in place decides the
 # connection again: here fw1 on r1, which drops the server's datagrams.
