@@ -54,8 +54,8 @@ struct nfv_chain {
 	struct rcu_head rcu;
 	/*
 	 * The port's (dropped by nfv_chain_release()), plus one per flow
-	 * with NF state. Per-CPU: new flows take it at the connection
-	 * rates CGNAT needs, on every CPU at once.
+	 * it made. Per-CPU: new flows take it at the connection rates
+	 * CGNAT needs, on every CPU at once.
 	 */
 	struct percpu_ref ref;
 	unsigned int len;

@@ -306,11 +306,20 @@ static u8 *nfv_flow_nf_area(struct nfv_flow *flow)
 	return (u8 *)flow + ALIGN(off, 8);
 }
 
+/* The chain that made the flow, which it holds; NULL for none. */
+struct nfv_chain *nfv_flow_owner(struct nfv_flow *flow)
+{
+	if (!(flow->flags & NFV_FLOW_CHAIN))
+		return NULL;
+	return *(struct nfv_chain **)nfv_flow_nf_area(flow);
+}
+
+/* The chain whose NFs keep state in the flow's areas, or NULL. */
 struct nfv_chain *nfv_flow_chain(struct nfv_flow *flow)
 {
 	if (!(flow->flags & NFV_FLOW_NF))
 		return NULL;
-	return *(struct nfv_chain **)nfv_flow_nf_area(flow);
+	return nfv_flow_owner(flow);
 }
 
 /* NF @i's state in a flow of @chain. */
@@ -343,10 +352,11 @@ static bool nfv_flow_early_drop(struct nfv_flow_table *t,
 
 /*
  * An entry's size: the core entry, the stored reply key of a NAT flow, the
- * route cookies of an IPv6 one, and the chain pointer and NF areas of a
- * chain whose NFs keep per-flow state (@priv bytes).
+ * route cookies of an IPv6 one, and for a flow a chain made, the chain
+ * pointer and the areas of the NFs that keep per-flow state (@priv bytes).
  */
-static size_t nfv_flow_size(const struct nfv_key *key, bool nat, size_t priv)
+static size_t nfv_flow_size(const struct nfv_key *key, bool nat,
+			    bool chain, size_t priv)
 {
 	size_t size = key->flags & NFV_KEY_V6 ?
 		      NFV_FLOW_SIZE6 + NFV_DIR_COUNT * sizeof(u32) :
@@ -354,7 +364,7 @@ static size_t nfv_flow_size(const struct nfv_key *key, bool nat, size_t priv)
 
 	if (nat)
 		size += nfv_key_len(key);
-	if (priv)
+	if (chain)
 		size = ALIGN(size, 8) + sizeof(struct nfv_chain *) + priv;
 	return size;
 }
@@ -426,13 +436,13 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 {
 	bool nat = chain && chain->nat;
 	size_t priv = chain ? chain->flow_priv_size[nfv_area_kind(key->proto)] : 0;
-	size_t size = nfv_flow_size(key, nat, priv);
+	size_t size = nfv_flow_size(key, nat, chain, priv);
 	struct kmem_cache *cache = nfv_flow_cache(size);
 	struct nfv_flow *flow;
 
 	BUILD_BUG_ON(offsetof(struct nfv_flow, dst) != 64);
 	BUILD_BUG_ON(NFV_FLOW_SIZE4 != 112);
-	/* An IPv4 NAT entry still fits kmalloc-128. */
+	/* An IPv4 NAT entry's keys fill two lines; its chain starts a third. */
 	BUILD_BUG_ON(NFV_FLOW_SIZE4 + NFV_KEY_LEN4 != 128);
 	/* What every packet writes: the counters and @used, 36 bytes. */
 	BUILD_BUG_ON(offsetof(struct nfv_flow, stats) != 16 ||
@@ -462,10 +472,12 @@ struct nfv_flow *nfv_flow_alloc(struct nfv_flow_table *t,
 		flow->flags |= NFV_FLOW_NAT;
 		nfv_key_invert(nfv_flow_reply_key(flow), key);
 	}
-	if (priv) {
+	if (chain) {
 		nfv_chain_get(chain);
 		*(struct nfv_chain **)nfv_flow_nf_area(flow) = chain;
-		flow->flags |= NFV_FLOW_NF;
+		flow->flags |= NFV_FLOW_CHAIN;
+		if (priv)
+			flow->flags |= NFV_FLOW_NF;
 	}
 	return flow;
 }
@@ -487,7 +499,7 @@ static void nfv_flow_nf_destroy(struct nfv_flow *flow)
 static void nfv_flow_free_rcu(struct rcu_head *head)
 {
 	struct nfv_flow *flow = container_of(head, struct nfv_flow, rcu);
-	struct nfv_chain *chain = NULL;
+	struct nfv_chain *chain = nfv_flow_owner(flow);
 	struct kmem_cache *cache;
 	unsigned int dir;
 	size_t priv = 0;
@@ -495,14 +507,14 @@ static void nfv_flow_free_rcu(struct rcu_head *head)
 	for (dir = 0; dir < NFV_DIR_COUNT; dir++)
 		if (flow->dst[dir])
 			dst_release(flow->dst[dir]);
-	if (flow->flags & NFV_FLOW_NF) {
-		chain = nfv_flow_chain(flow);
+	if (chain)
 		priv = chain->flow_priv_size[nfv_area_kind(flow->key.proto)];
-		/* After the grace period: no process() is still on it. */
+	/* After the grace period: no process() is still on it. */
+	if (flow->flags & NFV_FLOW_NF)
 		nfv_flow_nf_destroy(flow);
-	}
 	cache = nfv_flow_cache(nfv_flow_size(&flow->key,
-					     flow->flags & NFV_FLOW_NAT, priv));
+					     flow->flags & NFV_FLOW_NAT,
+					     chain, priv));
 	if (cache)
 		kmem_cache_free(cache, flow);
 	else
@@ -904,9 +916,9 @@ static unsigned int nfv_flow_flush_nf_bucket(struct nfv_flow_table *t,
 		struct nfv_flow *flow = nfv_link_flow(link);
 
 		if (nfv_link_dir(link) == NFV_DIR_REPLY ||
-		    !(READ_ONCE(flow->flags) & NFV_FLOW_NF))
+		    !(READ_ONCE(flow->flags) & NFV_FLOW_CHAIN))
 			continue;
-		if (nfv_chain_holds(nfv_flow_chain(flow), nf))
+		if (nfv_chain_holds(nfv_flow_owner(flow), nf))
 			n += nfv_flow_delete(t, flow, NFV_EVENT_DEL);
 	}
 	return n;

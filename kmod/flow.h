@@ -53,7 +53,7 @@ struct nfv_node {
 
 /* flow->flags */
 #define NFV_FLOW_DYING		0x01	/* unlinked, or being unlinked */
-#define NFV_FLOW_NF		0x02	/* has an NF area with a chain ref */
+#define NFV_FLOW_NF		0x02	/* has NF areas (and NFV_FLOW_CHAIN) */
 #define NFV_FLOW_NAT		0x04	/* stores its reply key; never changes */
 /*
  * Its port's chain was replaced (nfv_flow_supersede()): the flow stays
@@ -65,6 +65,13 @@ struct nfv_node {
 #define NFV_FLOW_SUPERSEDED	0x08
 #define NFV_FLOW_DRAIN_SHIFT	4
 #define NFV_FLOW_DRAIN		0x70
+/*
+ * Holds a reference on the chain that made it, whose pointer follows the
+ * keys: every flow the slow path makes, with NF state or not, so that a
+ * reply runs the chain that decided its original direction even once the
+ * port has another (nfv_flow_owner()). Never changes.
+ */
+#define NFV_FLOW_CHAIN		0x80
 
 /*
  * flow->nat[dir]: the fields a packet of that direction rewrites, from
@@ -93,8 +100,9 @@ struct nfv_node {
  * nodes, key). IPv6 entries have a 40-byte key and two route cookies.
  * A NAT flow (of a chain with an NF that translates) stores its reply
  * key right after the original, 16 or 40 bytes, so an IPv4 NAT entry is
- * 128 bytes. Chains whose NFs keep per-flow state add a chain pointer
- * and their areas at the end.
+ * 128 bytes. A flow a chain made holds it: a chain pointer at the end
+ * (in the IPv4 entry's 16 spare bytes of kmalloc-128), then the areas of
+ * the NFs that keep per-flow state.
  */
 struct nfv_flow {
 	struct rcu_head rcu;
@@ -266,6 +274,7 @@ void nfv_flow_set_result(struct nfv_flow *flow, unsigned int dir, u8 res,
 void *nfv_flow_priv(struct nfv_flow *flow, const struct nfv_chain *chain,
 		    unsigned int i);
 struct nfv_chain *nfv_flow_chain(struct nfv_flow *flow);
+struct nfv_chain *nfv_flow_owner(struct nfv_flow *flow);
 void nfv_key_invert(struct nfv_key *dst, const struct nfv_key *src);
 const struct nfv_key *nfv_flow_key(struct nfv_flow *flow, unsigned int dir,
 				   struct nfv_key *buf);

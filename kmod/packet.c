@@ -228,11 +228,15 @@ static bool nfv_fast_path(struct nfv_pkt *pkt, struct nfv_flow *flow,
 	return nfv_fast_result(pkt, flow, dir, NULL, ret);
 }
 
-/* The chain that owns a flow: the one of the port its first packet used. */
+/*
+ * The chain that owns a flow: the one that made it, on the port its first
+ * packet used, even once the port has another. A flow made without one
+ * (KUnit's) takes the port's.
+ */
 static struct nfv_chain *nfv_flow_owner_chain(struct nfv_pkt *pkt,
 					      struct nfv_flow *flow)
 {
-	struct nfv_chain *chain = nfv_flow_chain(flow);
+	struct nfv_chain *chain = nfv_flow_owner(flow);
 	struct nfv_port *port;
 
 	if (chain)
@@ -380,15 +384,16 @@ static unsigned int nfv_slow_start(struct nfv_pkt *pkt,
  * original direction it is a miss (nfv_port_receive()): the port's new
  * chain decides the connection again, and the flow it makes replaces this
  * one where their keys meet (nfv_flow_link2()). Its replies keep the old
- * chain's cached result meanwhile, and here run the old chain, which a
- * flow with NF state holds. One without has no chain of its own, and the
- * new chain's NFs have no state in it: it goes, as a flush would have
- * deleted it, and the reply is a miss (a later fragment an unknown one).
+ * chain's cached result meanwhile, and here run the old chain, which the
+ * flow holds, with or without NF state: a reply that comes before any
+ * other finds the decision its flow's chain makes for it. A flow made
+ * without a chain (KUnit's) goes, as a flush would have deleted it, and
+ * the reply is a miss (a later fragment an unknown one).
  */
 static struct nfv_flow *nfv_superseded(struct nfv_pkt *pkt,
 				       struct nfv_flow *flow)
 {
-	if (READ_ONCE(flow->flags) & NFV_FLOW_NF)
+	if (READ_ONCE(flow->flags) & NFV_FLOW_CHAIN)
 		return flow;
 	nfv_flow_delete(&pkt->dp->table, flow, NFV_EVENT_DEL);
 	if (pkt->flags & NFV_PKT_FRAG_TAIL)

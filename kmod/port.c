@@ -188,8 +188,8 @@ struct nfv_port *nfv_port_find_dev(struct nfv_dp *dp,
  *
  * A CPU in the slow path may still hold the old chain: it could insert a
  * flow behind the walk, or take a reference on the chain as it is freed.
- * Wait for it first. Flows hold the old chain, if it keeps per-flow state,
- * until they go.
+ * Wait for it first. Each flow holds the chain that made it until it
+ * goes, so a reply runs the old chain even before its flow cached one.
  */
 int nfv_port_set_chain(struct nfv_port *port, struct nfv_chain *chain)
 {
