@@ -36,6 +36,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 #include <net/ethernet.h>
@@ -426,7 +427,7 @@ static void on_frame(int fd, uint8_t *buf, size_t n)
 
 static int tap_open(const char *path, const char *ifname)
 {
-	int hdr = HDR, fd = open(path, O_RDWR);
+	int hdr = HDR, sndbuf = INT_MAX, fd = open(path, O_RDWR);
 	struct ifreq ifr = { 0 };
 
 	if (fd < 0) {
@@ -436,7 +437,16 @@ static int tap_open(const char *path, const char *ifname)
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (ifname)
 		strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	/*
+	 * The send buffer unlimited, as QEMU sets every tap's
+	 * (net/tap-linux.c, tap_set_sndbuf()): only then does vhost-net
+	 * batch the guest's frames (handle_tx_copy(), sk_sndbuf == INT_MAX),
+	 * and macvtap builds their skbs around vhost's pages
+	 * (tap_get_user_xdp()), charged to no socket. A real guest's small
+	 * frames all take that path.
+	 */
 	if (ioctl(fd, TUNSETIFF, &ifr) || ioctl(fd, TUNSETVNETHDRSZ, &hdr) ||
+	    ioctl(fd, TUNSETSNDBUF, &sndbuf) ||
 	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM)) {
 		perror("guest-peer: tap ioctl");
 		close(fd);
