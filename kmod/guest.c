@@ -10,15 +10,23 @@
  * - what the host transmits on it (the datapath's forwarded packets, the
  *   neighbour code's ARP requests) is for the guest: it enters the
  *   device's own receive path, where macvtap takes it to /dev/tapN;
- * - what the guest writes to /dev/tapN comes down macvtap into the
- *   device's ndo_start_xmit, and is received on the port: the datapath's
- *   RX path runs on it there.
+ * - what the guest writes to /dev/tapN, which macvtap transmits, is
+ *   received on the port: a netfilter egress hook on the macvtap takes it
+ *   before macvtap's qdisc and xmit, and the datapath's RX path runs on it
+ *   there.
  *
- * The device has no qdisc and takes no TX lock (LLTX), so its xmit runs
- * with BH off and no lock held, as the RX handler runs in softirq; a
- * packet the datapath sends back to the guest (or to another guest port)
- * goes through netif_rx(), and the stack bounds the nesting of transmits
- * (dev_xmit_recursion()).
+ * The hook is what tells the guest's frames from the host's, which reach
+ * the device's ndo_start_xmit. Nothing in the skb does: vhost-net batches
+ * the frames of a tap whose sndbuf is unlimited, as QEMU sets it, and
+ * macvtap builds their skbs without a socket (tap_get_user_xdp()), as
+ * the host stack builds its ARP requests. Every macvlan stacked on the
+ * device has one hook, registered when it links and unregistered when it
+ * unlinks, or leaves its namespace.
+ *
+ * Egress hooks run with BH off (__dev_queue_xmit()), as the RX handler
+ * runs in softirq; a packet the datapath sends back to the guest (or to
+ * another guest port) goes through netif_rx(), and the stack bounds the
+ * nesting of transmits (dev_xmit_recursion()).
  *
  * The host stack never receives from the device (macvtap takes all of
  * it): a packet the datapath would pass to the host is dropped, except
@@ -27,18 +35,39 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/if_macvlan.h>
 #include <linux/inetdevice.h>
+#include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 #include <net/arp.h>
 #include <net/neighbour.h>
 #include <net/route.h>
-#include <net/sock.h>
 
 #include "compat.h"
 #include "core.h"
 
+/* Macvlans on one guest device: one guest each, a few at most. */
+#define NFV_GUEST_MAX_TAPS	16
+
 struct nfv_guest {
 	struct nfv_port __rcu *port;	/* RTNL writes */
+	struct list_head taps;		/* RTNL */
+	unsigned int n_taps;
+};
+
+/*
+ * The egress hook of a macvlan (macvtap) stacked on a guest device. The
+ * hook may run until a grace period after it is unregistered: it holds
+ * the guest device, which it hands the frames to, until then.
+ */
+struct nfv_guest_tap {
+	struct list_head node;
+	struct net_device *upper;	/* the macvlan */
+	struct net *net;		/* its namespace when hooked */
+	struct net_device *dev;		/* the guest device */
+	netdevice_tracker dev_tracker;
+	struct nf_hook_ops ops;
+	struct rcu_head rcu;
 };
 
 #define NFV_GUEST_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM |		\
@@ -74,16 +103,6 @@ void nfv_guest_detach(struct net_device *dev)
 
 	RCU_INIT_POINTER(g->port, NULL);
 	synchronize_net();
-}
-
-/*
- * A frame a tap queue wrote: the guest's, through macvtap. Its skb is
- * charged to the queue's socket, of family AF_UNSPEC; what the host sends
- * has no socket or an inet or packet one.
- */
-static bool nfv_guest_from_tap(const struct sk_buff *skb)
-{
-	return skb->sk && skb->sk->sk_family == AF_UNSPEC;
 }
 
 /*
@@ -169,16 +188,155 @@ void nfv_guest_send(struct net_device *dev, struct sk_buff *skb)
 	netif_rx(skb);
 }
 
+/* The host's frames: the guest's are taken before, by the hook. */
 static netdev_tx_t nfv_guest_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	if (nfv_guest_from_tap(skb))
-		nfv_guest_rx(dev, skb);
-	else
-		nfv_guest_send(dev, skb);
+	nfv_guest_send(dev, skb);
 	return NETDEV_TX_OK;
 }
 
+/*
+ * A frame a macvlan on the device transmits: the guest's. Taken here, it
+ * skips the macvlan's qdisc and xmit; captures on both devices see it, as
+ * they would have on its way through their xmit.
+ */
+static unsigned int nfv_guest_tap_hook(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	struct nfv_guest_tap *tap = priv;
+
+	/* skb->dev: the macvlan transmitting, which holds the frame. */
+	if (unlikely(dev_nit_active(skb->dev)))
+		dev_queue_xmit_nit(skb, skb->dev);
+	if (unlikely(dev_nit_active(tap->dev)))
+		dev_queue_xmit_nit(skb, tap->dev);
+	nfv_guest_rx(tap->dev, skb);
+	return NF_STOLEN;
+}
+
+static struct nfv_guest_tap *nfv_guest_tap_find(struct net_device *dev,
+						struct net_device *upper)
+{
+	struct nfv_guest *g = netdev_priv(dev);
+	struct nfv_guest_tap *tap;
+
+	list_for_each_entry(tap, &g->taps, node)
+		if (tap->upper == upper)
+			return tap;
+	return NULL;
+}
+
+/* Hooks @upper, a macvlan on the guest device @dev, once. */
+static int nfv_guest_tap_add(struct net_device *dev, struct net_device *upper)
+{
+	struct nfv_guest *g = netdev_priv(dev);
+	struct nfv_guest_tap *tap;
+	int err;
+
+	ASSERT_RTNL();
+	if (nfv_guest_tap_find(dev, upper))
+		return 0;
+	if (g->n_taps >= NFV_GUEST_MAX_TAPS)
+		return -ENOSPC;
+	tap = kzalloc(sizeof(*tap), GFP_KERNEL);
+	if (!tap)
+		return -ENOMEM;
+	tap->upper = upper;
+	tap->net = dev_net(upper);
+	tap->dev = dev;
+	tap->ops.hook = nfv_guest_tap_hook;
+	tap->ops.priv = tap;
+	tap->ops.dev = upper;
+	tap->ops.pf = NFPROTO_NETDEV;
+	tap->ops.hooknum = NF_NETDEV_EGRESS;
+	/* Last: an nftables chain on the macvlan still sees them first. */
+	tap->ops.priority = INT_MAX;
+	err = nf_register_net_hook(tap->net, &tap->ops);
+	if (err) {
+		kfree(tap);
+		return err;
+	}
+	netdev_hold(dev, &tap->dev_tracker, GFP_KERNEL);
+	list_add(&tap->node, &g->taps);
+	g->n_taps++;
+	return 0;
+}
+
+static void nfv_guest_tap_free_rcu(struct rcu_head *head)
+{
+	struct nfv_guest_tap *tap = container_of(head, struct nfv_guest_tap,
+						 rcu);
+
+	netdev_put(tap->dev, &tap->dev_tracker);
+	kfree(tap);
+}
+
+static void nfv_guest_tap_del(struct net_device *dev, struct net_device *upper)
+{
+	struct nfv_guest *g = netdev_priv(dev);
+	struct nfv_guest_tap *tap = nfv_guest_tap_find(dev, upper);
+
+	ASSERT_RTNL();
+	if (!tap)
+		return;
+	nf_unregister_net_hook(tap->net, &tap->ops);
+	list_del(&tap->node);
+	g->n_taps--;
+	call_rcu(&tap->rcu, nfv_guest_tap_free_rcu);
+}
+
+/*
+ * A macvlan links to a guest device or unlinks (created or deleted), or
+ * leaves a namespace for another (unregistered there, registered here):
+ * its hook follows. A hook that cannot be had refuses the link.
+ */
+static int nfv_guest_netdev_event(struct notifier_block *nb,
+				  unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct netdev_notifier_changeupper_info *info = ptr;
+	struct net_device *lower;
+	int err = 0;
+
+	switch (event) {
+	case NETDEV_CHANGEUPPER:
+		if (!nfv_is_guest(dev) || !netif_is_macvlan(info->upper_dev))
+			break;
+		if (info->linking)
+			err = nfv_guest_tap_add(dev, info->upper_dev);
+		else
+			nfv_guest_tap_del(dev, info->upper_dev);
+		break;
+	case NETDEV_REGISTER:
+	case NETDEV_UNREGISTER:
+		if (!netif_is_macvlan(dev))
+			break;
+		lower = macvlan_dev_real_dev(dev);
+		if (!nfv_is_guest(lower))
+			break;
+		if (event == NETDEV_REGISTER)
+			err = nfv_guest_tap_add(lower, dev);
+		else
+			nfv_guest_tap_del(lower, dev);
+		break;
+	}
+	return notifier_from_errno(err);
+}
+
+static struct notifier_block nfv_guest_notifier = {
+	.notifier_call = nfv_guest_netdev_event,
+};
+
+/* Its macvlans unlinked first: none is left hooked. */
+static void nfv_guest_uninit(struct net_device *dev)
+{
+	struct nfv_guest *g = netdev_priv(dev);
+
+	WARN_ON_ONCE(!list_empty(&g->taps));
+}
+
 static const struct net_device_ops nfv_guest_netdev_ops = {
+	.ndo_uninit		= nfv_guest_uninit,
 	.ndo_start_xmit		= nfv_guest_xmit,
 	.ndo_set_mac_address	= eth_mac_addr,	/* macvtap passthru sets it */
 	.ndo_validate_addr	= eth_validate_addr,
@@ -193,7 +351,10 @@ static struct rtnl_link_ops nfv_guest_link_ops __read_mostly = {
 
 static void nfv_guest_setup(struct net_device *dev)
 {
+	struct nfv_guest *g = netdev_priv(dev);
+
 	ether_setup(dev);
+	INIT_LIST_HEAD(&g->taps);
 	dev->netdev_ops = &nfv_guest_netdev_ops;
 	dev->rtnl_link_ops = &nfv_guest_link_ops;
 	dev->needs_free_netdev = true;
@@ -241,11 +402,24 @@ struct nfv_port *nfv_guest_add(struct nfv_dp *dp, const char *name,
 
 int nfv_guest_init(void)
 {
-	return rtnl_link_register(&nfv_guest_link_ops);
+	int err;
+
+	err = register_netdevice_notifier(&nfv_guest_notifier);
+	if (err)
+		return err;
+	err = rtnl_link_register(&nfv_guest_link_ops);
+	if (err)
+		unregister_netdevice_notifier(&nfv_guest_notifier);
+	return err;
 }
 
-/* Deletes the guest devices left (none: their datapaths went first). */
+/*
+ * Deletes the guest devices left (none: their datapaths went first),
+ * and their macvlans with them, whose hooks go while the notifier is
+ * still there.
+ */
 void nfv_guest_exit(void)
 {
 	rtnl_link_unregister(&nfv_guest_link_ops);
+	unregister_netdevice_notifier(&nfv_guest_notifier);
 }
