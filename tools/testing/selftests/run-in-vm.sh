@@ -152,7 +152,9 @@ for t in "${tests[@]}"; do
 	from=$last
 	t_start=$EPOCHREALTIME
 	# Output to a file: a pipe would wait for whatever the test left running.
-	timeout -k 5 "$timeout" bash "$t" > /tmp/test.out 2>&1
+	# "# timeout: S" gives a test longer (test-guest-vm's nested boot).
+	limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$t")
+	timeout -k 5 "${limit:-$timeout}" bash "$t" > /tmp/test.out 2>&1
 	rc=$?
 	t_body=$EPOCHREALTIME
 	out=$(cat /tmp/test.out)

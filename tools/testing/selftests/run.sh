@@ -44,12 +44,16 @@ done
 # The module: from the directory named, else from DKMS.
 env=(NFV_USE_DKMS=1)
 [ -z "$kmod" ] || env=("NFV_KMOD=$kmod")
+# test-guest-vm.sh's nested guest, built here where the cache is writable.
+guest=""
+[ -z "$kver" ] || guest=$("$here/../vm/mkguest.sh" "$kver" | tr '\n' ' ') || guest=""
 log=$top/tools/testing/vm/out/selftests-$$.log
 cd "$top"
 rc=0
 "$here/../vm/run.sh" "${args[@]}" -t "${NFV_VM_TIMEOUT:-$vm_timeout}" -l "$log" -- \
 	env "${env[@]}" ${NFV_VERBOSE:+NFV_VERBOSE=1} ${NFV_NO_BENCH:+NFV_NO_BENCH=1} \
 	${NFV_KUNIT:+"NFV_KUNIT=$NFV_KUNIT"} \
+	${guest:+"NFV_GUEST_BOOT=$guest"} \
 	${NFV_ABI_BASE:+NFV_ABI_BASE=$NFV_ABI_BASE} \
 	bash "$here/run-in-vm.sh" "$@" || rc=$?
 # A test that did not report (the VM died) is a failure too.
