@@ -79,7 +79,8 @@ done
 shift $((OPTIND - 1))
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(floor tc-redirect baseline bridge ovs ovs-exact nft-ct
-	nft-masq nft-flowtable nfv-forward nfv-fw-10 nfv-fw-10000 nfv-cgnat)
+	nft-masq nft-flowtable nfv-forward nfv-fw-10 nfv-fw-10000 nfv-cgnat
+	guest-nfv guest-bridge guest-ovs)
 
 need pktgen
 need openvswitch
@@ -107,6 +108,7 @@ scenario_defaults() {
 	count_in=0	# 1: forwards nothing, count the frames taken in
 	replies=1	# 0: the warm-up sends no replies (stateful only)
 	max_flows=
+	flow_points=	# if set, the only flow counts measured (of -f)
 	avail() { true; }
 	# verify: after a point's runs, that the scenario did its job (a
 	# broken NAT must not yield a figure); prints why not and fails.
@@ -236,6 +238,10 @@ for scn in "${scenarios[@]}"; do
 			for flows in $flow_counts; do
 				if [ -n "$max_flows" ] && [ "$flows" -gt "$max_flows" ]; then
 					echo "BENCH-SKIP,$scn,$flows,more than $max_flows flows"
+					continue
+				fi
+				if [ -n "$flow_points" ] && [[ " $flow_points " != *" $flows "* ]]; then
+					echo "BENCH-SKIP,$scn,$flows,measured at $flow_points flows only"
 					continue
 				fi
 				echo "bench: ${SECONDS}s: $scn, $flows flows" >&2

@@ -48,6 +48,10 @@ mkdir -p "$out"
 # The latency prober (rtt.c), built here: gcc in the VM reads itself over
 # 9p, tens of seconds.
 cc -O2 -Wall -Wextra -Werror -o "$top/build/bench-rtt" "$here/rtt.c" -lm
+# The guest of the guest-* scenarios, as run.sh builds it for the tests.
+cc -O2 -Wall -Wextra -Werror -o "$top/build/guest-peer" \
+	"$top/tools/testing/selftests/guest-peer.c" \
+	"$top/tools/testing/selftests/guest-vhost.c"
 
 start=$(date +%s)
 {

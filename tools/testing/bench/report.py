@@ -179,6 +179,9 @@ def main():
                 a[0], fmt(a[1], "%.2f"), fmt(a[2], "%.2fx"),
                 fmt(a[3], "%.2f"), fmt(a[4], "%.2fx")))
 
+    for g in guest_report(rows):
+        p(g)
+
     p("")
     p("Targets (Documentation/performance.rst), on medians; nfv-fw-10 is "
       "the firewall the targets are for, nfv-forward the same fast path "
@@ -213,6 +216,34 @@ def main():
         with open(os.path.join(out, "summary.txt"), "a") as f:
             f.write(lat)
     return 1 if fails or nf_fail else 0
+
+
+GUEST = ("guest-nfv", "guest-bridge", "guest-ovs")
+
+
+def guest_report(rows):
+    """The guest step (issue 21): the same guest (guest-peer -b through
+    vhost-net on a tap) in the path of nfv, a bridge and OVS; frames back
+    out of it per second of pktgen's run, the fraction of those offered,
+    and nfv's rate over each. The guest's own cost is in every figure."""
+    pts = {(r["scenario"], r["size"]): r for r in rows
+           if r["scenario"] in GUEST and r["flows"] == FLOWS_1K}
+    if not pts:
+        return []
+    out = ["", "Guest step, 1,000 flows: thousand frames a second back out "
+           "of the guest (median), fraction of those offered, guest-nfv's "
+           "rate over the scenario's:",
+           "%-16s %5s %10s %8s %10s" % ("scenario", "size", "kpps",
+                                        "fwd/off", "nfv/x")]
+    for (scn, size), r in sorted(pts.items(),
+                                 key=lambda kv: (kv[0][1],
+                                                 GUEST.index(kv[0][0]))):
+        nfv = pts.get(("guest-nfv", size))
+        out.append("%-16s %5d %10.2f %8.3f %10s" % (
+            scn, size, r["mpps_median"] * 1000, r["forwarded_ratio"],
+            fmt(nfv["mpps_median"] / r["mpps_median"]
+                if nfv and r["mpps_median"] else None, "%.2fx")))
+    return out
 
 
 def fmt(v, f):
