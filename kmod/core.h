@@ -246,6 +246,7 @@ bool nfv_gstep_set_result(struct nfv_gstep_flow *gf, unsigned int dir,
 			  u8 res, struct dst_entry *dst, u32 cookie);
 void nfv_gstep_invalidate(struct nfv_gstep_flow *gf, unsigned int dir,
 			  struct dst_entry *dst);
+void nfv_gstep_forget_routes(struct nfv_flow *flow);
 
 /* frag.c */
 int nfv_frag_table_init(struct nfv_frag_table *t);

@@ -993,6 +993,7 @@ static unsigned int nfv_flow_forget_bucket(struct nfv_flow_table *t,
 			if (dst)
 				nfv_flow_invalidate(flow, dir, dst);
 		}
+		nfv_gstep_forget_routes(flow);
 	}
 	return 0;
 }

@@ -171,6 +171,28 @@ void nfv_gstep_invalidate(struct nfv_gstep_flow *gf, unsigned int dir,
 		dst_release(dst);
 }
 
+/*
+ * Forgets the routes the step cached in @flow, as nfv_flow_forget_routes()
+ * does the flow's own: a change their dst_check() does not see must send
+ * the packets the guest returns through the routing again too. Under RCU.
+ */
+void nfv_gstep_forget_routes(struct nfv_flow *flow)
+{
+	struct nfv_chain *chain = nfv_flow_chain(flow);
+	struct nfv_gstep_flow *gf;
+	unsigned int dir;
+
+	if (!chain || chain->gstep < 0)
+		return;
+	gf = nfv_flow_priv(flow, chain, chain->gstep);
+	for (dir = 0; dir < NFV_DIR_COUNT; dir++) {
+		struct dst_entry *dst = READ_ONCE(gf->dst[dir]);
+
+		if (dst)
+			nfv_gstep_invalidate(gf, dir, dst);
+	}
+}
+
 static enum nfv_verdict nfv_gstep_process(struct nfv_nf *nf,
 					  struct nfv_pkt *pkt, void *flow_priv)
 {

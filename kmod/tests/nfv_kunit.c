@@ -90,6 +90,10 @@ void nfv_gstep_invalidate(struct nfv_gstep_flow *gf, unsigned int dir,
 {
 }
 
+void nfv_gstep_forget_routes(struct nfv_flow *flow)
+{
+}
+
 int nfv_forward_xmit(struct nfv_pkt *pkt, struct dst_entry *dst)
 {
 	kfree_skb(pkt->skb);
