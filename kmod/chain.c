@@ -346,11 +346,29 @@ static void nfv_nf_release_flows(struct nfv_nf *nf)
 		rcu_barrier();
 }
 
+/* The instances every datapath has; not the core's guest type's. */
+static struct nfv_nf_type *const nfv_builtin_types[] = {
+	&nfv_fwd_type, &nfv_pass_type, &nfv_drop_type,
+};
+
+/*
+ * One of a datapath's own instances, named after its type. An instance an
+ * operator made may bear a type's name ("nf add DP guest type guest").
+ */
+static bool nfv_nf_is_builtin(const struct nfv_nf *nf)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nfv_builtin_types); i++)
+		if (nf->type == nfv_builtin_types[i])
+			return !strcmp(nf->name, nf->type->name);
+	return false;
+}
+
 int nfv_nf_delete(struct nfv_nf *nf, struct netlink_ext_ack *extack)
 {
 	ASSERT_RTNL();
-	if (nf->type->owner == THIS_MODULE &&
-	    !strcmp(nf->name, nf->type->name)) {
+	if (nfv_nf_is_builtin(nf)) {
 		NL_SET_ERR_MSG(extack, "built-in NF instances cannot be deleted");
 		return -EPERM;
 	}
@@ -375,15 +393,13 @@ void nfv_nf_delete_all(struct nfv_dp *dp)
 
 int nfv_nf_builtin_create(struct nfv_dp *dp)
 {
-	static struct nfv_nf_type *const builtin[] = {
-		&nfv_fwd_type, &nfv_pass_type, &nfv_drop_type,
-	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(builtin); i++) {
+	for (i = 0; i < ARRAY_SIZE(nfv_builtin_types); i++) {
+		struct nfv_nf_type *type = nfv_builtin_types[i];
 		struct nfv_nf *nf;
 
-		nf = nfv_nf_alloc(dp, builtin[i]->name, builtin[i]);
+		nf = nfv_nf_alloc(dp, type->name, type);
 		if (!nf)
 			return -ENOMEM;
 		list_add_tail(&nf->node, &dp->nfs);

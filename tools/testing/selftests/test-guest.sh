@@ -365,7 +365,8 @@ nfv_unload
 # multipath hash policy forgets every cached route (forward.c), also
 # those the step keeps for what the guest sends back, so the next packet
 # back from the guest in each direction is routed again, on the slow
-# path.
+# path. And an instance may bear its type's name: one named "guest" is
+# not one of the datapath's built-in instances and can be deleted.
 router_setup
 rm -f /tmp/peer.out /tmp/peer.err
 nsenter --net=/run/netns/router "$PEER" -b /dev/net/tun $GMAC 10.0.4.2 600 tap2 \
@@ -374,9 +375,9 @@ peer_pid=$!
 await 50 grep -q ready /tmp/peer.err || fail "guest-peer: $(cat /tmp/peer.err)"
 nfvctl -b - <<-EOF
 port add dp0 dev tap2
-nf add dp0 ids type guest port tap2
-chain set dp0 dev r0 ids forward
-chain set dp0 dev r1 ids forward
+nf add dp0 guest type guest port tap2
+chain set dp0 dev r0 guest forward
+chain set dp0 dev r1 guest forward
 EOF
 rt ip link set tap2 up
 cl ping -i0.2 -w 600 10.0.2.2 > /dev/null 2>&1 &
@@ -396,6 +397,14 @@ else
 fi
 kill "$ping_pid"
 wait "$ping_pid" || true
+nfvctl -b - <<-EOF
+chain set dp0 dev r0 forward
+chain set dp0 dev r1 forward
+EOF
+check "an instance named guest can be deleted" nfvctl nf del dp0 guest
+no_guest_nf() { ! nfvctl nf show dp0 | grep -q '^guest:'; }
+check "... and is gone" no_guest_nf
+expect_fail "built-in NF instances cannot be deleted" nfvctl nf del dp0 forward
 kill "$peer_pid"
 wait "$peer_pid" || true
 cleanup
