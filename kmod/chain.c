@@ -547,20 +547,29 @@ enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt,
 			       unsigned int start)
 {
 	bool nf_area = pkt->flow && nfv_flow_chain(pkt->flow) == chain;
+	enum nfv_verdict v = NFV_CONTINUE;
+	struct nfv_walk saved;
 	unsigned int i;
 
+	/* The NFs' traps and timeouts combine over the walk (timeout.c). */
+	nfv_walk_begin(&saved, pkt->flow, chain->nat);
 	for (i = start; i < chain->len; i++) {
 		struct nfv_nf *nf = chain->nf[i].nf;
 		void *priv = nf_area ?
 			     nfv_flow_priv(pkt->flow, chain, i) :
 			     NULL;
-		enum nfv_verdict v = nf->type->process(nf, pkt, priv);
 
+		nfv_walk_nf(nf);
+		v = nf->type->process(nf, pkt, priv);
 		if (v != NFV_CONTINUE)
-			return v;
+			break;
 	}
-	pkt->drop_reason = NFV_DROP_NO_CHAIN;
-	return NFV_DROP;
+	nfv_walk_end(&saved);
+	if (v == NFV_CONTINUE) {
+		pkt->drop_reason = NFV_DROP_NO_CHAIN;
+		v = NFV_DROP;
+	}
+	return v;
 }
 
 int nfv_chain_init(void)

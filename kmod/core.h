@@ -199,6 +199,19 @@ void nfv_chain_put(struct nfv_chain *chain);
 void nfv_chain_release(struct nfv_chain *chain);
 enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt,
 			       unsigned int start);
+
+/* timeout.c: one packet's walk of a chain, for the NFs' flow settings. */
+struct nfv_walk {
+	struct nfv_flow *flow;		/* NULL: no walk */
+	const struct nfv_nf *nf;	/* whose process() runs */
+	bool nat;			/* the chain has an NF that translates */
+	bool trap_set;
+	u8 trap;			/* the union of the traps set */
+};
+void nfv_walk_begin(struct nfv_walk *saved, struct nfv_flow *flow,
+		    bool nat);
+void nfv_walk_nf(const struct nfv_nf *nf);
+void nfv_walk_end(const struct nfv_walk *saved);
 int nfv_chain_init(void);
 void nfv_chain_exit(void);
 

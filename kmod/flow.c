@@ -1063,12 +1063,6 @@ void nfv_flow_set_assured(struct nfv_flow *flow, bool assured)
 }
 EXPORT_SYMBOL_GPL(nfv_flow_set_assured);
 
-void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags)
-{
-	WRITE_ONCE(flow->tcp_trap, tcp_flags);
-}
-EXPORT_SYMBOL_GPL(nfv_flow_set_tcp_trap);
-
 const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow)
 {
 	return &flow->key;

@@ -26,10 +26,83 @@ void nfv_flow_timeouts_init(struct nfv_flow_table *t)
 	t->tmo_next = 0;
 }
 
+/*
+ * Several NFs of a chain set a flow's trap and timeout class, each for
+ * its own reasons; none may undo another's (Documentation/nf-api.rst):
+ *
+ * - the TCP trap is the union of the traps the NFs set while one packet
+ *   walked the chain, written once the walk ends: each NF sees the
+ *   segments it asked for (a firewall every segment of a handshake, a
+ *   NAT its SYNs, FINs and RSTs), whatever the order of the chain;
+ * - once an NF translates the flow (it claimed a reply key), the
+ *   timeout class is that NF's alone: its mapping's lifetime is what the
+ *   operator configured on it and what RFC 4787 and RFC 5382 set floors
+ *   to, which another NF's shorter class would break and a longer one
+ *   would stretch. Before, and for flows no NF translates (an excluded
+ *   destination), the last NF to set one wins.
+ *
+ * The walk's state is per CPU: nfv_chain_run() runs in the RX softirq,
+ * one walk at a time on a CPU (a nested one saves and restores it).
+ */
+static DEFINE_PER_CPU(struct nfv_walk, nfv_walk);
+
+void nfv_walk_begin(struct nfv_walk *saved, struct nfv_flow *flow,
+		    bool nat)
+{
+	struct nfv_walk *w = this_cpu_ptr(&nfv_walk);
+
+	*saved = *w;
+	*w = (struct nfv_walk){ .flow = flow, .nat = nat };
+}
+
+void nfv_walk_nf(const struct nfv_nf *nf)
+{
+	this_cpu_ptr(&nfv_walk)->nf = nf;
+}
+
+void nfv_walk_end(const struct nfv_walk *saved)
+{
+	struct nfv_walk *w = this_cpu_ptr(&nfv_walk);
+
+	if (w->flow && w->trap_set && READ_ONCE(w->flow->tcp_trap) != w->trap)
+		WRITE_ONCE(w->flow->tcp_trap, w->trap);
+	*w = *saved;
+}
+
+/*
+ * The walk on this CPU, if it is @flow's. Raw: a caller outside any walk
+ * may be preemptible (netlink, KUnit), and no walk it could migrate to
+ * is its flow's; inside one, BHs are off.
+ */
+static struct nfv_walk *nfv_walk_of(const struct nfv_flow *flow)
+{
+	struct nfv_walk *w = raw_cpu_ptr(&nfv_walk);
+
+	return w->flow == flow ? w : NULL;
+}
+
+void nfv_flow_set_tcp_trap(struct nfv_flow *flow, u8 tcp_flags)
+{
+	struct nfv_walk *w = nfv_walk_of(flow);
+
+	if (!w) {
+		WRITE_ONCE(flow->tcp_trap, tcp_flags);
+		return;
+	}
+	w->trap = w->trap_set ? w->trap | tcp_flags : tcp_flags;
+	w->trap_set = true;
+}
+EXPORT_SYMBOL_GPL(nfv_flow_set_tcp_trap);
+
 void nfv_flow_set_timeout(struct nfv_flow *flow, enum nfv_timeout tmo)
 {
+	struct nfv_walk *w = nfv_walk_of(flow);
 	unsigned int cls = tmo;
 
+	if (w && w->nat && w->nf && !w->nf->type->nat &&
+	    ((READ_ONCE(flow->nat[NFV_DIR_ORIG]) |
+	      READ_ONCE(flow->nat[NFV_DIR_REPLY])) & NFV_NAT_FIELDS))
+		return;
 	if ((cls > NFV_TMO_UNSPEC && cls <= NFV_TMO_MAX) ||
 	    (cls >= NFV_TMO_NF_FIRST && cls < NFV_TMO_CLASSES))
 		WRITE_ONCE(flow->tmo, cls);

@@ -509,9 +509,15 @@ static void cg_flow_timeout(struct cg_inst *cg, struct nfv_pkt *pkt)
 	nfv_flow_set_timeout(pkt->flow, cg->tmo_cls[t]);
 }
 
-/* A trapped segment of a TCP flow of the instance's (CG_TCP_TRAP). */
+/*
+ * A trapped segment of a TCP flow of the instance's (CG_TCP_TRAP, or
+ * another NF's trap). The trap is set again: the core keeps the union of
+ * the traps set in one walk of the chain, so another NF's cannot replace
+ * it.
+ */
 static void cg_tcp_update(struct cg_inst *cg, struct nfv_pkt *pkt)
 {
+	nfv_flow_set_tcp_trap(pkt->flow, CG_TCP_TRAP);
 	if (pkt->tcp_flags & (TCPHDR_FIN | TCPHDR_RST))
 		nfv_flow_set_timeout(pkt->flow, cg->tmo_cls[CG_TMO_TCP_TRANS]);
 	else if (pkt->dir == NFV_DIR_REPLY && (pkt->tcp_flags & TCPHDR_SYN))

@@ -980,6 +980,61 @@ static void flow_nf_timeout_classes(struct kunit *test)
 	rtnl_unlock();
 }
 
+/*
+ * One packet's walk of a chain of a firewall and a NAT (timeout.c): the
+ * TCP traps the NFs set add up, written when the walk ends; the last
+ * timeout class set wins until the flow is translated, then only the
+ * translating NF's moves it; a walk that sets no trap leaves it; outside
+ * a walk each call writes at once.
+ */
+static void flow_nf_walk_combines(struct kunit *test)
+{
+	static const struct nfv_nf_type plain = { .name = "plain" };
+	static const struct nfv_nf_type nat = { .name = "nat", .nat = true };
+	struct nfv_dp *dp = test->priv;
+	struct nfv_nf fw = { .type = &plain, .dp = dp };
+	struct nfv_nf cg = { .type = &nat, .dp = dp };
+	struct nfv_key k = key4(6, IPPROTO_TCP);
+	struct nfv_flow *flow = add(test, &k, 1);
+	const u8 all = TCPHDR_SYN | TCPHDR_ACK | TCPHDR_FIN | TCPHDR_RST;
+	struct nfv_walk saved;
+
+	flow->tcp_trap = 0;
+	local_bh_disable();
+	nfv_walk_begin(&saved, flow, true);
+	nfv_walk_nf(&fw);
+	nfv_flow_set_tcp_trap(flow, TCPHDR_SYN | TCPHDR_ACK);
+	nfv_flow_set_timeout(flow, NFV_TMO_TCP_ESTABLISHED);
+	nfv_walk_nf(&cg);
+	nfv_flow_set_tcp_trap(flow, TCPHDR_FIN | TCPHDR_RST);
+	nfv_flow_set_timeout(flow, NFV_TMO_TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, flow->tcp_trap, 0);
+	nfv_walk_end(&saved);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, flow->tcp_trap, all);
+	KUNIT_EXPECT_EQ(test, flow->tmo, NFV_TMO_TCP_CLOSE);
+
+	/* Translated: the firewall's class no longer moves it. */
+	flow->nat[NFV_DIR_ORIG] = NFV_NAT_SADDR;
+	local_bh_disable();
+	nfv_walk_begin(&saved, flow, true);
+	nfv_walk_nf(&cg);
+	nfv_flow_set_timeout(flow, NFV_TMO_TCP);
+	nfv_walk_nf(&fw);
+	nfv_flow_set_timeout(flow, NFV_TMO_TCP_ESTABLISHED);
+	nfv_walk_end(&saved);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, flow->tmo, NFV_TMO_TCP);
+	KUNIT_EXPECT_EQ(test, flow->tcp_trap, all);
+
+	/* Outside a walk: at once, whoever calls. */
+	nfv_flow_set_tcp_trap(flow, TCPHDR_RST);
+	nfv_flow_set_timeout(flow, NFV_TMO_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, flow->tcp_trap, TCPHDR_RST);
+	KUNIT_EXPECT_EQ(test, flow->tmo, NFV_TMO_TCP_ESTABLISHED);
+	flow->nat[NFV_DIR_ORIG] = 0;
+}
+
 static void flow_flush_by_port(struct kunit *test)
 {
 	struct nfv_dp *dp = test->priv;
@@ -1540,6 +1595,7 @@ static struct kunit_case nfv_flow_cases[] = {
 	KUNIT_CASE(flow_full_reclaims_expired),
 	KUNIT_CASE(flow_expiry),
 	KUNIT_CASE(flow_nf_timeout_classes),
+	KUNIT_CASE(flow_nf_walk_combines),
 	KUNIT_CASE(flow_flush_by_port),
 	KUNIT_CASE(flow_superseded_replaced),
 	KUNIT_CASE(flow_walk_resumes),

@@ -247,6 +247,43 @@ check_eq "UDP to a closed port: port unreachable reaches the socket" \
 check_eq "no packet dropped as pending or malformed" \
 	"$(drop pending) $(drop malformed)" "0 0"
 
+# Two NFs that set timeouts and TCP traps, cgt (udp 200) then the
+# firewall fwt, for new flows: the flows cgt translates keep cgt's
+# timeouts, not the firewall's (udp-unreplied 30 s, tcp-established
+# 5 days, its closing states), whichever NF comes last; the firewall,
+# which asks for every segment of a handshake, still sees the
+# connection open (its assured flow) and close.
+nfv_fw_load
+ip -n outside route add 198.51.100.12/30 via 203.0.113.1
+nfvctl -b - <<-EOF
+	fw add dp0 fwt policy drop
+	fw rule add dp0 fwt ct state established,related accept
+	fw rule add dp0 fwt in-port r0 ct state new accept
+	cgnat add dp0 cgt pool 198.51.100.12/30 timeout udp 200
+	chain set dp0 dev r0 cgt fwt forward
+	chain set dp0 dev r1 cgt fwt forward
+	EOF
+check_eq "cgt then fwt: UDP crosses" \
+	"$(peer inside ask $C 5400 1 $S1:7000 | cut -d' ' -f2 | cut -d: -f1 |
+		cut -d. -f1-3)" 198.51.100
+check_eq "the UDP flow has cgt's timeout, not the firewall's" \
+	"$(flow_tmo udp $C 5400)" 200000
+timeout 100 nsenter --net=/run/netns/inside bash -c \
+	"exec 3<>/dev/tcp/$S1/7002 && read -t 90 -u 3" &
+held=$!
+held_tmo() {
+	[ "$(nfvctl -j flow show dp0 | jq '.[] | select(.proto == "tcp" and
+		.orig.dst == "'$S1'" and .orig.dport == 7002) |
+		.timeout_ms')" = "$1" ]
+}
+check "an open TCP flow has cgt's tcp-established timeout" \
+	await 100 held_tmo 7440000
+kill $held
+check "and cgt's tcp-transitory once closed" await 100 held_tmo 240000
+check_eq "the firewall dropped nothing as invalid" \
+	"$(nfvctl -j fw show dp0 | jq '.[] | select(.name == "fwt") |
+		.stats.invalid // 0')" 0
+
 # Address-dependent filtering, instance cg2 in place of cg1 for new flows:
 # A:5200 sends to S1; the third host is dropped, counted; S1 reaches the
 # mapping from another port. Static mappings of E's reach it from any host.
