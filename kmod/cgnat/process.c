@@ -162,6 +162,36 @@ static void cg_remote_get(struct cg_inst *cg, struct cg_map *map,
 	r->flows++;
 }
 
+/*
+ * A hairpin the peer's filter dropped: the sender's mapping sent to the
+ * peer's public address all the same, as a packet leaving a NAT does
+ * before another mapping's filter drops it, so the peer's answer from
+ * that address comes in (two subscribers punching holes, RFC 5128). The
+ * address is kept with no flow while the mapping lives, at most
+ * CG_REMOTES_NOTED of them a mapping: a new one replaces one of those.
+ */
+#define CG_REMOTES_NOTED	4
+static void cg_remote_note(struct cg_inst *cg, struct cg_map *map,
+			   __be32 addr)
+{
+	unsigned int i, noted = 0, slot = 0;
+	struct cg_remotes *rs;
+
+	if (cg->filtering != NFV_CGNAT_FILTER_ADDRESS || cg_map_static(map) ||
+	    cg_remote_find(map, addr) || cg_remote_reserve(cg, map))
+		return;
+	rs = map->remotes;
+	for (i = 0; i < rs->n; i++) {
+		if (!rs->r[i].flows && !noted++)
+			slot = i;
+	}
+	if (noted >= CG_REMOTES_NOTED) {
+		rs->r[slot].addr = addr;
+		return;
+	}
+	rs->r[rs->n++] = (struct cg_remote){ .addr = addr };
+}
+
 static void cg_remote_put(struct cg_map *map, __be32 addr)
 {
 	struct cg_remote *r = cg_remote_find(map, addr);
@@ -663,8 +693,12 @@ static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt, s64 pub,
 			goto out;
 		fresh = true;
 	}
-	if (peer && !cg_hairpin_ok(cg, map, peer, &reason))
+	if (peer && !cg_hairpin_ok(cg, map, peer, &reason)) {
+		/* A mapping made for it goes with the failure. */
+		if (reason == NFV_CGNAT_STAT_FILTERED && !fresh)
+			cg_remote_note(cg, map, dst);
 		goto fail;
+	}
 	if (cg_remote_reserve(cg, map)) {
 		reason = NFV_CGNAT_STAT_NOMEM;
 		goto fail;

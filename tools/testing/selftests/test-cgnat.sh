@@ -19,9 +19,12 @@
 # destination sees the inside address; ping crosses; a
 # subscriber out of ports gets ICMP administratively prohibited, counted,
 # while a new subscriber still gets through; with address-dependent
-# filtering only the hosts a mapping sent to reach it. Flows get the
+# filtering only the hosts a mapping sent to reach it, a subscriber's
+# hairpin included, which gets in once the target's mapping sent to the
+# sender's public address. Flows get the
 # instance's timeouts (udp, tcp-established, tcp-transitory once closed,
-# icmp), which refuses values under the RFC floors. ICMP errors cross
+# icmp), which refuses values under the RFC floors, also with the
+# firewall after the NAT in the chain. ICMP errors cross
 # back, translated: time exceeded from the datapath and from a hop
 # beyond, fragmentation needed (slow and fast path), port unreachable.
 # Configurations fuzzed, each taken or refused with a message; malformed
@@ -36,7 +39,7 @@ S1=203.0.113.2 S2=203.0.113.3 S3=203.0.113.4
 
 rm -f /tmp/serve.err /tmp/recv /tmp/recv.err /tmp/recv2 /tmp/recv2.err \
 	/tmp/hp /tmp/hp.err /tmp/hp2 /tmp/hp2.err /tmp/st /tmp/st.err \
-	/tmp/ex /tmp/ex.err
+	/tmp/ex /tmp/ex.err /tmp/recv3 /tmp/recv3.err
 need veth
 nfv_cgnat_load
 cgnat_netns 198.51.100.0/29 $A $B $C $D $E -- $S1 $S2 $S3
@@ -311,6 +314,21 @@ peer outside send $S1 9998 "${adf%:*}" "${adf#*:}"
 await 100 test -s /tmp/recv2
 check_eq "the server A sent to reaches it from another port" \
 	"$(cat /tmp/recv2)" "from $S1:9998"
+# Hairpinning under ADF, both ways (RFC 5128 hole punching): B:5800
+# talks to S1; A:5200 sends to B's mapping, which never sent to A's
+# public address: dropped. A's mapping has sent to B's public address
+# now, so B's datagram to A's mapping gets in, from B's.
+bpub=$(peer inside ask $B 5800 1 $S1:7000 | cut -d' ' -f2)
+check "B:5800's mapping, in cg2's pool ($bpub)" in_cg2 "$bpub"
+peer inside send $A 5200 "${bpub%:*}" "${bpub#*:}"
+filtered() { [ "$(cg_stat filtered cg2)" = 3 ]; }
+check "ADF: A's hairpin to B's mapping is dropped, counted" await 100 filtered
+timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" recv $A 5200 \
+	> /tmp/recv3 2> /tmp/recv3.err &
+await 100 grep -q ready /tmp/recv3.err || fail "the receiver did not start"
+peer inside send $B 5800 "${adf%:*}" "${adf#*:}"
+check_eq "ADF: B's hairpin to A's mapping, which sent to B's address, gets in" \
+	"$(await 100 test -s /tmp/recv3; cat /tmp/recv3)" "from $bpub"
 
 # Static mappings (port forwards): the third host, which E never sent to,
 # connects to 198.51.100.7:80 and reaches E's server on 8080, seen from
