@@ -18,7 +18,7 @@ void usage_cgnat(FILE *f)
 	      "         [quarantine SECONDS] [max-subscribers N]\n"
 	      "         [max-mappings N] [outside-zone Z]\n"
 	      "         [filtering endpoint|address] [mode block|deterministic]\n"
-	      "         [session-events on|off]\n"
+	      "         [session-events on|off] [pool-id ID]\n"
 	      "         [timeout {udp|tcp-established|tcp-transitory|icmp} SECONDS...]\n"
 	      "         [static {tcp|udp} INSIDE:PORT PUBLIC:PORT]...\n"
 	      "         [exclude PREFIX]...\n"
@@ -155,6 +155,7 @@ static const struct {
 	{ "quarantine",		NFV_CGNAT_A_QUARANTINE,		0, 86400 },
 	{ "max-subscribers",	NFV_CGNAT_A_MAX_SUBSCRIBERS,	1, 1U << 24 },
 	{ "max-mappings",	NFV_CGNAT_A_MAX_MAPPINGS,	1, 1U << 24 },
+	{ "pool-id",		NFV_CGNAT_A_POOL_ID,		0, UINT32_MAX },
 };
 
 static int put_num(struct nl_msg *cfg, const char *cmd, const char *kw,
@@ -734,6 +735,7 @@ static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 		  info[NFV_CGNAT_A_MAX_SUBSCRIBERS]);
 	print_u32("max_mappings", "max-mappings",
 		  info[NFV_CGNAT_A_MAX_MAPPINGS]);
+	print_u32("pool_id", "pool-id", info[NFV_CGNAT_A_POOL_ID]);
 	if (attr_u16(info[NFV_CGNAT_A_OUTSIDE_ZONE], &zone)) {
 		if (opts.json)
 			jw_u64("outside_zone", zone);

@@ -28,6 +28,7 @@ struct cgnat_ev {
 	uint32_t inside, pub;
 	uint16_t zone, first, last;
 	uint32_t limit;
+	uint32_t pool_id;	/* natPoolId, 0 if the instance has none */
 	uint8_t proto;
 	uint16_t port, pub_port;
 };
@@ -84,6 +85,7 @@ static int ev_parse(struct nlattr *nest, struct cgnat_ev *ev)
 	attr_u16(tb[NFV_CGNAT_EV_A_PORT_FIRST], &ev->first);
 	attr_u16(tb[NFV_CGNAT_EV_A_PORT_LAST], &ev->last);
 	attr_u32(tb[NFV_CGNAT_EV_A_LIMIT], &ev->limit);
+	attr_u32(tb[NFV_CGNAT_EV_A_POOL_ID], &ev->pool_id);
 	attr_u8(tb[NFV_CGNAT_EV_A_PROTO], &ev->proto);
 	ev->port = get_be16(tb[NFV_CGNAT_EV_A_INSIDE_PORT]);
 	ev->pub_port = get_be16(tb[NFV_CGNAT_EV_A_PUBLIC_PORT]);
@@ -95,7 +97,10 @@ static const char *addr_str(uint32_t a, char *buf)
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
 
-/* "inside A zone Z [public P] [ports F-L] [limit N] [PROTO PORT PPORT]" */
+/*
+ * "inside A zone Z [public P] [ports F-L] [limit N] [PROTO PORT PPORT]
+ * [pool-id ID]"
+ */
 static void ev_text(const struct cgnat_ev *ev, char *buf, size_t size)
 {
 	char a[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN], num[4];
@@ -117,8 +122,11 @@ static void ev_text(const struct cgnat_ev *ev, char *buf, size_t size)
 		proto = num;
 	}
 	if (ev->proto && n < size)
-		snprintf(buf + n, size - n, " proto %s port %u public-port %u",
-			 proto, ev->port, ev->pub_port);
+		n += snprintf(buf + n, size - n,
+			      " proto %s port %u public-port %u",
+			      proto, ev->port, ev->pub_port);
+	if (ev->pool_id && n < size)
+		snprintf(buf + n, size - n, " pool-id %u", ev->pool_id);
 }
 
 static void ev_json(const struct cgnat_ev *ev)
@@ -144,6 +152,8 @@ static void ev_json(const struct cgnat_ev *ev)
 		jw_u64("inside_port", ev->port);
 		jw_u64("public_port", ev->pub_port);
 	}
+	if (ev->pool_id)
+		jw_u64("pool_id", ev->pool_id);
 }
 
 /*
@@ -317,8 +327,9 @@ static uint64_t ie_value(uint16_t ie, const struct cgnat_ev *ev,
 	case IE_PROTOCOL:		return ev->proto;
 	case IE_SRC_PORT:		return ev->port;
 	case IE_POST_NAPT_SRC_PORT:	return ev->pub_port;
+	case IE_NAT_POOL_ID:		return ev->pool_id;
 	}
-	return 0;	/* natPoolId: the instance's pools, all of them */
+	return 0;
 }
 
 struct ipfix_msg {

@@ -155,7 +155,10 @@ static bool json_rec(const char *line, struct cgnat_rec *r)
 	return rec_fill(r, ev, in, zone, pub, first, last);
 }
 
-/* "TIME cgnat DP NF block-alloc inside A zone Z public P ports F-L" */
+/*
+ * "TIME cgnat DP NF block-alloc inside A zone Z public P ports F-L", then
+ * " pool-id ID" if the instance has one.
+ */
 static bool text_rec(const char *line, struct cgnat_rec *r)
 {
 	char ts[40], ev[32], in[INET_ADDRSTRLEN], pub[INET_ADDRSTRLEN];
@@ -164,7 +167,9 @@ static bool text_rec(const char *line, struct cgnat_rec *r)
 
 	if (sscanf(line, "%39s cgnat %31s %31s %31s inside %15s zone %u public %15s ports %u-%u%n",
 		   ts, r->dp, r->nf, ev, in, &zone, pub, &first, &last,
-		   &end) != 9 || (line[end] && line[end] != '\n') ||
+		   &end) != 9 ||
+	    (line[end] && line[end] != '\n' &&
+	     strncmp(line + end, " pool-id ", 9)) ||
 	    zone > UINT16_MAX || first > UINT16_MAX || last > UINT16_MAX ||
 	    cgnat_parse_time(ts, &r->time))
 		return false;

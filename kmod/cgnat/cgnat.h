@@ -165,6 +165,7 @@ struct cg_ev {
 	u64 time;		/* ms since the epoch */
 	__be32 inside, pub;
 	u32 limit;
+	u32 pool_id;		/* natPoolId */
 	u16 zone;
 	u16 first, last;	/* a block's ports */
 	__be16 port, pub_port;	/* a session's */
@@ -202,6 +203,7 @@ struct cg_inst {
 	int tmo_cls[CG_TMO_COUNT];	/* the datapath's class numbers */
 	struct nfv_nf *nf;		/* for its events */
 	bool session_events;
+	u32 pool_id;			/* natPoolId of its events */
 	struct cg_prefix *excludes;	/* nexcludes, NULL if none */
 	unsigned int nexcludes;
 

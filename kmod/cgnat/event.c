@@ -19,7 +19,7 @@
 /* The largest event: every attribute. */
 #define CG_EV_SIZE	(nla_total_size(1) * 2 +			\
 			 nla_total_size_64bit(8) +			\
-			 nla_total_size(4) * 3 +			\
+			 nla_total_size(4) * 4 +			\
 			 nla_total_size(2) * 5)
 
 void cg_ev_init(struct nfv_nf *nf, struct cg_inst *cg, struct nlattr **tb)
@@ -27,6 +27,8 @@ void cg_ev_init(struct nfv_nf *nf, struct cg_inst *cg, struct nlattr **tb)
 	cg->nf = nf;
 	if (tb[NFV_CGNAT_A_SESSION_EVENTS])
 		cg->session_events = nla_get_u8(tb[NFV_CGNAT_A_SESSION_EVENTS]);
+	if (tb[NFV_CGNAT_A_POOL_ID])
+		cg->pool_id = nla_get_u32(tb[NFV_CGNAT_A_POOL_ID]);
 	/* A subscriber out of ports keeps trying: 100 limit events a second. */
 	ratelimit_state_init(&cg->ev_rs, HZ, 100);
 	ratelimit_set_flags(&cg->ev_rs, RATELIMIT_MSG_ON_RELEASE);
@@ -50,6 +52,7 @@ static struct cg_ev *cg_ev_add(struct cg_inst *cg, u8 type, __be32 inside,
 		.type = type,
 		.inside = inside,
 		.zone = zone,
+		.pool_id = cg->pool_id,
 	};
 	return ev;
 }
@@ -158,6 +161,9 @@ static int cg_ev_fill(struct sk_buff *skb, const void *arg)
 	     nla_put_u16(skb, NFV_CGNAT_EV_A_PORT_LAST, ev->last)))
 		return -EMSGSIZE;
 	if (ev->limit && nla_put_u32(skb, NFV_CGNAT_EV_A_LIMIT, ev->limit))
+		return -EMSGSIZE;
+	if (ev->pool_id &&
+	    nla_put_u32(skb, NFV_CGNAT_EV_A_POOL_ID, ev->pool_id))
 		return -EMSGSIZE;
 	if (ev->proto &&
 	    (nla_put_u8(skb, NFV_CGNAT_EV_A_PROTO, ev->proto) ||

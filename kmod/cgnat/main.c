@@ -74,6 +74,7 @@ static const struct nla_policy cg_policy[NFV_CGNAT_A_MAX + 1] = {
 	[NFV_CGNAT_A_SESSION_EVENTS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NFV_CGNAT_A_STATICS]	= { .type = NLA_NESTED },
 	[NFV_CGNAT_A_EXCLUDES]	= { .type = NLA_NESTED },
+	[NFV_CGNAT_A_POOL_ID]	= { .type = NLA_U32 },
 };
 
 /* Each timeout's attribute, default and RFC floor, in enum cg_tmo order. */
@@ -593,7 +594,8 @@ static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	    nla_put_u16(skb, NFV_CGNAT_A_OUTSIDE_ZONE, cg->outside_zone) ||
 	    nla_put_u8(skb, NFV_CGNAT_A_FILTERING, cg->filtering) ||
 	    nla_put_u8(skb, NFV_CGNAT_A_MODE, cg->mode) ||
-	    nla_put_u8(skb, NFV_CGNAT_A_SESSION_EVENTS, cg->session_events))
+	    nla_put_u8(skb, NFV_CGNAT_A_SESSION_EVENTS, cg->session_events) ||
+	    nla_put_u32(skb, NFV_CGNAT_A_POOL_ID, cg->pool_id))
 		return -EMSGSIZE;
 	if (cg->mode == NFV_CGNAT_MODE_DETERMINISTIC &&
 	    (nla_put_u32(skb, NFV_CGNAT_A_DET_PORTS, cg->det.ports) ||

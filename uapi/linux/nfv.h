@@ -510,6 +510,9 @@ enum nfv_cgnat_attr {
 				 */
 	NFV_CGNAT_A_EXCLUDES,	/* nested: NFV_CGNAT_A_EXCLUDE, repeated */
 	NFV_CGNAT_A_EXCLUDE,	/* nested enum nfv_cgnat_exclude_attr */
+	NFV_CGNAT_A_POOL_ID,	/* u32 the pools' id in the events and
+				 * IPFIX records (natPoolId, RFC 8158; 0)
+				 */
 	__NFV_CGNAT_A_MAX
 };
 #define NFV_CGNAT_A_MAX (__NFV_CGNAT_A_MAX - 1)
@@ -641,6 +644,7 @@ enum nfv_cgnat_event_attr {
 	NFV_CGNAT_EV_A_PROTO,	/* u8 (SESSION_*) */
 	NFV_CGNAT_EV_A_INSIDE_PORT, /* be16, ICMP the query id (SESSION_*) */
 	NFV_CGNAT_EV_A_PUBLIC_PORT, /* be16 (SESSION_*) */
+	NFV_CGNAT_EV_A_POOL_ID,	/* u32 the instance's pool-id, if not 0 */
 	__NFV_CGNAT_EV_A_MAX
 };
 #define NFV_CGNAT_EV_A_MAX (__NFV_CGNAT_EV_A_MAX - 1)

@@ -376,6 +376,12 @@ static void test_past(void)
 	      cgnat_log_rec("2026-12-05T01:05:00.000Z cgnat dp0 cg1 block-free inside 100.64.0.2 zone 0 public 198.51.100.1 ports 1024-1031\n",
 			    &r) && !r.alloc && r.time == T0 + 5 * MIN &&
 	      r.pub == inet_addr("198.51.100.1"));
+	check("record: a file line with the instance's pool-id",
+	      cgnat_log_rec("2026-12-05T01:05:00.000Z cgnat dp0 cg1 block-alloc inside 100.64.0.2 zone 0 public 198.51.100.1 ports 1024-1031 pool-id 42\n",
+			    &r) && r.alloc && r.first == 1024 && r.last == 1031);
+	check("record: anything else after the ports is none",
+	      !cgnat_log_rec("2026-12-05T01:05:00.000Z cgnat dp0 cg1 block-alloc inside 100.64.0.2 zone 0 public 198.51.100.1 ports 1024-1031 junk\n",
+			     &r));
 	check("record: a session event is none",
 	      !cgnat_log_rec("2026-12-05T01:01:00.000Z cgnat dp0 cg1 session-new inside 100.64.0.2 zone 0 public 198.51.100.1 proto udp port 5000 public-port 1030",
 			     &r));
