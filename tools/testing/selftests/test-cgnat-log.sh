@@ -8,7 +8,12 @@
 # max-subscribers, give quota-exceeded events (natEvent 13). nfvctl cgnat
 # lookup ... at TIME log FILE names A as the holder of its public port
 # from the log file and the JSON lines while its block was A's, nobody
-# before or after.
+# before or after. With session-events on, each flow's creation and
+# deletion (natEvent 4 and 5) shows the inside and public address, the
+# protocol and both ports, and no destination: the records' destination
+# fields stay empty and no output names the server (RFC 6888 REQ-12).
+# Instance cgx, pool-id 42, one block an address: a second subscriber
+# finds no address, natEvent 3 with natPoolId 42.
 #
 #   inside i0 ──── r0 router r1 ──── o0 outside
 #   100.64.0.2-5   100.64.0.1 203.0.113.1   203.0.113.2 server
@@ -43,13 +48,17 @@ timeout 300 nsenter --net=/run/netns/router tshark -l -n -i lo \
 	-e cflow.post_natsource_ipv4_address -e cflow.port_range_start \
 	-e cflow.port_range_end -e cflow.nat_quota_exceeded_event \
 	-e cflow.max_entries_per_user -e cflow.max_subscribers \
+	-e cflow.protocol -e cflow.srcport \
+	-e cflow.post_naptsource_transport_port -e cflow.nat_pool_id \
+	-e cflow.dstaddr -e cflow.post_natdestination_ipv4_address \
+	-e cflow.dstport -e cflow.post_naptdestination_transport_port \
 	> /tmp/ipfix.txt 2> /tmp/ipfix.err &
 nfv_cgnat_load
 nfvctl -b - <<-EOF
 	dp add dp0
 	port add dp0 dev r0
 	port add dp0 dev r1
-	cgnat add dp0 cg1 pool $PUB/32 block-size 8 max-blocks 1 max-subscribers 3
+	cgnat add dp0 cg1 pool $PUB/32 block-size 8 max-blocks 1 max-subscribers 3 session-events on
 	chain set dp0 dev r0 cg1 forward
 	chain set dp0 dev r1 cg1 forward
 	EOF
@@ -73,6 +82,9 @@ await 300 grep -q listening /tmp/cglog.jerr || fail "cgnat log -j did not start"
 # Ready when the templates reached the collector: a line without a record.
 check "the templates reach the collector, domain 7" \
 	await 300 grep -q '^7|||' /tmp/ipfix.txt
+# X: the empty fields after the port block and quota ones (session's,
+# pool id, destinations); DST: the destination fields, always empty.
+X='||||||||' DST='||||'
 await 100 grep -q ready /tmp/serve.err || fail "the server did not start"
 
 # block PUBLIC_PORT: "FIRST|LAST" of the block of 8 holding it.
@@ -86,7 +98,7 @@ peer inside ask $B 5000 1 $S1:7000 > /dev/null
 pa=$(port_of $A 5000) pb=$(port_of $B 5000)
 [ -n "$pa" ] && [ -n "$pb" ] || fail "no mappings for A and B"
 # Fields: domain, natEvent, inside, public, ports, quota, its limits.
-ra="7|16|$A|$PUB|$(block "$pa")|||" rb="7|16|$B|$PUB|$(block "$pb")|||"
+ra="7|16|$A|$PUB|$(block "$pa")|||$X" rb="7|16|$B|$PUB|$(block "$pb")|||$X"
 check "IPFIX: A's port block allocation ($ra)" \
 	await 100 grep -qxF "$ra" /tmp/ipfix.txt
 check "IPFIX: B's port block allocation ($rb)" \
@@ -102,18 +114,33 @@ check_eq "-j: B's block, as a JSON line" \
 check "monitor shows it, one line" grep -q \
 	"^cgnat block-alloc dp dp0 nf cg1 inside $A zone 0 public $PUB ports" \
 	/tmp/cgmon.out
+# Session events: A's flow from port 5000, its protocol and both ports,
+# no destination field filled.
+sa="7|4|$A|$PUB||||||17|5000|$pa|$DST"
+check "IPFIX: A's session creation, no destination ($sa)" \
+	await 100 grep -qxF "$sa" /tmp/ipfix.txt
+check "the log file has it" grep -q \
+	"Z cgnat dp0 cg1 session-new inside $A zone 0 public $PUB proto udp port 5000 public-port $pa$" \
+	/tmp/cglog.txt
+check_eq "-j: B's session, as a JSON line" \
+	"$(jq -r "select(.event == \"session-new\" and .inside == \"$B\") |
+		\"\(.proto)|\(.inside_port)|\(.public_port)\"" /tmp/cglog.json)" \
+	"udp|5000|$pb"
+check "monitor shows it" grep -q \
+	"^cgnat session-new dp dp0 nf cg1 inside $B zone 0 public $PUB proto udp port 5000 public-port $pb$" \
+	/tmp/cgmon.out
 
 # C has one block of 8 ports: the ninth mapping is refused, an event.
 out=$(peer inside ask $C 6000 9 $S1:7000)
 check_eq "C's ninth mapping is refused" "$(sed -n 9p <<<"$out")" \
 	"6008 icmp 3 13"
 check "IPFIX: quota exceeded, entries per user (8), for C" \
-	await 100 grep -qxF "7|13|$C||||3|8|" /tmp/ipfix.txt
+	await 100 grep -qxF "7|13|$C||||3|8|$X" /tmp/ipfix.txt
 # D would be the fourth subscriber of max-subscribers 3.
 check_eq "D is refused" "$(peer inside ask $D 6000 1 $S1:7000)" \
 	"6000 icmp 3 13"
 check "IPFIX: quota exceeded, subscribers (3)" \
-	await 100 grep -qxF "7|13|||||4||3" /tmp/ipfix.txt
+	await 100 grep -qxF "7|13|||||4||3$X" /tmp/ipfix.txt
 
 # The flows go: A's and B's blocks come back, the same ranges.
 nfvctl flow flush dp0
@@ -122,6 +149,14 @@ check "IPFIX: A's port block de-allocation" \
 	await 100 grep -qxF "$fa" /tmp/ipfix.txt
 check "IPFIX: B's port block de-allocation" \
 	await 100 grep -qxF "$fb" /tmp/ipfix.txt
+check "IPFIX: A's session deletion" \
+	await 100 grep -qxF "7|5|${sa#7|4|}" /tmp/ipfix.txt
+c_sessions() {
+	[ "$(grep -c "^7|4|$C|" /tmp/ipfix.txt) $(grep -c "^7|5|$C|" \
+		/tmp/ipfix.txt)" = "8 8" ]
+}
+check "a session event for each of C's 8 flows, made and deleted" \
+	await 100 c_sessions
 
 # Who had A's public port, from the records alone (lookup in the past):
 # A from its block's allocation to its release, nobody a millisecond
@@ -155,6 +190,31 @@ check_eq "... nobody a millisecond before the allocation" \
 check_eq "... nobody at the release" "$(past /tmp/cglog.txt "$t1")" ""
 check_eq "no event names the server (RFC 6888 REQ-12)" \
 	"$(grep -c "$S1" /tmp/ipfix.txt /tmp/cglog.txt /tmp/cglog.json |
-		cut -d: -f2 | xargs)" "0 0 0"
+		cut -d: -f2 | xargs) $(grep "^cgnat " /tmp/cgmon.out |
+		grep -c "$S1")" "0 0 0 0"
 check_eq "none lost" "$(nfvctl -j cgnat show dp0 cg1 |
 	jq '.[0].stats.events_lost // 0')" 0
+
+# natPoolId: cgx, pool-id 42, one block of 64512 ports on its one
+# address. A takes it; B, a new subscriber, finds no address with a free
+# block: refused, natEvent 3 (addresses exhausted) with natPoolId 42.
+PUBX=198.51.100.9
+ip -n outside route add $PUBX/32 via 203.0.113.1
+nfvctl -b - <<-EOF
+	cgnat add dp0 cgx pool $PUBX/32 block-size 64512 pool-id 42
+	chain set dp0 dev r0 cgx forward
+	chain set dp0 dev r1 cgx forward
+	EOF
+check_eq "show has the pool-id" \
+	"$(nfvctl -j cgnat show dp0 cgx | jq '.[0].pool_id')" 42
+timeout 300 "$NFVCTL" -n router cgnat log dp0 cgx ipfix 127.0.0.1:4739 \
+	domain 8 > /tmp/cglogx.out 2> /tmp/cglogx.err &
+await 300 grep -q listening /tmp/cglogx.err || fail "cgnat log of cgx did not start"
+await 300 grep -q '^8|||' /tmp/ipfix.txt || fail "no templates from domain 8"
+check "cgx: A's flow gets through" \
+	eval "peer inside ask $A 5100 1 $S1:7000 | grep -q ' $PUBX:'"
+check_eq "cgx: B finds no address" "$(peer inside ask $B 5100 1 $S1:7000)" \
+	"5100 icmp 3 13"
+check "IPFIX: addresses exhausted, natPoolId 42" \
+	await 100 grep -qxF "8|3|||||||||||42$DST" /tmp/ipfix.txt
+
