@@ -374,7 +374,7 @@ static int cgnat_add(int argc, char **argv)
 	const char *cmd = "cgnat add", *dp, *name;
 	struct nl_msg *cfg, *msg;
 	bool filtering = false, timeouts = false, mode = false;
-	bool statics = false, excludes = false;
+	bool statics = false, excludes = false, pool_id = false;
 	struct nlmsghdr *h;
 	struct nlattr *nest;
 	int i, err;
@@ -387,6 +387,7 @@ static int cgnat_add(int argc, char **argv)
 		mode |= !strcmp(argv[i], "mode");
 		statics |= !strcmp(argv[i], "static");
 		excludes |= !strcmp(argv[i], "exclude");
+		pool_id |= !strcmp(argv[i], "pool-id");
 	}
 	cfg = nlmsg_alloc();
 	if (!cfg) {
@@ -419,7 +420,10 @@ static int cgnat_add(int argc, char **argv)
 	nlmsg_free(cfg);
 	nla_nest_end(msg, nest);
 	err = nfv_talk(msg, NULL, NULL);
-	if (err && mode && nl_unknown_attr())
+	/* The newest first: a module without it may lack the others too. */
+	if (err && pool_id && nl_unknown_attr())
+		err_msg("the nfv_cgnat module lacks pool-id (NFV_CGNAT_A_POOL_ID): update the module");
+	else if (err && mode && nl_unknown_attr())
 		err_msg("the nfv_cgnat module lacks modes (NFV_CGNAT_A_MODE)%s: update the module",
 			timeouts || filtering ? ", or timeouts or filtering" : "");
 	else if (err && timeouts && nl_unknown_attr())
