@@ -318,13 +318,14 @@ check_eq "the server A sent to reaches it from another port" \
 # talks to S1; A:5200 sends to B's mapping, which never sent to A's
 # public address: dropped. A's mapping has sent to B's public address
 # now, so B's datagram to A's mapping gets in, from B's.
+# A's receiver starts meanwhile: a process start is most of the cost.
 bpub=$(peer inside ask $B 5800 1 $S1:7000 | cut -d' ' -f2)
 check "B:5800's mapping, in cg2's pool ($bpub)" in_cg2 "$bpub"
 peer inside send $A 5200 "${bpub%:*}" "${bpub#*:}"
-filtered() { [ "$(cg_stat filtered cg2)" = 3 ]; }
-check "ADF: A's hairpin to B's mapping is dropped, counted" await 100 filtered
 timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" recv $A 5200 \
 	> /tmp/recv3 2> /tmp/recv3.err &
+filtered() { [ "$(cg_stat filtered cg2)" = 3 ]; }
+check "ADF: A's hairpin to B's mapping is dropped, counted" await 100 filtered
 await 100 grep -q ready /tmp/recv3.err || fail "the receiver did not start"
 peer inside send $B 5800 "${adf%:*}" "${adf#*:}"
 check_eq "ADF: B's hairpin to A's mapping, which sent to B's address, gets in" \
