@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fwrule.h"
 #include "fwsyntax.h"
@@ -17,6 +18,8 @@
 /* Rules per message of a load: the rule list attribute holds 64 KiB. */
 #define FW_LOAD_BATCH	256
 #define FW_LOAD_MSG_SIZE	65536
+/* A request's headers, DP and NF names and config nest around a batch. */
+#define FW_MSG_ROOM		1024
 
 static const char *const tcp_state_name[__NFV_FW_TCP_MAX] = {
 	[NFV_FW_TCP_NONE]	 = "NONE",
@@ -501,6 +504,11 @@ static int load_send(struct fw_load *l, const char *dp, const char *name)
 		    (last && l->policy >= 0 &&
 		     nla_put_u8(m, NFV_FW_A_POLICY, (uint8_t)l->policy) < 0))
 			return scratch_fail(m, -2);
+		/*
+		 * The request: the batch and room for its headers and names,
+		 * not 64 KiB, which libnl zeroes.
+		 */
+		nlmsg_set_default_size(nlmsg_hdr(m)->nlmsg_len + FW_MSG_ROOM);
 		err = fw_send(NFV_CMD_NF_SET, dp, name, m);
 	}
 	return err;
@@ -532,13 +540,19 @@ static int fw_load(int argc, char **argv)
 		return usage_err(l.cmd, "missing FILE");
 	if (argc > 1)
 		return usage_err(l.cmd, "unknown argument \"%s\"", argv[1]);
-	/* Room for a batch; the netlink message may be larger than a page. */
+	/*
+	 * Room for a batch; the netlink message may be larger than a page.
+	 * Only for the load's own messages: libnl's default is the process's,
+	 * and a batch file or nfstart runs more commands after this one, each
+	 * of which would otherwise allocate and zero 64 KiB per message.
+	 */
 	nlmsg_set_default_size(FW_LOAD_MSG_SIZE);
 	err = load_read(&l, *argv);
 	if (err == -2)
 		err_msg("out of memory");
 	if (!err)
 		err = load_send(&l, dp, name);
+	nlmsg_set_default_size(sysconf(_SC_PAGESIZE));
 	if (!err && l.policy < 0)
 		load_note_policy(dp, name);
 	for (i = 0; i < l.nbatch; i++)
