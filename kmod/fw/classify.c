@@ -224,15 +224,19 @@ static void fw_rule_base(const struct fw_rule *r, struct fw_key *m,
 /*
  * Subtables by mask, open addressing: an entry finds its subtable in one
  * probe or a few, not by a walk over all of them, so a build costs
- * entries + masks, not entries x masks.
+ * entries + masks, not entries x masks. Twice as many slots as the build
+ * can have masks (no more than its entries, nor FW_MAX_SUBS), so at least
+ * half stay empty: sized to the rule set, not to the largest, since every
+ * build (an instance's creation, each edit) fills them all.
  */
-#define FW_MASK_SLOTS	(2 * FW_MAX_SUBS)
+#define FW_MASK_SLOTS_MIN	16
 
 struct fw_builder {
 	struct fw_cls *cls;
 	u32 maxsubs;
 	u32 *sub_of;		/* entry -> subtable */
-	u32 *slots;		/* FW_MASK_SLOTS subtable indices or FW_NONE */
+	u32 *slots;		/* subtable indices or FW_NONE */
+	u32 slot_mask;		/* slots - 1, a power of two */
 };
 
 static void fw_sub_init(struct fw_sub *sub, const struct fw_key *mask,
@@ -259,7 +263,7 @@ static int fw_sub_find(struct fw_builder *b, const struct fw_key *mask,
 	u32 slot = jhash2((const u32 *)mask, FW_KEY_WORDS, 0), i;
 
 	for (;; slot++) {
-		i = b->slots[slot % FW_MASK_SLOTS];
+		i = b->slots[slot & b->slot_mask];
 		if (i == FW_NONE)
 			break;
 		if (fw_key_eq(&cls->subs[i].mask, mask))
@@ -279,7 +283,7 @@ static int fw_sub_find(struct fw_builder *b, const struct fw_key *mask,
 		cls->subs = subs;
 		b->maxsubs = max;
 	}
-	b->slots[slot % FW_MASK_SLOTS] = i;
+	b->slots[slot & b->slot_mask] = i;
 	fw_sub_init(&cls->subs[i], mask, rule);
 	cls->nsubs++;
 	return i;
@@ -418,7 +422,7 @@ struct fw_cls *fw_cls_build(const struct fw_rule *rules, u32 n, int *err)
 {
 	struct fw_builder b = { .maxsubs = 16 };
 	struct fw_cls *cls;
-	u32 i, total;
+	u32 i, total, nslots;
 
 	*err = -E2BIG;
 	if (n > FW_MAX_RULES)
@@ -435,10 +439,13 @@ struct fw_cls *fw_cls_build(const struct fw_rule *rules, u32 n, int *err)
 	cls->entries = kvcalloc(max_t(u32, total, 1), sizeof(*cls->entries),
 				GFP_KERNEL);
 	b.sub_of = kvcalloc(max_t(u32, total, 1), sizeof(u32), GFP_KERNEL);
-	b.slots = kvmalloc_array(FW_MASK_SLOTS, sizeof(u32), GFP_KERNEL);
+	nslots = roundup_pow_of_two(max_t(u32, 2 * min_t(u32, total, FW_MAX_SUBS),
+					  FW_MASK_SLOTS_MIN));
+	b.slot_mask = nslots - 1;
+	b.slots = kvmalloc_array(nslots, sizeof(u32), GFP_KERNEL);
 	if (!cls->subs || !cls->entries || !b.sub_of || !b.slots)
 		goto fail;
-	memset(b.slots, 0xff, FW_MASK_SLOTS * sizeof(u32));
+	memset(b.slots, 0xff, nslots * sizeof(u32));
 	for (i = 0; i < n; i++) {
 		*err = -EINVAL;
 		if (!fw_rule_valid(&rules[i]))

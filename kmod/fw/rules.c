@@ -565,8 +565,14 @@ struct fw_ruleset *fw_ruleset_build(struct fw_inst *fw, struct fw_rule *rules,
 	rs->n = n;
 	rs->policy = policy;
 	rs->n_named = fw_rules_prepare(fw, rules, n);
+	/*
+	 * The last block holds only the rules left: 100 rules zero 1.6 KiB a
+	 * CPU, not 16 (per-CPU memory is zeroed, and new pages too).
+	 */
 	for (i = 0; i < chunks; i++) {
-		rs->cnt[i] = __alloc_percpu(FW_CNT_CHUNK * sizeof(struct fw_cnt),
+		u32 len = min_t(u32, n - i * FW_CNT_CHUNK, FW_CNT_CHUNK);
+
+		rs->cnt[i] = __alloc_percpu(len * sizeof(struct fw_cnt),
 					    __alignof__(struct fw_cnt));
 		if (!rs->cnt[i])
 			goto fail;
