@@ -17,6 +17,7 @@
 #include <linux/percpu.h>
 #include <linux/ratelimit.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "../nfv_nf.h"
 #include "block.h"
@@ -216,6 +217,9 @@ struct cg_inst {
 	struct hlist_head *maps_pub;
 	u32 sub_mask, map_mask;
 	u32 nsubs, nmaps;
+	u32 map_grow_at;		/* nmaps past which the hashes grow */
+	u32 map_max_mask;		/* map_mask when fully grown */
+	struct work_struct map_grow;	/* main.c */
 	struct ratelimit_state reject_rs;
 	struct ratelimit_state ev_rs;	/* limit events */
 	struct cg_evq evq;		/* event.c */
@@ -276,6 +280,8 @@ struct cg_map *cg_map_find_in(struct cg_inst *cg, const struct nfv_key *k);
 struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
 			       u8 proto);
 void cg_map_hash(struct cg_inst *cg, struct cg_map *map);
+void cg_maps_rehash(struct cg_inst *cg, struct hlist_head *in,
+		     struct hlist_head *pub, u32 mask);
 bool cg_excluded(const struct cg_inst *cg, __be32 dst);
 enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 			    void *flow_priv);

@@ -415,17 +415,69 @@ static int cg_timeout_classes(struct nfv_nf *nf, struct cg_inst *cg,
 }
 
 /* Hash buckets for up to max entries: a quarter as many, bounded. */
-static struct hlist_head *cg_buckets(u32 max, u32 lo, u32 hi, u32 *mask)
+static u32 cg_nbuckets(u32 max, u32 lo, u32 hi)
 {
-	u32 n = roundup_pow_of_two(clamp(max / 4, lo, hi));
+	return roundup_pow_of_two(clamp(max / 4, lo, hi));
+}
 
-	*mask = n - 1;
-	return kvcalloc(n, sizeof(struct hlist_head), GFP_KERNEL);
+/*
+ * Subscribers: in block mode each holds a block or a static mapping, so
+ * the pool bounds them as well as max-subscribers does; sized to the
+ * smaller (a /32 pool of 512-port blocks: 32 buckets, not 16,384). Only
+ * a size: should more come, their chains grow, max-subscribers holds.
+ */
+static u32 cg_max_subs(const struct cg_inst *cg, u32 nblocks)
+{
+	u64 held = (u64)cg->naddrs * nblocks + CG_MAX_STATICS;
+
+	return nblocks ? min_t(u64, cg->max_subs, held) : cg->max_subs;
+}
+
+/*
+ * The mapping hashes start at CG_MAP_BUCKETS_FIRST buckets and grow
+ * eightfold, in process context, each time the mappings pass four a
+ * bucket, up to a quarter of max-mappings (the load they were always
+ * sized for): a new instance zeroes 1 KiB of buckets rather than up to
+ * 4 MiB, and one with few subscribers never needs more. Until the work
+ * runs, chains grow past four; a failed allocation leaves the hashes as
+ * they are, to be tried again at the next mapping.
+ */
+#define CG_MAP_BUCKETS_FIRST	64
+#define CG_MAP_GROWTH		8
+
+static void cg_map_grow_work(struct work_struct *work)
+{
+	struct cg_inst *cg = container_of(work, struct cg_inst, map_grow);
+	struct hlist_head *in, *pub, *old_in, *old_pub;
+	u32 n;
+
+	spin_lock_bh(&cg->lock);
+	n = min(cg->map_mask + 1, (cg->map_max_mask + 1) / CG_MAP_GROWTH) *
+	    CG_MAP_GROWTH;
+	spin_unlock_bh(&cg->lock);
+	/* Only this work changes the size: n stays right while unlocked. */
+	in = kvcalloc(n, sizeof(*in), GFP_KERNEL);
+	pub = kvcalloc(n, sizeof(*pub), GFP_KERNEL);
+	if (!in || !pub) {
+		kvfree(in);
+		kvfree(pub);
+		return;
+	}
+	spin_lock_bh(&cg->lock);
+	old_in = cg->maps_in;
+	old_pub = cg->maps_pub;
+	cg_maps_rehash(cg, in, pub, n - 1);
+	/* A dump's place is gone with the old buckets' order. */
+	cg->cursor.idx = ULONG_MAX;
+	cg->map_grow_at = n > cg->map_max_mask ? U32_MAX : n * 4;
+	spin_unlock_bh(&cg->lock);
+	kvfree(old_in);
+	kvfree(old_pub);
 }
 
 static int cg_alloc(struct cg_inst *cg)
 {
-	u32 nblocks = CG_PORTS / cg->block_size, i;
+	u32 nblocks = CG_PORTS / cg->block_size, i, nmaps;
 
 	cg->addrs = kvcalloc(cg->naddrs, sizeof(*cg->addrs), GFP_KERNEL);
 	if (cg->mode == NFV_CGNAT_MODE_DETERMINISTIC)
@@ -433,9 +485,15 @@ static int cg_alloc(struct cg_inst *cg)
 	else
 		cg->block_mem = kvcalloc(cg->naddrs * nblocks,
 					 sizeof(*cg->block_mem), GFP_KERNEL);
-	cg->subs = cg_buckets(cg->max_subs, 16, 1U << 16, &cg->sub_mask);
-	cg->maps_in = cg_buckets(cg->max_maps, 64, 1U << 18, &cg->map_mask);
-	cg->maps_pub = cg_buckets(cg->max_maps, 64, 1U << 18, &cg->map_mask);
+	cg->sub_mask = cg_nbuckets(cg_max_subs(cg, nblocks), 16, 1U << 16) - 1;
+	cg->subs = kvcalloc(cg->sub_mask + 1, sizeof(*cg->subs), GFP_KERNEL);
+	cg->map_max_mask = cg_nbuckets(cg->max_maps, CG_MAP_BUCKETS_FIRST,
+				       1U << 18) - 1;
+	nmaps = min(cg->map_max_mask + 1, CG_MAP_BUCKETS_FIRST);
+	cg->map_mask = nmaps - 1;
+	cg->map_grow_at = nmaps > cg->map_max_mask ? U32_MAX : nmaps * 4;
+	cg->maps_in = kvcalloc(nmaps, sizeof(*cg->maps_in), GFP_KERNEL);
+	cg->maps_pub = kvcalloc(nmaps, sizeof(*cg->maps_pub), GFP_KERNEL);
 	cg->stats = alloc_percpu(struct cg_stats);
 	if (!cg->addrs || (nblocks && !cg->block_mem) || !cg->subs ||
 	    !cg->maps_in || !cg->maps_pub || !cg->stats)
@@ -450,6 +508,8 @@ static void cg_destroy(struct nfv_nf *nf)
 {
 	struct cg_inst *cg = nfv_nf_priv(nf);
 
+	/* No mapping is made any more: nothing queues it again. */
+	cancel_work_sync(&cg->map_grow);
 	cg_tables_free(cg);
 	free_percpu(cg->stats);
 }
@@ -461,6 +521,7 @@ static int cg_create(struct nfv_nf *nf, struct nlattr **tb,
 	int err;
 
 	spin_lock_init(&cg->lock);
+	INIT_WORK(&cg->map_grow, cg_map_grow_work);
 	INIT_LIST_HEAD(&cg->statics);
 	/* Answers to exhaustion, at most 100 a second, silently. */
 	ratelimit_state_init(&cg->reject_rs, HZ, 100);

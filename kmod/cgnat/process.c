@@ -390,7 +390,36 @@ void cg_map_hash(struct cg_inst *cg, struct cg_map *map)
 	hlist_add_head(&map->pub_node,
 		       &cg->maps_pub[cg_pub_hash(cg, cg_map_pub(map),
 						 map->pub_port, map->proto)]);
-	cg->nmaps++;
+	/* Past the load the hashes are sized for: main.c grows them. */
+	if (unlikely(++cg->nmaps > cg->map_grow_at))
+		schedule_work(&cg->map_grow);
+}
+
+/* Moves every mapping into the hashes in and pub of mask + 1 buckets. */
+void cg_maps_rehash(struct cg_inst *cg, struct hlist_head *in,
+		    struct hlist_head *pub, u32 mask)
+{
+	struct hlist_head *old = cg->maps_in;
+	u32 old_mask = cg->map_mask, i;
+	struct hlist_node *n;
+	struct cg_map *map;
+
+	lockdep_assert_held(&cg->lock);
+	cg->maps_in = in;
+	cg->maps_pub = pub;
+	cg->map_mask = mask;
+	for (i = 0; i <= old_mask; i++)
+		hlist_for_each_entry_safe(map, n, &old[i], in_node) {
+			hlist_del(&map->in_node);
+			hlist_del(&map->pub_node);
+			hlist_add_head(&map->in_node,
+				       &in[cg_in_hash(cg, map->addr, map->port,
+						      map->zone, map->proto)]);
+			hlist_add_head(&map->pub_node,
+				       &pub[cg_pub_hash(cg, cg_map_pub(map),
+							map->pub_port,
+							map->proto)]);
+		}
 }
 
 /* A new mapping for the packet's inside tuple, not hashed yet. */
