@@ -252,6 +252,33 @@ static int tcp_flags(struct fw_line *l, int argc, char **argv)
 	return used;
 }
 
+/*
+ * What a line starts with. Not an initializer: that would zero the whole
+ * struct, 5 KiB of value slots, for each line of a rule file, where only
+ * the counts need to be.
+ */
+static void line_init(struct fw_line *l, const char *cmd)
+{
+	static const char *const kw[F_NUM] = {
+		[F_IN] = "in-port", [F_SRC] = "src", [F_DST] = "dst",
+		[F_SPORT] = "sport", [F_DPORT] = "dport",
+		[F_ITYPE] = "icmp-type", [F_ICODE] = "icmp-code",
+		[F_STATE] = "state",
+	};
+	unsigned int i;
+
+	l->cmd = cmd;
+	for (i = 0; i < F_NUM; i++) {
+		l->f[i].kw = kw[i];
+		l->f[i].n = 0;
+	}
+	l->proto = NULL;
+	l->action = NULL;
+	l->reject = NULL;
+	l->tcp_flags[0] = 0;
+	l->nmeter = 0;
+}
+
 static void line_free(struct fw_line *l)
 {
 	unsigned int i, j;
@@ -856,20 +883,11 @@ static int emit(struct fw_line *l, unsigned int *pick, fw_rule_cb cb,
 int fw_expand_rule(const char *cmd, int argc, char **argv, fw_rule_cb cb,
 		   void *ctx)
 {
-	struct fw_line l = {
-		.cmd = cmd,
-		.f = {
-			[F_IN] = { .kw = "in-port" }, [F_SRC] = { .kw = "src" },
-			[F_DST] = { .kw = "dst" }, [F_SPORT] = { .kw = "sport" },
-			[F_DPORT] = { .kw = "dport" },
-			[F_ITYPE] = { .kw = "icmp-type" },
-			[F_ICODE] = { .kw = "icmp-code" },
-			[F_STATE] = { .kw = "state" },
-		},
-	};
+	struct fw_line l;
 	unsigned int pick[F_NUM] = { 0 }, total = 1;
 	int f, err;
 
+	line_init(&l, cmd);
 	err = parse_line(&l, argc, argv);
 	if (err == 1) {
 		/* fw.c names a bad value before the missing action. */
