@@ -513,9 +513,10 @@ static int field_of(const char *kw)
 	};
 	int f, i;
 
+	/* The first letter before strcmp(): every word of a rule asks. */
 	for (f = 0; f < F_NUM; f++)
 		for (i = 0; i < 4 && names[f][i]; i++)
-			if (!strcmp(kw, names[f][i]))
+			if (kw[0] == names[f][i][0] && !strcmp(kw, names[f][i]))
 				return f;
 	return -1;
 }
@@ -765,6 +766,19 @@ static int parse_line(struct fw_line *l, int argc, char **argv)
 	while (argc > 0) {
 		const char *kw = argv[0];
 
+		/*
+		 * A field's keyword first: the commonest, and none of the
+		 * words below, so a rule file's lines skip their tests.
+		 */
+		f = field_of(kw);
+		if (f >= 0) {
+			used = field(l, f, argc - 1, argv + 1);
+			if (used < 0)
+				return -1;
+			argc -= 1 + used;
+			argv += 1 + used;
+			continue;
+		}
 		if (!strcmp(kw, "accept") || !strcmp(kw, "drop") ||
 		    !strcmp(kw, "reject")) {
 			used = action(l, argc, argv);
@@ -835,15 +849,7 @@ static int parse_line(struct fw_line *l, int argc, char **argv)
 			argv++;
 			continue;
 		}
-		f = field_of(kw);
-		if (f < 0)
-			return usage_err(l->cmd, "unknown rule keyword \"%s\"",
-					 kw);
-		used = field(l, f, argc - 1, argv + 1);
-		if (used < 0)
-			return -1;
-		argc -= 1 + used;
-		argv += 1 + used;
+		return usage_err(l->cmd, "unknown rule keyword \"%s\"", kw);
 	}
 	return 1;	/* no action */
 }
