@@ -29,6 +29,8 @@
 # beyond, fragmentation needed (slow and fast path), port unreachable.
 # Configurations fuzzed, each taken or refused with a message; malformed
 # frames through the NAT dropped, counted, translated ones checksummed.
+# Past 256 mappings the mapping hashes grow, and EIM and EIF still find
+# every mapping.
 # debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
@@ -425,3 +427,31 @@ for ns in inside outside; do
 done
 check_ge "cgpf dropped what no mapping holds, counted" \
 	"$(cg_stat no_mapping cgpf)" 1
+
+# The mapping hashes start at 64 buckets and grow past four mappings a
+# bucket (main.c): 260 mappings of D's ports through cgpf make them grow
+# once, after which EIM still finds each mapping from the inside (S2 sees
+# the public address:port S1 saw) and EIF from the outside (the third
+# host reaches D's last port).
+rm -f /tmp/grow.*
+for s in $S1 $S2; do
+	timeout 300 nsenter --net=/run/netns/outside python3 "$PEER" echo $s \
+		7100 260 > /tmp/grow.$s 2> /tmp/grow.$s.err &
+	await 100 grep -q ready /tmp/grow.$s.err ||
+		fail "the echo server on $s did not start"
+done
+out=$(peer inside ask $D 20000 260 $S1:7100 $S2:7100)
+check_eq "260 mappings: each port answered by both servers" \
+	"$(grep -cE ' 198\.51\.100\.([89]|1[01]):[0-9]+$' <<<"$out")" 520
+check_eq "EIM across the growth: both servers saw one public address:port a port" \
+	"$(sort -u <<<"$out" | awk '{ n[$1]++ } END { for (p in n) if (n[p] != 1) bad++; print bad + 0 }')" 0
+check_ge "cgpf holds them all" \
+	"$(nfvctl -j cgnat mappings dp0 cgpf | jq '[.[] | select(.inside_port >= 20000)] | length')" 260
+last=$(awk '$1 == 20259 { print $2; exit }' <<<"$out")
+timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" recv $D 20259 \
+	> /tmp/grow.recv 2> /tmp/grow.recv.err &
+await 100 grep -q ready /tmp/grow.recv.err || fail "the receiver did not start"
+peer outside send $S3 9998 "${last%:*}" "${last#*:}"
+await 100 test -s /tmp/grow.recv
+check_eq "EIF across the growth: the third host reaches D:20259" \
+	"$(cat /tmp/grow.recv)" "from $S3:9998"
