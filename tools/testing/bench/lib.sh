@@ -60,6 +60,11 @@ topo_up() {
 	topo_del
 	ip netns add bench-rt
 	ip netns add bench-sv
+	# No IPv6 on the ports: a port coming up sends router solicitations
+	# and MLD reports for seconds, which the sinks would count as
+	# forwarded frames (nfv-cgnat's verify saw one more than it sent).
+	rt sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	sv sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	ip link add x0 netns bench-sv type veth peer r0 netns bench-rt
 	ip link add r1 netns bench-rt type veth peer s0 netns bench-sv
 	rt ip addr add 10.10.1.1/24 dev r0
