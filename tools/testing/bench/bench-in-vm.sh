@@ -13,6 +13,8 @@
 # (its empty tables) took; top names the three slab caches that grew most.
 #   BENCH-LAT, BENCH-LATH: latency and jitter, idle and under load
 #   (latency.sh)
+#   BENCH-PROF,scenario,point,percent,symbol: with -P, where the cycles
+#   of one more run go (perf record -a, cpu-clock), symbols of 0.5% or more
 #   BENCH-SKIP,scenario,flows,reason
 #   BENCH-FAIL,scenario,what
 #   BENCH-NFSTART, BENCH-NFSWAP, BENCH-NFLOSS, BENCH-NFLOST: NF start
@@ -26,14 +28,16 @@
 # Usage: bench-in-vm.sh [-t SECONDS] [-r RUNS] [-f "FLOWS..."] [-s "SIZES..."]
 #                       [-z "FLOWS..."] [-n NEW_FLOWS] [-x INJECT] [-T] [-R]
 #                       [-S] [-u STARTS] [-w SWAPS] [-p SAMPLES] [-b "LOADS..."]
-#                       [-L] [-c CLOCK] [SCENARIO...]
+#                       [-L] [-P] [-N] [-c CLOCK] [SCENARIO...]
 # The first size is measured at every flow count, the others at those of -z
 # (1000). -T: throughput only, -R: connection rate only, -L: latency only,
 # -S: NF start time only (after the scenarios otherwise): STARTS starts of
 # each NF kind (100) and SWAPS chain swaps under traffic (100).
 # -p: latency samples per load (1000; 0: no latency phase), -b: the
 # background loads, percent of the scenario's capacity (0 50 90). -x: how frames
-# enter r0 (lib.sh): xdp (default), xmit or netif_receive. -c: the VM's
+# enter r0 (lib.sh): xdp (default), xmit or netif_receive. -P: after each
+# point's runs, one more under perf, not counted in the figures. -N: no
+# NF start phase. -c: the VM's
 # clock as bench.sh set it up (icount or real), for the record.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -55,7 +59,8 @@ do_lat=1
 lat_samples=1000
 lat_loads="0 50 90"
 clock=real
-while getopts "t:r:f:s:z:n:x:c:u:w:p:b:TRSL" opt; do
+do_prof=
+while getopts "t:r:f:s:z:n:x:c:u:w:p:b:TRSLPN" opt; do
 	case "$opt" in
 	t) secs=$OPTARG ;;
 	r) runs=$OPTARG ;;
@@ -73,6 +78,8 @@ while getopts "t:r:f:s:z:n:x:c:u:w:p:b:TRSL" opt; do
 	R) do_tput= do_nfstart= do_lat= ;;
 	S) do_tput= do_rate= do_lat= ;;
 	L) do_tput= do_rate= do_nfstart= ;;
+	P) do_prof=1 ;;
+	N) do_nfstart= ;;
 	*) exit 2 ;;
 	esac
 done
@@ -148,6 +155,26 @@ warm() {
 	echo "# $scn, $1 flows: warm-up $((SECONDS - t))s, $fwd forward and $rep reply passes"
 }
 
+# prof POINT TRAFFIC-ARGS...: one more traffic run under perf (every CPU,
+# the cpu-clock event: no PMU under TCG), and its symbols of 0.5% or more.
+prof() {
+	local point=$1 data=/tmp/bench-perf.data
+	shift
+	[ -n "$do_prof" ] || return 0
+	perf record -q -a -e cpu-clock -o "$data" 2> /dev/null &
+	local pid=$!
+	# perf is recording once its file has a header.
+	await 100 test -s "$data"
+	traffic "$@" > /dev/null
+	kill -INT "$pid"
+	wait "$pid"
+	perf report -q -i "$data" --sort sym --stdio --percent-limit 0.5 2> /dev/null |
+		awk -v p="BENCH-PROF,$scn,$point," 'NF >= 3 && $1 ~ /%$/ {
+			pct = $1; sub(/%$/, "", pct); $1 = ""; $2 = ""
+			sub(/^ +/, ""); print p pct "," $0 }'
+	rm -f "$data"
+}
+
 mem_before() {
 	slabinfo > /tmp/slab0
 	slab0=$(slab_bytes)
@@ -188,6 +215,7 @@ tput_one() {
 			latency_note "$flows" "$size" "$1" "$3"
 		done
 	done
+	prof "$flows" fwd "$flows" "${sizes%% *}" 0 "$secs"
 	echo "# $scn, $flows flows: $(counters)"
 	r=$(verify) || fail "$flows flows: $r"
 	[ -z "$r" ] || echo "$r"
@@ -202,7 +230,8 @@ tput_one() {
 RATE_SPACE=1000000
 rate_one() {
 	local run r n0 n1
-	MAXFLOWS=$(((runs + 1) * new))
+	# Room for the runs, the profiled one (-P) and verify()'s inbound flows.
+	MAXFLOWS=$(((runs + 1 + ${do_prof:-0}) * new))
 	FLOWS=$new
 	[ "$new" -le $((RATE_SPACE / 2)) ] ||
 		{ fail "more new flows than the rate's tuple space allows"; return; }
@@ -215,6 +244,7 @@ rate_one() {
 		[ "${3:-0}" -gt 0 ] || fail "nothing forwarded (connection rate)"
 		echo "BENCH-RATE,$scn,$run,$1,$2,$3,$((n1 - n0))"
 	done
+	prof new fwd $RATE_SPACE 64 "$new" "" $((101 + runs))
 	echo "# $scn, connection rate: $(counters)"
 	r=$(verify) || fail "connection rate: $r"
 	[ -z "$r" ] || echo "$r"
