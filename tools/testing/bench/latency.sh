@@ -113,6 +113,10 @@ latency_run() {
 	local load cap srv r usec offered fwd out=/tmp/bench-lat cmd
 
 	echo "bench: ${SECONDS}s: $scn, latency" >&2
+	# The probe's frames must reach s0, and its load counts there: the
+	# throughput runs' capacity, taken at r1's egress, is not this one.
+	[ -z "$EGRESS_SINK" ] || lat_caps=
+	sink_egress_off
 	latency_rtt || { fail "latency: rtt does not build"; return; }
 	cmd="$RTT probe -n $lat_samples -i $LAT_INTERVAL -b 10.10.1.2:$LAT_CPORT 10.20.0.1 $LAT_SPORT"
 	latency_setup || { fail "latency: the probe's path"; return; }

@@ -17,10 +17,17 @@
 # default). INJECT=xmit leaves the XDP program out; INJECT=netif_receive is
 # the older injection straight into r0's receive path from bench-rt (a
 # shared skb too). What the scenario under test forwards out of r1 is
-# counted where it arrives, on s0 (its rx_packets are r1's veth's
-# deliveries), and dropped there by a tc rule, the cheapest sink there is.
-# Replies, used to establish the flows in both directions, are sent on s0
-# into r1 and sink on x0.
+# counted and consumed at r1's egress hook (tc, matchall, action trap:
+# the transmit reports success, as a NIC's queue would take the frame),
+# after everything the scenario does and before veth's transmit, which
+# would make s0 receive it: a veth pair's copy and a second receive in
+# the tester's namespace cost more than a NIC's transmit, alike for
+# every scenario, and would measure the harness. The latency and NF
+# start phases need frames to arrive and take the sink off
+# (sink_egress_off); then, and with SINK=peer, the forwarded frames
+# are counted on s0 (its rx_packets are r1's veth's deliveries), and
+# dropped there by a tc rule. Replies, used to establish the flows in
+# both directions, are sent on s0 into r1 and sink on x0.
 #
 # Flow counts: P source ports times A destination addresses, P and A coprime
 # and both sequential, so the frames visit every one of the P * A flows in
@@ -36,6 +43,7 @@ PG=/proc/net/pktgen
 # defaults (conntrack: 30 s unreplied; nfv: 60 s).
 UDP_TIMEOUT=600
 INJECT=${INJECT:-xdp}
+SINK=${SINK:-egress}
 XDP_PIN=/tmp/bench-bpf/xdp_pass
 
 rt() { ip netns exec bench-rt "$@"; }
@@ -90,6 +98,13 @@ topo_up() {
 	rt ip neigh replace 10.10.1.2 dev r0 lladdr "$X0"
 	sink x0 bench-sv
 	sink s0 bench-sv
+	EGRESS_SINK=
+	if [ "$SINK" = egress ]; then
+		clsact r1 bench-rt &&
+			rt tc filter add dev r1 egress pref 1 matchall action trap ||
+			return 1
+		EGRESS_SINK=1
+	fi
 	# Where frames go: a router's port by default; scenarios may change it.
 	FWD_MAC=$R0
 	REPLY_MAC=$R1
@@ -109,6 +124,19 @@ sink() {
 	ip ${2:+-n "$2"} link set "$1" promisc on
 	tc ${2:+-n "$2"} qdisc add dev "$1" clsact
 	tc ${2:+-n "$2"} filter add dev "$1" ingress matchall action drop
+}
+
+# clsact DEV NS: the clsact qdisc, if the device has none yet.
+clsact() {
+	tc -n "$2" qdisc show dev "$1" | grep -q '^qdisc clsact' ||
+		tc -n "$2" qdisc add dev "$1" clsact
+}
+
+# For the phases that need frames to reach s0: no sink at r1's egress.
+sink_egress_off() {
+	[ -n "$EGRESS_SINK" ] || return 0
+	rt tc filter del dev r1 egress pref 1
+	EGRESS_SINK=
 }
 
 topo_del() {
@@ -163,13 +191,17 @@ traffic() {
 		cmds+=";dst_min $REPLY_DST;dst_max $REPLY_DST;udp_src_min $dport"
 		cmds+=";udp_src_max $dport;udp_dst_min 1024;udp_dst_max $p"
 	fi
-	cnt=/sys/class/net/$cnt/statistics/rx_packets
+	cnt="read -r COUNT < /sys/class/net/$cnt/statistics/rx_packets"
 	if [ "$INJECT" = netif_receive ]; then
 		# Into the router's port's receive path, counted on the far port.
 		[ "$dev" = x0 ] && dev=r0 || dev=r1
-		ns=bench-rt cnt=/sys/class/net/$out/statistics/tx_packets
+		ns=bench-rt
+		cnt="read -r COUNT < /sys/class/net/$out/statistics/tx_packets"
 		mode="xmit_mode netif_receive;"
 	fi
+	# "Sent BYTES bytes PACKETS pkt" of the sink's trap action.
+	[ "$out" != r1 ] || [ -z "$EGRESS_SINK" ] ||
+		cnt="COUNT=\$(tc -n bench-rt -s filter show dev r1 egress | tc_count)"
 	# xmit_mode before anything else: it resets the burst. veth takes
 	# neither clone_skb nor burst (no IFF_TX_SKB_SHARING). One write per
 	# command, as pktgen wants; only shell builtins between the writes
@@ -202,9 +234,18 @@ traffic() {
 	for d in x0 s0 r0 r1; do
 		while [ -e \$pg/\$d ]; do sleep 0.1; done
 	done
+	tc_count() {
+		while read -r l; do
+			case \$l in Sent*)
+				set -- \$l
+				echo "\$4"
+				return
+			esac
+		done
+	}
 	echo "add_device $dev" > \$pg/kpktgend_0
 	$cmds
-	read before < $cnt
+	${cnt//COUNT/before}
 	if [ "$count" = 0 ]; then
 		echo start > \$pg/pgctrl &
 		$during
@@ -213,7 +254,7 @@ traffic() {
 	else
 		echo start > \$pg/pgctrl
 	fi
-	read after < $cnt
+	${cnt//COUNT/after}
 	# "Result: OK: USEC(c...+d...) usec, PACKETS (64byte,0frags)"
 	refused=0
 	while read -r l; do

@@ -74,6 +74,8 @@ nfstart_run() {
 	local starts=$1 swaps=$2 kinds=$3 kind rc=0
 	nfstart_bin || { echo "BENCH-FAIL,nfstart,the prober does not build"; return 1; }
 	topo_up || { echo "BENCH-FAIL,nfstart,topology"; return 1; }
+	# Its frames must reach s0.
+	sink_egress_off
 	nfv_fw_load || { echo "BENCH-FAIL,nfstart,nfv_fw"; return 1; }
 	FW_RULES=$NFSTART_RULES
 	. "$BENCH/scenarios/nfv-fw.sh"

@@ -13,7 +13,7 @@ setup() {
 
 # The latency probe's replies (latency.sh): the same redirect back.
 latency_setup() {
-	rt tc qdisc add dev r1 clsact &&
+	clsact r1 bench-rt &&
 		rt tc filter add dev r1 ingress matchall \
 			action mirred egress redirect dev r0
 	REPLY_MAC=$X0
