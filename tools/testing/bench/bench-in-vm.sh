@@ -98,6 +98,7 @@ fail() { echo "BENCH-FAIL,$scn,$1"; failed=1; }
 info kernel "$(uname -r)"
 info cpus "$(nproc)"
 info cpu_model "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
+info cmdline "$(cat /proc/cmdline)"
 info memory_kib "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)"
 info clock "$clock"
 info params "seconds=$secs runs=$runs flows=$flow_counts sizes=$sizes (all but the first at $size_flows flows) new=$new inject=$INJECT"

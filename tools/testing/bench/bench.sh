@@ -17,6 +17,8 @@
 # else the host is doing; it models no cache or memory costs, and one vCPU
 # none between CPUs. real: two vCPUs on the host's clock, as the tests
 # run, with TCG's noise (spreads of 5% to 68% between runs here).
+# BENCH_KERNEL_ARGS: the VM kernel's extra arguments (init_on_alloc=0,
+# below; empty for the distribution's defaults).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +35,16 @@ while getopts "k:o:c:" opt; do
 	   exit 2 ;;
 	esac
 done
+# init_on_alloc=0 (Debian's kernels zero every allocation by default):
+# veth on 6.1 copies each frame into a page of its own for XDP (lib.sh),
+# which a NIC's driver recycles from its page pool instead, and zeroing
+# it is 4,096 instructions on the instruction clock (a `rep stosb`
+# counts once a byte under TCG): 40% of the harness's own cost per frame,
+# alike in every scenario. Objects the scenarios allocate (conntrack's
+# and nfv's flows) are no longer zeroed by the allocator either: nfv's
+# are still zeroed by its own code (kmem_cache_zalloc), conntrack's in
+# part (what it initialises).
+export NFV_KERNEL_ARGS="${NFV_KERNEL_ARGS:+$NFV_KERNEL_ARGS }${BENCH_KERNEL_ARGS-init_on_alloc=0}"
 case "$clock" in
 icount) export NFV_VM_CPUS=1 NFV_QEMU_ARGS="-icount shift=0" ;;
 real) ;;
