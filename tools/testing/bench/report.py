@@ -252,8 +252,8 @@ def fmt(v, f):
 
 def above_floor(med, rates):
     """Per-frame cost of each scenario beyond the floor's (pktgen, veth,
-    the copy into r0's skb, NAPI): what the scenario itself adds, the
-    transmit to the sink included. Rates are frames per microsecond."""
+    the copy into r0's skb, NAPI): what the scenario itself adds, up to
+    the sink at r1's egress. Rates are frames per microsecond."""
     floor = med.get(("floor", 64, FLOWS_1K))
     if not floor:
         return []
