@@ -98,17 +98,19 @@ topo_up() {
 	rt ip neigh replace 10.10.1.2 dev r0 lladdr "$X0"
 	sink x0 bench-sv
 	sink s0 bench-sv
-	EGRESS_SINK=
-	if [ "$SINK" = egress ]; then
-		clsact r1 bench-rt &&
-			rt tc filter add dev r1 egress pref 1 matchall action trap ||
-			return 1
-		EGRESS_SINK=1
-	fi
 	# Where frames go: a router's port by default; scenarios may change it.
 	FWD_MAC=$R0
 	REPLY_MAC=$R1
 	REPLY_DST=10.10.1.2
+	EGRESS_SINK=
+	[ "$SINK" = egress ] || return 0
+	# Without it frames would be counted on s0, a figure of another kind.
+	if ! clsact r1 bench-rt ||
+	   ! rt tc filter add dev r1 egress pref 1 matchall action trap; then
+		echo "BENCH-FAIL,${scn:-topology},no sink at r1's egress"
+		return 1
+	fi
+	EGRESS_SINK=1
 }
 
 # The XDP_PASS program, loaded and pinned once per boot.
