@@ -30,13 +30,17 @@ fi
 # The tests' C helpers, built here for every kernel's run (make check
 # comes here directly): gcc in the VM reads itself over 9p, which took
 # 25 s on 6.1 and 100 s on the debug kernel.
+# Each is built aside and renamed into place: make check's other lane may
+# be starting a VM that runs it.
 mkdir -p "$top/build"
-cc -O2 -Wall -Wextra -Werror -o "$top/build/guest-peer" \
+cc -O2 -Wall -Wextra -Werror -o "$top/build/guest-peer.$$" \
 	"$here/guest-peer.c" "$here/guest-vhost.c"
+mv -f "$top/build/guest-peer.$$" "$top/build/guest-peer"
 # test-bench-smoke's probers: NF start time, round trips.
 "$top/tools/testing/bench/build-nfstart.sh"
-cc -O2 -Wall -Wextra -Werror -o "$top/build/bench-rtt" \
+cc -O2 -Wall -Wextra -Werror -o "$top/build/bench-rtt.$$" \
 	"$top/tools/testing/bench/rtt.c" -lm
+mv -f "$top/build/bench-rtt.$$" "$top/build/bench-rtt"
 
 for f in ${kmod:+"$kmod/nfv.ko"} "$top/userspace/nfvctl"; do
 	[ -e "$f" ] || { echo "selftests: $f is not built (make)" >&2; exit 1; }
