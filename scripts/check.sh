@@ -5,8 +5,16 @@
 # build, the KUnit suites and the selftests under the sanitizers; once,
 # on the host: one version, the netlink spec against the uapi header and
 # the kernel's policies, nfvctl's warning-free build and its own tests.
-# Prints a table (kernel by suite: passed, failed, seconds) and ends with
-# the line "N passed, N failed". One deadline for the whole run
+# The kernels run in two lanes at once, each VM on a core of its own: the
+# Debian kernels one after another (they share DKMS's one registration of
+# the module), the debug kernel beside them. Each lane's output goes to its
+# own log (tools/testing/vm/out/check-lane-*.txt), each step's to
+# tools/testing/vm/out/check/; the terminal gets the steps as they start
+# and end, and the tail of each failed step at the end. NFV_CHECK_LANES=1
+# runs everything in one lane, in order, its output on the terminal.
+# Prints a table (kernel by suite: passed, failed, seconds, in the order
+# of the arguments whichever lane ends first) and ends with the line
+# "N passed, N failed". One deadline for the whole run
 # (NFV_CHECK_DEADLINE seconds, 85 minutes: CI stops at 90): a step still
 # running then is stopped and fails, the ones after it fail unrun, and
 # the table is printed all the same.
@@ -17,11 +25,24 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 log=tools/testing/vm/out
-mkdir -p "$log"
-passed=0
-failed=0
-table=()
+# Each step's output, and what the table needs from each lane: rows/ROWS
+# (the table's lines of one kernel, "PASSED FAILED<tab>LINE") and
+# rows/ROWS.failed (its failed steps, "WHAT<tab>STEP-LOG").
+steps=$log/check
+rm -rf "$steps"
+mkdir -p "$steps/rows"
+rows=""
+lane=""
+lanes=${NFV_CHECK_LANES:-2}
 deadline=$((SECONDS + ${NFV_CHECK_DEADLINE:-5100}))
+# The terminal, for a lane whose output goes to its log.
+exec 3>&1
+
+# say LINE: a line of the lane's output, on the terminal too.
+say() {
+	echo "$*"
+	[ -z "$lane" ] || echo "[$lane] $*" >&3
+}
 
 # limited COMMAND...: runs COMMAND (a function too) until the deadline.
 # timeout kills the command's whole process group, the VM included.
@@ -37,24 +58,31 @@ limited() {
 	return $rc
 }
 
-# record KERNEL SUITE PASSED FAILED SECONDS
+# record KERNEL SUITE PASSED FAILED SECONDS [STEP-LOG]
 record() {
-	passed=$((passed + $3))
-	failed=$((failed + $4))
-	table+=("$(printf '%-26s %-22s %6s %6s %6ss' "$@")")
+	printf '%s %s\t%-26s %-22s %6s %6s %6ss\n' "$3" "$4" "$1" "$2" "$3" "$4" "$5" \
+		>> "$steps/rows/$rows"
+	[ "$4" -eq 0 ] || printf '%s: %s\t%s\n' "$1" "$2" "${6:-}" >> "$steps/rows/$rows.failed"
+}
+
+# steplog KERNEL SUITE: the file for a step's output.
+steplog() {
+	echo "$steps/$rows-$(echo "$1-$2" | tr -c 'A-Za-z0-9.+\n-' '_').txt"
 }
 
 # step KERNEL SUITE COMMAND...: one check, passed if the command succeeds.
 step() {
-	local kernel=$1 suite=$2 t0=$SECONDS
+	local kernel=$1 suite=$2 t0=$SECONDS out
 	shift 2
-	echo "=== $kernel: $suite"
-	if limited "$@"; then
-		echo "=== $kernel: $suite: ok"
+	out=$(steplog "$kernel" "$suite")
+	say "=== $kernel: $suite"
+	limited "$@" 2>&1 | tee "$out"
+	if [ "${PIPESTATUS[0]}" -eq 0 ]; then
+		say "=== $kernel: $suite: ok"
 		record "$kernel" "$suite" 1 0 $((SECONDS - t0))
 	else
-		echo "=== $kernel: $suite: FAILED"
-		record "$kernel" "$suite" 0 1 $((SECONDS - t0))
+		say "=== $kernel: $suite: FAILED"
+		record "$kernel" "$suite" 0 1 $((SECONDS - t0)) "$out"
 	fi
 }
 
@@ -79,12 +107,11 @@ export -f no_warnings
 counted() {
 	local kernel=$1 suite=$2 parser=$3 t0=$SECONDS rc out
 	shift 3
-	echo "=== $kernel: $suite"
-	out=$log/check-$$.txt
+	say "=== $kernel: $suite"
+	out=$(steplog "$kernel" "$suite")
 	limited "$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	tally "$kernel" "$suite" "$parser" "$out" "$rc" $((SECONDS - t0))
-	rm -f "$out"
 }
 
 # tally KERNEL SUITE PARSER OUTPUT STATUS SECONDS: records what PARSER
@@ -96,8 +123,8 @@ tally() {
 	f=${counts#* }
 	[ -n "$counts" ] || { p=0; f=0; }
 	[ "$5" -eq 0 ] || [ "$f" -gt 0 ] || f=$((f + 1))
-	echo "=== $1: $2: $p passed, $f failed"
-	record "$1" "$2" "$p" "$f" "$6"
+	say "=== $1: $2: $p passed, $f failed"
+	record "$1" "$2" "$p" "$f" "$6" "$4"
 }
 
 # "selftests: 11 passed, 0 failed", once a boot: summed.
@@ -125,7 +152,7 @@ debug_pid=""
 debug_early() {
 	[ "${NFV_DEBUG_EARLY:-1}" = 1 ] || return 0
 	tools/testing/kernel/build-debug.sh -n >/dev/null 2>&1 && return 0
-	echo "=== debug: building the kernel in the background ($log/build-debug.txt)"
+	say "=== debug: building the kernel in the background ($log/build-debug.txt)"
 	setsid tools/testing/kernel/build-debug.sh > "$log/build-debug.txt" 2>&1 &
 	debug_pid=$!
 }
@@ -146,14 +173,14 @@ debug_kernel() {
 # a minute; each has its own line in the table, KUnit's time included in
 # the selftests'. KUnit's run ends with "kunit: exit STATUS".
 debug_suites() {
-	local t0=$SECONDS rc out=$log/check-$$.txt
-	echo "=== debug: kunit, then selftests in the same boot"
+	local t0=$SECONDS rc out
+	out=$(steplog debug "kunit, selftests")
+	say "=== debug: kunit, then selftests in the same boot"
 	limited env NFV_KUNIT=1 scripts/selftests.sh debug 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	grep -q '^kunit: exit 0' "$out"
 	tally debug kunit kunit_counts "$out" $? 0
 	tally debug selftests selftests_counts "$out" "$rc" $((SECONDS - t0))
-	rm -f "$out"
 }
 
 # The benchmark harness's smokes (test-bench-*) run on the first Debian
@@ -175,22 +202,77 @@ debian_kernel() {
 	bench_done=1
 }
 
+# kernel INDEX KERNEL: one kernel's checks, its lines INDEX in the table.
+kernel() {
+	rows=$(printf 'k%02d' "$1")
+	case "$2" in
+	debug) debug_kernel ;;
+	*) debian_kernel "$2" ;;
+	esac
+}
+
+# in_lane NAME INDEX:KERNEL...: kernels one after another, in the
+# background, the output to the lane's log.
+lane_pids=()
+in_lane() {
+	local name=$1
+	shift
+	say "=== lane $name: ${*#*:} (its output: $log/check-lane-$name.txt)"
+	(
+		lane=$name
+		for k in "$@"; do
+			kernel "${k%%:*}" "${k#*:}"
+		done
+	) > "$log/check-lane-$name.txt" 2>&1 &
+	lane_pids+=($!)
+}
+
 t_start=$SECONDS
 case " $* " in *" debug "*) debug_early ;; esac
+rows=host
 step tree "one version (VERSION)" scripts/check-version.sh
 step tree "spec vs uapi, policies" scripts/check-spec.py
 step nfvctl "build -Wall -Wextra" no_warnings make -s -C userspace
 step nfvctl "unit, command line" make -s -C userspace check
-for kernel in "$@"; do
-	case "$kernel" in
-	debug) debug_kernel ;;
-	*) debian_kernel "$kernel" ;;
-	esac
+# Two lanes: the debug kernel in one, the others in the other, in order.
+# A kernel's lines in the table go where its argument is.
+i=0
+rest=()
+for k in "$@"; do
+	i=$((i + 1))
+	if [ "$lanes" -gt 1 ] && [ "$k" = debug ]; then
+		in_lane debug "$i:$k"
+	else
+		rest+=("$i:$k")
+	fi
 done
+if [ ${#lane_pids[@]} -gt 0 ]; then
+	[ ${#rest[@]} -eq 0 ] || in_lane debian "${rest[@]}"
+	wait "${lane_pids[@]}"
+else
+	for k in "${rest[@]}"; do
+		kernel "${k%%:*}" "${k#*:}"
+	done
+fi
 
 echo
 printf '%-26s %-22s %6s %6s %7s\n' kernel suite passed failed time
-printf '%s\n' "${table[@]}"
+lines=$(cat "$steps/rows/host" "$steps"/rows/k[0-9][0-9] 2>/dev/null)
+printf '%s\n' "$lines" | cut -f 2-
+counts=$(printf '%s\n' "$lines" | cut -f 1 |
+	awk '{ p += $1; f += $2 } END { print p + 0, f + 0 }')
+failed=${counts#* }
 echo "total: $((SECONDS - t_start))s"
-echo "$passed passed, $failed failed"
+if [ "$failed" -gt 0 ]; then
+	# The failed steps: their failed tests or checks and their last lines.
+	cat "$steps"/rows/*.failed | while IFS=$'\t' read -r what out; do
+		echo
+		echo "--- $what failed${out:+: $out}"
+		[ -f "$out" ] || continue
+		grep -E '^(not ok|#   FAIL)' "$out" | head -n 20
+		echo "--- its last lines:"
+		tail -n 15 "$out"
+	done
+fi
+echo "${counts% *} passed, $failed failed"
 [ "$failed" -eq 0 ]
