@@ -52,7 +52,7 @@ limited() {
 		echo "check: the deadline passed before this step; not run"
 		return 124
 	fi
-	timeout -k 30 "$left" bash -c '"$@"' limited "$@"
+	timeout -k 30 "$left" bash -c '"$@"' limited "$@" 3>&-
 	local rc=$?
 	[ "$rc" -ne 124 ] || echo "check: stopped at the deadline (NFV_CHECK_DEADLINE)"
 	return $rc
@@ -153,7 +153,7 @@ debug_early() {
 	[ "${NFV_DEBUG_EARLY:-1}" = 1 ] || return 0
 	tools/testing/kernel/build-debug.sh -n >/dev/null 2>&1 && return 0
 	say "=== debug: building the kernel in the background ($log/build-debug.txt)"
-	setsid tools/testing/kernel/build-debug.sh > "$log/build-debug.txt" 2>&1 &
+	setsid tools/testing/kernel/build-debug.sh > "$log/build-debug.txt" 2>&1 3>&- &
 	debug_pid=$!
 }
 
