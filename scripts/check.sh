@@ -5,7 +5,7 @@
 # build, the KUnit suites and the selftests under the sanitizers; once,
 # on the host: one version, the netlink spec against the uapi header and
 # the kernel's policies, nfvctl's warning-free build and its own tests.
-# The kernels run in two lanes at once, each VM on a core of its own: the
+# The kernels run in two lanes at once, a VM in each (see testing.rst): the
 # Debian kernels one after another (they share DKMS's one registration of
 # the module), the debug kernel beside them. Each lane's output goes to its
 # own log (tools/testing/vm/out/check-lane-*.txt), each step's to
