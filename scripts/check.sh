@@ -264,14 +264,16 @@ counts=$(printf '%s\n' "$lines" | cut -f 1 |
 failed=${counts#* }
 echo "total: $((SECONDS - t_start))s"
 if [ "$failed" -gt 0 ]; then
-	# The failed steps: their failed tests or checks and their last lines.
+	# The failed steps: each failed test's report (its lines follow its
+	# "not ok"), 40 lines of it at most, and the step's last lines.
 	cat "$steps"/rows/*.failed | while IFS=$'\t' read -r what out; do
 		echo
 		echo "--- $what failed${out:+: $out}"
 		[ -f "$out" ] || continue
-		grep -E '^(not ok|#   FAIL)' "$out" | head -n 20
+		awk '/^not ok [0-9]+ - / { n = 40 } /^ok [0-9]+ - / { n = 0 }
+			n-- > 0' "$out"
 		echo "--- its last lines:"
-		tail -n 15 "$out"
+		tail -n 10 "$out"
 	done
 fi
 echo "${counts% *} passed, $failed failed"
