@@ -5,15 +5,19 @@
 # build, the KUnit suites and the selftests under the sanitizers; once,
 # on the host: one version, the netlink spec against the uapi header and
 # the kernel's policies, nfvctl's warning-free build and its own tests.
-# The kernels run in two lanes at once, a VM in each (see testing.rst): the
-# Debian kernels one after another (they share DKMS's one registration of
-# the module), the debug kernel beside them. Each lane's output goes to its
-# own log (tools/testing/vm/out/check-lane-*.txt), each step's to
-# tools/testing/vm/out/check/; the terminal gets the steps as they start
-# and end, and the tail of each failed step at the end. NFV_CHECK_LANES=1
-# runs everything in one lane, in order, its output on the terminal.
+# The VMs run in two lanes at once, each taking the next job of one queue
+# (longest first, so the lanes end together): the debug kernel's two boots
+# (with kmemleak, without) and each Debian kernel's selftests. A job
+# starts once what it needs is built: this process builds the Debian
+# kernels' modules meanwhile (DKMS for all of them at once: one
+# registration, and no install under a VM that loads the module). Each
+# lane's output goes to its own log (tools/testing/vm/out/check-lane-N.txt),
+# each step's to tools/testing/vm/out/check/; the terminal gets the steps
+# as they start and end, and the tail of each failed step at the end.
+# NFV_CHECK_LANES=1 runs everything in one lane, in order, its output on
+# the terminal.
 # Prints a table (kernel by suite: passed, failed, seconds, in the order
-# of the arguments whichever lane ends first) and ends with the line
+# of the arguments whichever lane ran them) and ends with the line
 # "N passed, N failed". One deadline for the whole run
 # (NFV_CHECK_DEADLINE seconds, 85 minutes: CI stops at 90): a step still
 # running then is stopped and fails, the ones after it fail unrun, and
@@ -157,7 +161,11 @@ debug_early() {
 	debug_pid=$!
 }
 
-debug_kernel() {
+# The debug kernel's checks come as two jobs, one boot each
+# (scripts/selftests.sh): KUnit and the tests run with kmemleak, then the
+# others with kmemleak off. Whichever starts first builds the modules.
+debug_job() {
+	local part=$1
 	while [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null; do
 		if [ "$SECONDS" -ge "$deadline" ]; then
 			kill -- -"$debug_pid"
@@ -165,68 +173,129 @@ debug_kernel() {
 		fi
 		sleep 5
 	done
-	step debug "build (kernel, W=1)" no_warnings scripts/debug-modules.sh
-	debug_suites
-}
-
-# KUnit and the selftests in one boot of the debug kernel, which takes
-# a minute; each has its own line in the table, KUnit's time included in
-# the selftests'. KUnit's run ends with "kunit: exit STATUS".
-debug_suites() {
-	local t0=$SECONDS rc out
-	out=$(steplog debug "kunit, selftests")
-	say "=== debug: kunit, then selftests in the same boot"
-	limited env NFV_KUNIT=1 scripts/selftests.sh debug 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	grep -q '^kunit: exit 0' "$out"
-	tally debug kunit kunit_counts "$out" $? 0
-	tally debug selftests selftests_counts "$out" "$rc" $((SECONDS - t0))
-}
-
-# The benchmark harness's smokes (test-bench-*) run on the first Debian
-# kernel only: make bench runs on one, and they take 100 s.
-bench_done=""
-debian_kernel() {
-	local kind=$1 kver
-	if ! kver=$(tools/testing/kver.sh "$kind"); then
-		record "$kind" "not installed" 0 1 0
-		return
-	fi
-	step "$kver" "build W=1 C=2" no_warnings \
-		scripts/build-modules.sh "$kver" -- -s W=1 C=2
-	step "$kver" "dkms build, install" scripts/dkms-install.sh "$kver"
-	step "$kver" "ABI baseline build" scripts/abi-baseline.sh "$kver"
-	counted "$kver" "selftests (DKMS)" selftests_counts \
-		env NFV_USE_DKMS=1 ${bench_done:+NFV_NO_BENCH=1} \
-		tools/testing/selftests/run.sh -k "$kver"
-	bench_done=1
-}
-
-# kernel INDEX KERNEL: one kernel's checks, its lines INDEX in the table.
-kernel() {
-	rows=$(printf 'k%02d' "$1")
-	case "$2" in
-	debug) debug_kernel ;;
-	*) debian_kernel "$2" ;;
+	(
+		flock 9
+		[ -e "$steps/debug-built" ] && exit
+		step debug "build (kernel, W=1)" no_warnings scripts/debug-modules.sh
+		touch "$steps/debug-built"
+	) 9> "$steps/debug.lock"
+	case $part in
+	leak) debug_suites leak "selftests (kmemleak)" NFV_KUNIT=1 ;;
+	rest) debug_suites rest selftests ;;
+	*) debug_suites "" selftests NFV_KUNIT=1 ;;
 	esac
 }
-
-# in_lane NAME INDEX:KERNEL...: kernels one after another, in the
-# background, the output to the lane's log.
-lane_pids=()
-in_lane() {
-	local name=$1
-	shift
-	say "=== lane $name: ${*#*:} (its output: $log/check-lane-$name.txt)"
-	(
-		lane=$name
-		for k in "$@"; do
-			kernel "${k%%:*}" "${k#*:}"
-		done
-	) > "$log/check-lane-$name.txt" 2>&1 &
-	lane_pids+=($!)
+# debug_suites PART SUITE [ENV...]: one part of the debug kernel's tests,
+# KUnit first in the same boot if ENV asks (its time is the selftests').
+# KUnit's run ends with "kunit: exit STATUS".
+debug_suites() {
+	local part=$1 suite=$2 t0=$SECONDS rc out
+	shift 2
+	out=$(steplog debug "$suite")
+	say "=== debug: ${*:+kunit, then }$suite"
+	limited env "$@" NFV_DEBUG_PART="$part" scripts/selftests.sh debug 2>&1 |
+		tee "$out"
+	rc=${PIPESTATUS[0]}
+	if [ $# -gt 0 ]; then
+		grep -q '^kunit: exit 0' "$out"
+		tally debug kunit kunit_counts "$out" $? 0
+	fi
+	tally debug "$suite" selftests_counts "$out" "$rc" $((SECONDS - t0))
 }
-
+# A Debian kernel's builds: warning-free, then the ABI baseline. DKMS
+# builds and installs the module for every Debian kernel at once
+# (debian_dkms), before any of their VMs starts: one registration serves
+# them all, and a later install would remove the module under a VM
+# loading it.
+debian_build() {
+	step "$1" "build W=1 C=2" no_warnings \
+		scripts/build-modules.sh "$1" -- -s W=1 C=2
+	step "$1" "ABI baseline build" scripts/abi-baseline.sh "$1"
+}
+debian_dkms() {
+	local kvers=("$@") t0=$SECONDS out
+	out=$(steplog dkms "build, install")
+	say "=== ${kvers[*]}: dkms build, install"
+	if limited scripts/dkms-install.sh "${kvers[@]}" > "$out" 2>&1; then
+		say "=== ${kvers[*]}: dkms build, install: ok"
+		dkms_ok=1
+	else
+		say "=== ${kvers[*]}: dkms build, install: FAILED"
+		dkms_ok=0
+	fi
+	cat "$out"
+	# One line each kernel, the time split between them.
+	for k in "${deb_rows[@]}"; do
+		rows=${k%%:*}
+		record "${k#*:}" "dkms build, install" "$dkms_ok" $((1 - dkms_ok)) \
+			$(((SECONDS - t0) / ${#kvers[@]})) "$out"
+	done
+}
+# debian_tests KVER: the selftests in a VM loading the module DKMS built.
+# The benchmark harness's smokes (test-bench-*) run on the first Debian
+# kernel only: make bench runs on one, and they take minutes.
+debian_tests() {
+	local no_bench=""
+	[ "$1" = "$first_debian" ] || no_bench=1
+	counted "$1" "selftests (DKMS)" selftests_counts \
+		env NFV_USE_DKMS=1 ${no_bench:+NFV_NO_BENCH=1} \
+		tools/testing/selftests/run.sh -k "$1"
+}
+# run_job JOB: a job of the queue, "ROWS:WHAT" (WHAT: debug-leak,
+# debug-rest, debug, or a Debian kernel's version), its lines in the
+# table under ROWS.
+run_job() {
+	rows=${1%%:*}
+	case ${1#*:} in
+	debug-leak) debug_job leak ;;
+	debug-rest) debug_job rest ;;
+	debug) debug_job "" ;;
+	*) debian_tests "${1#*:}" ;;
+	esac
+}
+# The queue: jobs in order, each line "ROWS:WHAT"; a job is ready once
+# what it needs is built (ready JOB). A worker takes the first ready job.
+queue=$steps/queue
+ready() {
+	case ${1#*:} in
+	debug*) [ -z "$debug_pid" ] || ! kill -0 "$debug_pid" 2>/dev/null ;;
+	*) [ -e "$steps/debian-built" ] ;;
+	esac
+}
+# take: prints the first ready job and removes it from the queue; fails
+# when the queue is empty; prints nothing when no job is ready yet.
+take() {
+	(
+		flock 9
+		mapfile -t left < "$queue"
+		[ ${#left[@]} -gt 0 ] || exit 1
+		for job in "${left[@]}"; do
+			if ready "$job"; then
+				printf '%s\n' "${left[@]}" | grep -vxF "$job" > "$queue"
+				echo "$job"
+				exit 0
+			fi
+		done
+	) 9> "$queue.lock"
+}
+# worker NAME: takes jobs until the queue is empty, in the background,
+# its output to its log.
+worker_pids=()
+worker() {
+	say "=== lane $1 (its output: $log/check-lane-$1.txt)"
+	(
+		lane=$1
+		while job=$(take); do
+			if [ -z "$job" ]; then
+				sleep 5
+				continue
+			fi
+			say "=== lane $lane: ${job#*:}"
+			run_job "$job"
+		done
+	) > "$log/check-lane-$1.txt" 2>&1 &
+	worker_pids+=($!)
+}
 t_start=$SECONDS
 case " $* " in *" debug "*) debug_early ;; esac
 rows=host
@@ -234,30 +303,62 @@ step tree "one version (VERSION)" scripts/check-version.sh
 step tree "spec vs uapi, policies" scripts/check-spec.py
 step nfvctl "build -Wall -Wextra" no_warnings make -s -C userspace
 step nfvctl "unit, command line" make -s -C userspace check
-# Two lanes: the debug kernel in one, the others in the other, in order.
-# A kernel's lines in the table go where its argument is.
+# The jobs, by kernel: a kernel's lines in the table go where its
+# argument is. Debian kernels not installed fail at once.
 i=0
-rest=()
+jobs=()
+deb_rows=()
+deb_kvers=()
+first_debian=""
 for k in "$@"; do
 	i=$((i + 1))
-	if [ "$lanes" -gt 1 ] && [ "$k" = debug ]; then
-		in_lane debug "$i:$k"
+	r=$(printf 'k%02d' "$i")
+	if [ "$k" = debug ]; then
+		if [ "$lanes" -gt 1 ]; then
+			jobs+=("${r}a:debug-leak" "${r}b:debug-rest")
+		else
+			jobs+=("$r:debug")
+		fi
+	elif kver=$(tools/testing/kver.sh "$k"); then
+		deb_rows+=("$r:$kver")
+		deb_kvers+=("$kver")
+		jobs+=("$r:$kver")
+		[ -n "$first_debian" ] || first_debian=$kver
 	else
-		rest+=("$i:$k")
+		rows=$r
+		record "$k" "not installed" 0 1 0
 	fi
 done
-if [ ${#lane_pids[@]} -gt 0 ]; then
-	[ ${#rest[@]} -eq 0 ] || in_lane debian "${rest[@]}"
-	wait "${lane_pids[@]}"
+# The order the jobs start in, longest first so the lanes end together:
+# the debug kernel's kmemleak boot (about 27 minutes beside another VM),
+# the Debian kernels in order, the debug kernel's other boot (10).
+printf '%s\n' "${jobs[@]}" | grep -- '-leak$' > "$queue"
+printf '%s\n' "${jobs[@]}" | grep -v -- '-leak$\|-rest$' >> "$queue"
+printf '%s\n' "${jobs[@]}" | grep -- '-rest$' >> "$queue"
+# Two lanes: a worker starts at once (the debug kernel, if cached, is
+# ready), the other once the Debian kernels are built, which this
+# process does meanwhile.
+[ "$lanes" -le 1 ] || worker 1
+for k in "${deb_rows[@]}"; do
+	rows=${k%%:*}
+	debian_build "${k#*:}"
+done
+[ ${#deb_kvers[@]} -eq 0 ] || debian_dkms "${deb_kvers[@]}"
+touch "$steps/debian-built"
+if [ "$lanes" -gt 1 ]; then
+	worker 2
+	wait "${worker_pids[@]}"
 else
-	for k in "${rest[@]}"; do
-		kernel "${k%%:*}" "${k#*:}"
-	done
+	while read -r job; do
+		run_job "$job"
+	done < "$queue"
 fi
 
 echo
 printf '%-26s %-22s %6s %6s %7s\n' kernel suite passed failed time
-lines=$(cat "$steps/rows/host" "$steps"/rows/k[0-9][0-9] 2>/dev/null)
+lines=$(for f in "$steps/rows/host" "$steps"/rows/k*; do
+	[ "${f%.failed}" != "$f" ] || cat "$f"
+done 2>/dev/null)
 printf '%s\n' "$lines" | cut -f 2-
 counts=$(printf '%s\n' "$lines" | cut -f 1 |
 	awk '{ p += $1; f += $2 } END { print p + 0, f + 0 }')

@@ -15,6 +15,8 @@ shift
 # line "# debug: kmemleak" (those that create and destroy the datapath's
 # objects, and exercise its drop and output paths; KUnit with them), and
 # off (kmemleak=off) for the others, which run a quarter faster so.
+# NFV_DEBUG_PART=leak or rest: only that boot (make check runs each in a
+# lane of its own).
 debug_suites() {
 	local here=$top/tools/testing/selftests t leak=() rest=() rc=0 out run
 
@@ -30,6 +32,10 @@ debug_suites() {
 	done
 	[ -z "${NFV_KUNIT:-}" ] ||
 		export NFV_KUNIT="${out[0]} ${out[1]}/tests/nfv_kunit.ko ${out[1]}/tests/nfv_fw_kunit.ko ${out[1]}/tests/nfv_cgnat_kunit.ko ${out[1]}/tests/nfv_cgnat_det_kunit.ko"
+	case ${NFV_DEBUG_PART:-} in
+	leak) rest=() ;;
+	rest) leak=(); NFV_KUNIT="" ;;
+	esac
 	if [ ${#leak[@]} -gt 0 ]; then
 		"${run[@]}" "${leak[@]}" || rc=$?
 	elif [ -n "${NFV_KUNIT:-}" ]; then
