@@ -11,7 +11,7 @@
 # rate RULES: the new-flow rate through RULES rules, in Mpps; the rule
 # set's subtables in /tmp/bench.subtables.RULES.
 rate() {
-	"$top/tools/testing/bench/pktgen-smoke.sh" 100000 100000 "$1" \
+	"$top/tools/testing/bench/pktgen-smoke.sh" 50000 50000 "$1" \
 		> /tmp/bench.out
 	cat /tmp/bench.out >&2
 	grep -q "dropped by $1 rules" /tmp/bench.out || fail "no packets met the rules"
