@@ -75,8 +75,9 @@ expect_fail "two static mappings of one public address:port" \
 	nfvctl cgnat add dp0 bad pool 192.0.2.0/24 static udp $E:53 192.0.2.1:53 \
 		static udp $D:53 192.0.2.1:53
 check_eq "show has the timeouts, set and default" \
-	"$(nfvctl -j cgnat show dp0 cg1 | jq -c '.[0].timeouts')" \
-	'{"udp":150,"tcp_established":7440,"tcp_transitory":300,"icmp":60}'
+	"$(nfvctl -j cgnat show dp0 cg1 |
+		jq -r '[.[0].timeouts | to_entries[] | "\(.key)=\(.value)"] | sort | join(" ")')" \
+	"icmp=60 tcp_established=7440 tcp_transitory=300 udp=150"
 
 timeout 900 nsenter --net=/run/netns/outside python3 "$PEER" serve $S1 $S2 \
 	2> /tmp/serve.err &
