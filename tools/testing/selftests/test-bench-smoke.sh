@@ -7,6 +7,7 @@
 # forwarded nothing, no latency sample came back, the start prober cannot
 # run or no frame crossed a new instance, or the report cannot be made.
 # debug: skip a rate under KASAN and lockdep says nothing
+# timeout: 450
 . "$(dirname "$0")/lib.sh"
 bench=$top/tools/testing/bench
 out=/tmp/bench-smoke
