@@ -451,30 +451,25 @@ void nfv_chain_release(struct nfv_chain *chain)
 }
 
 /*
- * One guest step a chain, at most, in a chain that translates nothing: a
- * packet the guest sends back is found by the key it left with, which a
- * NAT flow's packets do not keep (packet.c).
+ * A packet back from a guest step is known by the port it comes back on
+ * (nfv_gstep_back()): two steps of a chain on one port could not be told
+ * apart. RTNL.
  */
 static int nfv_chain_check_gstep(struct nfv_nf **nfs, unsigned int n,
-				 const struct nlattr *list,
+				 const struct nlattr *attr,
 				 struct netlink_ext_ack *extack)
 {
-	unsigned int i, steps = 0;
-	bool nat = false;
+	unsigned int i;
 
+	if (nfs[n]->type != &nfv_gstep_type || !nfv_gstep_port_no(nfs[n]))
+		return 0;
 	for (i = 0; i < n; i++) {
-		steps += nfs[i]->type == &nfv_gstep_type;
-		nat |= nfs[i]->type->nat;
-	}
-	if (steps > 1) {
-		NL_SET_ERR_MSG_ATTR(extack, list,
-				    "a chain holds one guest step at most");
-		return -EINVAL;
-	}
-	if (steps && nat) {
-		NL_SET_ERR_MSG_ATTR(extack, list,
-				    "a chain with a guest step cannot hold an NF that translates");
-		return -EOPNOTSUPP;
+		if (nfs[i]->type == &nfv_gstep_type &&
+		    nfv_gstep_port_no(nfs[i]) == nfv_gstep_port_no(nfs[n])) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "two guest steps of a chain on one port");
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
@@ -506,15 +501,15 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 					    "no NF instance of that name");
 			return ERR_PTR(-ENOENT);
 		}
+		err = nfv_chain_check_gstep(nfs, n, attr, extack);
+		if (err)
+			return ERR_PTR(err);
 		n++;
 	}
 	if (!n) {
 		NL_SET_ERR_MSG_ATTR(extack, list, "chain is empty");
 		return ERR_PTR(-EINVAL);
 	}
-	err = nfv_chain_check_gstep(nfs, n, list, extack);
-	if (err)
-		return ERR_PTR(err);
 
 	chain = kzalloc(struct_size(chain, nf, n), GFP_KERNEL_ACCOUNT);
 	if (!chain)
@@ -530,8 +525,11 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 		refcount_inc(&nfs[i]->ref);
 		chain->nf[i].nf = nfs[i];
 		chain->nat |= nfs[i]->type->nat;
-		if (nfs[i]->type == &nfv_gstep_type)
-			chain->gstep = i;
+		if (nfs[i]->type == &nfv_gstep_type) {
+			if (chain->gstep < 0)
+				chain->gstep = i;
+			chain->gsteps |= BIT(i);
+		}
 		for (k = 0; k < NFV_AREA_KINDS; k++) {
 			chain->nf[i].priv_off[k] = off[k];
 			off[k] += ALIGN(nfv_nf_area_size(nfs[i]->type, k), 8);
@@ -542,7 +540,7 @@ struct nfv_chain *nfv_chain_create(struct nfv_dp *dp, struct nlattr *list,
 	return chain;
 }
 
-/* From NF @start on: a packet back from the guest step starts after it. */
+/* From NF @start on: a packet back from a guest step starts after it. */
 enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt,
 			       unsigned int start)
 {
@@ -561,6 +559,8 @@ enum nfv_verdict nfv_chain_run(struct nfv_chain *chain, struct nfv_pkt *pkt,
 
 		nfv_walk_nf(nf);
 		v = nf->type->process(nf, pkt, priv);
+		if (nf->type == &nfv_gstep_type && priv)
+			nfv_gstep_walked(pkt, i, v);
 		if (v != NFV_CONTINUE)
 			break;
 	}

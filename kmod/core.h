@@ -60,7 +60,8 @@ struct nfv_chain {
 	struct percpu_ref ref;
 	unsigned int len;
 	bool nat;		/* an NF may translate: flows store reply keys */
-	int gstep;		/* index of the guest step (gstep.c), or -1 */
+	int gstep;		/* index of the first guest step (gstep.c), or -1 */
+	u8 gsteps;		/* indices of all its guest steps, one bit each */
 	/* Per enum nfv_area_kind; 0: those flows carry no NF state. */
 	size_t flow_priv_size[NFV_AREA_KINDS];
 	struct {
@@ -236,7 +237,8 @@ extern struct nfv_nf_type nfv_gstep_type;
 
 /*
  * A guest step's area in a flow: the result of the chain after the step,
- * per direction, which the packets the guest sends back take.
+ * per direction, which the packets the guest sends back take; the result
+ * NFV_RES_GUEST sends them on to the chain's next guest step.
  */
 struct nfv_gstep_flow {
 	struct dst_entry *dst[NFV_DIR_COUNT];	/* NFV_RES_FORWARD routes */
@@ -260,6 +262,37 @@ bool nfv_gstep_set_result(struct nfv_gstep_flow *gf, unsigned int dir,
 void nfv_gstep_invalidate(struct nfv_gstep_flow *gf, unsigned int dir,
 			  struct dst_entry *dst);
 void nfv_gstep_forget_routes(struct nfv_flow *flow);
+bool nfv_gstep_on_port(const struct nfv_nf *nf, const struct nfv_port *port);
+u16 nfv_gstep_port_no(const struct nfv_nf *nf);
+bool nfv_gstep_capable(const struct net_device *dev);
+void nfv_gstep_walked(struct nfv_pkt *pkt, unsigned int i,
+		      enum nfv_verdict v);
+
+/* The chain's guest step after step @i (-1: the first), or -1. */
+static inline int nfv_gstep_next(const struct nfv_chain *chain, int i)
+{
+	unsigned long steps = chain->gsteps;
+	unsigned int next = find_next_bit(&steps, NFV_CHAIN_MAX, i + 1);
+
+	return next < NFV_CHAIN_MAX ? next : -1;
+}
+
+/*
+ * The step of @chain a packet received on @port came back from: the last
+ * one on that port, so that a packet never goes back to a step before it
+ * (two steps of a chain on one port are refused; "nf set" may still make
+ * them). -1 if none.
+ */
+static inline int nfv_gstep_back(const struct nfv_chain *chain,
+				 const struct nfv_port *port)
+{
+	int i, back = -1;
+
+	for (i = chain->gstep; i >= 0; i = nfv_gstep_next(chain, i))
+		if (nfv_gstep_on_port(chain->nf[i].nf, port))
+			back = i;
+	return back;
+}
 
 /* frag.c */
 int nfv_frag_table_init(struct nfv_frag_table *t);

@@ -10,8 +10,17 @@
  * flow caches, per direction, the result of the rest of the chain, which
  * a returning packet takes (packet.c). A packet that arrives on the step's
  * port and belongs to a flow of the chain is a returning packet: it never
- * takes NFV_RES_GUEST again, so a guest that sends everything back cannot
- * loop a packet through itself.
+ * goes to that step, or one before it, again, so a guest that sends
+ * everything back cannot loop a packet through itself.
+ *
+ * A chain may hold several steps, each on a port of its own: a packet
+ * back from a step is known by its port, and resumes after that step; a
+ * step's area caches NFV_RES_GUEST when the chain after it reaches the
+ * next step. In a chain that translates, the guest sees a NAT flow's
+ * packets as they will leave, translated, wherever the step is, and what
+ * it sends back is found by that tuple (packet.c): a flow's first packet
+ * that meets the step before the NAT claimed the flow goes to the guest
+ * once the walk is done (nfv_gstep_defer()).
  *
  * Whether the guest is there is read from its port's device on every
  * packet, so no cached flow keeps sending into a guest that left: a guest
@@ -58,6 +67,32 @@ static struct nfv_port *nfv_gstep_port(const struct nfv_nf *nf)
 	u16 port_no = READ_ONCE(g->port_no);
 
 	return port_no ? idr_find(&nf->dp->port_ids, port_no) : NULL;
+}
+
+/* Whether @port is the step's. Under RCU. */
+bool nfv_gstep_on_port(const struct nfv_nf *nf, const struct nfv_port *port)
+{
+	const struct nfv_gstep *g = nfv_nf_priv((struct nfv_nf *)nf);
+
+	return READ_ONCE(g->port_no) == port->port_no;
+}
+
+/* The step's port number, 0 if it has none. RTNL. */
+u16 nfv_gstep_port_no(const struct nfv_nf *nf)
+{
+	const struct nfv_gstep *g = nfv_nf_priv((struct nfv_nf *)nf);
+
+	return g->port_no;
+}
+
+/*
+ * A device a step may send to: a guest port's, or a tap device (QEMU's
+ * -netdev tap,ifname=...).
+ */
+bool nfv_gstep_capable(const struct net_device *dev)
+{
+	return nfv_is_guest(dev) ||
+	       (dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "tun"));
 }
 
 /* The guest can take a packet: see the head of the file. */
@@ -172,25 +207,66 @@ void nfv_gstep_invalidate(struct nfv_gstep_flow *gf, unsigned int dir,
 }
 
 /*
- * Forgets the routes the step cached in @flow, as nfv_flow_forget_routes()
+ * Forgets the routes the steps cached in @flow, as nfv_flow_forget_routes()
  * does the flow's own: a change their dst_check() does not see must send
- * the packets the guest returns through the routing again too. Under RCU.
+ * the packets the guests return through the routing again too. Under RCU.
  */
 void nfv_gstep_forget_routes(struct nfv_flow *flow)
 {
 	struct nfv_chain *chain = nfv_flow_chain(flow);
 	struct nfv_gstep_flow *gf;
 	unsigned int dir;
+	int i;
 
-	if (!chain || chain->gstep < 0)
+	if (!chain)
 		return;
-	gf = nfv_flow_priv(flow, chain, chain->gstep);
-	for (dir = 0; dir < NFV_DIR_COUNT; dir++) {
-		struct dst_entry *dst = READ_ONCE(gf->dst[dir]);
+	for (i = chain->gstep; i >= 0; i = nfv_gstep_next(chain, i)) {
+		gf = nfv_flow_priv(flow, chain, i);
+		for (dir = 0; dir < NFV_DIR_COUNT; dir++) {
+			struct dst_entry *dst = READ_ONCE(gf->dst[dir]);
 
-		if (dst)
-			nfv_gstep_invalidate(gf, dir, dst);
+			if (dst)
+				nfv_gstep_invalidate(gf, dir, dst);
+		}
 	}
+}
+
+/*
+ * nfv_chain_run(): the walk of a tracked packet met step @i, which said
+ * @v. A step it went past (its guest gone and the step open, or the
+ * detour deferred) hands what follows it to the step's own area, where
+ * nfv_slow_commit() caches it.
+ */
+void nfv_gstep_walked(struct nfv_pkt *pkt, unsigned int i, enum nfv_verdict v)
+{
+	if (v == NFV_GUEST) {
+		pkt->gstep_to = i;
+		return;
+	}
+	if (v != NFV_CONTINUE)
+		return;
+	pkt->gstep_passed |= BIT(i);
+	if ((pkt->gstep & NFV_PKT_GSTEP_DEFER) &&
+	    pkt->gstep_to == NFV_PKT_GSTEP_NONE)
+		pkt->gstep_to = i;
+}
+
+/*
+ * The first packet of a NAT flow reached the step before an NF after it
+ * claimed the flow. The guest sees every later packet as it will leave,
+ * translated, and what it sends back is found by that tuple; so this one
+ * too goes to the guest once the rest of the chain, the NAT included,
+ * has decided it (packet.c), and steps after this one let it by.
+ */
+static bool nfv_gstep_defer(struct nfv_pkt *pkt)
+{
+	if (pkt->gstep & NFV_PKT_GSTEP_DEFER)
+		return true;
+	if (!pkt->new_flow || (pkt->flags & NFV_PKT_NAT) ||
+	    !(READ_ONCE(pkt->flow->flags) & NFV_FLOW_NAT))
+		return false;
+	pkt->gstep |= NFV_PKT_GSTEP_DEFER;
+	return true;
 }
 
 static enum nfv_verdict nfv_gstep_process(struct nfv_nf *nf,
@@ -204,13 +280,12 @@ static enum nfv_verdict nfv_gstep_process(struct nfv_nf *nf,
 	way = nfv_gstep_way(nf, pkt);
 	switch (way) {
 	case NFV_GSTEP_SEND:
-		return NFV_GUEST;
+		return nfv_gstep_defer(pkt) ? NFV_CONTINUE : NFV_GUEST;
 	case NFV_GSTEP_RETURNED:
 		/* The guest's own packet on its own port's chain. */
 		return NFV_CONTINUE;
 	case NFV_GSTEP_OPEN:
 		nfv_gstep_failed(nf, way);
-		pkt->gstep = NFV_PKT_GSTEP_PASSED;
 		return NFV_CONTINUE;
 	default:
 		nfv_gstep_failed(nf, way);
@@ -251,8 +326,7 @@ static int nfv_gstep_set_port(struct nfv_nf *nf, const struct nlattr *attr,
 	}
 	port = idr_find(&nf->dp->port_ids, port_no);
 	dev = port->dev;
-	if (!nfv_is_guest(dev) &&
-	    (!dev->rtnl_link_ops || strcmp(dev->rtnl_link_ops->kind, "tun"))) {
+	if (!nfv_gstep_capable(dev)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "a guest step needs a guest port or a tap port");
 		return -EINVAL;

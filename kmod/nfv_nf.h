@@ -84,11 +84,15 @@ static inline unsigned int nfv_key_len(const struct nfv_key *key)
 #define NFV_PKT_NAT		0x40
 
 /*
- * pkt->gstep: the packet came back from the chain's guest step and runs
- * the chain after it, or it went past the step, whose guest is gone.
+ * pkt->gstep: the packet came back from one of its chain's guest steps
+ * and runs the chain after it (counted in its flow when it went); or it
+ * is a NAT flow's first packet, which reached a guest step before the NAT
+ * claimed the flow and goes to that step's guest once the walk is done
+ * (gstep.c).
  */
 #define NFV_PKT_GSTEP_RESUMED	1
-#define NFV_PKT_GSTEP_PASSED	2
+#define NFV_PKT_GSTEP_DEFER	2
+#define NFV_PKT_GSTEP_NONE	0xff	/* pkt->gstep_to: no step */
 
 /*
  * A flow's directions: the one its first packet went, and the other. Not
@@ -125,6 +129,8 @@ struct nfv_pkt {
 	u32 frag_id;		/* NFV_PKT_FRAG: the datagram's IP id */
 	u32 hash;		/* core: the key's flow table hash */
 	u8 gstep;		/* core: NFV_PKT_GSTEP_* */
+	u8 gstep_to;		/* core: the step whose guest it goes to */
+	u8 gstep_passed;	/* core: chain indices of steps it went past */
 
 	/* Slow path only. */
 	struct nfv_flow *flow;	/* NULL if untracked */

@@ -80,14 +80,15 @@ static void nfv_frag_lead(struct nfv_pkt *pkt)
 
 /*
  * A NAT flow's packet leaves translated; an skb that cannot be made
- * writable, or too short for the headers to rewrite, is dropped.
+ * writable, or too short for the headers to rewrite, is dropped. One that
+ * a guest step's guest sent back was translated before it went.
  */
 static bool nfv_nat(struct nfv_pkt *pkt, struct nfv_flow *flow,
 		    unsigned int dir)
 {
 	int err;
 
-	if (likely(!READ_ONCE(flow->nat[dir])))
+	if (likely(!READ_ONCE(flow->nat[dir])) || (pkt->flags & NFV_PKT_NAT))
 		return true;
 	err = nfv_flow_nat_apply(pkt, flow, dir);
 	if (likely(!err))
@@ -110,7 +111,7 @@ static rx_handler_result_t nfv_forward(struct nfv_pkt *pkt,
 static void nfv_fast_account(struct nfv_pkt *pkt, struct nfv_flow *flow,
 			     unsigned int dir)
 {
-	if (likely(pkt->gstep != NFV_PKT_GSTEP_RESUMED))
+	if (likely(!(pkt->gstep & NFV_PKT_GSTEP_RESUMED)))
 		nfv_flow_account(flow, dir, pkt);
 	nfv_count(pkt->dp, NFV_STAT_FAST_PACKETS, 1);
 }
@@ -167,50 +168,95 @@ static bool nfv_fast_result(struct nfv_pkt *pkt, struct nfv_flow *flow,
 }
 
 /*
- * A flow of a chain with a guest step (gstep.c) whose walk reached the
- * step: its packets go to the guest, and those the guest sends back take
- * the result of the chain after the step, as do all of them while the
- * guest is gone and the step fails open. Whether the guest is there is
- * asked on every packet, so none is sent into a guest that left.
+ * What the steps a fast-path packet met saw, counted once its way is
+ * settled: the step it came back from (@back, or -1), those it went past
+ * while their guest is gone (@open).
+ */
+static void nfv_fast_guest_count(struct nfv_chain *chain, int back,
+				 unsigned long open)
+{
+	unsigned int i;
+
+	if (back >= 0)
+		nfv_gstep_returned(chain->nf[back].nf);
+	for_each_set_bit(i, &open, NFV_CHAIN_MAX)
+		nfv_gstep_failed(chain->nf[i].nf, NFV_GSTEP_OPEN);
+}
+
+/*
+ * To a step's guest, as the packet will leave the datapath: a NAT flow's
+ * translated, so that what the guest sees is what the wire will carry and
+ * what it sends back is found by that tuple (nfv_lookup_translated()).
+ */
+static void nfv_fast_send(struct nfv_pkt *pkt, struct nfv_flow *flow,
+			  unsigned int dir, struct nfv_nf *nf)
+{
+	nfv_fast_account(pkt, flow, dir);
+	if (!nfv_nat(pkt, flow, dir))
+		return;
+	if (unlikely(!nfv_gstep_send(nf, pkt)))
+		nfv_drop(pkt, NFV_DROP_GUEST_DOWN);
+}
+
+/*
+ * A flow of a chain with guest steps (gstep.c) whose walk reached one:
+ * its packets go to the first step's guest; one that a guest sends back
+ * takes the result the step's area cached for the chain after it, which
+ * may be to go on to the next step. So do all of them past a step whose
+ * guest is gone and which fails open. Whether the guest is there is asked
+ * on every packet, so none is sent into a guest that left. Each step
+ * visited comes after the last: the walk ends.
  */
 static bool nfv_fast_guest(struct nfv_pkt *pkt, struct nfv_flow *flow,
 			   unsigned int dir, rx_handler_result_t *ret)
 {
 	struct nfv_chain *chain = nfv_flow_chain(flow);
-	struct nfv_gstep_flow *gf;
+	unsigned long open = 0;
 	enum nfv_gstep_way way;
+	struct nfv_gstep_flow *gf;
 	struct nfv_nf *nf;
+	int i, back;
+	bool visit;
 
 	if (unlikely(!chain || chain->gstep < 0))
 		return false;
-	nf = chain->nf[chain->gstep].nf;
-	way = nfv_gstep_way(nf, pkt);
-	switch (way) {
-	case NFV_GSTEP_SEND:
-		nfv_fast_account(pkt, flow, dir);
-		*ret = RX_HANDLER_CONSUMED;
-		if (unlikely(!nfv_gstep_send(nf, pkt)))
-			nfv_drop(pkt, NFV_DROP_GUEST_DOWN);
-		return true;
-	case NFV_GSTEP_CLOSED:
-		nfv_fast_account(pkt, flow, dir);
-		nfv_gstep_failed(nf, way);
-		nfv_drop(pkt, NFV_DROP_GUEST_DOWN);
-		*ret = RX_HANDLER_CONSUMED;
-		return true;
-	case NFV_GSTEP_RETURNED:
+	back = nfv_gstep_back(chain, pkt->in);
+	if (back >= 0)
 		pkt->gstep = NFV_PKT_GSTEP_RESUMED;
-		break;
-	default:
-		break;
+	i = back >= 0 ? back : chain->gstep;
+	for (visit = back < 0; ; visit = true) {
+		if (visit) {
+			nf = chain->nf[i].nf;
+			way = nfv_gstep_way(nf, pkt);
+			switch (way) {
+			case NFV_GSTEP_SEND:
+				nfv_fast_guest_count(chain, back, open);
+				nfv_fast_send(pkt, flow, dir, nf);
+				*ret = RX_HANDLER_CONSUMED;
+				return true;
+			case NFV_GSTEP_CLOSED:
+				nfv_fast_guest_count(chain, back, open);
+				nfv_fast_account(pkt, flow, dir);
+				nfv_gstep_failed(nf, way);
+				nfv_drop(pkt, NFV_DROP_GUEST_DOWN);
+				*ret = RX_HANDLER_CONSUMED;
+				return true;
+			case NFV_GSTEP_RETURNED:
+				return false;	/* not after @back: see above */
+			default:
+				open |= BIT(i);
+			}
+		}
+		gf = nfv_flow_priv(flow, chain, i);
+		if (READ_ONCE(gf->res[dir]) != NFV_RES_GUEST)
+			break;
+		i = nfv_gstep_next(chain, i);
+		if (i < 0)
+			return false;
 	}
-	gf = nfv_flow_priv(flow, chain, chain->gstep);
 	if (!nfv_fast_result(pkt, flow, dir, gf, ret))
 		return false;
-	if (way == NFV_GSTEP_RETURNED)
-		nfv_gstep_returned(nf);
-	else
-		nfv_gstep_failed(nf, way);
+	nfv_fast_guest_count(chain, back, open);
 	return true;
 }
 
@@ -281,12 +327,37 @@ static void nfv_new_flow_drop(struct nfv_pkt *pkt)
 		nfv_flow_free(&pkt->dp->table, pkt->flow);
 }
 
-/* The flow's guest step area; its chain has a guest step. */
-static struct nfv_gstep_flow *nfv_gstep_area(struct nfv_flow *flow)
+/*
+ * The walk began after guest step @start - 1 (at the chain's start if
+ * @start is 0) and went past the steps in pkt->gstep_passed: each caches,
+ * in its area, what follows it up to the next one passed, NFV_RES_GUEST
+ * (on to that step), and the last one the walk's result @res. Returns the
+ * flow's own result: NFV_RES_GUEST if the walk began at the start and
+ * went past a step, else @res. Sets *owned if a step took over @dst.
+ */
+static u8 nfv_gstep_cache(struct nfv_pkt *pkt, unsigned int start, u8 res,
+			  struct dst_entry *dst, bool *owned)
 {
-	struct nfv_chain *chain = nfv_flow_chain(flow);
+	struct nfv_chain *chain = nfv_flow_chain(pkt->flow);
+	unsigned long passed = pkt->gstep_passed;
+	int owner = (int)start - 1;
+	u8 flow_res = res;
+	unsigned int i;
 
-	return nfv_flow_priv(flow, chain, chain->gstep);
+	for_each_set_bit(i, &passed, NFV_CHAIN_MAX) {
+		if (owner < 0)
+			flow_res = NFV_RES_GUEST;
+		else if (!pkt->nocache)
+			nfv_gstep_set_result(nfv_flow_priv(pkt->flow, chain,
+							   owner),
+					     pkt->dir, NFV_RES_GUEST, NULL, 0);
+		owner = i;
+	}
+	if (owner >= 0 && !pkt->nocache && res != NFV_RES_NONE)
+		*owned = nfv_gstep_set_result(nfv_flow_priv(pkt->flow, chain,
+							    owner),
+					      pkt->dir, res, dst, pkt->cookie);
+	return flow_res;
 }
 
 /*
@@ -295,26 +366,22 @@ static struct nfv_gstep_flow *nfv_gstep_area(struct nfv_flow *flow)
  * the reference on pkt->dst.
  */
 static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v,
-			    struct nfv_flow *old)
+			    struct nfv_flow *old, unsigned int start)
 {
 	struct nfv_flow *flow = pkt->flow;
 	u8 res = nfv_verdict_result(v), last = res;
 	struct dst_entry *dst = res == NFV_RES_FORWARD ? pkt->dst : NULL;
 	bool owned = false;
 
-	if (unlikely(pkt->gstep)) {
+	if (unlikely(start || pkt->gstep_passed)) {
 		/*
-		 * The chain after the guest step decided: its result is
-		 * the step's to keep; the flow's own, when the walk began
-		 * before the step, is to go to the guest.
+		 * The chain after a guest step decided: its result is the
+		 * step's to keep; the flow's own, when the walk began before
+		 * the step, is to go to the guest.
 		 */
-		if (!pkt->nocache && res != NFV_RES_NONE)
-			owned = nfv_gstep_set_result(nfv_gstep_area(flow),
-						     pkt->dir, res, dst,
-						     pkt->cookie);
-		if (pkt->gstep == NFV_PKT_GSTEP_RESUMED)
+		res = nfv_gstep_cache(pkt, start, res, dst, &owned);
+		if (start)
 			return owned;
-		res = NFV_RES_GUEST;
 		dst = NULL;
 	}
 	if (pkt->new_flow) {
@@ -359,24 +426,40 @@ static bool nfv_slow_commit(struct nfv_pkt *pkt, enum nfv_verdict v,
 }
 
 /*
- * A packet that arrives on the port of its flow's guest step came back
- * from the guest: it runs the chain after the step. Any other packet on
- * that port (one the guest made, or rewrote) is the port's own.
+ * A packet of a flow that arrives on the port of one of its chain's guest
+ * steps came back from that guest: it runs the chain after the step. Any
+ * other packet on that port (one the guest made, or rewrote) is the
+ * port's own.
  */
 static unsigned int nfv_slow_start(struct nfv_pkt *pkt,
 				   struct nfv_chain *chain)
 {
-	struct nfv_nf *nf;
+	int back;
 
 	if (likely(chain->gstep < 0) || !pkt->flow ||
 	    nfv_flow_chain(pkt->flow) != chain)
 		return 0;
-	nf = chain->nf[chain->gstep].nf;
-	if (nfv_gstep_way(nf, pkt) != NFV_GSTEP_RETURNED)
+	back = nfv_gstep_back(chain, pkt->in);
+	if (back < 0)
 		return 0;
-	nfv_gstep_returned(nf);
+	nfv_gstep_returned(chain->nf[back].nf);
 	pkt->gstep = NFV_PKT_GSTEP_RESUMED;
-	return chain->gstep + 1;
+	return back + 1;
+}
+
+/*
+ * A NAT flow's first packet whose guest step waited for the NAT
+ * (gstep.c): if the walk let it through and its flow is kept, it takes
+ * the detour now, translated; what the guest sends back takes the result
+ * the walk cached in the step's area.
+ */
+static enum nfv_verdict nfv_slow_deferred(struct nfv_pkt *pkt,
+					  enum nfv_verdict v)
+{
+	if ((v != NFV_FORWARD && v != NFV_PASS) || pkt->nocache ||
+	    pkt->gstep_to == NFV_PKT_GSTEP_NONE)
+		return v;
+	return NFV_GUEST;
 }
 
 /*
@@ -437,6 +520,8 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 	pkt->drop_reason = NFV_DROP_CHAIN;
 	pkt->related = NULL;
 	pkt->gstep = 0;
+	pkt->gstep_to = NFV_PKT_GSTEP_NONE;
+	pkt->gstep_passed = 0;
 	start = nfv_slow_start(pkt, chain);
 
 	/* An error about a NAT flow: the chain sees it translated too. */
@@ -474,9 +559,11 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 	v = nfv_chain_run(chain, pkt, start);
 	if (v == NFV_FORWARD && WARN_ON_ONCE(!pkt->dst))
 		v = NFV_DROP;
-	owned = flow && v != NFV_STOLEN && nfv_slow_commit(pkt, v, old);
+	owned = flow && v != NFV_STOLEN && nfv_slow_commit(pkt, v, old, start);
 	if (v == NFV_STOLEN && pkt->new_flow)
 		nfv_new_flow_drop(pkt);
+	if (unlikely(pkt->gstep & NFV_PKT_GSTEP_DEFER))
+		v = nfv_slow_deferred(pkt, v);
 
 	switch (v) {
 	case NFV_FORWARD:
@@ -494,7 +581,7 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 		break;
 	case NFV_GUEST:
 		/* After the commit: what the guest sends back finds it. */
-		if (!nfv_gstep_send(chain->nf[chain->gstep].nf, pkt))
+		if (!nfv_gstep_send(chain->nf[pkt->gstep_to].nf, pkt))
 			nfv_drop(pkt, NFV_DROP_GUEST_DOWN);
 		ret = RX_HANDLER_CONSUMED;
 		break;
@@ -506,6 +593,38 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 	if (pkt->dst && !owned)
 		dst_release(pkt->dst);
 	return ret;
+}
+
+/*
+ * A packet a guest step's guest sent back on @pkt->in, which missed: a NAT
+ * flow's packets go to the guest translated (nfv_fast_send()), so the key
+ * it comes back with is neither of its flow's, but its inversion is the
+ * other direction's, the reply key the flow stores or its original. Found
+ * so, it is that flow's if the flow's chain has a step on the port, and it
+ * is translated already (NFV_PKT_NAT). Under RCU.
+ */
+static struct nfv_flow *nfv_lookup_translated(struct nfv_pkt *pkt,
+					      unsigned int *dir)
+{
+	struct nfv_chain *chain;
+	struct nfv_flow *flow;
+	struct nfv_key inv;
+	unsigned int d;
+
+	if (likely(!nfv_gstep_capable(pkt->in->dev)))
+		return NULL;
+	nfv_key_invert(&inv, &pkt->key);
+	flow = nfv_flow_lookup(&pkt->dp->table, &inv, &d);
+	if (!flow || !(READ_ONCE(flow->nat[!d]) & NFV_NAT_FIELDS))
+		return NULL;
+	chain = nfv_flow_chain(flow);
+	if (!chain || chain->gstep < 0 || nfv_gstep_back(chain, pkt->in) < 0)
+		return NULL;
+	*dir = !d;
+	pkt->flags |= NFV_PKT_NAT;
+	pkt->flow = flow;
+	pkt->dir = !d;
+	return flow;
 }
 
 rx_handler_result_t nfv_rx_handler(struct sk_buff **pskb)
@@ -567,6 +686,8 @@ rx_handler_result_t nfv_port_receive(struct nfv_port *port,
 		pkt.hash = nfv_flow_hash(&pkt.dp->table, &pkt.key);
 		flow = __nfv_flow_lookup(&pkt.dp->table, &pkt.key, pkt.hash,
 					 &dir);
+		if (unlikely(!flow))
+			flow = nfv_lookup_translated(&pkt, &dir);
 		/* See nfv_superseded(): a later fragment is an unknown one. */
 		if (flow && unlikely(nfv_flow_superseded(flow)) &&
 		    dir == NFV_DIR_ORIG) {

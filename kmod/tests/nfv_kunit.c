@@ -94,6 +94,16 @@ void nfv_gstep_forget_routes(struct nfv_flow *flow)
 {
 }
 
+bool nfv_gstep_on_port(const struct nfv_nf *nf, const struct nfv_port *port)
+{
+	return false;
+}
+
+bool nfv_gstep_capable(const struct net_device *dev)
+{
+	return false;
+}
+
 int nfv_forward_xmit(struct nfv_pkt *pkt, struct dst_entry *dst)
 {
 	kfree_skb(pkt->skb);
@@ -2015,7 +2025,7 @@ static void nat_pending(struct kunit *test)
 
 	/* The first packet's verdict: the flow is the chain's from now on. */
 	nfv_kunit_verdict = NFV_PASS;
-	KUNIT_EXPECT_FALSE(test, nfv_slow_commit(&pkt, NFV_PASS, NULL));
+	KUNIT_EXPECT_FALSE(test, nfv_slow_commit(&pkt, NFV_PASS, NULL, 0));
 	KUNIT_EXPECT_FALSE(test, nfv_flow_pending(flow));
 	KUNIT_EXPECT_EQ(test, flow->nat[NFV_DIR_ORIG],
 			NFV_NAT_SADDR | NFV_NAT_SPORT);
