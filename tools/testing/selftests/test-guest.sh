@@ -15,6 +15,7 @@
 # guest device deleted under traffic, then the datapath, leave nothing
 # behind.
 # debug: kmemleak
+# timeout: 900
 . "$(dirname "$0")/lib.sh"
 
 need macvtap
@@ -237,21 +238,24 @@ cleanup
 # gone (its macvtap deleted) the step fails closed, then, set so, open;
 # with the guest back a cached flow takes the detour again.
 
-# gstep_stat NAME: a counter of the guest step ids.
-gstep_stat() { num "$(nfvctl -j nf show dp0)" "\"name\":\"ids\"[^}]*\"$1\":([0-9]+)"; }
+# gstep_stat NAME [STEP]: a counter of the guest step ids (or STEP).
+gstep_stat() { num "$(nfvctl -j nf show dp0)" "\"name\":\"${2:-ids}\"[^}]*\"$1\":([0-9]+)"; }
 # gstep_moves NAME N: the step's counter NAME went past N.
 gstep_moves() { [ "$(gstep_stat "$1")" -gt "$2" ]; }
-# gstep_peer: the macvtap mvt1 on vm1 and guest-peer -b on its tap.
+# gstep_peer [N]: the macvtap mvtN on vmN (vm1) and guest-peer -b on its
+# tap, its pid in peer_pid, its counters in /tmp/peer.out (N 1) or
+# /tmp/peerN.out.
 gstep_peer() {
-	local idx
+	local n=${1:-1} idx out=/tmp/peer.out
 
-	rt ip link add link vm1 name mvt1 type macvtap mode passthru
-	rt ip link set mvt1 up
-	idx=$(rt ip -j link show mvt1 | jq .[0].ifindex)
+	[ "$n" = 1 ] || out=/tmp/peer$n.out
+	rt ip link add link vm$n name mvt$n type macvtap mode passthru
+	rt ip link set mvt$n up
+	idx=$(rt ip -j link show mvt$n | jq .[0].ifindex)
 	await 50 test -c "/dev/tap$idx" || fail "no /dev/tap$idx"
-	rm -f /tmp/peer.out /tmp/peer.err
+	rm -f $out /tmp/peer.err
 	nsenter --net=/run/netns/router "$PEER" -b "/dev/tap$idx" $GMAC \
-		10.0.3.2 600 > /tmp/peer.out 2> /tmp/peer.err &
+		10.0.3.$((n + 1)) 600 > $out 2> /tmp/peer.err &
 	peer_pid=$!
 	await 50 grep -q ready /tmp/peer.err || fail "guest-peer: $(cat /tmp/peer.err)"
 }
@@ -290,7 +294,8 @@ expect_fail "no port of that name in the datapath" \
 	nfvctl nf add dp0 bad type guest port nosuch
 expect_fail 'needs "port DEV"' nfvctl nf add dp0 bad type guest
 expect_fail "open or closed" nfvctl nf set dp0 ids fail maybe
-expect_fail "one guest step at most" nfvctl chain set dp0 dev r0 ids ids2 forward
+expect_fail "two guest steps of a chain on one port" \
+	nfvctl chain set dp0 dev r0 ids ids2 forward
 nfvctl -b - <<-EOF
 nf del dp0 ids2
 chain set dp0 dev r0 ids forward
@@ -407,5 +412,124 @@ check "... and is gone" no_guest_nf
 expect_fail "built-in NF instances cannot be deleted" nfvctl nf del dp0 forward
 kill "$peer_pid"
 wait "$peer_pid" || true
+cleanup
+nfv_unload
+
+# Two guest steps in a row, an IDS then a DPI box: ids on vm1, dpi on
+# vm2, each played by guest-peer -b. A packet back from ids goes on to
+# dpi, one back from dpi to forward (were it to resume after ids, it would
+# go round dpi for ever; after dpi from ids, dpi would see nothing), both
+# ways, established flows on the fast path; each packet arrives once.
+router_setup
+nfvctl -b - <<-EOF
+port add dp0 guest vm1
+port add dp0 guest vm2
+nf add dp0 ids type guest port vm1
+nf add dp0 dpi type guest port vm2
+EOF
+rt ip link set vm1 up
+rt ip link set vm2 up
+check "a chain with two guest steps" nfvctl -b - <<-EOF
+chain set dp0 dev r0 ids dpi forward
+chain set dp0 dev r1 ids dpi forward
+EOF
+gstep_peer 1
+pid1=$peer_pid
+gstep_peer 2
+pid2=$peer_pid
+fast0=$(stat fast_packets)
+# pings_once: five echo replies, none twice (ping counts duplicates).
+pings_once() {
+	cl ping -c5 -i0.2 -W2 10.0.2.2 | grep -q ' 5 received, 0% packet loss'
+}
+check "ping across both steps, each reply once" pings_once
+check "TCP across both steps, both ways" tcp_send 200000
+check_received
+check "UDP across both steps" udp_across through-two-guests
+check_ge "packets ids sent to its guest" "$(gstep_stat sent)" 20
+check_ge "... which sent them back" "$(gstep_stat returned)" "$(gstep_stat sent)"
+check_ge "dpi got every one ids returned" "$(gstep_stat sent dpi)" \
+	"$(gstep_stat returned)"
+check_ge "... and sent them back" "$(gstep_stat returned dpi)" \
+	"$(gstep_stat sent dpi)"
+check_gt "flows went the fast path" "$(stat fast_packets)" $((fast0 + 40))
+check "flow show: the cached result is the guest" guest_result
+kill "$pid1" "$pid2"
+wait "$pid1" "$pid2"
+check_ge "the first guest bumped them" \
+	"$(num "$(cat /tmp/peer.out)" 'bump ([0-9]+)')" 20
+check_ge "the second too" "$(num "$(cat /tmp/peer2.out)" 'bump ([0-9]+)')" 20
+cleanup
+
+# A guest step beside the CGNAT: ids behind it (after cg1 in the chain,
+# on the translated side), then in front of it. The guest sees each packet
+# as it will leave, translated (a flow's first packet too, which in front
+# of the NAT goes to the guest once the NAT has claimed its flow), and
+# what it sends back, found by that tuple, goes on after the step. UDP (a
+# second datagram on the fast path), TCP and ping from the inside reach
+# the outside from a pool address, and their answers come back.
+nfv_cgnat_load
+CGPEER=$top/tools/testing/selftests/cgnat-peer.py
+A=100.64.0.2 S1=203.0.113.2
+cgnat_netns 198.51.100.0/29 $A -- $S1
+nfvctl -b - <<-EOF
+dp add dp0
+port add dp0 dev r0
+port add dp0 dev r1
+port add dp0 guest vm1
+cgnat add dp0 cg1 pool 198.51.100.0/30
+nf add dp0 ids type guest port vm1
+EOF
+rt ip link set vm1 up
+gstep_peer
+rm -f /tmp/serve.err
+timeout 900 nsenter --net=/run/netns/outside python3 "$CGPEER" serve $S1 \
+	2> /tmp/serve.err &
+serve_pid=$!
+await 100 grep -q ready /tmp/serve.err || fail "the server did not start"
+in_pool() { [[ $1 =~ ^198\.51\.100\.[0-3]:[0-9]+$ ]]; }
+# pings_out: three echo replies from S1 to A, none twice.
+pings_out() {
+	in_ns inside ping -c3 -i0.2 -W5 -I $A $S1 |
+		grep -q ' 3 received, 0% packet loss'
+}
+# udp_guest PORT: flow show gives the UDP flow from A:PORT the cached
+# result "guest" both ways.
+udp_guest() {
+	nfvctl -j flow show dp0 | jq_true "any(.[]; .orig.sport == $1 and
+		.orig.result == \"guest\" and .reply.result == \"guest\")"
+}
+# cg_cross WHERE PORT: UDP from A:PORT, TCP from A:PORT+1 and ping cross
+# ids and cg1, translated; ids sends and gets back each packet both ways.
+cg_cross() {
+	local sent returned out
+
+	sent=$(gstep_stat sent)
+	returned=$(gstep_stat returned)
+	out=$(in_ns inside python3 "$CGPEER" talk $A "$2" $S1 7000 2 | sort -u)
+	check "$1: UDP crosses, twice, from a pool address ($out)" in_pool "$out"
+	out=$(in_ns inside python3 "$CGPEER" ask -t $A $(($2 + 1)) 1 $S1:7001 |
+		cut -d' ' -f2)
+	check "$1: TCP crosses, from a pool address ($out)" in_pool "$out"
+	check "$1: ping crosses, each reply once" pings_out
+	check_ge "$1: packets ids sent to its guest" "$(gstep_stat sent)" \
+		$((sent + 14))
+	check_ge "$1: it sent them back into their flows" \
+		"$(gstep_stat returned)" "$(($(gstep_stat sent) - sent + returned))"
+	check "$1: the UDP flow's result is the guest both ways" udp_guest "$2"
+}
+check "a chain with the CGNAT, then a guest step" nfvctl -b - <<-EOF
+chain set dp0 dev r0 cg1 ids forward
+chain set dp0 dev r1 cg1 ids forward
+EOF
+cg_cross "behind the CGNAT" 5000
+check "a chain with a guest step, then the CGNAT" nfvctl -b - <<-EOF
+chain set dp0 dev r0 ids cg1 forward
+chain set dp0 dev r1 ids cg1 forward
+EOF
+cg_cross "in front of the CGNAT" 5100
+kill "$peer_pid" "$serve_pid"
+wait "$peer_pid" "$serve_pid" || true
+check_eq "frames the guest found bad" "$(peer_count bad)" 0
 cleanup
 nfv_unload
