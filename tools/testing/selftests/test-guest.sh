@@ -15,7 +15,7 @@
 # guest device deleted under traffic, then the datapath, leave nothing
 # behind.
 # debug: kmemleak
-# timeout: 900
+# timeout: 1200
 . "$(dirname "$0")/lib.sh"
 
 need macvtap
