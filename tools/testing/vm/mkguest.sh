@@ -10,7 +10,8 @@
 #    in load order; built-in ones are left out), guest-init as /init.
 #
 # Cached in ~/.cache/nfv (NFV_CACHE) keyed by the kernel version, the
-# modules' and busybox's contents and these two files. The test VM sees the
+# modules' and busybox's contents and the files that build it (this one,
+# modules.sh, guest-init). The test VM sees the
 # host's cache read-only: where the cache cannot be written, the image is
 # built in /tmp (the harness builds it on the host first, so the VM
 # normally finds it).
@@ -19,14 +20,13 @@ set -euo pipefail
 
 kver=${1:?usage: $0 KVER}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=modules.sh
+. "$here/modules.sh"
 cache=${NFV_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/nfv}
 busybox=/bin/busybox
 mods=(virtio_pci virtio_net)
 
-# The module files, in load order, each once; built-in ones print nothing.
-list=$(for m in "${mods[@]}"; do
-	modprobe -S "$kver" --show-depends "$m" 2>/dev/null || true
-done | awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++')
+list=$(mod_files "$kver" "${mods[@]}")
 # A kernel without virtio_net as a module or built in boots no guest.
 modprobe -S "$kver" --show-depends virtio_net > /dev/null 2>&1 ||
 	{ echo "mkguest: no virtio_net in $kver" >&2; exit 1; }
@@ -35,7 +35,7 @@ vmlinuz=/boot/vmlinuz-$kver
 # The kernel depends only on vmlinuz: its own key, so that a change of the
 # initramfs does not copy 60 MB again.
 vkey=$(sha256sum < "$vmlinuz" | cut -c1-16)
-key=$( { echo "$kver"; echo "$list"; cat $list "$busybox" "$0" "$here/guest-init"; } |
+key=$( { echo "$kver"; echo "$list"; cat $list "$busybox" "$0" "$here/modules.sh" "$here/guest-init"; } |
 	sha256sum | cut -c1-16)
 kernel=guest-$kver-$vkey.vmlinux
 initrd=guest-$kver-$key.cpio
@@ -64,16 +64,8 @@ printf '%s\n' '#!/bin/sh' 'read -r me < /run/nfv-guest' 'echo "$me"' \
 	'while read -r l; do case "$l" in Ip:*) echo "$l" ;; esac; done < /proc/net/snmp' \
 	> "$work/bin/nfv-info"
 chmod +x "$work/init" "$work/bin/nfv-info"
-: > "$work/modules"
-for f in $list; do
-	m=$(basename "$f")
-	case "$m" in
-	*.ko.xz) xz -dc "$f" > "$work/lib/modules/${m%.xz}"; m=${m%.xz} ;;
-	*.ko.zst) zstd -qdc "$f" > "$work/lib/modules/${m%.zst}"; m=${m%.zst} ;;
-	*) cp "$f" "$work/lib/modules/$m" ;;
-	esac
-	echo "$m" >> "$work/modules"
-done
+# shellcheck disable=SC2086 # one file a word
+mod_unpack "$work" $list
 (cd "$work" && find . | cpio -o -H newc --quiet) > "$cache/$initrd.tmp.$$"
 
 # vmlinux: the payload of the bzImage, from its compressor's magic on;

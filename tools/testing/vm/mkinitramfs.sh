@@ -6,15 +6,14 @@ set -euo pipefail
 
 kver=${1:?usage: $0 KVER}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=modules.sh
+. "$here/modules.sh"
 cache=${NFV_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/nfv}
 mods=(virtio_pci 9pnet_virtio 9p)
 
-# The module files, in load order, each once; built-in ones print nothing.
-list=$(for m in "${mods[@]}"; do
-	modprobe -S "$kver" --show-depends "$m" 2>/dev/null || true
-done | awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++')
+list=$(mod_files "$kver" "${mods[@]}")
 
-key=$( { echo "$kver"; echo "$list"; cat "$0" "$here/initramfs-init"; } |
+key=$( { echo "$kver"; echo "$list"; cat "$0" "$here/modules.sh" "$here/initramfs-init"; } |
 	sha256sum | cut -c1-16)
 img=$cache/initramfs-$kver-$key.gz
 if [ -s "$img" ]; then
@@ -29,16 +28,8 @@ mkdir -p "$work"/{bin,dev,proc,sys,newroot,lib/modules}
 cp /bin/busybox "$work/bin/busybox"
 cp "$here/initramfs-init" "$work/init"
 chmod +x "$work/init"
-: > "$work/modules"
-for f in $list; do
-	name=$(basename "$f")
-	case "$name" in
-	*.ko.xz) xz -dc "$f" > "$work/lib/modules/${name%.xz}"; name=${name%.xz} ;;
-	*.ko.zst) zstd -qdc "$f" > "$work/lib/modules/${name%.zst}"; name=${name%.zst} ;;
-	*) cp "$f" "$work/lib/modules/$name" ;;
-	esac
-	echo "$name" >> "$work/modules"
-done
+# shellcheck disable=SC2086 # one file a word
+mod_unpack "$work" $list
 (cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) > "$img.tmp.$$"
 mv "$img.tmp.$$" "$img"
 echo "$img"
