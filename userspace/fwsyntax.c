@@ -25,6 +25,7 @@
 struct fw_field {
 	const char *kw;			/* fw.c's keyword */
 	char *val[FW_MAX_VALUES];
+	uint64_t owned;			/* 1 << i: val[i] is a copy, to free */
 	unsigned int n;
 };
 
@@ -271,6 +272,7 @@ static void line_init(struct fw_line *l, const char *cmd)
 	for (i = 0; i < F_NUM; i++) {
 		l->f[i].kw = kw[i];
 		l->f[i].n = 0;
+		l->f[i].owned = 0;
 	}
 	l->proto = NULL;
 	l->action = NULL;
@@ -285,7 +287,8 @@ static void line_free(struct fw_line *l)
 
 	for (i = 0; i < F_NUM; i++)
 		for (j = 0; j < l->f[i].n; j++)
-			free(l->f[i].val[j]);
+			if (l->f[i].owned & (1ULL << j))
+				free(l->f[i].val[j]);
 }
 
 static int add_value(struct fw_line *l, int f, const char *v)
@@ -298,8 +301,14 @@ static int add_value(struct fw_line *l, int f, const char *v)
 	fd->val[fd->n] = strdup(v);
 	if (!fd->val[fd->n])
 		return usage_err(l->cmd, "out of memory");
-	fd->n++;
+	fd->owned |= 1ULL << fd->n++;
 	return 0;
+}
+
+/* A value that is a word of the line as it stands: no copy. */
+static void add_word(struct fw_line *l, int f, char *w)
+{
+	l->f[f].val[l->f[f].n++] = w;
 }
 
 /*
@@ -478,6 +487,10 @@ static int field(struct fw_line *l, int f, int argc, char **argv)
 	} else if (neg) {
 		return usage_err(l->cmd, "\"!=\" works on ports and on one prefix, not on \"%s\"",
 				 l->f[f].kw);
+	} else if (n == 1 && v[0] == buf && !(f == F_ITYPE && l->proto &&
+						 (buf[0] < '0' || buf[0] > '9'))) {
+		/* One word, as it is (take_set() copied it whole). */
+		add_word(l, f, argv[skip]);
 	} else {
 		for (i = 0; i < n; i++) {
 			int t = -1;
@@ -499,25 +512,33 @@ static int field(struct fw_line *l, int f, int argc, char **argv)
 	return skip + used;
 }
 
+/*
+ * By the first letter, then a strcmp() or two: every word of a rule asks,
+ * and a walk over every name cost a rule file's parse more than any other
+ * step but the attributes' (callgrind).
+ */
 static int field_of(const char *kw)
 {
-	static const char *const names[F_NUM][4] = {
-		[F_IN]	  = { "in-port", "iifname", "iif" },
-		[F_SRC]	  = { "src", "saddr" },
-		[F_DST]	  = { "dst", "daddr" },
-		[F_SPORT] = { "sport" },
-		[F_DPORT] = { "dport" },
-		[F_ITYPE] = { "icmp-type", "type" },
-		[F_ICODE] = { "icmp-code", "code" },
-		[F_STATE] = { "state" },
-	};
-	int f, i;
-
-	/* The first letter before strcmp(): every word of a rule asks. */
-	for (f = 0; f < F_NUM; f++)
-		for (i = 0; i < 4 && names[f][i]; i++)
-			if (kw[0] == names[f][i][0] && !strcmp(kw, names[f][i]))
-				return f;
+	switch (kw[0]) {
+	case 'c':
+		return !strcmp(kw, "code") ? F_ICODE : -1;
+	case 'd':
+		return !strcmp(kw, "dst") ? F_DST :
+		       !strcmp(kw, "dport") ? F_DPORT :
+		       !strcmp(kw, "daddr") ? F_DST : -1;
+	case 'i':
+		return !strcmp(kw, "in-port") || !strcmp(kw, "iifname") ||
+		       !strcmp(kw, "iif") ? F_IN :
+		       !strcmp(kw, "icmp-type") ? F_ITYPE :
+		       !strcmp(kw, "icmp-code") ? F_ICODE : -1;
+	case 's':
+		return !strcmp(kw, "src") ? F_SRC :
+		       !strcmp(kw, "sport") ? F_SPORT :
+		       !strcmp(kw, "state") ? F_STATE :
+		       !strcmp(kw, "saddr") ? F_SRC : -1;
+	case 't':
+		return !strcmp(kw, "type") ? F_ITYPE : -1;
+	}
 	return -1;
 }
 
@@ -759,8 +780,41 @@ static int nft_meter(struct fw_line *l, int argc, char **argv)
 	return used + 1;
 }
 
+/* parse_line()'s words after the fields'. */
+enum line_word { K_OTHER, K_ACTION, K_PREFIX, K_PROTO };
+
+/* By the first letter, as field_of(). */
+static enum line_word line_word(const char *kw)
+{
+	switch (kw[0]) {
+	case 'a':
+		return !strcmp(kw, "accept") ? K_ACTION : K_OTHER;
+	case 'c':
+		return !strcmp(kw, "ct") || !strcmp(kw, "counter") ?
+		       K_PREFIX : K_OTHER;
+	case 'd':
+		return !strcmp(kw, "drop") ? K_ACTION : K_OTHER;
+	case 'i':
+		return !strcmp(kw, "ip") || !strcmp(kw, "ip6") ?
+		       K_PREFIX : K_OTHER;
+	case 'l':
+		return !strcmp(kw, "l4proto") ? K_PROTO : K_OTHER;
+	case 'm':
+		return !strcmp(kw, "meta") ? K_PREFIX : K_OTHER;
+	case 'n':
+		return !strcmp(kw, "nexthdr") ? K_PROTO : K_OTHER;
+	case 'p':
+		return !strcmp(kw, "proto") || !strcmp(kw, "protocol") ?
+		       K_PROTO : K_OTHER;
+	case 'r':
+		return !strcmp(kw, "reject") ? K_ACTION : K_OTHER;
+	}
+	return K_OTHER;
+}
+
 static int parse_line(struct fw_line *l, int argc, char **argv)
 {
+	enum line_word k;
 	int used, f;
 
 	while (argc > 0) {
@@ -779,24 +833,21 @@ static int parse_line(struct fw_line *l, int argc, char **argv)
 			argv += 1 + used;
 			continue;
 		}
-		if (!strcmp(kw, "accept") || !strcmp(kw, "drop") ||
-		    !strcmp(kw, "reject")) {
+		k = line_word(kw);
+		if (k == K_ACTION) {
 			used = action(l, argc, argv);
 			if (used > 0 && used < argc)
 				return usage_err(l->cmd, "words after the action (at \"%s\")",
 						 kw);
 			return used < 0 ? -1 : 0;
 		}
-		if (!strcmp(kw, "counter") || !strcmp(kw, "ip") ||
-		    !strcmp(kw, "ip6") || !strcmp(kw, "meta") ||
-		    !strcmp(kw, "ct")) {
+		if (k == K_PREFIX) {
 			/* Prefixes the kernel's fields need not. */
 			argc--;
 			argv++;
 			continue;
 		}
-		if (!strcmp(kw, "proto") || !strcmp(kw, "protocol") ||
-		    !strcmp(kw, "l4proto") || !strcmp(kw, "nexthdr")) {
+		if (k == K_PROTO) {
 			if (argc < 2)
 				return usage_err(l->cmd, "missing value after \"%s\"",
 						 kw);
@@ -914,9 +965,11 @@ int fw_expand_rule(const char *cmd, int argc, char **argv, fw_rule_cb cb,
 				break;
 			strcat(buf, i ? "," : "");
 			strcat(buf, l.f[F_STATE].val[i]);
-			free(l.f[F_STATE].val[i]);
+			if (l.f[F_STATE].owned & (1ULL << i))
+				free(l.f[F_STATE].val[i]);
 		}
 		l.f[F_STATE].n = 0;
+		l.f[F_STATE].owned = 0;
 		err = add_value(&l, F_STATE, buf);
 		if (err)
 			goto out;
