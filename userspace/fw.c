@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "fwrule.h"
 #include "fwsyntax.h"
@@ -389,36 +390,64 @@ static int fw_rule(int argc, char **argv)
 struct fw_load {
 	const char *cmd;
 	struct nl_msg **batch;	/* each: NFV_FW_A_RULES, built before sending */
-	struct nlattr *rules;	/* open in the last batch */
+	size_t rules;		/* offset of the last batch's open nest */
+	size_t size;		/* of the next batch's message, at first */
 	unsigned int nbatch;
 	unsigned int in_batch;
 	int policy;
 	struct fw_target t;		/* for in-port IFNAME */
 };
 
+static struct nlattr *load_rules_nest(struct fw_load *l)
+{
+	return (struct nlattr *)((char *)nlmsg_hdr(l->batch[l->nbatch - 1]) +
+				 l->rules);
+}
+
+/*
+ * A batch starts at l->size and grows, up to FW_LOAD_MSG_SIZE: libnl
+ * zeroes a message when it allocates it, a byte an instruction on the
+ * bench's clock, and 64 KiB each load cost 65,000 of them.
+ */
 static int load_batch(struct fw_load *l)
 {
 	struct nl_msg **more, *m;
+	struct nlattr *nest;
 
 	if (l->nbatch)
-		nla_nest_end(l->batch[l->nbatch - 1], l->rules);
+		nla_nest_end(l->batch[l->nbatch - 1], load_rules_nest(l));
 	more = realloc(l->batch, (l->nbatch + 1) * sizeof(*more));
 	if (!more)
 		return -2;
 	l->batch = more;
-	m = scratch_msg();
+	m = nlmsg_alloc_size(l->size);
 	if (!m)
-		return -1;
+		return -2;
 	l->batch[l->nbatch++] = m;
-	l->rules = nla_nest_start(m, NFV_FW_A_RULES);
+	l->size = FW_LOAD_MSG_SIZE;
+	nest = nla_nest_start(m, NFV_FW_A_RULES);
+	l->rules = (char *)nest - (char *)nlmsg_hdr(m);
 	l->in_batch = 0;
-	return l->rules ? 0 : -2;
+	return nest ? 0 : -2;
+}
+
+/* Twice the room for the open batch, up to FW_LOAD_MSG_SIZE; -2 if full. */
+static int load_grow(struct fw_load *l)
+{
+	struct nl_msg *m = l->batch[l->nbatch - 1];
+	size_t size = nlmsg_get_max_size(m);
+
+	if (size >= FW_LOAD_MSG_SIZE)
+		return -2;
+	return nlmsg_expand(m, size * 2 < FW_LOAD_MSG_SIZE ? size * 2 :
+			    FW_LOAD_MSG_SIZE) ? -2 : 0;
 }
 
 /* One rule of a line (a set makes several), into the open batch. */
 static int load_rule(void *ctx, int argc, char **argv)
 {
 	struct fw_load *l = ctx;
+	uint32_t len;
 	int err;
 
 	if (l->in_batch == FW_LOAD_BATCH) {
@@ -426,7 +455,14 @@ static int load_rule(void *ctx, int argc, char **argv)
 		if (err)
 			return err;
 	}
+	len = nlmsg_hdr(l->batch[l->nbatch - 1])->nlmsg_len;
 	err = put_rule(l->batch[l->nbatch - 1], l->cmd, &l->t, argc, argv);
+	/* Full: the rule again, from where it began, in a larger message. */
+	while (err == -2 && !load_grow(l)) {
+		nlmsg_hdr(l->batch[l->nbatch - 1])->nlmsg_len = len;
+		err = put_rule(l->batch[l->nbatch - 1], l->cmd, &l->t, argc,
+			       argv);
+	}
 	if (!err)
 		l->in_batch++;
 	return err;
@@ -460,6 +496,7 @@ static int load_line(struct fw_load *l, int n, char **words,
 static int load_read(struct fw_load *l, const char *path)
 {
 	struct cmd_reader r = { .f = stdin };
+	struct stat st;
 	int n, err;
 
 	if (strcmp(path, "-"))
@@ -468,6 +505,14 @@ static int load_read(struct fw_load *l, const char *path)
 		err_msg("%s: %s", path, strerror(errno));
 		return -1;
 	}
+	/*
+	 * The first batch's room: a rule's attributes take about one and a
+	 * half times its line (a set's elements more), and a batch grows.
+	 */
+	l->size = FW_LOAD_MSG_SIZE;
+	if (!fstat(fileno(r.f), &st) && S_ISREG(st.st_mode) &&
+	    st.st_size < FW_LOAD_MSG_SIZE / 2)
+		l->size = st.st_size * 2 + FW_MSG_ROOM;
 	err = load_batch(l);
 	while (!err && (n = cmd_read(&r)) != -1)
 		err = n < 0 ? usage_err(l->cmd, "line %lu: %s", r.lineno, r.err)
@@ -477,7 +522,7 @@ static int load_read(struct fw_load *l, const char *path)
 		err = -1;
 	}
 	if (!err)
-		nla_nest_end(l->batch[l->nbatch - 1], l->rules);
+		nla_nest_end(l->batch[l->nbatch - 1], load_rules_nest(l));
 	if (r.f != stdin)
 		fclose(r.f);
 	cmd_reader_free(&r);
@@ -510,6 +555,11 @@ static int load_send(struct fw_load *l, const char *dp, const char *name)
 		 */
 		nlmsg_set_default_size(nlmsg_hdr(m)->nlmsg_len + FW_MSG_ROOM);
 		err = fw_send(NFV_CMD_NF_SET, dp, name, m);
+		/*
+		 * libnl's default is the process's: a batch file or nfstart
+		 * runs more commands after this one.
+		 */
+		nlmsg_set_default_size(sysconf(_SC_PAGESIZE));
 	}
 	return err;
 }
@@ -540,19 +590,11 @@ static int fw_load(int argc, char **argv)
 		return usage_err(l.cmd, "missing FILE");
 	if (argc > 1)
 		return usage_err(l.cmd, "unknown argument \"%s\"", argv[1]);
-	/*
-	 * Room for a batch; the netlink message may be larger than a page.
-	 * Only for the load's own messages: libnl's default is the process's,
-	 * and a batch file or nfstart runs more commands after this one, each
-	 * of which would otherwise allocate and zero 64 KiB per message.
-	 */
-	nlmsg_set_default_size(FW_LOAD_MSG_SIZE);
 	err = load_read(&l, *argv);
 	if (err == -2)
 		err_msg("out of memory");
 	if (!err)
 		err = load_send(&l, dp, name);
-	nlmsg_set_default_size(sysconf(_SC_PAGESIZE));
 	if (!err && l.policy < 0)
 		load_note_policy(dp, name);
 	for (i = 0; i < l.nbatch; i++)
