@@ -34,6 +34,14 @@ enum {
 	F_NUM
 };
 
+/* fw.c's keyword of each field. */
+static const char *const field_kw[F_NUM] = {
+	[F_IN] = "in-port", [F_SRC] = "src", [F_DST] = "dst",
+	[F_SPORT] = "sport", [F_DPORT] = "dport",
+	[F_ITYPE] = "icmp-type", [F_ICODE] = "icmp-code",
+	[F_STATE] = "state",
+};
+
 struct fw_line {
 	const char *cmd;
 	struct fw_field f[F_NUM];
@@ -260,17 +268,11 @@ static int tcp_flags(struct fw_line *l, int argc, char **argv)
  */
 static void line_init(struct fw_line *l, const char *cmd)
 {
-	static const char *const kw[F_NUM] = {
-		[F_IN] = "in-port", [F_SRC] = "src", [F_DST] = "dst",
-		[F_SPORT] = "sport", [F_DPORT] = "dport",
-		[F_ITYPE] = "icmp-type", [F_ICODE] = "icmp-code",
-		[F_STATE] = "state",
-	};
 	unsigned int i;
 
 	l->cmd = cmd;
 	for (i = 0; i < F_NUM; i++) {
-		l->f[i].kw = kw[i];
+		l->f[i].kw = field_kw[i];
 		l->f[i].n = 0;
 		l->f[i].owned = 0;
 	}
@@ -937,13 +939,72 @@ static int emit(struct fw_line *l, unsigned int *pick, fw_rule_cb cb,
 	return cb(ctx, n, w);
 }
 
+/* A one-word value as parse_line() takes it unchanged. */
+static bool plain_value(int f, const char *v)
+{
+	if (v[0] == '{' || !strcmp(v, "!=") || !strcmp(v, "=="))
+		return false;
+	/* An ICMP type by name becomes its number. */
+	return f != F_ITYPE || (v[0] >= '0' && v[0] <= '9');
+}
+
+/*
+ * A line with no set, no "!=", no name to translate and no word but a
+ * field's, a protocol's, a prefix parse_line() skips and the action,
+ * last: the words emit() would give, in its order, without the line's
+ * parse and copies (a rule file's lines are mostly such). 0 and the
+ * words in w, or 1: the line needs parse_line().
+ */
+static int plain_line(int argc, char **argv, char **w, int *nw)
+{
+	int at[F_NUM], proto = -1, f, i, n = 0;
+
+	for (f = 0; f < F_NUM; f++)
+		at[f] = -1;
+	for (i = 0; i < argc - 1; i++) {
+		enum line_word k;
+
+		f = field_of(argv[i]);
+		if (f >= 0 && at[f] < 0 && plain_value(f, argv[i + 1])) {
+			at[f] = ++i;
+			continue;
+		}
+		if (f >= 0)
+			return 1;
+		k = line_word(argv[i]);
+		if (k == K_PREFIX)
+			continue;
+		if (k != K_PROTO || proto >= 0)
+			return 1;
+		proto = ++i;
+	}
+	if (i != argc - 1 || line_word(argv[i]) != K_ACTION)
+		return 1;
+	if (proto >= 0) {
+		w[n++] = "proto";
+		w[n++] = argv[proto];
+	}
+	for (f = 0; f < F_NUM; f++) {
+		if (at[f] < 0)
+			continue;
+		w[n++] = (char *)field_kw[f];
+		w[n++] = argv[at[f]];
+	}
+	w[n++] = argv[i];
+	*nw = n;
+	return 0;
+}
+
 int fw_expand_rule(const char *cmd, int argc, char **argv, fw_rule_cb cb,
 		   void *ctx)
 {
+	char *w[2 * F_NUM + 3];
 	struct fw_line l;
 	unsigned int pick[F_NUM] = { 0 }, total = 1;
-	int f, err;
+	int f, err, n;
 
+	if (!plain_line(argc, argv, w, &n))
+		return cb(ctx, n, w);
 	line_init(&l, cmd);
 	err = parse_line(&l, argc, argv);
 	if (err == 1) {
