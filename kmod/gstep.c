@@ -22,17 +22,22 @@
  * that meets the step before the NAT claimed the flow goes to the guest
  * once the walk is done (nfv_gstep_defer()).
  *
- * Whether the guest is there is read from its port's device on every
- * packet, so no cached flow keeps sending into a guest that left: a guest
+ * Whether the guest is there is read on every packet, so no cached flow
+ * keeps sending into a guest that left. From its port's device: a guest
  * port needs macvtap on its device (an RX handler), a tap port its carrier
- * (tun drops it when the last queue detaches), both their device up. A
- * macvtap whose /dev/tapN nobody holds open is not seen: macvtap changes
- * neither carrier nor state then (libvirt deletes the macvtap with its
- * guest). A guest that is gone fails open (the step is skipped) or closed
- * (the packet is dropped), as the instance says.
+ * (tun drops it when the last queue detaches), both their device up. And
+ * from its traffic, for a guest whose device stays: a QEMU killed with its
+ * macvtap left in place (macvtap changes neither carrier nor state when
+ * nobody holds /dev/tapN open), or a VNF hung in a live guest. A periodic
+ * check per instance (nfv_gstep_check()) declares the guest dead when
+ * frames went to it and none came back for dead_ms; a frame coming back
+ * makes it alive again, and while it is dead one frame now and then still
+ * goes to it as a probe. A guest that is gone fails open (the step is
+ * skipped) or closed (the packet is dropped), as the instance says.
  */
 #include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/workqueue.h>
 
 #include "core.h"
 
@@ -40,17 +45,48 @@ struct nfv_gstep_stats {
 	u64 stat[__NFV_GSTEP_STAT_MAX];
 };
 
+/* The liveness check's own state (nfv_gstep_check()), nobody else's. */
+struct nfv_gstep_live {
+	u64 sent;		/* the sums at the last check */
+	u64 returned;
+	u64 base;		/* sent when the guest last answered */
+	unsigned long since;	/* first seen a frame unanswered, or 0 */
+	unsigned long probed;	/* dead: when the last probe was allowed */
+};
+
 struct nfv_gstep {
 	/* RTNL writes, packets read: WRITE_ONCE/READ_ONCE. */
 	u16 port_no;		/* the guest's port; 0 once it is deleted */
 	u8 fail_open;
+	/* The check writes, seldom (a change, a probe), packets read. */
+	u8 dead;		/* sent frames went unanswered */
+	u8 probe;		/* dead: the next frame goes to the guest */
+	u32 dead_ms;		/* RTNL writes, the check reads; 0: no check */
 	struct nfv_gstep_stats __percpu *stats;
+	struct nfv_gstep_live live;
+	struct delayed_work check;
+};
+
+/*
+ * The check's period, and what it takes to declare a guest dead: so many
+ * frames unanswered (a lone lost frame is not a dead guest), sent before
+ * the previous check (they had a period to come back).
+ */
+#define NFV_GSTEP_CHECK_MS	100
+#define NFV_GSTEP_DEAD_FRAMES	4
+/* While dead, a probe every dead_ms, at least one a second. */
+#define NFV_GSTEP_PROBE_MS	1000
+
+static struct netlink_range_validation nfv_gstep_dead_range = {
+	.max = NFV_GSTEP_DEAD_MS_MAX,
 };
 
 static const struct nla_policy nfv_gstep_policy[NFV_GSTEP_A_MAX + 1] = {
 	[NFV_GSTEP_A_PORT]	= { .type = NLA_NUL_STRING,
 				    .len = IFNAMSIZ - 1 },
 	[NFV_GSTEP_A_FAIL]	= NLA_POLICY_MAX(NLA_U8, NFV_GSTEP_FAIL_MAX),
+	[NFV_GSTEP_A_DEAD_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&nfv_gstep_dead_range),
 };
 
 static void nfv_gstep_count(struct nfv_nf *nf, enum nfv_gstep_stat s)
@@ -105,6 +141,15 @@ static bool nfv_gstep_up(const struct nfv_port *port)
 	return !nfv_is_guest(dev) || rcu_access_pointer(dev->rx_handler);
 }
 
+/*
+ * The guest answers, as its traffic says (nfv_gstep_check()), or a probe
+ * may go to the one that does not.
+ */
+static bool nfv_gstep_alive(const struct nfv_gstep *g)
+{
+	return !READ_ONCE(g->dead) || READ_ONCE(g->probe);
+}
+
 /* What the step does with @pkt: send it, or why not. Under RCU. */
 enum nfv_gstep_way nfv_gstep_way(struct nfv_nf *nf, const struct nfv_pkt *pkt)
 {
@@ -113,7 +158,7 @@ enum nfv_gstep_way nfv_gstep_way(struct nfv_nf *nf, const struct nfv_pkt *pkt)
 
 	if (port && pkt->in == port)
 		return NFV_GSTEP_RETURNED;
-	if (port && nfv_gstep_up(port))
+	if (port && nfv_gstep_up(port) && nfv_gstep_alive(g))
 		return NFV_GSTEP_SEND;
 	return READ_ONCE(g->fail_open) ? NFV_GSTEP_OPEN : NFV_GSTEP_CLOSED;
 }
@@ -133,6 +178,16 @@ void nfv_gstep_failed(struct nfv_nf *nf, enum nfv_gstep_way way)
 {
 	nfv_gstep_count(nf, way == NFV_GSTEP_OPEN ? NFV_GSTEP_STAT_FAIL_OPEN :
 			NFV_GSTEP_STAT_FAIL_CLOSED);
+}
+
+/*
+ * The frame that goes is the probe, if one was due: the next waits for the
+ * next check. CPUs that saw the probe at once may each send one.
+ */
+static void nfv_gstep_probe_taken(struct nfv_gstep *g)
+{
+	if (unlikely(READ_ONCE(g->probe)))
+		WRITE_ONCE(g->probe, 0);
 }
 
 /*
@@ -161,6 +216,7 @@ bool nfv_gstep_send(struct nfv_nf *nf, struct nfv_pkt *pkt)
 	ether_addr_copy(eth_hdr(skb)->h_dest, dev->dev_addr);
 	skb_dst_drop(skb);
 	len = skb->len;
+	nfv_gstep_probe_taken(nfv_nf_priv(nf));
 	nfv_gstep_count(nf, NFV_GSTEP_STAT_SENT);
 	nfv_count(pkt->dp, NFV_STAT_TX_PACKETS, 1);
 	nfv_count(pkt->dp, NFV_STAT_TX_BYTES, len);
@@ -306,6 +362,103 @@ static void nfv_gstep_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 			dst_release(gf->dst[dir]);
 }
 
+static void nfv_gstep_sums(struct nfv_gstep *g, u64 *sent, u64 *returned)
+{
+	unsigned int cpu;
+
+	*sent = 0;
+	*returned = 0;
+	for_each_possible_cpu(cpu) {
+		const struct nfv_gstep_stats *st = per_cpu_ptr(g->stats, cpu);
+
+		*sent += READ_ONCE(st->stat[NFV_GSTEP_STAT_SENT]);
+		*returned += READ_ONCE(st->stat[NFV_GSTEP_STAT_RETURNED]);
+	}
+}
+
+/* A frame came back (or the check is off): what was sent is answered. */
+static void nfv_gstep_answered(struct nfv_gstep *g, u64 sent)
+{
+	g->live.base = sent;
+	g->live.since = 0;
+	if (READ_ONCE(g->dead)) {
+		WRITE_ONCE(g->dead, 0);
+		WRITE_ONCE(g->probe, 0);
+	}
+}
+
+/* Dead: a frame goes to the guest now and then, to see it come back. */
+static void nfv_gstep_probe(struct nfv_gstep *g, u32 dead_ms)
+{
+	unsigned long period = msecs_to_jiffies(min(dead_ms, NFV_GSTEP_PROBE_MS));
+
+	if (time_before(jiffies, g->live.probed + period))
+		return;
+	g->live.probed = jiffies;
+	WRITE_ONCE(g->probe, 1);
+}
+
+/*
+ * Nothing came back since the last check. Dead once frames have waited
+ * dead_ms, enough of them sent a period ago or more; too few by then
+ * were lost on the way, and the wait starts again from the newer ones.
+ */
+static void nfv_gstep_judge(struct nfv_gstep *g, u64 sent, u32 dead_ms)
+{
+	struct nfv_gstep_live *l = &g->live;
+
+	if (sent == l->base)
+		return;
+	if (!l->since) {
+		l->since = jiffies;
+		return;
+	}
+	if (time_before(jiffies, l->since + msecs_to_jiffies(dead_ms)))
+		return;
+	if (l->sent - l->base < NFV_GSTEP_DEAD_FRAMES) {
+		l->base = l->sent;
+		l->since = sent != l->sent ? jiffies : 0;
+		return;
+	}
+	WRITE_ONCE(g->dead, 1);
+	this_cpu_inc(g->stats->stat[NFV_GSTEP_STAT_DEATHS]);
+	l->probed = jiffies;
+}
+
+/*
+ * The liveness check, every NFV_GSTEP_CHECK_MS while dead_ms is set: from
+ * the step's counters, so the fast path only counts, per CPU, and reads
+ * the flags this sets (nfv_gstep_alive()).
+ */
+static void nfv_gstep_check(struct work_struct *work)
+{
+	struct nfv_gstep *g = container_of(to_delayed_work(work),
+					   struct nfv_gstep, check);
+	u32 dead_ms = READ_ONCE(g->dead_ms);
+	u64 sent, returned;
+
+	nfv_gstep_sums(g, &sent, &returned);
+	if (!dead_ms || returned != g->live.returned)
+		nfv_gstep_answered(g, sent);
+	else if (READ_ONCE(g->dead))
+		nfv_gstep_probe(g, dead_ms);
+	else
+		nfv_gstep_judge(g, sent, dead_ms);
+	g->live.sent = sent;
+	g->live.returned = returned;
+	if (dead_ms)
+		queue_delayed_work(system_power_efficient_wq, &g->check,
+				   msecs_to_jiffies(NFV_GSTEP_CHECK_MS));
+}
+
+/* A new dead_ms: the check runs now, and goes on if it is set. */
+static void nfv_gstep_set_dead_ms(struct nfv_gstep *g, const struct nlattr *attr)
+{
+	WRITE_ONCE(g->dead_ms, attr ? nla_get_u32(attr) :
+		   NFV_GSTEP_DEAD_MS_DEFAULT);
+	mod_delayed_work(system_power_efficient_wq, &g->check, 0);
+}
+
 /*
  * The port the step sends to: a guest port, or a tap port (a tap device
  * QEMU created, -netdev tap,ifname=...) of the same datapath.
@@ -353,17 +506,25 @@ static int nfv_gstep_create(struct nfv_nf *nf, struct nlattr **cfg,
 		g->fail_open = nla_get_u8(cfg[NFV_GSTEP_A_FAIL]) ==
 			       NFV_GSTEP_FAIL_OPEN;
 	g->stats = alloc_percpu(struct nfv_gstep_stats);
-	return g->stats ? 0 : -ENOMEM;
+	if (!g->stats)
+		return -ENOMEM;
+	INIT_DELAYED_WORK(&g->check, nfv_gstep_check);
+	nfv_gstep_set_dead_ms(g, cfg[NFV_GSTEP_A_DEAD_MS]);
+	return 0;
 }
 
 static void nfv_gstep_destroy(struct nfv_nf *nf)
 {
 	struct nfv_gstep *g = nfv_nf_priv(nf);
 
+	cancel_delayed_work_sync(&g->check);
 	free_percpu(g->stats);
 }
 
-/* NF_SET: another port, another policy; cached flows follow at once. */
+/*
+ * NF_SET: another port, another policy, another dead_ms; cached flows
+ * follow at once.
+ */
 static int nfv_gstep_configure(struct nfv_nf *nf, struct nlattr **cfg,
 			       u32 portid, struct netlink_ext_ack *extack)
 {
@@ -378,6 +539,8 @@ static int nfv_gstep_configure(struct nfv_nf *nf, struct nlattr **cfg,
 	if (cfg[NFV_GSTEP_A_FAIL])
 		WRITE_ONCE(g->fail_open, nla_get_u8(cfg[NFV_GSTEP_A_FAIL]) ==
 			   NFV_GSTEP_FAIL_OPEN);
+	if (cfg[NFV_GSTEP_A_DEAD_MS])
+		nfv_gstep_set_dead_ms(g, cfg[NFV_GSTEP_A_DEAD_MS]);
 	return 0;
 }
 
@@ -421,11 +584,14 @@ static int nfv_gstep_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
 	if (port)
 		err = nla_put_string(skb, NFV_GSTEP_A_PORT, port->dev->name);
 	if (!err)
-		err = nla_put_u8(skb, NFV_GSTEP_A_UP, port && nfv_gstep_up(port));
+		err = nla_put_u8(skb, NFV_GSTEP_A_UP, port && nfv_gstep_up(port) &&
+				 !READ_ONCE(g->dead));
 	rcu_read_unlock();
 	if (err ||
 	    nla_put_u8(skb, NFV_GSTEP_A_FAIL, READ_ONCE(g->fail_open) ?
-		       NFV_GSTEP_FAIL_OPEN : NFV_GSTEP_FAIL_CLOSED))
+		       NFV_GSTEP_FAIL_OPEN : NFV_GSTEP_FAIL_CLOSED) ||
+	    nla_put_u32(skb, NFV_GSTEP_A_DEAD_MS, READ_ONCE(g->dead_ms)) ||
+	    nla_put_u8(skb, NFV_GSTEP_A_DEAD, READ_ONCE(g->dead)))
 		return -EMSGSIZE;
 	return nfv_gstep_fill_stats(g, skb);
 }

@@ -672,11 +672,24 @@ enum nfv_gstep_attr {
 				 * tap port of the datapath (NF_NEW: required)
 				 */
 	NFV_GSTEP_A_FAIL,	/* u8 enum nfv_gstep_fail (default closed) */
-	NFV_GSTEP_A_UP,		/* u8 bool (reply): the guest is there */
+	NFV_GSTEP_A_UP,		/* u8 bool (reply): the guest is there, by
+				 * its device and not NFV_GSTEP_A_DEAD
+				 */
 	NFV_GSTEP_A_STATS,	/* nested enum nfv_gstep_stat, u64 (reply) */
+	NFV_GSTEP_A_DEAD_MS,	/* u32 ms, 0 .. NFV_GSTEP_DEAD_MS_MAX: frames
+				 * sent and none back this long, the guest is
+				 * dead (default 1000; 0: never)
+				 */
+	NFV_GSTEP_A_DEAD,	/* u8 bool (reply): declared dead, from its
+				 * traffic
+				 */
 	__NFV_GSTEP_A_MAX
 };
 #define NFV_GSTEP_A_MAX (__NFV_GSTEP_A_MAX - 1)
+
+/* Longest NFV_GSTEP_A_DEAD_MS (an hour), and its default. */
+#define NFV_GSTEP_DEAD_MS_MAX		3600000
+#define NFV_GSTEP_DEAD_MS_DEFAULT	1000
 
 /* What a guest step does while its guest is gone. */
 enum nfv_gstep_fail {
@@ -694,6 +707,7 @@ enum nfv_gstep_stat {
 	NFV_GSTEP_STAT_RETURNED,	/* packets it sent back into its flow */
 	NFV_GSTEP_STAT_FAIL_OPEN,	/* guest gone: the step skipped */
 	NFV_GSTEP_STAT_FAIL_CLOSED,	/* guest gone: dropped */
+	NFV_GSTEP_STAT_DEATHS,		/* times it was declared dead */
 	__NFV_GSTEP_STAT_MAX
 };
 #define NFV_GSTEP_STAT_MAX (__NFV_GSTEP_STAT_MAX - 1)
