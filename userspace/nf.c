@@ -13,7 +13,9 @@ void usage_nf(FILE *f)
 {
 	fputs("  nf add DP NAME type TYPE\n"
 	      "  nf add DP NAME type guest port DEV [fail { open | closed }]\n"
-	      "  nf set DP NAME [port DEV] [fail { open | closed }]  (guest steps)\n"
+	      "                                     [dead-after MS]\n"
+	      "  nf set DP NAME [port DEV] [fail { open | closed }] [dead-after MS]\n"
+	      "                                                     (guest steps)\n"
 	      "  nf del DP NAME\n"
 	      "  nf show DP\n", f);
 }
@@ -22,11 +24,27 @@ void usage_nf(FILE *f)
 struct gstep_cfg {
 	const char *port;
 	int fail;		/* enum nfv_gstep_fail, -1: not given */
+	int64_t dead_ms;	/* NFV_GSTEP_A_DEAD_MS, -1: not given */
 };
 
+/* "dead-after MS": the guest's silence that declares it dead, 0: never. */
+static int gstep_dead_arg(const char *cmd, int *argc, char ***argv,
+			  struct gstep_cfg *cfg)
+{
+	uint32_t ms;
+
+	if (cfg->dead_ms >= 0)
+		return usage_err(cmd, "duplicate \"dead-after\"");
+	if (need_arg(cmd, argc, argv) ||
+	    parse_u32(cmd, "dead-after", **argv, 0, NFV_GSTEP_DEAD_MS_MAX, &ms))
+		return -1;
+	cfg->dead_ms = ms;
+	return 1;
+}
+
 /*
- * One "port DEV" or "fail open|closed" at *argv: 1 if it was one, 0 if
- * not, -1 on an error.
+ * One "port DEV", "fail open|closed" or "dead-after MS" at *argv: 1 if it
+ * was one, 0 if not, -1 on an error.
  */
 static int gstep_arg(const char *cmd, int *argc, char ***argv,
 		     struct gstep_cfg *cfg)
@@ -42,6 +60,8 @@ static int gstep_arg(const char *cmd, int *argc, char ***argv,
 		cfg->port = **argv;
 		return 1;
 	}
+	if (matches(word, "dead-after"))
+		return gstep_dead_arg(cmd, argc, argv, cfg);
 	if (!matches(word, "fail"))
 		return 0;
 	if (cfg->fail >= 0)
@@ -64,17 +84,29 @@ static int gstep_put(struct nl_msg *msg, const struct gstep_cfg *cfg)
 
 	if (!nest || (cfg->port &&
 		      nla_put_string(msg, NFV_GSTEP_A_PORT, cfg->port) < 0) ||
-	    (cfg->fail >= 0 && nla_put_u8(msg, NFV_GSTEP_A_FAIL, cfg->fail) < 0))
+	    (cfg->fail >= 0 && nla_put_u8(msg, NFV_GSTEP_A_FAIL, cfg->fail) < 0) ||
+	    (cfg->dead_ms >= 0 &&
+	     nla_put_u32(msg, NFV_GSTEP_A_DEAD_MS, (uint32_t)cfg->dead_ms) < 0))
 		return -1;
 	nla_nest_end(msg, nest);
 	return 0;
 }
 
-/* nf add DP NAME type TYPE [port DEV] [fail open|closed] */
+/* A module older than dead-after refuses it as an unknown attribute. */
+static int gstep_talk(struct nl_msg *msg, const struct gstep_cfg *cfg)
+{
+	int err = nfv_talk(msg, NULL, NULL);
+
+	if (err && cfg->dead_ms >= 0 && nl_unknown_attr())
+		err_msg("the nfv module lacks dead-after (NFV_GSTEP_A_DEAD_MS): update the module");
+	return err;
+}
+
+/* nf add DP NAME type TYPE [port DEV] [fail open|closed] [dead-after MS] */
 static int nf_add(int argc, char **argv)
 {
 	const char *cmd = "nf add", *dp, *name, *type = NULL;
-	struct gstep_cfg cfg = { .fail = -1 };
+	struct gstep_cfg cfg = { .fail = -1, .dead_ms = -1 };
 	struct nl_msg *msg;
 	int r;
 
@@ -102,8 +134,8 @@ static int nf_add(int argc, char **argv)
 	}
 	if (!type)
 		return usage_err(cmd, "missing \"type TYPE\"");
-	if (strcmp(type, "guest") && (cfg.port || cfg.fail >= 0))
-		return usage_err(cmd, "\"port\" and \"fail\" are a guest step's (type guest)");
+	if (strcmp(type, "guest") && (cfg.port || cfg.fail >= 0 || cfg.dead_ms >= 0))
+		return usage_err(cmd, "\"port\", \"fail\" and \"dead-after\" are a guest step's (type guest)");
 	if (!strcmp(type, "guest") && !cfg.port)
 		return usage_err(cmd, "a guest step needs \"port DEV\"");
 
@@ -115,14 +147,14 @@ static int nf_add(int argc, char **argv)
 	    nla_put_string(msg, NFV_A_NF_TYPE, type) < 0 ||
 	    (cfg.port && gstep_put(msg, &cfg)))
 		return nfv_msg_full(msg);
-	return nfv_talk(msg, NULL, NULL);
+	return gstep_talk(msg, &cfg);
 }
 
-/* nf set DP NAME [port DEV] [fail open|closed]: a guest step's */
+/* nf set DP NAME [port DEV] [fail open|closed] [dead-after MS]: a guest step's */
 static int nf_set(int argc, char **argv)
 {
 	const char *cmd = "nf set", *dp, *name;
-	struct gstep_cfg cfg = { .fail = -1 };
+	struct gstep_cfg cfg = { .fail = -1, .dead_ms = -1 };
 	struct nl_msg *msg;
 
 	if (parse_dp(cmd, &argc, &argv, &dp))
@@ -140,8 +172,8 @@ static int nf_set(int argc, char **argv)
 		if (!r)
 			return usage_err(cmd, "unknown argument \"%s\"", *argv);
 	}
-	if (!cfg.port && cfg.fail < 0)
-		return usage_err(cmd, "nothing to set: \"port DEV\" or \"fail open|closed\"");
+	if (!cfg.port && cfg.fail < 0 && cfg.dead_ms < 0)
+		return usage_err(cmd, "nothing to set: \"port DEV\", \"fail open|closed\" or \"dead-after MS\"");
 
 	msg = nfv_msg(NFV_CMD_NF_SET, false);
 	if (!msg)
@@ -150,7 +182,7 @@ static int nf_set(int argc, char **argv)
 	    nla_put_string(msg, NFV_A_NF_NAME, name) < 0 ||
 	    gstep_put(msg, &cfg))
 		return nfv_msg_full(msg);
-	return nfv_talk(msg, NULL, NULL);
+	return gstep_talk(msg, &cfg);
 }
 
 /* nf del DP NAME */
@@ -183,29 +215,49 @@ static const struct nf_stat gstep_stats[] = {
 	{ NFV_GSTEP_STAT_RETURNED,	"returned" },
 	{ NFV_GSTEP_STAT_FAIL_OPEN,	"fail_open" },
 	{ NFV_GSTEP_STAT_FAIL_CLOSED,	"fail_closed" },
+	{ NFV_GSTEP_STAT_DEATHS,	"deaths" },
 };
+
+/*
+ * up, down (its port's device says it is gone) or dead (its traffic says
+ * so, NFV_GSTEP_A_DEAD; a module older than that sends no such attribute).
+ */
+static const char *gstep_state(uint8_t up, uint8_t dead)
+{
+	return up ? "up" : dead ? "dead" : "down";
+}
 
 /* A guest step's NFV_A_NF_INFO: its port, whether its guest is there. */
 static void gstep_print(struct nlattr *a)
 {
 	struct nlattr *tb[NFV_GSTEP_A_MAX + 1];
 	const char *port;
-	uint8_t up = 0, fail = 0;
+	uint8_t up = 0, fail = 0, dead = 0;
+	uint32_t dead_ms;
+	bool has_dead_ms;
 
 	if (attr_nested(tb, NFV_GSTEP_A_MAX, a) < 0)
 		return;
 	port = attr_str(tb[NFV_GSTEP_A_PORT]);
 	attr_u8(tb[NFV_GSTEP_A_UP], &up);
 	attr_u8(tb[NFV_GSTEP_A_FAIL], &fail);
+	attr_u8(tb[NFV_GSTEP_A_DEAD], &dead);
+	has_dead_ms = attr_u32(tb[NFV_GSTEP_A_DEAD_MS], &dead_ms);
 	if (opts.json) {
 		if (port)
 			jw_str("port", port);
 		jw_bool("up", up);
+		if (tb[NFV_GSTEP_A_DEAD])
+			jw_bool("dead", dead);
 		jw_str("fail", fail == NFV_GSTEP_FAIL_OPEN ? "open" : "closed");
+		if (has_dead_ms)
+			jw_u64("dead_after", dead_ms);
 	} else {
 		printf(" port %s %s fail %s", port ? port : "(deleted)",
-		       up ? "up" : "down",
+		       gstep_state(up, dead),
 		       fail == NFV_GSTEP_FAIL_OPEN ? "open" : "closed");
+		if (has_dead_ms)
+			printf(" dead-after %u", dead_ms);
 	}
 	nf_stats_print(tb[NFV_GSTEP_A_STATS], NFV_GSTEP_STAT_MAX, gstep_stats,
 		       sizeof(gstep_stats) / sizeof(gstep_stats[0]));

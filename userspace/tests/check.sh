@@ -178,6 +178,13 @@ run 1 'nf add: unknown argument "kind"' nf add dp0 fw kind x
 run 1 'nf add: NF type "0123456789abcdef" too long' nf add dp0 fw type 0123456789abcdef
 run 1 'nf add: duplicate "type"' nf add dp0 fw type a type b
 parses nf add dp0 fw type forward
+parses nf add dp0 ids type guest port vm1 fail open dead-after 500
+parses nf set dp0 ids dead-after 0
+run 1 'nf add: dead-after 3600001 out of range (0-3600000)' \
+	nf add dp0 ids type guest port vm1 dead-after 3600001
+run 1 'nf set: duplicate "dead-after"' nf set dp0 ids dead-after 1 dead-after 2
+run 1 'nf add: "port", "fail" and "dead-after" are a guest step'"'"'s (type guest)' \
+	nf add dp0 fw type forward dead-after 10
 run 1 'nf del: unknown argument "x"' nf del dp0 fw x
 run 1 'nf del: missing NF instance name' nf del dp0
 parses nf del dp0 fw
