@@ -236,7 +236,8 @@ cleanup
 # it came; what comes back continues the chain (forward), both ways, and
 # established flows go both legs on the fast path. While the guest is
 # gone (its macvtap deleted) the step fails closed, then, set so, open;
-# with the guest back a cached flow takes the detour again.
+# with the guest back a cached flow takes the detour again. Then the
+# guest dies with its macvtap left: seen from its traffic.
 
 # gstep_stat NAME [STEP]: a counter of the guest step ids (or STEP).
 gstep_stat() { num "$(nfvctl -j nf show dp0)" "\"name\":\"${2:-ids}\"[^}]*\"$1\":([0-9]+)"; }
@@ -246,11 +247,17 @@ gstep_moves() { [ "$(gstep_stat "$1")" -gt "$2" ]; }
 # tap, its pid in peer_pid, its counters in /tmp/peer.out (N 1) or
 # /tmp/peerN.out.
 gstep_peer() {
+	local n=${1:-1}
+
+	rt ip link add link vm$n name mvt$n type macvtap mode passthru
+	rt ip link set mvt$n up
+	gstep_peer_run "$n"
+}
+# gstep_peer_run [N]: guest-peer -b on mvtN's tap.
+gstep_peer_run() {
 	local n=${1:-1} idx out=/tmp/peer.out
 
 	[ "$n" = 1 ] || out=/tmp/peer$n.out
-	rt ip link add link vm$n name mvt$n type macvtap mode passthru
-	rt ip link set mvt$n up
 	idx=$(rt ip -j link show mvt$n | jq .[0].ifindex)
 	await 50 test -c "/dev/tap$idx" || fail "no /dev/tap$idx"
 	rm -f $out /tmp/peer.err
@@ -285,7 +292,7 @@ router_setup
 nfvctl -b - <<-EOF
 port add dp0 guest vm1
 nf add dp0 ids type guest port vm1
-nf add dp0 ids2 type guest port vm1 fail open
+nf add dp0 ids2 type guest port vm1 fail open dead-after 250
 EOF
 rt ip link set vm1 up
 expect_fail "a guest step needs a guest port or a tap port" \
@@ -296,6 +303,8 @@ expect_fail 'needs "port DEV"' nfvctl nf add dp0 bad type guest
 expect_fail "open or closed" nfvctl nf set dp0 ids fail maybe
 expect_fail "two guest steps of a chain on one port" \
 	nfvctl chain set dp0 dev r0 ids ids2 forward
+shown_ids2() { nfvctl nf show dp0 | grep -q '^ids2: type guest port vm1 down fail open dead-after 250$'; }
+check "nf add with dead-after" shown_ids2
 nfvctl -b - <<-EOF
 nf del dp0 ids2
 chain set dp0 dev r0 ids forward
@@ -341,6 +350,44 @@ fo=$(gstep_stat fail_open)
 nap 1
 check_eq "no failures once it is back" \
 	"$(gstep_stat fail_closed)/$(gstep_stat fail_open)" "$fc/$fo"
+
+# The guest dies and its macvtap stays, as when QEMU is killed: its
+# /dev/tapN closes, and the device says nothing. Frames go and none come
+# back, so after dead-after (1000 ms by default) the step declares the
+# guest dead and fails closed, then, set so, open. guest-peer back on the
+# same tap answers a probe, and the cached flow goes through it again.
+shown_dead_after() { nfvctl nf show dp0 | grep -q '^ids: type guest port vm1 up fail open dead-after 1000$'; }
+check "nf show: dead-after 1000 ms by default" shown_dead_after
+nfvctl nf set dp0 ids fail closed
+deaths=$(gstep_stat deaths)
+fc=$(gstep_stat fail_closed)
+kill "$peer_pid"
+wait "$peer_pid"
+check "its tap closed, macvtap left: the guest declared dead" \
+	await 50 gstep_moves deaths "$deaths"
+check "... and the step fails closed" await 50 gstep_moves fail_closed "$fc"
+shown_dead() {
+	nfvctl -j nf show dp0 | jq_true \
+		'any(.[]; .name == "ids" and .dead and (.up | not))'
+}
+check "nf show: dead, not up" shown_dead
+nfvctl nf set dp0 ids fail open
+fo=$(gstep_stat fail_open)
+check "fail open: the flow goes on without the dead guest" \
+	await 50 gstep_moves fail_open "$fo"
+# A probe, one a second, may take the datagram or its echo.
+check "UDP passes the dead guest" await 3 udp_across dead-but-open
+returned=$(gstep_stat returned)
+deaths=$(gstep_stat deaths)
+gstep_peer_run
+check "the guest back on its tap: a probe comes back, the flow follows" \
+	await 50 gstep_moves returned "$returned"
+shown_up() { nfvctl nf show dp0 | grep -q '^ids: type guest port vm1 up fail open'; }
+check "nf show: up again" await 20 shown_up
+returned=$(gstep_stat returned)
+check "and the flow goes through it" \
+	await 50 gstep_moves returned $((returned + 4))
+check_eq "not declared dead again while it came back" "$(gstep_stat deaths)" "$deaths"
 kill "$peer_pid"
 wait "$peer_pid"
 
