@@ -43,8 +43,10 @@ router_setup
 nfvctl -b - <<-EOF
 port add dp0 guest vm1
 chain set dp0 dev vm1 forward
-nf add dp0 ids type guest port vm1
+nf add dp0 ids type guest port vm1 dead-after 10000
 EOF
+# A guest under TCG inside TCG may take seconds to forward a packet: the
+# step waits 10 s of silence, not 1, before it declares the guest dead.
 # The guest's gateway is the host's address on its link: the port answers
 # the guest's ARP for it.
 rt ip -b - <<-EOF
