@@ -143,7 +143,7 @@ check_ge "UDP datagrams it echoed" "$(peer_count udp)" 2
 check_ge "partial checksums it completed (NEEDS_CSUM)" "$(peer_count partial)" 2
 check_eq "frames it found bad" "$(peer_count bad)" 0
 check_eq "GSO frames without TSO offered" "$(peer_count gso)" 0
-check_eq "GSO frames it sent" "$(peer_count tso)" 1
+check_ge "GSO frames it sent" "$(peer_count tso)" 1
 
 nfvctl port del dp0 dev vm0
 check "port del takes the macvtap along" no_link router mvt0
