@@ -29,8 +29,10 @@
 # beyond, fragmentation needed (slow and fast path), port unreachable.
 # Configurations fuzzed, each taken or refused with a message; malformed
 # frames through the NAT dropped, counted, translated ones checksummed.
-# Past 256 mappings the mapping hashes grow, and EIM and EIF still find
-# every mapping.
+# An instance with static mappings replaced under traffic, a mapping
+# changed, and the old one deleted: the forward keeps working, the change
+# takes effect, nothing of the old instance is left. Past 256 mappings
+# the mapping hashes grow, and EIM and EIF still find every mapping.
 # debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
@@ -368,6 +370,66 @@ check_eq "counted as excluded, and no mapping made" \
 		jq '[.[] | select(.inside_port == 5900)] | length')" "1 0"
 check_eq "show lists the excludes" \
 	"$(nfvctl -j cgnat show dp0 cg2 | jq -c '.[0].excludes')" "[\"$S3/32\"]"
+
+# Replacing an instance that holds static mappings, under traffic: cg3
+# takes cg2's place with the TCP forward to E:8080 unchanged and the UDP
+# one moved from E:7000 to E:7001, then cg2 is deleted. A TCP connection
+# through 198.51.100.7:80 opened before goes on through cg3, and after
+# cg2 is gone; a datagram stream to 198.51.100.7:53 reaches E:7000, then
+# E:7001 once its flow is decided again by cg3; no flow is left on cg2's
+# mapping to E:7000. The debug kernel's kmemleak sees cg2's mappings go.
+timeout 200 ip netns exec inside socat TCP-LISTEN:8080,bind=$E,reuseaddr PIPE \
+	2> /dev/null &
+listening inside -t 8080
+coproc FWD { timeout 200 ip netns exec outside socat - \
+	TCP:198.51.100.7:80,bind=$S3:9400 2> /dev/null; }
+# fwd_echo LINE: E's server echoes LINE back over the held connection.
+fwd_echo() {
+	local line
+	echo "$1" >&"${FWD[1]}"
+	read -r -t 60 -u "${FWD[0]}" line && [ "$line" = "$1" ]
+}
+check "static: a held connection through 198.51.100.7:80 echoes" \
+	fwd_echo before
+rm -f /tmp/rp /tmp/rp.err /tmp/rp2 /tmp/rp2.err
+timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" recv $E 7000 \
+	> /tmp/rp 2> /tmp/rp.err &
+await 100 grep -q ready /tmp/rp.err || fail "the receiver on E:7000 did not start"
+timeout 120 nsenter --net=/run/netns/inside python3 "$PEER" recv $E 7001 \
+	> /tmp/rp2 2> /tmp/rp2.err &
+await 100 grep -q ready /tmp/rp2.err || fail "the receiver on E:7001 did not start"
+# One UDP socket, a datagram every 50 ms, across the swap; not connected,
+# so the port unreachable E answers once its receiver is gone ends nothing.
+{ while sleep 0.05; do echo x; done; } |
+	timeout 200 ip netns exec outside socat -u - \
+		UDP-SENDTO:198.51.100.7:53,bind=$S3:9500 2> /dev/null &
+stream=$!
+check "static: the stream crosses" await 100 test -s /tmp/rp
+check_eq "static: the stream reaches E:7000 through cg2" \
+	"$(cat /tmp/rp)" "from $S3:9500"
+nfvctl -b - <<-EOF
+	cgnat add dp0 cg3 pool 198.51.100.4/30 static tcp $E:8080 198.51.100.7:80 static udp $E:7001 198.51.100.7:53
+	chain set dp0 dev r0 cg3 forward
+	chain set dp0 dev r1 cg3 forward
+	EOF
+check "the stream crosses cg3" await 100 test -s /tmp/rp2
+check_eq "the changed mapping takes effect: the stream reaches E:7001" \
+	"$(cat /tmp/rp2)" "from $S3:9500"
+check "the held connection echoes through cg3" fwd_echo swapped
+check "cg2, in no chain, is deleted" nfvctl nf del dp0 cg2
+check "and the held connection still echoes" fwd_echo deleted
+kill $stream 2> /dev/null || true
+check_eq "cg3's static mappings carry the connection and the stream" \
+	"$(nfvctl -j cgnat mappings dp0 cg3 | jq -c '[.[] | select(.static) |
+		[.inside_port, .flows]] | sort')" "[[7001,1],[8080,1]]"
+check_eq "no flow is left on cg2's mapping to E:7000" \
+	"$(nfvctl -j flow show dp0 | jq '[.[] | select(.reply.src == "'$E'" and
+		.reply.sport == 7000)] | length')" 0
+check_eq "cg2 is gone from the datapath's instances" \
+	"$(nfvctl -j nf show dp0 | jq -c '[.[].name | select(test("^cg[23]$"))]')" \
+	'["cg3"]'
+eval "exec ${FWD[1]}>&-"
+wait $FWD_PID 2> /dev/null || true
 
 # The configuration fuzzed (nlfuzz.py --cgnat): every crafted or random
 # NF_NEW of type cgnat is taken, shown as sent and deleted, or refused
