@@ -373,18 +373,20 @@ static size_t nfv_flow_size(const struct nfv_key *key, bool nat,
  * Where entries come from. Up to 128 bytes (a flow without NF state, an
  * IPv4 NAT flow, UDP through the firewall) kmalloc-128: each entry on two
  * cache lines of its own. Larger ones from caches of the core, one per
- * 16 bytes of size (144, 160, 176, 208, 224 and 240; 192 and 256 are
- * kmalloc's own), shared by every chain whose entries have that size:
- * kmalloc-192 would spend 48 bytes of an IPv4 NAT session's 144. The
- * counters every packet writes are the 36 bytes from offset 16, so two
- * entries of 112 bytes or more never write the same line; what an entry
- * of these caches may share with its neighbour is a line that one writes
- * and the other only reads (Documentation/performance.rst, Memory per
- * NAT session, has the entry shapes and how many do).
+ * 8 bytes of size (136 .. 248; 192 and 256 are kmalloc's own), shared by
+ * every chain whose entries have that size: kmalloc-192 would spend 40
+ * bytes of an IPv4 CGNAT session's 152, and 16-byte steps 8 (a slab page
+ * holds 26 entries of 152 bytes, 25 of 160), 8-byte aligned as the
+ * chain pointer after the keys is. The counters every
+ * packet writes are the 36 bytes from offset 16, so two entries of 112
+ * bytes or more never write the same line; what an entry of these caches
+ * may share with its neighbour is a line that one writes and the other
+ * only reads (Documentation/performance.rst, Memory per NAT session, has
+ * the entry shapes and how many do).
  */
 #define NFV_FLOW_CACHE_MIN	128
-#define NFV_FLOW_CACHE_STEP	16
-#define NFV_FLOW_CACHES		8	/* 144 .. 256 */
+#define NFV_FLOW_CACHE_STEP	8
+#define NFV_FLOW_CACHES		16	/* 136 .. 256 */
 
 static struct kmem_cache *nfv_flow_caches[NFV_FLOW_CACHES];
 
@@ -1068,6 +1070,26 @@ const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow)
 	return &flow->key;
 }
 EXPORT_SYMBOL_GPL(nfv_flow_orig_key);
+
+const struct nfv_key *nfv_flow_nat_reply_key(struct nfv_flow *flow)
+{
+	if (!(flow->flags & NFV_FLOW_NAT))
+		return NULL;
+	return nfv_flow_reply_key(flow);
+}
+EXPORT_SYMBOL_GPL(nfv_flow_nat_reply_key);
+
+void *nfv_flow_nf_priv(struct nfv_flow *flow, const struct nfv_nf *nf)
+{
+	struct nfv_chain *chain = nfv_flow_chain(flow);
+	unsigned int i;
+
+	for (i = 0; chain && i < chain->len; i++)
+		if (chain->nf[i].nf == nf)
+			return nfv_flow_priv(flow, chain, i);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(nfv_flow_nf_priv);
 
 u64 nfv_flow_bytes(const struct nfv_flow *flow, unsigned int dir)
 {

@@ -305,6 +305,19 @@ void nfv_icmp_reject_code(struct nfv_pkt *pkt, u8 code, u8 code6);
 __be16 nfv_icmp_reply_type(u8 proto, __be16 type);
 /* The flow's original tuple (its zone, protocol, addresses). */
 const struct nfv_key *nfv_flow_orig_key(struct nfv_flow *flow);
+/*
+ * A NAT flow's reply key, as its NF claimed it (nfv_flow_nat_claim()):
+ * the key replies arrive with. NULL for a flow that is not a NAT flow.
+ */
+const struct nfv_key *nfv_flow_nat_reply_key(struct nfv_flow *flow);
+/*
+ * The area of instance @nf in a flow its chain made (the first, should
+ * the chain hold it twice), as process() and flow_destroy() get it; NULL
+ * if the flow has none of @nf's. For an NF whose tables link flows (a
+ * NAT's mappings living in the flow that made them), valid while the
+ * flow is: until the instance's flow_destroy() for it returns.
+ */
+void *nfv_flow_nf_priv(struct nfv_flow *flow, const struct nfv_nf *nf);
 /* Bytes a direction carried so far, fast path included. */
 u64 nfv_flow_bytes(const struct nfv_flow *flow, unsigned int dir);
 /*

@@ -1709,7 +1709,7 @@ static void expect_csums4(struct kunit *test, struct sk_buff *skb)
 
 /*
  * Room for an NF's reply key after the original, then the chain pointer:
- * IPv4 in 136 bytes (nfv_flow_144; the debug kernel's slab pads it).
+ * IPv4 in 136 bytes (nfv_flow_136; the debug kernel's slab pads it).
  */
 static void nat_flow_layout(struct kunit *test)
 {
