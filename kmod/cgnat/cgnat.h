@@ -104,16 +104,22 @@ struct cg_remotes {
 };
 
 /*
- * A mapping: (inside address, zone, protocol, port or ICMP id) -> public.
- * One cache line (cg_init() checks it): dumps walk maps_in rather than a
- * list of their own, and filtering address keeps its count beside its
- * remotes, so a mapping shared by no flow but the one that made it costs
- * 64 bytes on top of the flow. A static one (sub NULL) is a struct
- * cg_static.
+ * A link in a mapping hash (maps_in, maps_pub): the next mapping of the
+ * bucket, 0 at the end. A struct cg_map, or, CG_LINK_FLOW set, a flow
+ * whose area holds the mapping it made and is the only flow to use
+ * (struct cg_flow). Singly linked: a bucket holds four mappings or so,
+ * and an unlink walks it.
+ */
+#define CG_LINK_FLOW		1UL
+
+/*
+ * A mapping of more than one flow: (inside address, zone, protocol, port
+ * or ICMP id) -> public. Its flows point to it. A static one (sub NULL)
+ * is a struct cg_static.
  */
 struct cg_map {
-	struct hlist_node in_node;	/* by inside tuple */
-	struct hlist_node pub_node;	/* by public tuple */
+	unsigned long in_next;		/* maps_in link: by inside tuple */
+	unsigned long pub_next;		/* maps_pub link: by public tuple */
 	struct cg_sub *sub;
 	/* filtering address: where its outbound flows go */
 	struct cg_remotes *remotes;
@@ -150,16 +156,25 @@ static inline u32 cg_map_pub(const struct cg_map *map)
 }
 
 /*
- * The per-flow area: the mapping the flow uses, its low bit set
- * (CG_FLOW_HAIRPIN) if the flow is hairpinned and holds the mapping of
- * its public destination too, which its original key names. Flows are
- * most of the NAT's memory: one pointer, not two.
+ * The per-flow area, 16 bytes: flows are most of the NAT's memory, and
+ * most mappings have one flow (a socket per source port). The flow that
+ * makes a mapping holds it here while no other flow uses it
+ * (CG_FLOW_OWN): its two hash links, @ref's under the flag bits; its
+ * inside tuple is the flow's original key, its public address and port
+ * the reply key's, its subscriber found by inside address. When a second
+ * flow comes to use it, the mapping moves to a struct cg_map
+ * (cg_map_spill()) and @ref of each of its flows points there.
+ * CG_FLOW_HAIRPIN: the flow is hairpinned and holds the mapping of its
+ * public destination too, which its original key names.
  */
 struct cg_flow {
-	struct cg_map *map;
+	unsigned long ref;
+	unsigned long pub_next;
 };
 
-#define CG_FLOW_HAIRPIN		1UL
+#define CG_FLOW_HAIRPIN		2UL
+#define CG_FLOW_OWN		4UL
+#define CG_FLOW_BITS		(CG_FLOW_HAIRPIN | CG_FLOW_OWN)
 
 /* An event, queued under cg->lock until its holder sends it (event.c). */
 struct cg_ev {
@@ -213,8 +228,8 @@ struct cg_inst {
 	struct cg_addr *addrs;		/* naddrs */
 	struct cg_block *block_mem;	/* the addresses' descriptors */
 	struct hlist_head *subs;	/* sub_mask + 1 buckets */
-	struct hlist_head *maps_in;	/* map_mask + 1 each */
-	struct hlist_head *maps_pub;
+	unsigned long *maps_in;		/* map_mask + 1 links each */
+	unsigned long *maps_pub;
 	u32 sub_mask, map_mask;
 	u32 nsubs, nmaps;
 	u32 map_grow_at;		/* nmaps past which the hashes grow */
@@ -275,22 +290,40 @@ static inline s64 cg_pub_index(const struct cg_inst *cg, __be32 a)
 	return -1;
 }
 
-/* process.c */
-struct cg_map *cg_map_find_in(struct cg_inst *cg, const struct nfv_key *k);
-struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
-			       u8 proto);
+/* The subscriber zone of an inside zone: deterministic mode has none. */
+static inline u16 cg_sub_zone(const struct cg_inst *cg, u16 zone)
+{
+	return cg->mode == NFV_CGNAT_MODE_DETERMINISTIC ? 0 : zone;
+}
+
+/* map.c */
+unsigned long cg_map_find_in(struct cg_inst *cg, const struct nfv_key *k);
+unsigned long cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
+			      u8 proto);
+unsigned long cg_link_next(struct cg_inst *cg, unsigned long link);
+void cg_flow_map(struct cg_inst *cg, struct nfv_flow *flow,
+		 struct cg_map *m);
+const struct cg_map *cg_link_map(struct cg_inst *cg, unsigned long link,
+				 struct cg_map *buf);
+struct cg_sub *cg_link_sub(struct cg_inst *cg, unsigned long link);
+__be32 cg_link_remote(unsigned long link);
 void cg_map_hash(struct cg_inst *cg, struct cg_map *map);
-void cg_maps_rehash(struct cg_inst *cg, struct hlist_head *in,
-		     struct hlist_head *pub, u32 mask);
+void cg_map_embed(struct cg_inst *cg, struct nfv_flow *flow,
+		  struct cg_flow *cf);
+void cg_map_unhash(struct cg_inst *cg, unsigned long link);
+struct cg_map *cg_map_spill(struct cg_inst *cg, unsigned long link,
+			    int *reason);
+void cg_maps_rehash(struct cg_inst *cg, unsigned long *in,
+		    unsigned long *pub, u32 mask);
+
+/* process.c */
+struct cg_sub *cg_sub_find(struct cg_inst *cg, __be32 addr, u16 zone);
 bool cg_excluded(const struct cg_inst *cg, __be32 dst);
 enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 			    void *flow_priv);
 void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 		     void *flow_priv);
 void cg_tables_free(struct cg_inst *cg);
-s64 cg_pub_index(const struct cg_inst *cg, __be32 a);
-struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
-			       u8 proto);
 
 /* lookup.c */
 extern const struct nla_policy cg_lookup_policy[NFV_CGNAT_MAP_A_MAX + 1];

@@ -93,8 +93,8 @@ int cg_lookup(struct nfv_nf *nf, struct nlattr **tb, struct sk_buff *skb,
 {
 	struct cg_inst *cg = nfv_nf_priv(nf);
 	struct nlattr *pa = tb[NFV_CGNAT_MAP_A_PROTO];
-	unsigned long n = 0;
-	struct cg_map *map;
+	unsigned long n = 0, link;
+	struct cg_map buf;
 	unsigned int i;
 	__be16 port;
 	int err;
@@ -115,9 +115,9 @@ int cg_lookup(struct nfv_nf *nf, struct nlattr **tb, struct sk_buff *skb,
 	for (i = 0; i < ARRAY_SIZE(cg_lookup_protos); i++) {
 		u8 proto = pa ? nla_get_u8(pa) : cg_lookup_protos[i];
 
-		map = cg_map_find_pub(cg, pub, port, proto);
-		if (map && n++ == idx) {
-			err = cg_put_map(cg, skb, map);
+		link = cg_map_find_pub(cg, pub, port, proto);
+		if (link && n++ == idx) {
+			err = cg_put_map(cg, skb, cg_link_map(cg, link, &buf));
 			goto out;
 		}
 		if (pa)

@@ -448,7 +448,7 @@ static u32 cg_max_subs(const struct cg_inst *cg, u32 nblocks)
 static void cg_map_grow_work(struct work_struct *work)
 {
 	struct cg_inst *cg = container_of(work, struct cg_inst, map_grow);
-	struct hlist_head *in, *pub, *old_in, *old_pub;
+	unsigned long *in, *pub, *old_in, *old_pub;
 	u32 n;
 
 	spin_lock_bh(&cg->lock);
@@ -674,11 +674,10 @@ static int cg_fill_info(struct nfv_nf *nf, struct sk_buff *skb)
  * for 0, 1, 2... (the same one again when its message was full): the
  * cursor makes each step start where the last one ended.
  */
-static struct cg_map *cg_map_at(struct cg_inst *cg, unsigned long idx)
+static unsigned long cg_map_at(struct cg_inst *cg, unsigned long idx)
 {
 	u32 b = 0, pos, skip = 0;
-	unsigned long i = 0;
-	struct cg_map *map;
+	unsigned long i = 0, link;
 
 	if (idx && idx - cg->cursor.idx <= 1) {
 		b = cg->cursor.bucket;
@@ -687,34 +686,39 @@ static struct cg_map *cg_map_at(struct cg_inst *cg, unsigned long idx)
 	}
 	for (; b <= cg->map_mask; b++, skip = 0) {
 		pos = 0;
-		hlist_for_each_entry(map, &cg->maps_in[b], in_node) {
+		for (link = cg->maps_in[b]; link;
+		     link = cg_link_next(cg, link)) {
 			if (pos++ < skip)
 				continue;
 			if (i++ == idx) {
 				cg->cursor.idx = idx;
 				cg->cursor.bucket = b;
 				cg->cursor.pos = pos - 1;
-				return map;
+				return link;
 			}
 		}
 	}
-	return NULL;
+	return 0;
 }
 
 static int cg_fill_item(struct nfv_nf *nf, struct sk_buff *skb,
 			unsigned long idx)
 {
 	struct cg_inst *cg = nfv_nf_priv(nf);
-	struct cg_map *map;
+	const struct cg_map *map;
+	unsigned long link;
+	struct cg_map buf;
 	int err = -ENOENT;
 
 	spin_lock_bh(&cg->lock);
-	map = cg_map_at(cg, idx);
-	if (map)
+	link = cg_map_at(cg, idx);
+	if (link) {
+		map = cg_link_map(cg, link, &buf);
 		err = cg_fill_map(cg, skb, map) ?:
 		      nla_put_u32(skb, NFV_CGNAT_MAP_A_FLOWS, map->flows) ?:
 		      (cg_map_static(map) ?
 		       nla_put_flag(skb, NFV_CGNAT_MAP_A_STATIC) : 0);
+	}
 	spin_unlock_bh(&cg->lock);
 	return err;
 }
@@ -745,8 +749,10 @@ static int __init cg_init(void)
 		     CG_LIMIT_MAX != 16777216 || CG_MAX_BLOCKS_SUB != 64 ||
 		     NFV_TIMEOUT_MAX != 604800);
 	BUILD_BUG_ON(CG_MAX_BLOCKS_SUB > U8_MAX);
-	/* A mapping per session in the worst case: keep it one line. */
+	/* A mapping of many flows: one line. */
 	BUILD_BUG_ON(sizeof(struct cg_map) > 64);
+	/* A session's mapping in its flow: 16 bytes of a 152-byte entry. */
+	BUILD_BUG_ON(sizeof(struct cg_flow) != 16);
 	BUILD_BUG_ON(offsetof(struct cg_static, map));
 	BUILD_BUG_ON(CG_STATIC_PORT_MAX >= CG_PORT_FIRST);
 	return nfv_nf_type_register(&cg_type);

@@ -57,54 +57,13 @@ static u32 cg_sub_hash(const struct cg_inst *cg, __be32 addr, u16 zone)
 	return jhash_2words((__force u32)addr, zone, cg->seed) & cg->sub_mask;
 }
 
-static u32 cg_in_hash(const struct cg_inst *cg, __be32 addr, __be16 port,
-		      u16 zone, u8 proto)
-{
-	return jhash_3words((__force u32)addr,
-			    (__force u32)port << 16 | zone, proto,
-			    cg->seed) & cg->map_mask;
-}
-
-static u32 cg_pub_hash(const struct cg_inst *cg, u32 pub, __be16 port,
-		       u8 proto)
-{
-	return jhash_3words(pub, (__force u32)port, proto, ~cg->seed) &
-	       cg->map_mask;
-}
-
-static struct cg_sub *cg_sub_find(struct cg_inst *cg, __be32 addr, u16 zone)
+struct cg_sub *cg_sub_find(struct cg_inst *cg, __be32 addr, u16 zone)
 {
 	struct cg_sub *sub;
 
 	hlist_for_each_entry(sub, &cg->subs[cg_sub_hash(cg, addr, zone)], node)
 		if (sub->addr == addr && sub->zone == zone)
 			return sub;
-	return NULL;
-}
-
-struct cg_map *cg_map_find_in(struct cg_inst *cg, const struct nfv_key *k)
-{
-	u32 h = cg_in_hash(cg, k->addr.v4.src, k->sport, k->zone, k->proto);
-	struct cg_map *map;
-
-	hlist_for_each_entry(map, &cg->maps_in[h], in_node)
-		if (map->addr == k->addr.v4.src && map->port == k->sport &&
-		    map->zone == k->zone && map->proto == k->proto)
-			return map;
-	return NULL;
-}
-
-struct cg_map *cg_map_find_pub(struct cg_inst *cg, u32 pub, __be16 port,
-			       u8 proto)
-{
-	struct cg_map *map;
-
-	hlist_for_each_entry(map, &cg->maps_pub[cg_pub_hash(cg, pub, port,
-							     proto)],
-			     pub_node)
-		if (cg_map_pub(map) == pub && map->pub_port == port &&
-		    map->proto == proto)
-			return map;
 	return NULL;
 }
 
@@ -364,87 +323,45 @@ static void cg_sub_port_put(struct cg_inst *cg, struct cg_sub *sub, u16 port,
 	}
 }
 
-/* A mapping no flow uses any more, or never did (quarantine 0). */
-static void cg_map_free(struct cg_inst *cg, struct cg_map *map,
-			unsigned long quarantine)
+/* Gives back a mapping's port, and its subscriber with its last mapping. */
+static void cg_map_release(struct cg_inst *cg, const struct cg_map *map,
+			   unsigned long quarantine)
 {
 	struct cg_sub *sub = map->sub;
 
-	if (!hlist_unhashed(&map->in_node)) {
-		hlist_del(&map->in_node);
-		hlist_del(&map->pub_node);
-		cg->nmaps--;
-	}
 	cg_sub_port_put(cg, sub, ntohs(map->pub_port), quarantine);
 	if (!--sub->nmaps)
 		cg_sub_free(cg, sub);
+}
+
+/* A struct cg_map no flow uses any more. */
+static void cg_map_free(struct cg_inst *cg, struct cg_map *map)
+{
+	cg_map_unhash(cg, (unsigned long)map);
+	cg_map_release(cg, map, cg->quarantine);
 	kfree(map->remotes);
 	kfree(map);
 }
 
-void cg_map_hash(struct cg_inst *cg, struct cg_map *map)
+/*
+ * A new mapping for the packet's inside tuple, in @map (the caller's):
+ * its subscriber and port taken, hashed once the flow claimed
+ * (cg_map_embed()).
+ */
+static bool cg_map_new(struct cg_inst *cg, const struct nfv_key *k,
+		       struct cg_map *map, int *reason)
 {
-	hlist_add_head(&map->in_node,
-		       &cg->maps_in[cg_in_hash(cg, map->addr, map->port,
-					       map->zone, map->proto)]);
-	hlist_add_head(&map->pub_node,
-		       &cg->maps_pub[cg_pub_hash(cg, cg_map_pub(map),
-						 map->pub_port, map->proto)]);
-	/* Past the load the hashes are sized for: main.c grows them. */
-	if (unlikely(++cg->nmaps > cg->map_grow_at))
-		schedule_work(&cg->map_grow);
-}
-
-/* Moves every mapping into the hashes in and pub of mask + 1 buckets. */
-void cg_maps_rehash(struct cg_inst *cg, struct hlist_head *in,
-		    struct hlist_head *pub, u32 mask)
-{
-	struct hlist_head *old = cg->maps_in;
-	u32 old_mask = cg->map_mask, i;
-	struct hlist_node *n;
-	struct cg_map *map;
-
-	lockdep_assert_held(&cg->lock);
-	cg->maps_in = in;
-	cg->maps_pub = pub;
-	cg->map_mask = mask;
-	for (i = 0; i <= old_mask; i++)
-		hlist_for_each_entry_safe(map, n, &old[i], in_node) {
-			hlist_del(&map->in_node);
-			hlist_del(&map->pub_node);
-			hlist_add_head(&map->in_node,
-				       &in[cg_in_hash(cg, map->addr, map->port,
-						      map->zone, map->proto)]);
-			hlist_add_head(&map->pub_node,
-				       &pub[cg_pub_hash(cg, cg_map_pub(map),
-							map->pub_port,
-							map->proto)]);
-		}
-}
-
-/* A new mapping for the packet's inside tuple, not hashed yet. */
-static struct cg_map *cg_map_new(struct cg_inst *cg, const struct nfv_key *k,
-				 int *reason)
-{
-	struct cg_map *map;
 	struct cg_sub *sub;
 	int port;
 
 	if (cg->nmaps >= cg->max_maps) {
 		*reason = NFV_CGNAT_STAT_MAPPING_LIMIT;
-		return NULL;
-	}
-	map = kzalloc(sizeof(*map), GFP_ATOMIC);
-	if (!map) {
-		*reason = NFV_CGNAT_STAT_NOMEM;
-		return NULL;
+		return false;
 	}
 	/* Deterministic: one range per inside address, whatever its zone. */
-	sub = cg_sub_get(cg, k->addr.v4.src,
-			 cg->mode == NFV_CGNAT_MODE_DETERMINISTIC ? 0 : k->zone,
-			 reason);
+	sub = cg_sub_get(cg, k->addr.v4.src, cg_sub_zone(cg, k->zone), reason);
 	if (!sub)
-		goto fail;
+		return false;
 	if (sub->sessions >= cg->max_sessions) {
 		*reason = NFV_CGNAT_STAT_SESSION_LIMIT;
 		goto fail_sub;
@@ -453,20 +370,20 @@ static struct cg_map *cg_map_new(struct cg_inst *cg, const struct nfv_key *k,
 	if (port < 0)
 		goto fail_sub;
 	sub->nmaps++;
+	memset(map, 0, sizeof(*map));
 	map->sub = sub;
 	map->addr = k->addr.v4.src;
 	map->port = k->sport;
 	map->zone = k->zone;
 	map->proto = k->proto;
 	map->pub_port = htons(port);
-	return map;
+	map->flows = 1;
+	return true;
 
 fail_sub:
 	if (!sub->nmaps)
 		cg_sub_free(cg, sub);
-fail:
-	kfree(map);
-	return NULL;
+	return false;
 }
 
 /* Another port for a new mapping whose port a flow holds. */
@@ -592,7 +509,7 @@ static void cg_flow_hold(struct cg_inst *cg, struct cg_map *map,
 	map->flows++;
 	if (map->sub)
 		map->sub->sessions++;
-	cf->map = map;
+	cf->ref = (unsigned long)map;
 	cg_ev_session(cg, NFV_CGNAT_EV_SESSION_NEW, map);
 }
 
@@ -605,22 +522,30 @@ static void cg_map_put(struct cg_inst *cg, struct cg_map *map)
 	}
 	map->sub->sessions--;
 	if (!--map->flows)
-		cg_map_free(cg, map, cg->quarantine);
+		cg_map_free(cg, map);
 }
 
 /* Over max-sessions: a static mapping, of no subscriber, never is. */
-static bool cg_sessions_full(const struct cg_inst *cg,
-			     const struct cg_map *map)
+static bool cg_link_full(struct cg_inst *cg, unsigned long link)
 {
-	return map->sub && map->sub->sessions >= cg->max_sessions;
+	struct cg_sub *sub = cg_link_sub(cg, link);
+
+	return sub && sub->sessions >= cg->max_sessions;
 }
 
-/* The filter of filtering address; static mappings take any host. */
-static bool cg_filtered(const struct cg_inst *cg, struct cg_map *map,
-			__be32 from)
+/*
+ * The filter of filtering address; static mappings take any host. A
+ * mapping in its flow's area sent to where that flow goes alone.
+ */
+static bool cg_filtered(struct cg_inst *cg, unsigned long link, __be32 from)
 {
-	return cg->filtering == NFV_CGNAT_FILTER_ADDRESS && map->sub &&
-	       !cg_remote_find(map, from);
+	struct cg_map *map = (struct cg_map *)link;
+
+	if (cg->filtering != NFV_CGNAT_FILTER_ADDRESS)
+		return false;
+	if (link & CG_LINK_FLOW)
+		return cg_link_remote(link) != from;
+	return map->sub && !cg_remote_find(map, from);
 }
 
 /*
@@ -628,42 +553,23 @@ static bool cg_filtered(const struct cg_inst *cg, struct cg_map *map,
  * of TCP or UDP that holds the public address:port the inside host sent
  * to. ICMP queries to a pool address reach nobody, as from outside.
  */
-static struct cg_map *cg_hairpin_peer(struct cg_inst *cg,
-				      const struct nfv_key *k, u32 pub,
-				      int *reason)
+static unsigned long cg_hairpin_peer(struct cg_inst *cg,
+				     const struct nfv_key *k, u32 pub,
+				     int *reason)
 {
-	struct cg_map *peer = NULL;
+	unsigned long peer = 0;
 
 	if (k->proto != IPPROTO_ICMP)
 		peer = cg_map_find_pub(cg, pub, k->dport, k->proto);
 	if (!peer) {
 		*reason = NFV_CGNAT_STAT_NO_MAPPING;
-		return NULL;
+		return 0;
 	}
-	if (cg_sessions_full(cg, peer)) {
+	if (cg_link_full(cg, peer)) {
 		*reason = NFV_CGNAT_STAT_SESSION_LIMIT;
-		return NULL;
+		return 0;
 	}
 	return peer;
-}
-
-/*
- * Whether the peer lets the sender's mapping in, as it would an outside
- * host at the sender's public address. A socket sending to its own
- * mapping would make the reply key its own original key: refused.
- */
-static bool cg_hairpin_ok(struct cg_inst *cg, const struct cg_map *map,
-			  struct cg_map *peer, int *reason)
-{
-	if (peer == map) {
-		*reason = NFV_CGNAT_STAT_CLASH;
-		return false;
-	}
-	if (cg_filtered(cg, peer, cg_addr_of(cg, cg_map_pub(map)))) {
-		*reason = NFV_CGNAT_STAT_FILTERED;
-		return false;
-	}
-	return true;
 }
 
 static bool cg_proto_ok(const struct nfv_key *k)
@@ -690,7 +596,11 @@ static bool cg_exhausted(int reason)
 
 /*
  * A new flow from the inside: its mapping (EIM), then the claim. To a
- * pool address (@pub not -1) the flow is hairpinned to the mapping there.
+ * pool address (@pub not -1) the flow is hairpinned to the mapping there,
+ * which lets the sender's mapping in as it would an outside host at the
+ * sender's public address. A socket sending to its own mapping would
+ * make the reply key its own original key: refused. A new mapping lives
+ * in the flow's area (@cf, the instance's first in the chain).
  */
 static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt, s64 pub,
 		  struct cg_flow *cf)
@@ -698,37 +608,46 @@ static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt, s64 pub,
 	int reason = NFV_CGNAT_STAT_UNSUPPORTED, tries = 0, err = 0;
 	const struct nfv_key *k = &pkt->key;
 	__be32 dst = k->addr.v4.dst;	/* the claim rewrites pkt->key */
-	struct cg_map *map, *peer = NULL;
+	struct cg_map fresh, *map = NULL, *peer = NULL;
+	unsigned long link, plink = 0;
 	struct nfv_key reply;
 	struct cg_evq evq;
-	bool fresh = false;
 
-	if (!cg_proto_ok(k))
+	if (!cg_proto_ok(k) || cf != nfv_flow_nf_priv(pkt->flow, cg->nf))
 		return reason;
 	spin_lock(&cg->lock);
 	if (pub >= 0) {
-		peer = cg_hairpin_peer(cg, k, pub, &reason);
-		if (!peer)
+		plink = cg_hairpin_peer(cg, k, pub, &reason);
+		if (!plink)
 			goto out;
 	}
-	map = cg_map_find_in(cg, k);
-	if (map && cg_sessions_full(cg, map)) {
+	link = cg_map_find_in(cg, k);
+	if (link && cg_link_full(cg, link)) {
 		reason = NFV_CGNAT_STAT_SESSION_LIMIT;
 		goto out;
 	}
-	if (!map) {
-		map = cg_map_new(cg, k, &reason);
-		if (!map)
-			goto out;
-		fresh = true;
+	if (link && link == plink) {
+		reason = NFV_CGNAT_STAT_CLASH;
+		goto out;
 	}
-	if (peer && !cg_hairpin_ok(cg, map, peer, &reason)) {
-		/* A mapping made for it goes with the failure. */
-		if (reason == NFV_CGNAT_STAT_FILTERED && !fresh)
+	/* A mapping that another flow uses moves out of that flow's area. */
+	map = link ? cg_map_spill(cg, link, &reason) :
+	      cg_map_new(cg, k, &fresh, &reason) ? &fresh : NULL;
+	if (!map)
+		goto out;
+	if (plink && cg_filtered(cg, plink, cg_addr_of(cg, cg_map_pub(map)))) {
+		reason = NFV_CGNAT_STAT_FILTERED;
+		/* One made for it goes with the failure; one it had notes. */
+		if (map != &fresh)
 			cg_remote_note(cg, map, dst);
 		goto fail;
 	}
-	if (cg_remote_reserve(cg, map)) {
+	if (plink) {
+		peer = cg_map_spill(cg, plink, &reason);
+		if (!peer)
+			goto fail;
+	}
+	if (map != &fresh && cg_remote_reserve(cg, map)) {
 		reason = NFV_CGNAT_STAT_NOMEM;
 		goto fail;
 	}
@@ -736,26 +655,30 @@ static int cg_out(struct cg_inst *cg, struct nfv_pkt *pkt, s64 pub,
 	do {
 		cg_reply_out(cg, k, map, peer, &reply);
 		err = cg_claim(cg, pkt, &reply, &reason);
-	} while (fresh && err == -EEXIST && ++tries < CG_MAX_TRIES &&
+	} while (map == &fresh && err == -EEXIST && ++tries < CG_MAX_TRIES &&
 		 !cg_map_reroll(cg, map, &reason));
 	if (err)
 		goto fail;
-	if (fresh)
-		cg_map_hash(cg, map);
-	cg_flow_hold(cg, map, cf, dst);
+	if (map == &fresh) {
+		cg_map_embed(cg, pkt->flow, cf);
+		map->sub->sessions++;
+		cg_ev_session(cg, NFV_CGNAT_EV_SESSION_NEW, map);
+	} else {
+		cg_flow_hold(cg, map, cf, dst);
+	}
 	reason = NFV_CGNAT_STAT_OUT;
 	if (peer) {
 		/* The peer is found again from the flow's key when it goes. */
 		peer->flows++;
 		if (peer->sub)
 			peer->sub->sessions++;
-		cf->map = (struct cg_map *)((unsigned long)map | CG_FLOW_HAIRPIN);
+		cf->ref |= CG_FLOW_HAIRPIN;
 		reason = NFV_CGNAT_STAT_HAIRPIN;
 	}
 	goto out;
 fail:
-	if (fresh)
-		cg_map_free(cg, map, 0);
+	if (map == &fresh)
+		cg_map_release(cg, map, 0);
 	if (err == -EBUSY)
 		reason = -1;
 out:
@@ -774,24 +697,30 @@ static int cg_in(struct cg_inst *cg, struct nfv_pkt *pkt, u32 pub,
 {
 	int reason = NFV_CGNAT_STAT_NO_MAPPING, err;
 	const struct nfv_key *k = &pkt->key;
+	struct cg_sub *sub = NULL;
 	struct nfv_key reply = {};
 	struct cg_map *map;
+	unsigned long link;
 	struct cg_evq evq;
 
 	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
 		return reason;
 	spin_lock(&cg->lock);
-	map = cg_map_find_pub(cg, pub, k->dport, k->proto);
-	if (!map)
+	link = cg_map_find_pub(cg, pub, k->dport, k->proto);
+	if (!link)
 		goto out;
-	if (cg_filtered(cg, map, k->addr.v4.src)) {
+	sub = cg_link_sub(cg, link);
+	if (cg_filtered(cg, link, k->addr.v4.src)) {
 		reason = NFV_CGNAT_STAT_FILTERED;
 		goto out;
 	}
-	if (cg_sessions_full(cg, map)) {
+	if (sub && sub->sessions >= cg->max_sessions) {
 		reason = NFV_CGNAT_STAT_SESSION_LIMIT;
 		goto out;
 	}
+	map = cg_map_spill(cg, link, &reason);
+	if (!map)
+		goto out;
 	reply.zone = map->zone;
 	reply.proto = k->proto;
 	reply.flags = k->flags;
@@ -805,7 +734,7 @@ static int cg_in(struct cg_inst *cg, struct nfv_pkt *pkt, u32 pub,
 	reason = err == -EBUSY ? -1 : err ? reason : NFV_CGNAT_STAT_IN;
 out:
 	if (cg_exhausted(reason))
-		cg_ev_limit(cg, reason, k, map ? map->sub : NULL);
+		cg_ev_limit(cg, reason, k, sub);
 	cg_ev_take(cg, &evq);
 	spin_unlock(&cg->lock);
 	cg_ev_send(cg, &evq);
@@ -847,7 +776,7 @@ enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 	 * (no_mapping).
 	 */
 	if ((k->flags & NFV_KEY_V6) || (pkt->flags & NFV_PKT_NAT)) {
-		if (!cf || !cf->map)
+		if (!cf || !cf->ref)
 			return NFV_CONTINUE;
 		if (pkt->dir == NFV_DIR_REPLY)
 			nfv_flow_set_assured(pkt->flow, true);
@@ -886,34 +815,53 @@ enum nfv_verdict cg_process(struct nfv_nf *nf, struct nfv_pkt *pkt,
 	return NFV_CONTINUE;
 }
 
+/* A flow's own mapping goes with it. */
+static void cg_map_drop_own(struct cg_inst *cg, struct nfv_flow *flow)
+{
+	struct cg_map m;
+
+	cg_flow_map(cg, flow, &m);
+	if (WARN_ON_ONCE(!m.sub))
+		return;
+	cg_ev_session(cg, NFV_CGNAT_EV_SESSION_DEL, &m);
+	cg_map_unhash(cg, (unsigned long)flow | CG_LINK_FLOW);
+	m.sub->sessions--;
+	cg_map_release(cg, &m, cg->quarantine);
+}
+
 void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 		     void *flow_priv)
 {
 	struct cg_inst *cg = nfv_nf_priv(nf);
 	const struct nfv_key *k = nfv_flow_orig_key(flow);
 	struct cg_flow *cf = flow_priv;
-	unsigned long tag = (unsigned long)cf->map & CG_FLOW_HAIRPIN;
-	struct cg_map *map = (struct cg_map *)((unsigned long)cf->map & ~tag);
-	struct cg_map *peer;
+	struct cg_map *map = (struct cg_map *)(cf->ref & ~CG_FLOW_BITS);
+	unsigned long peer;
 	struct cg_evq evq;
 
-	if (!map)
+	if (!cf->ref)
 		return;
 	spin_lock_bh(&cg->lock);
+	/* A hairpin's peer holds the public tuple the flow was sent to. */
+	if (cf->ref & CG_FLOW_HAIRPIN) {
+		peer = cg_map_find_pub(cg, cg_pub_index(cg, k->addr.v4.dst),
+				       k->dport, k->proto);
+		/* Moved out of its flow's area when this flow came. */
+		if (!WARN_ON_ONCE(!peer || (peer & CG_LINK_FLOW)))
+			cg_map_put(cg, (struct cg_map *)peer);
+	}
+	if (cf->ref & CG_FLOW_OWN) {
+		cg_map_drop_own(cg, flow);
+		goto out;
+	}
 	if (cg->filtering == NFV_CGNAT_FILTER_ADDRESS) {
 		/* An outbound flow: from the mapping's inside address. */
 		if (k->addr.v4.src == map->addr && k->zone == map->zone)
 			cg_remote_put(map, k->addr.v4.dst);
 	}
-	/* A hairpin's peer holds the public tuple the flow was sent to. */
-	if (tag) {
-		peer = cg_map_find_pub(cg, cg_pub_index(cg, k->addr.v4.dst),
-				       k->dport, k->proto);
-		if (!WARN_ON_ONCE(!peer))
-			cg_map_put(cg, peer);
-	}
 	cg_ev_session(cg, NFV_CGNAT_EV_SESSION_DEL, map);
 	cg_map_put(cg, map);
+out:
 	cg_ev_take(cg, &evq);
 	spin_unlock_bh(&cg->lock);
 	cg_ev_send(cg, &evq);
@@ -922,18 +870,21 @@ void cg_flow_destroy(struct nfv_nf *nf, struct nfv_flow *flow,
 /* Instance destroy: no flow is left, but free whatever is. */
 void cg_tables_free(struct cg_inst *cg)
 {
+	unsigned long link, next;
 	struct hlist_node *n;
 	struct cg_map *map;
 	struct cg_sub *sub;
 	u32 i;
 
-	if (cg->maps_in)
-		for (i = 0; i <= cg->map_mask; i++)
-			hlist_for_each_entry_safe(map, n, &cg->maps_in[i],
-						  in_node) {
-				kfree(map->remotes);
-				kfree(map);
-			}
+	for (i = 0; cg->maps_in && i <= cg->map_mask; i++)
+		for (link = cg->maps_in[i]; link; link = next) {
+			next = cg_link_next(cg, link);
+			if (WARN_ON_ONCE(link & CG_LINK_FLOW))
+				continue;
+			map = (struct cg_map *)link;
+			kfree(map->remotes);
+			kfree(map);
+		}
 	if (cg->subs)
 		for (i = 0; i <= cg->sub_mask; i++)
 			hlist_for_each_entry_safe(sub, n, &cg->subs[i], node)
