@@ -34,6 +34,7 @@
 # takes effect, nothing of the old instance is left. Past 256 mappings
 # the mapping hashes grow, and EIM and EIF still find every mapping.
 # debug: kmemleak
+# timeout: 900
 . "$(dirname "$0")/lib.sh"
 
 PEER=$top/tools/testing/selftests/cgnat-peer.py
