@@ -384,7 +384,12 @@ static void ipfix_send(struct cgnat_log *l, struct ipfix_msg *m)
 	}
 }
 
-/* Every template, in one template set: at start and every refresh s. */
+/*
+ * Every template, in one template set: at start and every refresh s,
+ * events or none (RFC 7011, 8.4: over UDP the templates are sent again
+ * periodically), so a collector that starts or restarts, or missed the
+ * first, learns them within refresh s.
+ */
 static void ipfix_templates(struct cgnat_log *l)
 {
 	struct ipfix_msg m;
@@ -409,6 +414,22 @@ static void ipfix_templates(struct cgnat_log *l)
 	l->tmpl_sent = time(NULL);
 }
 
+/* The templates, if refresh s passed since they were last sent. */
+static void ipfix_refresh(struct cgnat_log *l)
+{
+	if (time(NULL) - l->tmpl_sent >= (time_t)l->refresh)
+		ipfix_templates(l);
+}
+
+/* cgnat log's tick, once a second while it listens. */
+static void log_tick(void *arg)
+{
+	struct cgnat_log *l = arg;
+
+	if (l->ipfix >= 0)
+		ipfix_refresh(l);
+}
+
 /* One data record in its own message. */
 static void ipfix_event(struct cgnat_log *l, const struct cgnat_ev *ev)
 {
@@ -420,8 +441,7 @@ static void ipfix_event(struct cgnat_log *l, const struct cgnat_ev *ev)
 	t = ev_tmpl(ev->type, &nat_event);
 	if (!t)
 		return;
-	if (time(NULL) - l->tmpl_sent >= (time_t)l->refresh)
-		ipfix_templates(l);
+	ipfix_refresh(l);
 	ipfix_header(&m, l);
 	set = m.len;
 	put_be(&m, t->id, 2);
@@ -572,7 +592,7 @@ int cgnat_log(int argc, char **argv)
 	}
 	if (l.syslog)
 		openlog("nfvctl", LOG_PID, LOG_DAEMON);
-	err = nfv_listen(log_event, &l);
+	err = nfv_listen_tick(log_event, log_tick, &l, 1);
 	if (l.file)
 		fclose(l.file);
 	if (l.ipfix >= 0)

@@ -109,6 +109,8 @@ int named_request(uint8_t nlcmd, const char *dp, const char *nf,
 int dp_request(const char *cmd, uint8_t nlcmd, int argc, char **argv,
 	       nfv_reply_fn reply);
 int nfv_listen(nfv_reply_fn fn, void *arg);
+int nfv_listen_tick(nfv_reply_fn fn, void (*tick)(void *arg), void *arg,
+		    unsigned int tick_s);
 bool nl_has_cmd(uint8_t cmd);
 bool nl_has_attr(uint8_t cmd, int type);
 int nl_need_version(uint32_t since, const char *what);

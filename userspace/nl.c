@@ -604,8 +604,19 @@ static int listen_recv_error(void)
  */
 int nfv_listen(nfv_reply_fn fn, void *arg)
 {
+	return nfv_listen_tick(fn, NULL, arg, 0);
+}
+
+/*
+ * nfv_listen(), and tick(arg) once a second or so while it listens, events
+ * or none (cgnat log's template refresh), if tick is not NULL.
+ */
+int nfv_listen_tick(nfv_reply_fn fn, void (*tick)(void *arg), void *arg,
+		    unsigned int tick_s)
+{
 	static char buf[1 << 16];
-	int fd, err = 0;
+	const struct timespec every = { .tv_sec = tick_s };
+	int fd, n, err = 0;
 	struct pollfd pfd;
 	sigset_t orig;
 	struct sockaddr_nl from;
@@ -619,11 +630,16 @@ int nfv_listen(nfv_reply_fn fn, void *arg)
 	fd = nl_socket_get_fd(nl.sk);
 	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
 	while (!stop_signal && !err) {
-		if (ppoll(&pfd, 1, NULL, &orig) < 0) {
+		n = ppoll(&pfd, 1, tick ? &every : NULL, &orig);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			err_msg("poll: %s", strerror(errno));
 			return -1;
+		}
+		if (n == 0) {
+			tick(arg);
+			continue;
 		}
 		alen = sizeof(from);
 		len = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC,
