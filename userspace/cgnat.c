@@ -705,6 +705,7 @@ static void print_statics(struct nlattr *statics)
 struct cgnat_show {
 	struct list_out out;
 	const char *name;		/* NULL: every instance */
+	bool found;			/* the one named was shown */
 };
 
 static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
@@ -721,6 +722,7 @@ static int cgnat_show_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	    (s->name && strcmp(s->name, name)) ||
 	    attr_nested(info, NFV_CGNAT_A_MAX, tb[NFV_A_NF_INFO]) < 0)
 		return 0;
+	s->found = true;
 	list_elem(&s->out);
 	if (opts.json) {
 		jw_obj_open(NULL);
@@ -798,6 +800,11 @@ static int cgnat_show(int argc, char **argv)
 		return nfv_msg_full(msg);
 	err = nfv_talk(msg, cgnat_show_reply, &s);
 	list_end(&s.out, err);
+	if (!err && s.name && !s.found) {
+		err_msg("%s: no CGNAT instance \"%s\" in datapath %s", cmd,
+			s.name, dp);
+		return -1;
+	}
 	return err;
 }
 

@@ -81,6 +81,8 @@ check_eq "show has the timeouts, set and default" \
 	"$(nfvctl -j cgnat show dp0 cg1 |
 		jq -r '[.[0].timeouts | to_entries[] | "\(.key)=\(.value)"] | sort | join(" ")')" \
 	"icmp=60 tcp_established=7440 tcp_transitory=300 udp=150"
+expect_fail 'no CGNAT instance "nosuch" in datapath dp0' \
+	nfvctl cgnat show dp0 nosuch
 
 timeout 900 nsenter --net=/run/netns/outside python3 "$PEER" serve $S1 $S2 \
 	2> /tmp/serve.err &
