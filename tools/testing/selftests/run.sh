@@ -18,7 +18,7 @@ vm_timeout=3600
 while getopts "k:i:m:" opt; do
 	case "$opt" in
 	k) args+=(-k "$OPTARG"); kver=$OPTARG ;;
-	i) args+=(-i "$OPTARG"); vm_timeout=3600 ;;
+	i) args+=(-i "$OPTARG") ;;
 	m) kmod=$OPTARG ;;
 	*) exit 2 ;;
 	esac
