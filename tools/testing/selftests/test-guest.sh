@@ -203,7 +203,8 @@ rt ip link del mvt0
 wait "$flood"
 check_ge "echo requests the vhost guest answered" "$(peer_count echo)" 50
 check_ge "UDP datagrams it echoed" "$(peer_count udp)" 1
-check_eq "GSO frames it sent through vhost-net" "$(peer_count tso)" 1
+# At least one: a slow client's second ACK makes guest-peer send again.
+check_ge "GSO frames it sent through vhost-net" "$(peer_count tso)" 1
 check_eq "frames it found bad" "$(peer_count bad)" 0
 check_eq "GSO frames without TSO offered" "$(peer_count gso)" 0
 check "no macvtap left" test -z "$(rt ip -j link show type macvtap | jq -r '.[].ifname')"
@@ -341,10 +342,16 @@ nfvctl nf set dp0 ids fail open
 fo=$(gstep_stat fail_open)
 check "fail open: the flow goes on without the guest" await 50 gstep_moves fail_open "$fo"
 check "UDP passes while the guest is gone" udp_across open
-sent=$(gstep_stat sent)
+# The new macvtap is up before guest-peer opens its tap: on a slow VM
+# the step may send into it for longer than dead-after, declare the guest
+# dead and fail open until a probe comes back. So wait for the guest to
+# answer and be alive before counting failures.
+returned=$(gstep_stat returned)
 gstep_peer
 check "the guest back: the cached flow takes the detour again" \
-	await 50 gstep_moves sent "$sent"
+	await 50 gstep_moves returned "$returned"
+shown_alive() { nfvctl nf show dp0 | grep -q '^ids: type guest port vm1 up '; }
+check "... and the step is up" await 50 shown_alive
 fc=$(gstep_stat fail_closed)
 fo=$(gstep_stat fail_open)
 nap 1
