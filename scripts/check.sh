@@ -7,7 +7,8 @@
 # the kernel's policies, nfvctl's warning-free build and its own tests.
 # The VMs run in two lanes at once, each taking the next job of one queue
 # (longest first, so the lanes end together): the debug kernel's two boots
-# (with kmemleak, without) and each Debian kernel's selftests. A job
+# (with kmemleak, without) and each Debian kernel's selftests, in two VMs
+# of half the tests each (split_tests). A job
 # starts once what it needs is built: this process builds the Debian
 # kernels' modules meanwhile (DKMS for all of them at once: one
 # registration, and no install under a VM that loads the module). Each
@@ -15,7 +16,9 @@
 # each step's to tools/testing/vm/out/check/; the terminal gets the steps
 # as they start and end, and the tail of each failed step at the end.
 # NFV_CHECK_LANES=1 runs everything in one lane, in order, its output on
-# the terminal.
+# the terminal. NFV_CHECK_TESTS="test-x.sh ...": only those selftests, on
+# each kernel. NFV_CHECK_DRY=1 prints the queue of VM jobs, each with
+# its tests, and runs nothing.
 # Prints a table (kernel by suite: passed, failed, seconds, in the order
 # of the arguments whichever lane ran them) and ends with the line
 # "N passed, N failed". One deadline for the whole run
@@ -32,12 +35,18 @@ log=tools/testing/vm/out
 # Each step's output, and what the table needs from each lane: rows/ROWS
 # (the table's lines of one kernel, "PASSED FAILED<tab>LINE") and
 # rows/ROWS.failed (its failed steps, "WHAT<tab>STEP-LOG").
-steps=$log/check
+steps=$log/check${NFV_CHECK_DRY:+-dry}
 rm -rf "$steps"
 mkdir -p "$steps/rows"
 rows=""
 lane=""
 lanes=${NFV_CHECK_LANES:-2}
+# The selftests every kernel runs: NFV_CHECK_TESTS (names, "test-x.sh
+# test-y.sh"), to try this script on a few, or all of them.
+read -ra check_tests <<<"${NFV_CHECK_TESTS:-}"
+all_tests=("${check_tests[@]}")
+[ ${#all_tests[@]} -gt 0 ] ||
+	mapfile -t all_tests < <(cd tools/testing/selftests && LC_ALL=C ls test-*.sh)
 deadline=$((SECONDS + ${NFV_CHECK_DEADLINE:-5100}))
 # The terminal, for a lane whose output goes to its log.
 exec 3>&1
@@ -193,7 +202,8 @@ debug_suites() {
 	shift 2
 	out=$(steplog debug "$suite")
 	say "=== debug: ${*:+kunit, then }$suite"
-	limited env "$@" NFV_DEBUG_PART="$part" scripts/selftests.sh debug 2>&1 |
+	limited env "$@" NFV_DEBUG_PART="$part" scripts/selftests.sh debug \
+		"${check_tests[@]}" 2>&1 |
 		tee "$out"
 	rc=${PIPESTATUS[0]}
 	if [ $# -gt 0 ]; then
@@ -231,27 +241,113 @@ debian_dkms() {
 			$(((SECONDS - t0) / ${#kvers[@]})) "$out"
 	done
 }
-# debian_tests KVER: the selftests in a VM loading the module DKMS built.
+# debian_tests KVER [PART]: the selftests in a VM loading the module DKMS
+# built; with PART (1 or 2), the tests of that half (split_tests).
 # The benchmark harness's smokes (test-bench-*) run on the first Debian
 # kernel only: make bench runs on one, and they take minutes.
 debian_tests() {
-	local no_bench=""
+	local no_bench="" suite="selftests (DKMS)${2:+ $2/2}" tests=("${check_tests[@]}")
 	[ "$1" = "$first_debian" ] || no_bench=1
-	counted "$1" "selftests (DKMS)" selftests_counts \
+	[ -z "${2:-}" ] || mapfile -t tests < <(cut -d " " -f 2 "$steps/tests-$rows")
+	counted "$1" "$suite" selftests_counts \
 		env NFV_USE_DKMS=1 ${no_bench:+NFV_NO_BENCH=1} \
-		tools/testing/selftests/run.sh -k "$1"
+		tools/testing/selftests/run.sh -k "$1" "${tests[@]}"
 }
 # run_job JOB: a job of the queue, "ROWS:WHAT" (WHAT: debug-leak,
-# debug-rest, debug, or a Debian kernel's version), its lines in the
-# table under ROWS.
+# debug-rest, debug, a Debian kernel's version, or "KVER:PART" for half
+# of its tests), its lines in the table under ROWS.
 run_job() {
+	local what=${1#*:}
 	rows=${1%%:*}
-	case ${1#*:} in
+	case $what in
 	debug-leak) debug_job leak ;;
 	debug-rest) debug_job rest ;;
 	debug) debug_job "" ;;
-	*) debian_tests "${1#*:}" ;;
+	*:*) debian_tests "${what%:*}" "${what##*:}" ;;
+	*) debian_tests "$what" ;;
 	esac
+}
+# A Debian kernel's suite (20 to 27 minutes beside another VM) runs in
+# two VMs, each about half its time, so that the lanes end within minutes
+# of each other; a VM more costs about a minute (its boot, the kernel
+# log's check after its last test). split_tests SKIPPED TEST... prints
+# "PART SECONDS TEST" for each test, in the order given: the longest
+# first, each to the half with fewer seconds so far. The seconds are
+# what each test took in make check beside another VM (6.1; 6.12 for
+# test-guest-vm, which boots its guest there only), rounded; one not
+# listed counts 15 (most take 5 to 30), one whose name matches the
+# regular expression SKIPPED (a skip on this kernel) nothing. Rough
+# figures do: a test's time varies by a tenth or more from run to run.
+# To update them from a step's log:
+#   grep -oE '^ok [0-9]+ - test-[^ ]+ \([0-9]+s' LOG
+expected_seconds() {
+	cat <<-EOF
+	test-guest 145
+	test-cgnat 110
+	test-bench-smoke 105
+	test-guest-vm 100
+	test-fw-stateful 95
+	test-forward-multipath 75
+	test-fw-tcp-open 75
+	test-bench-fw 60
+	test-abi-compat 55
+	test-teardown-repeat 50
+	test-cgnat-log 40
+	test-forward-vrf 40
+	test-fw-replace 40
+	test-fw-frag 35
+	test-fw-ipv6 35
+	test-fw-nft 35
+	test-fw-related 35
+	EOF
+}
+split_tests() {
+	local skipped=$1
+	shift
+	printf '%s\n' "$@" | awk -v skipped="$skipped" '
+		NR == FNR { secs[$1] = $2; next }
+		{ name = $1; sub(/.*\//, "", name); sub(/\.sh$/, "", name)
+		  s = (name in secs) ? secs[name] : 15
+		  if (skipped != "" && name ~ skipped) s = 0
+		  print s, FNR, $1 }' <(expected_seconds) - |
+		sort -k1,1nr -k2,2n |
+		awk '{ part = (sum[1] <= sum[2]) ? 1 : 2; sum[part] += $1
+		       print $2, part, $1, $3 }' |
+		sort -k1,1n | cut -d " " -f 2-
+}
+# split_job ROWS KVER: the two halves' tests, "SECONDS TEST" a line, in
+# $steps/tests-ROWSa and -ROWSb; fails if a half would be empty
+# (NFV_CHECK_TESTS of one test): run.sh runs every test when given none.
+# The tests that skip on KVER: the benchmark smokes but on the first
+# Debian kernel (debian_tests), test-guest-vm but on 6.12 (the test).
+split_job() {
+	local skipped=()
+	[ "$2" = "$first_debian" ] || skipped+=(test-bench-)
+	[ "$2" = "$(tools/testing/kver.sh 6.12 2>/dev/null)" ] ||
+		skipped+=(test-guest-vm)
+	split_tests "$(IFS='|'; echo "${skipped[*]}")" "${all_tests[@]}" > "$steps/split-$1"
+	sed -n 's/^1 //p' "$steps/split-$1" > "$steps/tests-${1}a"
+	sed -n 's/^2 //p' "$steps/split-$1" > "$steps/tests-${1}b"
+	[ -s "$steps/tests-${1}a" ] && [ -s "$steps/tests-${1}b" ]
+}
+# dry_run: the queue, each job with its tests (NFV_CHECK_DRY).
+dry_run() {
+	local job f
+	while read -r job; do
+		f=$steps/tests-${job%%:*}
+		case ${job#*:} in
+		debug-leak) echo "${job#*:}: KUnit, the tests marked '# debug: kmemleak'" ;;
+		debug-rest) echo "${job#*:}: the other tests, kmemleak=off" ;;
+		*)
+			if [ -f "$f" ]; then
+				echo "${job#*:}: about $(awk '{ s += $1 } END { print s }' "$f") s:" \
+					"$(cut -d " " -f 2 "$f" | paste -sd " ")"
+			else
+				echo "${job#*:}: ${check_tests[*]:-every test}"
+			fi
+			;;
+		esac
+	done < "$queue"
 }
 # The queue: jobs in order, each line "ROWS:WHAT"; a job is ready once
 # what it needs is built (ready JOB). A worker takes the first ready job.
@@ -296,15 +392,10 @@ worker() {
 	) > "$log/check-lane-$1.txt" 2>&1 &
 	worker_pids+=($!)
 }
-t_start=$SECONDS
-case " $* " in *" debug "*) debug_early ;; esac
-rows=host
-step tree "one version (VERSION)" scripts/check-version.sh
-step tree "spec vs uapi, policies" scripts/check-spec.py
-step nfvctl "build -Wall -Wextra" no_warnings make -s -C userspace
-step nfvctl "unit, command line" make -s -C userspace check
 # The jobs, by kernel: a kernel's lines in the table go where its
-# argument is. Debian kernels not installed fail at once.
+# argument is. Debian kernels not installed fail at once. With two lanes
+# each Debian kernel's suite is two jobs, ROWSa and ROWSb.
+t_start=$SECONDS
 i=0
 jobs=()
 deb_rows=()
@@ -320,21 +411,36 @@ for k in "$@"; do
 			jobs+=("$r:debug")
 		fi
 	elif kver=$(tools/testing/kver.sh "$k"); then
+		[ -n "$first_debian" ] || first_debian=$kver
 		deb_rows+=("$r:$kver")
 		deb_kvers+=("$kver")
-		jobs+=("$r:$kver")
-		[ -n "$first_debian" ] || first_debian=$kver
+		if [ "$lanes" -gt 1 ] && split_job "$r" "$kver"; then
+			jobs+=("${r}a:$kver:1" "${r}b:$kver:2")
+		else
+			jobs+=("$r:$kver")
+		fi
 	else
 		rows=$r
 		record "$k" "not installed" 0 1 0
 	fi
 done
 # The order the jobs start in, longest first so the lanes end together:
-# the debug kernel's kmemleak boot (about 27 minutes beside another VM),
-# the Debian kernels in order, the debug kernel's other boot (10).
+# the debug kernel's kmemleak boot (about 25 minutes beside another VM),
+# the Debian kernels' in order (13 and 10 each half), the debug kernel's
+# other boot (7).
 printf '%s\n' "${jobs[@]}" | grep -- '-leak$' > "$queue"
 printf '%s\n' "${jobs[@]}" | grep -v -- '-leak$\|-rest$' >> "$queue"
 printf '%s\n' "${jobs[@]}" | grep -- '-rest$' >> "$queue"
+if [ -n "${NFV_CHECK_DRY:-}" ]; then
+	dry_run
+	exit 0
+fi
+case " $* " in *" debug "*) debug_early ;; esac
+rows=host
+step tree "one version (VERSION)" scripts/check-version.sh
+step tree "spec vs uapi, policies" scripts/check-spec.py
+step nfvctl "build -Wall -Wextra" no_warnings make -s -C userspace
+step nfvctl "unit, command line" make -s -C userspace check
 # Two lanes: a worker starts at once (the debug kernel, if cached, is
 # ready), the other once the Debian kernels are built, which this
 # process does meanwhile.
