@@ -395,6 +395,52 @@ worker() {
 # The jobs, by kernel: a kernel's lines in the table go where its
 # argument is. Debian kernels not installed fail at once. With two lanes
 # each Debian kernel's suite is two jobs, ROWSa and ROWSb.
+# failure_reports LOG: each failed test's report in a selftests log, the
+# lines after its "not ok" (run-in-vm.sh): a test prints a line a check,
+# and a long one hundreds, so what its failure says is picked out: the
+# 10 lines before its first "FAIL:" and 40 from there (the failure, the
+# evidence fail() prints after it, any later FAIL), or the last 10 lines
+# of a test that failed without fail() (a timeout, a command that failed
+# under set -e); then its times, the unload error and the kernel log
+# from the first report in it (40 lines each at most). A result with no
+# test behind it (the kernel log after the last test, kmemleak's scan):
+# its first 40 lines.
+failure_reports() {
+	awk '
+	function show(from, to,   i) {
+		if (from > 1) print "#   [...]"
+		for (i = from; i <= to; i++) print body[i]
+	}
+	function report(   i, f, k) {
+		if (head == "") return
+		print head
+		for (i = 1; i <= nb && !f; i++) if (body[i] ~ /^#   FAIL: /) f = i
+		if (f) {
+			show(f > 10 ? f - 10 : 1, f + 39 < nb ? f + 39 : nb)
+			for (i = f + 40; i <= nb; i++) if (body[i] ~ /^#   FAIL: /) print body[i]
+		} else if (times != "") {
+			show(nb > 10 ? nb - 9 : 1, nb)
+		} else {
+			show(1, nb < 40 ? nb : 40)
+		}
+		if (times != "") print times
+		if (unload != "") print unload
+		for (i = 1; i <= nk && !k; i++)
+			if (kern[i] ~ /cut here|WARNING|BUG|Oops|KASAN|UBSAN|lockdep|circular|kmemleak|Call Trace|stall|leaked/) k = i
+		k = k > 5 ? k - 5 : 1
+		for (i = k; i <= nk && i < k + 40; i++) print kern[i]
+		if (nk >= k + 40) print "#   kernel: [...]"
+		head = ""
+	}
+	/^(not )?ok [0-9]+ - |^selftests: / { report() }
+	/^not ok [0-9]+ - / { head = $0; nb = nk = 0; times = unload = ""; next }
+	head == "" { next }
+	/^#   kernel: / { kern[++nk] = $0; next }
+	/^#   test [0-9.]+ s, then cleanup / { times = $0; next }
+	/^#   unload: / { unload = $0; next }
+	{ body[++nb] = $0 }
+	END { report() }' "$1"
+}
 t_start=$SECONDS
 i=0
 jobs=()
@@ -471,14 +517,13 @@ counts=$(printf '%s\n' "$lines" | cut -f 1 |
 failed=${counts#* }
 echo "total: $((SECONDS - t_start))s"
 if [ "$failed" -gt 0 ]; then
-	# The failed steps: each failed test's report (its lines follow its
-	# "not ok"), 40 lines of it at most, and the step's last lines.
+	# The failed steps: each failed test's report, and the step's last
+	# lines.
 	cat "$steps"/rows/*.failed | while IFS=$'\t' read -r what out; do
 		echo
 		echo "--- $what failed${out:+: $out}"
 		[ -f "$out" ] || continue
-		awk '/^not ok [0-9]+ - / { n = 40 } /^ok [0-9]+ - / { n = 0 }
-			n-- > 0' "$out"
+		failure_reports "$out"
 		echo "--- its last lines:"
 		tail -n 10 "$out"
 	done
