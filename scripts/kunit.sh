@@ -10,4 +10,5 @@ cd "$top"
 tools/testing/vm/run.sh -i "$kdir/arch/x86/boot/bzImage" -t 600 -- \
 	bash tools/testing/kunit/run-in-vm.sh "$kdir" "$mods/tests/nfv_kunit.ko" \
 	"$mods/tests/nfv_fw_kunit.ko" \
-	"$mods/tests/nfv_cgnat_kunit.ko" "$mods/tests/nfv_cgnat_det_kunit.ko"
+	"$mods/tests/nfv_cgnat_kunit.ko" "$mods/tests/nfv_cgnat_det_kunit.ko" \
+	"$mods/tests/nfv_cgnat_map_kunit.ko"
