@@ -13,7 +13,10 @@
 # protocol and both ports, and no destination: the records' destination
 # fields stay empty and no output names the server (RFC 6888 REQ-12).
 # Instance cgx, pool-id 42, one block an address: a second subscriber
-# finds no address, natEvent 3 with natPoolId 42.
+# finds no address, natEvent 3 with natPoolId 42; a subscriber over
+# max-sessions (2) is refused with ICMP administratively prohibited,
+# counted, natEvent 13 with its limit; once its flows go, its block waits
+# in quarantine, and the second subscriber is still refused.
 #
 #   inside i0 ──── r0 router r1 ──── o0 outside
 #   100.64.0.2-5   100.64.0.1 203.0.113.1   203.0.113.2 server
@@ -199,12 +202,13 @@ check_eq "none lost" "$(nfvctl -j cgnat show dp0 cg1 |
 	jq '.[0].stats.events_lost // 0')" 0
 
 # natPoolId: cgx, pool-id 42, one block of 64512 ports on its one
-# address. A takes it; B, a new subscriber, finds no address with a free
-# block: refused, natEvent 3 (addresses exhausted) with natPoolId 42.
+# address, max-sessions 2. A takes it; B, a new subscriber, finds no
+# address with a free block: refused, natEvent 3 (addresses exhausted)
+# with natPoolId 42.
 PUBX=198.51.100.9
 ip -n outside route add $PUBX/32 via 203.0.113.1
 nfvctl -b - <<-EOF
-	cgnat add dp0 cgx pool $PUBX/32 block-size 64512 pool-id 42
+	cgnat add dp0 cgx pool $PUBX/32 block-size 64512 pool-id 42 max-sessions 2
 	chain set dp0 dev r0 cgx forward
 	chain set dp0 dev r1 cgx forward
 	EOF
@@ -220,4 +224,27 @@ check_eq "cgx: B finds no address" "$(peer inside ask $B 5100 1 $S1:7000)" \
 	"5100 icmp 3 13"
 check "IPFIX: addresses exhausted, natPoolId 42" \
 	await 100 grep -qxF "8|3|||||||||||42$DST" /tmp/ipfix.txt
+
+# Per-subscriber session limit: A's second flow gets through, its third
+# is refused, though its block has ports to spare.
+check "cgx: A's second flow gets through" \
+	eval "peer inside ask $A 5101 1 $S1:7000 | grep -q ' $PUBX:'"
+check_eq "cgx: A's third flow is over max-sessions" \
+	"$(peer inside ask $A 5102 1 $S1:7000)" "5102 icmp 3 13"
+check_eq "counted as session_limit" "$(nfvctl -j cgnat show dp0 cgx |
+	jq '.[0].stats.session_limit')" 1
+check "IPFIX: quota exceeded, entries per user (2), for A" \
+	await 100 grep -qxF "8|13|$A||||3|2|$X" /tmp/ipfix.txt
+
+# Quarantine: A's flows go, and its block with its last port; the block
+# waits (120 s by default) before anybody gets it, so B is still refused.
+nfvctl flow flush dp0
+cgx_quarantined() {
+	[ "$(nfvctl -j cgnat show dp0 cgx |
+		jq '.[0].pools[0] | "\(.blocks_used) \(.blocks_quarantined)"')" \
+		= '"0 1"' ]
+}
+check "cgx: A's block is in quarantine" await 100 cgx_quarantined
+check_eq "cgx: B still finds no address" \
+	"$(peer inside ask $B 5101 1 $S1:7000)" "5101 icmp 3 13"
 
