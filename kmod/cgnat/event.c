@@ -90,8 +90,10 @@ void cg_ev_limit(struct cg_inst *cg, int reason, const struct nfv_key *k,
 		type = NFV_CGNAT_EV_PORTS_EXHAUSTED;
 		break;
 	case NFV_CGNAT_STAT_NO_PORT:
+		/* Deterministic mode: its range, max-blocks does not apply. */
 		type = NFV_CGNAT_EV_QUOTA_PORTS;
-		limit = cg->max_blocks * cg->block_size;
+		limit = cg->mode == NFV_CGNAT_MODE_DETERMINISTIC ?
+			cg->det.ports : cg->max_blocks * cg->block_size;
 		break;
 	case NFV_CGNAT_STAT_SESSION_LIMIT:
 		type = NFV_CGNAT_EV_QUOTA_SESSIONS;

@@ -683,8 +683,9 @@ fail:
 		reason = -1;
 out:
 	if (cg_exhausted(reason))
-		cg_ev_limit(cg, reason, k, cg_sub_find(cg, k->addr.v4.src,
-							k->zone));
+		cg_ev_limit(cg, reason, k,
+			    cg_sub_find(cg, k->addr.v4.src,
+					cg_sub_zone(cg, k->zone)));
 	cg_ev_take(cg, &evq);
 	spin_unlock(&cg->lock);
 	cg_ev_send(cg, &evq);

@@ -12,7 +12,8 @@
 # 198.51.100.8/30): each subscriber leaves from the address and within
 # the port range RFC 7422's formula gives, computed here from the
 # formula, not asked of the module; lookup answers by it; configurations
-# it cannot map are refused, naming the fault.
+# it cannot map are refused, naming the fault; a subscriber whose range
+# is full is refused, counted, and its quota event names the range's size.
 # debug: kmemleak
 . "$(dirname "$0")/lib.sh"
 
@@ -111,3 +112,25 @@ check_eq "the last port of D's range, D silent: D, by the formula" \
 	"[\"$D\",null]"
 check_eq "port 1023, of no range: nobody" \
 	"$(lookup cg3 "198.51.100.8:1023" | jq length)" 0
+
+# A full range (cg4, 100.64.0.0/20 onto 198.51.100.12/32: 4096
+# subscribers of 15 ports): A's 16th mapping is refused with ICMP
+# administratively prohibited, counted as no_port, and the quota event
+# gives the range's 15 ports as the limit (max-blocks does not apply).
+nfvctl -b - <<-EOF
+	cgnat add dp0 cg4 inside 100.64.0.0/20 pool 198.51.100.12/32 mode deterministic block-size 8
+	chain set dp0 dev r0 cg4 forward
+	chain set dp0 dev r1 cg4 forward
+	EOF
+timeout 300 "$NFVCTL" -n router -j cgnat log dp0 cg4 > /tmp/cglog4.json \
+	2> /tmp/cglog4.err &
+await 300 grep -q listening /tmp/cglog4.err || fail "cgnat log of cg4 did not start"
+out=$(peer inside ask $A 6000 16 $S1:7000)
+check_eq "deterministic: A's 15 ports map, the 16th is refused" \
+	"$(grep -c ' 198\.51\.100\.12:' <<<"$out") $(sed -n 16p <<<"$out")" \
+	"15 6015 icmp 3 13"
+check_eq "counted as no_port" \
+	"$(nfvctl -j cgnat show dp0 cg4 | jq '.[0].stats.no_port')" 1
+check "the quota event's limit is the range, 15 ports" await 100 \
+	eval "jq -e 'select(.event == \"quota-ports\" and .inside == \"$A\" and
+		.limit == 15)' /tmp/cglog4.json > /dev/null"
