@@ -8,10 +8,12 @@
                                      TCP port 7002 completes handshakes and
                                      holds the connections, silent
                                      (prints "ready" to stderr when bound)
-  cgnat-peer.py ask [-t] SRC PORT N DST:DPORT...
+  cgnat-peer.py ask [-t] [-s SIZE] SRC PORT N DST:DPORT...
                                      from SRC:PORT, PORT+1, ... (N ports),
-                                     one UDP datagram (TCP connection with
-                                     -t) to each DST:DPORT; a line each:
+                                     one UDP datagram (of SIZE bytes with
+                                     -s, which the host fragments past its
+                                     MTU; TCP connection with -t) to each
+                                     DST:DPORT; a line each:
                                      "PORT IP:PORT" the server saw, or
                                      "PORT icmp TYPE CODE" (an ICMP error
                                      came back), or "PORT none"
@@ -95,7 +97,7 @@ def icmp_error(s):
     return "error"
 
 
-def ask_one(tcp, src, port, dst, dport):
+def ask_one(tcp, src, port, dst, dport, size=1):
     s = socket.socket(socket.AF_INET,
                       socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -105,7 +107,7 @@ def ask_one(tcp, src, port, dst, dport):
     try:
         s.connect((dst, dport))
         if not tcp:
-            s.send(b"q")
+            s.send(b"q" * size)
         return s.recv(2048).decode().strip()
     except socket.timeout:
         return "none"
@@ -119,11 +121,15 @@ def ask(args):
     tcp = args[0] == "-t"
     if tcp:
         args = args[1:]
+    size = 1
+    if args[0] == "-s":
+        size, args = int(args[1]), args[2:]
     src, first, n = args[0], int(args[1]), int(args[2])
     for port in range(first, first + n):
         for d in args[3:]:
             dst, dport = d.rsplit(":", 1)
-            print(port, ask_one(tcp, src, port, dst, int(dport)), flush=True)
+            print(port, ask_one(tcp, src, port, dst, int(dport), size),
+                  flush=True)
 
 
 def recv(src, port):

@@ -21,7 +21,7 @@
 # while a new subscriber still gets through; with address-dependent
 # filtering only the hosts a mapping sent to reach it, a subscriber's
 # hairpin included, which gets in once the target's mapping sent to the
-# sender's public address. Flows get the
+# sender's public address. A fragmented datagram crosses. Flows get the
 # instance's timeouts (udp, tcp-established, tcp-transitory once closed,
 # icmp), which refuses values under the RFC floors, also with the
 # firewall after the NAT in the chain. ICMP errors cross
@@ -207,6 +207,14 @@ check_eq "its flow has the instance's icmp timeout" \
 check_eq "from A's public address" \
 	"$(mappings | jq -r ".[] | select(.proto == \"icmp\" and .inside == \"$A\") | .public")" \
 	"${seen1%:*}"
+
+# Fragments (the core's fragment table): A sends a datagram of 3000
+# bytes, which its stack cuts in three; the later two, without ports,
+# follow the first through A:5900's mapping, and the server answers the
+# datagram it put together.
+out=$(peer inside ask -s 3000 $A 5900 1 $S1:7000)
+check_eq "a fragmented datagram crosses, through A:5900's mapping" \
+	"$out" "5900 $(mapping udp $A 5900)"
 
 # Exhaustion: C's two blocks hold 16 ports; the 17th mapping is refused
 # with ICMP destination unreachable, administratively prohibited (3/13).
