@@ -17,6 +17,7 @@
 # max-sessions (2) is refused with ICMP administratively prohibited,
 # counted, natEvent 13 with its limit; once its flows go, its block waits
 # in quarantine, and the second subscriber is still refused.
+# timeout: 900
 #
 #   inside i0 ──── r0 router r1 ──── o0 outside
 #   100.64.0.2-5   100.64.0.1 203.0.113.1   203.0.113.2 server
@@ -45,7 +46,7 @@ command -v tshark > /dev/null || fail "tshark is missing (make deps)"
 cgnat_netns $PUB/32 $A $B $C $D -- $S1
 # The collector: tshark on the router's loopback, one line a message;
 # started first, as it takes seconds to start.
-timeout 300 nsenter --net=/run/netns/router tshark -l -n -i lo \
+timeout 900 nsenter --net=/run/netns/router tshark -l -n -i lo \
 	-f 'udp port 4739' -d udp.port==4739,cflow -T fields -E separator='|' \
 	-e cflow.od_id -e cflow.nat_event -e cflow.srcaddr \
 	-e cflow.post_natsource_ipv4_address -e cflow.port_range_start \
@@ -66,20 +67,20 @@ nfvctl -b - <<-EOF
 	chain set dp0 dev r1 cg1 forward
 	EOF
 
-timeout 300 nsenter --net=/run/netns/outside python3 "$PEER" serve $S1 \
+timeout 900 nsenter --net=/run/netns/outside python3 "$PEER" serve $S1 \
 	2> /tmp/serve.err &
 await 300 grep -q "Capturing on" /tmp/ipfix.err || fail "tshark did not start"
 # The monitor, ready once it shows a datapath made for it.
-timeout 300 "$NFVCTL" -n router monitor > /tmp/cgmon.out 2>&1 &
+timeout 900 "$NFVCTL" -n router monitor > /tmp/cgmon.out 2>&1 &
 mon_ready() {
 	nfvctl dp add dpm && nfvctl dp del dpm
 	grep -q "^dp add" /tmp/cgmon.out
 }
 await 300 mon_ready || fail "the monitor did not start"
-timeout 300 "$NFVCTL" -n router cgnat log dp0 cg1 ipfix 127.0.0.1:4739 \
+timeout 900 "$NFVCTL" -n router cgnat log dp0 cg1 ipfix 127.0.0.1:4739 \
 	domain 7 template-refresh 2 file /tmp/cglog.txt > /tmp/cglog.out \
 	2> /tmp/cglog.err &
-timeout 300 "$NFVCTL" -n router -j cgnat log dp0 cg1 > /tmp/cglog.json \
+timeout 900 "$NFVCTL" -n router -j cgnat log dp0 cg1 > /tmp/cglog.json \
 	2> /tmp/cglog.jerr &
 await 300 grep -q listening /tmp/cglog.err || fail "cgnat log did not start"
 await 300 grep -q listening /tmp/cglog.jerr || fail "cgnat log -j did not start"
@@ -214,7 +215,7 @@ nfvctl -b - <<-EOF
 	EOF
 check_eq "show has the pool-id" \
 	"$(nfvctl -j cgnat show dp0 cgx | jq '.[0].pool_id')" 42
-timeout 300 "$NFVCTL" -n router cgnat log dp0 cgx ipfix 127.0.0.1:4739 \
+timeout 900 "$NFVCTL" -n router cgnat log dp0 cgx ipfix 127.0.0.1:4739 \
 	domain 8 template-refresh 2 > /tmp/cglogx.out 2> /tmp/cglogx.err &
 await 300 grep -q listening /tmp/cglogx.err || fail "cgnat log of cgx did not start"
 await 300 grep -q '^8|||' /tmp/ipfix.txt || fail "no templates from domain 8"
