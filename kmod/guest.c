@@ -28,10 +28,19 @@
  * another guest port) goes through netif_rx(), and the stack bounds the
  * nesting of transmits (dev_xmit_recursion()).
  *
- * The host stack never receives from the device (macvtap takes all of
- * it): a packet the datapath would pass to the host is dropped, except
- * ARP, which the port answers for the host's addresses and learns from,
- * so that the host's neighbour table resolves the guest.
+ * The host stack never receives from the device: a packet the datapath
+ * would pass to the host is dropped, except ARP, which the port answers
+ * for the host's addresses and learns from, so that the host's neighbour
+ * table resolves the guest. Nor does it receive what goes to the guest:
+ * macvtap passes a frame up its own stack when nobody holds /dev/tapN
+ * open (tap_handle_frame()), and macvlan passes up the device's what it
+ * hands no macvlan (broadcasts, a unicast frame in another mode than
+ * passthru). A guest step's packets would then be routed or delivered by
+ * the host, past the rest of their chain. So what enters the device's
+ * receive path is for another host (PACKET_OTHERHOST), which the IP and
+ * ARP layers drop, and so is what enters a macvlan's, which macvlan has
+ * made PACKET_HOST: an ingress hook on each macvlan, beside its egress
+ * hook, says so again before macvtap's RX handler runs.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -56,9 +65,10 @@ struct nfv_guest {
 };
 
 /*
- * The egress hook of a macvlan (macvtap) stacked on a guest device. The
- * hook may run until a grace period after it is unregistered: it holds
- * the guest device, which it hands the frames to, until then.
+ * The hooks of a macvlan (macvtap) stacked on a guest device: egress and
+ * ingress. They may run until a grace period after they are unregistered:
+ * they hold the guest device, which the egress hook hands the frames to,
+ * until then.
  */
 struct nfv_guest_tap {
 	struct list_head node;
@@ -66,7 +76,7 @@ struct nfv_guest_tap {
 	struct net *net;		/* its namespace when hooked */
 	struct net_device *dev;		/* the guest device */
 	netdevice_tracker dev_tracker;
-	struct nf_hook_ops ops;
+	struct nf_hook_ops ops[2];	/* egress, ingress */
 	struct rcu_head rcu;
 };
 
@@ -185,6 +195,8 @@ void nfv_guest_send(struct net_device *dev, struct sk_buff *skb)
 	}
 	if (__dev_forward_skb(dev, skb))
 		return;		/* freed and counted */
+	/* Not the host's, should macvlan pass it up: see the file's head. */
+	skb->pkt_type = PACKET_OTHERHOST;
 	netif_rx(skb);
 }
 
@@ -214,6 +226,18 @@ static unsigned int nfv_guest_tap_hook(void *priv, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
+/*
+ * A frame a macvlan on the device receives: the guest's, which macvlan
+ * made PACKET_HOST. Should macvtap pass it up the macvlan's stack (nobody
+ * holds /dev/tapN open), the host drops it there.
+ */
+static unsigned int nfv_guest_tap_in_hook(void *priv, struct sk_buff *skb,
+					  const struct nf_hook_state *state)
+{
+	skb->pkt_type = PACKET_OTHERHOST;
+	return NF_ACCEPT;
+}
+
 static struct nfv_guest_tap *nfv_guest_tap_find(struct net_device *dev,
 						struct net_device *upper)
 {
@@ -226,11 +250,12 @@ static struct nfv_guest_tap *nfv_guest_tap_find(struct net_device *dev,
 	return NULL;
 }
 
-/* Hooks @upper, a macvlan on the guest device @dev, once. */
+/* Hooks @upper, a macvlan on the guest device @dev, once, both ways. */
 static int nfv_guest_tap_add(struct net_device *dev, struct net_device *upper)
 {
 	struct nfv_guest *g = netdev_priv(dev);
 	struct nfv_guest_tap *tap;
+	unsigned int i;
 	int err;
 
 	ASSERT_RTNL();
@@ -244,14 +269,18 @@ static int nfv_guest_tap_add(struct net_device *dev, struct net_device *upper)
 	tap->upper = upper;
 	tap->net = dev_net(upper);
 	tap->dev = dev;
-	tap->ops.hook = nfv_guest_tap_hook;
-	tap->ops.priv = tap;
-	tap->ops.dev = upper;
-	tap->ops.pf = NFPROTO_NETDEV;
-	tap->ops.hooknum = NF_NETDEV_EGRESS;
-	/* Last: an nftables chain on the macvlan still sees them first. */
-	tap->ops.priority = INT_MAX;
-	err = nf_register_net_hook(tap->net, &tap->ops);
+	for (i = 0; i < ARRAY_SIZE(tap->ops); i++) {
+		tap->ops[i].priv = tap;
+		tap->ops[i].dev = upper;
+		tap->ops[i].pf = NFPROTO_NETDEV;
+		/* Last: an nftables chain on the macvlan still runs first. */
+		tap->ops[i].priority = INT_MAX;
+	}
+	tap->ops[0].hook = nfv_guest_tap_hook;
+	tap->ops[0].hooknum = NF_NETDEV_EGRESS;
+	tap->ops[1].hook = nfv_guest_tap_in_hook;
+	tap->ops[1].hooknum = NF_NETDEV_INGRESS;
+	err = nf_register_net_hooks(tap->net, tap->ops, ARRAY_SIZE(tap->ops));
 	if (err) {
 		kfree(tap);
 		return err;
@@ -279,7 +308,7 @@ static void nfv_guest_tap_del(struct net_device *dev, struct net_device *upper)
 	ASSERT_RTNL();
 	if (!tap)
 		return;
-	nf_unregister_net_hook(tap->net, &tap->ops);
+	nf_unregister_net_hooks(tap->net, tap->ops, ARRAY_SIZE(tap->ops));
 	list_del(&tap->node);
 	g->n_taps--;
 	call_rcu(&tap->rcu, nfv_guest_tap_free_rcu);

@@ -407,8 +407,22 @@ returned=$(gstep_stat returned)
 check "and the flow goes through it" \
 	await 50 gstep_moves returned $((returned + 4))
 check_eq "not declared dead again while it came back" "$(gstep_stat deaths)" "$deaths"
+# Its tap closed again, and dead-after 0 (only the device tells): the step
+# goes on sending to the macvtap, which passes the frames up its own stack
+# (tap_handle_frame()). A host that forwards, as hypervisors often do,
+# must neither route them past the chain nor answer them (guest.c).
+nfvctl nf set dp0 ids dead-after 0
+rt sysctl -qw net.ipv4.ip_forward=1
 kill "$peer_pid"
 wait "$peer_pid"
+echos=$(icmp_stat server InEchos)
+sent=$(gstep_stat sent)
+check "tap closed, dead-after 0: the step still sends to it" \
+	await 50 gstep_moves sent $((sent + 4))
+check_eq "... and the host routes none of it to the server" \
+	"$(icmp_stat server InEchos)" "$echos"
+rt sysctl -qw net.ipv4.ip_forward=0
+nfvctl nf set dp0 ids dead-after 1000
 
 # The step moved to a tap port, QEMU's own tap (-netdev tap,ifname=tap1):
 # the cached flow goes out of the tap and comes back in through it.
