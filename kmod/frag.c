@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fragments. Only the first fragment of a datagram carries its ports. When
- * one goes through (forwarded or passed up), the datagram is remembered
- * with its protocol and ports; the later fragments, found by addresses and
- * IP id (and, for IPv4, protocol), take them and follow the flow's cached
- * result. So every
+ * one goes through (forwarded, passed up, or to a guest step's guest, and
+ * back from it), the datagram is remembered with its protocol and ports;
+ * the later fragments, found by addresses and IP id (and, for IPv4,
+ * protocol), take them and follow the flow's cached result. So every
  * fragment gets the verdict of its first one, and none gets past the chain
  * on its own. A fragment whose first fragment was not seen (lost, refused,
  * or overtaken) stays untracked, and the chain decides it without ports.

@@ -54,10 +54,12 @@ static void nfv_frag_join(struct nfv_pkt *pkt, struct nfv_flow *flow)
 }
 
 /*
- * A first fragment that goes through leads the rest of its datagram,
- * which arrives with the addresses it had: a translated packet is noted
- * under its arrival key, the flow's key of its direction. It leaves
- * translated still, and an error about it quotes it untranslated.
+ * A first fragment that goes through, or to a guest step's guest, leads
+ * the rest of its datagram, which arrives with the addresses it had: a
+ * translated packet is noted under its arrival key, the flow's key of its
+ * direction. It leaves translated still, and an error about it quotes it
+ * untranslated. One a guest sent back arrived translated, if its flow
+ * translates, on the step's port: so do the rest, which follow it.
  */
 static void nfv_frag_lead(struct nfv_pkt *pkt)
 {
@@ -66,7 +68,8 @@ static void nfv_frag_lead(struct nfv_pkt *pkt)
 
 	if (likely(f != (NFV_PKT_FRAG | NFV_PKT_TRACK)))
 		return;
-	if (!(pkt->flags & NFV_PKT_NAT)) {
+	if (!(pkt->flags & NFV_PKT_NAT) ||
+	    (pkt->gstep & NFV_PKT_GSTEP_RESUMED)) {
 		nfv_frag_note(pkt->dp, pkt);
 		return;
 	}
@@ -192,6 +195,7 @@ static void nfv_fast_send(struct nfv_pkt *pkt, struct nfv_flow *flow,
 			  unsigned int dir, struct nfv_nf *nf)
 {
 	nfv_fast_account(pkt, flow, dir);
+	nfv_frag_lead(pkt);
 	if (!nfv_nat(pkt, flow, dir))
 		return;
 	if (unlikely(!nfv_gstep_send(nf, pkt)))
@@ -580,7 +584,11 @@ static rx_handler_result_t nfv_slow_path(struct nfv_pkt *pkt,
 		ret = RX_HANDLER_CONSUMED;
 		break;
 	case NFV_GUEST:
-		/* After the commit: what the guest sends back finds it. */
+		/*
+		 * After the commit: what the guest sends back finds it. The
+		 * rest of a datagram follows its first fragment there.
+		 */
+		nfv_frag_lead(pkt);
 		if (!nfv_gstep_send(chain->nf[pkt->gstep_to].nf, pkt))
 			nfv_drop(pkt, NFV_DROP_GUEST_DOWN);
 		ret = RX_HANDLER_CONSUMED;

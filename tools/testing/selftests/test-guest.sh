@@ -330,6 +330,12 @@ check "ping across the guest step" pings
 check "TCP across the guest step, both ways" tcp_send 200000
 check_received
 check "UDP across the guest step" udp_across through-the-guest
+# A datagram in three fragments each way: the later fragments follow the
+# first to the guest (frag.c), not past it.
+big=$(head -c 3000 /dev/zero | tr '\0' f)
+sent=$(gstep_stat sent)
+check "a fragmented UDP datagram across the guest step" udp_across "$big"
+check_ge "... every fragment through the guest" "$(gstep_stat sent)" $((sent + 6))
 check_ge "packets the step sent to the guest" "$(gstep_stat sent)" 20
 # Packets, not frames: macvtap segments what the guest offers no TSO for.
 check_ge "every one came back into its flow" "$(gstep_stat returned)" "$(gstep_stat sent)"
@@ -574,8 +580,23 @@ udp_guest() {
 	nfvctl -j flow show dp0 | jq_true "any(.[]; .orig.sport == $1 and
 		.orig.result == \"guest\" and .reply.result == \"guest\")"
 }
-# cg_cross WHERE PORT: UDP from A:PORT, TCP from A:PORT+1 and ping cross
-# ids and cg1, translated; ids sends and gets back each packet both ways.
+# udp_big_out PORT: $big from A:PORT, three fragments, echoed by S1 (socat
+# on port 7003): the later fragments must be translated as the first
+# was, or neither end can reassemble the datagram.
+udp_big_out() {
+	local srv out
+
+	nsenter --net=/run/netns/outside socat -T5 UDP-RECVFROM:7003 PIPE &
+	srv=$!
+	listening outside -u 7003
+	out=$(echo "$big" | in_ns inside socat -t3 - "UDP:$S1:7003,bind=$A:$1")
+	kill "$srv" 2>/dev/null || true
+	wait "$srv" || true
+	[ "$out" = "$big" ]
+}
+# cg_cross WHERE PORT: UDP from A:PORT, TCP from A:PORT+1, a fragmented
+# datagram from A:PORT+2 and ping cross ids and cg1, translated; ids sends
+# and gets back each packet both ways.
 cg_cross() {
 	local sent returned out
 
@@ -587,8 +608,10 @@ cg_cross() {
 		cut -d' ' -f2)
 	check "$1: TCP crosses, from a pool address ($out)" in_pool "$out"
 	check "$1: ping crosses, each reply once" pings_out
+	check "$1: a fragmented datagram crosses, reassembled both ways" \
+		udp_big_out $(($2 + 2))
 	check_ge "$1: packets ids sent to its guest" "$(gstep_stat sent)" \
-		$((sent + 14))
+		$((sent + 20))
 	check_ge "$1: it sent them back into their flows" \
 		"$(gstep_stat returned)" "$(($(gstep_stat sent) - sent + returned))"
 	check "$1: the UDP flow's result is the guest both ways" udp_guest "$2"
