@@ -21,7 +21,7 @@
  * The server keeps no state but the client's MSS: it answers a SYN, sends
  * the data on the ACK of its SYN, and acknowledges a FIN.
  *
- * Usage: guest-peer [-b] [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]
+ * Usage: guest-peer [-b] [-w FILE] [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]
  * TAPDEV is a macvtap's /dev/tapN, or /dev/net/tun with IFNAME: the tap
  * device IFNAME is created as QEMU's -netdev tap,ifname=IFNAME creates it.
  * With --vhost the frames cross vhost-net's vrings, as a QEMU guest's
@@ -34,6 +34,9 @@
  * header included, and is counted on a line of its own ("bump N lost
  * M"): lost, those the host would not take (the tx vring full), which a
  * guest flooded by the benchmark sends back faster than vhost drains.
+ *
+ * -w FILE: every frame received is written to FILE (pcap, Ethernet, the
+ * virtio-net header left out), so a test can read what the guest saw.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -71,6 +74,7 @@ static struct {
 static unsigned long bumped;	/* -b: frames sent back as they came */
 static unsigned long bump_lost;	/* -b: of those, what did not fit */
 static int bump;
+static FILE *pcap;		/* -w: what the guest received */
 static uint8_t my_mac[ETH_ALEN];
 static uint32_t my_ip;		/* network order */
 static volatile sig_atomic_t stop;
@@ -383,6 +387,33 @@ static int bump_frame(int fd, const uint8_t *buf, size_t n)
 	return 1;
 }
 
+/* pcap's file header: version 2.4, microseconds, Ethernet. */
+static int pcap_open(const char *path)
+{
+	const uint32_t hdr[6] = { 0xa1b2c3d4, 2 | 4 << 16, 0, 0, 65535, 1 };
+
+	pcap = fopen(path, "w");
+	if (!pcap || fwrite(hdr, sizeof(hdr), 1, pcap) != 1) {
+		perror(path);
+		return -1;
+	}
+	return 0;
+}
+
+static void pcap_write(const uint8_t *f, size_t len)
+{
+	struct timespec ts;
+	uint32_t rec[4];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rec[0] = (uint32_t)ts.tv_sec;
+	rec[1] = (uint32_t)(ts.tv_nsec / 1000);
+	rec[2] = (uint32_t)len;
+	rec[3] = (uint32_t)len;
+	fwrite(rec, sizeof(rec), 1, pcap);
+	fwrite(f, len, 1, pcap);
+}
+
 static void on_frame(int fd, uint8_t *buf, size_t n)
 {
 	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)buf;
@@ -392,6 +423,8 @@ static void on_frame(int fd, uint8_t *buf, size_t n)
 	uint16_t type;
 
 	st.rx++;
+	if (pcap)
+		pcap_write(f, len);
 	if (bump && bump_frame(fd, buf, n))
 		return;
 	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
@@ -495,19 +528,24 @@ int main(int argc, char **argv)
 	struct timespec now, end;
 
 	for (; argc > 1; argc--, argv++) {
-		if (!strcmp(argv[1], "--vhost"))
+		if (!strcmp(argv[1], "--vhost")) {
 			vhost = 1;
-		else if (!strcmp(argv[1], "-b"))
+		} else if (!strcmp(argv[1], "-b")) {
 			bump = 1;
-		else
+		} else if (!strcmp(argv[1], "-w") && argc > 2 && !pcap) {
+			if (pcap_open(argv[2]))
+				return 1;
+			argc--, argv++;
+		} else {
 			break;
+		}
 	}
 	if (argc < 5 || argc > 6 ||
 	    sscanf(argv[2], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &my_mac[0],
 		   &my_mac[1], &my_mac[2], &my_mac[3], &my_mac[4],
 		   &my_mac[5]) != 6 ||
 	    inet_pton(AF_INET, argv[3], &my_ip) != 1) {
-		fprintf(stderr, "usage: guest-peer [-b] [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]\n");
+		fprintf(stderr, "usage: guest-peer [-b] [-w FILE] [--vhost] TAPDEV MAC IPV4 SECONDS [IFNAME]\n");
 		return 2;
 	}
 	sigaction(SIGTERM, &sa, NULL);
@@ -534,5 +572,9 @@ int main(int argc, char **argv)
 	       st.tso, st.valid);
 	if (bump)
 		printf("bump %lu lost %lu\n", bumped, bump_lost);
+	if (pcap && fclose(pcap)) {
+		perror("guest-peer: pcap");
+		return 1;
+	}
 	return 0;
 }

@@ -266,7 +266,8 @@ gstep_peer() {
 	rt ip link set mvt$n up
 	gstep_peer_run "$n"
 }
-# gstep_peer_run [N]: guest-peer -b on mvtN's tap.
+# gstep_peer_run [N]: guest-peer -b on mvtN's tap, with the options in
+# PEER_OPTS.
 gstep_peer_run() {
 	local n=${1:-1} idx out=/tmp/peer.out
 
@@ -274,7 +275,7 @@ gstep_peer_run() {
 	idx=$(rt ip -j link show mvt$n | jq .[0].ifindex)
 	await 50 test -c "/dev/tap$idx" || fail "no /dev/tap$idx"
 	rm -f $out /tmp/peer.err
-	nsenter --net=/run/netns/router "$PEER" -b "/dev/tap$idx" $GMAC \
+	nsenter --net=/run/netns/router "$PEER" -b ${PEER_OPTS:-} "/dev/tap$idx" $GMAC \
 		10.0.3.$((n + 1)) 600 > $out 2> /tmp/peer.err &
 	peer_pid=$!
 	await 50 grep -q ready /tmp/peer.err || fail "guest-peer: $(cat /tmp/peer.err)"
@@ -565,7 +566,7 @@ cgnat add dp0 cg1 pool 198.51.100.0/30
 nf add dp0 ids type guest port vm1
 EOF
 rt ip link set vm1 up
-gstep_peer
+PEER_OPTS="-w /tmp/guest.pcap" gstep_peer
 rm -f /tmp/serve.err
 timeout 900 nsenter --net=/run/netns/outside python3 "$CGPEER" serve $S1 \
 	2> /tmp/serve.err &
@@ -629,5 +630,20 @@ cg_cross "in front of the CGNAT" 5100
 kill "$peer_pid" "$serve_pid"
 wait "$peer_pid" "$serve_pid" || true
 check_eq "frames the guest found bad" "$(peer_count bad)" 0
+# What the guest received (guest-peer -w), as tshark reads it: "SRC DST
+# FRAGMENT-OFFSET" per IPv4 frame. It saw each packet as it leaves the
+# datapath: outward from the pool's address, never the inside host's, and
+# the answers to the inside host, translated back; later fragments too.
+tshark -n -r /tmp/guest.pcap -Y ip -T fields -e ip.src -e ip.dst \
+	-e ip.frag_offset > /tmp/guest.seen 2> /dev/null
+# seen SRC DST: frames the guest saw from SRC to DST (regular expressions).
+seen() { grep -cE "^$1\s$2\s" /tmp/guest.seen; }
+pool='198\.51\.100\.[0-3]' a=${A//./\\.} s1=${S1//./\\.}
+check_eq "frames the guest saw from the inside address" "$(seen "$a" "$s1")" 0
+check_ge "... from the pool's" "$(seen "$pool" "$s1")" 16
+check_eq "answers it saw to the pool's address" "$(seen "$s1" "$pool")" 0
+check_ge "... to the inside host's" "$(seen "$s1" "$a")" 16
+check_ge "later fragments it saw, both ways" \
+	"$(grep -cE "^($pool\s$s1|$s1\s$a)\s[1-9][0-9]*$" /tmp/guest.seen)" 8
 cleanup
 nfv_unload
