@@ -506,11 +506,12 @@ nfv_unload
 # vm2, each played by guest-peer -b. A packet back from ids goes on to
 # dpi, one back from dpi to forward (were it to resume after ids, it would
 # go round dpi for ever; after dpi from ids, dpi would see nothing), both
-# ways, established flows on the fast path; each packet arrives once.
-router_setup
+# ways, established flows on the fast path; each packet arrives once. All
+# ports in zone 3: a returning packet is keyed in its port's zone.
+R0_ZONE=3 R1_ZONE=3 router_setup
 nfvctl -b - <<-EOF
-port add dp0 guest vm1
-port add dp0 guest vm2
+port add dp0 guest vm1 zone 3
+port add dp0 guest vm2 zone 3
 nf add dp0 ids type guest port vm1
 nf add dp0 dpi type guest port vm2
 EOF
@@ -539,6 +540,11 @@ check_ge "... and sent them back" "$(gstep_stat returned dpi)" \
 	"$(gstep_stat sent dpi)"
 check_gt "flows went the fast path" "$(stat fast_packets)" $((fast0 + 40))
 check "flow show: the cached result is the guest" guest_result
+zone3() {
+	nfvctl -j flow show dp0 | jq_true \
+		'all(.[]; .orig.zone == 3 and .reply.zone == 3) and length > 0'
+}
+check "flow show: the flows in zone 3 both ways" zone3
 kill "$pid1" "$pid2"
 wait "$pid1" "$pid2"
 check_ge "the first guest bumped them" \
