@@ -48,9 +48,9 @@ done
 export NFV_KERNEL_ARGS="${NFV_KERNEL_ARGS:+$NFV_KERNEL_ARGS }${BENCH_KERNEL_ARGS-init_on_alloc=0}"
 # The VM's time limit (BENCH_TIMEOUT, seconds) is set for a default run:
 # on the instruction clock one emulation thread runs it at six to ten
-# times the host's clock, about two hours on this project's 2-core host
-# with other VMs beside it (Documentation/performance.rst, Run time);
-# 5,400 s, the real clock's, would stop it in its twelfth scenario.
+# times the host's clock: 69 minutes on this project's 2-core host at
+# load average 8, an estimated 112 at 10 (Documentation/performance.rst,
+# Run time); 5,400 s, the real clock's, would stop a slow one.
 case "$clock" in
 icount) export NFV_VM_CPUS=1 NFV_QEMU_ARGS="-icount shift=0"
 	limit=14400 ;;
