@@ -31,7 +31,7 @@ debug_suites() {
 		fi
 	done
 	[ -z "${NFV_KUNIT:-}" ] ||
-		export NFV_KUNIT="${out[0]} ${out[1]}/tests/nfv_kunit.ko ${out[1]}/tests/nfv_fw_kunit.ko ${out[1]}/tests/nfv_cgnat_kunit.ko ${out[1]}/tests/nfv_cgnat_det_kunit.ko"
+		export NFV_KUNIT="${out[0]} $("$top/scripts/kunit-modules.sh" "${out[1]}" | xargs)"
 	case ${NFV_DEBUG_PART:-} in
 	leak) rest=() ;;
 	rest) leak=(); NFV_KUNIT="" ;;
